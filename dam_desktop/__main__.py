@@ -1,0 +1,3 @@
+from dam_desktop.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The `dam-desktop` command: the GUI when called bare, headless subcommands otherwise."""

@@ -1,0 +1,1 @@
+"""One module per subcommand; see `dam_desktop.cli.main`."""

@@ -1,0 +1,58 @@
+"""Helpers shared by the subcommands: opening the library, running a coroutine, reporting errors."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TypeVar
+
+from dam_desktop.core.errors import DamError
+from dam_desktop.core.world import World
+from dam_desktop.settings import default_library_path
+
+T = TypeVar("T")
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+
+def library_path(args: argparse.Namespace) -> Path:
+    return Path(args.library).expanduser() if args.library else default_library_path()
+
+
+def run_with_world(args: argparse.Namespace, action: Callable[[World], Awaitable[T]]) -> T:
+    """Open the library, run `action` on it, and close it, all on one event loop."""
+
+    async def runner() -> T:
+        from dam_desktop.world_setup import open_world
+
+        world = await open_world(library_path(args))
+        try:
+            return await action(world)
+        finally:
+            await world.close()
+
+    return asyncio.run(runner())
+
+
+def fail(message: str, status: int = EXIT_FAILURE) -> int:
+    print(f"dam-desktop: {message}", file=sys.stderr)
+    return status
+
+
+def guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Turn our own errors (locked library, bad folder) into one line on stderr, not a traceback."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except DamError as exc:
+            return fail(str(exc))
+        except KeyboardInterrupt:
+            return fail("interrupted", 130)
+
+    return run

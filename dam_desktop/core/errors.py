@@ -1,0 +1,39 @@
+"""Errors the kernel raises, each naming what failed and why."""
+
+from __future__ import annotations
+
+
+class DamError(Exception):
+    """Base of every error dam-desktop raises on purpose."""
+
+
+class DependencyResolutionError(DamError):
+    """A system asks for a parameter the world cannot provide (raised at registration)."""
+
+    def __init__(self, system_name: str, parameter: str, reason: str) -> None:
+        super().__init__(f"system '{system_name}': cannot inject parameter '{parameter}': {reason}")
+        self.system_name = system_name
+        self.parameter = parameter
+
+
+class SystemExecutionError(DamError):
+    """A system raised while running; names the system and carries the cause."""
+
+    def __init__(self, system_name: str, cause: BaseException) -> None:
+        super().__init__(f"system '{system_name}' failed: {type(cause).__name__}: {cause}")
+        self.system_name = system_name
+        self.cause = cause
+
+
+class ResourceNotFoundError(DamError):
+    def __init__(self, resource_type: type) -> None:
+        super().__init__(f"no resource of type {resource_type.__qualname__} is registered in this world")
+        self.resource_type = resource_type
+
+
+class LibraryLockedError(DamError):
+    """Another process has the library open for writing."""
+
+
+class LibraryError(DamError):
+    """The library folder or its database cannot be opened or upgraded."""

@@ -1,0 +1,79 @@
+"""A library is a folder: the database, the managed file store and the thumbnails.
+
+<library>/dam.sqlite3            the ECS world
+<library>/files/ab/cd/<sha256>   managed copies (content-addressed)
+<library>/thumbnails/ab/cd/<sha256>.webp
+<library>/tmp/                   files being written; emptied on every open
+<library>/trash/                 managed files removed from the library, restorable
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+DB_FILENAME = "dam.sqlite3"
+LOCK_FILENAME = ".dam.lock"
+
+
+@dataclass(frozen=True)
+class LibraryPaths:
+    root: Path
+
+    @property
+    def name(self) -> str:
+        return self.root.name or str(self.root)
+
+    @property
+    def db_path(self) -> Path:
+        return self.root / DB_FILENAME
+
+    @property
+    def lock_path(self) -> Path:
+        return self.root / LOCK_FILENAME
+
+    @property
+    def files_dir(self) -> Path:
+        return self.root / "files"
+
+    @property
+    def thumbnails_dir(self) -> Path:
+        return self.root / "thumbnails"
+
+    @property
+    def tmp_dir(self) -> Path:
+        return self.root / "tmp"
+
+    @property
+    def trash_dir(self) -> Path:
+        return self.root / "trash"
+
+    def stored_file_path(self, sha256_hex: str) -> Path:
+        return self.files_dir / sha256_hex[:2] / sha256_hex[2:4] / sha256_hex
+
+    def thumbnail_path(self, sha256_hex: str) -> Path:
+        return self.thumbnails_dir / sha256_hex[:2] / sha256_hex[2:4] / f"{sha256_hex}.webp"
+
+    def is_library(self) -> bool:
+        return self.db_path.is_file()
+
+
+def prepare_library_folder(paths: LibraryPaths) -> int:
+    """Create the folder layout and drop half-written files left by a crash.
+
+    Writers only ever create files under `tmp/` and rename them into place when complete, so
+    whatever is in `tmp/` at open time belongs to a process that died. Returns how many went.
+    """
+    for folder in (paths.root, paths.files_dir, paths.thumbnails_dir, paths.trash_dir):
+        folder.mkdir(parents=True, exist_ok=True)
+    removed = 0
+    if paths.tmp_dir.exists():
+        for leftover in paths.tmp_dir.iterdir():
+            if leftover.is_dir():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
+            removed += 1
+    paths.tmp_dir.mkdir(exist_ok=True)
+    return removed

@@ -1,0 +1,107 @@
+"""World: one library's database, resources and scheduler."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from dam_desktop.core.database import create_library_engine, create_session_maker
+from dam_desktop.core.errors import LibraryError
+from dam_desktop.core.events import BaseEvent
+from dam_desktop.core.library import LibraryPaths, prepare_library_folder
+from dam_desktop.core.library_lock import LibraryLock
+from dam_desktop.core.migrations import upgrade_library
+from dam_desktop.core.resources import ResourceManager
+from dam_desktop.core.scheduler import RegisteredSystem, StageReport, SystemFunc, WorldScheduler
+from dam_desktop.core.stages import SystemStage
+
+
+@dataclass(frozen=True)
+class WorldConfig:
+    """Settings of one world; available to systems through `WorldContext.world_config`."""
+
+    paths: LibraryPaths
+
+
+class World:
+    """Open with `await World.open(path)`; close with `await world.close()` (or `async with`)."""
+
+    def __init__(
+        self,
+        config: WorldConfig,
+        engine: AsyncEngine,
+        lock: LibraryLock | None,
+    ) -> None:
+        self.config = config
+        self.name = config.paths.name
+        self.engine = engine
+        self._session_maker: async_sessionmaker[AsyncSession] = create_session_maker(engine)
+        self._lock = lock
+        self.resources = ResourceManager()
+        self.resources.add(config)
+        self.resources.add(config.paths)
+        self.scheduler = WorldScheduler(self)
+        self.orphan_temp_files_removed = 0
+
+    @property
+    def paths(self) -> LibraryPaths:
+        return self.config.paths
+
+    @classmethod
+    async def open(cls, library_path: Path | str, *, create: bool = True) -> World:
+        """Open (and lock) a library folder, creating it or upgrading its schema as needed.
+
+        Raises LibraryLockedError when another process has it open, LibraryError when the folder
+        is not a library and `create` is False, or the database cannot be upgraded.
+        """
+        paths = LibraryPaths(Path(library_path).expanduser().resolve())
+        if not create and not paths.is_library():
+            raise LibraryError(f"{paths.root} is not a dam-desktop library (no {paths.db_path.name})")
+        paths.root.mkdir(parents=True, exist_ok=True)
+        lock = LibraryLock(paths.lock_path)
+        lock.acquire()
+        try:
+            removed = await asyncio.to_thread(prepare_library_folder, paths)
+            await asyncio.to_thread(upgrade_library, paths.db_path)
+            world = cls(WorldConfig(paths=paths), create_library_engine(paths.db_path), lock)
+        except BaseException:
+            lock.release()
+            raise
+        world.orphan_temp_files_removed = removed
+        return world
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    async def __aenter__(self) -> World:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        """A session whose transaction the caller commits; rolled back if it is left uncommitted."""
+        async with self._session_maker() as session:
+            yield session
+
+    def register_system(self, func: SystemFunc) -> RegisteredSystem:
+        return self.scheduler.register(func)
+
+    async def execute_stage(self, stage: SystemStage) -> StageReport:
+        return await self.scheduler.execute_stage(stage)
+
+    async def run_all_stages(self) -> list[StageReport]:
+        return await self.scheduler.run_all_stages()
+
+    async def dispatch_event(self, event: BaseEvent) -> list[Any]:
+        return await self.scheduler.dispatch_event(event)

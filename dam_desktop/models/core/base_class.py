@@ -1,0 +1,21 @@
+"""The declarative base every table derives from."""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase, MappedAsDataclass
+
+# Named constraints let alembic's batch mode (SQLite's table rebuild) find them again.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(MappedAsDataclass, DeclarativeBase, kw_only=True):
+    """Components are dataclasses with keyword-only constructors (spec §2.8)."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)

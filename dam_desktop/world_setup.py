@@ -1,0 +1,20 @@
+"""Wires a World for the app and the CLI: opens the library, adds resources, registers systems."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dam_desktop.core.world import World
+from dam_desktop.systems import DEFAULT_SYSTEMS
+
+
+def initialize_world_resources(world: World) -> None:
+    """Add the resources every world carries (spec §4.1). Later rooms add theirs here."""
+
+
+async def open_world(library_path: Path | str) -> World:
+    world = await World.open(library_path)
+    initialize_world_resources(world)
+    for system_func in DEFAULT_SYSTEMS:
+        world.register_system(system_func)
+    return world

@@ -1,0 +1,28 @@
+"""Shared fixtures: a fresh library folder and an open world on it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+@pytest.fixture
+def library_path(tmp_path: Path) -> Path:
+    return tmp_path / "library"
+
+
+@pytest.fixture
+async def world(library_path: Path) -> AsyncIterator[object]:
+    from dam_desktop.world_setup import open_world
+
+    opened = await open_world(library_path)
+    try:
+        yield opened
+    finally:
+        await opened.close()
