@@ -18,6 +18,14 @@ from dam_desktop.models.media import (
     ImagePerceptualHashComponent,
     ImagePropertiesComponent,
 )
+from dam_desktop.models.tags import (
+    EntityTagLinkComponent,
+    ModelGeneratedTagLinkComponent,
+    RejectedModelTagComponent,
+    TagAliasComponent,
+    TagConceptComponent,
+    TagParentComponent,
+)
 
 __all__ = [
     "AudioPropertiesComponent",
@@ -26,13 +34,19 @@ __all__ = [
     "BaseMarker",
     "ContentHashSHA256Component",
     "Entity",
+    "EntityTagLinkComponent",
     "FileLocationComponent",
     "FilePropertiesComponent",
     "ImagePerceptualHashComponent",
     "ImagePropertiesComponent",
+    "ModelGeneratedTagLinkComponent",
     "NeedsAudioProcessingMarker",
     "NeedsAutoTaggingMarker",
     "NeedsEmbeddingMarker",
     "NeedsMetadataMarker",
     "NeedsThumbnailMarker",
+    "RejectedModelTagComponent",
+    "TagAliasComponent",
+    "TagConceptComponent",
+    "TagParentComponent",
 ]
