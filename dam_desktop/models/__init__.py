@@ -49,4 +49,5 @@ __all__ = [
     "TagAliasComponent",
     "TagConceptComponent",
     "TagParentComponent",
+    "TrashedComponent",
 ]

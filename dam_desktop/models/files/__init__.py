@@ -5,6 +5,7 @@ from dam_desktop.models.files.file_location_component import (
     FileLocationComponent,
 )
 from dam_desktop.models.files.file_properties_component import FilePropertiesComponent
+from dam_desktop.models.files.trashed_component import TrashedComponent
 
 __all__ = [
     "STORAGE_MANAGED",
@@ -12,4 +13,5 @@ __all__ = [
     "ContentHashSHA256Component",
     "FileLocationComponent",
     "FilePropertiesComponent",
+    "TrashedComponent",
 ]
