@@ -33,7 +33,9 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    engine = create_engine(config.get_main_option("sqlalchemy.url") or "")
+    scratch_db = context.get_x_argument(as_dictionary=True).get("db")
+    url = f"sqlite:///{scratch_db}" if scratch_db else config.get_main_option("sqlalchemy.url")
+    engine = create_engine(url or "")
     with engine.begin() as conn:
         _configure(conn)
         with context.begin_transaction():
