@@ -34,7 +34,15 @@ class BaseComponent(Base):
 
     @declared_attr
     def entity(cls) -> Mapped[Entity]:
-        return relationship(Entity, init=False, repr=False, lazy="raise", passive_deletes=True)
+        # Named explicitly: link components have a second foreign key to entities (the tag's).
+        return relationship(
+            Entity,
+            foreign_keys=f"{cls.__name__}.entity_id",
+            init=False,
+            repr=False,
+            lazy="raise",
+            passive_deletes=True,
+        )
 
     def __repr_base__(self) -> str:
         return f"id={self.id}, entity_id={self.entity_id}"
