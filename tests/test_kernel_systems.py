@@ -47,14 +47,20 @@ async def _make_marked_entities(world: World, count: int) -> list[int]:
 
 async def _notes(world: World) -> list[tuple[int, str]]:
     async with world.session() as session:
-        rows = await session.execute(select(NoteComponent.entity_id, NoteComponent.text).order_by(NoteComponent.id))
+        rows = await session.execute(
+            select(NoteComponent.entity_id, NoteComponent.text).order_by(NoteComponent.id)
+        )
         return [(r[0], r[1]) for r in rows]
 
 
 async def _marked_ids(world: World) -> dict[int, tuple[int, str | None]]:
     async with world.session() as session:
         rows = await session.execute(
-            select(NeedsProcessingMarker.entity_id, NeedsProcessingMarker.attempts, NeedsProcessingMarker.last_error)
+            select(
+                NeedsProcessingMarker.entity_id,
+                NeedsProcessingMarker.attempts,
+                NeedsProcessingMarker.last_error,
+            )
         )
         return {r[0]: (r[1], r[2]) for r in rows}
 

@@ -1,0 +1,59 @@
+"""Alembic: the migrations describe exactly the models, and old libraries upgrade with their data."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from dam_desktop.core import World
+from dam_desktop.core.migrations import current_revision, head_revision, upgrade_library
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+FIRST_REVISION = "0001"
+
+
+def test_models_and_migrations_do_not_differ(tmp_path: Path) -> None:
+    # In a fresh interpreter, so tables that other tests define for themselves are not counted.
+    scratch = tmp_path / "check.sqlite3"
+    alembic = [sys.executable, "-m", "alembic", "-c", str(REPO_ROOT / "alembic.ini"), "-x", f"db={scratch}"]
+    upgrade = subprocess.run([*alembic, "upgrade", "heads"], capture_output=True, text=True, check=False)
+    assert upgrade.returncode == 0, upgrade.stderr
+    check = subprocess.run([*alembic, "check"], capture_output=True, text=True, check=False)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "No new upgrade operations detected" in check.stdout + check.stderr
+
+
+def test_migrations_form_a_single_line() -> None:
+    assert head_revision() is not None
+
+
+async def test_library_made_at_the_first_revision_upgrades_with_its_data(tmp_path: Path) -> None:
+    library = tmp_path / "old-library"
+    library.mkdir()
+    db_path = library / "dam.sqlite3"
+    upgrade_library(db_path, FIRST_REVISION)
+    assert current_revision(db_path) == FIRST_REVISION
+
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("INSERT INTO entities (id, created_at) VALUES (1, '2026-01-02 03:04:05')")
+        conn.execute(
+            "INSERT INTO component_file_properties "
+            "(entity_id, original_filename, file_size_bytes, mime_type, file_extension, asset_type) "
+            "VALUES (1, 'beach.jpg', 1234, 'image/jpeg', 'jpg', 'image')"
+        )
+        conn.execute(
+            "INSERT INTO component_content_hash_sha256 (entity_id, hash_value) VALUES (1, ?)", (b"x" * 32,)
+        )
+
+    async with await World.open(library) as world:
+        assert current_revision(world.paths.db_path) == head_revision()
+
+    with sqlite3.connect(db_path) as conn:
+        row = conn.execute(
+            "SELECT e.created_at, p.original_filename, p.file_size_bytes, h.hash_value FROM entities e "
+            "JOIN component_file_properties p ON p.entity_id = e.id "
+            "JOIN component_content_hash_sha256 h ON h.entity_id = e.id"
+        ).fetchone()
+    assert row == ("2026-01-02 03:04:05", "beach.jpg", 1234, b"x" * 32)
