@@ -18,16 +18,31 @@ from dam_desktop.models.media import (
     ImagePerceptualHashComponent,
     ImagePropertiesComponent,
 )
+from dam_desktop.models.semantic import (
+    AudioEmbeddingClapHtsatUnfusedDim512Component,
+    AudioEmbeddingLogMelStatsDim224Component,
+    ImageEmbeddingClipViTB32Dim512Component,
+    ImageEmbeddingClipViTL14Dim768Component,
+    NeedsTextEmbeddingMarker,
+    TextEmbeddingAllMiniLML6V2Dim384Component,
+)
 from dam_desktop.models.tags import (
     EntityTagLinkComponent,
     ModelGeneratedTagLinkComponent,
     RejectedModelTagComponent,
+    SavedSearchComponent,
     TagAliasComponent,
     TagConceptComponent,
     TagParentComponent,
 )
 
 __all__ = [
+    "AudioEmbeddingClapHtsatUnfusedDim512Component",
+    "AudioEmbeddingLogMelStatsDim224Component",
+    "ImageEmbeddingClipViTB32Dim512Component",
+    "ImageEmbeddingClipViTL14Dim768Component",
+    "NeedsTextEmbeddingMarker",
+    "TextEmbeddingAllMiniLML6V2Dim384Component",
     "AudioPropertiesComponent",
     "Base",
     "BaseComponent",
@@ -46,6 +61,7 @@ __all__ = [
     "NeedsMetadataMarker",
     "NeedsThumbnailMarker",
     "RejectedModelTagComponent",
+    "SavedSearchComponent",
     "TagAliasComponent",
     "TagConceptComponent",
     "TagParentComponent",
