@@ -1,0 +1,151 @@
+"""The library trash: removing assets keeps them restorable until the trash is emptied.
+
+Removing an asset moves its managed copies from `files/...` to `trash/files/...` and adds a
+`TrashedComponent` recording what moved; restoring moves them back and drops the component.
+Referenced files are never touched: they belong to the user, the library only forgets them.
+Only `empty_trash` deletes anything, and only what sits in the trash.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dam_desktop.core.library import LibraryPaths
+from dam_desktop.models.core.entity import Entity
+from dam_desktop.models.files.content_hash_component import ContentHashSHA256Component
+from dam_desktop.models.files.file_location_component import STORAGE_MANAGED, FileLocationComponent
+from dam_desktop.models.files.trashed_component import TrashedComponent
+
+
+@dataclass(frozen=True)
+class TrashResult:
+    entity_ids: list[int]
+    files_moved: int
+
+
+def trash_location(paths: LibraryPaths, library_relative: str) -> Path:
+    return paths.trash_dir / library_relative
+
+
+def _move(source: Path, target: Path) -> bool:
+    if not source.exists():
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(source, target)  # a rename within the library folder; a copy only across devices
+    return True
+
+
+async def _managed_paths(session: AsyncSession, entity_ids: list[int]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {eid: [] for eid in entity_ids}
+    rows = await session.execute(
+        select(FileLocationComponent.entity_id, FileLocationComponent.path).where(
+            FileLocationComponent.entity_id.in_(entity_ids),
+            FileLocationComponent.storage_type == STORAGE_MANAGED,
+        )
+    )
+    for eid, path in rows:
+        found[eid].append(path)
+    return found
+
+
+async def trashed_ids(session: AsyncSession, entity_ids: list[int]) -> set[int]:
+    rows = await session.scalars(
+        select(TrashedComponent.entity_id).where(TrashedComponent.entity_id.in_(entity_ids))
+    )
+    return set(rows.all())
+
+
+async def move_to_trash(session: AsyncSession, paths: LibraryPaths, entity_ids: list[int]) -> TrashResult:
+    """Remove assets from the library into its trash. Commits; already trashed ids are skipped."""
+    already = await trashed_ids(session, entity_ids)
+    todo = [eid for eid in dict.fromkeys(entity_ids) if eid not in already]
+    if not todo:
+        return TrashResult([], 0)
+    managed = await _managed_paths(session, todo)
+    moved_back: list[tuple[Path, Path]] = []
+    try:
+        for eid in todo:
+            moved: list[str] = []
+            for relative in managed[eid]:
+                source = paths.root / relative
+                target = trash_location(paths, relative)
+                if _move(source, target):
+                    moved_back.append((target, source))
+                    moved.append(relative)
+            session.add(_trashed(eid, moved))
+        await session.commit()
+    except BaseException:
+        await session.rollback()
+        for target, source in reversed(moved_back):
+            _move(target, source)
+        raise
+    return TrashResult(todo, len(moved_back))
+
+
+def _trashed(entity_id: int, moved: list[str]) -> TrashedComponent:
+    component = TrashedComponent(moved_files=json.dumps(moved) if moved else None)
+    component.entity_id = entity_id
+    return component
+
+
+async def restore_from_trash(
+    session: AsyncSession, paths: LibraryPaths, entity_ids: list[int]
+) -> TrashResult:
+    """Put trashed assets back in the library, moving their managed copies back. Commits."""
+    rows = (
+        await session.scalars(select(TrashedComponent).where(TrashedComponent.entity_id.in_(entity_ids)))
+    ).all()
+    restored: list[int] = []
+    files = 0
+    for component in rows:
+        for relative in json.loads(component.moved_files or "[]"):
+            if _move(trash_location(paths, relative), paths.root / relative):
+                files += 1
+        restored.append(component.entity_id)
+    if restored:
+        await session.execute(delete(TrashedComponent).where(TrashedComponent.entity_id.in_(restored)))
+        await session.commit()
+    return TrashResult(restored, files)
+
+
+async def empty_trash(
+    session: AsyncSession, paths: LibraryPaths, entity_ids: list[int] | None = None
+) -> TrashResult:
+    """Delete trashed assets for good (all of the trash, or only `entity_ids`). Commits.
+
+    Their trashed managed copies and their thumbnails are deleted; referenced files stay where
+    the user keeps them.
+    """
+    stmt = select(TrashedComponent)
+    if entity_ids is not None:
+        stmt = stmt.where(TrashedComponent.entity_id.in_(entity_ids))
+    rows = (await session.scalars(stmt)).all()
+    ids = [component.entity_id for component in rows]
+    if not ids:
+        return TrashResult([], 0)
+    hashes = dict(
+        (
+            await session.execute(
+                select(ContentHashSHA256Component.entity_id, ContentHashSHA256Component.hash_value).where(
+                    ContentHashSHA256Component.entity_id.in_(ids)
+                )
+            )
+        ).tuples()
+    )
+    doomed = [trash_location(paths, rel) for c in rows for rel in json.loads(c.moved_files or "[]")]
+    await session.execute(delete(Entity).where(Entity.id.in_(ids)))
+    await session.commit()
+    files = 0
+    for path in doomed:
+        if path.exists():
+            path.unlink()
+            files += 1
+    for hash_value in hashes.values():
+        paths.thumbnail_path(bytes(hash_value).hex()).unlink(missing_ok=True)
+    return TrashResult(ids, files)

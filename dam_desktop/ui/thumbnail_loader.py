@@ -1,0 +1,133 @@
+"""Loads thumbnails off the GUI thread through a bounded priority queue.
+
+The grid tells the loader which tiles it wants, most wanted first (the visible rows, then the
+next screen). Each call replaces the queue: requests for tiles that scrolled away are dropped
+before any work is spent on them, and the queue never holds more than `max_pending` requests.
+Worker threads decode the WebP files into QImages (QImage is safe off the GUI thread; QPixmap is
+not) and hand them back through a queued signal.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSize, Qt, Signal
+from PySide6.QtGui import QImage, QImageReader
+
+
+@dataclass(frozen=True)
+class ThumbnailRequest:
+    entity_id: int
+    path: Path
+    size: int  # the tile's edge in device pixels; the image is decoded to fit it
+
+
+class ThumbnailQueue:
+    """Thread-safe: the GUI replaces the wanted list, workers pop from its front."""
+
+    def __init__(self, max_pending: int = 512) -> None:
+        self.max_pending = max_pending
+        self._pending: deque[ThumbnailRequest] = deque()
+        self._in_flight: set[int] = set()
+        self._closed = False
+        self._condition = threading.Condition()
+
+    def replace(self, requests: Iterable[ThumbnailRequest]) -> None:
+        with self._condition:
+            fresh: deque[ThumbnailRequest] = deque()
+            seen: set[int] = set()
+            for request in requests:
+                if request.entity_id in self._in_flight or request.entity_id in seen:
+                    continue
+                seen.add(request.entity_id)
+                fresh.append(request)
+                if len(fresh) >= self.max_pending:
+                    break
+            self._pending = fresh
+            self._condition.notify_all()
+
+    def clear(self) -> None:
+        with self._condition:
+            self._pending.clear()
+
+    def pending_ids(self) -> list[int]:
+        with self._condition:
+            return [request.entity_id for request in self._pending]
+
+    def pop(self) -> ThumbnailRequest | None:
+        """Block until there is work; None once the queue is closed."""
+        with self._condition:
+            while not self._pending and not self._closed:
+                self._condition.wait()
+            if self._closed:
+                return None
+            request = self._pending.popleft()
+            self._in_flight.add(request.entity_id)
+            return request
+
+    def done(self, entity_id: int) -> None:
+        with self._condition:
+            self._in_flight.discard(entity_id)
+
+    def close(self) -> None:
+        with self._condition:
+            self._closed = True
+            self._pending.clear()
+            self._condition.notify_all()
+
+
+def decode_thumbnail(path: Path, size: int) -> QImage:
+    """Read an image file scaled to fit a `size` square (EXIF orientation applied)."""
+    reader = QImageReader(str(path))
+    reader.setAutoTransform(True)
+    original = reader.size()
+    if original.isValid() and (original.width() > size or original.height() > size):
+        reader.setScaledSize(original.scaled(QSize(size, size), Qt.AspectRatioMode.KeepAspectRatio))
+    image = reader.read()
+    return image
+
+
+class ThumbnailLoader(QObject):
+    loaded = Signal(int, QImage, int)  # entity id, image, the size it was decoded for
+    missing = Signal(int)  # no thumbnail file (yet), or it could not be read
+
+    def __init__(self, workers: int = 2, max_pending: int = 512, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.queue = ThumbnailQueue(max_pending)
+        self._threads = [
+            threading.Thread(target=self._work, name=f"dam-thumbnails-{n}", daemon=True)
+            for n in range(workers)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def request(self, requests: Iterable[ThumbnailRequest]) -> None:
+        self.queue.replace(requests)
+
+    def cancel(self) -> None:
+        self.queue.clear()
+
+    def shutdown(self) -> None:
+        self.queue.close()
+        for thread in self._threads:
+            thread.join(timeout=2)
+
+    def _work(self) -> None:
+        while (request := self.queue.pop()) is not None:
+            try:
+                image = decode_thumbnail(request.path, request.size) if request.path.is_file() else QImage()
+            except Exception:
+                image = QImage()
+            finally:
+                self.queue.done(request.entity_id)
+            try:
+                if image.isNull():
+                    self.missing.emit(request.entity_id)
+                else:
+                    self.loaded.emit(request.entity_id, image, request.size)
+            except RuntimeError:  # the loader was deleted while this thread finished its image
+                return
