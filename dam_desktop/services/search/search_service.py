@@ -1,0 +1,299 @@
+"""The search API the grid, the sidebar and the CLI call (on the world thread, never the GUI's).
+
+    ids = await search(session, "cat -dog width:>1000", offset=0, limit=200, sort=SortKey.ADDED)
+    n = await count(session, "cat -dog width:>1000")
+    counts = await tag_counts_for_query(session, "cat", limit=50)
+
+Results are entity ids of assets (entities with a FilePropertiesComponent that are not in the
+trash). A query is text in the tag query language or an already parsed tree; errors raise
+`QueryError` (a `DamError`) with `.message` and `.position` for showing inline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dam_desktop.services import tag_service
+from dam_desktop.services.search.sorting import SortKey
+from dam_desktop.services.search.tag_query.ast import MatchAll, Node
+from dam_desktop.services.search.tag_query.errors import QueryError
+from dam_desktop.services.search.tag_query.parser import parse
+from dam_desktop.services.search.tag_query.to_sql import (
+    Const,
+    Plan,
+    Pred,
+    compile_query,
+    plan_count,
+    plan_ids,
+    plan_select,
+)
+from dam_desktop.services.tag_service import CONCEPT, LINK, TagInfo
+
+Query = str | Node
+
+
+@dataclass(frozen=True)
+class CompiledQuery:
+    pred: Pred
+    params: dict[str, Any]
+
+    @property
+    def matches_all(self) -> bool:
+        return isinstance(self.pred, Const) and self.pred.value
+
+
+def parse_query(query: Query) -> Node:
+    return parse(query) if isinstance(query, str) else query
+
+
+def syntax_error(query: str) -> QueryError | None:
+    """The syntax error in `query`, or None; needs no database (for checking while typing)."""
+    try:
+        parse(query)
+    except QueryError as exc:
+        return exc
+    return None
+
+
+async def compile_search(session: AsyncSession, query: Query) -> CompiledQuery:
+    pred, params = await compile_query(session, parse_query(query))
+    return CompiledQuery(pred, params)
+
+
+async def query_error(session: AsyncSession, query: str) -> QueryError | None:
+    """Syntax and term errors (`width:>abc`) in `query`, or None."""
+    try:
+        await compile_search(session, query)
+    except QueryError as exc:
+        return exc
+    return None
+
+
+async def _total_estimate(session: AsyncSession) -> int:
+    return int((await session.scalar(text("SELECT max(id) FROM component_file_properties"))) or 0)
+
+
+async def _compiled(session: AsyncSession, query: Query | CompiledQuery) -> CompiledQuery:
+    return query if isinstance(query, CompiledQuery) else await compile_search(session, query)
+
+
+async def plan(
+    session: AsyncSession,
+    query: Query | CompiledQuery,
+    offset: int = 0,
+    limit: int | None = 100,
+    sort: SortKey = SortKey.ADDED,
+    descending: bool | None = None,
+) -> tuple[Plan, dict[str, Any]]:
+    """The SQL `search` would run and its parameters (for tests, the benchmark and debugging)."""
+    compiled = await _compiled(session, query)
+    desc = sort.default_descending if descending is None else descending
+    total = await _total_estimate(session)
+    chosen = plan_select(compiled.pred, total, sort, desc, limit, offset)
+    params = {**compiled.params, "limit": -1 if limit is None else int(limit), "offset": int(offset)}
+    return chosen, params
+
+
+async def search(
+    session: AsyncSession,
+    query: Query | CompiledQuery,
+    offset: int = 0,
+    limit: int | None = 100,
+    sort: SortKey = SortKey.ADDED,
+    descending: bool | None = None,
+) -> list[int]:
+    """One page of matching asset ids in `sort` order (`limit=None`: all of them).
+
+    `descending=None` uses the key's natural direction (newest / largest first, names A to Z).
+    """
+    chosen, params = await plan(session, query, offset, limit, sort, descending)
+    result = await session.execute(text(chosen.sql), params)
+    return [int(r[0]) for r in result.all()]
+
+
+async def count(session: AsyncSession, query: Query | CompiledQuery) -> int:
+    compiled = await _compiled(session, query)
+    chosen = plan_count(compiled.pred)
+    return int((await session.scalar(text(chosen.sql), compiled.params)) or 0)
+
+
+@dataclass(frozen=True)
+class TagCount:
+    tag_id: int
+    name: str
+    count: int
+
+
+async def tag_counts_for_query(
+    session: AsyncSession, query: Query | CompiledQuery, limit: int = 50, *, sample: int | None = None
+) -> list[TagCount]:
+    """The `limit` most frequent tags among the query's results, with how many results carry each.
+
+    For the empty query the counts are the tags' use counts (read, not counted). With `sample`, only
+    the first `sample` results (newest first) are counted: a bound on the work for huge results.
+    """
+    compiled = await _compiled(session, query)
+    if compiled.matches_all and sample is None:
+        tags = await tag_service.list_tags(session, order="count", limit=limit)
+        return [TagCount(t.id, t.name, t.use_count) for t in tags if t.use_count > 0]
+    if sample is None:
+        ids = plan_ids(compiled.pred, column="fp.entity_id AS id")
+        source, params = ids.sql, dict(compiled.params)
+    else:
+        chosen, params = await plan(session, compiled, 0, sample, SortKey.ADDED, True)
+        source = chosen.sql.replace("SELECT fp.entity_id FROM", "SELECT fp.entity_id AS id FROM", 1)
+    params["tag_limit"] = int(limit)
+    rows = (
+        await session.execute(
+            text(
+                f"SELECT l.tag_concept_entity_id, c.tag_name, count(*) AS n FROM ({source}) r"
+                f" CROSS JOIN {LINK} l CROSS JOIN {CONCEPT} c"
+                " WHERE l.entity_id = r.id AND c.entity_id = l.tag_concept_entity_id"
+                " GROUP BY l.tag_concept_entity_id ORDER BY n DESC, c.tag_name LIMIT :tag_limit"
+            ),
+            params,
+        )
+    ).all()
+    return [TagCount(int(r[0]), str(r[1]), int(r[2])) for r in rows]
+
+
+async def add_tags_to_query(session: AsyncSession, query: Query | CompiledQuery, tag_names: list[str]) -> int:
+    """Tag every result of the query (one INSERT ... SELECT per tag); returns the links created."""
+    compiled = await _compiled(session, query)
+    tag_ids = sorted(set((await tag_service.get_or_create_tag_concepts(session, tag_names)).values()))
+    ids = plan_ids(compiled.pred)
+    total = 0
+    for tag_id in tag_ids:
+        result = await session.execute(
+            text(
+                f"INSERT OR IGNORE INTO {LINK} (entity_id, tag_concept_entity_id)"
+                f" SELECT q.id, :tag FROM ({ids.sql}) q"
+            ),
+            {**compiled.params, "tag": tag_id},
+        )
+        total += int(getattr(result, "rowcount", 0) or 0)
+    return total
+
+
+async def remove_tags_from_query(
+    session: AsyncSession, query: Query | CompiledQuery, tag_names: list[str]
+) -> int:
+    """Remove the tags from every result of the query; returns the links removed."""
+    compiled = await _compiled(session, query)
+    tag_ids: set[int] = set()
+    for name in tag_names:
+        found = await tag_service.find_tag(session, name)
+        if found is not None:
+            tag_ids.add(found)
+    ids = plan_ids(compiled.pred)
+    total = 0
+    for tag_id in sorted(tag_ids):
+        result = await session.execute(
+            text(f"DELETE FROM {LINK} WHERE tag_concept_entity_id = :tag AND entity_id IN ({ids.sql})"),
+            {**compiled.params, "tag": tag_id},
+        )
+        total += int(getattr(result, "rowcount", 0) or 0)
+    return total
+
+
+# --- saved searches -------------------------------------------------------------------------------
+
+SAVED = "component_saved_search"
+
+
+@dataclass(frozen=True)
+class SavedSearch:
+    id: int  # the saved search's entity id
+    name: str
+    query: str
+
+
+class SavedSearchError(QueryError):
+    pass
+
+
+async def save_search(session: AsyncSession, name: str, query: str) -> SavedSearch:
+    """Keep `query` under `name` in the library (replacing the query of a search of that name).
+
+    The query must parse; its tags need not exist yet.
+    """
+    clean = " ".join(name.split())
+    if not clean:
+        raise SavedSearchError("a saved search needs a name", 0)
+    parse(query)
+    existing = await session.scalar(text(f"SELECT entity_id FROM {SAVED} WHERE name = :n"), {"n": clean})
+    if existing is not None:
+        await session.execute(
+            text(f"UPDATE {SAVED} SET query = :q WHERE entity_id = :e"), {"q": query, "e": existing}
+        )
+        return SavedSearch(int(existing), clean, query)
+    entity_id = int(
+        (
+            await session.execute(
+                text("INSERT INTO entities (created_at) VALUES (CURRENT_TIMESTAMP) RETURNING id")
+            )
+        ).scalar_one()
+    )
+    await session.execute(
+        text(f"INSERT INTO {SAVED} (entity_id, name, query) VALUES (:e, :n, :q)"),
+        {"e": entity_id, "n": clean, "q": query},
+    )
+    return SavedSearch(entity_id, clean, query)
+
+
+async def list_saved_searches(session: AsyncSession) -> list[SavedSearch]:
+    rows = (
+        await session.execute(
+            text(f"SELECT entity_id, name, query FROM {SAVED} ORDER BY name COLLATE NOCASE")
+        )
+    ).all()
+    return [SavedSearch(int(r[0]), str(r[1]), str(r[2])) for r in rows]
+
+
+async def delete_saved_search(session: AsyncSession, name: str) -> bool:
+    entity_id = await session.scalar(text(f"SELECT entity_id FROM {SAVED} WHERE name = :n"), {"n": name})
+    if entity_id is None:
+        return False
+    await session.execute(text("DELETE FROM entities WHERE id = :e"), {"e": entity_id})
+    return True
+
+
+async def rename_saved_search(session: AsyncSession, old: str, new: str) -> None:
+    clean = " ".join(new.split())
+    if not clean:
+        raise SavedSearchError("a saved search needs a name", 0)
+    taken = await session.scalar(text(f"SELECT entity_id FROM {SAVED} WHERE name = :n"), {"n": clean})
+    if taken is not None and clean != old:
+        raise SavedSearchError(f"there is already a saved search named '{clean}'", 0)
+    await session.execute(
+        text(f"UPDATE {SAVED} SET name = :new WHERE name = :old"), {"new": clean, "old": old}
+    )
+
+
+__all__ = [
+    "CompiledQuery",
+    "MatchAll",
+    "Query",
+    "QueryError",
+    "SavedSearch",
+    "SortKey",
+    "TagCount",
+    "TagInfo",
+    "add_tags_to_query",
+    "compile_search",
+    "count",
+    "delete_saved_search",
+    "list_saved_searches",
+    "plan",
+    "query_error",
+    "remove_tags_from_query",
+    "rename_saved_search",
+    "save_search",
+    "search",
+    "syntax_error",
+    "tag_counts_for_query",
+]
