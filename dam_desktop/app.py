@@ -1,17 +1,27 @@
-"""The desktop app: QApplication, a qasync event loop on the GUI thread, and the world thread."""
+"""The desktop app: QApplication, a qasync event loop on the GUI thread, and the world thread.
+
+`DAM_DESKTOP_REPORT_FIRST_PAINT=1` prints `first-paint <seconds since process start> rss-mb <MB>`
+to stderr when the grid first paints (the benchmark reads it); `=quit` also quits right after.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from dam_desktop import __version__
 from dam_desktop.core.errors import DamError
 from dam_desktop.settings import APPLICATION_NAME, ORGANIZATION_NAME, default_library_path
+
+FIRST_PAINT_ENV = "DAM_DESKTOP_REPORT_FIRST_PAINT"
+STYLE_SHEET = Path(__file__).parent / "ui" / "resources" / "style.qss"
 
 
 def create_application(qt_args: Sequence[str] = ()) -> QApplication:
@@ -23,32 +33,129 @@ def create_application(qt_args: Sequence[str] = ()) -> QApplication:
     app.setApplicationName(APPLICATION_NAME)
     app.setApplicationDisplayName("dam-desktop")
     app.setApplicationVersion(__version__)
+    apply_theme(app)
     return app
 
 
-async def _run_window(library: Path) -> int:
-    from dam_desktop.ui.main_window import MainWindow
-    from dam_desktop.ui.world_client import WorldClient
+def dark_palette() -> QPalette:
+    palette = QPalette()
+    colours = {
+        QPalette.ColorRole.Window: "#1e2128",
+        QPalette.ColorRole.WindowText: "#e3e6ec",
+        QPalette.ColorRole.Base: "#171a20",
+        QPalette.ColorRole.AlternateBase: "#1f232b",
+        QPalette.ColorRole.ToolTipBase: "#2b303a",
+        QPalette.ColorRole.ToolTipText: "#e3e6ec",
+        QPalette.ColorRole.PlaceholderText: "#7d8594",
+        QPalette.ColorRole.Text: "#e3e6ec",
+        QPalette.ColorRole.Button: "#2a2f39",
+        QPalette.ColorRole.ButtonText: "#e3e6ec",
+        QPalette.ColorRole.BrightText: "#ffffff",
+        QPalette.ColorRole.Highlight: "#3d8bfd",
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.Link: "#6ea8fe",
+        QPalette.ColorRole.Light: "#3a404c",
+        QPalette.ColorRole.Mid: "#2a2f39",
+        QPalette.ColorRole.Dark: "#111318",
+        QPalette.ColorRole.Shadow: "#000000",
+    }
+    for role, colour in colours.items():
+        palette.setColor(role, QColor(colour))
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText, QPalette.ColorRole.WindowText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6b7280"))
+    return palette
 
+
+def apply_theme(app: QApplication) -> None:
+    """Fusion with a dark palette and the app's style sheet: the same look on every platform."""
+    app.setStyle("Fusion")
+    app.setPalette(dark_palette())
+    if STYLE_SHEET.is_file():
+        app.setStyleSheet(STYLE_SHEET.read_text(encoding="utf-8"))
+
+
+def _process_seconds() -> float:
+    """Seconds since this process started (not since Python imported this module)."""
     try:
-        client = await WorldClient.open(library)
-    except DamError as exc:
-        QMessageBox.critical(None, "Cannot open library", str(exc))
-        return 1
-    window = MainWindow(client)
-    window.show()
-    closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        import psutil
 
-    def on_last_window_closed() -> None:
-        if not closed.done():
-            closed.set_result(None)
+        return time.time() - float(psutil.Process().create_time())
+    except Exception:
+        return time.perf_counter()
 
+
+def _rss_mb() -> float:
+    try:
+        import psutil
+
+        return float(psutil.Process().memory_info().rss) / (1024 * 1024)
+    except Exception:
+        return 0.0
+
+
+class AppController:
+    """Owns the window and its world; switches libraries from the Library menu."""
+
+    def __init__(self) -> None:
+        from dam_desktop.ui.main_window import MainWindow
+        from dam_desktop.ui.world_client import WorldClient
+
+        self.window: MainWindow | None = None
+        self.client: WorldClient | None = None
+        self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._report = os.environ.get(FIRST_PAINT_ENV, "")
+
+    async def open(self, library: Path) -> bool:
+        from dam_desktop.ui.main_window import MainWindow
+        from dam_desktop.ui.world_client import WorldClient
+
+        try:
+            client = await WorldClient.open(library)
+        except DamError as exc:
+            QMessageBox.critical(self.window, "Cannot open library", str(exc))
+            return False
+        old_window, old_client = self.window, self.client
+        window = MainWindow(client)
+        window.library_requested.connect(lambda path: asyncio.ensure_future(self.open(path)))
+        window.destroyed.connect(lambda *_: None)
+        if self._report:
+            window.first_painted.connect(self._on_first_paint)
+        self.window, self.client = window, client
+        window.show()
+        if old_window is not None and old_client is not None:
+            old_window.close()
+            await old_window.shutdown()
+            await old_client.close()
+            old_window.deleteLater()
+        await window.refresh()
+        return True
+
+    def _on_first_paint(self) -> None:
+        print(f"first-paint {_process_seconds():.3f} rss-mb {_rss_mb():.1f}", file=sys.stderr, flush=True)
+        if self._report == "quit" and self.window is not None:
+            self.window.close()
+
+    def on_last_window_closed(self) -> None:
+        if not self.closed.done():
+            self.closed.set_result(None)
+
+    async def shutdown(self) -> None:
+        if self.window is not None:
+            await self.window.shutdown()
+        if self.client is not None:
+            await self.client.close()
+
+
+async def _run_window(library: Path) -> int:
+    controller = AppController()
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    app.lastWindowClosed.connect(on_last_window_closed)
-    await window.refresh()
-    await closed
-    await client.close()
+    app.setQuitOnLastWindowClosed(False)
+    app.lastWindowClosed.connect(controller.on_last_window_closed)
+    if not await controller.open(library):
+        return 1
+    await controller.closed
+    await controller.shutdown()
     return 0
 
 

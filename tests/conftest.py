@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.ui_helpers import ui_client, ui_loop, ui_window  # noqa: F401  (fixtures for the window's tests)
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 

@@ -14,7 +14,7 @@ from dam_desktop.ui.grid_model import AssetGridModel
 from dam_desktop.ui.grid_view import AssetGridView
 from dam_desktop.ui.thumbnail_cache import ThumbnailCache
 from dam_desktop.ui.thumbnail_loader import ThumbnailLoader
-from tests.ui_helpers import add_images, run, ui_client, ui_loop  # noqa: F401
+from tests.ui_helpers import add_images, run
 
 
 def make_grid(qtbot: Any, client: Any) -> AssetGridView:

@@ -167,3 +167,23 @@ def ui_client(ui_loop: asyncio.AbstractEventLoop, qtbot: Any, library_path: Path
         yield client
     finally:
         run(qtbot, client.close())
+
+
+@pytest.fixture
+def ui_window(ui_client: Any, qtbot: Any, tmp_path: Path) -> Iterator[Any]:
+    """The main window on `ui_client`'s library, with its own settings file; confirmations say yes."""
+    from PySide6.QtCore import QSettings
+
+    from dam_desktop.ui.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(ui_client, settings)
+    window.confirm = lambda title, text: True
+    qtbot.addWidget(window)
+    window.resize(1300, 850)
+    window.show()
+    run(qtbot, window.refresh())
+    try:
+        yield window
+    finally:
+        run(qtbot, window.shutdown())

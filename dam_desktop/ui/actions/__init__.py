@@ -1,0 +1,1 @@
+"""Context-menu actions, one module per theme; each exports `ACTIONS: list[AssetAction]`."""

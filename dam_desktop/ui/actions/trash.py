@@ -1,0 +1,96 @@
+"""Remove from library (into the library trash), restore, and delete for good."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QStyle
+
+from dam_desktop.core.world import World
+from dam_desktop.services import trash_service
+from dam_desktop.services.trash_service import TrashResult
+from dam_desktop.ui.context_menu import ActionContext, AssetAction, Selection, in_library, in_trash
+
+
+def _plural(count: int, word: str = "asset") -> str:
+    return f"{count:,} {word}{'s' if count != 1 else ''}"
+
+
+async def remove_to_trash(context: ActionContext, selection: Selection) -> None:
+    count = len(selection)
+    if not context.confirm(
+        "Remove from library",
+        f"Remove {_plural(count)} from the library?\n\n"
+        "Stored copies move to the library's trash, where you can restore them or empty it. "
+        "Linked files stay where they are.",
+    ):
+        return
+    ids = list(selection.entity_ids)
+    paths = context.client.world.paths
+
+    async def work(world: World) -> TrashResult:
+        async with world.session() as session:
+            return await trash_service.move_to_trash(session, paths, ids)
+
+    result = await context.client.call(work)
+    await context.reload()
+    context.show_message(f"Moved {_plural(len(result.entity_ids))} to the trash")
+
+
+async def restore(context: ActionContext, selection: Selection) -> None:
+    ids = list(selection.entity_ids)
+    paths = context.client.world.paths
+
+    async def work(world: World) -> TrashResult:
+        async with world.session() as session:
+            return await trash_service.restore_from_trash(session, paths, ids)
+
+    result = await context.client.call(work)
+    await context.reload()
+    context.show_message(f"Restored {_plural(len(result.entity_ids))}")
+
+
+async def delete_for_good(context: ActionContext, selection: Selection) -> None:
+    count = len(selection)
+    if not context.confirm(
+        "Delete permanently",
+        f"Delete {_plural(count)} permanently?\n\nTheir stored copies are deleted; this cannot be undone.",
+    ):
+        return
+    ids = list(selection.entity_ids)
+    paths = context.client.world.paths
+
+    async def work(world: World) -> TrashResult:
+        async with world.session() as session:
+            return await trash_service.empty_trash(session, paths, ids)
+
+    result = await context.client.call(work)
+    await context.reload()
+    context.show_message(f"Deleted {_plural(len(result.entity_ids))} permanently")
+
+
+ACTIONS = [
+    AssetAction(
+        "remove",
+        "Remove from Library…",
+        remove_to_trash,
+        applies_to=in_library,
+        group=90,
+        icon=QStyle.StandardPixmap.SP_TrashIcon,
+        shortcut="Delete",
+    ),
+    AssetAction(
+        "restore",
+        "Restore to Library",
+        restore,
+        applies_to=in_trash,
+        group=80,
+        icon=QStyle.StandardPixmap.SP_DialogResetButton,
+    ),
+    AssetAction(
+        "delete-permanently",
+        "Delete Permanently…",
+        delete_for_good,
+        applies_to=in_trash,
+        group=90,
+        icon=QStyle.StandardPixmap.SP_DialogDiscardButton,
+    ),
+]

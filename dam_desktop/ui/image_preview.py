@@ -1,0 +1,179 @@
+"""The inspector's image preview: decoded off the GUI thread, EXIF-rotated, fit or zoomed.
+
+Scroll with Ctrl (or the buttons) to zoom around the cursor, drag to pan, double-click to switch
+between fitting the panel and actual pixels.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QImage, QImageReader, QMouseEvent, QPainter, QPaintEvent, QPixmap, QWheelEvent
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+# Larger pictures are decoded at this size on their long side: the panel never needs more, and a
+# 100 MP scan would otherwise cost hundreds of MB.
+MAX_PREVIEW_EDGE = 4096
+MIN_ZOOM = 0.02
+MAX_ZOOM = 16.0
+
+
+def decode_preview(path: Path, max_edge: int = MAX_PREVIEW_EDGE) -> QImage:
+    reader = QImageReader(str(path))
+    reader.setAutoTransform(True)
+    size = reader.size()
+    if size.isValid() and max(size.width(), size.height()) > max_edge:
+        reader.setScaledSize(size.scaled(QSize(max_edge, max_edge), Qt.AspectRatioMode.KeepAspectRatio))
+    image = reader.read()
+    if image.isNull():
+        raise ValueError(reader.errorString() or "unreadable image")
+    return image
+
+
+class ImagePreview(QWidget):
+    zoom_changed = Signal(float)  # the zoom factor; 0.0 while fitting
+    loaded = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumHeight(200)
+        self.setObjectName("imagePreview")
+        self._pixmap: QPixmap | None = None
+        self._image_size = QSize()
+        self._zoom: float | None = None  # None: fit to the panel
+        self._centre = QPointF(0.5, 0.5)  # the image point at the panel's centre, as fractions
+        self._drag_from: QPointF | None = None
+        self._generation = 0
+        self.message = ""
+        self.source: Path | None = None
+
+    @property
+    def image_size(self) -> QSize:
+        return self._image_size
+
+    @property
+    def fitting(self) -> bool:
+        return self._zoom is None
+
+    def clear(self, message: str = "") -> None:
+        self._generation += 1
+        self._pixmap = None
+        self._image_size = QSize()
+        self.message = message
+        self.source = None
+        self.update()
+
+    async def load(self, path: Path) -> bool:
+        """Decode `path` in a worker thread and show it; False if a newer load replaced it."""
+        self._generation += 1
+        generation = self._generation
+        self.source = path
+        self.message = "Loading…"
+        self._pixmap = None
+        self.update()
+        try:
+            image = await asyncio.get_running_loop().run_in_executor(None, decode_preview, path)
+        except (OSError, ValueError) as exc:
+            if generation == self._generation:
+                self.message = f"Cannot show this image: {exc}"
+                self.update()
+            return False
+        if generation != self._generation:
+            return False
+        self._pixmap = QPixmap.fromImage(image)
+        self._image_size = image.size()
+        self._zoom = None
+        self._centre = QPointF(0.5, 0.5)
+        self.message = ""
+        self.update()
+        self.loaded.emit()
+        return True
+
+    # zoom ---------------------------------------------------------------------------------------
+    def fit_scale(self) -> float:
+        if self._image_size.isEmpty():
+            return 1.0
+        return min(
+            1.0,
+            (self.width() - 16) / self._image_size.width(),
+            (self.height() - 16) / self._image_size.height(),
+        )
+
+    def scale(self) -> float:
+        return self.fit_scale() if self._zoom is None else self._zoom
+
+    def fit(self) -> None:
+        self._zoom = None
+        self._centre = QPointF(0.5, 0.5)
+        self.update()
+        self.zoom_changed.emit(0.0)
+
+    def set_zoom(self, factor: float) -> None:
+        self._zoom = max(MIN_ZOOM, min(MAX_ZOOM, factor))
+        self.update()
+        self.zoom_changed.emit(self._zoom)
+
+    def zoom_by(self, steps: float) -> None:
+        self.set_zoom(self.scale() * (1.25**steps))
+
+    # events -------------------------------------------------------------------------------------
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if self._pixmap is None:
+            return
+        self.zoom_by(event.angleDelta().y() / 120)
+        event.accept()
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        if self._zoom is None:
+            self.set_zoom(1.0)
+        else:
+            self.fit()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self._zoom is not None:
+            self._drag_from = event.position()
+            self.setCursor(Qt.CursorShape.ClosedHandCursor)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._drag_from is None or self._image_size.isEmpty():
+            return
+        delta = event.position() - self._drag_from
+        self._drag_from = event.position()
+        scale = self.scale()
+        self._centre = QPointF(
+            self._centre.x() - delta.x() / (self._image_size.width() * scale),
+            self._centre.y() - delta.y() / (self._image_size.height() * scale),
+        )
+        self.update()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self._drag_from = None
+        self.unsetCursor()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        if self._pixmap is None:
+            painter.setPen(self.palette().placeholderText().color())
+            painter.drawText(
+                self.rect().adjusted(12, 12, -12, -12),
+                int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
+                self.message,
+            )
+            return
+        scale = self.scale()
+        width = self._image_size.width() * scale
+        height = self._image_size.height() * scale
+        if self._zoom is None:
+            x, y = (self.width() - width) / 2, (self.height() - height) / 2
+        else:
+            x = self.width() / 2 - self._centre.x() * width
+            y = self.height() / 2 - self._centre.y() * height
+            if width <= self.width():
+                x = (self.width() - width) / 2
+            if height <= self.height():
+                y = (self.height() - height) / 2
+        painter.drawPixmap(QRectF(x, y, width, height), self._pixmap, QRectF(self._pixmap.rect()))

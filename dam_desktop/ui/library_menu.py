@@ -1,0 +1,74 @@
+"""The Library menu: new, open and recent libraries (kept in QSettings)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QMenu, QStyle, QWidget
+
+RECENT_KEY = "libraries/recent"
+MAX_RECENT = 8
+
+
+def recent_libraries(settings: QSettings) -> list[Path]:
+    value = settings.value(RECENT_KEY, [])
+    items = [value] if isinstance(value, str) else list(value or [])
+    return [Path(item) for item in items if item]
+
+
+def remember_library(settings: QSettings, path: Path) -> None:
+    items = [str(path)] + [str(p) for p in recent_libraries(settings) if p != path]
+    settings.setValue(RECENT_KEY, items[:MAX_RECENT])
+
+
+class LibraryMenu(QObject):
+    open_requested = Signal(Path)
+
+    def __init__(self, window: QWidget, settings: QSettings, current: Path) -> None:
+        super().__init__(window)
+        self.window = window
+        self.settings = settings
+        self.current = current
+        self.menu = QMenu("&Library", window)
+        style = window.style()
+        new = self.menu.addAction(
+            style.standardIcon(QStyle.StandardPixmap.SP_FileDialogNewFolder), "&New Library…"
+        )
+        new.triggered.connect(self._new)
+        opener = self.menu.addAction(
+            style.standardIcon(QStyle.StandardPixmap.SP_DirOpenIcon), "&Open Library…"
+        )
+        opener.triggered.connect(self._open)
+        self.recent_menu = self.menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._fill_recent()
+        self.menu.addSeparator()
+        self.reveal = self.menu.addAction("Show Library Folder")
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        entries = [p for p in recent_libraries(self.settings) if p != self.current]
+        for path in entries:
+            action = QAction(path.name or str(path), self.recent_menu)
+            action.setToolTip(str(path))
+            action.setStatusTip(str(path))
+            action.setEnabled(path.exists())
+            action.triggered.connect(lambda _checked=False, chosen=path: self.open_requested.emit(chosen))
+            self.recent_menu.addAction(action)
+        self.recent_menu.setEnabled(bool(entries))
+
+    def _new(self) -> None:
+        folder, _ = QFileDialog.getSaveFileName(
+            self.window, "New library — choose a name and where to keep it", str(self.current.parent)
+        )
+        if folder:
+            self.open_requested.emit(Path(folder))
+
+    def _open(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self.window, "Open library folder", str(self.current.parent)
+        )
+        if folder:
+            self.open_requested.emit(Path(folder))
