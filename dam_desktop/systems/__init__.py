@@ -5,4 +5,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-DEFAULT_SYSTEMS: list[Callable[..., Awaitable[Any]]] = []
+from dam_desktop.systems.thumbnail_system import thumbnail_system
+
+DEFAULT_SYSTEMS: list[Callable[..., Awaitable[Any]]] = [thumbnail_system]
