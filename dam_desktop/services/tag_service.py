@@ -672,3 +672,37 @@ async def _resolve(session: AsyncSession, seed: str, params: dict[str, Any]) -> 
     sql = _DESCENDANTS.replace("WITH RECURSIVE ", "WITH RECURSIVE " + seed + " ", 1)
     rows = await _rows(session, sql, params)
     return ResolvedTags(frozenset(int(r[0]) for r in rows), sum(max(0, int(r[1])) for r in rows))
+
+
+async def resolve_tag_query_names(session: AsyncSession, names: Iterable[str]) -> dict[str, ResolvedTags]:
+    """`resolve_tag_query_name` for many names in one query; keyed by the names as given."""
+    normalized: dict[str, str] = {}
+    for name in names:
+        try:
+            normalized[name] = normalize_tag_name(name)
+        except TagNameError:
+            continue
+    if not normalized:
+        return {}
+    rows = await _rows(
+        session,
+        f"""
+WITH RECURSIVE seed(name, id) AS (
+  SELECT j.value, c.entity_id FROM json_each(:n) j JOIN {CONCEPT} c ON c.tag_name = j.value
+  UNION SELECT j.value, a.entity_id FROM json_each(:n) j JOIN {ALIAS} a ON a.alias_name = j.value
+), d(name, id) AS (
+  SELECT name, id FROM seed
+  UNION SELECT d.name, p.entity_id FROM {PARENT} p JOIN d ON p.parent_tag_entity_id = d.id
+)
+SELECT d.name, d.id, c.use_count FROM d JOIN {CONCEPT} c ON c.entity_id = d.id""",
+        {"n": json.dumps(sorted(set(normalized.values())))},
+    )
+    ids: dict[str, set[int]] = {}
+    uses: dict[str, int] = {}
+    for name, tag_id, use in rows:
+        ids.setdefault(str(name), set()).add(int(tag_id))
+        uses[str(name)] = uses.get(str(name), 0) + max(0, int(use))
+    return {
+        given: ResolvedTags(frozenset(ids.get(norm, ())), uses.get(norm, 0))
+        for given, norm in normalized.items()
+    }

@@ -117,7 +117,7 @@ async def search(
 
 async def count(session: AsyncSession, query: Query | CompiledQuery) -> int:
     compiled = await _compiled(session, query)
-    chosen = plan_count(compiled.pred)
+    chosen = plan_count(compiled.pred, await _total_estimate(session))
     return int((await session.scalar(text(chosen.sql), compiled.params)) or 0)
 
 
@@ -141,7 +141,7 @@ async def tag_counts_for_query(
         tags = await tag_service.list_tags(session, order="count", limit=limit)
         return [TagCount(t.id, t.name, t.use_count) for t in tags if t.use_count > 0]
     if sample is None:
-        ids = plan_ids(compiled.pred, column="fp.entity_id AS id")
+        ids = plan_ids(compiled.pred, await _total_estimate(session), column="fp.entity_id AS id")
         source, params = ids.sql, dict(compiled.params)
     else:
         chosen, params = await plan(session, compiled, 0, sample, SortKey.ADDED, True)
@@ -165,7 +165,7 @@ async def add_tags_to_query(session: AsyncSession, query: Query | CompiledQuery,
     """Tag every result of the query (one INSERT ... SELECT per tag); returns the links created."""
     compiled = await _compiled(session, query)
     tag_ids = sorted(set((await tag_service.get_or_create_tag_concepts(session, tag_names)).values()))
-    ids = plan_ids(compiled.pred)
+    ids = plan_ids(compiled.pred, await _total_estimate(session))
     total = 0
     for tag_id in tag_ids:
         result = await session.execute(
@@ -189,7 +189,7 @@ async def remove_tags_from_query(
         found = await tag_service.find_tag(session, name)
         if found is not None:
             tag_ids.add(found)
-    ids = plan_ids(compiled.pred)
+    ids = plan_ids(compiled.pred, await _total_estimate(session))
     total = 0
     for tag_id in sorted(tag_ids):
         result = await session.execute(
