@@ -129,15 +129,11 @@ async def empty_trash(
     ids = [component.entity_id for component in rows]
     if not ids:
         return TrashResult([], 0)
-    hashes = dict(
-        (
-            await session.execute(
-                select(ContentHashSHA256Component.entity_id, ContentHashSHA256Component.hash_value).where(
-                    ContentHashSHA256Component.entity_id.in_(ids)
-                )
-            )
-        ).tuples()
-    )
+    hashes = (
+        await session.scalars(
+            select(ContentHashSHA256Component.hash_value).where(ContentHashSHA256Component.entity_id.in_(ids))
+        )
+    ).all()
     doomed = [trash_location(paths, rel) for c in rows for rel in json.loads(c.moved_files or "[]")]
     await session.execute(delete(Entity).where(Entity.id.in_(ids)))
     await session.commit()
@@ -146,6 +142,6 @@ async def empty_trash(
         if path.exists():
             path.unlink()
             files += 1
-    for hash_value in hashes.values():
+    for hash_value in hashes:
         paths.thumbnail_path(bytes(hash_value).hex()).unlink(missing_ok=True)
     return TrashResult(ids, files)

@@ -562,6 +562,7 @@ class MainWindow(QMainWindow):
             if key == TRASH_VIEW
             else "or choose File › Import… to add files and folders to this library"
         )
+        self._update_banner()
         self._spawn(self._reload_from_top())
 
     async def _reload_from_top(self) -> None:

@@ -1,0 +1,59 @@
+"""Remove from library and restore from the trash, through the window."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel
+
+from dam_desktop.ui.context_menu import TRASH_VIEW
+from dam_desktop.ui.main_window import MainWindow
+from tests.ui_helpers import add_images, run
+
+
+def test_remove_to_trash_then_restore_then_empty(
+    qtbot: Any, ui_window: MainWindow, ui_client: Any, tmp_path: Path
+) -> None:
+    made = run(qtbot, ui_client.call(lambda world: add_images(world, tmp_path / "src", 4)))
+    run(qtbot, ui_window.reload())
+    victim = made[3]  # newest first: row 0
+    index = ui_window.model.index(0, 0)
+    ui_window.grid.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
+    asked: list[str] = []
+    ui_window.confirm = lambda title, text: asked.append(title) or True
+    ui_window.remove_action.trigger()
+    qtbot.waitUntil(lambda: ui_window.model.rowCount() == 3)
+    assert asked == ["Remove from library"]
+    assert victim.entity_id not in ui_window.model.ids.tolist()
+    assert not victim.path.exists()
+    qtbot.waitUntil(lambda: "Trash   1" in ui_window.sidebar.nav.item(1).text())
+
+    ui_window.sidebar.select_view(TRASH_VIEW)
+    qtbot.waitUntil(lambda: ui_window.model.ids.tolist() == [victim.entity_id])
+    assert ui_window.banner.isVisible() and ui_window.banner_button.text() == "Empty Trash…"
+    ui_window.grid.selectAll()
+    run(qtbot, ui_window._run_action_by_key("restore"))
+    assert ui_window.model.rowCount() == 0
+    assert victim.path.is_file()
+
+    ui_window.sidebar.select_view("library")
+    qtbot.waitUntil(lambda: ui_window.model.rowCount() == 4)
+
+    # Declining the confirmation removes nothing.
+    ui_window.confirm = lambda title, text: False
+    ui_window.grid.selectAll()
+    run(qtbot, ui_window._run_action_by_key("remove"))
+    assert ui_window.model.rowCount() == 4
+
+    ui_window.confirm = lambda title, text: True
+    ui_window.grid.selectAll()
+    run(qtbot, ui_window._run_action_by_key("remove"))
+    assert ui_window.model.rowCount() == 0
+    ui_window.sidebar.select_view(TRASH_VIEW)
+    qtbot.waitUntil(lambda: ui_window.model.rowCount() == 4)
+    run(qtbot, ui_window.empty_trash())
+    assert ui_window.model.rowCount() == 0
+    assert not any(asset.path.exists() for asset in made)
+    assert ui_window.banner_label.text() == "The trash is empty."
