@@ -237,3 +237,13 @@ async def test_image_properties_record_orientation_exif_and_animation(world: Wor
     assert rotated.exif_datetime is not None and rotated.exif_datetime.year == 2021
     anim = props[20]
     assert anim.is_animated and anim.frame_count == 3
+
+
+async def test_importing_a_folder_that_holds_the_library_leaves_the_library_alone(
+    world: World, library_path: Path
+) -> None:
+    make_png(library_path.parent / "outside.png", seed=1)
+    await import_paths(world, [library_path.parent])
+    report = await import_paths(world, [library_path.parent])
+    assert report.failed == [] and report.skipped == [] and report.duplicates == 1
+    assert len(await _all(world, FilePropertiesComponent)) == 1

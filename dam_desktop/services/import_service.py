@@ -426,7 +426,7 @@ async def import_paths(
     def is_cancelled() -> bool:
         return cancel.cancelled
 
-    walked = await asyncio.to_thread(walk_paths, list(paths), rules, is_cancelled)
+    walked = await asyncio.to_thread(walk_paths, list(paths), rules, is_cancelled, [world.paths.root])
     report.failed.extend(ImportFailure(path, reason) for path, reason in walked.failures)
     report.ignored = walked.ignored
     report.total_files = len(walked.files)

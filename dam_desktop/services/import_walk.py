@@ -84,9 +84,17 @@ def walk_paths(
     paths: Sequence[str | Path],
     rules: ImportRules,
     is_cancelled: Callable[[], bool] = lambda: False,
+    exclude_dirs: Sequence[Path] = (),
 ) -> WalkResult:
+    """`exclude_dirs` are never entered: the library's own folder, when a user imports a folder holding it."""
     result = WalkResult()
     seen_dirs: set[tuple[int, int]] = set()
+    for excluded in exclude_dirs:
+        try:
+            info = excluded.stat()
+        except OSError:
+            continue
+        seen_dirs.add((info.st_dev, info.st_ino))
     seen_files: set[str] = set()
 
     def add_file(path: str) -> None:

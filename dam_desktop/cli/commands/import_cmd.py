@@ -1,0 +1,150 @@
+"""`dam-desktop import PATH... [--mode copy|reference]`: import files and folders, with progress.
+
+The progress bar goes to stderr (redrawn in place on a terminal, a line per tenth otherwise); the
+summary and each failure with its reason go to stdout. Exits 1 when any file failed, 130 when
+interrupted (Ctrl-C stops the import cleanly: files already stored stay imported).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import sys
+import time
+from typing import Any, TextIO
+
+from dam_desktop.cli.common import EXIT_FAILURE, EXIT_OK, guarded, run_with_world
+from dam_desktop.core.stages import SystemStage
+from dam_desktop.core.world import World
+from dam_desktop.services.import_service import (
+    CancelToken,
+    ImportProgress,
+    ImportReport,
+    ImportRules,
+    import_paths,
+)
+from dam_desktop.services.import_walk import DEFAULT_SKIP_PATTERNS
+
+EXIT_INTERRUPTED = 130
+BAR_WIDTH = 30
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "import",
+        help="import image and sound files and folders (recursively) into the library",
+        description="Import files and folders. Folders are walked recursively; hidden and system "
+        "files inside them are left out. Files already in the library are not added again.",
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to import")
+    parser.add_argument(
+        "--mode",
+        choices=("copy", "reference"),
+        default="copy",
+        help="copy: store a copy in the library (default); reference: index the files where they are",
+    )
+    parser.add_argument(
+        "--include-hidden",
+        action="store_true",
+        help="also import hidden files and system files (Thumbs.db, .DS_Store, partial downloads, ...)",
+    )
+    parser.add_argument("--no-follow-symlinks", action="store_true", help="do not follow symbolic links")
+    parser.set_defaults(handler=guarded(run))
+
+
+def safe_streams() -> None:
+    """Never crash on a name the terminal's encoding cannot show."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(Exception):
+                reconfigure(errors="backslashreplace")
+
+
+class ProgressBar:
+    """A plain-text progress bar: redrawn in place on a terminal, one line per 10% otherwise."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.interactive = stream.isatty()
+        self.last_draw = 0.0
+        self.last_decile = -1
+
+    def update(self, progress: ImportProgress) -> None:
+        total = max(progress.total, 1)
+        fraction = min(progress.done / total, 1.0)
+        bar = "#" * int(fraction * BAR_WIDTH)
+        line = f"importing {progress.done}/{progress.total} files [{bar:<{BAR_WIDTH}}] {fraction:4.0%}"
+        if self.interactive:
+            now = time.monotonic()
+            if now - self.last_draw < 0.1 and progress.done < progress.total:
+                return
+            self.last_draw = now
+            self.stream.write(f"\r{line}\x1b[K")
+        else:
+            decile = int(fraction * 10)
+            if decile == self.last_decile:
+                return
+            self.last_decile = decile
+            self.stream.write(f"{line}\n")
+        self.stream.flush()
+
+    def finish(self) -> None:
+        if self.interactive:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def print_report(report: ImportReport, out: TextIO) -> None:
+    status = " (cancelled)" if report.cancelled else ""
+    out.write(
+        f"imported: {len(report.imported)}  duplicates: {report.duplicates}  "
+        f"skipped: {len(report.skipped)}  failed: {len(report.failed)}  "
+        f"(of {report.total_files} files){status}\n"
+    )
+    if report.ignored:
+        out.write(f"left out {report.ignored} hidden or system files (use --include-hidden to import them)\n")
+    for title, entries in (("failed", report.failed), ("skipped", report.skipped)):
+        if entries:
+            out.write(f"{title}:\n")
+            for entry in entries:
+                out.write(f"  {entry.path}: {entry.reason}\n")
+
+
+async def _import(
+    world: World, args: argparse.Namespace, bar: ProgressBar, cancel: CancelToken
+) -> ImportReport:
+    loop = asyncio.get_running_loop()
+    with contextlib.suppress(NotImplementedError, RuntimeError):  # no signal handlers on Windows loops
+        loop.add_signal_handler(signal.SIGINT, cancel.cancel)
+    rules = ImportRules(
+        skip_hidden=not args.include_hidden,
+        skip_patterns=() if args.include_hidden else DEFAULT_SKIP_PATTERNS,
+        follow_symlinks=not args.no_follow_symlinks,
+    )
+    try:
+        report = await import_paths(
+            world, args.paths, mode=args.mode, rules=rules, on_progress=bar.update, cancel=cancel
+        )
+        if report.thumbnails_pending and not report.cancelled:
+            await world.execute_stage(SystemStage.THUMBNAIL_GENERATION)
+        return report
+    finally:
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.remove_signal_handler(signal.SIGINT)
+
+
+def run(args: argparse.Namespace) -> int:
+    safe_streams()
+    bar = ProgressBar(sys.stderr)
+    cancel = CancelToken()
+    try:
+        report = run_with_world(args, lambda world: _import(world, args, bar, cancel))
+    finally:
+        bar.finish()
+    print_report(report, sys.stdout)
+    if report.cancelled:
+        return EXIT_INTERRUPTED
+    return EXIT_FAILURE if report.failed else EXIT_OK

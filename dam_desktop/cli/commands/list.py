@@ -1,0 +1,54 @@
+"""`dam-desktop list`: one asset per line, tab-separated: entity id, type, original filename.
+
+The same format as `search`, so the output of either pipes into `cut`, `grep` or a spreadsheet.
+Tabs and line breaks inside a file name are written as `\\t`, `\\n` and `\\r`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from sqlalchemy import select
+
+from dam_desktop.cli.commands.import_cmd import safe_streams
+from dam_desktop.cli.common import EXIT_OK, guarded, run_with_world
+from dam_desktop.core.world import World
+from dam_desktop.models.files import FilePropertiesComponent, TrashedComponent
+
+_ESCAPES = str.maketrans({"\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("list", help="list the library's assets: id, type and file name")
+    parser.add_argument("--type", choices=("image", "audio", "other"), help="only assets of this type")
+    parser.set_defaults(handler=guarded(run))
+
+
+def format_row(entity_id: int, asset_type: str, filename: str) -> str:
+    return f"{entity_id}\t{asset_type}\t{filename.translate(_ESCAPES)}"
+
+
+async def _print_assets(world: World, asset_type: str | None) -> int:
+    fp = FilePropertiesComponent
+    stmt = (
+        select(fp.entity_id, fp.asset_type, fp.original_filename)
+        .where(~select(TrashedComponent.id).where(TrashedComponent.entity_id == fp.entity_id).exists())
+        .order_by(fp.entity_id)
+    )
+    if asset_type:
+        stmt = stmt.where(fp.asset_type == asset_type)
+    count = 0
+    async with world.session() as session:
+        result = await session.stream(stmt.execution_options(yield_per=2000))
+        async for rows in result.partitions():
+            sys.stdout.write("".join(format_row(*row) + "\n" for row in rows))
+            count += len(rows)
+    return count
+
+
+def run(args: argparse.Namespace) -> int:
+    safe_streams()
+    run_with_world(args, lambda world: _print_assets(world, args.type))
+    return EXIT_OK

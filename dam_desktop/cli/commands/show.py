@@ -1,0 +1,81 @@
+"""`dam-desktop show ID`: an asset's components, one block per component, as readable text."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select
+
+from dam_desktop.cli.commands.import_cmd import safe_streams
+from dam_desktop.cli.common import EXIT_FAILURE, EXIT_OK, fail, guarded, run_with_world
+from dam_desktop.core.world import World
+from dam_desktop.models.core.base_class import Base
+from dam_desktop.models.core.base_component import BaseComponent
+from dam_desktop.models.core.entity import Entity
+from dam_desktop.services.storage import decode_db_path
+from dam_desktop.utils.media_utils import display_path
+
+HIDDEN_COLUMNS = frozenset({"id", "entity_id"})
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("show", help="show everything the library knows about one asset")
+    parser.add_argument("entity_id", type=int, metavar="ID", help="the asset's id, as `list` prints it")
+    parser.set_defaults(handler=guarded(run))
+
+
+def component_classes() -> list[type[BaseComponent]]:
+    classes = [
+        mapper.class_
+        for mapper in Base.registry.mappers
+        if issubclass(mapper.class_, BaseComponent) and mapper.class_.__table__ is not None
+    ]
+    return sorted(classes, key=lambda cls: cls.__name__)
+
+
+def format_value(name: str, value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    if isinstance(value, str):
+        if name in ("path", "source_path"):
+            return display_path(decode_db_path(value))
+        return display_path(value)
+    return str(value)
+
+
+async def _describe(world: World, entity_id: int) -> list[str] | None:
+    lines: list[str] = []
+    async with world.session() as session:
+        entity = await session.get(Entity, entity_id)
+        if entity is None:
+            return None
+        lines.append(f"entity {entity_id}  added {format_value('created_at', entity.created_at)}")
+        for cls in component_classes():
+            rows = (
+                await session.scalars(select(cls).where(cls.entity_id == entity_id).order_by(cls.id))
+            ).all()
+            columns = [c.key for c in sa_inspect(cls).column_attrs if c.key not in HIDDEN_COLUMNS]
+            for row in rows:
+                lines.append(cls.__name__)
+                width = max((len(c) for c in columns), default=0)
+                lines.extend(f"  {c:<{width}}  {format_value(c, getattr(row, c))}" for c in columns)
+    return lines
+
+
+def run(args: argparse.Namespace) -> int:
+    safe_streams()
+    lines = run_with_world(args, lambda world: _describe(world, args.entity_id))
+    if lines is None:
+        return fail(f"no asset with id {args.entity_id}", EXIT_FAILURE)
+    sys.stdout.write("\n".join(lines) + "\n")
+    return EXIT_OK
