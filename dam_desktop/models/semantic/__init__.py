@@ -1,0 +1,39 @@
+from dam_desktop.models.semantic.audio_embedding_component import (
+    AUDIO_EMBEDDING_MODEL_REGISTRY,
+    AudioEmbeddingClapHtsatUnfusedDim512Component,
+    AudioEmbeddingLogMelStatsDim224Component,
+    BaseSpecificAudioEmbeddingComponent,
+    get_audio_embedding_component_class,
+)
+from dam_desktop.models.semantic.image_embedding_component import (
+    IMAGE_EMBEDDING_MODEL_REGISTRY,
+    BaseSpecificImageEmbeddingComponent,
+    ImageEmbeddingClipViTB32Dim512Component,
+    ImageEmbeddingClipViTL14Dim768Component,
+    get_image_embedding_component_class,
+)
+from dam_desktop.models.semantic.text_embedding_component import (
+    EMBEDDING_MODEL_REGISTRY,
+    BaseSpecificEmbeddingComponent,
+    TextEmbeddingAllMiniLML6V2Dim384Component,
+    get_embedding_component_class,
+)
+from dam_desktop.models.semantic.text_embedding_marker import NeedsTextEmbeddingMarker
+
+__all__ = [
+    "AUDIO_EMBEDDING_MODEL_REGISTRY",
+    "EMBEDDING_MODEL_REGISTRY",
+    "IMAGE_EMBEDDING_MODEL_REGISTRY",
+    "AudioEmbeddingClapHtsatUnfusedDim512Component",
+    "AudioEmbeddingLogMelStatsDim224Component",
+    "BaseSpecificAudioEmbeddingComponent",
+    "BaseSpecificEmbeddingComponent",
+    "BaseSpecificImageEmbeddingComponent",
+    "ImageEmbeddingClipViTB32Dim512Component",
+    "ImageEmbeddingClipViTL14Dim768Component",
+    "NeedsTextEmbeddingMarker",
+    "TextEmbeddingAllMiniLML6V2Dim384Component",
+    "get_audio_embedding_component_class",
+    "get_embedding_component_class",
+    "get_image_embedding_component_class",
+]
