@@ -7,6 +7,7 @@ from pathlib import Path
 from dam_desktop.core.model_manager import ModelExecutionManager
 from dam_desktop.core.world import World
 from dam_desktop.ml.model_thread import get_model_thread
+from dam_desktop.services.tagging_service import AutoTaggingSettings
 from dam_desktop.systems import DEFAULT_SYSTEMS
 
 
@@ -14,6 +15,8 @@ def initialize_world_resources(world: World) -> None:
     """Add the resources every world carries (spec §4.1). Later rooms add theirs here."""
     if not world.resources.has(ModelExecutionManager):
         world.resources.add(ModelExecutionManager(runner=get_model_thread()))
+    if not world.resources.has(AutoTaggingSettings):
+        world.resources.add(AutoTaggingSettings())
 
 
 async def open_world(library_path: Path | str) -> World:

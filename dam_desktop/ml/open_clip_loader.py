@@ -1,0 +1,297 @@
+"""open_clip models: where their weights are found, how a weights file is imported, and loading.
+
+A model is named `ARCHITECTURE/PRETRAINED_TAG`, e.g. `ViT-B-32/laion2b_s34b_b79k`. Its weights are
+looked for, in order:
+
+1. the app's model folder: `<models dir>/open_clip/<ARCHITECTURE>__<TAG>/` — where "Import weights
+   file…" copies a file the user picked (`$DAM_DESKTOP_MODELS_DIR` overrides the models dir);
+2. the Hugging Face cache (`~/.cache/huggingface/hub`, or `$HF_HOME`), where open_clip and
+   huggingface_hub put downloads;
+3. a download from the Hugging Face hub, only when asked for (`allow_download`) and not offline.
+
+When none has them, `WeightsMissingError` says so in words for people. Nothing here imports torch
+or open_clip at module level.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import threading
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dam_desktop.core.errors import DamError
+
+log = logging.getLogger(__name__)
+
+MODELS_DIR_ENV_VAR = "DAM_DESKTOP_MODELS_DIR"
+OPEN_CLIP_SUBDIR = "open_clip"
+WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth")
+HF_WEIGHT_FILENAMES = ("open_clip_model.safetensors", "open_clip_pytorch_model.bin")
+
+
+class WeightsMissingError(DamError):
+    """The model's weights are nowhere on this computer. `user_message` is what the UI shows."""
+
+    def __init__(self, model_name: str, searched: list[str], hint: str = "") -> None:
+        self.model_name = model_name
+        self.searched = searched
+        self.user_message = (
+            f"The weights for the model {model_name} are not on this computer, so it cannot tag "
+            "images yet. Choose “Import weights file…” to use a weights file you have "
+            "(open_clip .safetensors, .bin or .pt for this model), or download them when online."
+        )
+        if hint:
+            self.user_message += f" {hint}"
+        super().__init__(f"{self.user_message} Looked in: {'; '.join(searched)}")
+
+
+class InvalidWeightsError(DamError):
+    """A weights file the user picked does not fit the model."""
+
+
+@dataclass(frozen=True)
+class OpenClipSpec:
+    architecture: str
+    pretrained: str
+    # The Hugging Face repo ("org/name/" or "org/name/file"); open_clip's own table when None. Giving
+    # it lets the app check the cache without importing torch.
+    hf_hub: str | None = None
+
+    @classmethod
+    def parse(cls, model_name: str, hf_hub: str | None = None) -> OpenClipSpec:
+        architecture, sep, pretrained = model_name.partition("/")
+        if not sep or not architecture or not pretrained:
+            raise ValueError(
+                f"open_clip model names look like 'ViT-B-32/laion2b_s34b_b79k', not '{model_name}'"
+            )
+        return cls(architecture, pretrained, hf_hub)
+
+    @property
+    def name(self) -> str:
+        return f"{self.architecture}/{self.pretrained}"
+
+    @property
+    def folder_name(self) -> str:
+        return f"{self.architecture}__{self.pretrained}".replace("/", "-")
+
+
+def default_models_dir() -> Path:
+    """`$DAM_DESKTOP_MODELS_DIR`, else `models/` in the app's data folder (next to the default library)."""
+    override = os.environ.get(MODELS_DIR_ENV_VAR)
+    if override:
+        return Path(override).expanduser()
+    from PySide6.QtCore import QCoreApplication, QStandardPaths
+
+    from dam_desktop.settings import APPLICATION_NAME, ORGANIZATION_NAME
+
+    if not QCoreApplication.organizationName():
+        QCoreApplication.setOrganizationName(ORGANIZATION_NAME)
+        QCoreApplication.setApplicationName(APPLICATION_NAME)
+    data_dir = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    return Path(data_dir) / "models"
+
+
+def local_weights_dir(spec: OpenClipSpec, models_dir: Path | None = None) -> Path:
+    return (models_dir or default_models_dir()) / OPEN_CLIP_SUBDIR / spec.folder_name
+
+
+def _pretrained_cfg(spec: OpenClipSpec) -> dict[str, Any]:
+    from open_clip.pretrained import get_pretrained_cfg
+
+    cfg = get_pretrained_cfg(spec.architecture, spec.pretrained)
+    return dict(cfg) if cfg else {}
+
+
+def _hf_repo(spec: OpenClipSpec) -> tuple[str, list[str]] | None:
+    hub = spec.hf_hub if spec.hf_hub is not None else _pretrained_cfg(spec).get("hf_hub", "")
+    if not hub:
+        return None
+    repo_id, filename = os.path.split(hub.rstrip("/")) if not hub.endswith("/") else (hub.rstrip("/"), "")
+    return repo_id, [filename] if filename else list(HF_WEIGHT_FILENAMES)
+
+
+def find_local_weights(spec: OpenClipSpec, models_dir: Path | None = None) -> Path | None:
+    folder = local_weights_dir(spec, models_dir)
+    if not folder.is_dir():
+        return None
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in WEIGHT_SUFFIXES)
+    files.sort(key=lambda p: p.suffix != ".safetensors")
+    return files[0] if files else None
+
+
+def find_cached_weights(spec: OpenClipSpec) -> Path | None:
+    """The weights file in the Hugging Face cache, without touching the network."""
+    repo = _hf_repo(spec)
+    if repo is None:
+        return None
+    from huggingface_hub import try_to_load_from_cache
+
+    repo_id, filenames = repo
+    for filename in filenames:
+        found = try_to_load_from_cache(repo_id, filename)
+        if isinstance(found, str) and Path(found).is_file():
+            return Path(found)
+    return None
+
+
+def find_weights(spec: OpenClipSpec, models_dir: Path | None = None) -> Path | None:
+    return find_local_weights(spec, models_dir) or find_cached_weights(spec)
+
+
+def describe_search(spec: OpenClipSpec, models_dir: Path | None = None) -> list[str]:
+    places = [str(local_weights_dir(spec, models_dir))]
+    repo = _hf_repo(spec)
+    if repo is not None:
+        places.append(f"Hugging Face cache ({repo[0]})")
+    return places
+
+
+def is_offline() -> bool:
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def download_weights(spec: OpenClipSpec) -> Path:
+    """Fetch the weights into the Hugging Face cache. Raises WeightsMissingError when it cannot."""
+    cfg = _pretrained_cfg(spec)
+    if not cfg:
+        raise WeightsMissingError(spec.name, describe_search(spec), "open_clip has no download for it.")
+    if is_offline():
+        raise WeightsMissingError(spec.name, describe_search(spec), "Downloads are off (HF_HUB_OFFLINE).")
+    from open_clip.pretrained import download_pretrained
+
+    try:
+        return Path(download_pretrained(cfg))
+    except Exception as exc:
+        raise WeightsMissingError(spec.name, describe_search(spec), f"The download failed: {exc}") from exc
+
+
+@dataclass
+class OpenClipBundle:
+    """A loaded open_clip model with what is needed to use it. Lives on the model thread."""
+
+    spec: OpenClipSpec
+    model: Any  # open_clip.CLIP, in eval mode, on `device`
+    preprocess: Callable[[Any], Any]  # PIL image -> tensor
+    tokenizer: Callable[[list[str]], Any]
+    device: str
+    weights_path: Path | None
+    image_size: int
+
+
+def build_model(spec: OpenClipSpec, weights: Path | None, device: str = "cpu") -> OpenClipBundle:
+    """Build the architecture and load `weights` into it (random weights when `weights` is None).
+
+    Raises InvalidWeightsError when the file does not fit the architecture.
+    """
+    import open_clip
+
+    from dam_desktop.ml.model_thread import get_model_thread
+
+    get_model_thread().configure_torch()
+    cfg = _pretrained_cfg(spec)
+    preprocess_overrides: dict[str, Any] = {}
+    for key, option in (
+        ("mean", "image_mean"),
+        ("std", "image_std"),
+        ("interpolation", "image_interpolation"),
+        ("resize_mode", "image_resize_mode"),
+    ):
+        if key in cfg:
+            preprocess_overrides[option] = cfg[key]
+    try:
+        model, _, preprocess = open_clip.create_model_and_transforms(
+            spec.architecture,
+            pretrained=str(weights) if weights is not None else None,
+            device=device,
+            pretrained_text=False,
+            **preprocess_overrides,
+        )
+    except (RuntimeError, KeyError, ValueError, OSError) as exc:
+        if weights is None:
+            raise
+        raise InvalidWeightsError(
+            f"{weights.name} does not hold weights for {spec.architecture}: {str(exc).splitlines()[0][:300]}"
+        ) from exc
+    model.eval()
+    image_size = model.visual.image_size
+    size = int(image_size[0] if isinstance(image_size, tuple | list) else image_size)
+    return OpenClipBundle(
+        spec=spec,
+        model=model,
+        preprocess=preprocess,
+        tokenizer=open_clip.get_tokenizer(spec.architecture),
+        device=device,
+        weights_path=weights,
+        image_size=size,
+    )
+
+
+def load_open_clip(
+    spec: OpenClipSpec,
+    device: str = "cpu",
+    *,
+    allow_download: bool = False,
+    models_dir: Path | None = None,
+) -> OpenClipBundle:
+    """Find the weights (model folder, then HF cache, then a download if allowed) and build the model."""
+    weights = find_weights(spec, models_dir)
+    if weights is None and allow_download:
+        weights = download_weights(spec)
+    if weights is None:
+        raise WeightsMissingError(spec.name, describe_search(spec, models_dir))
+    log.info("loading open_clip %s from %s on %s", spec.name, weights, device)
+    return build_model(spec, weights, device)
+
+
+def open_clip_loader(model_name_or_path: str, params: Mapping[str, Any]) -> OpenClipBundle:
+    """ModelExecutionManager loader: params `device`, `allow_download`, `models_dir`, `hf_hub`."""
+    models_dir = params.get("models_dir")
+    hf_hub = params.get("hf_hub")
+    return load_open_clip(
+        OpenClipSpec.parse(model_name_or_path, str(hf_hub) if hf_hub is not None else None),
+        str(params.get("device", "cpu")),
+        allow_download=bool(params.get("allow_download", False)),
+        models_dir=Path(models_dir) if models_dir else None,
+    )
+
+
+_import_lock = threading.Lock()
+
+
+def import_weights_file(spec: OpenClipSpec, source: Path, models_dir: Path | None = None) -> Path:
+    """Check that `source` holds weights for the model and copy it into the model folder.
+
+    The copy is written under a temporary name and renamed once the model has been built from it,
+    so a bad or half-copied file never sits where the loader looks. Returns the installed path.
+    """
+    source = Path(source)
+    if not source.is_file():
+        raise InvalidWeightsError(f"{source} is not a file")
+    if source.suffix.lower() not in WEIGHT_SUFFIXES:
+        raise InvalidWeightsError(
+            f"{source.name} is not a weights file (expected {', '.join(WEIGHT_SUFFIXES)})"
+        )
+    folder = local_weights_dir(spec, models_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    suffix = source.suffix.lower()
+    partial = folder / f".import-{uuid.uuid4().hex}{suffix}"
+    final = folder / f"open_clip_weights{suffix}"
+    with _import_lock:
+        try:
+            shutil.copyfile(source, partial)
+            with partial.open("rb") as fh:
+                os.fsync(fh.fileno())
+            build_model(spec, partial, "cpu")
+            for old in folder.iterdir():
+                if old.is_file() and old.suffix in WEIGHT_SUFFIXES and old != partial:
+                    old.unlink()
+            partial.replace(final)
+        finally:
+            partial.unlink(missing_ok=True)
+    return final

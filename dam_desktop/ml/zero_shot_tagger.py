@@ -1,0 +1,199 @@
+"""Zero-shot image tagging with an open_clip model against a tag vocabulary.
+
+Each tag's text embedding is the mean over the vocabulary's prompt templates ("a photo of {}.")
+and is computed once per loaded model. An image's tag scores are the softmax, over the whole
+vocabulary, of the model's scaled cosine similarities: the confidences of one image sum to one,
+so a threshold of 0.05 keeps tags clearly above the background of a few hundred alternatives.
+Everything that touches torch runs on the model thread.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from dam_desktop.ml.open_clip_loader import OpenClipBundle, open_clip_loader
+from dam_desktop.paths import resources_dir
+from dam_desktop.utils.model_utils import oom_retry_batch_adjustment
+
+log = logging.getLogger(__name__)
+
+VOCABULARY_DIR = "tag_vocabulary"
+DEFAULT_VOCABULARY = "default"
+# Text prompts are encoded in chunks of this many; the text tower is small next to a vocabulary.
+TEXT_BATCH = 256
+
+
+@dataclass(frozen=True)
+class TagVocabulary:
+    name: str
+    tags: tuple[str, ...]
+    phrases: tuple[str, ...]  # what goes into the templates, one per tag
+    templates: tuple[str, ...]
+
+    def prompts_for(self, index: int) -> list[str]:
+        return [template.format(self.phrases[index]) for template in self.templates]
+
+
+def _read_tag_lines(path: Path) -> list[tuple[str, str]]:
+    entries: list[tuple[str, str]] = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        tag, sep, phrase = line.partition("|")
+        tag = " ".join(tag.strip().lower().split())
+        entries.append((tag, phrase.strip() if sep and phrase.strip() else tag))
+    return entries
+
+
+def load_vocabulary(name: str = DEFAULT_VOCABULARY, folder: Path | None = None) -> TagVocabulary:
+    """Read `<folder>/<name>.json` (templates and tag files) or a bare `<name>.txt` tag list."""
+    folder = folder or resources_dir() / VOCABULARY_DIR
+    manifest = folder / f"{name}.json"
+    templates: list[str] = ["a photo of {}."]
+    files: list[Path]
+    if manifest.is_file():
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        templates = [str(t) for t in data.get("templates", templates)]
+        files = [folder / str(f) for f in data.get("files", [])]
+    else:
+        files = [folder / f"{name}.txt"]
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        raise FileNotFoundError(f"tag vocabulary '{name}' is missing {', '.join(missing)}")
+    seen: dict[str, str] = {}
+    for path in files:
+        for tag, phrase in _read_tag_lines(path):
+            seen.setdefault(tag, phrase)
+    if not seen:
+        raise ValueError(f"tag vocabulary '{name}' has no tags")
+    if any("{}" not in t for t in templates):
+        raise ValueError(f"every template of vocabulary '{name}' needs a '{{}}' placeholder")
+    return TagVocabulary(
+        name=name, tags=tuple(seen), phrases=tuple(seen.values()), templates=tuple(templates)
+    )
+
+
+@dataclass(frozen=True)
+class TagScore:
+    tag: str
+    confidence: float
+
+
+def open_image_for_tagging(path: Path, target_size: int) -> Image.Image:
+    """Decode an image as RGB, letting JPEG decode at reduced size when the file is much larger."""
+    with Image.open(path) as img:
+        if img.format == "JPEG":
+            img.draft("RGB", (target_size * 2, target_size * 2))
+        img.load()
+        if img.mode in ("RGBA", "LA", "P"):
+            rgba = img.convert("RGBA")
+            background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+            return Image.alpha_composite(background, rgba).convert("RGB")
+        return img.convert("RGB")
+
+
+class ZeroShotTagger:
+    """An open_clip model plus the embedded vocabulary. Create and use it on the model thread."""
+
+    def __init__(self, bundle: OpenClipBundle, vocabulary: TagVocabulary) -> None:
+        self.bundle = bundle
+        self.vocabulary = vocabulary
+        self.model_name = bundle.spec.name
+        self._text_features = self._encode_vocabulary()
+
+    def _encode_vocabulary(self) -> Any:
+        import torch  # noqa: TID251
+
+        model = self.bundle.model
+        prompts: list[str] = []
+        for index in range(len(self.vocabulary.tags)):
+            prompts.extend(self.vocabulary.prompts_for(index))
+        chunks = []
+        with torch.inference_mode():
+            for start in range(0, len(prompts), TEXT_BATCH):
+                tokens = self.bundle.tokenizer(prompts[start : start + TEXT_BATCH]).to(self.bundle.device)
+                features = model.encode_text(tokens)
+                chunks.append(features / features.norm(dim=-1, keepdim=True))
+            per_prompt = torch.cat(chunks)
+            per_tag = per_prompt.reshape(len(self.vocabulary.tags), len(self.vocabulary.templates), -1).mean(
+                1
+            )
+            per_tag = per_tag / per_tag.norm(dim=-1, keepdim=True)
+        return per_tag
+
+    def preprocess(self, image: Image.Image) -> Any:
+        return self.bundle.preprocess(image)
+
+    @oom_retry_batch_adjustment(max_retries=4)
+    def score_images(self, images: Sequence[Image.Image], *, batch_size: int) -> Any:
+        """Softmax tag probabilities, one row per image (a CPU tensor of shape images x tags)."""
+        import torch  # noqa: TID251
+
+        model = self.bundle.model
+        rows = []
+        with torch.inference_mode():
+            scale = model.logit_scale.exp()
+            for start in range(0, len(images), batch_size):
+                pixels = torch.stack([self.preprocess(img) for img in images[start : start + batch_size]])
+                features = model.encode_image(pixels.to(self.bundle.device))
+                features = features / features.norm(dim=-1, keepdim=True)
+                logits = scale * features @ self._text_features.T
+                rows.append(logits.softmax(dim=-1).float().cpu())
+        if not rows:
+            return torch.empty((0, len(self.vocabulary.tags)))
+        return torch.cat(rows)
+
+    def tag_images(
+        self, images: Sequence[Image.Image], *, batch_size: int, threshold: float, max_tags: int
+    ) -> list[list[TagScore]]:
+        """The best tags per image: at most `max_tags`, each at least `threshold` confident."""
+        import torch  # noqa: TID251
+
+        if not images:
+            return []
+        probabilities = self.score_images(images, batch_size=batch_size)
+        k = min(max_tags, probabilities.shape[1])
+        values, indices = torch.topk(probabilities, k=k, dim=1)
+        results: list[list[TagScore]] = []
+        for row_values, row_indices in zip(values.tolist(), indices.tolist(), strict=True):
+            results.append(
+                [
+                    TagScore(self.vocabulary.tags[i], round(float(v), 6))
+                    for v, i in zip(row_values, row_indices, strict=True)
+                    if v >= threshold
+                ]
+            )
+        return results
+
+    def tag_files(
+        self, paths: Sequence[Path], *, batch_size: int, threshold: float, max_tags: int
+    ) -> list[list[TagScore] | str]:
+        """Tag image files; an entry is the tags, or why that file could not be read."""
+        images: list[Image.Image] = []
+        slots: list[int] = []
+        results: list[list[TagScore] | str] = []
+        for path in paths:
+            try:
+                images.append(open_image_for_tagging(path, self.bundle.image_size))
+                slots.append(len(results))
+                results.append([])
+            except (OSError, ValueError, Image.DecompressionBombError) as exc:
+                results.append(f"cannot read image {path.name}: {exc}")
+        tagged = self.tag_images(images, batch_size=batch_size, threshold=threshold, max_tags=max_tags)
+        for slot, tags in zip(slots, tagged, strict=True):
+            results[slot] = tags
+        return results
+
+
+def zero_shot_tagger_loader(model_name_or_path: str, params: Mapping[str, Any]) -> ZeroShotTagger:
+    """ModelExecutionManager loader: the open_clip model (see `open_clip_loader`) plus `vocabulary`."""
+    bundle = open_clip_loader(model_name_or_path, params)
+    return ZeroShotTagger(bundle, load_vocabulary(str(params.get("vocabulary", DEFAULT_VOCABULARY))))
