@@ -322,7 +322,8 @@ class AssetGridView(QAbstractItemView):
 
     def startDrag(self, supportedActions: Qt.DropAction) -> None:
         rows: list[int] = []
-        for selected_range in self.selectionModel().selection():
+        selection = self.selectionModel().selection()
+        for selected_range in (selection.at(n) for n in range(selection.size())):
             rows.extend(range(selected_range.top(), selected_range.bottom() + 1))
             if len(rows) >= MAX_DRAG_ITEMS:
                 break

@@ -246,19 +246,19 @@ class Inspector(QScrollArea):
             rows.append(("In trash since", format_date(details.trashed_at)))
         rows.append(("SHA-256", details.sha256_hex))
         for location in details.locations:
-            label = "Stored copy" if location.storage_type == "managed" else "Linked file"
-            rows.append((label, str(location.path)))
+            kind = "Stored copy" if location.storage_type == "managed" else "Linked file"
+            rows.append((kind, str(location.path)))
         for name, value in rows:
             label = QLabel(name, self.properties_box)
             label.setObjectName("propertyName")
-            field = QLabel(value, self.properties_box)
-            field.setObjectName("propertyValue")
-            field.setWordWrap(True)
-            field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            shown = QLabel(value, self.properties_box)
+            shown.setObjectName("propertyValue")
+            shown.setWordWrap(True)
+            shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             if name == "SHA-256" or name in ("Stored copy", "Linked file"):
-                field.setToolTip(value)
-                field.setText(self._breakable(value))
-            self.properties.addRow(label, field)
+                shown.setToolTip(value)
+                shown.setText(self._breakable(value))
+            self.properties.addRow(label, shown)
 
     @staticmethod
     def _breakable(value: str) -> str:

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from dam_desktop.ui.world_client import WorldClient
 
 if TYPE_CHECKING:
-    from dam_desktop.services.import_service import ImportProgress, ImportReport
+    from dam_desktop.services.import_service import ImportMode, ImportProgress, ImportReport
 
 
 class Job(QObject):
@@ -53,7 +53,7 @@ class ImportJob(Job):
         self,
         client: WorldClient,
         paths: Sequence[Path],
-        mode: str = "copy",
+        mode: ImportMode = "copy",
         parent: QObject | None = None,
     ) -> None:
         super().__init__("Importing", parent)
@@ -99,7 +99,7 @@ class ImportJob(Job):
                 paths,
                 mode=mode,
                 on_progress=on_progress,
-                cancel=token,  # type: ignore[arg-type]
+                cancel=token,
             )
 
         try:

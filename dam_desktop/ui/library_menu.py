@@ -14,7 +14,7 @@ MAX_RECENT = 8
 
 def recent_libraries(settings: QSettings) -> list[Path]:
     value = settings.value(RECENT_KEY, [])
-    items = [value] if isinstance(value, str) else list(value or [])
+    items = [value] if isinstance(value, str) else list(value) if isinstance(value, list) else []
     return [Path(item) for item in items if item]
 
 

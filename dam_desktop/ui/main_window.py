@@ -13,10 +13,19 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QItemSelection, QItemSelectionModel, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QItemSelection,
+    QItemSelectionModel,
+    QItemSelectionRange,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -66,14 +75,20 @@ from dam_desktop.ui.thumbnail_cache import DEFAULT_BUDGET_MB, ThumbnailCache
 from dam_desktop.ui.thumbnail_loader import ThumbnailLoader
 from dam_desktop.ui.world_client import WorldClient
 
-IMPORT_MODES = {"copy": "Copy Files into the Library", "reference": "Link to Files Where They Are"}
+if TYPE_CHECKING:
+    from dam_desktop.services.import_service import ImportMode
+
+IMPORT_MODES: dict[ImportMode, str] = {
+    "copy": "Copy Files into the Library",
+    "reference": "Link to Files Where They Are",
+}
 MAX_SELECTION_FOR_ACTIONS = 10_000
 GRID_PAGE = "grid"
 
 
 def _setting_int(settings: QSettings, key: str, default: int) -> int:
     try:
-        return int(settings.value(key, default))  # type: ignore[arg-type]
+        return int(str(settings.value(key, default)))
     except (TypeError, ValueError):
         return default
 
@@ -105,7 +120,7 @@ class MainWindow(QMainWindow):
         self.sort = SortKey(sort_value) if sort_value in {k.value for k in SortKey} else SortKey.ADDED
         self.descending = str(self.settings.value("grid/descending", "true")).lower() == "true"
         mode = str(self.settings.value("import/mode", "copy"))
-        self.import_mode = mode if mode in IMPORT_MODES else "copy"
+        self.import_mode: ImportMode = "reference" if mode == "reference" else "copy"
 
         self.cache = ThumbnailCache(_setting_int(self.settings, "grid/cache_mb", DEFAULT_BUDGET_MB))
         self.loader = ThumbnailLoader(workers=2, parent=self)
@@ -161,9 +176,7 @@ class MainWindow(QMainWindow):
         self._search_timer.setInterval(250)
         self._search_timer.timeout.connect(lambda: self._spawn(self.apply_search(self.search_box.text())))
         self.search_box.textChanged.connect(lambda _text: self._search_timer.start())
-        self.search_box.returnPressed.connect(
-            lambda: (self._search_timer.stop(), self._search_timer.timeout.emit())
-        )
+        self.search_box.returnPressed.connect(self._search_now)
         toolbar.addWidget(self.search_box)
 
         spacer = QWidget(self)
@@ -291,7 +304,7 @@ class MainWindow(QMainWindow):
         select_all.triggered.connect(self.grid.selectAll)
         find = edit_menu.addAction("&Find")
         find.setShortcut(QKeySequence.StandardKey.Find)
-        find.triggered.connect(lambda: (self.search_box.setFocus(), self.search_box.selectAll()))
+        find.triggered.connect(self._focus_search)
         edit_menu.addSeparator()
         self.remove_action = edit_menu.addAction(
             style.standardIcon(QStyle.StandardPixmap.SP_TrashIcon), "&Remove from Library…"
@@ -631,12 +644,16 @@ class MainWindow(QMainWindow):
 
     # selection and inspector --------------------------------------------------------------------
     def _selected_count(self) -> int:
-        return sum(r.bottom() - r.top() + 1 for r in self.grid.selectionModel().selection())
+        return sum(r.bottom() - r.top() + 1 for r in self._selection_ranges())
+
+    def _selection_ranges(self) -> list[QItemSelectionRange]:
+        selection = self.grid.selectionModel().selection()
+        return [selection.at(n) for n in range(selection.size())]
 
     def selected_ids(self, limit: int | None = None) -> list[int]:
         ids = self.model.ids
         found: list[int] = []
-        for selected_range in self.grid.selectionModel().selection():
+        for selected_range in self._selection_ranges():
             found.extend(int(i) for i in ids[selected_range.top() : selected_range.bottom() + 1])
             if limit is not None and len(found) >= limit:
                 return found[:limit]
@@ -687,9 +704,11 @@ class MainWindow(QMainWindow):
         selection = await self.current_selection()
         if not len(selection):
             return
-        menu = context_menu.build_menu(
-            self, selection, lambda action: self._spawn(self.run_action(action, selection))
-        )
+
+        def trigger(action: AssetAction) -> None:
+            self._spawn(self.run_action(action, selection))
+
+        menu = context_menu.build_menu(self, selection, trigger)
         self.last_menu = menu
         menu.popup(global_pos)
 
@@ -720,7 +739,7 @@ class MainWindow(QMainWindow):
         open_path(self.client.library_path)
 
     # import -------------------------------------------------------------------------------------
-    def set_import_mode(self, mode: str) -> None:
+    def set_import_mode(self, mode: ImportMode) -> None:
         self.import_mode = mode
         self.mode_actions[mode].setChecked(True)
 
@@ -736,7 +755,7 @@ class MainWindow(QMainWindow):
         if folder:
             self.start_import([Path(folder)])
 
-    def start_import(self, paths: Sequence[Path], mode: str | None = None) -> ImportJob | None:
+    def start_import(self, paths: Sequence[Path], mode: ImportMode | None = None) -> ImportJob | None:
         if self.import_job is not None:
             self.statusBar().showMessage(
                 "An import is already running; wait for it or cancel it first.", 6000
@@ -829,6 +848,14 @@ class MainWindow(QMainWindow):
         self.start_import(paths)
 
     # helpers ------------------------------------------------------------------------------------
+    def _search_now(self) -> None:
+        self._search_timer.stop()
+        self._spawn(self.apply_search(self.search_box.text()))
+
+    def _focus_search(self) -> None:
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
     def _spawn(self, coro: Any) -> asyncio.Task[Any]:
         task: asyncio.Task[Any] = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
