@@ -52,7 +52,6 @@ def tiny_weights_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     weights = folder / "downloads" / "tiny-clip.safetensors"
     weights.parent.mkdir()
     save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(weights))
-    TAGGING_MODEL_CONCEPTUAL_PARAMS[TINY_MODEL] = TINY_PARAMS
     return weights
 
 
@@ -62,8 +61,9 @@ def tagging_models_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def tiny_settings(world: World, tagging_models_dir: Path, tiny_weights_file: Path) -> AutoTaggingSettings:
+def tiny_settings(world: World, tagging_models_dir: Path) -> AutoTaggingSettings:
     """The world's tagging settings, pointed at the tiny model and an empty models folder."""
+    TAGGING_MODEL_CONCEPTUAL_PARAMS[TINY_MODEL] = TINY_PARAMS
     settings = world.resources.get(AutoTaggingSettings)
     settings.model_name = TINY_MODEL
     settings.models_dir = tagging_models_dir

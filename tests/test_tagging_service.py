@@ -232,7 +232,11 @@ async def test_non_images_trashed_assets_and_unreadable_files(
 
 
 async def test_a_file_that_is_not_weights_for_the_model_is_refused_with_a_reason(
-    world: World, tiny_settings: AutoTaggingSettings, tagging_models_dir: Path, tmp_path: Path
+    world: World,
+    tiny_settings: AutoTaggingSettings,
+    tiny_weights_file: Path,
+    tagging_models_dir: Path,
+    tmp_path: Path,
 ) -> None:
     import numpy as np
     from safetensors.numpy import save_file
