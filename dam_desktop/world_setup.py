@@ -7,7 +7,10 @@ from pathlib import Path
 from dam_desktop.core.model_manager import ModelExecutionManager
 from dam_desktop.core.world import World
 from dam_desktop.ml.model_thread import get_model_thread
+from dam_desktop.services.audio_service import AudioSettings
+from dam_desktop.services.semantic_service import SemanticSettings
 from dam_desktop.services.tagging_service import AutoTaggingSettings
+from dam_desktop.services.vector_index import VectorIndexCache
 from dam_desktop.systems import DEFAULT_SYSTEMS
 
 
@@ -17,6 +20,9 @@ def initialize_world_resources(world: World) -> None:
         world.resources.add(ModelExecutionManager(runner=get_model_thread()))
     if not world.resources.has(AutoTaggingSettings):
         world.resources.add(AutoTaggingSettings())
+    for resource_type in (SemanticSettings, AudioSettings, VectorIndexCache):
+        if not world.resources.has(resource_type):
+            world.resources.add(resource_type())
 
 
 async def open_world(library_path: Path | str) -> World:

@@ -1,0 +1,130 @@
+"""`dam-desktop similar ID`: the assets most like asset ID, best first, one per line.
+
+Images are compared by their CLIP embeddings, sounds by their weights-free audio fingerprints;
+an asset without one is compared by name and tags. Each line is tab-separated: entity id, score
+(cosine similarity), type, file name, and the model that scored it. `--where` narrows the
+answers to a tag query. The same output serves `dam-desktop search --semantic "TEXT"`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from dam_desktop.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, fail, guarded, run_with_world
+from dam_desktop.core.model_manager import ModelExecutionManager
+from dam_desktop.core.world import World
+from dam_desktop.services.audio_service import AudioSettings
+from dam_desktop.services.semantic_search import SemanticResults, find_similar, search_by_sentence
+from dam_desktop.services.semantic_service import SemanticSettings
+from dam_desktop.services.vector_index import VectorIndexCache
+
+_ESCAPES = str.maketrans({"\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "similar",
+        help="list the images or sounds most like an asset: id, score, type, file name",
+    )
+    parser.add_argument("entity_id", type=int, metavar="ID", help="the asset to compare with")
+    add_semantic_options(parser)
+    parser.set_defaults(handler=guarded(run))
+
+
+def add_semantic_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--limit", type=_positive, default=20, metavar="N", help="at most N assets (default 20)"
+    )
+    parser.add_argument("--where", metavar="QUERY", default=None, help="only assets matching this tag query")
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def format_hit_row(entity_id: int, score: float, asset_type: str, filename: str, model: str) -> str:
+    return f"{entity_id}\t{score:.4f}\t{asset_type}\t{filename.translate(_ESCAPES)}\t{model}"
+
+
+async def _allowed_ids(world: World, where: str | None) -> set[int] | None:
+    if not where:
+        return None
+    from dam_desktop.services.search import search_service
+
+    async with world.session() as session:
+        return set(await search_service.search(session, where, limit=None))
+
+
+def _print(results: SemanticResults) -> int:
+    for note in results.notes:
+        print(f"dam-desktop: {note}", file=sys.stderr)
+    sys.stdout.write(
+        "".join(
+            format_hit_row(h.entity_id, h.score, h.asset_type, h.filename, h.model) + "\n"
+            for h in results.hits
+        )
+    )
+    return EXIT_OK if results.hits or not results.notes else EXIT_FAILURE
+
+
+async def _similar(world: World, args: argparse.Namespace) -> SemanticResults:
+    allowed = await _allowed_ids(world, args.where)
+    async with world.session() as session:
+        return await find_similar(
+            session,
+            world.resources.get(VectorIndexCache),
+            world.resources.get(SemanticSettings),
+            world.resources.get(AudioSettings),
+            args.entity_id,
+            limit=args.limit,
+            allowed_entity_ids=allowed,
+        )
+
+
+async def _sentence(world: World, args: argparse.Namespace) -> SemanticResults:
+    # Markers left by an import that has not been processed yet: embed those first (cheap when none).
+    from dam_desktop.core.stages import SystemStage
+
+    await world.execute_stage(SystemStage.EMBEDDING_GENERATION)
+    allowed = await _allowed_ids(world, args.where)
+    async with world.session() as session:
+        return await search_by_sentence(
+            session,
+            world.resources.get(VectorIndexCache),
+            world.resources.get(ModelExecutionManager),
+            world.resources.get(SemanticSettings),
+            world.resources.get(AudioSettings),
+            args.query,
+            limit=args.limit,
+            allowed_entity_ids=allowed,
+        )
+
+
+def _run_guarded(args: argparse.Namespace, action: Any) -> int:
+    from dam_desktop.services.search.tag_query.errors import QueryError
+
+    try:
+        return _print(run_with_world(args, lambda world: action(world, args)))
+    except QueryError as exc:
+        return fail(f"query error at position {exc.position}: {exc.message} (in {args.where!r})", EXIT_USAGE)
+
+
+def run(args: argparse.Namespace) -> int:
+    return _run_guarded(args, _similar)
+
+
+def run_semantic(args: argparse.Namespace) -> int:
+    """`search --semantic`: `args.query` is a sentence; `--limit` and `--where` as for `similar`."""
+    if not args.query.strip():
+        return fail("the semantic query is empty", EXIT_USAGE)
+    if args.limit is None:
+        args.limit = 20
+    return _run_guarded(args, _sentence)
