@@ -180,16 +180,16 @@ async def test_symlink_loops_are_walked_once(world: World, tmp_path: Path) -> No
 
 async def test_progress_is_reported_and_lists_every_new_asset_once(world: World, tmp_path: Path) -> None:
     src = tmp_path / "src"
-    for i in range(150):
+    for i in range(100):
         make_png(src / f"p{i:03}.png", (8, 8), seed=i)
     calls: list[ImportProgress] = []
     report = await import_paths(world, [src], on_progress=calls.append)
 
-    assert calls[0].done == 0 and calls[0].total == 150
-    assert calls[-1].done == 150
+    assert calls[0].done == 0 and calls[0].total == 100
+    assert calls[-1].done == 100
     assert [c.done for c in calls] == sorted(c.done for c in calls)
     announced = [eid for c in calls for eid in c.new_entity_ids]
-    assert sorted(announced) == sorted(report.imported) and len(announced) == 150
+    assert sorted(announced) == sorted(report.imported) and len(announced) == 100
     async with world.session() as session:
         thumbs = await thumbnail_paths_for(session, world.paths, announced)
     assert all(path.is_file() for path in thumbs.values())
@@ -199,7 +199,7 @@ async def test_cancel_stops_the_import_and_leaves_what_was_written_consistent(
     world: World, tmp_path: Path
 ) -> None:
     src = tmp_path / "src"
-    for i in range(300):
+    for i in range(200):
         make_png(src / f"p{i:03}.png", (8, 8), seed=i)
     token = CancelToken()
 
@@ -209,14 +209,14 @@ async def test_cancel_stops_the_import_and_leaves_what_was_written_consistent(
 
     report = await import_paths(world, [src], on_progress=cancel_after_first_assets, cancel=token)
     assert report.cancelled
-    assert 0 < len(report.imported) < 300
+    assert 0 < len(report.imported) < 200
     stored = await _all(world, FileLocationComponent)
     assert len(stored) == len(report.imported)
     assert all((world.paths.root / loc.path).is_file() for loc in stored)
 
     rest = await import_paths(world, [src])
-    assert not rest.cancelled and len(rest.imported) == 300 - len(report.imported)
-    assert len(await _all(world, FilePropertiesComponent)) == 300
+    assert not rest.cancelled and len(rest.imported) == 200 - len(report.imported)
+    assert len(await _all(world, FilePropertiesComponent)) == 200
 
 
 async def test_image_properties_record_orientation_exif_and_animation(world: World, tmp_path: Path) -> None:

@@ -78,7 +78,12 @@ from dam_desktop.services.import_worker import (
     WorkerContext,
     process_file,
 )
-from dam_desktop.services.storage import encode_db_path, managed_relative_path
+from dam_desktop.services.storage import (
+    discard_staged,
+    encode_db_path,
+    managed_relative_path,
+    publish_staged,
+)
 from dam_desktop.utils.media_utils import display_path
 
 __all__ = [
@@ -362,6 +367,15 @@ class _ImportRun:
         if not self.batch:
             return
         batch, self.batch = self.batch, []
+        staged = [(f.staged, f.sha256_hex) for f in batch if f.staged is not None]
+        if staged:
+            errors = await asyncio.to_thread(publish_staged, self.world.paths, staged)
+            if errors:
+                for file in batch:
+                    if file.staged in errors:
+                        reason = f"could not store the file in the library: {errors[file.staged]}"
+                        self.report.failed.append(ImportFailure(display_path(file.source), reason))
+                batch = [f for f in batch if f.staged not in errors]
         async with _commit_lock(self.world), self.world.session() as session:
             outcome = await write_batch(session, batch, self.mode)
             await session.commit()
@@ -397,6 +411,12 @@ class _ImportRun:
             if in_flight:
                 # Never return while a worker may still write into the library.
                 await asyncio.wait(in_flight)
+                for future in in_flight:
+                    if not future.cancelled() and future.exception() is None:
+                        self.accept(future.result())
+            # Left only when the import itself failed: their files are not in the store yet.
+            discard_staged([f.staged for f in self.batch if f.staged is not None])
+            self.batch = []
         self.emit(force=True)
 
 

@@ -21,6 +21,7 @@ import logging
 import os
 import stat
 import threading
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal
@@ -75,6 +76,8 @@ class ProcessedFile:
     phash: int | None
     dhash: int | None
     thumbnail_error: str | None  # None when the thumbnail file is in place
+    # Copy mode: the copy waiting in tmp/ for the batch to publish it (None: the store has it).
+    staged: Path | None = None
 
     @property
     def sha256_hex(self) -> str:
@@ -170,48 +173,55 @@ def _process(path: str, ctx: WorkerContext) -> ProcessedFile:
             sha = hashlib.sha256(data).digest()
             fmt = _classify(data[:SNIFF_BYTES], path)
             probe = probe_media(io.BytesIO(data), fmt)
-            if ctx.mode == "copy":
-                storage.store_bytes(ctx.paths, sha.hex(), data)
+            staged = storage.stage_bytes(ctx.paths, sha.hex(), data) if ctx.mode == "copy" else None
             size = len(data)
         else:
-            sha, size, fmt, probe = _process_streamed(handle, path, ctx)
-    return _finish(path, ctx, sha, size, fmt, probe)
+            sha, size, fmt, probe, staged = _process_streamed(handle, path, ctx)
+    try:
+        return _finish(path, ctx, sha, size, fmt, probe, staged)
+    except BaseException:
+        if staged is not None:
+            staged.unlink(missing_ok=True)
+        raise
 
 
 def _process_streamed(
     handle: BinaryIO, path: str, ctx: WorkerContext
-) -> tuple[bytes, int, MediaFormat, Probe]:
+) -> tuple[bytes, int, MediaFormat, Probe, Path | None]:
     hasher = hashlib.sha256()
     size = 0
     head = b""
-    copy = ctx.mode == "copy"
-    with contextlib.ExitStack() as stack:
-        out: BinaryIO | None = None
-        tmp: Path | None = None
-        if copy:
-            out, tmp = stack.enter_context(storage.temp_file(ctx.paths))
-        while chunk := handle.read(storage.COPY_CHUNK):
-            if not head:
-                head = chunk[:SNIFF_BYTES]
-            hasher.update(chunk)
-            size += len(chunk)
-            if out is not None:
-                out.write(chunk)
+    staged = ctx.paths.tmp_dir / uuid.uuid4().hex if ctx.mode == "copy" else None
+    try:
+        with staged.open("xb") if staged is not None else contextlib.nullcontext() as out:
+            while chunk := handle.read(storage.COPY_CHUNK):
+                if not head:
+                    head = chunk[:SNIFF_BYTES]
+                hasher.update(chunk)
+                size += len(chunk)
+                if out is not None:
+                    out.write(chunk)
         fmt = _classify(head, path)
         sha = hasher.digest()
-        if out is not None and tmp is not None:
-            out.flush()
-            probe = probe_media(tmp, fmt)
-            final = ctx.paths.stored_file_path(sha.hex())
-            if not final.is_file():
-                storage.commit_temp_file(out, tmp, final)
-        else:
-            probe = probe_media(Path(path), fmt)
-    return sha, size, fmt, probe
+        probe = probe_media(staged if staged is not None else Path(path), fmt)
+        if staged is not None and ctx.paths.stored_file_path(sha.hex()).is_file():
+            staged.unlink()
+            staged = None
+    except BaseException:
+        if staged is not None:
+            staged.unlink(missing_ok=True)
+        raise
+    return sha, size, fmt, probe, staged
 
 
 def _finish(
-    path: str, ctx: WorkerContext, sha: bytes, size: int, fmt: MediaFormat, probe: Probe
+    path: str,
+    ctx: WorkerContext,
+    sha: bytes,
+    size: int,
+    fmt: MediaFormat,
+    probe: Probe,
+    staged: Path | None,
 ) -> ProcessedFile:
     sha_hex = sha.hex()
     thumbnail_error: str | None = None
@@ -233,4 +243,5 @@ def _finish(
         phash=probe.phash,
         dhash=probe.dhash,
         thumbnail_error=thumbnail_error,
+        staged=staged,
     )

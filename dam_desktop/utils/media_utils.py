@@ -167,10 +167,8 @@ def _dct_matrix(n: int) -> npt.NDArray[np.float64]:
 
 
 def _bits_to_signed(bits: npt.NDArray[np.bool_]) -> int:
-    value = 0
-    for bit in bits.ravel():
-        value = (value << 1) | int(bit)
-    return value - (1 << 64) if value >= 1 << 63 else value
+    """64 bits, first bit most significant, as a signed 64-bit integer (what SQLite stores)."""
+    return int.from_bytes(np.packbits(bits.ravel()).tobytes(), "big", signed=True)
 
 
 def _grey(image: Image.Image, size: tuple[int, int]) -> npt.NDArray[np.float64]:
