@@ -1,7 +1,8 @@
 """The desktop app: QApplication, a qasync event loop on the GUI thread, and the world thread.
 
-`DAM_DESKTOP_REPORT_FIRST_PAINT=1` prints `first-paint <seconds since process start> rss-mb <MB>`
-to stderr when the grid first paints (the benchmark reads it); `=quit` also quits right after.
+`DAM_DESKTOP_REPORT_FIRST_PAINT=1` prints `first-paint <seconds since process start> rss-mb <MB>
+assets <tiles in the grid>` to stderr when the grid first paints (the benchmark and the package
+smoke test read it); `=quit` also quits right after.
 """
 
 from __future__ import annotations
@@ -131,7 +132,12 @@ class AppController:
         return True
 
     def _on_first_paint(self) -> None:
-        print(f"first-paint {_process_seconds():.3f} rss-mb {_rss_mb():.1f}", file=sys.stderr, flush=True)
+        shown = self.window.grid.model().rowCount() if self.window is not None else 0
+        print(
+            f"first-paint {_process_seconds():.3f} rss-mb {_rss_mb():.1f} assets {shown}",
+            file=sys.stderr,
+            flush=True,
+        )
         if self._report == "quit" and self.window is not None:
             self.window.close()
 
