@@ -91,7 +91,9 @@ def namespace_of(name: str) -> str | None:
 
 
 def _ids_json(ids: Iterable[int]) -> str:
-    return json.dumps([int(i) for i in ids])
+    """Sorted, distinct ids as one JSON parameter. Sorted ids write the (entity, tag) indexes in
+    key order, which keeps a bulk edit of scattered assets to one pass over their pages."""
+    return json.dumps(sorted({int(i) for i in ids}))
 
 
 async def _rows(session: AsyncSession, sql: str, params: dict[str, Any] | None = None) -> list[Any]:
@@ -245,12 +247,16 @@ async def autocomplete(session: AsyncSession, prefix: str, limit: int = 10) -> l
     if not p:
         return await list_tags(session, order="count", limit=limit)
     g = _glob_escape(p) + "*"
+    # Three index-friendly parts (name prefix and alias prefix are ranges of unique indexes; the
+    # part after a namespace scans only namespaced tags), ranked together by use count.
     rows = await _rows(
         session,
         f"SELECT c.entity_id, c.tag_name, c.namespace, c.use_count, c.tag_description, c.color"
-        f" FROM {CONCEPT} c WHERE c.tag_name GLOB :g OR (c.namespace IS NOT NULL AND"
-        f" substr(c.tag_name, length(c.namespace) + 2) GLOB :g)"
-        f" OR c.entity_id IN (SELECT a.entity_id FROM {ALIAS} a WHERE a.alias_name GLOB :g)"
+        f" FROM {CONCEPT} c WHERE c.entity_id IN ("
+        f"SELECT entity_id FROM {CONCEPT} WHERE tag_name GLOB :g"
+        f" UNION ALL SELECT entity_id FROM {CONCEPT} WHERE namespace > ''"
+        f" AND substr(tag_name, length(namespace) + 2) GLOB :g"
+        f" UNION ALL SELECT entity_id FROM {ALIAS} WHERE alias_name GLOB :g)"
         f" ORDER BY c.use_count DESC, (c.tag_name GLOB :g) DESC, length(c.tag_name), c.tag_name LIMIT :lim",
         {"g": g, "lim": limit},
     )

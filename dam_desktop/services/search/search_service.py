@@ -11,6 +11,7 @@ trash). A query is text in the tag query language or an already parsed tree; err
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -126,27 +127,41 @@ class TagCount:
     tag_id: int
     name: str
     count: int
+    # False when only the newest `sample` results were counted (the count is among those).
+    exact: bool = True
+
+
+SIDEBAR_SAMPLE = 5000
 
 
 async def tag_counts_for_query(
-    session: AsyncSession, query: Query | CompiledQuery, limit: int = 50, *, sample: int | None = None
+    session: AsyncSession,
+    query: Query | CompiledQuery,
+    limit: int = 50,
+    *,
+    sample: int | None = SIDEBAR_SAMPLE,
 ) -> list[TagCount]:
     """The `limit` most frequent tags among the query's results, with how many results carry each.
 
-    For the empty query the counts are the tags' use counts (read, not counted). With `sample`, only
-    the first `sample` results (newest first) are counted: a bound on the work for huge results.
+    For the empty query the counts are the tags' use counts (kept by triggers, read not counted).
+    Otherwise at most `sample` results are counted, the newest first, so the sidebar stays fast on
+    huge results; then `exact` is False on every entry. `sample=None` counts every result.
     """
     compiled = await _compiled(session, query)
-    if compiled.matches_all and sample is None:
+    if compiled.matches_all:
         tags = await tag_service.list_tags(session, order="count", limit=limit)
         return [TagCount(t.id, t.name, t.use_count) for t in tags if t.use_count > 0]
+    params: dict[str, Any] = {"tag_limit": int(limit)}
+    exact = True
     if sample is None:
         ids = plan_ids(compiled.pred, await _total_estimate(session), column="fp.entity_id AS id")
-        source, params = ids.sql, dict(compiled.params)
+        source = ids.sql
+        params.update(compiled.params)
     else:
-        chosen, params = await plan(session, compiled, 0, sample, SortKey.ADDED, True)
-        source = chosen.sql.replace("SELECT fp.entity_id FROM", "SELECT fp.entity_id AS id FROM", 1)
-    params["tag_limit"] = int(limit)
+        found = await search(session, compiled, 0, sample + 1, SortKey.ADDED, True)
+        exact = len(found) <= sample
+        source = "SELECT value AS id FROM json_each(:sample_ids)"
+        params["sample_ids"] = json.dumps(found[:sample])
     rows = (
         await session.execute(
             text(
@@ -158,7 +173,7 @@ async def tag_counts_for_query(
             params,
         )
     ).all()
-    return [TagCount(int(r[0]), str(r[1]), int(r[2])) for r in rows]
+    return [TagCount(int(r[0]), str(r[1]), int(r[2]), exact) for r in rows]
 
 
 async def add_tags_to_query(session: AsyncSession, query: Query | CompiledQuery, tag_names: list[str]) -> int:

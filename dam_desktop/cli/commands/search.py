@@ -1,0 +1,125 @@
+"""`dam-desktop search "QUERY"`: the assets matching a tag query, one per line.
+
+Each line is tab-separated like `list`: entity id, type, original file name (tabs and line breaks
+in names written as `\\t`, `\\n`, `\\r`). `--count` prints only the number of matches. A query
+error prints one line naming the position and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sys
+from typing import Any
+
+from sqlalchemy import text
+
+from dam_desktop.cli.common import EXIT_OK, EXIT_USAGE, fail, guarded, run_with_world
+from dam_desktop.core.world import World
+from dam_desktop.services.search import search_service
+from dam_desktop.services.search.sorting import SortKey
+from dam_desktop.services.search.tag_query.errors import QueryError
+
+_ESCAPES = str.maketrans({"\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "search",
+        help="list the assets matching a tag query: id, type and file name",
+        description='Query language: tag, ns:tag, -tag, "two words", a | b, (...), tag*, type:image,'
+        " ext:png, width:>1000, height:<=600, duration:>2.5, size:>10MB, added:>2026-01-01, untagged.",
+    )
+    parser.add_argument("query", help='the tag query, e.g. "cat -dog width:>1000"')
+    parser.add_argument("--count", action="store_true", help="print only the number of matching assets")
+    parser.add_argument("--limit", type=_positive, default=None, metavar="N", help="print at most N assets")
+    parser.add_argument("--offset", type=_non_negative, default=0, metavar="N", help="skip the first N")
+    parser.add_argument(
+        "--sort",
+        choices=[k.value for k in SortKey],
+        default=SortKey.ADDED.value,
+        help="order (default: added)",
+    )
+    order = parser.add_mutually_exclusive_group()
+    order.add_argument("--asc", dest="descending", action="store_false", default=None, help="ascending order")
+    order.add_argument("--desc", dest="descending", action="store_true", help="descending order")
+    parser.set_defaults(handler=guarded(run))
+
+
+def _positive(value: str) -> int:
+    number = _non_negative(value)
+    if number == 0:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def _non_negative(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError("must not be negative")
+    return number
+
+
+def format_row(entity_id: int, asset_type: str, filename: str) -> str:
+    return f"{entity_id}\t{asset_type}\t{filename.translate(_ESCAPES)}"
+
+
+def query_failure(query: str, error: QueryError) -> int:
+    """One line on stderr: the message and where in the query; exit status 2."""
+    return fail(f"query error at position {error.position}: {error.message} (in {query!r})", EXIT_USAGE)
+
+
+async def _search(world: World, args: argparse.Namespace) -> int:
+    async with world.session() as session:
+        compiled = await search_service.compile_search(session, args.query)
+        if args.count:
+            print(await search_service.count(session, compiled))
+            return EXIT_OK
+        sort = SortKey(args.sort)
+        batch = 5000
+        offset = args.offset
+        remaining = args.limit
+        while remaining is None or remaining > 0:
+            size = batch if remaining is None else min(batch, remaining)
+            ids = await search_service.search(session, compiled, offset, size, sort, args.descending)
+            if not ids:
+                break
+            rows = await session.execute(
+                text(
+                    "SELECT entity_id, asset_type, original_filename FROM component_file_properties"
+                    " WHERE entity_id IN (SELECT value FROM json_each(:ids))"
+                ),
+                {"ids": json.dumps(ids)},
+            )
+            facts = {int(r[0]): (str(r[1]), str(r[2])) for r in rows.all()}
+            sys.stdout.write("".join(format_row(i, *facts[i]) + "\n" for i in ids if i in facts))
+            offset += len(ids)
+            if remaining is not None:
+                remaining -= len(ids)
+            if len(ids) < size:
+                break
+    return EXIT_OK
+
+
+def safe_streams() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(Exception):
+                reconfigure(errors="backslashreplace")
+
+
+def run(args: argparse.Namespace) -> int:
+    safe_streams()
+    # Syntax errors need no library: report them before opening it.
+    error = search_service.syntax_error(args.query)
+    if error is not None:
+        return query_failure(args.query, error)
+    try:
+        return run_with_world(args, lambda world: _search(world, args))
+    except QueryError as exc:
+        return query_failure(args.query, exc)

@@ -1,0 +1,145 @@
+"""`dam-desktop tag`: add or remove tags on many assets at once, and edit tags themselves.
+
+    dam-desktop tag add cat "big cat" --ids 1,2,3
+    dam-desktop tag remove cat --query "type:audio"
+    dam-desktop tag rename kitty cat | merge SOURCE TARGET | delete TAG
+    dam-desktop tag alias cat kitty | parent kitten cat
+
+Adding or removing is one transaction, whatever the number of assets. A query error or a tag
+name that cannot be used prints one line and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from sqlalchemy import text
+
+from dam_desktop.cli.commands.search import query_failure, safe_streams
+from dam_desktop.cli.common import EXIT_OK, EXIT_USAGE, fail, guarded, run_with_world
+from dam_desktop.core.world import World
+from dam_desktop.services import tag_service
+from dam_desktop.services.search import search_service
+from dam_desktop.services.search.tag_query.errors import QueryError
+
+
+def _id_list(value: str) -> list[int]:
+    try:
+        ids = [int(part) for part in value.replace(" ", "").split(",") if part]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected entity ids like 1,2,3, not {value!r}") from None
+    if not ids:
+        raise argparse.ArgumentTypeError("no entity ids given")
+    return ids
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("tag", help="add or remove tags on assets; rename, merge, alias tags")
+    actions = parser.add_subparsers(dest="tag_action", metavar="ACTION", required=True)
+    for name, verb in (("add", "add"), ("remove", "remove")):
+        sub = actions.add_parser(name, help=f"{verb} tags on the given assets")
+        sub.add_argument("tags", nargs="+", metavar="TAG")
+        target = sub.add_mutually_exclusive_group(required=True)
+        target.add_argument("--ids", type=_id_list, help="comma-separated entity ids")
+        target.add_argument("--query", help="every asset matching this tag query")
+        sub.set_defaults(handler=guarded(run_edit))
+    sub = actions.add_parser("rename", help="give a tag a new name")
+    sub.add_argument("tag")
+    sub.add_argument("new_name")
+    sub.set_defaults(handler=guarded(run_manage))
+    sub = actions.add_parser("merge", help="fold SOURCE into TARGET (SOURCE becomes an alias)")
+    sub.add_argument("source")
+    sub.add_argument("target")
+    sub.set_defaults(handler=guarded(run_manage))
+    sub = actions.add_parser("delete", help="delete a tag and all its links")
+    sub.add_argument("tag")
+    sub.set_defaults(handler=guarded(run_manage))
+    sub = actions.add_parser("alias", help="let ALIAS stand for TAG")
+    sub.add_argument("tag")
+    sub.add_argument("alias")
+    sub.set_defaults(handler=guarded(run_manage))
+    sub = actions.add_parser("parent", help="make CHILD imply PARENT (searching PARENT finds CHILD)")
+    sub.add_argument("child")
+    sub.add_argument("parent")
+    sub.set_defaults(handler=guarded(run_manage))
+
+
+async def _edit(world: World, args: argparse.Namespace) -> int:
+    async with world.session() as session:
+        if args.ids is not None:
+            rows = await session.execute(
+                text(
+                    "SELECT j.value FROM json_each(:ids) j WHERE NOT EXISTS (SELECT 1 FROM"
+                    " component_file_properties fp WHERE fp.entity_id = j.value)"
+                ),
+                {"ids": json.dumps(args.ids)},
+            )
+            missing = [int(r[0]) for r in rows.all()]
+            if missing:
+                raise tag_service.TagError("no asset with id " + ", ".join(map(str, missing)))
+        if args.tag_action == "add":
+            if args.ids is not None:
+                changed = len(await tag_service.add_tags(session, args.ids, args.tags))
+            else:
+                changed = await search_service.add_tags_to_query(session, args.query, args.tags)
+        elif args.ids is not None:
+            changed = len(await tag_service.remove_tags(session, args.ids, args.tags))
+        else:
+            changed = await search_service.remove_tags_from_query(session, args.query, args.tags)
+        await session.commit()
+    return changed
+
+
+def run_edit(args: argparse.Namespace) -> int:
+    safe_streams()
+    if args.query is not None and (error := search_service.syntax_error(args.query)) is not None:
+        return query_failure(args.query, error)
+    try:
+        for name in args.tags:
+            tag_service.normalize_tag_name(name)
+        changed = run_with_world(args, lambda world: _edit(world, args))
+    except QueryError as exc:
+        return query_failure(args.query or "", exc)
+    except tag_service.TagError as exc:
+        return fail(str(exc), EXIT_USAGE)
+    verb = "added" if args.tag_action == "add" else "removed"
+    print(f"{verb} {changed} tag link{'s' if changed != 1 else ''}")
+    return EXIT_OK
+
+
+async def _manage(world: World, args: argparse.Namespace) -> str:
+    async with world.session() as session:
+        if args.tag_action == "rename":
+            tag_id = await tag_service.require_tag(session, args.tag)
+            await tag_service.rename_tag(session, tag_id, args.new_name)
+            message = f"renamed '{args.tag}' to '{tag_service.normalize_tag_name(args.new_name)}'"
+        elif args.tag_action == "merge":
+            source = await tag_service.require_tag(session, args.source)
+            target = await tag_service.require_tag(session, args.target)
+            await tag_service.merge_tags(session, source, target)
+            message = f"merged '{args.source}' into '{args.target}'"
+        elif args.tag_action == "delete":
+            await tag_service.delete_tag(session, await tag_service.require_tag(session, args.tag))
+            message = f"deleted '{args.tag}'"
+        elif args.tag_action == "alias":
+            tag_id = await tag_service.require_tag(session, args.tag)
+            await tag_service.add_alias(session, tag_id, args.alias)
+            message = f"'{args.alias}' now stands for '{args.tag}'"
+        else:
+            child = await tag_service.get_or_create_tag_concept(session, args.child)
+            parent = await tag_service.get_or_create_tag_concept(session, args.parent)
+            await tag_service.add_parent(session, child, parent)
+            message = f"'{args.child}' now implies '{args.parent}'"
+        await session.commit()
+    return message
+
+
+def run_manage(args: argparse.Namespace) -> int:
+    safe_streams()
+    try:
+        print(run_with_world(args, lambda world: _manage(world, args)))
+    except (tag_service.TagNameError, tag_service.TagCycleError) as exc:
+        return fail(str(exc), EXIT_USAGE)
+    return EXIT_OK

@@ -1,0 +1,35 @@
+"""`dam-desktop tags`: every tag with the number of assets carrying it, most used first.
+
+One tag per line, tab-separated: use count, tag name. `--sort name` lists them by name.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from dam_desktop.cli.commands.search import safe_streams
+from dam_desktop.cli.common import EXIT_OK, guarded, run_with_world
+from dam_desktop.core.world import World
+from dam_desktop.services import tag_service
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("tags", help="list tags with how many assets carry each")
+    parser.add_argument("--sort", choices=("count", "name"), default="count", help="order (default: count)")
+    parser.add_argument("--prefix", help="only tags whose name starts with this")
+    parser.add_argument("--unused", action="store_true", help="also list tags no asset carries")
+    parser.set_defaults(handler=guarded(run))
+
+
+async def _list(world: World, args: argparse.Namespace) -> list[tag_service.TagInfo]:
+    async with world.session() as session:
+        return await tag_service.list_tags(session, order=args.sort, prefix=args.prefix)
+
+
+def run(args: argparse.Namespace) -> int:
+    safe_streams()
+    for tag in run_with_world(args, lambda world: _list(world, args)):
+        if tag.use_count > 0 or args.unused:
+            print(f"{tag.use_count}\t{tag.name}")
+    return EXIT_OK
