@@ -61,8 +61,8 @@ def make_sound(index: int, sr: int = SAMPLE_RATE) -> Signal:
         )
         for start in range(0, n - hit.shape[0], period):
             x[start : start + hit.shape[0]] += hit
-    elif kind == 5:  # a plucked string (Karplus-Strong)
-        f0 = rng.uniform(80, 900)
+    elif kind == 5:  # a plucked string (Karplus-Strong), each a fourth above the previous one
+        f0 = 110.0 * 2 ** ((index // 7) * 5 / 12) * rng.uniform(0.98, 1.02)
         period = max(2, int(sr / f0))
         buf = rng.uniform(-1, 1, period)
         x = np.empty(n)
