@@ -27,6 +27,11 @@ def make_grid(qtbot: Any, client: Any) -> AssetGridView:
     return view
 
 
+def close_grid(qtbot: Any, view: AssetGridView) -> None:
+    run(qtbot, view.grid_model.stop())
+    view.loader.shutdown()
+
+
 def all_assets(sort: SortKey = SortKey.ADDED, descending: bool = True) -> Any:
     async def query(world: Any) -> Any:
         async with world.session() as session:
@@ -65,7 +70,7 @@ def test_a_library_of_n_shows_n_tiles_and_their_thumbnails(
         assert close_to(pixel_at_tile_centre(view, row), by_id[view.grid_model.entity_id(row)].colour)
     assert view.grid_model.info_at(0) is not None
     assert view.grid_model.info_at(0).filename == "image-0029.png"
-    view.loader.shutdown()
+    close_grid(qtbot, view)
 
 
 def test_zoom_changes_columns_and_sort_by_name_reorders(qtbot: Any, ui_client: Any, tmp_path: Path) -> None:
@@ -81,7 +86,7 @@ def test_zoom_changes_columns_and_sort_by_name_reorders(qtbot: Any, ui_client: A
     assert view.tile_size == 512
     run(qtbot, view.grid_model.load(all_assets(SortKey.NAME, descending=True)))
     assert view.grid_model.ids.tolist() == list(reversed(names_first))
-    view.loader.shutdown()
+    close_grid(qtbot, view)
 
 
 def test_keyboard_shift_and_rubber_band_selection(qtbot: Any, ui_client: Any, tmp_path: Path) -> None:
@@ -113,4 +118,4 @@ def test_keyboard_shift_and_rubber_band_selection(qtbot: Any, ui_client: Any, tm
     view.setSelection(band, QItemSelectionModel.SelectionFlag.ClearAndSelect)
     rows = sorted(i.row() for i in view.selectionModel().selectedIndexes())
     assert rows == [0, 1, view.columns, view.columns + 1]
-    view.loader.shutdown()
+    close_grid(qtbot, view)

@@ -12,12 +12,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-import soundfile as sf
 from PySide6.QtCore import QPointF, QRectF, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPainterPath, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QStyle, QToolButton, QVBoxLayout, QWidget
-
-from dam_desktop.services.thumbnails import waveform_peaks
 
 if TYPE_CHECKING:
     from PySide6.QtMultimedia import QMediaPlayer
@@ -27,6 +24,11 @@ WAVEFORM_COLUMNS = 600
 
 
 def read_peaks(path: Path, columns: int = WAVEFORM_COLUMNS) -> tuple[FloatArray, FloatArray, float]:
+    """Runs in a worker thread. Imported here: soundfile and the thumbnail code cost start-up time."""
+    import soundfile as sf
+
+    from dam_desktop.services.thumbnails import waveform_peaks
+
     with sf.SoundFile(str(path)) as sound:
         duration = sound.frames / float(sound.samplerate or 1)
         lows, highs = waveform_peaks(sound, columns)
@@ -167,7 +169,7 @@ class AudioPlayer(QWidget):
         self.waveform.clear("Reading waveform…")
         try:
             lows, highs, duration = await asyncio.get_running_loop().run_in_executor(None, read_peaks, path)
-        except (OSError, RuntimeError, sf.LibsndfileError) as exc:
+        except (OSError, RuntimeError) as exc:  # soundfile's LibsndfileError is a RuntimeError
             if generation == self._generation:
                 self.waveform.clear(f"Cannot read this sound: {exc}")
             return False

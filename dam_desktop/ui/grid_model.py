@@ -51,6 +51,7 @@ class AssetGridModel(QAbstractListModel):
         self._ids: IdArray = np.empty(0, dtype=np.int64)
         self._infos: OrderedDict[int, TileInfo] = OrderedDict()
         self._requested: set[int] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
         self._generation = 0
         self.loading = False
         self.loaded_once = False
@@ -178,7 +179,17 @@ class AssetGridModel(QAbstractListModel):
         if not wanted:
             return None
         self._requested.update(wanted)
-        return asyncio.get_running_loop().create_task(self._fetch(wanted))
+        task = asyncio.get_running_loop().create_task(self._fetch(wanted))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def stop(self) -> None:
+        """Cancel background fetches and wait for them (before the world closes)."""
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     async def fetch_infos(self, entity_ids: Sequence[int]) -> dict[int, TileInfo]:
         """Tile facts for `entity_ids`, fetching what is not known yet."""

@@ -404,8 +404,11 @@ class MainWindow(QMainWindow):
         if self.import_job is not None and self.import_job.task is not None:
             self.import_job.cancel()
             await asyncio.gather(self.import_job.task, return_exceptions=True)
-        for task in list(self._tasks):
+        tasks = [task for task in self._tasks if task is not asyncio.current_task()]
+        for task in tasks:
             task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await self.model.stop()
         self.loader.shutdown()
 
     # results ------------------------------------------------------------------------------------
