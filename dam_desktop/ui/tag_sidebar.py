@@ -1,0 +1,172 @@
+"""The tag sidebar: tags with counts for the current result, and saved searches.
+
+Click a tag to narrow the current query to it; Ctrl-click to exclude it. Click a saved search to
+run it; "Save…" keeps the current query under a name in the library. The widget never changes
+the grid itself: it emits `queryRequested(text)` and the window applies it (and then calls
+`refresh(query)` with the query it shows, so the counts follow the result).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dam_desktop.core.world import World
+from dam_desktop.services.search import search_service
+from dam_desktop.services.search.search_service import SavedSearch, TagCount
+from dam_desktop.services.search.tag_query.errors import QueryError
+from dam_desktop.ui.world_client import WorldClient
+
+TAG_ROLE = Qt.ItemDataRole.UserRole
+_PLAIN = re.compile(r"^[^\s()|\"*:-][^\s()|\"*]*$")
+
+
+def term_for_tag(name: str) -> str:
+    """The query term that finds exactly this tag (quoted when it needs to be)."""
+    if _PLAIN.match(name) and name.split(":", 1)[0] not in _RESERVED_KEYS and name != "untagged":
+        return name
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+_RESERVED_KEYS = {"type", "ext", "width", "height", "duration", "size", "added", "has", "model"}
+
+
+def narrowed(query: str, tag_name: str, exclude: bool) -> str:
+    """`query` with the tag (or its negation) added, parenthesising a query that has a top-level |."""
+    term = ("-" if exclude else "") + term_for_tag(tag_name)
+    base = query.strip()
+    if not base:
+        return term
+    if "|" in base:
+        base = f"({base})"
+    return f"{base} {term}"
+
+
+class TagSidebar(QWidget):
+    queryRequested = Signal(str)  # the query the window should show now
+
+    def __init__(self, client: WorldClient, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.client = client
+        self.query = ""
+        self.counts: list[TagCount] = []
+        self.saved: list[SavedSearch] = []
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        title = QLabel("Tags", self)
+        title.setObjectName("sectionTitle")
+        self.hint = QLabel("Click to filter · Ctrl-click to exclude", self)
+        self.hint.setObjectName("dimLabel")
+        self.tag_list = QListWidget(self)
+        self.tag_list.setObjectName("tagCounts")
+        self.tag_list.itemClicked.connect(self._tag_clicked)
+        saved_row = QHBoxLayout()
+        saved_title = QLabel("Saved searches", self)
+        saved_title.setObjectName("sectionTitle")
+        self.save_button = QPushButton("Save…", self)
+        self.save_button.setToolTip("Keep the current search under a name")
+        self.save_button.clicked.connect(self._ask_and_save)
+        saved_row.addWidget(saved_title, 1)
+        saved_row.addWidget(self.save_button)
+        self.saved_list = QListWidget(self)
+        self.saved_list.setObjectName("savedSearches")
+        self.saved_list.itemClicked.connect(self._saved_clicked)
+        layout.addWidget(title)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.tag_list, 3)
+        layout.addLayout(saved_row)
+        layout.addWidget(self.saved_list, 1)
+        # Tests replace this to answer the name prompt.
+        self.ask_name = self._ask_name
+
+    async def refresh(self, query: str, limit: int = 60) -> None:
+        """Show the tags of `query`'s result with their counts, and the saved searches."""
+        self.query = query
+
+        async def read(world: World) -> tuple[list[TagCount], list[SavedSearch]]:
+            async with world.session() as session:
+                try:
+                    counts = await search_service.tag_counts_for_query(session, query, limit)
+                except QueryError:
+                    counts = []
+                return counts, await search_service.list_saved_searches(session)
+
+        counts, saved = await self.client.call(read)
+        if query != self.query:
+            return
+        self.counts, self.saved = counts, saved
+        self.tag_list.clear()
+        for entry in counts:
+            mark = "" if entry.exact else "~"
+            item = QListWidgetItem(f"{entry.name}\t{mark}{entry.count:,}")
+            item.setData(TAG_ROLE, entry.name)
+            item.setToolTip(
+                f"{entry.count:,} of the {'' if entry.exact else 'newest '}results carry '{entry.name}'"
+            )
+            self.tag_list.addItem(item)
+        self.saved_list.clear()
+        for s in saved:
+            item = QListWidgetItem(s.name)
+            item.setData(TAG_ROLE, s.query)
+            item.setToolTip(s.query)
+            self.saved_list.addItem(item)
+
+    def click_tag(self, name: str, exclude: bool = False) -> str:
+        """What a click on the tag does (Ctrl: exclude); returns and emits the new query."""
+        new_query = narrowed(self.query, name, exclude)
+        self.queryRequested.emit(new_query)
+        return new_query
+
+    def _tag_clicked(self, item: QListWidgetItem) -> None:
+        exclude = bool(QApplication.keyboardModifiers() & Qt.KeyboardModifier.ControlModifier)
+        self.click_tag(str(item.data(TAG_ROLE)), exclude)
+
+    def _saved_clicked(self, item: QListWidgetItem) -> None:
+        self.queryRequested.emit(str(item.data(TAG_ROLE)))
+
+    def _ask_name(self) -> str | None:
+        name, ok = QInputDialog.getText(self, "Save search", f"Name for “{self.query}”:")
+        return name if ok and name.strip() else None
+
+    def _ask_and_save(self) -> None:
+        name = self.ask_name()
+        if name:
+            task = asyncio.get_event_loop().create_task(self.save_current(name))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def save_current(self, name: str) -> None:
+        query = self.query
+
+        async def write(world: World) -> None:
+            async with world.session() as session:
+                await search_service.save_search(session, name, query)
+                await session.commit()
+
+        await self.client.call(write)
+        await self.refresh(self.query)
+
+    async def delete_saved(self, name: str) -> None:
+        async def write(world: World) -> None:
+            async with world.session() as session:
+                await search_service.delete_saved_search(session, name)
+                await session.commit()
+
+        await self.client.call(write)
+        await self.refresh(self.query)

@@ -1,0 +1,105 @@
+"""The tag sidebar: counts for the current result, click to filter, Ctrl-click to exclude, saved
+searches kept in the library."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from dam_desktop.services.search import search_service
+from dam_desktop.ui.tag_sidebar import TagSidebar, narrowed, term_for_tag
+from tests.test_tag_support import AssetSpec, make_assets
+from tests.ui_helpers import run
+
+
+async def _seed(world: Any) -> None:
+    async with world.session() as s:
+        await make_assets(
+            s,
+            [
+                AssetSpec(tags=("cat", "pet")),
+                AssetSpec(tags=("cat", "big cat")),
+                AssetSpec(tags=("dog", "pet")),
+                AssetSpec(tags=("cat",), trashed=True),
+            ],
+        )
+        await s.commit()
+
+
+def test_terms_for_tags_parse_back() -> None:
+    assert term_for_tag("cat") == "cat"
+    assert term_for_tag("character:alice") == "character:alice"
+    assert term_for_tag("big cat") == '"big cat"'
+    assert term_for_tag("type:image") == '"type:image"'
+    assert term_for_tag("untagged") == '"untagged"'
+    assert narrowed("", "cat", False) == "cat"
+    assert narrowed("a | b", "big cat", True) == '(a | b) -"big cat"'
+
+
+def test_counts_follow_the_query_and_clicks_narrow_it(qtbot: Any, ui_client: Any) -> None:
+    run(qtbot, ui_client.call(_seed))
+    sidebar = TagSidebar(ui_client)
+    qtbot.addWidget(sidebar)
+    sidebar.resize(260, 420)
+    sidebar.show()
+    requested: list[str] = []
+    sidebar.queryRequested.connect(requested.append)
+
+    run(qtbot, sidebar.refresh(""))
+    assert [(c.name, c.count) for c in sidebar.counts] == [("cat", 2), ("pet", 2), ("big cat", 1), ("dog", 1)]
+    assert sidebar.tag_list.item(0).text() == "cat\t2"
+
+    # Click "pet": the window is asked to show "pet"; it does, and the counts follow.
+    pet_item = sidebar.tag_list.findItems("pet", Qt.MatchFlag.MatchStartsWith)[0]
+    rect = sidebar.tag_list.visualItemRect(pet_item)
+    qtbot.mouseClick(sidebar.tag_list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert requested == ["pet"]
+    run(qtbot, sidebar.refresh("pet"))
+    assert [(c.name, c.count) for c in sidebar.counts] == [("pet", 2), ("cat", 1), ("dog", 1)]
+
+    # Ctrl-click "cat": exclude it.
+    cat_item = sidebar.tag_list.findItems("cat", Qt.MatchFlag.MatchStartsWith)[0]
+    rect = sidebar.tag_list.visualItemRect(cat_item)
+    qtbot.mouseClick(
+        sidebar.tag_list.viewport(),
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.ControlModifier,
+        pos=rect.center(),
+    )
+    assert requested[-1] == "pet -cat"
+    run(qtbot, sidebar.refresh("pet -cat"))
+    assert [(c.name, c.count) for c in sidebar.counts] == [("dog", 1), ("pet", 1)]
+
+    # An invalid query (the user is still typing) shows no counts rather than failing.
+    run(qtbot, sidebar.refresh("pet ("))
+    assert sidebar.counts == []
+
+
+def test_saved_searches(qtbot: Any, ui_client: Any) -> None:
+    run(qtbot, ui_client.call(_seed))
+    sidebar = TagSidebar(ui_client)
+    qtbot.addWidget(sidebar)
+    requested: list[str] = []
+    sidebar.queryRequested.connect(requested.append)
+    run(qtbot, sidebar.refresh("cat -pet"))
+    sidebar.ask_name = lambda: "Cats only"
+    qtbot.mouseClick(sidebar.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: sidebar.saved_list.count() == 1)
+    assert sidebar.saved_list.item(0).text() == "Cats only"
+
+    async def saved(world: Any) -> list[tuple[str, str]]:
+        async with world.session() as s:
+            return [(x.name, x.query) for x in await search_service.list_saved_searches(s)]
+
+    assert run(qtbot, ui_client.call(saved)) == [("Cats only", "cat -pet")]
+    run(qtbot, sidebar.refresh(""))
+    item = sidebar.saved_list.item(0)
+    qtbot.mouseClick(
+        sidebar.saved_list.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=sidebar.saved_list.visualItemRect(item).center(),
+    )
+    assert requested == ["cat -pet"]
+    run(qtbot, sidebar.delete_saved("Cats only"))
+    assert sidebar.saved_list.count() == 0
