@@ -331,6 +331,9 @@ class _ImportRun:
         self.batch_started = 0.0
         self.unreported_ids: list[int] = []
         self.last_progress = 0.0
+        # Walk position of each file: a batch is written in this order, so new assets get ids in
+        # the order a person sees the files (by folder, by name), whichever worker finished first.
+        self.order: dict[str, int] = {}
 
     def emit(self, *, force: bool = False) -> None:
         if self.on_progress is None:
@@ -366,7 +369,7 @@ class _ImportRun:
     async def flush(self) -> None:
         if not self.batch:
             return
-        batch, self.batch = self.batch, []
+        batch, self.batch = sorted(self.batch, key=lambda f: self.order.get(f.source, 0)), []
         staged = [(f.staged, f.sha256_hex) for f in batch if f.staged is not None]
         if staged:
             errors = await asyncio.to_thread(publish_staged, self.world.paths, staged)
@@ -388,6 +391,7 @@ class _ImportRun:
     async def run(self, files: list[str], executor: Executor, window: int) -> None:
         loop = asyncio.get_running_loop()
         ctx = WorkerContext(paths=self.world.paths, mode=self.mode, cancel=self.cancel)
+        self.order = {path: index for index, path in enumerate(files)}
         queue = iter(files)
         in_flight: set[asyncio.Future[ProcessedFile | RejectedFile | None]] = set()
         try:

@@ -10,6 +10,7 @@ VORBIS and OPUS).
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from dataclasses import dataclass
 from datetime import datetime
@@ -100,6 +101,19 @@ def _exif_datetime(value: object) -> datetime | None:
         return None
 
 
+def _exif_facts(image: Image.Image) -> tuple[int | None, datetime | None, str | None, str | None]:
+    """(orientation, date taken, camera make, camera model); all None when the EXIF is unreadable."""
+    try:
+        exif = image.getexif()
+        orientation_value = exif.get(EXIF_ORIENTATION)
+        orientation = int(orientation_value) if isinstance(orientation_value, int) else None
+        exif_ifd = exif.get_ifd(EXIF_IFD) if exif else {}
+        taken = _exif_datetime(exif_ifd.get(EXIF_DATETIME_ORIGINAL) or exif.get(EXIF_DATETIME))
+        return orientation, taken, _exif_text(exif.get(EXIF_MAKE)), _exif_text(exif.get(EXIF_MODEL))
+    except Exception:  # EXIF written by odd software: the picture is still fine
+        return None, None, None, None
+
+
 def _open_image(source: Source, fmt: MediaFormat) -> Image.Image:
     formats = [fmt.pil_format] if fmt.pil_format else None
     try:
@@ -139,12 +153,9 @@ def _probe_open_image(image: Image.Image, fmt: MediaFormat) -> Probe:
     mode = image.mode
     frame_count = int(getattr(image, "n_frames", 1))
     is_animated = bool(getattr(image, "is_animated", False))
-    exif = image.getexif()
-    orientation_value = exif.get(EXIF_ORIENTATION)
-    orientation = int(orientation_value) if isinstance(orientation_value, int) else None
+    orientation, taken, make, model = _exif_facts(image)
     if orientation in SWAPPING_ORIENTATIONS:
         width, height = height, width
-    exif_ifd = exif.get_ifd(EXIF_IFD) if exif else {}
     facts = ImageFacts(
         width=width,
         height=height,
@@ -152,14 +163,17 @@ def _probe_open_image(image: Image.Image, fmt: MediaFormat) -> Probe:
         is_animated=is_animated,
         frame_count=frame_count,
         exif_orientation=orientation,
-        exif_datetime=_exif_datetime(exif_ifd.get(EXIF_DATETIME_ORIGINAL) or exif.get(EXIF_DATETIME)),
-        camera_make=_exif_text(exif.get(EXIF_MAKE)),
-        camera_model=_exif_text(exif.get(EXIF_MODEL)),
+        exif_datetime=taken,
+        camera_make=make,
+        camera_model=model,
     )
     # JPEG: let the decoder scale by 1/2..1/8 in the DCT; everything else decodes at full size.
     image.draft(image.mode, (THUMBNAIL_SIZE, THUMBNAIL_SIZE))
     image.load()
-    upright = ImageOps.exif_transpose(image) if orientation not in (None, 1) else image
+    upright = image
+    if orientation not in (None, 1):
+        with contextlib.suppress(Exception):  # a broken EXIF block costs the rotation, not the file
+            upright = ImageOps.exif_transpose(image)
     thumbnail = shrink_image(upright)
     phash, dhash = perceptual_hashes(thumbnail)
     return Probe(thumbnail=thumbnail, image=facts, phash=phash, dhash=dhash)
