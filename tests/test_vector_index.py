@@ -175,3 +175,20 @@ async def test_an_asset_with_several_rows_is_listed_once_with_its_best_score(wor
     assert [h.entity_id for h in hits].count(ids[0]) == 1
     assert hits[0].entity_id == ids[0]
     assert len(hits) == 3
+
+
+async def test_replacing_the_newest_vector_is_noticed(world: World) -> None:
+    rng = np.random.default_rng(6)
+    ids = await _assets(world, 3)
+    old = {eid: rng.standard_normal(DIM).astype(np.float32) for eid in ids}
+    await _store(world, old)
+    cache = VectorIndexCache()
+    async with world.session() as session:
+        assert (await search_index(session, cache, ClipTable, old[ids[2]], 1))[0].entity_id == ids[2]
+        await session.execute(delete(ClipTable).where(ClipTable.entity_id == ids[2]))
+        await session.commit()
+    await _store(world, {ids[2]: old[ids[0]]})
+    async with world.session() as session:
+        hits = await search_index(session, cache, ClipTable, old[ids[0]], 3)
+    assert {h.entity_id for h in hits[:2]} == {ids[0], ids[2]}
+    assert hits[1].score > 0.999

@@ -14,7 +14,7 @@ from sqlalchemy import LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from dam_desktop.models.core.base_component import BaseComponent
-from dam_desktop.models.semantic.text_embedding_component import params_match
+from dam_desktop.models.semantic.text_embedding_component import AUTOINCREMENT, params_match
 
 
 class BaseSpecificAudioEmbeddingComponent(BaseComponent):
@@ -24,7 +24,7 @@ class BaseSpecificAudioEmbeddingComponent(BaseComponent):
 
     @declared_attr.directive
     def __table_args__(cls) -> tuple[Any, ...]:
-        return (UniqueConstraint("entity_id", "model_name"),)
+        return (UniqueConstraint("entity_id", "model_name"), AUTOINCREMENT)
 
     embedding_vector: Mapped[bytes] = mapped_column(LargeBinary)
     model_name: Mapped[str] = mapped_column(String(255), index=True)

@@ -13,7 +13,7 @@ from sqlalchemy import LargeBinary, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from dam_desktop.models.core.base_component import BaseComponent
-from dam_desktop.models.semantic.text_embedding_component import params_match
+from dam_desktop.models.semantic.text_embedding_component import AUTOINCREMENT, params_match
 
 
 class BaseSpecificImageEmbeddingComponent(BaseComponent):
@@ -24,7 +24,7 @@ class BaseSpecificImageEmbeddingComponent(BaseComponent):
 
     @declared_attr.directive
     def __table_args__(cls) -> tuple[Any, ...]:
-        return (UniqueConstraint("entity_id"),)
+        return (UniqueConstraint("entity_id"), AUTOINCREMENT)
 
     embedding_vector: Mapped[bytes] = mapped_column(LargeBinary)
 

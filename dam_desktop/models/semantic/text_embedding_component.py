@@ -15,6 +15,10 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from dam_desktop.models.core.base_component import BaseComponent
 
+# Row ids are never reused (SQLite AUTOINCREMENT): a replaced vector always gets a new id, which is
+# how the in-memory vector index notices it (see services/vector_index.py).
+AUTOINCREMENT = {"sqlite_autoincrement": True}
+
 
 class BaseSpecificEmbeddingComponent(BaseComponent):
     """A float32 vector (little-endian bytes) computed from one field of one of the entity's components."""
@@ -23,7 +27,7 @@ class BaseSpecificEmbeddingComponent(BaseComponent):
 
     @declared_attr.directive
     def __table_args__(cls) -> tuple[Any, ...]:
-        return (UniqueConstraint("entity_id", "source_component_name", "source_field_name"),)
+        return (UniqueConstraint("entity_id", "source_component_name", "source_field_name"), AUTOINCREMENT)
 
     embedding_vector: Mapped[bytes] = mapped_column(LargeBinary)
     source_component_name: Mapped[str] = mapped_column(String(255))
