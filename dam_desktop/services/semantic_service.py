@@ -351,6 +351,32 @@ def image_weights_missing_message(settings: SemanticSettings) -> str:
     )
 
 
+async def import_image_model_weights(
+    manager: ModelExecutionManager, settings: SemanticSettings, source: Path
+) -> Path:
+    """Check a weights file the user picked against the image model and install it ("Import weights…").
+
+    Raises InvalidWeightsError when it does not fit. Images waiting for embeddings are done on the
+    next run; a loaded copy of the model is dropped so the new weights are used.
+    """
+    from dam_desktop.ml.open_clip_loader import import_weights_file
+
+    spec, extra = image_model_spec(settings.image_model)
+    installed = await manager.run(import_weights_file, spec, Path(source), settings.models_dir)
+    for params in manager_params_variants(manager, settings, extra):
+        manager.unload_model(IMAGE_MODEL_IDENTIFIER, spec.name, params)
+    return installed
+
+
+def manager_params_variants(
+    manager: ModelExecutionManager, settings: SemanticSettings, extra: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    params: dict[str, Any] = {"device": manager.get_model_device_preference(), **extra}
+    if settings.models_dir is not None:
+        params["models_dir"] = str(settings.models_dir)
+    return [params]
+
+
 async def get_clip_embedder(manager: ModelExecutionManager, settings: SemanticSettings) -> ClipEmbedder:
     """The loaded CLIP model (cached by the manager). Raises WeightsMissingError without weights."""
     from dam_desktop.ml.clip_embedder import clip_embedder_loader
@@ -358,9 +384,7 @@ async def get_clip_embedder(manager: ModelExecutionManager, settings: SemanticSe
     if not manager.has_model_loader(IMAGE_MODEL_IDENTIFIER):
         manager.register_model_loader(IMAGE_MODEL_IDENTIFIER, clip_embedder_loader)
     spec, extra = image_model_spec(settings.image_model)
-    params: dict[str, Any] = {"device": manager.get_model_device_preference(), **extra}
-    if settings.models_dir is not None:
-        params["models_dir"] = str(settings.models_dir)
+    [params] = manager_params_variants(manager, settings, extra)
     embedder: ClipEmbedder = await manager.get_model(IMAGE_MODEL_IDENTIFIER, spec.name, params)
     return embedder
 
