@@ -176,3 +176,35 @@ def semantic_service_audio_settings() -> type:
     from dam_desktop.services.audio_service import AudioSettings
 
     return AudioSettings
+
+
+def test_cli_semantic_search_prints_id_score_type_and_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import asyncio
+
+    from dam_desktop.cli.main import main
+    from dam_desktop.world_setup import open_world
+
+    folder = tmp_path / "pictures"
+    folder.mkdir()
+    for i, name in enumerate(NAMES[:4]):
+        Image.new("RGB", (16, 16), (i * 50, 90, 90)).save(folder / name)
+
+    async def build() -> None:
+        world = await open_world(tmp_path / "lib")
+        try:
+            await import_paths(world, [folder])
+        finally:
+            await world.close()
+
+    asyncio.run(build())
+    status = main(
+        ["--library", str(tmp_path / "lib"), "search", "--semantic", "automobile after dark", "--limit", "2"]
+    )
+    out = capsys.readouterr().out.splitlines()
+    assert status == 0
+    assert len(out) == 2
+    entity_id, score, asset_type, filename, model = out[0].split("\t")
+    assert int(entity_id) > 0 and 0.0 < float(score) <= 1.0
+    assert (asset_type, filename, model) == ("image", "red_sports_car_at_night.png", "all-MiniLM-L6-v2")

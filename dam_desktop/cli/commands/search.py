@@ -32,6 +32,14 @@ def register(subparsers: Any) -> None:
         " ext:png, width:>1000, height:<=600, duration:>2.5, size:>10MB, added:>2026-01-01, untagged.",
     )
     parser.add_argument("query", help='the tag query, e.g. "cat -dog width:>1000"')
+    parser.add_argument(
+        "--semantic",
+        action="store_true",
+        help="QUERY is a sentence: list assets by meaning (id, score, type, file name, model)",
+    )
+    parser.add_argument(
+        "--where", metavar="TAGQUERY", help="with --semantic: only assets matching this tag query"
+    )
     parser.add_argument("--count", action="store_true", help="print only the number of matching assets")
     parser.add_argument("--limit", type=_positive, default=None, metavar="N", help="print at most N assets")
     parser.add_argument("--offset", type=_non_negative, default=0, metavar="N", help="skip the first N")
@@ -115,6 +123,10 @@ def safe_streams() -> None:
 
 def run(args: argparse.Namespace) -> int:
     safe_streams()
+    if args.semantic:
+        from dam_desktop.cli.commands.similar import run_semantic
+
+        return run_semantic(args)
     # Syntax errors need no library: report them before opening it.
     error = search_service.syntax_error(args.query)
     if error is not None:
