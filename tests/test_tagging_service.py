@@ -86,6 +86,24 @@ async def test_an_imported_weights_file_is_used_and_every_image_gets_proposals(
         assert confidences == sorted(confidences, reverse=True)
 
 
+async def test_the_embedded_vocabulary_is_cached_next_to_the_weights_and_reused(
+    world: World, tiny_settings: AutoTaggingSettings, tiny_weights_file: Path, tmp_path: Path
+) -> None:
+    picture = draw_image(tmp_path / "p.png", "square")
+    await _import_weights(world, tiny_settings, tiny_weights_file)
+    first = await tagging_service.get_tagging_model(ModelExecutionManager(), tiny_settings)
+    [cache] = list(tiny_settings.models_dir.rglob("vocabulary-default-*.npy"))  # type: ignore[union-attr]
+    stamp = cache.stat().st_mtime_ns
+
+    second_manager = ModelExecutionManager()
+    second = await tagging_service.get_tagging_model(second_manager, tiny_settings)
+    tags = await second_manager.run(second.tag_files, [picture], batch_size=1, threshold=0.0, max_tags=3)
+
+    assert second is not first
+    assert cache.stat().st_mtime_ns == stamp
+    assert tags == first.tag_files([picture], batch_size=1, threshold=0.0, max_tags=3)
+
+
 async def test_the_stage_runs_the_auto_tagging_system(
     world: World, tiny_settings: AutoTaggingSettings, tiny_weights_file: Path, tmp_path: Path
 ) -> None:

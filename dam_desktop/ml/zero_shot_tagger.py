@@ -9,6 +9,7 @@ Everything that touches torch runs on the model thread.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Mapping, Sequence
@@ -18,7 +19,7 @@ from typing import Any
 
 from PIL import Image
 
-from dam_desktop.ml.open_clip_loader import OpenClipBundle, open_clip_loader
+from dam_desktop.ml.open_clip_loader import OpenClipBundle, local_weights_dir, open_clip_loader
 from dam_desktop.paths import resources_dir
 from dam_desktop.utils.model_utils import oom_retry_batch_adjustment
 
@@ -103,11 +104,60 @@ def open_image_for_tagging(path: Path, target_size: int) -> Image.Image:
 class ZeroShotTagger:
     """An open_clip model plus the embedded vocabulary. Create and use it on the model thread."""
 
-    def __init__(self, bundle: OpenClipBundle, vocabulary: TagVocabulary) -> None:
+    def __init__(
+        self, bundle: OpenClipBundle, vocabulary: TagVocabulary, cache_dir: Path | None = None
+    ) -> None:
         self.bundle = bundle
         self.vocabulary = vocabulary
         self.model_name = bundle.spec.name
-        self._text_features = self._encode_vocabulary()
+        self._text_features = self._cached_vocabulary_features(cache_dir)
+
+    def _vocabulary_cache_key(self) -> str | None:
+        """Names the embedded vocabulary: the weights file (path, size, mtime) and every prompt."""
+        weights = self.bundle.weights_path
+        if weights is None:
+            return None
+        stat = weights.stat()
+        digest = hashlib.sha256()
+        for part in (
+            self.model_name,
+            str(weights.resolve()),
+            str(stat.st_size),
+            str(stat.st_mtime_ns),
+            *self.vocabulary.templates,
+            *(f"{t}|{p}" for t, p in zip(self.vocabulary.tags, self.vocabulary.phrases, strict=True)),
+        ):
+            digest.update(part.encode("utf-8") + b"\0")
+        return digest.hexdigest()[:24]
+
+    def _cached_vocabulary_features(self, cache_dir: Path | None) -> Any:
+        """Text embeddings of the vocabulary, from `cache_dir` when an earlier load saved them.
+
+        Embedding a few hundred tags times the templates takes minutes on a laptop CPU; the cache
+        makes every later start of the tagger take a moment.
+        """
+        import numpy as np
+        import torch  # noqa: TID251
+
+        key = self._vocabulary_cache_key() if cache_dir is not None else None
+        path = cache_dir / f"vocabulary-{self.vocabulary.name}-{key}.npy" if cache_dir and key else None
+        if path is not None and path.is_file():
+            try:
+                cached = np.load(path)
+                if cached.shape[0] == len(self.vocabulary.tags):
+                    return torch.from_numpy(cached).to(self.bundle.device)
+            except (OSError, ValueError) as exc:
+                log.warning("ignoring unreadable vocabulary cache %s: %s", path, exc)
+        features = self._encode_vocabulary()
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                partial = path.with_suffix(".partial.npy")
+                np.save(partial, features.float().cpu().numpy())
+                partial.replace(path)
+            except OSError as exc:
+                log.warning("cannot cache the vocabulary embeddings in %s: %s", path.parent, exc)
+        return features
 
     def _encode_vocabulary(self) -> Any:
         import torch  # noqa: TID251
@@ -196,4 +246,7 @@ class ZeroShotTagger:
 def zero_shot_tagger_loader(model_name_or_path: str, params: Mapping[str, Any]) -> ZeroShotTagger:
     """ModelExecutionManager loader: the open_clip model (see `open_clip_loader`) plus `vocabulary`."""
     bundle = open_clip_loader(model_name_or_path, params)
-    return ZeroShotTagger(bundle, load_vocabulary(str(params.get("vocabulary", DEFAULT_VOCABULARY))))
+    models_dir = params.get("models_dir")
+    cache_dir = local_weights_dir(bundle.spec, Path(models_dir) if models_dir else None)
+    vocabulary = load_vocabulary(str(params.get("vocabulary", DEFAULT_VOCABULARY)))
+    return ZeroShotTagger(bundle, vocabulary, cache_dir=cache_dir)

@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote_to_bytes
 
 from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,9 +26,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dam_desktop.core.library import LibraryPaths
 from dam_desktop.core.model_manager import ModelExecutionManager
 from dam_desktop.models.core.pipeline_markers import NeedsAutoTaggingMarker
-from dam_desktop.models.files import FileLocationComponent, FilePropertiesComponent
-from dam_desktop.models.files.file_location_component import STORAGE_MANAGED
-from dam_desktop.models.files.trashed_component import TrashedComponent
 from dam_desktop.models.tags import (
     EntityTagLinkComponent,
     ModelGeneratedTagLinkComponent,
@@ -37,6 +33,7 @@ from dam_desktop.models.tags import (
     TagConceptComponent,
 )
 from dam_desktop.services import tag_service
+from dam_desktop.services.asset_files import readable_files
 
 if TYPE_CHECKING:
     from dam_desktop.core.world import World
@@ -162,62 +159,6 @@ async def get_tagging_model(manager: ModelExecutionManager, settings: AutoTaggin
 # --- generating and storing --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _TagTarget:
-    entity_id: int
-    path: Path
-
-
-def _location_path(paths: LibraryPaths, storage_type: str, stored: str) -> Path:
-    if storage_type == STORAGE_MANAGED:
-        return paths.root / stored
-    if stored.startswith("bytes:"):  # a reference path that is not valid UTF-8 (see services.storage)
-        import os
-
-        return Path(os.fsdecode(unquote_to_bytes(stored[len("bytes:") :])))
-    return Path(stored)
-
-
-async def _image_targets(
-    session: AsyncSession, paths: LibraryPaths, entity_ids: Sequence[int]
-) -> tuple[list[_TagTarget], dict[int, str]]:
-    """Readable image files for the ids; non-images and trashed assets are left out silently."""
-    rows = (
-        await session.execute(
-            select(
-                FileLocationComponent.entity_id,
-                FileLocationComponent.storage_type,
-                FileLocationComponent.path,
-            )
-            .join(
-                FilePropertiesComponent, FilePropertiesComponent.entity_id == FileLocationComponent.entity_id
-            )
-            .where(FileLocationComponent.entity_id.in_(list(entity_ids)))
-            .where(FilePropertiesComponent.asset_type == "image")
-            .where(
-                ~select(TrashedComponent.id)
-                .where(TrashedComponent.entity_id == FileLocationComponent.entity_id)
-                .exists()
-            )
-            .order_by(FileLocationComponent.entity_id, FileLocationComponent.id)
-        )
-    ).all()
-    candidates: dict[int, list[Path]] = {}
-    for entity_id, storage_type, stored in rows:
-        path = _location_path(paths, storage_type, stored)
-        bucket = candidates.setdefault(entity_id, [])
-        (bucket.insert(0, path) if storage_type == STORAGE_MANAGED else bucket.append(path))
-    targets: list[_TagTarget] = []
-    failed: dict[int, str] = {}
-    for entity_id, options in candidates.items():
-        existing = next((p for p in options if p.is_file()), None)
-        if existing is None:
-            failed[entity_id] = f"file not found: {options[0]}"
-        else:
-            targets.append(_TagTarget(entity_id, existing))
-    return targets, failed
-
-
 async def store_model_tags(
     session: AsyncSession, model_name: str, tags_by_entity: Mapping[int, Sequence[tuple[str, float]]]
 ) -> int:
@@ -277,8 +218,8 @@ async def tag_entities(
     Non-image and trashed assets are skipped (not failures). Raises WeightsMissingError when the
     model's weights are not on this computer; nothing is written then.
     """
-    targets, failed = await _image_targets(session, paths, entity_ids)
-    if not targets:
+    files, failed = await readable_files(session, paths, entity_ids, "image")
+    if not files:
         return failed
     params = tagging_model_params(settings.model_name)
     tagger = await get_tagging_model(manager, settings)
@@ -288,19 +229,20 @@ async def tag_entities(
         params.item_size_estimate_mb,
         params.fallback_batch_size,
     )
+    ids = list(files)
     results = await manager.run(
         tagger.tag_files,
-        [t.path for t in targets],
+        [files[i] for i in ids],
         batch_size=batch_size,
         threshold=params.threshold,
         max_tags=params.max_tags,
     )
     tags_by_entity: dict[int, list[tuple[str, float]]] = {}
-    for target, result in zip(targets, results, strict=True):
+    for entity_id, result in zip(ids, results, strict=True):
         if isinstance(result, str):
-            failed[target.entity_id] = result
+            failed[entity_id] = result
         else:
-            tags_by_entity[target.entity_id] = [(s.tag, s.confidence) for s in result]
+            tags_by_entity[entity_id] = [(s.tag, s.confidence) for s in result]
     await store_model_tags(session, settings.model_name, tags_by_entity)
     return failed
 

@@ -1,0 +1,184 @@
+"""The "Model tags" view: missing weights, import, a background run the GUI never waits on, review."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QTimer
+
+from dam_desktop.core.model_manager import ModelExecutionManager
+from dam_desktop.core.world import World
+from dam_desktop.services import tag_service, tagging_service
+from dam_desktop.services.tagging_service import TAGGING_MODEL_CONCEPTUAL_PARAMS, AutoTaggingSettings
+from dam_desktop.ui.model_tags_view import ModelTagsView
+from tests.tagging_fixtures import TINY_MODEL, TINY_PARAMS, add_asset, draw_image
+from tests.ui_helpers import run
+
+
+def _point_at_tiny_model(qtbot: Any, client: Any, models_dir: Path) -> None:
+    TAGGING_MODEL_CONCEPTUAL_PARAMS[TINY_MODEL] = TINY_PARAMS
+
+    async def configure(world: World) -> None:
+        settings = world.resources.get(AutoTaggingSettings)
+        settings.model_name = TINY_MODEL
+        settings.models_dir = models_dir
+        settings.batch_entities = 2
+
+    run(qtbot, client.call(configure))
+
+
+def _add_images(qtbot: Any, client: Any, folder: Path, kinds: list[str]) -> list[int]:
+    async def add(world: World) -> list[int]:
+        return [
+            await add_asset(world, draw_image(folder / f"{i}-{k}.png", k), mark=False)
+            for i, k in enumerate(kinds)
+        ]
+
+    return list(run(qtbot, client.call(add)))
+
+
+def _view(qtbot: Any, client: Any) -> ModelTagsView:
+    view = ModelTagsView(client)
+    view.confirm = lambda title, text: True
+    qtbot.addWidget(view)
+    view.resize(1100, 700)
+    view.show()
+    run(qtbot, view.refresh())
+    return view
+
+
+def test_without_weights_the_view_says_so_and_a_wrong_file_is_refused(
+    qtbot: Any, ui_client: Any, tagging_models_dir: Path, tmp_path: Path
+) -> None:
+    _point_at_tiny_model(qtbot, ui_client, tagging_models_dir)
+    _add_images(qtbot, ui_client, tmp_path / "pics", ["disc"])
+    view = _view(qtbot, ui_client)
+
+    assert view.pages.currentIndex() == 0
+    assert "not on this computer" in view.missing_label.text()
+    assert view.import_button.text() == "Import weights file…"
+    assert not view.run_button.isEnabled()
+
+    view.choose_weights_file = lambda: None
+    assert run(qtbot, view.import_weights()) is False
+    not_weights = tmp_path / "holiday.jpg"
+    draw_image(not_weights, "disc")
+    view.choose_weights_file = lambda: not_weights
+    assert run(qtbot, view.import_weights()) is False
+    assert "is not a weights file" in view.import_status.text()
+    assert view.pages.currentIndex() == 0
+
+
+def test_import_run_and_review_while_the_gui_keeps_running(
+    qtbot: Any, ui_client: Any, tagging_models_dir: Path, tiny_weights_file: Path, tmp_path: Path
+) -> None:
+    _point_at_tiny_model(qtbot, ui_client, tagging_models_dir)
+    ids = _add_images(qtbot, ui_client, tmp_path / "pics", ["disc", "stripes", "square", "line"])
+    view = _view(qtbot, ui_client)
+    view.choose_weights_file = lambda: tiny_weights_file
+
+    assert run(qtbot, view.import_weights(), timeout=60_000) is True
+    assert view.pages.currentIndex() == 1
+    assert view.run_button.isEnabled()
+
+    # Inference blocks until the GUI's timer has ticked five times: if the GUI waited on the model,
+    # the run could never finish.
+    async def tagger_of(world: World) -> Any:
+        settings = world.resources.get(AutoTaggingSettings)
+        return await tagging_service.get_tagging_model(world.resources.get(ModelExecutionManager), settings)
+
+    tagger = run(qtbot, ui_client.call(tagger_of), timeout=60_000)
+    real_encode = tagger.bundle.model.encode_image
+    ticks = 0
+    gui_ran = threading.Event()
+    encode_calls = 0
+
+    def on_tick() -> None:
+        nonlocal ticks
+        ticks += 1
+        if ticks >= 5:
+            gui_ran.set()
+
+    def encode_after_gui_ticks(pixels: Any) -> Any:
+        nonlocal encode_calls
+        encode_calls += 1
+        assert gui_ran.wait(timeout=30), "the GUI event loop stalled during inference"
+        return real_encode(pixels)
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(on_tick)
+    timer.start()
+    tagger.bundle.model.encode_image = encode_after_gui_ticks
+    try:
+        report = run(qtbot, view.start_tagging(), timeout=60_000)
+    finally:
+        tagger.bundle.model.encode_image = real_encode
+        timer.stop()
+
+    assert report is not None and report.tagged == 4
+    assert encode_calls == 2  # two batches of two
+    assert ticks >= 5
+    assert "Tagged 4 images" in view.run_status.text()
+    assert view.progress.isHidden()
+    assert view.model.rowCount() == 12  # three proposals per image
+    assert {r.entity_id for r in view.model.rows} == set(ids)
+    assert "12 open proposals" in view.summary.text()
+
+    # Accept the first row, reject the second.
+    first, second = view.model.rows[0], view.model.rows[1]
+    view.select_rows([0])
+    assert run(qtbot, view.accept_selected()) == 1
+    view.select_rows([_row_of(view, second.entity_id, second.tag_id)])
+    assert run(qtbot, view.reject_selected()) == 1
+    assert view.model.rowCount() == 10
+
+    async def manual_tags(world: World) -> dict[int, list[str]]:
+        async with world.session() as session:
+            tags = await tag_service.tags_of_entities(session, [first.entity_id])
+            return {k: [t.name for t in v] for k, v in tags.items()}
+
+    assert run(qtbot, ui_client.call(manual_tags)) == {first.entity_id: [first.tag_name]}
+
+    # Filter by a tag, raise the threshold, then bulk-accept what is left above it.
+    tag = view.model.rows[0].tag_name
+    view.tag_filter.setCurrentIndex(view.tag_filter.findData(tag))
+    qtbot.waitUntil(lambda: all(r.tag_name == tag for r in view.model.rows) and view.model.rowCount() > 0)
+    view.tag_filter.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 10)
+    cut = sorted(r.confidence for r in view.model.rows)[5]
+    view.threshold.setValue(cut * 100)
+    qtbot.waitUntil(lambda: all(r.confidence >= cut - 0.005 for r in view.model.rows))
+    above = view.model.rowCount()
+    added = run(qtbot, view.bulk_accept())
+    assert added == above
+    qtbot.waitUntil(lambda: view.model.rowCount() == 0)
+    view.threshold.setValue(0)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 10 - above)
+
+
+def _row_of(view: ModelTagsView, entity_id: int, tag_id: int) -> int:
+    return next(i for i, r in enumerate(view.model.rows) if (r.entity_id, r.tag_id) == (entity_id, tag_id))
+
+
+def test_a_run_can_be_cancelled_from_the_view(
+    qtbot: Any, ui_client: Any, tagging_models_dir: Path, tiny_weights_file: Path, tmp_path: Path
+) -> None:
+    _point_at_tiny_model(qtbot, ui_client, tagging_models_dir)
+    _add_images(qtbot, ui_client, tmp_path / "pics", ["disc"] * 8)
+    view = _view(qtbot, ui_client)
+    view.choose_weights_file = lambda: tiny_weights_file
+    assert run(qtbot, view.import_weights(), timeout=60_000)
+
+    # The progress signal is emitted on the world thread; this direct connection cancels exactly
+    # after the first batch, as a click on Cancel would at some point between batches.
+    view._progress.connect(lambda done, total: view._cancel.set() if done >= 2 else None)
+    report = run(qtbot, view.start_tagging(), timeout=60_000)
+
+    assert report is not None and report.cancelled
+    assert report.tagged == 2 and report.remaining == 6
+    assert "cancelled, 6 still waiting" in view.run_status.text()
+    assert "6 images waiting for the model" in view.summary.text()
+    assert view.cancel_button.isHidden() and view.run_button.isEnabled()
