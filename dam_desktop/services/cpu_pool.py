@@ -15,8 +15,14 @@ _lock = threading.Lock()
 _pool: ThreadPoolExecutor | None = None
 
 
+# Threads beyond one per core: per-file work also waits on the file system (opening, creating and
+# renaming files), and those waits overlap with other threads' decoding. Measured on 2 cores,
+# 2,000 small files imported 1.5x faster with 4 threads than with 2; big JPEGs lost nothing.
+EXTRA_THREADS = 2
+
+
 def cpu_worker_count() -> int:
-    return max(os.cpu_count() or 1, 1)
+    return max(os.cpu_count() or 1, 1) + EXTRA_THREADS
 
 
 def shared_cpu_pool() -> ThreadPoolExecutor:
