@@ -12,7 +12,8 @@ import asyncio
 import re
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -21,6 +22,8 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +35,7 @@ from dam_desktop.services.search.tag_query.errors import QueryError
 from dam_desktop.ui.world_client import WorldClient
 
 TAG_ROLE = Qt.ItemDataRole.UserRole
+COUNT_ROLE = Qt.ItemDataRole.UserRole + 1
 _PLAIN = re.compile(r"^[^\s()|\"*:-][^\s()|\"*]*$")
 
 
@@ -56,10 +60,30 @@ def narrowed(query: str, tag_name: str, exclude: bool) -> str:
     return f"{base} {term}"
 
 
+class _CountDelegate(QStyledItemDelegate):
+    """Paints the item's count right-aligned and dimmed beside the tag name."""
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().paint(painter, option, index)
+        count = index.data(COUNT_ROLE)
+        if count:
+            painter.save()
+            painter.setPen(option.palette.color(QPalette.ColorRole.PlaceholderText))
+            rect = option.rect.adjusted(0, 0, -6, 0)
+            painter.drawText(
+                rect, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), str(count)
+            )
+            painter.restore()
+
+
 class TagSidebar(QWidget):
     queryRequested = Signal(str)  # the query the window should show now
 
-    def __init__(self, client: WorldClient, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, client: WorldClient, parent: QWidget | None = None, *, show_title: bool = True
+    ) -> None:
         super().__init__(parent)
         self.client = client
         self.query = ""
@@ -75,6 +99,7 @@ class TagSidebar(QWidget):
         self.hint.setObjectName("dimLabel")
         self.tag_list = QListWidget(self)
         self.tag_list.setObjectName("tagCounts")
+        self.tag_list.setItemDelegate(_CountDelegate(self.tag_list))
         self.tag_list.itemClicked.connect(self._tag_clicked)
         saved_row = QHBoxLayout()
         saved_title = QLabel("Saved searches", self)
@@ -87,7 +112,10 @@ class TagSidebar(QWidget):
         self.saved_list = QListWidget(self)
         self.saved_list.setObjectName("savedSearches")
         self.saved_list.itemClicked.connect(self._saved_clicked)
-        layout.addWidget(title)
+        if show_title:
+            layout.addWidget(title)
+        else:
+            title.hide()
         layout.addWidget(self.hint)
         layout.addWidget(self.tag_list, 3)
         layout.addLayout(saved_row)
@@ -114,8 +142,9 @@ class TagSidebar(QWidget):
         self.tag_list.clear()
         for entry in counts:
             mark = "" if entry.exact else "~"
-            item = QListWidgetItem(f"{entry.name}\t{mark}{entry.count:,}")
+            item = QListWidgetItem(entry.name)
             item.setData(TAG_ROLE, entry.name)
+            item.setData(COUNT_ROLE, f"{mark}{entry.count:,}")
             item.setToolTip(
                 f"{entry.count:,} of the {'' if entry.exact else 'newest '}results carry '{entry.name}'"
             )
