@@ -21,5 +21,11 @@ class EntityTagLinkComponent(BaseComponent):
             Index("ix_entity_tag_link_tag_entity", "tag_concept_entity_id", "entity_id"),
         )
 
+    @declared_attr
+    def entity_id(cls) -> Mapped[int]:
+        # No index of its own: the unique (entity_id, tag) index serves every lookup by entity, and
+        # one index fewer makes bulk tagging of scattered assets write a third fewer pages.
+        return mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), nullable=False, init=False)
+
     tag_concept_entity_id: Mapped[int] = mapped_column(Integer, ForeignKey("entities.id", ondelete="CASCADE"))
     tag_value: Mapped[str | None] = mapped_column(String(1024), default=None)

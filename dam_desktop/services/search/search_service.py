@@ -131,7 +131,7 @@ class TagCount:
     exact: bool = True
 
 
-SIDEBAR_SAMPLE = 5000
+SIDEBAR_SAMPLE = 2000
 
 
 async def tag_counts_for_query(
