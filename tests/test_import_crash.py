@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from dam_desktop.services.import_service import ImportReport, import_paths
 from dam_desktop.world_setup import open_world
 from tests.import_media_factory import make_tiny_png
 
@@ -94,20 +95,19 @@ def test_a_killed_import_leaves_a_consistent_library_and_the_rerun_finishes(tmp_
     stored_before = _assert_consistent(library)
     assert KILL_AFTER_ASSETS <= len(stored_before) < FILES
 
-    async def reopen() -> list[Path]:
+    async def reopen_and_rerun() -> tuple[list[Path], ImportReport]:
         world = await open_world(library)
         try:
-            return list(world.paths.tmp_dir.iterdir())
+            leftovers = list(world.paths.tmp_dir.iterdir())
+            return leftovers, await import_paths(world, [src])
         finally:
             await world.close()
 
-    assert asyncio.run(reopen()) == []
-
-    rerun = subprocess.run(
-        _import_command(library, src), cwd=REPO, capture_output=True, text=True, timeout=300, check=False
-    )
-    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
-    assert f"imported: {FILES - len(stored_before)}  duplicates: {len(stored_before)}" in rerun.stdout
+    leftovers, rerun = asyncio.run(reopen_and_rerun())
+    assert leftovers == []
+    assert rerun.failed == [] and not rerun.cancelled
+    assert len(rerun.imported) == FILES - len(stored_before)
+    assert rerun.duplicates == len(stored_before)
 
     stored_after = _assert_consistent(library)
     expected = {hashlib.sha256(path.read_bytes()).digest() for path in src.iterdir()}

@@ -45,8 +45,9 @@ log = logging.getLogger(__name__)
 
 ImportMode = Literal["copy", "reference"]
 
-# Files up to this size are read into memory once; bigger ones are streamed.
-IN_MEMORY_LIMIT = 64 * 1024 * 1024
+# Files up to this size are read into memory once; bigger ones are streamed. With a few files in
+# flight per thread, this bounds the import's memory however big the files are.
+IN_MEMORY_LIMIT = 32 * 1024 * 1024
 
 
 class CancelToken:
