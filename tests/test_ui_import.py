@@ -56,7 +56,7 @@ def test_dropping_files_and_a_folder_imports_them_into_the_grid(
     assert isinstance(dialog, ImportReportDialog) and dialog.isVisible()
     assert "4 imported" in dialog.summary.text()
     failed = {
-        dialog.failures.item(r, 0).text(): dialog.failures.item(r, 1).text()
+        dialog.failures.item(r, 0).toolTip(): dialog.failures.item(r, 1).text()
         for r in range(dialog.failures.rowCount())
     }
     assert str(broken) in failed and failed[str(broken)]

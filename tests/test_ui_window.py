@@ -46,14 +46,8 @@ def test_selecting_an_image_previews_it_and_lists_its_properties(
     assert inspector.title.text() == "image-0002.png"
     assert inspector.image_preview.image_size.width() == 320
     assert inspector.image_preview.source == made[2].path
-    values = {
-        inspector.properties.itemAt(row, inspector.properties.ItemRole.LabelRole)
-        .widget()
-        .text(): inspector.properties.itemAt(row, inspector.properties.ItemRole.FieldRole).widget()
-        for row in range(inspector.properties.rowCount())
-    }
-    assert values["Dimensions"].text() == "320 × 200 px"
-    assert values["SHA-256"].toolTip() == made[2].sha256_hex
+    assert inspector.property_value("Dimensions").text() == "320 × 200 px"
+    assert inspector.property_value("SHA-256").toolTip() == made[2].sha256_hex
 
     ui_window.grid.selectAll()
     qtbot.waitUntil(lambda: inspector.title.text() == "3 assets selected")

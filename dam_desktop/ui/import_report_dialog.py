@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -56,27 +57,38 @@ class ImportReportDialog(QDialog):
         rows = [("Failed", f) for f in report.failed] + [
             ("Skipped", f) for f in getattr(report, "skipped", [])
         ]
-        self.failures = QTableWidget(len(rows), 2, self)
+        self.failures = QTableWidget(len(rows), 3, self)
         if rows:
-            self.failures.setHorizontalHeaderLabels(["File", "Reason"])
+            self.failures.setHorizontalHeaderLabels(["File", "Reason", "Folder"])
             self.failures.verticalHeader().hide()
             self.failures.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
             self.failures.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
             self.failures.setAlternatingRowColors(True)
-            self.failures.setWordWrap(False)
+            self.failures.setWordWrap(True)
+            self.failures.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             header = self.failures.horizontalHeader()
             header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
             header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+            header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+            header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
             warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
             info = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)
             for row, (kind, failure) in enumerate(rows):
-                name = QTableWidgetItem(warning if kind == "Failed" else info, failure.path)
+                path = PurePath(failure.path)
+                name = QTableWidgetItem(warning if kind == "Failed" else info, path.name)
                 name.setToolTip(failure.path)
+                name.setData(Qt.ItemDataRole.UserRole, failure.path)
                 reason = QTableWidgetItem(failure.reason)
                 reason.setToolTip(failure.reason)
+                folder = QTableWidgetItem(str(path.parent))
+                folder.setToolTip(failure.path)
                 self.failures.setItem(row, 0, name)
                 self.failures.setItem(row, 1, reason)
-            self.failures.setColumnWidth(0, 330)
+                self.failures.setItem(row, 2, folder)
+            self.failures.setColumnWidth(0, 220)
+            self.failures.setColumnWidth(2, 200)
+            # Row heights follow the reason column's width, which is only known once laid out.
+            header.sectionResized.connect(lambda *_: self.failures.resizeRowsToContents())
             layout.addWidget(QLabel("These files were not imported, and why:", self))
             layout.addWidget(self.failures, 1)
         else:
@@ -87,9 +99,17 @@ class ImportReportDialog(QDialog):
             copy.clicked.connect(self._copy)
         buttons.accepted.connect(self.accept)
         layout.addWidget(buttons)
-        self.resize(760 if rows else 420, 420 if rows else 160)
+        self.resize(880 if rows else 420, 440 if rows else 160)
         self.rows = rows
         self.setWindowModality(Qt.WindowModality.NonModal)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.failures.resizeRowsToContents()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.failures.resizeRowsToContents()
 
     def _copy(self) -> None:
         lines = [f"{kind}\t{failure.path}\t{failure.reason}" for kind, failure in self.rows]

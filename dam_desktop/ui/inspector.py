@@ -10,7 +10,6 @@ from datetime import datetime
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QFormLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -106,7 +105,7 @@ class Inspector(QScrollArea):
         self.subtitle.setWordWrap(True)
 
         self.previews = QStackedWidget(body)
-        self.previews.setMinimumHeight(240)
+        self.previews.setMinimumHeight(280)
         self.previews.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.image_pane = ImagePane(self.previews)
         self.audio_player = AudioPlayer(self.previews)
@@ -116,17 +115,19 @@ class Inspector(QScrollArea):
         for page in (self.no_preview, self.image_pane, self.audio_player):
             self.previews.addWidget(page)
 
+        # Name above value, not a QFormLayout: long hashes and paths wrap without being clipped.
         self.properties_box = QWidget(body)
-        self.properties = QFormLayout(self.properties_box)
-        self.properties.setContentsMargins(0, 4, 0, 0)
-        self.properties.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        self.properties.setHorizontalSpacing(10)
-        self.properties.setVerticalSpacing(6)
+        self.properties = QVBoxLayout(self.properties_box)
+        self.properties.setContentsMargins(0, 6, 0, 0)
+        self.properties.setSpacing(9)
+        self._values: dict[str, QLabel] = {}
 
         self._sections = QVBoxLayout()
         self._sections.setSpacing(10)
-        for widget in (self.title, self.subtitle, self.previews, self.properties_box):
-            self._layout.addWidget(widget)
+        self._layout.addWidget(self.title)
+        self._layout.addWidget(self.subtitle)
+        self._layout.addWidget(self.previews, 3)
+        self._layout.addWidget(self.properties_box)
         self._layout.addLayout(self._sections)
         self._layout.addStretch(1)
         self.setWidget(body)
@@ -221,9 +222,15 @@ class Inspector(QScrollArea):
             self.audio_player.clear()
             self.previews.hide()
 
+    def property_value(self, name: str) -> QLabel | None:
+        """The label showing property `name` ("Dimensions", "SHA-256", ...), if shown."""
+        return self._values.get(name)
+
     def _clear_properties(self) -> None:
-        while self.properties.rowCount():
-            self.properties.removeRow(0)
+        self._values.clear()
+        while (item := self.properties.takeAt(0)) is not None:
+            if (widget := item.widget()) is not None:
+                widget.deleteLater()
 
     def _fill_properties(self, details: AssetDetails) -> None:
         self._clear_properties()
@@ -249,16 +256,23 @@ class Inspector(QScrollArea):
             kind = "Stored copy" if location.storage_type == "managed" else "Linked file"
             rows.append((kind, str(location.path)))
         for name, value in rows:
-            label = QLabel(name, self.properties_box)
+            row = QWidget(self.properties_box)
+            row_layout = QVBoxLayout(row)
+            row_layout.setContentsMargins(0, 0, 0, 0)
+            row_layout.setSpacing(1)
+            label = QLabel(name.upper(), row)
             label.setObjectName("propertyName")
-            shown = QLabel(value, self.properties_box)
+            shown = QLabel(value, row)
             shown.setObjectName("propertyValue")
             shown.setWordWrap(True)
             shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             if name == "SHA-256" or name in ("Stored copy", "Linked file"):
                 shown.setToolTip(value)
                 shown.setText(self._breakable(value))
-            self.properties.addRow(label, shown)
+            row_layout.addWidget(label)
+            row_layout.addWidget(shown)
+            self.properties.addWidget(row)
+            self._values[name] = shown
 
     @staticmethod
     def _breakable(value: str) -> str:

@@ -21,6 +21,8 @@ from PySide6.QtCore import (
     QItemSelection,
     QItemSelectionModel,
     QItemSelectionRange,
+    QPointF,
+    QRectF,
     QSettings,
     Qt,
     QTimer,
@@ -30,11 +32,15 @@ from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QCloseEvent,
+    QColor,
     QDragEnterEvent,
     QDragLeaveEvent,
     QDropEvent,
     QIcon,
     QKeySequence,
+    QPainter,
+    QPen,
+    QPixmap,
 )
 from PySide6.QtWidgets import (
     QComboBox,
@@ -84,6 +90,21 @@ IMPORT_MODES: dict[ImportMode, str] = {
 }
 MAX_SELECTION_FOR_ACTIONS = 10_000
 GRID_PAGE = "grid"
+
+
+def search_icon() -> QIcon:
+    """A magnifying glass (Qt's standard icons have none)."""
+    pixmap = QPixmap(32, 32)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    pen = QPen(QColor("#9aa3b2"), 3.2)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    painter.setPen(pen)
+    painter.drawEllipse(QRectF(5, 5, 15, 15))
+    painter.drawLine(QPointF(18, 18), QPointF(26, 26))
+    painter.end()
+    return QIcon(pixmap)
 
 
 def _setting_int(settings: QSettings, key: str, default: int) -> int:
@@ -166,10 +187,7 @@ class MainWindow(QMainWindow):
         self.search_box.setObjectName("searchBox")
         self.search_box.setPlaceholderText("Search tags, e.g.  cat -dog type:image width:>1000")
         self.search_box.setClearButtonEnabled(True)
-        self.search_box.addAction(
-            style.standardIcon(QStyle.StandardPixmap.SP_FileDialogContentsView),
-            QLineEdit.ActionPosition.LeadingPosition,
-        )
+        self.search_box.addAction(search_icon(), QLineEdit.ActionPosition.LeadingPosition)
         self.search_box.setMinimumWidth(320)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -201,9 +219,9 @@ class MainWindow(QMainWindow):
         spacer = QWidget(self)
         spacer.setFixedWidth(12)
         toolbar.addWidget(spacer)
-        small = QLabel("▫", self)
-        small.setObjectName("dimLabel")
-        toolbar.addWidget(small)
+        zoom_label = QLabel("Size", self)
+        zoom_label.setObjectName("dimLabel")
+        toolbar.addWidget(zoom_label)
         self.zoom_slider = QSlider(Qt.Orientation.Horizontal, self)
         self.zoom_slider.setObjectName("zoomSlider")
         self.zoom_slider.setRange(MIN_TILE, MAX_TILE)
@@ -212,9 +230,6 @@ class MainWindow(QMainWindow):
         self.zoom_slider.setToolTip("Thumbnail size (Ctrl+wheel over the grid)")
         self.zoom_slider.valueChanged.connect(self.grid.set_tile_size)
         toolbar.addWidget(self.zoom_slider)
-        large = QLabel("◻", self)
-        large.setObjectName("dimLabel")
-        toolbar.addWidget(large)
         self.addToolBar(toolbar)
         self.toolbar = toolbar
 
@@ -627,17 +642,15 @@ class MainWindow(QMainWindow):
         self._spawn(self._reload_from_top())
 
     def _update_direction_button(self) -> None:
-        arrow = QStyle.StandardPixmap.SP_ArrowDown if self.descending else QStyle.StandardPixmap.SP_ArrowUp
-        self.direction_button.setIcon(self.style().standardIcon(arrow))
         words = {
             SortKey.ADDED: ("newest first", "oldest first"),
             SortKey.NAME: ("Z to A", "A to Z"),
             SortKey.SIZE: ("largest first", "smallest first"),
             SortKey.TYPE: ("Z to A", "A to Z"),
         }[self.sort]
-        self.direction_button.setToolTip(
-            f"Order: {words[0] if self.descending else words[1]} (click to reverse)"
-        )
+        shown = words[0] if self.descending else words[1]
+        self.direction_button.setText(("↓ " if self.descending else "↑ ") + shown)
+        self.direction_button.setToolTip(f"Showing {shown}; click to reverse the order")
 
     def _on_zoom_changed(self, size: int) -> None:
         if self.zoom_slider.value() != size:

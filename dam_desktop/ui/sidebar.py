@@ -19,9 +19,11 @@ class Sidebar(QFrame):
     def __init__(self, library_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sidebar")
-        self.heading = QLabel(library_name.upper(), self)
+        self.heading = QLabel("LIBRARY", self)
         self.heading.setObjectName("sidebarHeading")
-        self.heading.setToolTip(library_name)
+        self.library_label = QLabel(library_name, self)
+        self.library_label.setObjectName("libraryName")
+        self.library_label.setToolTip(library_name)
         self.nav = QListWidget(self)
         self.nav.setObjectName("sidebarNav")
         self.nav.setIconSize(QSize(18, 18))
@@ -31,10 +33,13 @@ class Sidebar(QFrame):
         self._layout.setContentsMargins(8, 12, 8, 8)
         self._layout.setSpacing(6)
         self._layout.addWidget(self.heading)
+        self._layout.addWidget(self.library_label)
         self._layout.addWidget(self.nav)
         self._sections = QVBoxLayout()
         self._sections.setSpacing(6)
-        self._layout.addLayout(self._sections, 1)
+        self._layout.addLayout(self._sections)
+        self._layout.addStretch(1)
+        self._stretchy_sections = False
         self._titles: dict[str, str] = {}
         self.nav.currentItemChanged.connect(self._on_current)
 
@@ -53,6 +58,11 @@ class Sidebar(QFrame):
         label.setObjectName("sidebarHeading")
         self._sections.addWidget(label)
         self._sections.addWidget(widget, stretch)
+        if stretch and not self._stretchy_sections:
+            # A growing section (a tag list) takes the free space instead of the trailing stretch.
+            self._stretchy_sections = True
+            self._layout.setStretchFactor(self._sections, 1)
+            self._layout.takeAt(self._layout.count() - 1)
 
     def set_count(self, key: str, count: int | None) -> None:
         for row in range(self.nav.count()):
