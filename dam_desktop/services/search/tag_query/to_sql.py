@@ -622,15 +622,30 @@ def plan_select(
         # Walking the date index stops after the page: rows read ~ page end / selectivity.
         sel = max(selectivity(pred, total), 1.0 / max(total, 1))
         scan_rows = min(float(total), (offset + limit) / sel)
-        scan_cost = scan_rows * (2 * C_PROBE + C_SEQ + 0.7 * C_PROBE * len(items))
-        use_walk = walk.cost < scan_cost
+        # Per row: the tag checks (each only while the earlier ones pass), then for the rows they
+        # let through the asset's rows and the other conditions.
+        tag_first = sorted((i for i in items if _tag_only(i)), key=lambda i: selectivity(i, total))
+        per_row, passing = C_SEQ, 1.0
+        for item in tag_first:
+            per_row += passing * C_PROBE
+            passing *= selectivity(item, total)
+        per_row += passing * C_PROBE * (2 + len(items) - len(tag_first))
+        use_walk = walk.cost < scan_rows * per_row
     if use_walk and walk is not None:
         frm, where = _from_walk(walk, items, with_entity)
         return Plan("tag", f"SELECT {columns} FROM {frm} WHERE {' AND '.join(where)}{tail}")
     where = [NOT_TRASHED, *(to_sql(p) for p in items)]
     if sort is SortKey.ADDED:
+        # Tag checks on e.id, rarest first, are tested before the asset's other rows are read.
+        tag_first = sorted((i for i in items if _tag_only(i)), key=lambda i: selectivity(i, total))
+        rest = [i for i in items if not any(i is t for t in tag_first)]
         frm = "entities e CROSS JOIN component_file_properties fp"
-        where.insert(0, "fp.entity_id = e.id")
+        where = [
+            *(to_sql(p, "e.id") for p in tag_first),
+            "fp.entity_id = e.id",
+            NOT_TRASHED,
+            *(to_sql(p) for p in rest),
+        ]
     elif with_entity:
         frm = "component_file_properties fp JOIN entities e ON e.id = fp.entity_id"
     else:
