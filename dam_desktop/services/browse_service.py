@@ -75,20 +75,21 @@ class LibraryCounts:
 
 
 async def library_counts(session: AsyncSession) -> LibraryCounts:
-    row = (
-        await session.execute(
-            text(
-                "SELECT "
-                f"SUM(CASE WHEN {_NOT_TRASHED} THEN 1 ELSE 0 END), "
-                f"SUM(CASE WHEN {_NOT_TRASHED} AND fp.asset_type = 'image' THEN 1 ELSE 0 END), "
-                f"SUM(CASE WHEN {_NOT_TRASHED} AND fp.asset_type = 'audio' THEN 1 ELSE 0 END), "
-                f"SUM(CASE WHEN {_TRASHED} THEN 1 ELSE 0 END) "
-                "FROM component_file_properties fp"
-            )
+    """One pass over the file properties, grouped by type."""
+    rows = await session.execute(
+        text(
+            "SELECT fp.asset_type, count(*), count(t.entity_id) FROM component_file_properties fp "
+            "LEFT JOIN component_trashed t ON t.entity_id = fp.entity_id GROUP BY fp.asset_type"
         )
-    ).one()
-    assets, images, sounds, trashed = (int(v or 0) for v in row)
-    return LibraryCounts(assets=assets, images=images, sounds=sounds, trashed=trashed)
+    )
+    live: dict[str, int] = {}
+    trashed = 0
+    for asset_type, total, in_trash in rows:
+        live[asset_type] = int(total) - int(in_trash)
+        trashed += int(in_trash)
+    return LibraryCounts(
+        assets=sum(live.values()), images=live.get("image", 0), sounds=live.get("audio", 0), trashed=trashed
+    )
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,421 @@
+"""Grid benchmark: a synthetic library of 100k assets (1M with --million), timed in the real window.
+
+    .venv/bin/python benchmarks/grid_bench.py                 # 100k, builds /tmp/dam-grid-bench-100000
+    .venv/bin/python benchmarks/grid_bench.py --million       # 1M
+    .venv/bin/python benchmarks/grid_bench.py --count 20000 --baseline-cap 20000
+
+The library is a real one (created and migrated by the app), filled with raw sqlite3 bulk inserts;
+its thumbnails are hard links to (or copies of) a few real WebP thumbnails. It prints:
+- time to the first painted grid (open the library, list the ids, paint), in this process;
+- scroll: repaint time per wheel step, p50 / p95 (thumbnails loading in the background, as in use);
+- resize: relayout + repaint time, p50 / p95;
+- memory (RSS) after the first paint and after scrolling;
+- the whole process: `dam-desktop --library L` from launch to the first painted grid, and its RSS;
+- the same measures for a naive baseline in this run: a QListWidget in icon mode with one item per
+  asset (what one writes first), capped at --baseline-cap items because it grows linearly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+TARGETS = {
+    "first_paint_100k": 0.5,
+    "first_paint_1m": 1.5,
+    "scroll_p95_ms": 16.0,
+    "relayout_ms": 16.0,
+    "launch_s": 1.0,
+    "rss_mb": 300.0,
+}
+
+
+def rss_mb() -> float:
+    import psutil
+
+    return float(psutil.Process().memory_info().rss) / (1024 * 1024)
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+# building the library ---------------------------------------------------------------------------
+def sample_thumbnails(folder: Path, count: int = 8) -> list[Path]:
+    import numpy as np
+    from PIL import Image
+
+    folder.mkdir(parents=True, exist_ok=True)
+    made = []
+    for n in range(count):
+        x = np.linspace(0, 1, 256, dtype=np.float32)
+        gradient = np.outer(np.ones(192, dtype=np.float32), x)
+        hue = n / count
+        rgb = np.stack(
+            [
+                (0.5 + 0.5 * np.sin(2 * np.pi * (hue + gradient))) * 255,
+                (0.5 + 0.5 * np.sin(2 * np.pi * (hue + 0.33 + gradient.T[:192, :192].mean())))
+                * 255
+                * gradient,
+                (0.5 + 0.5 * np.cos(2 * np.pi * (hue + gradient))) * 200,
+            ],
+            axis=-1,
+        ).astype(np.uint8)
+        path = folder / f"sample-{n}.webp"
+        Image.fromarray(rgb).save(path, "WEBP", quality=80)
+        made.append(path)
+    return made
+
+
+def build_library(root: Path, count: int) -> None:
+    from dam_desktop.core.library import LibraryPaths
+    from dam_desktop.world_setup import open_world
+
+    async def create() -> None:
+        world = await open_world(root)
+        await world.close()
+
+    asyncio.run(create())
+    paths = LibraryPaths(root)
+    samples = sample_thumbnails(root.parent / f"{root.name}-samples")
+    started = time.perf_counter()
+    db = sqlite3.connect(paths.db_path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=OFF")
+    kinds = [("image", "png", "image/png"), ("image", "jpg", "image/jpeg"), ("audio", "wav", "audio/x-wav")]
+    batch = 50_000
+    with db:
+        for start in range(1, count + 1, batch):
+            ids = range(start, min(count, start + batch - 1) + 1)
+            db.executemany(
+                "INSERT INTO entities (id, created_at)"
+                " VALUES (?, datetime('2024-01-01', '+' || ? || ' seconds'))",
+                ((i, i) for i in ids),
+            )
+            db.executemany(
+                "INSERT INTO component_file_properties (entity_id, original_filename, file_size_bytes,"
+                " mime_type, file_extension, asset_type) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    (
+                        i,
+                        f"asset-{(i * 7919) % count:07d}.{kinds[i % 3][1]}",
+                        1000 + (i * 104729) % 5_000_000,
+                        kinds[i % 3][2],
+                        kinds[i % 3][1],
+                        kinds[i % 3][0],
+                    )
+                    for i in ids
+                ),
+            )
+            db.executemany(
+                "INSERT INTO component_content_hash_sha256 (entity_id, hash_value) VALUES (?, ?)",
+                ((i, i.to_bytes(32, "big")) for i in ids),
+            )
+            db.executemany(
+                "INSERT INTO component_file_location (entity_id, storage_type, path, source_path)"
+                " VALUES (?, ?, ?, ?)",
+                ((i, "reference", f"/data/assets/asset-{i}.{kinds[i % 3][1]}", None) for i in ids),
+            )
+    db.execute("ANALYZE")
+    db.close()
+    print(f"  database rows: {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    for i in range(1, count + 1):
+        target = paths.thumbnail_path(i.to_bytes(32, "big").hex())
+        target.parent.mkdir(parents=True, exist_ok=True)
+        source = samples[i % len(samples)]
+        try:
+            os.link(source, target)
+        except OSError:
+            target.write_bytes(source.read_bytes())
+    print(f"  thumbnails (hard links to {len(samples)} real ones): {time.perf_counter() - started:.1f} s")
+    (root / "bench-count.txt").write_text(str(count))
+
+
+def ensure_library(root: Path, count: int) -> None:
+    marker = root / "bench-count.txt"
+    if marker.is_file() and marker.read_text().strip() == str(count):
+        print(f"reusing {root} ({count:,} assets)")
+        return
+    if root.exists():
+        raise SystemExit(f"{root} exists and is not a {count:,}-asset bench library; pass another --library")
+    print(f"building {root} ({count:,} assets)…")
+    build_library(root, count)
+
+
+# measuring ----------------------------------------------------------------------------------------
+async def wait_for(predicate: Callable[[], bool], timeout: float = 30.0) -> None:
+    deadline = time.perf_counter() + timeout
+    while not predicate():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("benchmark step did not finish")
+        await asyncio.sleep(0.005)
+
+
+async def scroll_and_time(view: object, steps: int, step_px: int) -> list[float]:
+    """Time the repaint after each wheel step; between steps the loop runs (thumbnails arrive)."""
+    from PySide6.QtWidgets import QAbstractScrollArea
+
+    assert isinstance(view, QAbstractScrollArea)
+    bar = view.verticalScrollBar()
+    timings = []
+    for _ in range(steps):
+        if bar.value() + step_px > bar.maximum():
+            bar.setValue(0)
+        bar.setValue(bar.value() + step_px)
+        started = time.perf_counter()
+        view.viewport().repaint()
+        timings.append((time.perf_counter() - started) * 1000)
+        await asyncio.sleep(0.004)
+    return timings
+
+
+def resize_and_time(
+    view: object, widths: list[int], relayout: Callable[[], None] | None = None
+) -> list[float]:
+    from PySide6.QtWidgets import QAbstractScrollArea
+
+    assert isinstance(view, QAbstractScrollArea)
+    height = view.height()
+    timings = []
+    for width in widths:
+        started = time.perf_counter()
+        view.resize(width, height)
+        if relayout is not None:
+            relayout()
+        view.viewport().repaint()
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+async def measure_window(library: Path, steps: int) -> dict[str, float]:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from dam_desktop.ui.main_window import MainWindow
+    from dam_desktop.ui.world_client import WorldClient
+
+    app = QApplication.instance()
+    assert app is not None
+    settings = QSettings(str(Path(tempfile.mkdtemp()) / "bench.ini"), QSettings.Format.IniFormat)
+    painted: list[float] = []
+    started = time.perf_counter()
+    client = await WorldClient.open(library)
+    window = MainWindow(client, settings)
+    window.first_painted.connect(lambda: painted.append(time.perf_counter()))
+    window.resize(1400, 900)
+    window.show()
+    await window.refresh()
+    await wait_for(lambda: bool(painted))
+    first_paint = painted[0] - started
+    rss_first = rss_mb()
+    grid = window.grid
+    rows = window.model.rowCount()
+    await wait_for(lambda: all(grid.thumbnail_shown(window.model.entity_id(r)) for r in grid.visible_rows()))
+    step_px = 3 * grid.verticalScrollBar().singleStep()
+    scroll = await scroll_and_time(grid, steps, step_px)
+    widths = [grid.width() + (37 * n) % 300 - 150 for n in range(40)]
+    relayout = resize_and_time(grid, widths)
+    rss_after = rss_mb()
+    await window.shutdown()
+    window.close()
+    await client.close()
+    return {
+        "rows": rows,
+        "first_paint_s": first_paint,
+        "scroll_p50_ms": percentile(scroll, 50),
+        "scroll_p95_ms": percentile(scroll, 95),
+        "relayout_p50_ms": percentile(relayout, 50),
+        "relayout_p95_ms": percentile(relayout, 95),
+        "rss_first_mb": rss_first,
+        "rss_after_mb": rss_after,
+    }
+
+
+async def measure_baseline(library: Path, cap: int, steps: int) -> dict[str, float]:
+    """The naive grid: QListWidget in icon mode, one QListWidgetItem per asset, names from one query."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QPaintEvent
+    from PySide6.QtWidgets import QApplication, QListView, QListWidget, QListWidgetItem, QStyle
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    painted: list[float] = []
+
+    class Baseline(QListWidget):
+        def paintEvent(self, event: QPaintEvent) -> None:
+            super().paintEvent(event)
+            if not painted and self.count():
+                painted.append(time.perf_counter())
+
+    rss_before = rss_mb()
+    started = time.perf_counter()
+    db = sqlite3.connect(library / "dam.sqlite3")
+    names = db.execute(
+        "SELECT original_filename FROM component_file_properties ORDER BY entity_id DESC LIMIT ?", (cap,)
+    ).fetchall()
+    db.close()
+    widget = Baseline()
+    widget.setViewMode(QListView.ViewMode.IconMode)
+    widget.setResizeMode(QListView.ResizeMode.Adjust)
+    widget.setUniformItemSizes(True)
+    widget.setIconSize(QSize(160, 160))
+    widget.setGridSize(QSize(176, 200))
+    icon = widget.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
+    for (name,) in names:
+        QListWidgetItem(icon, name, widget)
+    widget.resize(1120, 860)
+    widget.show()
+    await wait_for(lambda: bool(painted), timeout=600)
+    first_paint = painted[0] - started
+    scroll = await scroll_and_time(widget, steps, 3 * widget.verticalScrollBar().singleStep())
+    widths = [1120 + (37 * n) % 300 - 150 for n in range(20)]
+    relayout = resize_and_time(widget, widths, widget.doItemsLayout)
+    rss_after = rss_mb()
+    widget.close()
+    widget.deleteLater()
+    return {
+        "rows": len(names),
+        "first_paint_s": first_paint,
+        "scroll_p50_ms": percentile(scroll, 50),
+        "scroll_p95_ms": percentile(scroll, 95),
+        "relayout_p50_ms": percentile(relayout, 50),
+        "relayout_p95_ms": percentile(relayout, 95),
+        "rss_growth_mb": rss_after - rss_before,
+    }
+
+
+def measure_process(library: Path, runs: int) -> list[tuple[float, float, float]]:
+    """(wall seconds from launch to first paint, the app's own figure since process start, RSS MB)."""
+    exe = Path(sys.executable).parent / "dam-desktop"
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "dam_desktop"]
+    env = dict(os.environ, DAM_DESKTOP_REPORT_FIRST_PAINT="quit", QT_QPA_PLATFORM="offscreen")
+    env["XDG_CONFIG_HOME"] = tempfile.mkdtemp()  # fresh QSettings: no remembered window state
+    results = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [*command, "--library", str(library)],
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            text=True,
+            env=env,
+        )
+        assert process.stderr is not None
+        wall = own = rss = float("nan")
+        for line in process.stderr:
+            if line.startswith("first-paint"):
+                wall = time.perf_counter() - started
+                parts = line.split()
+                own, rss = float(parts[1]), float(parts[3])
+                break
+        process.wait(timeout=60)
+        results.append((wall, own, rss))
+    return results
+
+
+def verdict(value: float, target: float) -> str:
+    return "ok" if value <= target else "OVER"
+
+
+def report(
+    count: int,
+    ours: dict[str, float],
+    base: dict[str, float] | None,
+    process: list[tuple[float, float, float]],
+) -> None:
+    paint_target = TARGETS["first_paint_1m"] if count >= 1_000_000 else TARGETS["first_paint_100k"]
+    o = ours
+    print(f"\ndam-desktop grid, {int(o['rows']):,} assets (CPU: {os.cpu_count()} cores)")
+    print(
+        f"  first painted grid      {o['first_paint_s']:.3f} s   target {paint_target} s  "
+        f"{verdict(o['first_paint_s'], paint_target)}"
+    )
+    print(
+        f"  scroll repaint          p50 {o['scroll_p50_ms']:.2f} ms  p95 {o['scroll_p95_ms']:.2f} ms  "
+        f"target p95 16 ms  {verdict(o['scroll_p95_ms'], 16)}"
+    )
+    print(
+        f"  resize relayout+paint   p50 {o['relayout_p50_ms']:.2f} ms  p95 {o['relayout_p95_ms']:.2f} ms  "
+        f"target 16 ms  {verdict(o['relayout_p95_ms'], 16)}"
+    )
+    print(
+        f"  RSS                     {o['rss_first_mb']:.0f} MB at first paint, "
+        f"{o['rss_after_mb']:.0f} MB after scrolling"
+    )
+    wall = statistics.median(r[0] for r in process)
+    own = statistics.median(r[1] for r in process)
+    rss = statistics.median(r[2] for r in process)
+    print(
+        f"  process: launch → grid  median {wall:.3f} s wall (app's own clock since process start: "
+        f"{own:.3f} s) over {len(process)} runs, target 1.0 s  {verdict(wall, 1.0)}"
+    )
+    print(f"  process RSS at grid     median {rss:.0f} MB   target 300 MB  {verdict(rss, 300)}")
+    if base is None:
+        return
+    b = base
+    print(f"\nnaive baseline: QListWidget icon mode, one item per asset, capped at {int(b['rows']):,} items")
+    print(f"  first painted grid      {b['first_paint_s']:.3f} s")
+    print(f"  scroll repaint          p50 {b['scroll_p50_ms']:.2f} ms  p95 {b['scroll_p95_ms']:.2f} ms")
+    print(f"  resize relayout+paint   p50 {b['relayout_p50_ms']:.2f} ms  p95 {b['relayout_p95_ms']:.2f} ms")
+    print(f"  RSS growth              {b['rss_growth_mb']:.0f} MB (items only, no thumbnails)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--million", action="store_true", help="1,000,000 assets")
+    parser.add_argument("--library", type=Path, help="where the bench library lives (reused when it matches)")
+    parser.add_argument("--steps", type=int, default=200, help="scroll steps to time")
+    parser.add_argument(
+        "--baseline-cap", type=int, default=50_000, help="items in the naive QListWidget baseline"
+    )
+    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--process-runs", type=int, default=3)
+    args = parser.parse_args()
+    count = 1_000_000 if args.million else args.count
+    library = args.library or Path(tempfile.gettempdir()) / f"dam-grid-bench-{count}"
+    ensure_library(library, count)
+
+    import qasync
+
+    from dam_desktop.app import create_application
+
+    app = create_application()
+    app.setQuitOnLastWindowClosed(False)
+
+    async def in_process() -> tuple[dict[str, float], dict[str, float] | None]:
+        ours = await measure_window(library, args.steps)
+        base = (
+            None
+            if args.no_baseline
+            else await measure_baseline(library, min(count, args.baseline_cap), args.steps)
+        )
+        return ours, base
+
+    ours, base = qasync.run(in_process())
+    del app
+    process = measure_process(library, args.process_runs)
+
+    report(count, ours, base, process)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
