@@ -16,7 +16,8 @@ How an import runs (`import_paths`, on the world's event loop):
 Thumbnails: the import makes them from the pixels it already decoded, which is what keeps an
 import to one read per file. Only a file whose thumbnail could not be written then gets a
 `NeedsThumbnailMarker`; `systems.thumbnail_system` drains that marker in the CPU pool, re-reading
-the stored file, and does the same for any asset marked later to regenerate its thumbnail.
+the stored file (an import that marked some runs the thumbnail stage before it returns), and does
+the same for any asset marked later to regenerate its thumbnail.
 Properties come from the same single read, so `NeedsMetadataMarker` is not used by imports.
 
 Crash safety: store files are renamed into place before the rows that name them are committed,
@@ -40,6 +41,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dam_desktop.core.stages import SystemStage
 from dam_desktop.core.world import World
 from dam_desktop.models.core.markers import BaseMarker
 from dam_desktop.models.core.pipeline_markers import (
@@ -467,4 +469,14 @@ async def import_paths(
         if own_pool is not None:
             own_pool.shutdown(wait=False)
     report.cancelled = cancel.cancelled and (run.done < report.total_files or not walked.files)
+    if report.thumbnails_pending and not report.cancelled:
+        await _make_pending_thumbnails(world)
     return report
+
+
+async def _make_pending_thumbnails(world: World) -> None:
+    """Give the thumbnail stage its turn now, so an import ends with every thumbnail it can make."""
+    try:
+        await world.execute_stage(SystemStage.THUMBNAIL_GENERATION)
+    except Exception:  # the assets are imported; their markers keep the work for the next run
+        log.exception("thumbnail stage failed after an import")

@@ -70,14 +70,19 @@ def remake_thumbnail(paths: LibraryPaths, sha256_hex: str, files: Sequence[Path]
             if fmt is None:
                 reasons.append(f"{display_path(file)}: not a recognised image or sound")
                 continue
-            save_thumbnail(paths, sha256_hex, probe_media(file, fmt).thumbnail)
-            return
+            thumbnail = probe_media(file, fmt).thumbnail
         except FileNotFoundError:
             reasons.append(f"{display_path(file)}: file is missing")
         except OSError as exc:
             reasons.append(f"{display_path(file)}: {exc.strerror or exc}")
         except MediaError as exc:
             reasons.append(f"{display_path(file)}: {exc}")
+        else:
+            try:
+                save_thumbnail(paths, sha256_hex, thumbnail)
+            except OSError as exc:
+                raise MediaError(f"could not write the thumbnail: {exc.strerror or exc}") from exc
+            return
     raise MediaError("no readable copy of the file: " + ("; ".join(reasons) or "the asset has no location"))
 
 

@@ -16,7 +16,6 @@ import time
 from typing import Any, TextIO
 
 from dam_desktop.cli.common import EXIT_FAILURE, EXIT_OK, guarded, run_with_world
-from dam_desktop.core.stages import SystemStage
 from dam_desktop.core.world import World
 from dam_desktop.services.import_service import (
     CancelToken,
@@ -125,12 +124,9 @@ async def _import(
         follow_symlinks=not args.no_follow_symlinks,
     )
     try:
-        report = await import_paths(
+        return await import_paths(
             world, args.paths, mode=args.mode, rules=rules, on_progress=bar.update, cancel=cancel
         )
-        if report.thumbnails_pending and not report.cancelled:
-            await world.execute_stage(SystemStage.THUMBNAIL_GENERATION)
-        return report
     finally:
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.remove_signal_handler(signal.SIGINT)
