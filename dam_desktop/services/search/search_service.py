@@ -74,8 +74,17 @@ async def query_error(session: AsyncSession, query: str) -> QueryError | None:
     return None
 
 
-async def _total_estimate(session: AsyncSession) -> int:
-    return int((await session.scalar(text("SELECT max(id) FROM component_file_properties"))) or 0)
+async def _stats(session: AsyncSession) -> tuple[int, int]:
+    """(about how many assets, how many trashed entities): cheap, for the planner's estimates."""
+    row = (
+        await session.execute(
+            text(
+                "SELECT (SELECT max(id) FROM component_file_properties),"
+                " (SELECT count(*) FROM component_trashed)"
+            )
+        )
+    ).one()
+    return int(row[0] or 0), int(row[1] or 0)
 
 
 async def _compiled(session: AsyncSession, query: Query | CompiledQuery) -> CompiledQuery:
@@ -93,8 +102,8 @@ async def plan(
     """The SQL `search` would run and its parameters (for tests, the benchmark and debugging)."""
     compiled = await _compiled(session, query)
     desc = sort.default_descending if descending is None else descending
-    total = await _total_estimate(session)
-    chosen = plan_select(compiled.pred, total, sort, desc, limit, offset)
+    total, trashed = await _stats(session)
+    chosen = plan_select(compiled.pred, total, sort, desc, limit, offset, trashed=trashed)
     params = {**compiled.params, "limit": -1 if limit is None else int(limit), "offset": int(offset)}
     return chosen, params
 
@@ -118,7 +127,7 @@ async def search(
 
 async def count(session: AsyncSession, query: Query | CompiledQuery) -> int:
     compiled = await _compiled(session, query)
-    chosen = plan_count(compiled.pred, await _total_estimate(session))
+    chosen = plan_count(compiled.pred, *(await _stats(session)))
     return int((await session.scalar(text(chosen.sql), compiled.params)) or 0)
 
 
@@ -154,7 +163,8 @@ async def tag_counts_for_query(
     params: dict[str, Any] = {"tag_limit": int(limit)}
     exact = True
     if sample is None:
-        ids = plan_ids(compiled.pred, await _total_estimate(session), column="fp.entity_id AS id")
+        total, trashed = await _stats(session)
+        ids = plan_ids(compiled.pred, total, column="fp.entity_id AS id", trashed=trashed)
         source = ids.sql
         params.update(compiled.params)
     else:
@@ -180,7 +190,8 @@ async def add_tags_to_query(session: AsyncSession, query: Query | CompiledQuery,
     """Tag every result of the query (one INSERT ... SELECT per tag); returns the links created."""
     compiled = await _compiled(session, query)
     tag_ids = sorted(set((await tag_service.get_or_create_tag_concepts(session, tag_names)).values()))
-    ids = plan_ids(compiled.pred, await _total_estimate(session))
+    total_est, trashed = await _stats(session)
+    ids = plan_ids(compiled.pred, total_est, trashed=trashed)
     total = 0
     for tag_id in tag_ids:
         result = await session.execute(
@@ -204,7 +215,8 @@ async def remove_tags_from_query(
         found = await tag_service.find_tag(session, name)
         if found is not None:
             tag_ids.add(found)
-    ids = plan_ids(compiled.pred, await _total_estimate(session))
+    total_est, trashed = await _stats(session)
+    ids = plan_ids(compiled.pred, total_est, trashed=trashed)
     total = 0
     for tag_id in sorted(tag_ids):
         result = await session.execute(

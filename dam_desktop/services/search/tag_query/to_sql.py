@@ -513,6 +513,7 @@ class _TagWalk:
     used: tuple[Pred, ...]
     candidates: float
     cost: float
+    excludes_trashed: bool = False
 
 
 def _tag_set_select(tags: TagSet) -> str:
@@ -520,7 +521,7 @@ def _tag_set_select(tags: TagSet) -> str:
     return f"SELECT entity_id FROM {LINK} WHERE tag_concept_entity_id {cond}"
 
 
-def _tag_walk(items: list[Pred], total: int) -> _TagWalk | None:
+def _tag_walk(items: list[Pred], total: int, trashed: int = 0) -> _TagWalk | None:
     """Start from the rarest positive tag; intersect (or subtract) other tag sets by merging their
     sorted index ranges when reading them costs less than probing each candidate, else probe."""
     n = max(total, 1)
@@ -548,7 +549,11 @@ def _tag_walk(items: list[Pred], total: int) -> _TagWalk | None:
     used: list[Pred] = [*merged_pos, *merged_neg]
     rest = [i for i in items if not any(i is u for u in used)]
     cost += candidates * (C_ROW + C_PROBE * len(rest))
-    if len(merged_pos) == 1 and not merged_neg:
+    # The trash check too is cheaper as a merge with the (sorted) trashed ids when they are few.
+    except_trashed = trashed > 0 and trashed * C_SEQ < candidates * C_PROBE * 0.5
+    if except_trashed:
+        cost += trashed * C_SEQ - candidates * C_PROBE
+    if len(merged_pos) == 1 and not merged_neg and not except_trashed:
         if len(first.ids) == 1:
             return _TagWalk(
                 f"{LINK} d",
@@ -571,7 +576,9 @@ def _tag_walk(items: list[Pred], total: int) -> _TagWalk | None:
     for negation in merged_neg:
         assert isinstance(negation.child, TagSet)
         parts += " EXCEPT " + _tag_set_select(negation.child)
-    return _TagWalk(f"({parts} ORDER BY 1 LIMIT -1) d", (), tuple(used), candidates, cost)
+    if except_trashed:
+        parts += " EXCEPT SELECT entity_id FROM component_trashed"
+    return _TagWalk(f"({parts} ORDER BY 1 LIMIT -1) d", (), tuple(used), candidates, cost, except_trashed)
 
 
 def _from_walk(walk: _TagWalk, items: list[Pred], with_entity: bool) -> tuple[str, list[str]]:
@@ -584,7 +591,8 @@ def _from_walk(walk: _TagWalk, items: list[Pred], with_entity: bool) -> tuple[st
     if with_entity:
         frm += " CROSS JOIN entities e"
         where.append("e.id = d.entity_id")
-    where.append(NOT_TRASHED)
+    if not walk.excludes_trashed:
+        where.append(NOT_TRASHED)
     where.extend(to_sql(p) for p in rest if not any(p is t for t in tag_only))
     return frm, where
 
@@ -608,6 +616,7 @@ def plan_select(
     offset: int,
     *,
     columns: str = "fp.entity_id",
+    trashed: int = 0,
 ) -> Plan:
     """SQL selecting matching asset ids in order; `:limit`/`:offset` are bound by the caller."""
     order = sort.order_by(descending)
@@ -615,7 +624,7 @@ def plan_select(
     if isinstance(pred, Const) and not pred.value:
         return Plan("none", f"SELECT {columns} FROM component_file_properties fp WHERE 0")
     items = [] if isinstance(pred, Const) else conjuncts(pred)
-    walk = _tag_walk(items, total)
+    walk = _tag_walk(items, total, trashed)
     with_entity = sort is SortKey.ADDED or needs_entity(pred)
     use_walk = walk is not None
     if walk is not None and limit is not None and sort.uses_index:
@@ -653,12 +662,12 @@ def plan_select(
     return Plan("order", f"SELECT {columns} FROM {frm} WHERE {' AND '.join(where)}{tail}")
 
 
-def plan_ids(pred: Pred, total: int = 0, *, column: str = "fp.entity_id AS id") -> Plan:
+def plan_ids(pred: Pred, total: int = 0, *, column: str = "fp.entity_id AS id", trashed: int = 0) -> Plan:
     """SQL selecting every matching asset id, unordered (for counting, bulk edits, the sidebar)."""
     if isinstance(pred, Const) and not pred.value:
         return Plan("none", f"SELECT {column} FROM component_file_properties fp WHERE 0")
     items = [] if isinstance(pred, Const) else conjuncts(pred)
-    walk = _tag_walk(items, total)
+    walk = _tag_walk(items, total, trashed)
     with_entity = needs_entity(pred)
     if walk is not None:
         frm, where = _from_walk(walk, items, with_entity)
@@ -668,7 +677,7 @@ def plan_ids(pred: Pred, total: int = 0, *, column: str = "fp.entity_id AS id") 
     return Plan("order", f"SELECT {column} FROM {frm} WHERE {' AND '.join(where)}")
 
 
-def plan_count(pred: Pred, total: int = 0) -> Plan:
+def plan_count(pred: Pred, total: int = 0, trashed: int = 0) -> Plan:
     if isinstance(pred, Const) and pred.value:
         # Every asset: count the index, subtract the (few) trashed ones.
         return Plan(
@@ -677,7 +686,7 @@ def plan_count(pred: Pred, total: int = 0) -> Plan:
             " FROM component_trashed t WHERE EXISTS (SELECT 1 FROM component_file_properties fp"
             " WHERE fp.entity_id = t.entity_id))",
         )
-    inner = plan_ids(pred, total, column="1")
+    inner = plan_ids(pred, total, column="1", trashed=trashed)
     return Plan(inner.kind, f"SELECT count(*) FROM ({inner.sql})")
 
 
