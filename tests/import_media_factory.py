@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -56,12 +55,3 @@ def make_sound(
 
 def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def db_rows(library: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
-    """Read the library database the way an outside tool would."""
-    con = sqlite3.connect(library / "dam.sqlite3")
-    try:
-        return con.execute(sql, params).fetchall()
-    finally:
-        con.close()

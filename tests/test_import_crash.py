@@ -71,6 +71,7 @@ def _assert_consistent(library: Path) -> set[bytes]:
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 def test_a_killed_import_leaves_a_consistent_library_and_the_rerun_finishes(tmp_path: Path) -> None:
     src = tmp_path / "src"
     src.mkdir()
