@@ -117,6 +117,9 @@ class AppController:
             return False
         old_window, old_client = self.window, self.client
         window = MainWindow(client)
+        from dam_desktop.ui.semantic_panel import install_semantic_search
+
+        install_semantic_search(window)
         window.library_requested.connect(lambda path: asyncio.ensure_future(self.open(path)))
         window.destroyed.connect(lambda *_: None)
         if self._report:

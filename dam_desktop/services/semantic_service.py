@@ -488,7 +488,7 @@ async def drain_image_embedding_markers(
                 await session.rollback()
                 report.weights_missing = getattr(exc, "user_message", str(exc))
                 break
-            await _finish_markers(session, marker, ids, failed)
+            await finish_markers(session, marker, ids, failed)
             await session.commit()
             report.embedded += len(ids) - len(failed)
             report.failed.update(failed)
@@ -502,7 +502,7 @@ async def drain_image_embedding_markers(
         settings.run_lock.release()
 
 
-async def _finish_markers(
+async def finish_markers(
     session: AsyncSession, marker: Any, ids: Sequence[int], failed: Mapping[int, str]
 ) -> None:
     from sqlalchemy import update
