@@ -32,6 +32,7 @@ from dam_desktop.core.world import World
 from dam_desktop.services.search import search_service
 from dam_desktop.services.search.search_service import SavedSearch, TagCount
 from dam_desktop.services.search.tag_query.errors import QueryError
+from dam_desktop.services.search.tag_query.to_sql import TERM_HANDLERS
 from dam_desktop.ui.world_client import WorldClient
 
 TAG_ROLE = Qt.ItemDataRole.UserRole
@@ -40,13 +41,15 @@ _PLAIN = re.compile(r"^[^\s()|\"*:-][^\s()|\"*]*$")
 
 
 def term_for_tag(name: str) -> str:
-    """The query term that finds exactly this tag (quoted when it needs to be)."""
-    if _PLAIN.match(name) and name.split(":", 1)[0] not in _RESERVED_KEYS and name != "untagged":
+    """The query term that finds exactly this tag (quoted when it needs to be: spaces, operators,
+    or a name that a registered term would take, like `type:image` or `untagged`)."""
+    key, colon, value = name.partition(":")
+    registered = (
+        f"{key}:" in TERM_HANDLERS or f"{key}:{value}" in TERM_HANDLERS if colon else name in TERM_HANDLERS
+    )
+    if _PLAIN.match(name) and not registered:
         return name
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-_RESERVED_KEYS = {"type", "ext", "width", "height", "duration", "size", "added", "has", "model"}
 
 
 def narrowed(query: str, tag_name: str, exclude: bool) -> str:
