@@ -250,3 +250,12 @@ async def test_importing_a_folder_that_holds_the_library_leaves_the_library_alon
     report = await import_paths(world, [library_path.parent])
     assert report.failed == [] and report.skipped == [] and report.duplicates == 1
     assert len(await _all(world, FilePropertiesComponent)) == 1
+
+
+async def test_files_inside_the_library_are_not_imported_again(world: World, tmp_path: Path) -> None:
+    report = await import_paths(world, [make_png(tmp_path / "a.png", seed=1)])
+    async with world.session() as session:
+        thumb = (await thumbnail_paths_for(session, world.paths, report.imported))[report.imported[0]]
+    report = await import_paths(world, [thumb.parent, world.paths.files_dir])
+    assert report.imported == []
+    assert [f.reason for f in report.failed] == ["is inside the library itself"] * 2

@@ -65,6 +65,14 @@ def _hidden_on_windows(path: str) -> bool:
     return bool(attributes & hidden)
 
 
+def _inside(path: Path, roots: Sequence[Path]) -> bool:
+    try:
+        resolved = path.resolve()
+    except OSError:
+        return False
+    return any(resolved.is_relative_to(root) for root in roots)
+
+
 @dataclass
 class WalkResult:
     files: list[str] = field(default_factory=list)  # OS paths (str, surrogate-escaped), absolute
@@ -89,6 +97,7 @@ def walk_paths(
     """`exclude_dirs` are never entered: the library's own folder, when a user imports a folder holding it."""
     result = WalkResult()
     seen_dirs: set[tuple[int, int]] = set()
+    excluded_roots = [folder.resolve() for folder in exclude_dirs]
     for excluded in exclude_dirs:
         try:
             info = excluded.stat()
@@ -148,7 +157,9 @@ def walk_paths(
         # abspath, not resolve(): a path given through a symbolic link keeps the name the user chose.
         path = os.path.abspath(os.fspath(raw))  # noqa: PTH100
         as_path = Path(path)
-        if as_path.is_dir():
+        if _inside(as_path, excluded_roots):
+            result.failures.append((display_path(path), "is inside the library itself"))
+        elif as_path.is_dir():
             visit_dir(path)
         elif as_path.is_file():
             add_file(path)

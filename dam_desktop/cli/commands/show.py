@@ -37,9 +37,14 @@ def component_classes() -> list[type[BaseComponent]]:
     return sorted(classes, key=lambda cls: cls.__name__)
 
 
+HEX_INTEGERS = frozenset({"phash", "dhash"})  # 64-bit hashes read best as 16 hex digits
+
+
 def format_value(name: str, value: Any) -> str:
     if value is None:
         return "-"
+    if name in HEX_INTEGERS and isinstance(value, int):
+        return f"{value & 0xFFFFFFFFFFFFFFFF:016x}"
     if isinstance(value, bytes):
         return value.hex()
     if isinstance(value, datetime):
