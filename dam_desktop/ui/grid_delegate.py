@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from PySide6.QtCore import QRect, QRectF, Qt
+from PySide6.QtCore import QPoint, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPainterPath, QPalette, QPixmap
 from PySide6.QtWidgets import QStyle, QWidget
 
@@ -63,6 +63,11 @@ class TileDelegate:
         self.badge_font.setPointSizeF(max(6.5, self.badge_font.pointSizeF() * 0.75))
         self.badge_font.setBold(True)
         self.metrics = QFontMetrics(self.font)
+        self.badge_metrics = QFontMetrics(self.badge_font)
+        # Painting runs for every visible tile on every scroll step: elided names and placeholder
+        # icons are computed once, not per paint.
+        self._labels: dict[tuple[int, int], str] = {}
+        self._placeholder_icons: dict[tuple[str, int], QPixmap] = {}
         self.colors = TileColors.from_palette(widget.palette())
         style = widget.style()
         self._icons = {
@@ -114,16 +119,32 @@ class TileDelegate:
             )
             painter.setFont(self.font)
             painter.setPen(colors.text if selected else colors.dim_text)
-            text = self.metrics.elidedText(info.filename, Qt.TextElideMode.ElideMiddle, label.width())
+            text = self._elided(info, label.width())
             painter.drawText(label, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter), text)
         if current and self._widget.hasFocus():
             painter.setPen(colors.focus)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(frame.adjusted(1, 1, -1, -1), 7, 7)
 
+    def _elided(self, info: TileInfo, width: int) -> str:
+        key = (info.entity_id, width)
+        text = self._labels.get(key)
+        if text is None:
+            if len(self._labels) > 20_000:
+                self._labels.clear()
+            text = self.metrics.elidedText(info.filename, Qt.TextElideMode.ElideMiddle, width)
+            self._labels[key] = text
+        return text
+
     def _paint_pixmap(self, painter: QPainter, square: QRect, pixmap: QPixmap) -> None:
         ratio = pixmap.devicePixelRatio() or 1.0
         width, height = pixmap.width() / ratio, pixmap.height() / ratio
+        if max(width, height) == square.width():
+            # Decoded for this tile size: an unscaled blit, the fast path while scrolling.
+            x = square.left() + (square.width() - int(width)) // 2
+            y = square.top() + (square.height() - int(height)) // 2
+            painter.drawPixmap(QPoint(x, y), pixmap)
+            return
         scale = min(square.width() / width, square.height() / height)
         draw_w, draw_h = width * scale, height * scale
         target = QRectF(
@@ -139,11 +160,17 @@ class TileDelegate:
         path = QPainterPath()
         path.addRoundedRect(inset, 6, 6)
         painter.fillPath(path, self.colors.placeholder)
-        icon: QIcon = self._icons.get(info.asset_type if info else "other", self._icons["other"])
+        kind = info.asset_type if info else "other"
         edge = max(16, min(48, square.width() // 4))
-        icon_rect = QRect(square.center().x() - edge // 2, square.center().y() - edge // 2, edge, edge)
+        glyph = self._placeholder_icons.get((kind, edge))
+        if glyph is None:
+            icon: QIcon = self._icons.get(kind, self._icons["other"])
+            glyph = icon.pixmap(edge, edge)
+            self._placeholder_icons[(kind, edge)] = glyph
         painter.setOpacity(0.45)
-        icon.paint(painter, icon_rect)
+        painter.drawPixmap(
+            QRect(square.center().x() - edge // 2, square.center().y() - edge // 2, edge, edge), glyph
+        )
         painter.setOpacity(1.0)
 
     def _paint_badge(self, painter: QPainter, square: QRect, info: TileInfo) -> None:
@@ -153,7 +180,7 @@ class TileDelegate:
         if not extension:
             return
         painter.setFont(self.badge_font)
-        metrics = QFontMetrics(self.badge_font)
+        metrics = self.badge_metrics
         width = metrics.horizontalAdvance(extension) + 10
         height = metrics.height() + 2
         badge = QRectF(square.left() + 6, square.bottom() - height - 5, width, height)

@@ -432,19 +432,15 @@ class AssetGridView(QAbstractItemView):
             if info is None or entity_id in self._missing:
                 continue
             entry = self.cache.get(entity_id)
-            if entry is not None and entry.decoded_for >= wanted_size:
+            if entry is not None and entry.decoded_for == wanted_size:
                 continue
             requests.append(ThumbnailRequest(entity_id, info.thumbnail_path, wanted_size))
         self.loader.request(requests)
 
     def _decode_size(self) -> int:
-        """Decode a little larger than the tile (and in device pixels) so small zooms reuse it."""
-        ratio = self.devicePixelRatioF()
-        size = int(self._tile * ratio)
-        for bucket in (128, 192, 256, 384, 512, 768, 1024):
-            if size <= bucket:
-                return bucket
-        return size
+        """Decode to the tile's size in device pixels: painting is then a blit, not a rescale.
+        After a zoom the old pixmaps are drawn scaled until the new ones arrive."""
+        return int(self._tile * self.devicePixelRatioF())
 
     def _on_layout_changed(self, *args: object) -> None:
         self._relayout()
