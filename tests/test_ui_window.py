@@ -150,3 +150,37 @@ def test_opening_the_main_window_does_not_import_torch(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_library_menu_switches_libraries_and_a_locked_library_is_refused_in_words(
+    qtbot: Any, ui_loop: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from dam_desktop.app import AppController
+    from dam_desktop.ui.world_client import WorldClient
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
+    controller = AppController()
+    assert run(qtbot, controller.open(tmp_path / "first"))
+    first = controller.window
+    assert first is not None and first.windowTitle().startswith("first")
+
+    # What Library › Open Recent does: the window asks, the controller opens it in a new window.
+    first.library_requested.emit(tmp_path / "second")
+    qtbot.waitUntil(lambda: controller.window is not first and controller.window is not None)
+    second = controller.window
+    assert second.windowTitle().startswith("second")
+    qtbot.waitUntil(lambda: not first.isVisible())
+
+    holder = run(qtbot, WorldClient.open(tmp_path / "third"))
+    try:
+        assert not run(qtbot, controller.open(tmp_path / "third"))
+    finally:
+        run(qtbot, holder.close())
+    assert controller.window is second, "a library that cannot be opened leaves the current one open"
+    assert shown and "already open in another dam-desktop process" in shown[0]
+    run(qtbot, controller.shutdown())
+    second.close()
