@@ -90,7 +90,9 @@ def write_sounds(folder: Path, count: int = 50) -> list[Path]:
     return paths
 
 
-def write_altered_copy(source: Path, target: Path, gain: float = 0.4, trim: tuple[float, float] = (0.1, 0.1)) -> Path:
+def write_altered_copy(
+    source: Path, target: Path, gain: float = 0.4, trim: tuple[float, float] = (0.1, 0.1)
+) -> Path:
     """Re-encode `source` in `target`'s format, cut `trim` fractions off its ends, scale by `gain`."""
     data, sr = sf.read(source, dtype="float64")
     start, end = int(trim[0] * data.shape[0]), int((1 - trim[1]) * data.shape[0])
