@@ -7,10 +7,19 @@ costs a few hundred QPainter calls and no model round trips.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import PurePath
 
 from PySide6.QtCore import QPoint, QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPainterPath, QPalette, QPixmap
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QIcon,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPixmap,
+    QStaticText,
+)
 from PySide6.QtWidgets import QStyle, QWidget
 
 from dam_desktop.services.browse_service import TileInfo
@@ -66,8 +75,9 @@ class TileDelegate:
         self.badge_metrics = QFontMetrics(self.badge_font)
         # Painting runs for every visible tile on every scroll step: elided names and placeholder
         # icons are computed once, not per paint.
-        self._labels: dict[tuple[int, int], str] = {}
+        self._labels: dict[tuple[int, int], QStaticText] = {}
         self._placeholder_icons: dict[tuple[str, int], QPixmap] = {}
+        self._badges: dict[str, QPixmap] = {}
         self.colors = TileColors.from_palette(widget.palette())
         style = widget.style()
         self._icons = {
@@ -120,19 +130,24 @@ class TileDelegate:
             painter.setFont(self.font)
             painter.setPen(colors.text if selected else colors.dim_text)
             text = self._elided(info, label.width())
-            painter.drawText(label, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter), text)
+            x = label.left() + (label.width() - int(text.size().width())) // 2
+            painter.drawStaticText(QPoint(x, label.top()), text)
         if current and self._widget.hasFocus():
             painter.setPen(colors.focus)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(frame.adjusted(1, 1, -1, -1), 7, 7)
 
-    def _elided(self, info: TileInfo, width: int) -> str:
+    def _elided(self, info: TileInfo, width: int) -> QStaticText:
+        """The name elided to fit, laid out once (QStaticText) and reused on every paint."""
         key = (info.entity_id, width)
         text = self._labels.get(key)
         if text is None:
             if len(self._labels) > 20_000:
                 self._labels.clear()
-            text = self.metrics.elidedText(info.filename, Qt.TextElideMode.ElideMiddle, width)
+            elided = self.metrics.elidedText(info.filename, Qt.TextElideMode.ElideMiddle, width)
+            text = QStaticText(elided)
+            text.setTextFormat(Qt.TextFormat.PlainText)
+            text.prepare(font=self.font)
             self._labels[key] = text
         return text
 
@@ -176,16 +191,33 @@ class TileDelegate:
     def _paint_badge(self, painter: QPainter, square: QRect, info: TileInfo) -> None:
         if square.width() < 96:
             return
-        extension = PurePath(info.filename).suffix.lstrip(".").upper()[:5]
+        stem, dot, suffix = info.filename.rpartition(".")
+        extension = suffix.upper()[:5] if dot and stem else ""
         if not extension:
             return
-        painter.setFont(self.badge_font)
+        badge = self._badges.get(extension)
+        if badge is None:
+            badge = self._badges[extension] = self._render_badge(extension)
+        ratio = badge.devicePixelRatio() or 1.0
+        height = int(badge.height() / ratio)
+        painter.drawPixmap(QPoint(square.left() + 6, square.bottom() - height - 5), badge)
+
+    def _render_badge(self, extension: str) -> QPixmap:
+        """The extension badge drawn once per extension; tiles blit it."""
         metrics = self.badge_metrics
         width = metrics.horizontalAdvance(extension) + 10
         height = metrics.height() + 2
-        badge = QRectF(square.left() + 6, square.bottom() - height - 5, width, height)
+        ratio = self._widget.devicePixelRatioF()
+        pixmap = QPixmap(int(width * ratio), int(height * ratio))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         path = QPainterPath()
-        path.addRoundedRect(badge, 4, 4)
+        path.addRoundedRect(QRectF(0, 0, width, height), 4, 4)
         painter.fillPath(path, self.colors.badge_fill)
+        painter.setFont(self.badge_font)
         painter.setPen(self.colors.badge_text)
-        painter.drawText(badge, int(Qt.AlignmentFlag.AlignCenter), extension)
+        painter.drawText(QRectF(0, 0, width, height), int(Qt.AlignmentFlag.AlignCenter), extension)
+        painter.end()
+        return pixmap
