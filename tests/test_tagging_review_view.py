@@ -60,6 +60,7 @@ def test_without_weights_the_view_says_so_and_a_wrong_file_is_refused(
     assert "not on this computer" in view.missing_label.text()
     assert view.import_button.text() == "Import weights file…"
     assert not view.run_button.isEnabled()
+    assert not view.download_button.isEnabled()  # HF_HUB_OFFLINE is set for the tests
 
     view.choose_weights_file = lambda: None
     assert run(qtbot, view.import_weights()) is False
@@ -172,13 +173,55 @@ def test_a_run_can_be_cancelled_from_the_view(
     view.choose_weights_file = lambda: tiny_weights_file
     assert run(qtbot, view.import_weights(), timeout=60_000)
 
-    # The progress signal is emitted on the world thread; this direct connection cancels exactly
-    # after the first batch, as a click on Cancel would at some point between batches.
-    view._progress.connect(lambda done, total: view._cancel.set() if done >= 2 else None)
-    report = run(qtbot, view.start_tagging(), timeout=60_000)
+    # Clicking Cancel once the progress bar shows the first batch; the second batch waits for the
+    # click, so the run stops after exactly two batches whatever the machine's speed.
+    async def tagger_of(world: World) -> Any:
+        settings = world.resources.get(AutoTaggingSettings)
+        return await tagging_service.get_tagging_model(world.resources.get(ModelExecutionManager), settings)
+
+    tagger = run(qtbot, ui_client.call(tagger_of), timeout=60_000)
+    real_encode = tagger.bundle.model.encode_image
+    batches = 0
+
+    def encode(pixels: Any) -> Any:
+        nonlocal batches
+        batches += 1
+        if batches == 2:
+            assert view._cancel.wait(timeout=30), "Cancel was never clicked"
+        return real_encode(pixels)
+
+    def click_cancel_after_first_batch() -> None:
+        if view.progress.value() >= 2 and view.cancel_button.isEnabled():
+            view.cancel_button.click()
+
+    watcher = QTimer()
+    watcher.setInterval(5)
+    watcher.timeout.connect(click_cancel_after_first_batch)
+    watcher.start()
+    tagger.bundle.model.encode_image = encode
+    try:
+        report = run(qtbot, view.start_tagging(), timeout=60_000)
+    finally:
+        tagger.bundle.model.encode_image = real_encode
+        watcher.stop()
 
     assert report is not None and report.cancelled
-    assert report.tagged == 2 and report.remaining == 6
-    assert "cancelled, 6 still waiting" in view.run_status.text()
-    assert "6 images waiting for the model" in view.summary.text()
+    assert report.tagged == 4 and report.remaining == 4
+    assert "cancelled, 4 still waiting" in view.run_status.text()
+    assert "4 images waiting for the model" in view.summary.text()
     assert view.cancel_button.isHidden() and view.run_button.isEnabled()
+
+
+def test_the_view_is_a_sidebar_entry_of_the_main_window(
+    qtbot: Any, ui_window: Any, tagging_models_dir: Path
+) -> None:
+    from dam_desktop.ui.model_tags_view import MODEL_TAGS_VIEW, install_model_tags_view
+
+    _point_at_tiny_model(qtbot, ui_window.client, tagging_models_dir)
+    view = install_model_tags_view(ui_window)
+    ui_window.sidebar.select_view(MODEL_TAGS_VIEW)
+
+    assert ui_window.centre.currentWidget() is view
+    qtbot.waitUntil(lambda: view.state is not None)
+    assert view.pages.currentIndex() == 0  # no weights in the test's models folder
+    assert view.isVisible()

@@ -110,6 +110,14 @@ def weights_missing_message(settings: AutoTaggingSettings) -> str:
     return WeightsMissingError(spec.name, describe_search(spec, settings.models_dir)).user_message
 
 
+def weights_search_places(settings: AutoTaggingSettings) -> list[str]:
+    """Where the app looks for the current model's weights, for people to read."""
+    from dam_desktop.ml.open_clip_loader import describe_search
+
+    places: list[str] = describe_search(_spec(settings.model_name), settings.models_dir)
+    return places
+
+
 async def import_tagging_weights(
     manager: ModelExecutionManager, settings: AutoTaggingSettings, source: Path
 ) -> Path:

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QStackedWidget,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -49,6 +50,7 @@ from PySide6.QtWidgets import (
 
 from dam_desktop.core.model_manager import ModelExecutionManager
 from dam_desktop.core.world import World
+from dam_desktop.ml.open_clip_loader import is_offline
 from dam_desktop.services import tagging_service
 from dam_desktop.services.asset_files import readable_files
 from dam_desktop.services.asset_summary import thumbnail_paths_for
@@ -71,6 +73,7 @@ class ReviewState:
 
     model_name: str
     weights_missing: str | None
+    weights_searched: list[str]
     pending: int
     proposals: list[ModelTagProposal]
     total: int
@@ -213,18 +216,46 @@ class ModelTagsView(QWidget):
         self.missing_title.setFont(font)
         self.missing_label = QLabel("", page)
         self.missing_label.setWordWrap(True)
-        self.missing_label.setMaximumWidth(640)
+        self.missing_label.setFixedWidth(600)
         self.missing_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.import_button = QPushButton("Import weights file…", page)
         self.import_button.setObjectName("importWeightsButton")
         self.import_button.clicked.connect(lambda: self._spawn(self.import_weights()))
+        self.download_button = QPushButton("Download (needs internet)", page)
+        self.download_button.setObjectName("downloadWeightsButton")
+        self.download_button.clicked.connect(lambda: self._spawn(self.download_weights()))
+        if is_offline():
+            self.download_button.setEnabled(False)
+            self.download_button.setToolTip("Downloads are switched off (HF_HUB_OFFLINE is set)")
         self.import_status = QLabel("", page)
         self.import_status.setWordWrap(True)
-        self.import_status.setMaximumWidth(640)
+        self.import_status.setFixedWidth(600)
         layout = QVBoxLayout(page)
         layout.addStretch(1)
-        for widget in (self.missing_title, self.missing_label, self.import_button, self.import_status):
-            layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(self.download_button)
+        buttons.addStretch(1)
+        self.missing_where = QLabel("", page)
+        self.missing_where.setObjectName("dimLabel")
+        self.missing_where.setWordWrap(True)
+        self.missing_where.setFixedWidth(600)
+        self.missing_where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.missing_title, 0, Qt.AlignmentFlag.AlignHCenter)
+        for label in (self.missing_label, self.missing_where):
+            row = QHBoxLayout()  # centred without an alignment flag, so the label gets its wrapped height
+            row.addStretch(1)
+            row.addWidget(label)
+            row.addStretch(1)
+            layout.addLayout(row)
+        layout.addSpacing(8)
+        layout.addLayout(buttons)
+        status_row = QHBoxLayout()
+        status_row.addStretch(1)
+        status_row.addWidget(self.import_status)
+        status_row.addStretch(1)
+        layout.addLayout(status_row)
         layout.addStretch(2)
         return page
 
@@ -341,8 +372,10 @@ class ModelTagsView(QWidget):
         async def read(world: World) -> ReviewState:
             settings = world.resources.get(AutoTaggingSettings)
             missing = None
+            searched: list[str] = []
             if tagging_service.find_tagging_weights(settings) is None:
                 missing = tagging_service.weights_missing_message(settings)
+                searched = tagging_service.weights_search_places(settings)
             async with world.session() as session:
                 proposals = await tagging_service.list_proposals(
                     session, tag=tag, min_confidence=threshold, limit=PAGE_SIZE
@@ -356,6 +389,7 @@ class ModelTagsView(QWidget):
                 return ReviewState(
                     model_name=settings.model_name,
                     weights_missing=missing,
+                    weights_searched=searched,
                     pending=await tagging_service.pending_tagging_count(session),
                     proposals=proposals,
                     total=await tagging_service.count_proposals(session, tag=tag, min_confidence=threshold),
@@ -373,6 +407,9 @@ class ModelTagsView(QWidget):
         show_missing = state.weights_missing is not None and not state.proposals and not self.tag
         self.pages.setCurrentIndex(0 if show_missing else 1)
         self.missing_label.setText(state.weights_missing or "")
+        self.missing_where.setText(
+            "Looked in: " + "; ".join(state.weights_searched) if state.weights_searched else ""
+        )
         self._fill_tag_filter(state.tag_counts)
         self.model.set_rows(state.proposals)
         pct = round(self.min_confidence * 100)
@@ -415,8 +452,12 @@ class ModelTagsView(QWidget):
             if entity_id in self.model.pixmaps:
                 continue
             image = await asyncio.to_thread(_read_thumbnail, path, THUMB)
-            if not image.isNull():
+            if image.isNull():
+                continue
+            try:
                 self.model.set_pixmap(entity_id, QPixmap.fromImage(image))
+            except RuntimeError:  # the view was closed while the thumbnail loaded
+                return
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -519,6 +560,27 @@ class ModelTagsView(QWidget):
         await self.refresh()
         return True
 
+    async def download_weights(self) -> bool:
+        self.download_button.setEnabled(False)
+        self.import_status.setText("Downloading the weights… (about 600 MB for ViT-B-32)")
+
+        async def fetch(world: World) -> Path:
+            manager = world.resources.get(ModelExecutionManager)
+            settings = world.resources.get(AutoTaggingSettings)
+            return await tagging_service.download_tagging_weights(manager, settings)
+
+        try:
+            await self.client.call(fetch)
+        except Exception as exc:  # WeightsMissingError: offline, or the download failed
+            self.last_error = getattr(exc, "user_message", str(exc))
+            self.import_status.setText(f"Could not download the weights. {exc}")
+            return False
+        finally:
+            self.download_button.setEnabled(not is_offline())
+        self.import_status.setText("")
+        await self.refresh()
+        return True
+
     def _choose_weights_file_with_dialog(self) -> Path | None:
         name, _ = QFileDialog.getOpenFileName(
             self,
@@ -602,3 +664,20 @@ class ModelTagsView(QWidget):
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return task
+
+
+MODEL_TAGS_VIEW = "model-tags"
+
+
+def install_model_tags_view(window: Any) -> ModelTagsView:
+    """Add the view to the main window as the sidebar entry "Model tags".
+
+    `window` is a `MainWindow` (typed loosely to keep this module free of a dependency on it);
+    accepting proposals refreshes the window's grid and counts.
+    """
+    view = ModelTagsView(window.client, window)
+    view.confirm = lambda title, text: bool(window.confirm(title, text))
+    icon = view.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView)
+    window.add_view(MODEL_TAGS_VIEW, "Model tags", view, icon)
+    view.tags_changed.connect(lambda: view._spawn(window.reload()))
+    return view
