@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from dam_desktop.ml.open_clip_loader import OpenClipBundle, open_clip_loader
+from dam_desktop.utils.model_utils import oom_retry_batch_adjustment
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +43,9 @@ class ClipEmbedder:
                 failed[i] = f"cannot read image: {exc}"
         return tensors, failed
 
+    @oom_retry_batch_adjustment(max_retries=4)
     def encode_images(
-        self, paths: Sequence[Path], batch_size: int = 32
+        self, paths: Sequence[Path], *, batch_size: int = 32
     ) -> tuple[npt.NDArray[np.float32], dict[int, str]]:
         """(rows for readable images, in order) and {position: reason} for the unreadable ones."""
         import torch  # noqa: TID251

@@ -404,7 +404,7 @@ async def embed_images(
     embedder = await get_clip_embedder(manager, settings)
     ids = list(files)
     batch = manager.get_optimal_batch_size(IMAGE_MODEL_IDENTIFIER, settings.image_model, 2.0, 32)
-    vectors, unreadable = await manager.run(embedder.encode_images, [files[i] for i in ids], batch)
+    vectors, unreadable = await manager.run(embedder.encode_images, [files[i] for i in ids], batch_size=batch)
     for position, reason in unreadable.items():
         failed[ids[position]] = reason
     done = [eid for pos, eid in enumerate(ids) if pos not in unreadable]
