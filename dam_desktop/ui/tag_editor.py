@@ -233,6 +233,7 @@ class TagEditor(QWidget):
         layout.addWidget(self.chips_host)
         layout.addWidget(self.empty_label)
         layout.addWidget(self.input)
+        self.shortcuts: list[QShortcut] = []
         for keys, slot in (
             (QKeySequence.StandardKey.Undo, self.undo_stack.undo),
             (QKeySequence.StandardKey.Redo, self.undo_stack.redo),
@@ -240,6 +241,8 @@ class TagEditor(QWidget):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
+            # A window that puts Undo/Redo in its Edit menu disables these (one owner per key).
+            self.shortcuts.append(shortcut)
         self.setEnabled(False)
 
     # --- selection --------------------------------------------------------------------------------
