@@ -29,12 +29,13 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
+    QPalette,
     QPixmap,
     QRegion,
     QResizeEvent,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QAbstractItemView, QStyle, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QFrame, QStyle, QWidget
 
 from dam_desktop.ui.grid_delegate import TileDelegate
 from dam_desktop.ui.grid_model import MAX_DRAG_ITEMS, AssetGridModel
@@ -88,6 +89,13 @@ class AssetGridView(QAbstractItemView):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setObjectName("assetGrid")
+        # The background comes from the palette, not the style sheet: a style-sheet background
+        # is repainted through QStyleSheetStyle on every scroll step and costs more than the tiles.
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        palette = self.viewport().palette()
+        palette.setColor(QPalette.ColorRole.Base, palette.color(QPalette.ColorRole.Base))
+        self.viewport().setPalette(palette)
+        self.viewport().setAutoFillBackground(True)
 
         self._request_timer = QTimer(self)
         self._request_timer.setSingleShot(True)
