@@ -133,3 +133,18 @@ def test_the_search_box_switches_to_sentences(
     ui_window.sidebar.select_view("library")
     run(qtbot, ui_window.apply_search("type:image"))
     assert ui_window.search_text == "type:image"
+
+
+def test_assets_imported_in_the_window_get_embeddings_in_the_background(
+    qtbot: Any, ui_window: MainWindow, ui_client: Any, tmp_path: Path
+) -> None:
+    semantic = install_semantic_search(ui_window)
+    write_sounds(tmp_path / "sounds", count=3)
+    import_job = ui_window.start_import([tmp_path / "sounds"])
+    assert import_job is not None
+    qtbot.waitUntil(lambda: semantic.job is not None, timeout=60_000)
+    job = semantic.job
+    assert job is not None
+    qtbot.waitUntil(lambda: not job.running, timeout=60_000)
+    assert job.done == 6  # three fingerprints, three text embeddings
+    assert "6 embeddings computed" in ui_window.statusBar().currentMessage()

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from dam_desktop.core.world import World
-from dam_desktop.ui.jobs import Job
+from dam_desktop.ui.jobs import ImportJob, Job
 from dam_desktop.ui.world_client import WorldClient
 
 if TYPE_CHECKING:
@@ -288,6 +288,10 @@ class SemanticSearch(QObject):
         self._tag_placeholder = window.search_box.placeholderText()
         self.job: EmbeddingJob | None = None
         self.panel.embed_button.clicked.connect(self.start_embedding_job)
+        # New imports are embedded in the background as soon as they finish.
+        self._watched: set[int] = set()
+        self._again = False
+        window.jobs.changed.connect(self._watch_imports)
         # The box's own handler (a tag query) stays in charge unless the toggle is on.
         self._tag_search: Callable[[str], Awaitable[None]] = window.apply_search
         window.apply_search = self.apply_search  # type: ignore[method-assign]
@@ -323,7 +327,9 @@ class SemanticSearch(QObject):
 
     def start_embedding_job(self) -> EmbeddingJob | None:
         if self.job is not None and self.job.running:
+            self._again = True  # what arrived meanwhile is embedded by one more pass
             return None
+        self._again = False
         job = EmbeddingJob(self.window.client, self)
         job.completed.connect(self._on_job_completed)
         self.window.jobs.add(job)
@@ -331,8 +337,18 @@ class SemanticSearch(QObject):
         job.start()
         return job
 
+    def _watch_imports(self) -> None:
+        for job in self.window.jobs.jobs:
+            if isinstance(job, ImportJob) and id(job) not in self._watched:
+                self._watched.add(id(job))
+                job.completed.connect(self._after_import)
+
+    def _after_import(self, report: Any) -> None:
+        if getattr(report, "imported", None):
+            self.start_embedding_job()
+
     def _on_job_completed(self, summary: Any) -> None:
-        text = f"Embeddings computed for {summary.done:,} asset{'s' if summary.done != 1 else ''}"
+        text = f"{summary.done:,} embedding{'s' if summary.done != 1 else ''} computed"
         if summary.failed:
             text += f", {len(summary.failed):,} failed"
         self.window.statusBar().showMessage(text, 8000)
@@ -340,6 +356,8 @@ class SemanticSearch(QObject):
             self.panel.notes.setText("\n".join(summary.notes))
         if self.panel.request is not None:
             self.panel._spawn(self.panel.refresh())
+        if self._again:
+            self.start_embedding_job()
 
 
 def install_semantic_search(window: MainWindow) -> SemanticSearch:

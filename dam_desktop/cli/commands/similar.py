@@ -75,7 +75,16 @@ def _print(results: SemanticResults) -> int:
     return EXIT_OK if results.hits or not results.notes else EXIT_FAILURE
 
 
+async def _catch_up(world: World) -> None:
+    """Embed what an import left waiting (cheap when nothing is): the answer covers every asset."""
+    from dam_desktop.core.stages import SystemStage
+
+    await world.execute_stage(SystemStage.AUDIO_PROCESSING)
+    await world.execute_stage(SystemStage.EMBEDDING_GENERATION)
+
+
 async def _similar(world: World, args: argparse.Namespace) -> SemanticResults:
+    await _catch_up(world)
     allowed = await _allowed_ids(world, args.where)
     async with world.session() as session:
         return await find_similar(
@@ -90,10 +99,7 @@ async def _similar(world: World, args: argparse.Namespace) -> SemanticResults:
 
 
 async def _sentence(world: World, args: argparse.Namespace) -> SemanticResults:
-    # Markers left by an import that has not been processed yet: embed those first (cheap when none).
-    from dam_desktop.core.stages import SystemStage
-
-    await world.execute_stage(SystemStage.EMBEDDING_GENERATION)
+    await _catch_up(world)
     allowed = await _allowed_ids(world, args.where)
     async with world.session() as session:
         return await search_by_sentence(
