@@ -108,8 +108,10 @@ def test_context_menu_offers_only_what_applies(
     run(qtbot, ui_window.reload())
     select_row(ui_window, 0)
     selection = run(qtbot, ui_window.current_selection())
+    mine = ["open-default", "reveal", "copy-path", "export", "remove"]
     keys = [action.key for action in applicable(selection)]
-    assert keys == ["open-default", "reveal", "copy-path", "export", "remove"]
+    # Other rooms add entries (e.g. "Find similar") through the same registry.
+    assert [key for key in keys if key in mine] == mine
     ui_window.grid.selectAll()
     both = run(qtbot, ui_window.current_selection())
     assert "reveal" not in [action.key for action in applicable(both)]
