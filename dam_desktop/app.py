@@ -120,6 +120,9 @@ class AppController:
         from dam_desktop.ui.semantic_panel import install_semantic_search
 
         install_semantic_search(window)
+        from dam_desktop.ui.model_tags_view import install_model_tags_view
+
+        install_model_tags_view(window)
         window.library_requested.connect(lambda path: asyncio.ensure_future(self.open(path)))
         window.destroyed.connect(lambda *_: None)
         if self._report:
