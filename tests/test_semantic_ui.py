@@ -76,6 +76,15 @@ def test_find_similar_on_a_sound_lists_its_original_first_with_scores(
     assert panel.table.item(0, 2).text() == f"{rows[0][2]:.3f}"
     assert panel.title.text().startswith("Similar to take_2_quieter.ogg")
 
+    # A result has the grid's menu: "Find Similar" again, from the second row this time.
+    panel.table.selectRow(1)
+    second = rows[1]
+    run(qtbot, semantic._run_on_results("find-similar"), timeout=30_000)
+    assert panel.title.text().startswith(f"Similar to {second[1]}")
+    assert second[0] not in [row[0] for row in panel.rows()]
+    run(qtbot, ui_window._run_action_by_key("find-similar"), timeout=30_000)
+    assert panel.rows() == rows
+
     # Narrowed by a tag query: only the tagged sounds remain.
     from dam_desktop.services import tag_service
 

@@ -31,6 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from dam_desktop.core.world import World
+from dam_desktop.ui import context_menu
+from dam_desktop.ui.context_menu import LIBRARY_VIEW, Selection
 from dam_desktop.ui.jobs import ImportJob, Job
 from dam_desktop.ui.world_client import WorldClient
 
@@ -167,6 +169,7 @@ class SemanticPanel(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, len(COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
         layout.addWidget(self.title)
@@ -228,6 +231,15 @@ class SemanticPanel(QWidget):
             ):
                 self.table.setItem(row, column, item)
 
+    def selected_result_ids(self) -> list[int]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        ids = []
+        for row in rows:
+            item = self.table.item(row, 0)
+            if item is not None:
+                ids.append(int(item.data(Qt.ItemDataRole.UserRole)))
+        return ids
+
     def rows(self) -> list[tuple[int, str, float]]:
         """(entity id, file name, score) of the rows shown, top to bottom."""
         if self.results is None:
@@ -288,6 +300,14 @@ class SemanticSearch(QObject):
         self._tag_placeholder = window.search_box.placeholderText()
         self.job: EmbeddingJob | None = None
         self.panel.embed_button.clicked.connect(self.start_embedding_job)
+        # Results have the grid's context menu (Find Similar again, Open, Show in File Manager…).
+        self.panel.table.customContextMenuRequested.connect(
+            lambda pos: self._spawn(self._result_menu(self.panel.table.viewport().mapToGlobal(pos)))
+        )
+        self.panel.table.doubleClicked.connect(
+            lambda _index: self._spawn(self._run_on_results("open-default"))
+        )
+        self._tasks: set[asyncio.Task[Any]] = set()
         # New imports are embedded in the background as soon as they finish.
         self._watched: set[int] = set()
         self._again = False
@@ -336,6 +356,32 @@ class SemanticSearch(QObject):
         self.job = job
         job.start()
         return job
+
+    def _spawn(self, coro: Awaitable[Any]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def result_selection(self) -> Selection:
+        ids = self.panel.selected_result_ids()
+        infos = await self.window.model.fetch_infos(ids)
+        return Selection(ids, [infos[i] for i in ids if i in infos], LIBRARY_VIEW)
+
+    async def _result_menu(self, global_pos: Any) -> None:
+        selection = await self.result_selection()
+        if not len(selection):
+            return
+        menu = context_menu.build_menu(
+            self.panel, selection, lambda action: self._spawn(self.window.run_action(action, selection))
+        )
+        self.last_menu = menu
+        menu.popup(global_pos)
+
+    async def _run_on_results(self, key: str) -> None:
+        selection = await self.result_selection()
+        for action in context_menu.registered_actions():
+            if action.key == key:
+                await self.window.run_action(action, selection)
 
     def _watch_imports(self) -> None:
         for job in self.window.jobs.jobs:
