@@ -152,7 +152,8 @@ async def tag_counts_for_query(
 ) -> list[TagCount]:
     """The `limit` most frequent tags among the query's results, with how many results carry each.
 
-    For the empty query the counts are the tags' use counts (kept by triggers, read not counted).
+    For a query matching everything (the empty one) the counts are the tags' use counts, kept by
+    triggers and read, not counted: they count every non-trashed entity carrying the tag.
     Otherwise at most `sample` results are counted, the newest first, so the sidebar stays fast on
     huge results; then `exact` is False on every entry. `sample=None` counts every result.
     """
