@@ -138,7 +138,7 @@ queries = st.recursive(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(queries)
 def test_render_round_trips(query: str) -> None:
     tree = parse(query)

@@ -258,7 +258,7 @@ async def load(world: Any, lib: Lib) -> None:
 
 
 @settings(
-    max_examples=45,
+    max_examples=35,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
