@@ -1,0 +1,49 @@
+"""The thumbnail queue: visible tiles first, stale requests dropped, bounded; the cache keeps a
+byte budget."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtGui import QPixmap
+
+from dam_desktop.ui.thumbnail_cache import ThumbnailCache
+from dam_desktop.ui.thumbnail_loader import ThumbnailQueue, ThumbnailRequest
+
+
+def request(entity_id: int) -> ThumbnailRequest:
+    return ThumbnailRequest(entity_id, Path(f"/nowhere/{entity_id}.webp"), 160)
+
+
+def test_a_new_wanted_list_replaces_the_old_one_and_keeps_its_order() -> None:
+    queue = ThumbnailQueue(max_pending=100)
+    queue.replace(request(n) for n in range(10))
+    queue.replace(request(n) for n in (42, 43, 5))  # scrolled: rows 0-9 are stale except 5
+    assert queue.pending_ids() == [42, 43, 5]
+    first = queue.pop()
+    assert first is not None and first.entity_id == 42
+
+
+def test_the_queue_is_bounded_and_skips_work_in_flight() -> None:
+    queue = ThumbnailQueue(max_pending=4)
+    queue.replace(request(n) for n in range(100))
+    assert queue.pending_ids() == [0, 1, 2, 3]
+    in_flight = queue.pop()
+    assert in_flight is not None
+    queue.replace(request(n) for n in range(6))
+    assert queue.pending_ids() == [1, 2, 3, 4], "an image being decoded is not asked for twice"
+    queue.done(in_flight.entity_id)
+    queue.close()
+    assert queue.pop() is None
+
+
+def test_the_cache_evicts_least_recently_used_beyond_its_budget(qapp: Any) -> None:
+    cache = ThumbnailCache(budget_mb=1)  # 1 MiB: four 256x256 RGBA pixmaps
+    for n in range(4):
+        cache.put(n, QPixmap(256, 256), 256)
+    assert len(cache) == 4
+    cache.get(0)  # recently used: survives
+    cache.put(4, QPixmap(256, 256), 256)
+    assert 0 in cache and 1 not in cache and 4 in cache
+    assert cache.used_bytes <= cache.budget_bytes
