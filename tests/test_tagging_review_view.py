@@ -225,3 +225,24 @@ def test_the_view_is_a_sidebar_entry_of_the_main_window(
     qtbot.waitUntil(lambda: view.state is not None)
     assert view.pages.currentIndex() == 0  # no weights in the test's models folder
     assert view.isVisible()
+
+
+def test_images_imported_through_the_window_are_tagged_once_weights_are_installed(
+    qtbot: Any, ui_window: Any, tagging_models_dir: Path, tiny_weights_file: Path, tmp_path: Path
+) -> None:
+    from dam_desktop.ui.model_tags_view import install_model_tags_view
+
+    _point_at_tiny_model(qtbot, ui_window.client, tagging_models_dir)
+    view = install_model_tags_view(ui_window)
+    view.choose_weights_file = lambda: tiny_weights_file
+    assert run(qtbot, view.import_weights(), timeout=60_000)
+    for i, kind in enumerate(["disc", "stripes", "square"]):
+        draw_image(tmp_path / "drop" / f"{i}-{kind}.png", kind, size=(120 + i, 90))
+
+    job = ui_window.start_import([tmp_path / "drop"])
+    assert job is not None
+    qtbot.waitUntil(lambda: view.last_report is not None, timeout=60_000)
+
+    assert view.last_report is not None and view.last_report.tagged == 3
+    qtbot.waitUntil(lambda: view.model.rowCount() == 9)
+    assert {r.filename for r in view.model.rows} == {"0-disc.png", "1-stripes.png", "2-square.png"}

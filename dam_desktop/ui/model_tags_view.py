@@ -633,6 +633,17 @@ class ModelTagsView(QWidget):
         await self.refresh()
         return report
 
+    async def tag_new_imports(self) -> TaggingRunReport | None:
+        """After an import: let the model tag the new images, when its weights are installed."""
+
+        async def has_weights(world: World) -> bool:
+            return tagging_service.find_tagging_weights(world.resources.get(AutoTaggingSettings)) is not None
+
+        if self.running or not await self.client.call(has_weights):
+            await self.refresh()
+            return None
+        return await self.start_tagging()
+
     def cancel_tagging(self) -> None:
         if self.running:
             self._cancel.set()
@@ -672,12 +683,28 @@ MODEL_TAGS_VIEW = "model-tags"
 def install_model_tags_view(window: Any) -> ModelTagsView:
     """Add the view to the main window as the sidebar entry "Model tags".
 
-    `window` is a `MainWindow` (typed loosely to keep this module free of a dependency on it);
-    accepting proposals refreshes the window's grid and counts.
+    `window` is a `MainWindow` (typed loosely to keep this module free of a dependency on it).
+    Accepting proposals refreshes the window's grid and counts; when an import finishes and the
+    weights are installed, the model tags the new images in the background.
     """
     view = ModelTagsView(window.client, window)
     view.confirm = lambda title, text: bool(window.confirm(title, text))
     icon = view.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView)
     window.add_view(MODEL_TAGS_VIEW, "Model tags", view, icon)
     view.tags_changed.connect(lambda: view._spawn(window.reload()))
+    watched: set[int] = set()
+
+    def after_import(report: Any) -> None:
+        if getattr(report, "imported", None):
+            view._spawn(view.tag_new_imports())
+
+    def watch_imports() -> None:
+        from dam_desktop.ui.jobs import ImportJob
+
+        for job in window.jobs.jobs:
+            if isinstance(job, ImportJob) and id(job) not in watched:
+                watched.add(id(job))
+                job.completed.connect(after_import)
+
+    window.jobs.changed.connect(watch_imports)
     return view
