@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 
 from dam_desktop.core.model_manager import ModelExecutionManager
 from dam_desktop.core.world import World
@@ -230,7 +230,7 @@ def test_the_view_is_a_sidebar_entry_of_the_main_window(
 def test_images_imported_through_the_window_are_tagged_once_weights_are_installed(
     qtbot: Any, ui_window: Any, tagging_models_dir: Path, tiny_weights_file: Path, tmp_path: Path
 ) -> None:
-    from dam_desktop.ui.model_tags_view import install_model_tags_view
+    from dam_desktop.ui.model_tags_view import MODEL_TAGS_VIEW, install_model_tags_view
 
     _point_at_tiny_model(qtbot, ui_window.client, tagging_models_dir)
     view = install_model_tags_view(ui_window)
@@ -246,3 +246,21 @@ def test_images_imported_through_the_window_are_tagged_once_weights_are_installe
     assert view.last_report is not None and view.last_report.tagged == 3
     qtbot.waitUntil(lambda: view.model.rowCount() == 9)
     assert {r.filename for r in view.model.rows} == {"0-disc.png", "1-stripes.png", "2-square.png"}
+    qtbot.waitUntil(lambda: _sidebar_text(ui_window, MODEL_TAGS_VIEW) == "Model tags   9")
+
+    # Keys: "a" typed into the search box accepts nothing; A on the focused table accepts.
+    ui_window.sidebar.select_view(MODEL_TAGS_VIEW)
+    view.select_rows([0])
+    qtbot.keyClicks(ui_window.search_box, "a")
+    assert view.model.rowCount() == 9
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_A)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 8)
+    qtbot.waitUntil(lambda: _sidebar_text(ui_window, MODEL_TAGS_VIEW) == "Model tags   8")
+
+
+def _sidebar_text(window: Any, key: str) -> str:
+    from dam_desktop.ui.sidebar import VIEW_KEY_ROLE
+
+    nav = window.sidebar.nav
+    return next(nav.item(i).text() for i in range(nav.count()) if nav.item(i).data(VIEW_KEY_ROLE) == key)

@@ -22,13 +22,15 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSize,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QImage, QImageReader, QKeySequence, QPixmap, QShortcut, QShowEvent
+from PySide6.QtGui import QImage, QImageReader, QKeyEvent, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -162,6 +164,7 @@ class ModelTagsView(QWidget):
     """Self-contained review widget over a `WorldClient`; `await view.refresh()` loads it."""
 
     tags_changed = Signal()  # manual tags were added (accept): grids and tag lists may refresh
+    proposals_counted = Signal(int)  # open proposals, after each refresh
     _progress = Signal(int, int)  # emitted from the world thread during a run
 
     def __init__(self, client: WorldClient, parent: QWidget | None = None) -> None:
@@ -320,8 +323,9 @@ class ModelTagsView(QWidget):
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
         self.empty_label.hide()
-        QShortcut(QKeySequence("A"), self.table, lambda: self._spawn(self.accept_selected()))
-        QShortcut(QKeySequence("R"), self.table, lambda: self._spawn(self.reject_selected()))
+        # A and R act only on key presses the table receives: "a" typed in the search box must not
+        # accept anything.
+        self.table.installEventFilter(self)
 
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 8, 0, 0)
@@ -419,6 +423,8 @@ class ModelTagsView(QWidget):
         more = f" (showing the first {shown:,})" if state.total > shown else ""
         waiting = f" · {state.pending:,} images waiting for the model" if state.pending else ""
         self.summary.setText(f"{state.total:,} open proposals{more} · {state.model_name}{waiting}")
+        if not self.tag and self.min_confidence == 0:
+            self.proposals_counted.emit(state.total)
         self.table.setVisible(bool(state.proposals))
         self.empty_label.setVisible(not state.proposals)
         if not state.proposals:
@@ -463,6 +469,21 @@ class ModelTagsView(QWidget):
         super().showEvent(event)
         if not self._loaded_once:
             self._spawn(self.refresh())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            plain = event.modifiers() in (
+                Qt.KeyboardModifier.NoModifier,
+                Qt.KeyboardModifier.ShiftModifier,
+            )
+            if plain and event.key() == Qt.Key.Key_A:
+                self._spawn(self.accept_selected())
+                return True
+            if plain and event.key() == Qt.Key.Key_R:
+                self._spawn(self.reject_selected())
+                return True
+        return super().eventFilter(watched, event)
 
     # review -------------------------------------------------------------------------------------
     def selected_pairs(self) -> list[tuple[int, int]]:
@@ -644,6 +665,17 @@ class ModelTagsView(QWidget):
             return None
         return await self.start_tagging()
 
+    async def count_proposals(self) -> int:
+        """Count the open proposals (for the sidebar) without loading the list."""
+
+        async def count(world: World) -> int:
+            async with world.session() as session:
+                return await tagging_service.count_proposals(session)
+
+        total = await self.client.call(count)
+        self.proposals_counted.emit(total)
+        return total
+
     def cancel_tagging(self) -> None:
         if self.running:
             self._cancel.set()
@@ -692,6 +724,8 @@ def install_model_tags_view(window: Any) -> ModelTagsView:
     icon = view.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView)
     window.add_view(MODEL_TAGS_VIEW, "Model tags", view, icon)
     view.tags_changed.connect(lambda: view._spawn(window.reload()))
+    view.proposals_counted.connect(lambda n: window.sidebar.set_count(MODEL_TAGS_VIEW, n or None))
+    view._spawn(view.count_proposals())
     watched: set[int] = set()
 
     def after_import(report: Any) -> None:
