@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from dam_desktop.cli.commands.import_cmd import safe_streams
 from dam_desktop.cli.common import EXIT_FAILURE, EXIT_OK, fail, guarded, run_with_world
@@ -65,7 +65,14 @@ async def _describe(world: World, entity_id: int) -> list[str] | None:
         if entity is None:
             return None
         lines.append(f"entity {entity_id}  added {format_value('created_at', entity.created_at)}")
+        # Only tables this library has: code may know component classes (plug-ins, tests) that
+        # this database never created.
+        tables = set(
+            (await session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'table'"))).all()
+        )
         for cls in component_classes():
+            if cls.__tablename__ not in tables:
+                continue
             rows = (
                 await session.scalars(select(cls).where(cls.entity_id == entity_id).order_by(cls.id))
             ).all()
