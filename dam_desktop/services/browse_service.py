@@ -42,7 +42,7 @@ async def _fetch_ids(session: AsyncSession, sql: str, params: dict[str, Any]) ->
     joined = await session.scalar(text(f"SELECT group_concat(entity_id) FROM ({sql})"), params)
     if not joined:
         return np.empty(0, dtype=np.int64)
-    return np.array(joined.split(","), dtype=np.int64)
+    return np.fromstring(joined, dtype=np.int64, sep=",")
 
 
 async def asset_ids(
