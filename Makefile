@@ -18,3 +18,14 @@ lint: setup
 
 clean:
 	rm -rf build dist .mypy_cache .ruff_cache .pytest_cache
+
+# Installer packages (see README, "Installing a package"); they take several minutes.
+.PHONY: package package-lite smoke-package
+package:
+	@bash packaging/build_linux.sh
+
+package-lite:
+	@bash packaging/build_linux.sh lite
+
+smoke-package:
+	@bash packaging/smoke_test.sh

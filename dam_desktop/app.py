@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -20,6 +21,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from dam_desktop import __version__
 from dam_desktop.core.errors import DamError
 from dam_desktop.settings import APPLICATION_NAME, ORGANIZATION_NAME, default_library_path
+
+if TYPE_CHECKING:
+    from dam_desktop.ui.main_window import MainWindow
 
 FIRST_PAINT_ENV = "DAM_DESKTOP_REPORT_FIRST_PAINT"
 STYLE_SHEET = Path(__file__).parent / "ui" / "resources" / "style.qss"
@@ -94,11 +98,30 @@ def _rss_mb() -> float:
         return 0.0
 
 
+def install_room_ui(window: MainWindow) -> None:
+    """Add the tag, semantic-search and model-tag parts to a new window.
+
+    Without torch (the lite package) the model features are left out and the status bar says why,
+    rather than offering buttons that cannot work.
+    """
+    from dam_desktop.features import MODEL_FEATURES_UNAVAILABLE_NOTE, model_features_available
+    from dam_desktop.ui.tag_ui import install_tag_ui
+
+    install_tag_ui(window)
+    if not model_features_available():
+        window.statusBar().showMessage(MODEL_FEATURES_UNAVAILABLE_NOTE, 15_000)
+        return
+    from dam_desktop.ui.model_tags_view import install_model_tags_view
+    from dam_desktop.ui.semantic_panel import install_semantic_search
+
+    install_semantic_search(window)
+    install_model_tags_view(window)
+
+
 class AppController:
     """Owns the window and its world; switches libraries from the Library menu."""
 
     def __init__(self) -> None:
-        from dam_desktop.ui.main_window import MainWindow
         from dam_desktop.ui.world_client import WorldClient
 
         self.window: MainWindow | None = None
@@ -117,12 +140,7 @@ class AppController:
             return False
         old_window, old_client = self.window, self.client
         window = MainWindow(client)
-        from dam_desktop.ui.semantic_panel import install_semantic_search
-
-        install_semantic_search(window)
-        from dam_desktop.ui.model_tags_view import install_model_tags_view
-
-        install_model_tags_view(window)
+        install_room_ui(window)
         window.library_requested.connect(lambda path: asyncio.ensure_future(self.open(path)))
         window.destroyed.connect(lambda *_: None)
         if self._report:
@@ -156,6 +174,11 @@ class AppController:
             await self.window.shutdown()
         if self.client is not None:
             await self.client.close()
+        if "dam_desktop.ml.model_thread" in sys.modules:
+            from dam_desktop.ml.model_thread import shutdown_model_thread
+
+            # Queued inference is dropped; a batch already running finishes as the process exits.
+            shutdown_model_thread(wait=False)
 
 
 async def _run_window(library: Path) -> int:

@@ -8,7 +8,13 @@ import sys
 from pathlib import Path
 
 from dam_desktop.core import World
-from dam_desktop.core.migrations import current_revision, head_revision, upgrade_library
+from dam_desktop.core.migrations import (
+    current_revision,
+    head_revision,
+    script_heads,
+    stored_revisions,
+    upgrade_library,
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIRST_REVISION = "0001"
@@ -57,3 +63,17 @@ async def test_library_made_at_the_first_revision_upgrades_with_its_data(tmp_pat
             "JOIN component_content_hash_sha256 h ON h.entity_id = e.id"
         ).fetchone()
     assert row == ("2026-01-02 03:04:05", "beach.jpg", 1234, b"x" * 32)
+
+
+def test_quick_head_check_agrees_with_alembic() -> None:
+    assert script_heads() == {head_revision()}
+
+
+async def test_an_up_to_date_library_is_recognised_and_an_old_one_is_not(tmp_path: Path) -> None:
+    db_path = tmp_path / "lib" / "dam.sqlite3"
+    db_path.parent.mkdir()
+    assert stored_revisions(db_path) == set()
+    upgrade_library(db_path, FIRST_REVISION)
+    assert stored_revisions(db_path) == {FIRST_REVISION}
+    upgrade_library(db_path)
+    assert stored_revisions(db_path) == script_heads()

@@ -37,15 +37,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def wants_gui(argv: Sequence[str]) -> bool:
+    """True when the arguments name no subcommand and ask for no help or version.
+
+    What is left after `--library` is either empty or Qt's own options (`-platform offscreen`),
+    which start with a dash; a bare word is a subcommand, known or not, for the full parser.
+    The window then starts without importing every command's module (the import pipeline, the
+    search compiler ...), which would cost start-up time for nothing.
+    """
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--library")
+    _known, rest = pre.parse_known_args(argv)
+    if any(arg in ("-h", "--help", "--version") for arg in rest):
+        return False
+    return not rest or rest[0].startswith("-")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args, qt_args = parser.parse_known_args(argv)
-    if args.command is None:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if wants_gui(args_list):
+        pre = argparse.ArgumentParser(add_help=False)
+        pre.add_argument("--library")
+        known, qt_args = pre.parse_known_args(args_list)
         from dam_desktop.app import run_gui
 
-        return run_gui(args.library, qt_args)
-    if qt_args:
-        parser.error(f"unrecognized arguments: {' '.join(qt_args)}")
+        return run_gui(known.library, qt_args)
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    if args.command is None:
+        parser.error("no command given")
     handler = args.handler
     status: int = handler(args)
     return status
