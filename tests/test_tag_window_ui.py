@@ -42,3 +42,26 @@ def test_tag_a_selection_then_filter_by_it(
     edit_menu = next(a.menu() for a in ui_window.menuBar().actions() if "Edit" in a.text())
     texts = [a.text() for a in edit_menu.actions()]
     assert any(t.startswith("&Undo") for t in texts) and "Manage &Tags…" in texts
+
+
+def test_the_tag_editor_follows_the_selection_through_a_new_search(
+    qtbot: Any, ui_window: MainWindow, ui_client: Any, tmp_path: Path
+) -> None:
+    run(qtbot, ui_client.call(lambda world: add_images(world, tmp_path / "src", 4, thumbnails=False)))
+    ui = install_tag_ui(ui_window)
+    run(qtbot, ui_window.reload())
+    qtbot.waitUntil(lambda: ui_window.model.rowCount() == 4)
+    model = ui_window.grid.model()
+    ui_window.grid.selectionModel().select(
+        QItemSelection(model.index(0, 0), model.index(1, 0)), QItemSelectionModel.SelectionFlag.ClearAndSelect
+    )
+    qtbot.waitUntil(lambda: len(ui.editor.entity_ids) == 2)
+    ui.editor.add_tags(["keep"])
+    run(qtbot, ui.editor.wait_idle())
+    assert ui.editor.chip_names() == [("keep", True)]
+
+    run(qtbot, ui_window.apply_search("-keep"))
+    qtbot.waitUntil(lambda: ui_window.model.rowCount() == 2)
+    assert ui_window.selected_ids() == []
+    qtbot.waitUntil(lambda: ui.editor.entity_ids == [])
+    assert ui.editor.chip_names() == []

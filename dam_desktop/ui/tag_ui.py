@@ -52,6 +52,8 @@ def install_tag_ui(window: Any) -> TagUI:
     timer.timeout.connect(lambda: ui.spawn(editor.set_entities(window.selected_ids(limit=SELECTION_LIMIT))))
     window.grid.selectionModel().selectionChanged.connect(lambda *_: timer.start())
     window.model.result_loaded.connect(lambda: ui.spawn(sidebar.refresh(window.search_text)))
+    # A new result resets the grid's selection without a selectionChanged signal.
+    window.model.result_loaded.connect(lambda: timer.start())
 
     async def show_query(query: str) -> None:
         window.search_box.blockSignals(True)
