@@ -192,3 +192,47 @@ async def test_replacing_the_newest_vector_is_noticed(world: World) -> None:
         hits = await search_index(session, cache, ClipTable, old[ids[0]], 3)
     assert {h.entity_id for h in hits[:2]} == {ids[0], ids[2]}
     assert hits[1].score > 0.999
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    n=st.integers(1, 300),
+    k=st.integers(1, 20),
+    keep=st.floats(0.0, 1.0),
+    block=st.integers(1, 64),
+    seed=st.integers(0, 2**31),
+)
+def test_masked_top_k_is_the_exact_top_k_of_the_kept_rows(
+    n: int, k: int, keep: float, block: int, seed: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    matrix = rng.standard_normal((n, 16)).astype(np.float32)
+    query = rng.standard_normal(16).astype(np.float32)
+    mask = rng.random(n) < keep
+    rows, scores = top_k_rows(matrix, query, k, block_rows=block, row_mask=mask)
+    kept_scores = (matrix @ query)[mask]
+    expected = np.sort(kept_scores)[::-1][: min(k, int(mask.sum()))]
+    assert mask[rows].all()
+    assert np.allclose(scores, expected, atol=1e-5)
+
+
+def test_wide_restrictions_and_exclusions_match_a_brute_force_ranking() -> None:
+    from dam_desktop.services.vector_index import VectorIndex
+
+    rng = np.random.default_rng(7)
+    vectors = rng.standard_normal((200, DIM)).astype(np.float32)
+    index = VectorIndex(ClipTable)
+    entity_ids = np.arange(1000, 1200)
+    index.add_rows(np.arange(1, 201), entity_ids, vectors)
+    query = vectors[3]
+    normalised = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    scores = normalised @ (query / np.linalg.norm(query))
+    allowed = {int(e) for e in entity_ids[::2]}  # half the library: scored through a mask
+    excluded = {1000 + 3, 1000 + 4}
+    expected = [
+        int(entity_ids[i])
+        for i in np.argsort(-scores)
+        if int(entity_ids[i]) in allowed and int(entity_ids[i]) not in excluded
+    ][:10]
+    got = index.nearest_entities(query, 10, allowed_entity_ids=allowed, exclude_entity_ids=excluded)
+    assert [eid for eid, _ in got] == expected
