@@ -143,8 +143,10 @@ class VectorIndex:
         """Bring the matrix up to date with the table (two aggregate reads when nothing changed)."""
         async with self._lock:
             table = self.component
-            max_id, count = (await session.execute(select(func.max(table.id), func.count(table.id)))).one()
-            max_id, count = int(max_id or 0), int(count or 0)
+            # Two statements on purpose: alone, max(id) is one b-tree seek and count(*) uses SQLite's
+            # count optimisation; combined in one SELECT they scan the table (~1 ms per 10k rows).
+            max_id = int(await session.scalar(select(func.max(table.id))) or 0)
+            count = int(await session.scalar(select(func.count()).select_from(table)) or 0)
             if self.loaded and max_id == self._max_row_id and count == self._size:
                 return
             if max_id > self._max_row_id:
