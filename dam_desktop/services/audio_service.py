@@ -30,7 +30,13 @@ from dam_desktop.models.semantic.audio_embedding_component import (
 )
 from dam_desktop.services.asset_files import readable_files
 from dam_desktop.services.cpu_pool import shared_cpu_pool
-from dam_desktop.services.vector_index import Hit, VectorIndexCache, search_index, vector_to_bytes
+from dam_desktop.services.vector_index import (
+    Hit,
+    VectorIndexCache,
+    search_index,
+    search_like_entity,
+    vector_to_bytes,
+)
 
 if TYPE_CHECKING:
     from dam_desktop.ml.audio_features import DecodedAudio
@@ -218,20 +224,17 @@ async def find_similar_entities_by_audio_embedding(
     allowed_entity_ids: Collection[int] | None = None,
 ) -> list[Hit]:
     """Sounds nearest to sound `entity_id` (itself left out), best first. Raises NoAudioEmbeddingError."""
-    table = audio_component_class(model_name)
-    index = await cache.synced(session, table)
-    vector = index.vector_of(entity_id)
-    if vector is None:
-        raise NoAudioEmbeddingError(f"asset {entity_id} has no {model_name} audio embedding yet")
-    return await search_index(
+    hits = await search_like_entity(
         session,
         cache,
-        table,
-        vector,
+        audio_component_class(model_name),
+        entity_id,
         limit,
         allowed_entity_ids=allowed_entity_ids,
-        exclude_entity_ids=(entity_id,),
     )
+    if hits is None:
+        raise NoAudioEmbeddingError(f"asset {entity_id} has no {model_name} audio embedding yet")
+    return hits
 
 
 async def find_similar_by_audio_file(

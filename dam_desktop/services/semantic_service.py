@@ -44,7 +44,13 @@ from dam_desktop.models.tags import (
     TagConceptComponent,
 )
 from dam_desktop.services.asset_files import readable_files
-from dam_desktop.services.vector_index import Hit, VectorIndexCache, search_index, vector_to_bytes
+from dam_desktop.services.vector_index import (
+    Hit,
+    VectorIndexCache,
+    search_index,
+    search_like_entity,
+    vector_to_bytes,
+)
 
 if TYPE_CHECKING:
     from dam_desktop.ml.clip_embedder import ClipEmbedder
@@ -556,19 +562,12 @@ async def find_similar_images(
 ) -> list[Hit]:
     """Images nearest to image `entity_id` (the image itself left out). Raises NoEmbeddingError."""
     table = image_component_class(settings.image_model)
-    index = await cache.synced(session, table)
-    vector = index.vector_of(entity_id)
-    if vector is None:
-        raise NoEmbeddingError(f"asset {entity_id} has no {settings.image_model} image embedding yet")
-    return await search_index(
-        session,
-        cache,
-        table,
-        vector,
-        limit,
-        allowed_entity_ids=allowed_entity_ids,
-        exclude_entity_ids=(entity_id,),
+    hits = await search_like_entity(
+        session, cache, table, entity_id, limit, allowed_entity_ids=allowed_entity_ids
     )
+    if hits is None:
+        raise NoEmbeddingError(f"asset {entity_id} has no {settings.image_model} image embedding yet")
+    return hits
 
 
 async def find_similar_by_text_embedding(
@@ -582,16 +581,9 @@ async def find_similar_by_text_embedding(
 ) -> list[Hit]:
     """Assets whose names and tags mean the most like this one's. Raises NoEmbeddingError."""
     table = text_component_class(model_name)
-    index = await cache.synced(session, table)
-    vector = index.vector_of(entity_id)
-    if vector is None:
-        raise NoEmbeddingError(f"asset {entity_id} has no text embedding yet")
-    return await search_index(
-        session,
-        cache,
-        table,
-        vector,
-        limit,
-        allowed_entity_ids=allowed_entity_ids,
-        exclude_entity_ids=(entity_id,),
+    hits = await search_like_entity(
+        session, cache, table, entity_id, limit, allowed_entity_ids=allowed_entity_ids
     )
+    if hits is None:
+        raise NoEmbeddingError(f"asset {entity_id} has no text embedding yet")
+    return hits

@@ -332,3 +332,29 @@ async def search_index(
         if len(hits) >= limit or len(scored) < want:
             return hits[:limit]
         want *= 2
+
+
+async def search_like_entity(
+    session: AsyncSession,
+    cache: VectorIndexCache,
+    component: type[BaseComponent],
+    entity_id: int,
+    limit: int,
+    *,
+    allowed_entity_ids: Collection[int] | None = None,
+) -> list[Hit] | None:
+    """The assets nearest to `entity_id`'s own vector in `component`'s table, the entity itself left
+    out; None when the entity has no vector there (callers say why in their own words)."""
+    index = await cache.synced(session, component)
+    vector = index.vector_of(entity_id)
+    if vector is None:
+        return None
+    return await search_index(
+        session,
+        cache,
+        component,
+        vector,
+        limit,
+        allowed_entity_ids=allowed_entity_ids,
+        exclude_entity_ids=(entity_id,),
+    )
