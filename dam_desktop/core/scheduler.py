@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dam_desktop.core.errors import DependencyResolutionError, SystemExecutionError
@@ -26,6 +26,7 @@ from dam_desktop.core.injection import (
     WorldContext,
     analyse_dependencies,
 )
+from dam_desktop.core.marker_ops import finish_markers
 from dam_desktop.core.stages import SystemStage
 from dam_desktop.core.systems import SystemMetadata, get_system_metadata
 from dam_desktop.models.core.entity import Entity
@@ -196,12 +197,9 @@ class WorldScheduler:
                     await self._record_failures(marker, dict.fromkeys(ids, str(exc.cause)))
                     raise
                 failed = result.failed if isinstance(result, SystemResult) else {}
-                finished = [i for i in ids if i not in failed]
-                if finished:
-                    await session.execute(delete(marker).where(marker.entity_id.in_(finished)))
-                await self._mark_failed(session, marker, failed)
+                await finish_markers(session, marker, ids, failed)
                 await session.commit()
-                report.finished += len(finished)
+                report.finished += len(ids) - len(failed)
                 report.failed.update(failed)
 
     async def _call(self, registered: RegisteredSystem, session: AsyncSession, extra: dict[str, Any]) -> Any:
@@ -214,19 +212,9 @@ class WorldScheduler:
             log.exception("system %s failed", registered.name)
             raise SystemExecutionError(registered.name, exc) from exc
 
-    async def _mark_failed(
-        self, session: AsyncSession, marker: type[BaseMarker], failed: dict[int, str]
-    ) -> None:
-        for entity_id, reason in failed.items():
-            await session.execute(
-                update(marker)
-                .where(marker.entity_id == entity_id)
-                .values(attempts=marker.attempts + 1, last_error=reason[:2000])
-            )
-
     async def _record_failures(self, marker: type[BaseMarker], failed: dict[int, str]) -> None:
         async with self._world.session() as session:
-            await self._mark_failed(session, marker, failed)
+            await finish_markers(session, marker, list(failed), failed)
             await session.commit()
 
     async def dispatch_event(self, event: BaseEvent) -> list[Any]:

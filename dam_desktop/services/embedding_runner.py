@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dam_desktop.core.marker_ops import finish_markers
 from dam_desktop.core.model_manager import ModelExecutionManager
 from dam_desktop.core.world import World
 from dam_desktop.models.core.markers import BaseMarker
@@ -17,7 +18,7 @@ from dam_desktop.models.core.pipeline_markers import NeedsAudioProcessingMarker
 from dam_desktop.models.semantic.text_embedding_marker import NeedsTextEmbeddingMarker
 from dam_desktop.services import audio_service, semantic_service
 from dam_desktop.services.audio_service import AudioSettings
-from dam_desktop.services.semantic_service import SemanticSettings, finish_markers
+from dam_desktop.services.semantic_service import SemanticSettings
 
 ProgressCallback = Callable[[int, int], None]
 

@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dam_desktop.core.library import LibraryPaths
+from dam_desktop.core.marker_ops import drain_marker, pending_marker_count
 from dam_desktop.core.model_manager import ModelExecutionManager
 from dam_desktop.models.core.pipeline_markers import NeedsEmbeddingMarker
 from dam_desktop.models.files import FilePropertiesComponent
@@ -437,9 +438,7 @@ class EmbeddingRunReport:
 
 
 async def pending_image_embedding_count(session: AsyncSession) -> int:
-    marker = NeedsEmbeddingMarker
-    stmt = select(func.count()).select_from(marker).where(marker.attempts < marker.MAX_ATTEMPTS)
-    return int((await session.scalar(stmt)) or 0)
+    return await pending_marker_count(session, NeedsEmbeddingMarker)
 
 
 async def drain_image_embedding_markers(
@@ -470,58 +469,24 @@ async def drain_image_embedding_markers(
             report.weights_missing = image_weights_missing_message(settings)
             report.remaining = total
             return report
-        done = 0
-        last_id = 0
-        if progress:
-            progress(0, total)
-        while not (cancel is not None and cancel.is_set()):
-            ids = list(
-                (
-                    await session.scalars(
-                        select(marker.entity_id)
-                        .where(marker.attempts < marker.MAX_ATTEMPTS, marker.entity_id > last_id)
-                        .order_by(marker.entity_id)
-                        .limit(settings.batch_entities)
-                    )
-                ).all()
+
+        async def embed_batch(ids: list[int]) -> Mapping[int, str]:
+            return await embed_images(session, paths, manager, settings, ids)
+
+        try:
+            outcome = await drain_marker(
+                session, marker, settings.batch_entities, embed_batch, progress=progress, cancel=cancel
             )
-            if not ids:
-                break
-            last_id = ids[-1]
-            try:
-                failed = await embed_images(session, paths, manager, settings, ids)
-            except (WeightsMissingError, InvalidWeightsError) as exc:
-                await session.rollback()
-                report.weights_missing = getattr(exc, "user_message", str(exc))
-                break
-            await finish_markers(session, marker, ids, failed)
-            await session.commit()
-            report.embedded += len(ids) - len(failed)
-            report.failed.update(failed)
-            done += len(ids)
-            if progress:
-                progress(done, max(total, done))
+        except (WeightsMissingError, InvalidWeightsError) as exc:
+            report.weights_missing = getattr(exc, "user_message", str(exc))
+        else:
+            report.embedded += outcome.finished
+            report.failed.update(outcome.failed)
         report.cancelled = cancel is not None and cancel.is_set()
         report.remaining = await pending_image_embedding_count(session)
         return report
     finally:
         settings.run_lock.release()
-
-
-async def finish_markers(
-    session: AsyncSession, marker: Any, ids: Sequence[int], failed: Mapping[int, str]
-) -> None:
-    from sqlalchemy import update
-
-    finished = [i for i in ids if i not in failed]
-    if finished:
-        await session.execute(delete(marker).where(marker.entity_id.in_(finished)))
-    for entity_id, reason in failed.items():
-        await session.execute(
-            update(marker)
-            .where(marker.entity_id == entity_id)
-            .values(attempts=marker.attempts + 1, last_error=reason[:2000])
-        )
 
 
 async def search_images_by_text(

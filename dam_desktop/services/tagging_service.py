@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dam_desktop.core.library import LibraryPaths
+from dam_desktop.core.marker_ops import drain_marker, pending_marker_count
 from dam_desktop.core.model_manager import ModelExecutionManager
 from dam_desktop.models.core.pipeline_markers import NeedsAutoTaggingMarker
 from dam_desktop.models.tags import (
@@ -295,12 +296,7 @@ ProgressCallback = Callable[[int, int], None]  # (done, total)
 
 
 async def pending_tagging_count(session: AsyncSession) -> int:
-    stmt = (
-        select(func.count())
-        .select_from(NeedsAutoTaggingMarker)
-        .where(NeedsAutoTaggingMarker.attempts < NeedsAutoTaggingMarker.MAX_ATTEMPTS)
-    )
-    return int((await session.scalar(stmt)) or 0)
+    return await pending_marker_count(session, NeedsAutoTaggingMarker)
 
 
 async def drain_tagging_markers(
@@ -328,47 +324,24 @@ async def drain_tagging_markers(
             report.weights_missing = weights_missing_message(settings)
             report.remaining = await pending_tagging_count(session)
             return report
-        total = await pending_tagging_count(session)
-        done = 0
-        last_id = 0
-        marker = NeedsAutoTaggingMarker
-        if progress:
-            progress(0, total)
-        while not (cancel is not None and cancel.is_set()):
-            ids = list(
-                (
-                    await session.scalars(
-                        select(marker.entity_id)
-                        .where(marker.attempts < marker.MAX_ATTEMPTS, marker.entity_id > last_id)
-                        .order_by(marker.entity_id)
-                        .limit(settings.batch_entities)
-                    )
-                ).all()
+
+        async def tag_batch(ids: list[int]) -> Mapping[int, str]:
+            return await tag_entities(session, paths, manager, settings, ids)
+
+        try:
+            outcome = await drain_marker(
+                session,
+                NeedsAutoTaggingMarker,
+                settings.batch_entities,
+                tag_batch,
+                progress=progress,
+                cancel=cancel,
             )
-            if not ids:
-                break
-            last_id = ids[-1]
-            try:
-                failed = await tag_entities(session, paths, manager, settings, ids)
-            except (WeightsMissingError, InvalidWeightsError) as exc:
-                await session.rollback()
-                report.weights_missing = getattr(exc, "user_message", str(exc))
-                break
-            finished = [i for i in ids if i not in failed]
-            if finished:
-                await session.execute(delete(marker).where(marker.entity_id.in_(finished)))
-            for entity_id, reason in failed.items():
-                await session.execute(
-                    update(marker)
-                    .where(marker.entity_id == entity_id)
-                    .values(attempts=marker.attempts + 1, last_error=reason[:2000])
-                )
-            await session.commit()
-            report.tagged += len(finished)
-            report.failed.update(failed)
-            done += len(ids)
-            if progress:
-                progress(done, max(total, done))
+        except (WeightsMissingError, InvalidWeightsError) as exc:
+            report.weights_missing = getattr(exc, "user_message", str(exc))
+        else:
+            report.tagged += outcome.finished
+            report.failed.update(outcome.failed)
         report.cancelled = cancel is not None and cancel.is_set()
         report.remaining = await pending_tagging_count(session)
         return report
