@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QStyle
+from collections.abc import Awaitable, Callable
 
+from PySide6.QtWidgets import QStyle
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dam_desktop.core.library import LibraryPaths
 from dam_desktop.core.world import World
 from dam_desktop.services import trash_service
 from dam_desktop.services.trash_service import TrashResult
@@ -14,57 +18,44 @@ def _plural(count: int, word: str = "asset") -> str:
     return f"{count:,} {word}{'s' if count != 1 else ''}"
 
 
+TrashOperation = Callable[[AsyncSession, LibraryPaths, list[int]], Awaitable[TrashResult]]
+
+
+async def _apply(context: ActionContext, selection: Selection, operation: TrashOperation, done: str) -> None:
+    """Run a trash-service operation on the world thread, refresh the grid and say what happened."""
+    ids = list(selection.entity_ids)
+    paths = context.client.world.paths
+
+    async def work(world: World) -> TrashResult:
+        async with world.session() as session:
+            return await operation(session, paths, ids)
+
+    result = await context.client.call(work)
+    await context.reload()
+    context.show_message(done.format(_plural(len(result.entity_ids))))
+
+
 async def remove_to_trash(context: ActionContext, selection: Selection) -> None:
-    count = len(selection)
-    if not context.confirm(
+    if context.confirm(
         "Remove from library",
-        f"Remove {_plural(count)} from the library?\n\n"
+        f"Remove {_plural(len(selection))} from the library?\n\n"
         "Stored copies move to the library's trash, where you can restore them or empty it. "
         "Linked files stay where they are.",
     ):
-        return
-    ids = list(selection.entity_ids)
-    paths = context.client.world.paths
-
-    async def work(world: World) -> TrashResult:
-        async with world.session() as session:
-            return await trash_service.move_to_trash(session, paths, ids)
-
-    result = await context.client.call(work)
-    await context.reload()
-    context.show_message(f"Moved {_plural(len(result.entity_ids))} to the trash")
+        await _apply(context, selection, trash_service.move_to_trash, "Moved {} to the trash")
 
 
 async def restore(context: ActionContext, selection: Selection) -> None:
-    ids = list(selection.entity_ids)
-    paths = context.client.world.paths
-
-    async def work(world: World) -> TrashResult:
-        async with world.session() as session:
-            return await trash_service.restore_from_trash(session, paths, ids)
-
-    result = await context.client.call(work)
-    await context.reload()
-    context.show_message(f"Restored {_plural(len(result.entity_ids))}")
+    await _apply(context, selection, trash_service.restore_from_trash, "Restored {}")
 
 
 async def delete_for_good(context: ActionContext, selection: Selection) -> None:
-    count = len(selection)
-    if not context.confirm(
+    if context.confirm(
         "Delete permanently",
-        f"Delete {_plural(count)} permanently?\n\nTheir stored copies are deleted; this cannot be undone.",
+        f"Delete {_plural(len(selection))} permanently?\n\n"
+        "Their stored copies are deleted; this cannot be undone.",
     ):
-        return
-    ids = list(selection.entity_ids)
-    paths = context.client.world.paths
-
-    async def work(world: World) -> TrashResult:
-        async with world.session() as session:
-            return await trash_service.empty_trash(session, paths, ids)
-
-    result = await context.client.call(work)
-    await context.reload()
-    context.show_message(f"Deleted {_plural(len(result.entity_ids))} permanently")
+        await _apply(context, selection, trash_service.empty_trash, "Deleted {} permanently")
 
 
 ACTIONS = [
