@@ -35,6 +35,16 @@ def _id_list(value: str) -> list[int]:
     return ids
 
 
+# Tag-management subcommands: help text and positional arguments, in the order they are typed.
+MANAGE_ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "rename": ("give a tag a new name", ("tag", "new_name")),
+    "merge": ("fold SOURCE into TARGET (SOURCE becomes an alias)", ("source", "target")),
+    "delete": ("delete a tag and all its links", ("tag",)),
+    "alias": ("let ALIAS stand for TAG", ("tag", "alias")),
+    "parent": ("make CHILD imply PARENT (searching PARENT finds CHILD)", ("child", "parent")),
+}
+
+
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("tag", help="add or remove tags on assets; rename, merge, alias tags")
     actions = parser.add_subparsers(dest="tag_action", metavar="ACTION", required=True)
@@ -45,25 +55,11 @@ def register(subparsers: Any) -> None:
         target.add_argument("--ids", type=_id_list, help="comma-separated entity ids")
         target.add_argument("--query", help="every asset matching this tag query")
         sub.set_defaults(handler=guarded(run_edit))
-    sub = actions.add_parser("rename", help="give a tag a new name")
-    sub.add_argument("tag")
-    sub.add_argument("new_name")
-    sub.set_defaults(handler=guarded(run_manage))
-    sub = actions.add_parser("merge", help="fold SOURCE into TARGET (SOURCE becomes an alias)")
-    sub.add_argument("source")
-    sub.add_argument("target")
-    sub.set_defaults(handler=guarded(run_manage))
-    sub = actions.add_parser("delete", help="delete a tag and all its links")
-    sub.add_argument("tag")
-    sub.set_defaults(handler=guarded(run_manage))
-    sub = actions.add_parser("alias", help="let ALIAS stand for TAG")
-    sub.add_argument("tag")
-    sub.add_argument("alias")
-    sub.set_defaults(handler=guarded(run_manage))
-    sub = actions.add_parser("parent", help="make CHILD imply PARENT (searching PARENT finds CHILD)")
-    sub.add_argument("child")
-    sub.add_argument("parent")
-    sub.set_defaults(handler=guarded(run_manage))
+    for name, (help_text, arguments) in MANAGE_ACTIONS.items():
+        sub = actions.add_parser(name, help=help_text)
+        for argument in arguments:
+            sub.add_argument(argument)
+        sub.set_defaults(handler=guarded(run_manage))
 
 
 async def _edit(world: World, args: argparse.Namespace) -> int:
