@@ -13,6 +13,9 @@ import sys
 import dam_desktop
 import dam_desktop.app
 import dam_desktop.ui.main_window
+import dam_desktop.ui.model_tags_view
+import dam_desktop.ui.semantic_panel
+import dam_desktop.ui.tag_ui
 from dam_desktop.cli.main import build_parser
 build_parser()
 print("torch" in sys.modules)

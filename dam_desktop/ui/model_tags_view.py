@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from dam_desktop.core.model_manager import ModelExecutionManager
 from dam_desktop.core.world import World
@@ -67,6 +68,9 @@ THUMB = 56
 PAGE_SIZE = 500
 ALL_TAGS = ""
 COLUMNS = ("", "File", "Tag", "Confidence", "Model")
+
+# accept_model_tags / reject_model_tags: (session, (entity id, tag id) pairs) -> how many changed
+ReviewDecision = Callable[[AsyncSession, Iterable[tuple[int, int]]], Awaitable[int]]
 
 
 @dataclass(frozen=True)
@@ -499,37 +503,29 @@ class ModelTagsView(QWidget):
         self.table.setSelectionMode(mode)
 
     async def accept_selected(self) -> int:
-        pairs = self.selected_pairs()
-        if not pairs:
-            return 0
-
-        async def accept(world: World) -> int:
-            async with world.session() as session:
-                added = await tagging_service.accept_model_tags(session, pairs)
-                await session.commit()
-                return added
-
-        added = await self.client.call(accept)
-        self.model.remove_pairs(set(pairs))
-        self.tags_changed.emit()
-        await self.refresh()
-        return added
+        return await self._review_selected(tagging_service.accept_model_tags, tags_changed=True)
 
     async def reject_selected(self) -> int:
+        return await self._review_selected(tagging_service.reject_model_tags, tags_changed=False)
+
+    async def _review_selected(self, decide: ReviewDecision, *, tags_changed: bool) -> int:
+        """Accept or reject the selected proposals on the world thread; drop them from the table."""
         pairs = self.selected_pairs()
         if not pairs:
             return 0
 
-        async def reject(world: World) -> int:
+        async def apply(world: World) -> int:
             async with world.session() as session:
-                rejected = await tagging_service.reject_model_tags(session, pairs)
+                changed = await decide(session, pairs)
                 await session.commit()
-                return rejected
+                return changed
 
-        rejected = await self.client.call(reject)
+        changed = await self.client.call(apply)
         self.model.remove_pairs(set(pairs))
+        if tags_changed:
+            self.tags_changed.emit()
         await self.refresh()
-        return rejected
+        return changed
 
     async def bulk_accept(self) -> int:
         tag, threshold = self.tag or None, self.min_confidence
