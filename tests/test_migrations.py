@@ -8,13 +8,8 @@ import sys
 from pathlib import Path
 
 from dam_desktop.core import World
-from dam_desktop.core.migrations import (
-    current_revision,
-    head_revision,
-    script_heads,
-    stored_revisions,
-    upgrade_library,
-)
+from dam_desktop.core.migrations import current_revision, head_revision, upgrade_library
+from dam_desktop.core.schema_version import is_up_to_date, script_heads, stored_revisions
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIRST_REVISION = "0001"
@@ -73,7 +68,10 @@ async def test_an_up_to_date_library_is_recognised_and_an_old_one_is_not(tmp_pat
     db_path = tmp_path / "lib" / "dam.sqlite3"
     db_path.parent.mkdir()
     assert stored_revisions(db_path) == set()
+    assert not is_up_to_date(db_path)
     upgrade_library(db_path, FIRST_REVISION)
     assert stored_revisions(db_path) == {FIRST_REVISION}
+    assert not is_up_to_date(db_path)
     upgrade_library(db_path)
     assert stored_revisions(db_path) == script_heads()
+    assert is_up_to_date(db_path)
