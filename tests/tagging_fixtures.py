@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
+from dam_desktop.core.library import STORAGE_REFERENCE
 from dam_desktop.core.world import World
 from dam_desktop.models.core.pipeline_markers import NeedsAutoTaggingMarker
 from dam_desktop.models.files import FileLocationComponent, FilePropertiesComponent
-from dam_desktop.models.files.file_location_component import STORAGE_REFERENCE
 from dam_desktop.services import ecs_service
 from dam_desktop.services.tagging_service import (
     TAGGING_MODEL_CONCEPTUAL_PARAMS,

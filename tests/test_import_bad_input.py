@@ -21,7 +21,7 @@ from dam_desktop.services.import_service import (
     import_paths,
     read_asset_summaries,
 )
-from dam_desktop.services.storage import decode_db_path
+from dam_desktop.services.stored_paths import decode_db_path
 from tests.import_media_factory import make_jpeg, make_png, make_sound
 
 REPO = Path(__file__).resolve().parents[1]

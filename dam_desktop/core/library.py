@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DB_FILENAME = "dam.sqlite3"
+# `FileLocationComponent.storage_type`: where an asset's bytes live.
+STORAGE_MANAGED = "managed"  # a copy in the library's content-addressed store
+STORAGE_REFERENCE = "reference"  # the file where the user keeps it
 LOCK_FILENAME = ".dam.lock"
 
 
@@ -49,11 +52,13 @@ class LibraryPaths:
     def trash_dir(self) -> Path:
         return self.root / "trash"
 
+    # One joinpath of a relative string instead of one `/` per level: the grid asks for
+    # thousands of these while it fills, and each `/` parses and builds a whole Path.
     def stored_file_path(self, sha256_hex: str) -> Path:
-        return self.files_dir / sha256_hex[:2] / sha256_hex[2:4] / sha256_hex
+        return self.root.joinpath(f"files/{sha256_hex[:2]}/{sha256_hex[2:4]}/{sha256_hex}")
 
     def thumbnail_path(self, sha256_hex: str) -> Path:
-        return self.thumbnails_dir / sha256_hex[:2] / sha256_hex[2:4] / f"{sha256_hex}.webp"
+        return self.root.joinpath(f"thumbnails/{sha256_hex[:2]}/{sha256_hex[2:4]}/{sha256_hex}.webp")
 
     def is_library(self) -> bool:
         return self.db_path.is_file()

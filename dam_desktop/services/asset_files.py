@@ -15,7 +15,7 @@ from dam_desktop.models.files import (
     FilePropertiesComponent,
     TrashedComponent,
 )
-from dam_desktop.services.storage import location_file
+from dam_desktop.services.stored_paths import location_file
 
 
 async def readable_files(

@@ -19,7 +19,7 @@ from dam_desktop.models.files import (
     FilePropertiesComponent,
 )
 from dam_desktop.models.media import AudioPropertiesComponent, ImagePropertiesComponent
-from dam_desktop.services.storage import location_file
+from dam_desktop.services.stored_paths import location_file
 
 
 @dataclass(frozen=True)

@@ -80,12 +80,8 @@ from dam_desktop.services.import_worker import (
     WorkerContext,
     process_file,
 )
-from dam_desktop.services.storage import (
-    discard_staged,
-    encode_db_path,
-    managed_relative_path,
-    publish_staged,
-)
+from dam_desktop.services.storage import discard_staged, publish_staged
+from dam_desktop.services.stored_paths import encode_db_path, managed_relative_path
 from dam_desktop.utils.media_utils import display_path
 
 __all__ = [

@@ -20,7 +20,7 @@ from dam_desktop.models.files import ContentHashSHA256Component, FileLocationCom
 from dam_desktop.services import ecs_service
 from dam_desktop.services.cpu_pool import shared_cpu_pool
 from dam_desktop.services.media_probe import MediaError, probe_media
-from dam_desktop.services.storage import location_file
+from dam_desktop.services.stored_paths import location_file
 from dam_desktop.services.thumbnails import save_thumbnail
 from dam_desktop.utils.media_utils import SNIFF_BYTES, display_path, sniff_media
 

@@ -16,10 +16,10 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dam_desktop.core.library import LibraryPaths
+from dam_desktop.core.library import STORAGE_MANAGED, LibraryPaths
 from dam_desktop.models.core.entity import Entity
 from dam_desktop.models.files.content_hash_component import ContentHashSHA256Component
-from dam_desktop.models.files.file_location_component import STORAGE_MANAGED, FileLocationComponent
+from dam_desktop.models.files.file_location_component import FileLocationComponent
 from dam_desktop.models.files.trashed_component import TrashedComponent
 
 

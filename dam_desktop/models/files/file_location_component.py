@@ -7,9 +7,6 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from dam_desktop.models.core.base_component import BaseComponent
 
-STORAGE_MANAGED = "managed"  # a copy in the library's content-addressed store
-STORAGE_REFERENCE = "reference"  # the file where the user keeps it
-
 
 class FileLocationComponent(BaseComponent):
     """One place the asset's bytes can be read from. An asset may have several."""
