@@ -1,0 +1,85 @@
+"""The start-up read: what the window's first grid shows, read with plain sqlite3.
+
+Opening the world means loading SQLAlchemy (most of a second) before the first query. The window
+does not wait for that: this read runs on its own thread while Qt loads, with the statements of
+`browse_sql` (so it lists exactly what the world would), and the window paints from it. It only
+reads, only from a database whose schema is current, and the caller holds the library's lock, so
+nothing can change the data before the world takes over.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass
+from typing import Any
+
+from dam_desktop.core.library import LibraryPaths
+from dam_desktop.core.schema_version import is_up_to_date
+from dam_desktop.services.browse_sql import (
+    COUNTS_SQL,
+    IdArray,
+    LibraryCounts,
+    TileInfo,
+    counts_from_rows,
+    id_parameters,
+    ids_from_joined,
+    joined_ids_sql,
+    listing,
+    tile_infos_from_rows,
+    tile_locations_sql,
+    tile_properties_sql,
+    without,
+)
+from dam_desktop.services.search.sorting import SortKey
+
+# Tiles whose facts are read up front: more than a large screen holds at the smallest zoom.
+FIRST_SCREEN = 1_000
+
+
+@dataclass(frozen=True)
+class LibrarySnapshot:
+    ids: IdArray  # every asset, in the grid's order
+    infos: dict[int, TileInfo]  # tile facts for the first `FIRST_SCREEN` of them
+    counts: LibraryCounts
+
+
+def read_snapshot(
+    paths: LibraryPaths, sort: SortKey, descending: bool, first_screen: int = FIRST_SCREEN
+) -> LibrarySnapshot | None:
+    """The library's assets in `sort` order with the first screen's tile facts and the counts.
+
+    None when there is nothing trustworthy to read: no database yet, a schema that needs an
+    upgrade, or any SQLite error (the world then creates, upgrades or reports it).
+    """
+    if not is_up_to_date(paths.db_path):
+        return None
+    try:
+        with closing(sqlite3.connect(f"file:{paths.db_path}?mode=ro", uri=True)) as connection:
+            return _read(connection, paths, sort, descending, first_screen)
+    except sqlite3.Error:
+        return None
+
+
+def _read(
+    connection: sqlite3.Connection, paths: LibraryPaths, sort: SortKey, descending: bool, first_screen: int
+) -> LibrarySnapshot:
+    def joined_ids(sql: str, params: dict[str, Any] | None = None) -> IdArray:
+        return ids_from_joined(connection.execute(joined_ids_sql(sql), params or {}).fetchone()[0])
+
+    plan = listing(sort, descending)
+    ids = joined_ids(plan.sql)
+    if plan.minus_sql:
+        ids = without(ids, joined_ids(plan.minus_sql))
+    params, placeholders = id_parameters(ids[:first_screen].tolist())
+    infos = (
+        tile_infos_from_rows(
+            paths,
+            connection.execute(tile_properties_sql(placeholders), params),
+            connection.execute(tile_locations_sql(placeholders), params).fetchall(),
+        )
+        if params
+        else {}
+    )
+    counts = counts_from_rows(connection.execute(COUNTS_SQL))
+    return LibrarySnapshot(ids=ids, infos=infos, counts=counts)
