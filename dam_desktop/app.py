@@ -20,13 +20,16 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from dam_desktop import __version__
 from dam_desktop.core.errors import DamError
-from dam_desktop.settings import APPLICATION_NAME, ORGANIZATION_NAME, default_library_path
+from dam_desktop.settings import APPLICATION_NAME, ORGANIZATION_NAME
 
 if TYPE_CHECKING:
+    from dam_desktop.library_opening import LibraryOpening
     from dam_desktop.ui.main_window import MainWindow
+    from dam_desktop.ui.world_client import WorldClient
 
 FIRST_PAINT_ENV = "DAM_DESKTOP_REPORT_FIRST_PAINT"
 STYLE_SHEET = Path(__file__).parent / "ui" / "resources" / "style.qss"
+FIRST_PAINT_WAIT_S = 0.5  # the world opens after the first paint, or after this at the latest
 
 
 def create_application(qt_args: Sequence[str] = ()) -> QApplication:
@@ -122,15 +125,46 @@ class AppController:
     """Owns the window and its world; switches libraries from the Library menu."""
 
     def __init__(self) -> None:
-        from dam_desktop.ui.world_client import WorldClient
 
         self.window: MainWindow | None = None
         self.client: WorldClient | None = None
         self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._report = os.environ.get(FIRST_PAINT_ENV, "")
 
+    async def start(self, opening: LibraryOpening) -> bool:
+        """Show the first library's window at once, from the start-up read, then open its world.
+
+        The world (SQLAlchemy, the library's schema check, systems) opens after the grid has
+        painted, so its loading does not compete with the first paint; calls the window makes
+        meanwhile wait for it.
+        """
+        from dam_desktop.ui.world_client import WorldClient
+
+        if opening.error is not None:
+            QMessageBox.critical(None, "Cannot open library", str(opening.error))
+            return False
+        client = WorldClient(opening.paths.root)
+        window = self._new_window(client)
+        window.show()
+        snapshot = await asyncio.wrap_future(opening.snapshot)
+        if snapshot is not None and window.show_snapshot(snapshot):
+            await _first_paint(window, FIRST_PAINT_WAIT_S)
+        client.begin_open(opening.lock)
+        try:
+            await client.wait_open()
+        except DamError as exc:
+            QMessageBox.critical(window, "Cannot open library", str(exc))
+            window.close()
+            return False
+        install_room_ui(window)
+        if window.model.loaded_once:
+            window.model.announce_loaded()
+        else:
+            await window.refresh()
+        return True
+
     async def open(self, library: Path) -> bool:
-        from dam_desktop.ui.main_window import MainWindow
+        """Switch to another library: its world opens before the current window goes."""
         from dam_desktop.ui.world_client import WorldClient
 
         try:
@@ -139,13 +173,8 @@ class AppController:
             QMessageBox.critical(self.window, "Cannot open library", str(exc))
             return False
         old_window, old_client = self.window, self.client
-        window = MainWindow(client)
+        window = self._new_window(client)
         install_room_ui(window)
-        window.library_requested.connect(lambda path: asyncio.ensure_future(self.open(path)))
-        window.destroyed.connect(lambda *_: None)
-        if self._report:
-            window.first_painted.connect(self._on_first_paint)
-        self.window, self.client = window, client
         window.show()
         if old_window is not None and old_client is not None:
             old_window.close()
@@ -154,6 +183,16 @@ class AppController:
             old_window.deleteLater()
         await window.refresh()
         return True
+
+    def _new_window(self, client: WorldClient) -> MainWindow:
+        from dam_desktop.ui.main_window import MainWindow
+
+        window = MainWindow(client)
+        window.library_requested.connect(lambda path: asyncio.ensure_future(self.open(path)))
+        if self._report:
+            window.first_painted.connect(self._on_first_paint)
+        self.window, self.client = window, client
+        return window
 
     def _on_first_paint(self) -> None:
         shown = self.window.grid.model().rowCount() if self.window is not None else 0
@@ -181,24 +220,51 @@ class AppController:
             shutdown_model_thread(wait=False)
 
 
-async def _run_window(library: Path) -> int:
+async def _first_paint(window: MainWindow, timeout: float) -> None:
+    """Until the grid has painted once (or `timeout` passed: a minimised window never paints)."""
+    painted = asyncio.get_running_loop().create_future()
+
+    def done() -> None:
+        if not painted.done():
+            painted.set_result(None)
+
+    window.first_painted.connect(done)
+    if window.grid.painted_once:
+        return
+    try:
+        await asyncio.wait_for(painted, timeout)
+    except TimeoutError:
+        pass
+    finally:
+        window.first_painted.disconnect(done)
+
+
+async def _run_window(opening: LibraryOpening) -> int:
     controller = AppController()
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     app.setQuitOnLastWindowClosed(False)
     app.lastWindowClosed.connect(controller.on_last_window_closed)
-    if not await controller.open(library):
+    if not await controller.start(opening):
+        await controller.shutdown()
         return 1
     await controller.closed
     await controller.shutdown()
     return 0
 
 
-def run_gui(library: str | None, qt_args: Sequence[str] = ()) -> int:
+def run_gui(library: Path, qt_args: Sequence[str] = (), opening: LibraryOpening | None = None) -> int:
+    """Run the window on `library`; `opening` is its head start (`launch.start_gui` makes one)."""
     import qasync
 
     app = create_application(qt_args)
-    library_path = Path(library).expanduser() if library else default_library_path()
-    status: int = qasync.run(_run_window(library_path))
+    if opening is None:
+        from PySide6.QtCore import QSettings
+
+        from dam_desktop.library_opening import begin_opening
+        from dam_desktop.ui.grid_settings import saved_sort
+
+        opening = begin_opening(library, *saved_sort(QSettings()))
+    status: int = qasync.run(_run_window(opening))
     del app
     return status

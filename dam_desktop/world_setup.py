@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from dam_desktop.core.library_lock import LibraryLock
 from dam_desktop.core.model_manager import ModelExecutionManager
 from dam_desktop.core.world import World
 from dam_desktop.ml.model_thread import get_model_thread
@@ -25,8 +26,9 @@ def initialize_world_resources(world: World) -> None:
             world.resources.add(resource_type())
 
 
-async def open_world(library_path: Path | str) -> World:
-    world = await World.open(library_path)
+async def open_world(library_path: Path | str, *, lock: LibraryLock | None = None) -> World:
+    """Open a library with every resource and system; `lock` is its lock if already held."""
+    world = await World.open(library_path, lock=lock)
     initialize_world_resources(world)
     for system_func in DEFAULT_SYSTEMS:
         world.register_system(system_func)

@@ -59,9 +59,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         pre = argparse.ArgumentParser(add_help=False)
         pre.add_argument("--library")
         known, qt_args = pre.parse_known_args(args_list)
-        from dam_desktop.app import run_gui
+        from dam_desktop.launch import start_gui
 
-        return run_gui(known.library, qt_args)
+        return start_gui(known.library, qt_args)
     parser = build_parser()
     args = parser.parse_args(args_list)
     if args.command is None:

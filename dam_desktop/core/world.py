@@ -54,9 +54,13 @@ class World:
         return self.config.paths
 
     @classmethod
-    async def open(cls, library_path: Path | str, *, create: bool = True) -> World:
+    async def open(
+        cls, library_path: Path | str, *, create: bool = True, lock: LibraryLock | None = None
+    ) -> World:
         """Open (and lock) a library folder, creating it or upgrading its schema as needed.
 
+        `lock` is the library's lock when the caller already holds it (the app takes it before
+        anything else, so a second window never starts); the world then owns and releases it.
         Raises LibraryLockedError when another process has it open, LibraryError when the folder
         is not a library and `create` is False, or the database cannot be upgraded.
         """
@@ -64,8 +68,10 @@ class World:
         if not create and not paths.is_library():
             raise LibraryError(f"{paths.root} is not a dam-desktop library (no {paths.db_path.name})")
         paths.root.mkdir(parents=True, exist_ok=True)
-        lock = LibraryLock(paths.lock_path)
-        lock.acquire()
+        if lock is None:
+            lock = LibraryLock(paths.lock_path)
+        if not lock.held:
+            lock.acquire()
         try:
             removed = await asyncio.to_thread(prepare_library_folder, paths)
             await asyncio.to_thread(upgrade_library, paths.db_path)

@@ -8,6 +8,7 @@ returned future with `asyncio.wrap_future`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections.abc import Coroutine
 from concurrent.futures import Future
@@ -44,9 +45,25 @@ class WorldThread:
         return await asyncio.wrap_future(self.submit(coro))
 
     def stop(self, timeout: float = 10.0) -> None:
+        """Cancel what is still running on the world loop, wait for it to unwind, then stop.
+
+        Cancelling first matters: a task destroyed while pending leaves its awaiting side (a GUI
+        future) to be cancelled later against a closed loop, which prints tracebacks at exit.
+        """
         if not self._thread.is_alive():
             return
+        drained = asyncio.run_coroutine_threadsafe(_cancel_other_tasks(), self._loop)
+        # Stopping anyway: an error here is from something that was being cancelled.
+        with contextlib.suppress(Exception):
+            drained.result(timeout)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout)
         if not self._thread.is_alive():
             self._loop.close()
+
+
+async def _cancel_other_tasks() -> None:
+    tasks = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QStyle, QWidget
 
-from dam_desktop.services.browse_service import TileInfo
+from dam_desktop.services.browse_sql import TileInfo
 
 if TYPE_CHECKING:
     from dam_desktop.ui.world_client import WorldClient

@@ -22,7 +22,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QStyle, QWidget
 
-from dam_desktop.services.browse_service import TileInfo
+from dam_desktop.services.browse_sql import TileInfo
 
 TILE_PADDING = 8
 LABEL_GAP = 6

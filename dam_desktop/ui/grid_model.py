@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 from PySide6.QtCore import (
@@ -24,12 +24,14 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from dam_desktop.core.world import World
-from dam_desktop.services import browse_service
-from dam_desktop.services.browse_service import IdArray, TileInfo
+from dam_desktop.services.browse_sql import IdArray, TileInfo
 from dam_desktop.ui.world_client import WorldClient
 
-ResultQuery = Callable[[World], Awaitable[IdArray]]
+if TYPE_CHECKING:
+    from dam_desktop.core.world import World
+
+# A string: the World type (and SQLAlchemy behind it) is not loaded when the window first paints.
+ResultQuery: TypeAlias = "Callable[[World], Awaitable[IdArray]]"
 
 ENTITY_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 TILE_INFO_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -139,6 +141,23 @@ class AssetGridModel(QAbstractListModel):
         for eid in doomed.tolist():
             self._infos.pop(eid, None)
 
+    def show_snapshot(self, ids: IdArray, infos: dict[int, TileInfo]) -> bool:
+        """Show a result read before the world was open (the start-up read), unless a query
+        already filled or is filling the grid. True when it was shown."""
+        if self.loaded_once or self.loading:
+            return False
+        self._store(infos)
+        self.loaded_once = True
+        self.set_ids(ids)
+        self.result_loaded.emit()
+        return True
+
+    def announce_loaded(self) -> None:
+        """Tell listeners that joined late (the tag sidebar, installed once the world is open)
+        about the result already shown."""
+        if self.loaded_once:
+            self.result_loaded.emit()
+
     async def load(self, query: ResultQuery) -> bool:
         """Run `query` on the world thread and show its result. False when a newer load won."""
         self._generation += 1
@@ -199,7 +218,9 @@ class AssetGridModel(QAbstractListModel):
         return {eid: info for eid in entity_ids if (info := self._infos.get(eid)) is not None}
 
     async def _fetch(self, entity_ids: list[int]) -> None:
-        paths = self.client.world.paths
+        from dam_desktop.services import browse_service
+
+        paths = self.client.paths
         try:
             for start in range(0, len(entity_ids), INFO_BATCH):
                 batch = entity_ids[start : start + INFO_BATCH]

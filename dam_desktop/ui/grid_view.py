@@ -76,7 +76,7 @@ class AssetGridView(QAbstractItemView):
         self._stride_x = 1.0
         self._rubber: QRect | None = None
         self._hover_row = -1
-        self._painted_once = False
+        self.painted_once = False
         self._missing: set[int] = set()
 
         self.setModel(model)
@@ -364,8 +364,8 @@ class AssetGridView(QAbstractItemView):
             painter.setBrush(fill)
             painter.drawRect(self._rubber)
         painter.end()
-        if not self._painted_once and self.grid_model.loaded_once:
-            self._painted_once = True
+        if not self.painted_once and self.grid_model.loaded_once:
+            self.painted_once = True
             self.first_painted.emit()
 
     def _paint_tiles(self, painter: QPainter, exposed: QRect) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -21,12 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dam_desktop.core.world import World
-from dam_desktop.services import browse_service
-from dam_desktop.services.browse_service import AssetDetails
 from dam_desktop.ui.audio_player import AudioPlayer, format_time
 from dam_desktop.ui.image_preview import ImagePreview
 from dam_desktop.ui.world_client import WorldClient
+
+if TYPE_CHECKING:
+    from dam_desktop.core.world import World
+    from dam_desktop.services.browse_service import AssetDetails
 
 
 def format_size(size: int) -> str:
@@ -166,9 +168,11 @@ class Inspector(QScrollArea):
             self._show_summary(count)
             return
         entity_id = entity_ids[0]
-        paths = self.client.world.paths
+        paths = self.client.paths
 
         async def read(world: World) -> AssetDetails | None:
+            from dam_desktop.services import browse_service
+
             async with world.session() as session:
                 return await browse_service.asset_details(session, paths, entity_id)
 

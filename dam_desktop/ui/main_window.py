@@ -64,13 +64,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dam_desktop.core.world import World
-from dam_desktop.services import browse_service
-from dam_desktop.services.browse_service import IdArray, LibraryCounts
+from dam_desktop.services.browse_sql import IdArray, LibraryCounts
 from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.ui import context_menu
 from dam_desktop.ui.context_menu import LIBRARY_VIEW, TRASH_VIEW, ActionContext, AssetAction, Selection
 from dam_desktop.ui.grid_model import AssetGridModel, ResultQuery
+from dam_desktop.ui.grid_settings import save_sort, saved_sort
 from dam_desktop.ui.grid_view import DEFAULT_TILE, MAX_TILE, MIN_TILE, AssetGridView
 from dam_desktop.ui.import_panel import ImportPanel
 from dam_desktop.ui.inspector import Inspector
@@ -82,7 +81,9 @@ from dam_desktop.ui.thumbnail_loader import ThumbnailLoader
 from dam_desktop.ui.world_client import WorldClient
 
 if TYPE_CHECKING:
+    from dam_desktop.core.world import World
     from dam_desktop.services.import_service import ImportMode
+    from dam_desktop.services.library_snapshot import LibrarySnapshot
 
 IMPORT_MODES: dict[ImportMode, str] = {
     "copy": "Copy Files into the Library",
@@ -137,9 +138,7 @@ class MainWindow(QMainWindow):
         self._tasks: set[asyncio.Task[Any]] = set()
         self.confirm = self._confirm_with_dialog
 
-        sort_value = str(self.settings.value("grid/sort", SortKey.ADDED.value))
-        self.sort = SortKey(sort_value) if sort_value in {k.value for k in SortKey} else SortKey.ADDED
-        self.descending = str(self.settings.value("grid/descending", "true")).lower() == "true"
+        self.sort, self.descending = saved_sort(self.settings)
         mode = str(self.settings.value("import/mode", "copy"))
         self.import_mode: ImportMode = "reference" if mode == "reference" else "copy"
 
@@ -402,8 +401,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.setValue("grid/zoom", self.grid.tile_size)
-        self.settings.setValue("grid/sort", self.sort.value)
-        self.settings.setValue("grid/descending", "true" if self.descending else "false")
+        save_sort(self.settings, self.sort, self.descending)
         self.settings.setValue("import/mode", self.import_mode)
         self.settings.sync()
 
@@ -450,6 +448,8 @@ class MainWindow(QMainWindow):
             return searched
 
         async def listed(world: World) -> IdArray:
+            from dam_desktop.services import browse_service
+
             async with world.session() as session:
                 return await browse_service.asset_ids(
                     session, sort, descending=descending, trashed=trashed, name_contains=text or None
@@ -497,10 +497,23 @@ class MainWindow(QMainWindow):
 
     async def update_counts(self) -> None:
         async def read(world: World) -> LibraryCounts:
+            from dam_desktop.services import browse_service
+
             async with world.session() as session:
                 return await browse_service.library_counts(session)
 
-        self.counts = await self.client.call(read)
+        self._show_counts(await self.client.call(read))
+
+    def show_snapshot(self, snapshot: LibrarySnapshot) -> bool:
+        """Fill the grid and the counts from the start-up read while the world is still opening;
+        False when a query already filled the grid."""
+        if not self.model.show_snapshot(snapshot.ids, snapshot.infos):
+            return False
+        self._show_counts(snapshot.counts)
+        return True
+
+    def _show_counts(self, counts: LibraryCounts) -> None:
+        self.counts = counts
         self.sidebar.set_count(LIBRARY_VIEW, self.counts.assets)
         self.sidebar.set_count(TRASH_VIEW, self.counts.trashed or None)
         self._update_count_label()
@@ -617,7 +630,7 @@ class MainWindow(QMainWindow):
             return
         from dam_desktop.services import trash_service
 
-        paths = self.client.world.paths
+        paths = self.client.paths
 
         async def work(world: World) -> int:
             async with world.session() as session:

@@ -2,49 +2,108 @@
 
 Nothing here blocks: `call` returns an awaitable the qasync loop can wait on while it keeps
 painting. Widgets never touch a session or the World directly.
+
+A client exists before its world does. The window is built around a client whose world is still
+opening (`WorldClient(path)` then `begin_open()`): loading SQLAlchemy and opening the library takes
+about a second, and the window paints its first grid from the start-up read meanwhile. Calls made
+before the world is open wait for it.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
+from concurrent.futures import Future
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from dam_desktop.core.world import World
+from dam_desktop.core.library import LibraryPaths
 from dam_desktop.core.world_thread import WorldThread
+
+if TYPE_CHECKING:
+    from dam_desktop.core.library_lock import LibraryLock
+    from dam_desktop.core.world import World
 
 T = TypeVar("T")
 
 
 class WorldClient:
-    def __init__(self, thread: WorldThread, world: World) -> None:
-        self._thread = thread
-        self.world = world
+    def __init__(self, library_path: Path) -> None:
+        self.paths = LibraryPaths(Path(library_path).expanduser().resolve())
+        self._thread: WorldThread | None = None
+        self._opened: Future[World] | None = None
 
     @classmethod
     async def open(cls, library_path: Path) -> WorldClient:
+        """A client whose world is open (raises what `World.open` raises)."""
+        client = cls(library_path)
+        client.begin_open()
+        await client.wait_open()
+        return client
+
+    def begin_open(self, lock: LibraryLock | None = None) -> None:
+        """Start opening the world on its own thread; `lock` is the library's, if already held."""
+        if self._opened is not None:
+            return
         from dam_desktop.world_setup import open_world
 
-        thread = WorldThread()
+        self._thread = WorldThread()
+        self._opened = self._thread.submit(open_world(self.paths.root, lock=lock))
+
+    async def wait_open(self) -> World:
+        """The open world; raises what opening it raised (and then stops its thread).
+
+        A waiter that is cancelled (a closing widget's task) does not cancel the opening: other
+        callers still need the world.
+        """
+        if self._opened is None:
+            self.begin_open()
+        assert self._opened is not None and self._thread is not None
+        if self.is_open:
+            return self._opened.result()
         try:
-            world = await thread.run(open_world(library_path))
-        except BaseException:
-            thread.stop()
+            return await asyncio.shield(asyncio.wrap_future(self._opened))
+        except Exception:
+            self._thread.stop()
             raise
-        return cls(thread, world)
+
+    @property
+    def is_open(self) -> bool:
+        opened = self._opened
+        return opened is not None and opened.done() and opened.exception() is None
+
+    @property
+    def world(self) -> World:
+        """The world, once open (`wait_open` first when unsure)."""
+        if self._opened is None or not self.is_open:
+            raise RuntimeError(f"the library {self.paths.root} is not open yet")
+        return self._opened.result()
 
     @property
     def library_path(self) -> Path:
-        return self.world.paths.root
+        return self.paths.root
 
     async def call(self, action: Callable[[World], Awaitable[T]]) -> T:
         """Run `action(world)` on the world thread and await its result from the GUI loop."""
+        world = await self.wait_open()
+        assert self._thread is not None
 
         async def run() -> T:
-            return await action(self.world)
+            return await action(world)
 
         return await self._thread.run(run())
 
     async def close(self) -> None:
-        await self._thread.run(self.world.close())
+        if self._opened is None or self._thread is None:
+            return
+        if self.is_open:
+            await self._thread.run(self.world.close())
+        elif not self._opened.done():
+            # Still opening: let it finish, then close what it opened.
+            try:
+                world = await asyncio.wrap_future(self._opened)
+            except Exception:
+                world = None
+            if world is not None:
+                await self._thread.run(world.close())
         self._thread.stop()

@@ -24,7 +24,7 @@ TrashOperation = Callable[[AsyncSession, LibraryPaths, list[int]], Awaitable[Tra
 async def _apply(context: ActionContext, selection: Selection, operation: TrashOperation, done: str) -> None:
     """Run a trash-service operation on the world thread, refresh the grid and say what happened."""
     ids = list(selection.entity_ids)
-    paths = context.client.world.paths
+    paths = context.client.paths
 
     async def work(world: World) -> TrashResult:
         async with world.session() as session:

@@ -1,0 +1,65 @@
+"""The first steps of opening a library in the window, started before Qt has finished loading.
+
+`begin_opening` takes the library's lock (so a second process stops here, with a message) and
+starts the start-up read (`services.library_snapshot`) on its own thread. SQLite runs without the
+GIL, so the read overlaps the GUI thread importing Qt and building the window; the window then
+paints its first grid from it while the world opens behind it. Nothing here imports Qt or
+SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dam_desktop.core.errors import DamError, LibraryError
+from dam_desktop.core.library import LibraryPaths
+from dam_desktop.core.library_lock import LibraryLock
+
+if TYPE_CHECKING:
+    from dam_desktop.services.library_snapshot import LibrarySnapshot
+    from dam_desktop.services.search.sorting import SortKey
+
+
+@dataclass(frozen=True)
+class LibraryOpening:
+    paths: LibraryPaths
+    lock: LibraryLock | None  # held; None when it could not be taken (`error` says why)
+    error: DamError | None
+    snapshot: Future[LibrarySnapshot | None]  # None: nothing to show before the world is open
+
+
+def begin_opening(library_path: Path, sort: SortKey, descending: bool) -> LibraryOpening:
+    """Lock the library and start reading its first grid in `sort` order."""
+    paths = LibraryPaths(Path(library_path).expanduser().resolve())
+    snapshot: Future[LibrarySnapshot | None] = Future()
+    lock = LibraryLock(paths.lock_path)
+    try:
+        paths.root.mkdir(parents=True, exist_ok=True)
+        lock.acquire()
+    except DamError as exc:
+        snapshot.set_result(None)
+        return LibraryOpening(paths, None, exc, snapshot)
+    except OSError as exc:
+        snapshot.set_result(None)
+        error = LibraryError(f"cannot use {paths.root} as a library: {exc.strerror or exc}")
+        return LibraryOpening(paths, None, error, snapshot)
+    threading.Thread(
+        target=_read_into, args=(snapshot, paths, sort, descending), name="dam-first-grid", daemon=True
+    ).start()
+    return LibraryOpening(paths, lock, None, snapshot)
+
+
+def _read_into(
+    snapshot: Future[LibrarySnapshot | None], paths: LibraryPaths, sort: SortKey, descending: bool
+) -> None:
+    try:
+        # Imported here, not at the top: numpy's import then also runs beside Qt's.
+        from dam_desktop.services.library_snapshot import read_snapshot
+
+        snapshot.set_result(read_snapshot(paths, sort, descending))
+    except BaseException as exc:  # handed to the awaiting GUI, which reports it
+        snapshot.set_exception(exc)

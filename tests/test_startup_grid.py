@@ -1,0 +1,167 @@
+"""The window's first grid comes from the start-up read, before the world (and SQLAlchemy) loads.
+
+The read must list exactly what the world lists, refuse libraries it cannot trust, and the
+window must paint from it, then open its world and carry on as usual.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dam_desktop.core import World
+from dam_desktop.core.library import LibraryPaths
+from dam_desktop.core.library_lock import LibraryLock
+from dam_desktop.core.migrations import upgrade_library
+from dam_desktop.library_opening import begin_opening
+from dam_desktop.services import browse_service, tag_service, trash_service
+from dam_desktop.services.library_snapshot import read_snapshot
+from dam_desktop.services.search.sorting import SortKey
+from tests.ui_helpers import add_images, add_sound, make_sound, run
+
+
+async def make_library(root: Path, images: int = 5) -> tuple[list[int], int]:
+    """A library of `images` images and one sound tagged "tone", with the second image in the trash."""
+    world = await World.open(root)
+    try:
+        made = await add_images(world, root.parent / "src", images)
+        sound = await add_sound(world, make_sound(root.parent / "src" / "tone.wav"))
+        async with world.session() as session:
+            await trash_service.move_to_trash(session, world.paths, [made[1].entity_id])
+            await tag_service.add_tags(session, [sound.entity_id], ["tone"])
+            await session.commit()
+    finally:
+        await world.close()
+    return [asset.entity_id for asset in made], sound.entity_id
+
+
+@pytest.mark.parametrize(
+    ("sort", "descending"),
+    [(SortKey.ADDED, True), (SortKey.ADDED, False), (SortKey.NAME, False), (SortKey.SIZE, True)],
+)
+async def test_the_start_up_read_lists_what_the_world_lists(
+    tmp_path: Path, sort: SortKey, descending: bool
+) -> None:
+    root = tmp_path / "lib"
+    await make_library(root)
+    snapshot = read_snapshot(LibraryPaths(root), sort, descending, first_screen=3)
+    assert snapshot is not None
+    async with await World.open(root) as world, world.session() as session:
+        listed = await browse_service.asset_ids(session, sort, descending=descending)
+        assert snapshot.ids.tolist() == listed.tolist()
+        assert len(listed) == 5  # six assets, one in the trash
+        assert snapshot.counts == await browse_service.library_counts(session)
+        assert snapshot.counts.images == 4 and snapshot.counts.sounds == 1 and snapshot.counts.trashed == 1
+        first = listed[:3].tolist()
+        assert snapshot.infos == await browse_service.tile_infos(session, world.paths, first)
+
+
+async def test_nothing_is_read_from_a_new_or_outdated_library(tmp_path: Path) -> None:
+    assert read_snapshot(LibraryPaths(tmp_path / "new"), SortKey.ADDED, True) is None
+    old = tmp_path / "old"
+    old.mkdir()
+    upgrade_library(old / "dam.sqlite3", "0001")
+    assert read_snapshot(LibraryPaths(old), SortKey.ADDED, True) is None, "the world upgrades it first"
+
+
+def test_opening_a_library_another_process_holds_stops_with_a_message(tmp_path: Path) -> None:
+    root = tmp_path / "held"
+    root.mkdir()
+    holder = LibraryLock(LibraryPaths(root).lock_path)
+    holder.acquire()
+    try:
+        opening = begin_opening(root, SortKey.ADDED, True)
+    finally:
+        holder.release()
+    assert opening.lock is None and opening.snapshot.result() is None
+    assert opening.error is not None and "already open in another dam-desktop process" in str(opening.error)
+
+
+def test_the_window_paints_the_start_up_read_then_opens_its_world(
+    qtbot: Any, ui_loop: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shiboken6
+    from PySide6.QtWidgets import QMessageBox
+
+    from dam_desktop.app import AppController
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
+    root = tmp_path / "lib"
+    image_ids, sound_id = run(qtbot, make_library(root))
+
+    controller = AppController()
+    world_open_at_first_result: list[bool] = []
+    started = run(qtbot, _start_watching(controller, root, world_open_at_first_result))
+    assert started and not shown
+    window, client = controller.window, controller.client
+    assert window is not None and client is not None
+    assert world_open_at_first_result[0] is False, "the grid was filled before the world opened"
+    assert client.is_open
+    assert window.model.ids.tolist() == [sound_id, *reversed([i for i in image_ids if i != image_ids[1]])]
+    assert "5 assets · 4 images · 1 sounds" in window.count_label.text()
+    # The tag sidebar, installed once the world is open, caught up with the result on screen.
+    from dam_desktop.ui.tag_sidebar import TagSidebar
+
+    tag_sidebar = window.findChild(TagSidebar)
+    assert tag_sidebar is not None
+    qtbot.waitUntil(lambda: tag_sidebar.tag_list.count() == 1)
+    assert tag_sidebar.tag_list.item(0).text() == "tone"
+
+    # And the window works as usual: a search runs through the world.
+    run(qtbot, window.apply_search("type:audio"))
+    assert window.model.ids.tolist() == [sound_id]
+    window.close()
+    run(qtbot, controller.shutdown())
+    window.deleteLater()  # its timers must not outlive this test's loop
+    qtbot.waitUntil(lambda: not shiboken6.isValid(window))
+
+
+async def _start_watching(controller: Any, root: Path, seen: list[bool]) -> bool:
+    """`controller.start` on `root`, noting whether the world was open when the grid first filled."""
+    from dam_desktop.ui.main_window import MainWindow
+
+    original = MainWindow.show_snapshot
+
+    def watched(window: MainWindow, snapshot: Any) -> bool:  # observes; the real method runs
+        seen.append(window.client.is_open)
+        return original(window, snapshot)
+
+    MainWindow.show_snapshot = watched  # type: ignore[method-assign]
+    try:
+        result: bool = await controller.start(begin_opening(root, SortKey.ADDED, True))
+        return result
+    finally:
+        MainWindow.show_snapshot = original  # type: ignore[method-assign]
+
+
+def test_the_app_paints_its_grid_and_quits_without_noise(tmp_path: Path) -> None:
+    """The real process: `dam-desktop --library L` reports its first paint and exits cleanly."""
+    import asyncio
+
+    root = tmp_path / "lib"
+    asyncio.run(make_library(root, images=3))
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        DAM_DESKTOP_REPORT_FIRST_PAINT="quit",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "dam_desktop", "--library", str(root)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    report = next(line for line in done.stderr.splitlines() if line.startswith("first-paint"))
+    assert report.endswith("assets 3"), report
+    assert "Traceback" not in done.stderr and "was never awaited" not in done.stderr, done.stderr
