@@ -84,10 +84,11 @@ def apply_theme(app: QApplication) -> None:
 
 def _process_seconds() -> float:
     """Seconds since this process started (not since Python imported this module)."""
+    now = time.time()  # before psutil's import, which would otherwise be counted
     try:
         import psutil
 
-        return time.time() - float(psutil.Process().create_time())
+        return now - float(psutil.Process().create_time())
     except Exception:
         return time.perf_counter()
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import pkgutil
 import sys
 from collections.abc import Sequence
 
@@ -30,6 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="library folder to use (default: $DAM_DESKTOP_LIBRARY or the platform data folder)",
     )
+    import pkgutil  # here, not at the top: the window's start-up path never lists commands
+
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{commands.__name__}.{module_info.name}")

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,14 +25,12 @@ from dam_desktop.services.browse_sql import (
     TileInfo,
     counts_from_rows,
     id_parameters,
-    ids_from_joined,
     joined_ids_sql,
     listing,
     name_pattern,
     tile_infos_from_rows,
     tile_locations_sql,
     tile_properties_sql,
-    without,
 )
 from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.services.stored_paths import location_file
@@ -51,6 +50,19 @@ __all__ = [
     "library_counts",
     "tile_infos",
 ]
+
+
+def ids_from_joined(joined: str | None) -> IdArray:
+    if not joined:
+        return np.empty(0, dtype=np.int64)
+    return np.fromstring(joined, dtype=np.int64, sep=",")
+
+
+def without(order: IdArray, doomed: IdArray) -> IdArray:
+    """`order` minus the ids in `doomed`, order kept."""
+    if not len(doomed):
+        return order
+    return order[~np.isin(order, doomed)]
 
 
 async def _fetch_ids(session: AsyncSession, sql: str, params: dict[str, Any] | None = None) -> IdArray:

@@ -12,16 +12,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from dam_desktop.core.library import LibraryPaths
 from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.services.stored_paths import location_file
 
-IdArray = npt.NDArray[np.int64]
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+# What the world's listings return. Only a type here: this module (and so the window's first
+# paint) does not load numpy.
+IdArray: TypeAlias = "npt.NDArray[np.int64]"
 
 NOT_TRASHED = "NOT EXISTS (SELECT 1 FROM component_trashed t WHERE t.entity_id = fp.entity_id)"
 TRASHED = "EXISTS (SELECT 1 FROM component_trashed t WHERE t.entity_id = fp.entity_id)"
@@ -37,19 +40,6 @@ def joined_ids_sql(sql: str) -> str:
     instead of one Python row object per asset (3-5x faster at 100k). SQLite keeps a subquery's
     ORDER BY for group_concat over it."""
     return f"SELECT group_concat(entity_id) FROM ({sql})"
-
-
-def ids_from_joined(joined: str | None) -> IdArray:
-    if not joined:
-        return np.empty(0, dtype=np.int64)
-    return np.fromstring(joined, dtype=np.int64, sep=",")
-
-
-def without(order: IdArray, doomed: IdArray) -> IdArray:
-    """`order` minus the ids in `doomed`, order kept."""
-    if not len(doomed):
-        return order
-    return order[~np.isin(order, doomed)]
 
 
 def escape_like(value: str) -> str:

@@ -5,31 +5,31 @@ does not wait for that: this read runs on its own thread while Qt loads, with th
 `browse_sql` (so it lists exactly what the world would), and the window paints from it. It only
 reads, only from a database whose schema is current, and the caller holds the library's lock, so
 nothing can change the data before the world takes over.
+
+Ids are a stdlib `array` rather than numpy's: numpy's import (a tenth of a second) would sit on
+the way to the first paint; the grid converts them when it first needs numpy.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from array import array
 from contextlib import closing
 from dataclasses import dataclass
-from typing import Any
 
 from dam_desktop.core.library import LibraryPaths
 from dam_desktop.core.schema_version import is_up_to_date
 from dam_desktop.services.browse_sql import (
     COUNTS_SQL,
-    IdArray,
     LibraryCounts,
     TileInfo,
     counts_from_rows,
     id_parameters,
-    ids_from_joined,
     joined_ids_sql,
     listing,
     tile_infos_from_rows,
     tile_locations_sql,
     tile_properties_sql,
-    without,
 )
 from dam_desktop.services.search.sorting import SortKey
 
@@ -39,7 +39,7 @@ FIRST_SCREEN = 1_000
 
 @dataclass(frozen=True)
 class LibrarySnapshot:
-    ids: IdArray  # every asset, in the grid's order
+    ids: array[int]  # every asset, in the grid's order (typecode "q")
     infos: dict[int, TileInfo]  # tile facts for the first `FIRST_SCREEN` of them
     counts: LibraryCounts
 
@@ -64,14 +64,15 @@ def read_snapshot(
 def _read(
     connection: sqlite3.Connection, paths: LibraryPaths, sort: SortKey, descending: bool, first_screen: int
 ) -> LibrarySnapshot:
-    def joined_ids(sql: str, params: dict[str, Any] | None = None) -> IdArray:
-        return ids_from_joined(connection.execute(joined_ids_sql(sql), params or {}).fetchone()[0])
+    def joined_ids(sql: str) -> array[int]:
+        joined = connection.execute(joined_ids_sql(sql)).fetchone()[0]
+        return array("q", map(int, joined.split(","))) if joined else array("q")
 
     plan = listing(sort, descending)
     ids = joined_ids(plan.sql)
-    if plan.minus_sql:
-        ids = without(ids, joined_ids(plan.minus_sql))
-    params, placeholders = id_parameters(ids[:first_screen].tolist())
+    if plan.minus_sql and (doomed := set(joined_ids(plan.minus_sql))):
+        ids = array("q", (eid for eid in ids if eid not in doomed))
+    params, placeholders = id_parameters(ids[:first_screen])
     infos = (
         tile_infos_from_rows(
             paths,

@@ -10,16 +10,16 @@ import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
 from PySide6.QtCore import QPointF, QRectF, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPainterPath, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QStyle, QToolButton, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
     from PySide6.QtMultimedia import QMediaPlayer
 
-FloatArray = npt.NDArray[np.float32]
+    FloatArray = npt.NDArray[np.float32]
 WAVEFORM_COLUMNS = 600
 
 
@@ -51,19 +51,20 @@ class WaveformView(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setObjectName("waveform")
-        self._lows: FloatArray = np.zeros(0, dtype=np.float32)
-        self._highs: FloatArray = np.zeros(0, dtype=np.float32)
+        # Plain sequences until peaks arrive: numpy is not loaded before the first grid paints.
+        self._lows: FloatArray | tuple[()] = ()
+        self._highs: FloatArray | tuple[()] = ()
         self.position = 0.0  # playhead as a fraction
         self.message = ""
 
     def set_peaks(self, lows: FloatArray, highs: FloatArray) -> None:
-        peak = float(max(np.abs(lows).max(initial=0.0), np.abs(highs).max(initial=0.0))) or 1.0
+        peak = float(max(abs(lows).max(initial=0.0), abs(highs).max(initial=0.0))) or 1.0
         self._lows, self._highs = lows / peak, highs / peak
         self.message = ""
         self.update()
 
     def clear(self, message: str = "") -> None:
-        self._lows = self._highs = np.zeros(0, dtype=np.float32)
+        self._lows = self._highs = ()
         self.position = 0.0
         self.message = message
         self.update()

@@ -8,11 +8,11 @@ more than the id array plus facts for the tiles that were recently visible.
 from __future__ import annotations
 
 import asyncio
+from array import array
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-import numpy as np
 from PySide6.QtCore import (
     QAbstractListModel,
     QMimeData,
@@ -29,6 +29,10 @@ from dam_desktop.ui.world_client import WorldClient
 
 if TYPE_CHECKING:
     from dam_desktop.core.world import World
+
+# The ids on screen: numpy's array once any work needs it, or the start-up read's stdlib array
+# (typecode "q") until then, so the first paint does not wait for numpy to load.
+ShownIds: TypeAlias = "IdArray | array[int]"
 
 # A string: the World type (and SQLAlchemy behind it) is not loaded when the window first paints.
 ResultQuery: TypeAlias = "Callable[[World], Awaitable[IdArray]]"
@@ -50,7 +54,7 @@ class AssetGridModel(QAbstractListModel):
     def __init__(self, client: WorldClient, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.client = client
-        self._ids: IdArray = np.empty(0, dtype=np.int64)
+        self._ids: ShownIds = array("q")
         self._infos: OrderedDict[int, TileInfo] = OrderedDict()
         self._requested: set[int] = set()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -100,48 +104,67 @@ class AssetGridModel(QAbstractListModel):
     # ids ----------------------------------------------------------------------------------------
     @property
     def ids(self) -> IdArray:
+        """The result's ids as a numpy array (converting the start-up read's on first use)."""
+        if isinstance(self._ids, array):
+            import numpy as np
+
+            self._ids = np.frombuffer(self._ids, dtype=np.int64).copy()
         return self._ids
 
     def entity_id(self, row: int) -> int:
         return int(self._ids[row])
 
+    def ids_in(self, start: int, stop: int) -> list[int]:
+        """The ids of rows `start` to `stop` - 1 (painting and selection use this, not `ids`)."""
+        return [int(eid) for eid in self._ids[start:stop]]
+
     def row_of(self, entity_id: int) -> int:
-        rows = np.flatnonzero(self._ids == entity_id)
+        rows = (self.ids == entity_id).nonzero()[0]
         return int(rows[0]) if len(rows) else -1
 
-    def set_ids(self, ids: IdArray) -> None:
+    def set_ids(self, ids: ShownIds) -> None:
         self.beginResetModel()
-        self._ids = np.asarray(ids, dtype=np.int64)
+        if isinstance(ids, array):
+            self._ids = ids
+        else:
+            import numpy as np
+
+            self._ids = np.asarray(ids, dtype=np.int64)
         self.endResetModel()
 
     def insert_ids(self, ids: Iterable[int], *, at_start: bool) -> None:
         """New assets arriving during an import: added without resetting the view."""
-        present = set(self._ids.tolist()) if len(self._ids) < 200_000 else None
+        import numpy as np
+
+        current = self.ids
+        present = set(current.tolist()) if len(current) < 200_000 else None
         fresh = [eid for eid in ids if present is None or eid not in present]
         if present is None:
-            fresh = [eid for eid in fresh if not np.any(self._ids == eid)]
+            fresh = [eid for eid in fresh if not np.any(current == eid)]
         if not fresh:
             return
         new = np.asarray(fresh, dtype=np.int64)
-        first = 0 if at_start else len(self._ids)
+        first = 0 if at_start else len(current)
         self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
-        self._ids = np.concatenate([new, self._ids]) if at_start else np.concatenate([self._ids, new])
+        self._ids = np.concatenate([new, current]) if at_start else np.concatenate([current, new])
         self.endInsertRows()
 
     def remove_ids(self, ids: Iterable[int]) -> None:
+        import numpy as np
+
         doomed = np.asarray(list(ids), dtype=np.int64)
         if not len(doomed):
             return
-        keep = ~np.isin(self._ids, doomed)
+        keep = ~np.isin(self.ids, doomed)
         if keep.all():
             return
         self.beginResetModel()
-        self._ids = self._ids[keep]
+        self._ids = self.ids[keep]
         self.endResetModel()
         for eid in doomed.tolist():
             self._infos.pop(eid, None)
 
-    def show_snapshot(self, ids: IdArray, infos: dict[int, TileInfo]) -> bool:
+    def show_snapshot(self, ids: array[int], infos: dict[int, TileInfo]) -> bool:
         """Show a result read before the world was open (the start-up read), unless a query
         already filled or is filling the grid. True when it was shown."""
         if self.loaded_once or self.loading:

@@ -372,12 +372,11 @@ class AssetGridView(QAbstractItemView):
         model = self.grid_model
         selection = self.selectionModel()
         current = self.currentIndex().row() if self.currentIndex().isValid() else -1
-        ids = model.ids
         for row in self.rows_in(exposed):
             cell = self.cell_rect(row)
             if not cell.intersects(exposed):
                 continue
-            entity_id = int(ids[row])
+            entity_id = model.entity_id(row)
             entry = self.cache.peek(entity_id)
             self.delegate.paint(
                 painter,
@@ -430,8 +429,8 @@ class AssetGridView(QAbstractItemView):
         count = self.model().rowCount()
         below = range(visible.stop, min(count, visible.stop + span))
         above = range(max(0, visible.start - span), visible.start)
-        ids = self.grid_model.ids
-        ordered = [int(ids[row]) for rows in (visible, below, above) for row in rows]
+        model = self.grid_model
+        ordered = [eid for rows in (visible, below, above) for eid in model.ids_in(rows.start, rows.stop)]
         self.grid_model.request_infos(ordered)
         wanted_size = self._decode_size()
         requests = []
@@ -480,7 +479,6 @@ class AssetGridView(QAbstractItemView):
 
     def _update_entity(self, entity_id: int) -> None:
         visible = self.visible_rows()
-        ids = self.grid_model.ids[visible.start : visible.stop]
-        hits = (ids == entity_id).nonzero()[0]
-        if len(hits):
-            self.viewport().update(self.cell_rect(visible.start + int(hits[0])))
+        ids = self.grid_model.ids_in(visible.start, visible.stop)
+        if entity_id in ids:
+            self.viewport().update(self.cell_rect(visible.start + ids.index(entity_id)))

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from PySide6.QtCore import (
     QByteArray,
     QItemSelection,
@@ -443,6 +442,8 @@ class MainWindow(QMainWindow):
                     ids = await search_service.search(
                         session, text, limit=None, sort=sort, descending=descending
                     )
+                import numpy as np
+
                 return np.asarray(ids, dtype=np.int64)
 
             return searched
@@ -484,6 +485,8 @@ class MainWindow(QMainWindow):
     def _reselect(self, selected: list[int], current_id: int | None) -> None:
         if not selected:
             return
+        import numpy as np
+
         rows = np.flatnonzero(np.isin(self.model.ids, np.asarray(selected, dtype=np.int64)))
         selection = QItemSelection()
         for row in rows.tolist():
@@ -680,10 +683,9 @@ class MainWindow(QMainWindow):
         return [selection.at(n) for n in range(selection.size())]
 
     def selected_ids(self, limit: int | None = None) -> list[int]:
-        ids = self.model.ids
         found: list[int] = []
         for selected_range in self._selection_ranges():
-            found.extend(int(i) for i in ids[selected_range.top() : selected_range.bottom() + 1])
+            found.extend(self.model.ids_in(selected_range.top(), selected_range.bottom() + 1))
             if limit is not None and len(found) >= limit:
                 return found[:limit]
         return found

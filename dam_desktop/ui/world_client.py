@@ -45,10 +45,8 @@ class WorldClient:
         """Start opening the world on its own thread; `lock` is the library's, if already held."""
         if self._opened is not None:
             return
-        from dam_desktop.world_setup import open_world
-
         self._thread = WorldThread()
-        self._opened = self._thread.submit(open_world(self.paths.root, lock=lock))
+        self._opened = self._thread.submit(_open_world(self.paths.root, lock))
 
     async def wait_open(self) -> World:
         """The open world; raises what opening it raised (and then stops its thread).
@@ -107,3 +105,11 @@ class WorldClient:
             if world is not None:
                 await self._thread.run(world.close())
         self._thread.stop()
+
+
+async def _open_world(root: Path, lock: LibraryLock | None) -> World:
+    # Imported here, on the world thread: loading SQLAlchemy, the models and the systems takes
+    # most of a second, and on the GUI thread it would freeze the window that just painted.
+    from dam_desktop.world_setup import open_world
+
+    return await open_world(root, lock=lock)
