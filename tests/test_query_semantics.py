@@ -9,17 +9,20 @@ in several orders, the count) and compares with what the evaluator says the user
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
 from dam_desktop.services import tag_service
 from dam_desktop.services.search import search_service
 from dam_desktop.services.search.sorting import SortKey
+from dam_desktop.services.search.tag_query import planner
+from dam_desktop.services.search.tag_query.planner import Stats
+from dam_desktop.services.search.tag_query.to_sql import AllOf, AnyOf, NotP, Pred, TagSet
 from tests.test_tag_support import AssetSpec, make_assets
 
 TAGS = ["cat", "dog", "animal", "ns:alice", "big cat", "sci-fi"]
@@ -133,6 +136,20 @@ queries = st.recursive(
 )
 
 
+tag_leaf = st.sampled_from([*TAGS, *ALIASES]).map(lambda n: Q(_quote(n), ("tag", n)))
+# Flat ANDs of tags, negated tags and other terms: the shape whose tag sets the planner merges as
+# sorted ranges or probes per row (nested queries rarely have two tag sets side by side).
+conjunctions = st.lists(
+    st.one_of(
+        tag_leaf,
+        tag_leaf.map(lambda q: Q(f"-{q.text}", ("not", q.node))),
+        leaf.map(lambda q: Q(f"({q.text})", q.node)),
+    ),
+    min_size=2,
+    max_size=4,
+).map(lambda qs: Q(" ".join(q.text for q in qs), ("and", *[q.node for q in qs])))
+
+
 def _cmp(value: float, op: str, ref: float) -> bool:
     return {">": value > ref, ">=": value >= ref, "<": value < ref, "<=": value <= ref, "=": value == ref}[op]
 
@@ -225,12 +242,14 @@ class Evaluator:
 
 
 def ordered(ev: Evaluator, ids: list[int], key: SortKey, descending: bool) -> list[int]:
+    """The user's order: "date added" is the order assets were added in, that is entity id order
+    (an asset's `added` date is only what the `added:` term filters on)."""
     by_id = dict(zip(ev.lib.ids, ev.lib.assets, strict=True))
 
     def sort_key(i: int) -> tuple[Any, ...]:
         a = by_id[i]
         return {
-            SortKey.ADDED: (a.added, i),
+            SortKey.ADDED: (i,),
             SortKey.NAME: (a.name.lower(), i),
             SortKey.SIZE: (a.size, i),
             SortKey.TYPE: (a.asset_type, a.ext, a.name.lower(), i),
@@ -257,14 +276,85 @@ async def load(world: Any, lib: Lib) -> None:
         await s.commit()
 
 
+def inflated(pred: Pred, factor: int) -> Pred:
+    """`pred` with every tag estimate multiplied: believing the tags big, the planner merges every
+    range it can (and the trash too) instead of probing."""
+    if isinstance(pred, TagSet):
+        return replace(pred, estimate=None if pred.estimate is None else pred.estimate * factor)
+    if isinstance(pred, NotP):
+        return NotP(inflated(pred.child, factor))
+    if isinstance(pred, AllOf | AnyOf):
+        return type(pred)(tuple(inflated(i, factor) for i in pred.items))
+    return pred
+
+
+def beliefs(pred: Pred, real: Stats) -> list[tuple[Pred, Stats]]:
+    """The planner's inputs as they are, and made up to steer it to other walks (the trash merged
+    as a sorted range, every tag set merged, estimates tiny against a huge library): every walk
+    must return the same rows whatever the planner believed."""
+    return [
+        (pred, real),
+        (pred, Stats(real.total, 1)),
+        (inflated(pred, 1000), Stats(real.total * 1000, 1)),
+        (pred, Stats(10**6, real.trashed)),
+    ]
+
+
+async def assert_every_walk_agrees(
+    s: Any, query: str, full: list[int], sort: SortKey, descending: bool, page: tuple[int, int]
+) -> None:
+    compiled = await search_service.compile_search(s, query)
+    offset, limit = page
+    for pred, stats in beliefs(compiled.pred, await search_service.library_stats(s)):
+        for off, lim, wanted in ((offset, limit, full[offset : offset + limit]), (0, None, full)):
+            params = search_service.page_params(compiled, off, lim)
+            for plan in planner.select_plans(pred, stats, sort, descending, lim, off):
+                got = [int(r[0]) for r in (await s.execute(text(plan.sql), params)).all()]
+                assert got == wanted, (query, plan.kind, plan.sql, sort, descending, off, lim)
+
+
+async def assert_every_count_agrees(s: Any, query: str, expected: int) -> None:
+    compiled = await search_service.compile_search(s, query)
+    for pred, stats in beliefs(compiled.pred, await search_service.library_stats(s)):
+        for plan in planner.count_plans(pred, stats):
+            assert await s.scalar(text(plan.sql), compiled.params) == expected, (query, plan.kind, plan.sql)
+
+
 @settings(
-    max_examples=35,
+    max_examples=50,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+@example(  # every merge the planner can write: tag sets intersected and subtracted, the trash too
+    lib=Lib(
+        [
+            AssetSpec(tags=("cat", "dog"), width=1001, height=600),
+            AssetSpec(tags=("cat",), width=600, height=600),
+            AssetSpec(tags=("cat", "dog", "big cat"), trashed=True),
+            AssetSpec(name="c.wav", asset_type="audio", ext="wav", tags=("dog", "sci-fi"), duration=2.5),
+            AssetSpec(tags=("cat", "big cat", "sci-fi"), width=4000, height=601),
+            AssetSpec(tags=("dog", "big cat")),
+        ],
+        parents=[("big cat", "cat")],
+        aliases={"kitty": "dog"},
+        stray_tags=("cat", "dog"),
+    ),
+    qs=[
+        Q("cat dog", ("and", ("tag", "cat"), ("tag", "dog"))),
+        Q("kitty -cat", ("and", ("tag", "kitty"), ("not", ("tag", "cat")))),
+        Q(
+            'cat -"big cat" (width:>600)',
+            ("and", ("tag", "cat"), ("not", ("tag", "big cat")), ("num", "width", ">", 600)),
+        ),
+        Q("sci-fi dog -cat", ("and", ("tag", "sci-fi"), ("tag", "dog"), ("not", ("tag", "cat")))),
+    ],
+    sort=SortKey.ADDED,
+    descending=True,
+    page=(1, 2),
+)
 @given(
     lib=libraries(),
-    qs=st.lists(queries, min_size=1, max_size=5),
+    qs=st.lists(queries | conjunctions, min_size=1, max_size=5),
     sort=st.sampled_from(list(SortKey)),
     descending=st.booleans(),
     page=st.tuples(st.integers(0, 4), st.integers(1, 3)),
@@ -289,6 +379,9 @@ async def test_search_agrees_with_the_evaluator(
                 == full[offset : offset + limit]
             ), q.text
             assert await search_service.search(s, q.text, 0, None, sort, descending) == full, q.text
+            # Every walk the planner weighs, not only the one it picked here, gives the same rows.
+            await assert_every_walk_agrees(s, q.text, full, sort, descending, page)
+            await assert_every_count_agrees(s, q.text, len(expected))
 
 
 @settings(

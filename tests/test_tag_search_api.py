@@ -125,8 +125,9 @@ async def test_pages_follow_each_order_and_never_overlap(world: Any) -> None:
         d, a, c, b, e = await make_assets(s, specs)
         await s.commit()
         expected = {
-            (SortKey.ADDED, True): [c, a, e, b, d],
-            (SortKey.ADDED, False): [d, b, e, a, c],
+            # Date added is the order the assets were added in, whatever their dates say.
+            (SortKey.ADDED, True): [e, b, c, a, d],
+            (SortKey.ADDED, False): [d, a, c, b, e],
             (SortKey.NAME, False): [a, b, c, d, e],
             (SortKey.SIZE, True): [b, e, a, d, c],
             (SortKey.TYPE, False): [a, b, c, d, e],
@@ -142,20 +143,30 @@ async def test_pages_follow_each_order_and_never_overlap(world: Any) -> None:
         assert SortKey("added") is SortKey.ADDED and SortKey.ADDED.label == "Date added"
 
 
-async def test_planner_walks_from_the_rarest_tag_or_the_date_index(world: Any) -> None:
+async def explained(s: Any, sql: str, params: dict[str, Any]) -> str:
+    rows = (await s.execute(text("EXPLAIN QUERY PLAN " + sql), params)).all()
+    return "\n".join(str(r[-1]) for r in rows)
+
+
+async def test_planner_reads_the_rarest_tag_in_date_order_and_stops_at_the_page(world: Any) -> None:
     async with world.session() as s:
         specs = [AssetSpec(tags=("common",)) for _ in range(60)] + [AssetSpec(tags=("common", "rare"))]
-        await make_assets(s, specs)
+        ids = await make_assets(s, specs)
         await s.commit()
-        rare_plan, _ = await search_service.plan(s, "common rare", limit=10)
-        assert rare_plan.kind == "tag"
-        assert "tag_concept_entity_id = " in rare_plan.sql
-        common_plan, _ = await search_service.plan(s, "common", limit=10)
-        assert common_plan.kind == "order"  # 10 of 61 come first from the date index
-        all_plan, _ = await search_service.plan(s, "common", limit=None)
-        assert all_plan.kind == "tag"
-        assert len(await search_service.search(s, "common rare")) == 1
-        assert len(await search_service.search(s, "common", limit=10)) == 10
+        rare = await tag_service.require_tag(s, "rare")
+        rare_plan, params = await search_service.plan(s, "common rare", limit=10)
+        assert rare_plan.kind == "tag-ordered"
+        assert f"d.tag_concept_entity_id = {rare}" in rare_plan.sql
+        # The tag's links are read in entity id order, which is the date order: nothing is sorted.
+        assert "TEMP B-TREE" not in await explained(s, rare_plan.sql, params)
+        assert await search_service.search(s, "common rare") == [ids[-1]]
+        common_plan, params = await search_service.plan(s, "common", limit=10)
+        assert "TEMP B-TREE" not in await explained(s, common_plan.sql, params)
+        assert await search_service.search(s, "common", limit=10) == sorted(ids, reverse=True)[:10]
+        assert await search_service.search(s, "common", 55, 10, descending=False) == sorted(ids)[55:]
+        # Sorting by name has no index to walk: the rarest tag's assets are read, then sorted.
+        by_name, _ = await search_service.plan(s, "common rare", limit=10, sort=SortKey.NAME)
+        assert by_name.kind == "tag"
 
 
 async def test_registered_terms_plug_into_the_compiler(world: Any) -> None:

@@ -27,6 +27,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dam_desktop.core.errors import DamError
 
 LINK = "component_entity_tag_link"
+# The (tag, entity) covering index of LINK: one tag's entities, in entity id order.
+LINK_BY_TAG = "ix_entity_tag_link_tag_entity"
 MODEL_LINK = "component_model_generated_tag_link"
 CONCEPT = "component_tag_concept"
 ALIAS = "component_tag_alias"

@@ -23,15 +23,14 @@ from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.services.search.tag_query.ast import MatchAll, Node
 from dam_desktop.services.search.tag_query.errors import QueryError
 from dam_desktop.services.search.tag_query.parser import parse
-from dam_desktop.services.search.tag_query.to_sql import (
-    Const,
+from dam_desktop.services.search.tag_query.planner import (
     Plan,
-    Pred,
-    compile_query,
+    Stats,
     plan_count,
     plan_ids,
     plan_select,
 )
+from dam_desktop.services.search.tag_query.to_sql import Const, Pred, compile_query
 from dam_desktop.services.tag_service import CONCEPT, LINK, TagInfo
 
 Query = str | Node
@@ -74,8 +73,8 @@ async def query_error(session: AsyncSession, query: str) -> QueryError | None:
     return None
 
 
-async def _stats(session: AsyncSession) -> tuple[int, int]:
-    """(about how many assets, how many trashed entities): cheap, for the planner's estimates."""
+async def library_stats(session: AsyncSession) -> Stats:
+    """About how many assets and how many trashed entities: cheap, for the planner's estimates."""
     row = (
         await session.execute(
             text(
@@ -84,7 +83,7 @@ async def _stats(session: AsyncSession) -> tuple[int, int]:
             )
         )
     ).one()
-    return int(row[0] or 0), int(row[1] or 0)
+    return Stats(int(row[0] or 0), int(row[1] or 0))
 
 
 async def _compiled(session: AsyncSession, query: Query | CompiledQuery) -> CompiledQuery:
@@ -102,10 +101,13 @@ async def plan(
     """The SQL `search` would run and its parameters (for tests, the benchmark and debugging)."""
     compiled = await _compiled(session, query)
     desc = sort.default_descending if descending is None else descending
-    total, trashed = await _stats(session)
-    chosen = plan_select(compiled.pred, total, sort, desc, limit, offset, trashed=trashed)
-    params = {**compiled.params, "limit": -1 if limit is None else int(limit), "offset": int(offset)}
-    return chosen, params
+    chosen = plan_select(compiled.pred, await library_stats(session), sort, desc, limit, offset)
+    return chosen, page_params(compiled, offset, limit)
+
+
+def page_params(compiled: CompiledQuery, offset: int, limit: int | None) -> dict[str, Any]:
+    """The bind parameters of a page's SQL: the query's own, the limit and the offset."""
+    return {**compiled.params, "limit": -1 if limit is None else int(limit), "offset": int(offset)}
 
 
 async def search(
@@ -127,7 +129,7 @@ async def search(
 
 async def count(session: AsyncSession, query: Query | CompiledQuery) -> int:
     compiled = await _compiled(session, query)
-    chosen = plan_count(compiled.pred, *(await _stats(session)))
+    chosen = plan_count(compiled.pred, await library_stats(session))
     return int((await session.scalar(text(chosen.sql), compiled.params)) or 0)
 
 
@@ -164,9 +166,7 @@ async def tag_counts_for_query(
     params: dict[str, Any] = {"tag_limit": int(limit)}
     exact = True
     if sample is None:
-        total, trashed = await _stats(session)
-        ids = plan_ids(compiled.pred, total, column="fp.entity_id AS id", trashed=trashed)
-        source = ids.sql
+        source = plan_ids(compiled.pred, await library_stats(session)).sql
         params.update(compiled.params)
     else:
         found = await search(session, compiled, 0, sample + 1, SortKey.ADDED, True)
@@ -191,8 +191,7 @@ async def add_tags_to_query(session: AsyncSession, query: Query | CompiledQuery,
     """Tag every result of the query (one INSERT ... SELECT per tag); returns the links created."""
     compiled = await _compiled(session, query)
     tag_ids = sorted(set((await tag_service.get_or_create_tag_concepts(session, tag_names)).values()))
-    total_est, trashed = await _stats(session)
-    ids = plan_ids(compiled.pred, total_est, trashed=trashed)
+    ids = plan_ids(compiled.pred, await library_stats(session))
     total = 0
     for tag_id in tag_ids:
         result = await session.execute(
@@ -216,8 +215,7 @@ async def remove_tags_from_query(
         found = await tag_service.find_tag(session, name)
         if found is not None:
             tag_ids.add(found)
-    total_est, trashed = await _stats(session)
-    ids = plan_ids(compiled.pred, total_est, trashed=trashed)
+    ids = plan_ids(compiled.pred, await library_stats(session))
     total = 0
     for tag_id in sorted(tag_ids):
         result = await session.execute(
@@ -315,7 +313,9 @@ __all__ = [
     "compile_search",
     "count",
     "delete_saved_search",
+    "library_stats",
     "list_saved_searches",
+    "page_params",
     "plan",
     "query_error",
     "remove_tags_from_query",

@@ -3,6 +3,10 @@
 `SortKey` has the same values as the browser's `BrowseSort` ("added", "name", "size", "type") and
 the same ORDER BY, so a grid filled from `search_service.search` keeps the order the user picked:
 `SortKey(browse_sort.value)` converts. Every order ends on the entity id so pages never overlap.
+
+"Date added" is entity id order: ids are handed out in insertion order, so newest first by id is
+newest first by insertion, and every index that ends on the entity id (the tag links', the
+entities' own rowid) already lists its entities in that order: a page needs no sort.
 """
 
 from __future__ import annotations
@@ -25,9 +29,13 @@ class SortKey(enum.Enum):
         """Newest and largest first; names and types A to Z."""
         return self in (SortKey.ADDED, SortKey.SIZE)
 
-    def order_by(self, descending: bool) -> str:
-        """ORDER BY terms over the aliases `e` (entities) and `fp` (component_file_properties)."""
-        return _ORDER_SQL[self].format(d="DESC" if descending else "ASC")
+    def order_by(self, descending: bool, id_column: str = "e.id") -> str:
+        """ORDER BY terms over the aliases `e` (entities) and `fp` (component_file_properties).
+
+        `id_column` is where the date order reads the entity id: a walk over another table's
+        entity ids (a tag link's) names its own column, so SQLite sees the rows come in order.
+        """
+        return _ORDER_SQL[self].format(d="DESC" if descending else "ASC", id=id_column)
 
     @property
     def uses_index(self) -> bool:
@@ -42,10 +50,9 @@ _LABELS = {
     SortKey.TYPE: "Type",
 }
 
-# `e.id` equals `fp.entity_id`; naming it through `e` lets SQLite walk the created_at index
-# (which carries the rowid) for the default order instead of sorting.
+# The other orders end on `fp.entity_id` (equal to `e.id`), so they need no join to entities.
 _ORDER_SQL = {
-    SortKey.ADDED: "e.created_at {d}, e.id {d}",
+    SortKey.ADDED: "{id} {d}",
     SortKey.NAME: "fp.original_filename COLLATE NOCASE {d}, fp.entity_id {d}",
     SortKey.SIZE: "fp.file_size_bytes {d}, fp.entity_id {d}",
     SortKey.TYPE: (

@@ -1,22 +1,10 @@
-"""SQL compiler: syntax tree -> predicate tree -> planned SQL over the library's tables.
+"""SQL compiler: syntax tree -> predicate tree -> SQL conditions over the library's tables.
 
-Compiling has two steps.
-
-1. `compile_query` walks the tree and turns each `Term` into a predicate through the term
-   registry (`TERM_HANDLERS`); tag names are resolved here (aliases, then every descendant tag
-   through the parent links), so the SQL only compares integer ids. Predicates are simplified:
-   an OR of tag sets becomes one tag set, an unknown tag becomes "false".
-2. `plan_select` / `plan_count` write the SQL. A query is an AND of conjuncts over one asset
-   (`fp` = its FilePropertiesComponent row, `e` = its entity). The planner picks how to walk:
-
-   * **tag-driven**: start from the positive tag set with the smallest use count, reading its
-     entity ids from the (tag, entity) covering index, and check the other conjuncts per row;
-   * **order-driven**: walk the assets in the requested order (the created_at index for "date
-     added") and stop after the page, checking every conjunct per row.
-
-   For a page it compares the estimated rows each walk touches (the tag's use count versus
-   page end / estimated selectivity, conjuncts assumed independent); a count or a full id list
-   always starts from the rarest tag when there is one. `CROSS JOIN` pins SQLite to that order.
+`compile_query` walks the tree and turns each `Term` into a predicate through the term registry
+(`TERM_HANDLERS`); tag names are resolved here (aliases, then every descendant tag through the
+parent links), so the SQL only compares integer ids. Predicates are simplified: an OR of tag sets
+becomes one tag set, an unknown tag becomes "false". `to_sql` writes a predicate as a condition on
+one asset; `planner` chooses how to walk the library and writes the whole statement.
 
 Registering a term
 ------------------
@@ -27,9 +15,10 @@ Registering a term
 * `"has:model-tags"` - exactly that key and value; looked up before `"has:"`.
 
 A key that is not registered is a tag namespace (`character:alice`). Use `register_term(name, fn)`;
-the handler returns `TagSet` (entities carrying one of the tag ids in `table`), `Cond` (an SQL
-boolean over `e`/`fp`, with bind parameters from `ctx.param`), or a combination with
-`AllOf`/`AnyOf`/`NotP`; raise `QueryTermError(message, term.position, term.length)` for bad values.
+the handler returns `TagSet` (entities carrying one of the tag ids in `table`), `Component` (a row
+of another component table matching a condition), `Cond` (an SQL boolean over `e`/`fp`, with bind
+parameters from `ctx.param`), or a combination with `AllOf`/`AnyOf`/`NotP`; raise
+`QueryTermError(message, term.position, term.length)` for bad values.
 """
 
 from __future__ import annotations
@@ -44,10 +33,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dam_desktop.services import tag_service
-from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.services.search.tag_query.ast import And, MatchAll, Node, Not, Or, Term
 from dam_desktop.services.search.tag_query.errors import QueryTermError
-from dam_desktop.services.tag_service import LINK, MODEL_LINK
+from dam_desktop.services.tag_service import LINK, LINK_BY_TAG, MODEL_LINK
 
 # --- predicates -----------------------------------------------------------------------------------
 
@@ -72,6 +60,18 @@ class Cond:
 
 
 @dataclass(frozen=True)
+class Component:
+    """The entity has a row in the component `table` (aliased `x`) for which `where` holds.
+
+    Decided by the entity id alone, so a walk checks it before it reads the asset's own rows.
+    """
+
+    table: str
+    where: str
+    selectivity: float = 0.5
+
+
+@dataclass(frozen=True)
 class Const:
     value: bool
 
@@ -91,7 +91,7 @@ class AnyOf:
     items: tuple[Pred, ...]
 
 
-Pred = TagSet | Cond | Const | NotP | AllOf | AnyOf
+Pred = TagSet | Component | Cond | Const | NotP | AllOf | AnyOf
 
 
 def simplify(pred: Pred) -> Pred:
@@ -262,7 +262,10 @@ def _number(term: Term, units: dict[str, float], what: str) -> float:
 
 
 def _compare(term: Term, column: str, value: float, ctx: CompileContext) -> str:
-    return f"{column} {_SQL_OPS[term.op]} {ctx.param(value)}"
+    # A whole number binds as an integer: SQLite then compares integer columns without converting
+    # every row's value to a real.
+    bound: float = int(value) if float(value).is_integer() else value
+    return f"{column} {_SQL_OPS[term.op]} {ctx.param(bound)}"
 
 
 def _selectivity(op: str) -> float:
@@ -296,11 +299,7 @@ async def _ext(ctx: CompileContext, term: Term) -> Pred:
 def _component_compare(table: str, column: str, units: dict[str, float], what: str) -> TermHandler:
     async def handler(ctx: CompileContext, term: Term) -> Pred:
         value = _number(term, units, what)
-        cmp = _compare(term, f"x.{column}", value, ctx)
-        return Cond(
-            f"EXISTS (SELECT 1 FROM {table} x WHERE x.entity_id = fp.entity_id AND {cmp})",
-            _selectivity(term.op),
-        )
+        return Component(table, _compare(term, f"x.{column}", value, ctx), _selectivity(term.op))
 
     return handler
 
@@ -423,29 +422,41 @@ async def _model(ctx: CompileContext, term: Term) -> Pred:
     return TagSet(resolved.ids, None, MODEL_LINK)
 
 
-# --- SQL generation -------------------------------------------------------------------------------
-
-NOT_TRASHED = "NOT EXISTS (SELECT 1 FROM component_trashed t WHERE t.entity_id = fp.entity_id)"
+# --- SQL for one asset ---------------------------------------------------------------------------
 
 
 def _id_list(ids: frozenset[int]) -> str:
     return ",".join(str(int(i)) for i in sorted(ids))
 
 
+# Up to this many tags, a tag check looks the entity up in each tag's own range of the (tag,
+# entity) index rather than among the entity's links in the (entity, tag) one: walks go in id order,
+# so successive lookups land on the same few pages of a tag's range, where the entity's links are
+# on a page of their own for every entity (in a big library, rarely one in SQLite's cache).
+TAG_RANGE_PROBES = 8
+
+
+def probes_by_tag(tags: TagSet) -> bool:
+    return tags.table == LINK and len(tags.ids) <= TAG_RANGE_PROBES
+
+
 def to_sql(pred: Pred, eid: str = "fp.entity_id") -> str:
     """A boolean SQL expression for one asset row (`fp`, `e`).
 
-    Tag checks use `eid` for the entity id: a tag-driven walk passes `d.entity_id` so SQLite tests
-    tags before it looks up the asset's other rows.
+    Tag and component checks use `eid` for the entity id: a walk over tag links passes
+    `d.entity_id` so SQLite tests them before it looks up the asset's file properties.
     """
     if isinstance(pred, Const):
         return "1" if pred.value else "0"
     if isinstance(pred, TagSet):
         tag = f"= {next(iter(pred.ids))}" if len(pred.ids) == 1 else f"IN ({_id_list(pred.ids)})"
+        index = f" INDEXED BY {LINK_BY_TAG}" if probes_by_tag(pred) else ""
         return (
-            f"EXISTS (SELECT 1 FROM {pred.table} tl WHERE tl.entity_id = {eid}"
+            f"EXISTS (SELECT 1 FROM {pred.table} tl{index} WHERE tl.entity_id = {eid}"
             f" AND tl.tag_concept_entity_id {tag})"
         )
+    if isinstance(pred, Component):
+        return f"EXISTS (SELECT 1 FROM {pred.table} x WHERE x.entity_id = {eid} AND {pred.where})"
     if isinstance(pred, Cond):
         return pred.sql
     if isinstance(pred, NotP):
@@ -471,7 +482,7 @@ def selectivity(pred: Pred, total: int) -> float:
         return 1.0 if pred.value else 0.0
     if isinstance(pred, TagSet):
         return 0.5 if pred.estimate is None else min(1.0, pred.estimate / n)
-    if isinstance(pred, Cond):
+    if isinstance(pred, Cond | Component):
         return pred.selectivity
     if isinstance(pred, NotP):
         return 1.0 - selectivity(pred.child, total)
@@ -484,229 +495,24 @@ def conjuncts(pred: Pred) -> list[Pred]:
     return list(pred.items) if isinstance(pred, AllOf) else [pred]
 
 
-@dataclass(frozen=True)
-class Plan:
-    """The chosen walk, for tests and the benchmark: "tag", "order" or "none"."""
-
-    kind: str
-    sql: str
-
-
-# Relative costs, in "one index probe" units, measured on a 200k library: reading the next entry
-# of an index range is about a fifth of a random probe.
-C_SEQ = 0.2
-C_PROBE = 1.0
-# Per candidate of a tag-driven walk: its file properties, the trash check, the final sort.
-C_ROW = 3.0
-
-
-def _linked(pred: Pred) -> TagSet | None:
-    return pred if isinstance(pred, TagSet) and pred.table == LINK and pred.estimate is not None else None
-
-
-@dataclass(frozen=True)
-class _TagWalk:
-    """Where a tag-driven walk starts: the entity ids of `source`, already filtered by `used`."""
-
-    source: str  # FROM item aliased `d`, with column d.entity_id
-    where: tuple[str, ...]
-    used: tuple[Pred, ...]
-    candidates: float
-    cost: float
-    excludes_trashed: bool = False
-
-
-def _tag_set_select(tags: TagSet) -> str:
-    cond = f"= {next(iter(tags.ids))}" if len(tags.ids) == 1 else f"IN ({_id_list(tags.ids)})"
-    return f"SELECT entity_id FROM {LINK} WHERE tag_concept_entity_id {cond}"
-
-
-def _tag_walk(items: list[Pred], total: int, trashed: int = 0) -> _TagWalk | None:
-    """Start from the rarest positive tag; intersect (or subtract) other tag sets by merging their
-    sorted index ranges when reading them costs less than probing each candidate, else probe."""
-    n = max(total, 1)
-    positives = sorted((t for t in map(_linked, items) if t is not None), key=lambda t: t.estimate or 0)
-    if not positives:
-        return None
-    first = positives[0]
-    merged_pos = [first]
-    candidates = float(first.estimate or 0)
-    cost = candidates * C_SEQ
-    for t in positives[1:]:
-        est = float(t.estimate or 0)
-        if est * C_SEQ < candidates * C_PROBE:
-            merged_pos.append(t)
-            cost += est * C_SEQ
-            candidates *= min(1.0, est / n)
-    merged_neg: list[NotP] = []
-    for item in items:
-        if isinstance(item, NotP) and (neg := _linked(item.child)) is not None:
-            est = float(neg.estimate or 0)
-            if est * C_SEQ < candidates * C_PROBE:
-                merged_neg.append(item)
-                cost += est * C_SEQ
-                candidates *= max(0.0, 1.0 - est / n)
-    used: list[Pred] = [*merged_pos, *merged_neg]
-    rest = [i for i in items if not any(i is u for u in used)]
-    cost += candidates * (C_ROW + C_PROBE * len(rest))
-    # The trash check too is cheaper as a merge with the (sorted) trashed ids when they are few.
-    except_trashed = trashed > 0 and trashed * C_SEQ < candidates * C_PROBE * 0.5
-    if except_trashed:
-        cost += trashed * C_SEQ - candidates * C_PROBE
-    if len(merged_pos) == 1 and not merged_neg and not except_trashed:
-        if len(first.ids) == 1:
-            return _TagWalk(
-                f"{LINK} d",
-                (f"d.tag_concept_entity_id = {next(iter(first.ids))}",),
-                tuple(used),
-                candidates,
-                cost,
-            )
-        ids = _id_list(first.ids)
-        return _TagWalk(
-            f"(SELECT DISTINCT entity_id FROM {LINK} WHERE tag_concept_entity_id IN ({ids})) d",
-            (),
-            tuple(used),
-            candidates,
-            cost,
-        )
-    # A compound SELECT with ORDER BY is run by SQLite as a merge of the sorted index ranges
-    # ("MERGE (INTERSECT)"); the LIMIT keeps SQLite from dropping the ORDER BY of a subquery.
-    parts = " INTERSECT ".join(_tag_set_select(t) for t in merged_pos)
-    for negation in merged_neg:
-        assert isinstance(negation.child, TagSet)
-        parts += " EXCEPT " + _tag_set_select(negation.child)
-    if except_trashed:
-        parts += " EXCEPT SELECT entity_id FROM component_trashed"
-    return _TagWalk(f"({parts} ORDER BY 1 LIMIT -1) d", (), tuple(used), candidates, cost, except_trashed)
-
-
-def _from_walk(walk: _TagWalk, items: list[Pred], with_entity: bool) -> tuple[str, list[str]]:
-    """FROM clause and WHERE conditions that read the walk's entities first (CROSS JOIN pins it)."""
-    frm = f"{walk.source} CROSS JOIN component_file_properties fp"
-    rest = [p for p in items if not any(p is u for u in walk.used)]
-    # Tag-only conditions first, on d.entity_id: they are checked before the asset's rows are read.
-    tag_only = [p for p in rest if _tag_only(p)]
-    where = [*walk.where, *(to_sql(p, "d.entity_id") for p in tag_only), "fp.entity_id = d.entity_id"]
-    if with_entity:
-        frm += " CROSS JOIN entities e"
-        where.append("e.id = d.entity_id")
-    if not walk.excludes_trashed:
-        where.append(NOT_TRASHED)
-    where.extend(to_sql(p) for p in rest if not any(p is t for t in tag_only))
-    return frm, where
-
-
-def _tag_only(pred: Pred) -> bool:
-    if isinstance(pred, TagSet | Const):
-        return True
-    if isinstance(pred, NotP):
-        return _tag_only(pred.child)
-    if isinstance(pred, AllOf | AnyOf):
-        return all(_tag_only(i) for i in pred.items)
-    return False
-
-
-def plan_select(
-    pred: Pred,
-    total: int,
-    sort: SortKey,
-    descending: bool,
-    limit: int | None,
-    offset: int,
-    *,
-    columns: str = "fp.entity_id",
-    trashed: int = 0,
-) -> Plan:
-    """SQL selecting matching asset ids in order; `:limit`/`:offset` are bound by the caller."""
-    order = sort.order_by(descending)
-    tail = f" ORDER BY {order} LIMIT :limit OFFSET :offset"
-    if isinstance(pred, Const) and not pred.value:
-        return Plan("none", f"SELECT {columns} FROM component_file_properties fp WHERE 0")
-    items = [] if isinstance(pred, Const) else conjuncts(pred)
-    walk = _tag_walk(items, total, trashed)
-    with_entity = sort is SortKey.ADDED or needs_entity(pred)
-    use_walk = walk is not None
-    if walk is not None and limit is not None and sort.uses_index:
-        # Walking the date index stops after the page: rows read ~ page end / selectivity.
-        sel = max(selectivity(pred, total), 1.0 / max(total, 1))
-        scan_rows = min(float(total), (offset + limit) / sel)
-        # Per row: the tag checks (each only while the earlier ones pass), then for the rows they
-        # let through the asset's rows and the other conditions.
-        tag_first = sorted((i for i in items if _tag_only(i)), key=lambda i: selectivity(i, total))
-        per_row, passing = C_SEQ, 1.0
-        for item in tag_first:
-            per_row += passing * C_PROBE
-            passing *= selectivity(item, total)
-        per_row += passing * C_PROBE * (2 + len(items) - len(tag_first))
-        use_walk = walk.cost < scan_rows * per_row
-    if use_walk and walk is not None:
-        frm, where = _from_walk(walk, items, with_entity)
-        return Plan("tag", f"SELECT {columns} FROM {frm} WHERE {' AND '.join(where)}{tail}")
-    where = [NOT_TRASHED, *(to_sql(p) for p in items)]
-    if sort is SortKey.ADDED:
-        # Tag checks on e.id, rarest first, are tested before the asset's other rows are read.
-        tag_first = sorted((i for i in items if _tag_only(i)), key=lambda i: selectivity(i, total))
-        rest = [i for i in items if not any(i is t for t in tag_first)]
-        frm = "entities e CROSS JOIN component_file_properties fp"
-        where = [
-            *(to_sql(p, "e.id") for p in tag_first),
-            "fp.entity_id = e.id",
-            NOT_TRASHED,
-            *(to_sql(p) for p in rest),
-        ]
-    elif with_entity:
-        frm = "component_file_properties fp JOIN entities e ON e.id = fp.entity_id"
-    else:
-        frm = "component_file_properties fp"
-    return Plan("order", f"SELECT {columns} FROM {frm} WHERE {' AND '.join(where)}{tail}")
-
-
-def plan_ids(pred: Pred, total: int = 0, *, column: str = "fp.entity_id AS id", trashed: int = 0) -> Plan:
-    """SQL selecting every matching asset id, unordered (for counting, bulk edits, the sidebar)."""
-    if isinstance(pred, Const) and not pred.value:
-        return Plan("none", f"SELECT {column} FROM component_file_properties fp WHERE 0")
-    items = [] if isinstance(pred, Const) else conjuncts(pred)
-    walk = _tag_walk(items, total, trashed)
-    with_entity = needs_entity(pred)
-    if walk is not None:
-        frm, where = _from_walk(walk, items, with_entity)
-        return Plan("tag", f"SELECT {column} FROM {frm} WHERE {' AND '.join(where)}")
-    frm = "component_file_properties fp" + (" JOIN entities e ON e.id = fp.entity_id" if with_entity else "")
-    where = [NOT_TRASHED, *(to_sql(p) for p in items)]
-    return Plan("order", f"SELECT {column} FROM {frm} WHERE {' AND '.join(where)}")
-
-
-def plan_count(pred: Pred, total: int = 0, trashed: int = 0) -> Plan:
-    if isinstance(pred, Const) and pred.value:
-        # Every asset: count the index, subtract the (few) trashed ones.
-        return Plan(
-            "all",
-            "SELECT (SELECT count(*) FROM component_file_properties) - (SELECT count(DISTINCT t.entity_id)"
-            " FROM component_trashed t WHERE EXISTS (SELECT 1 FROM component_file_properties fp"
-            " WHERE fp.entity_id = t.entity_id))",
-        )
-    inner = plan_ids(pred, total, column="1", trashed=trashed)
-    return Plan(inner.kind, f"SELECT count(*) FROM ({inner.sql})")
-
-
 __all__ = [
     "TERM_HANDLERS",
     "AllOf",
     "AnyOf",
     "CompileContext",
+    "Component",
     "Cond",
     "Const",
     "NotP",
-    "Plan",
     "Pred",
     "TagSet",
     "TermHandler",
     "compile_query",
-    "plan_count",
-    "plan_ids",
-    "plan_select",
+    "conjuncts",
+    "needs_entity",
+    "probes_by_tag",
     "register_term",
+    "selectivity",
     "simplify",
     "tag_term",
     "to_sql",
