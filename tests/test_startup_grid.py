@@ -165,3 +165,18 @@ def test_the_app_paints_its_grid_and_quits_without_noise(tmp_path: Path) -> None
     report = next(line for line in done.stderr.splitlines() if line.startswith("first-paint"))
     assert report.endswith("assets 3"), report
     assert "Traceback" not in done.stderr and "was never awaited" not in done.stderr, done.stderr
+
+
+def test_the_first_paint_path_loads_neither_sqlalchemy_nor_numpy() -> None:
+    """What the window needs for its first grid stays light; the world's imports come after."""
+    probe = (
+        "import sys\n"
+        "import dam_desktop.launch, dam_desktop.app, dam_desktop.library_opening\n"
+        "import dam_desktop.services.library_snapshot, dam_desktop.ui.main_window\n"
+        "print(sorted(m for m in ('numpy', 'sqlalchemy', 'alembic', 'torch') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
