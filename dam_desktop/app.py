@@ -8,6 +8,7 @@ smoke test read it); `=quit` also quits right after.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import sys
 import time
@@ -147,7 +148,12 @@ class AppController:
         client = WorldClient(opening.paths.root)
         window = self._new_window(client)
         window.show()
-        snapshot = await asyncio.wrap_future(opening.snapshot)
+        try:
+            snapshot = await asyncio.wrap_future(opening.snapshot)
+        except Exception:
+            # Only a head start: the world lists the library itself once it is open.
+            logging.getLogger(__name__).exception("the start-up read failed")
+            snapshot = None
         if snapshot is not None and window.show_snapshot(snapshot):
             await _first_paint(window, FIRST_PAINT_WAIT_S)
         client.begin_open(opening.lock)

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from dam_desktop.core import World
+from dam_desktop.core.errors import LibraryError
 from dam_desktop.core.library import LibraryPaths
 from dam_desktop.core.library_lock import LibraryLock
 from dam_desktop.core.migrations import upgrade_library
@@ -180,3 +181,21 @@ def test_the_first_paint_path_loads_neither_sqlalchemy_nor_numpy() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+async def test_a_damaged_database_is_refused_in_words(tmp_path: Path) -> None:
+    root = tmp_path / "damaged"
+    root.mkdir()
+    (root / "dam.sqlite3").write_bytes(b"this is not an SQLite database, it was overwritten" * 100)
+    assert read_snapshot(LibraryPaths(root), SortKey.ADDED, True) is None
+    with pytest.raises(LibraryError, match="may be damaged"):
+        await World.open(root)
+    cli = subprocess.run(
+        [sys.executable, "-m", "dam_desktop", "--library", str(root), "info"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert cli.returncode != 0
+    assert "file is not a database" in cli.stderr and "Traceback" not in cli.stderr

@@ -13,6 +13,7 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+from dam_desktop.core.errors import LibraryError
 from dam_desktop.paths import migrations_dir
 
 _REVISION = re.compile(r"^revision\b[^=\n]*=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
@@ -36,14 +37,25 @@ def script_heads() -> set[str] | None:
 
 
 def stored_revisions(db_path: Path) -> set[str]:
-    """The revisions an existing database says it is at (empty for a new or unversioned one)."""
+    """The revisions an existing database says it is at (empty for a new or unversioned one).
+
+    Raises LibraryError when the file is not a readable SQLite database (damaged, truncated, or
+    something else under the library's database name)."""
     if not db_path.is_file():
         return set()
-    with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as connection:
-        try:
-            rows = connection.execute("SELECT version_num FROM alembic_version").fetchall()
-        except sqlite3.OperationalError:
-            return set()
+    try:
+        with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as connection:
+            try:
+                rows = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+            except sqlite3.OperationalError as exc:
+                if "no such table" in str(exc):
+                    return set()
+                raise
+    except sqlite3.DatabaseError as exc:
+        raise LibraryError(
+            f"cannot read the library database {db_path}: {exc}. The file may be damaged; "
+            "restore it from a backup, or open another library."
+        ) from exc
     return {row[0] for row in rows}
 
 

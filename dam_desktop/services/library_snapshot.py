@@ -17,6 +17,7 @@ from array import array
 from contextlib import closing
 from dataclasses import dataclass
 
+from dam_desktop.core.errors import LibraryError
 from dam_desktop.core.library import LibraryPaths
 from dam_desktop.core.schema_version import is_up_to_date
 from dam_desktop.services.browse_sql import (
@@ -52,8 +53,11 @@ def read_snapshot(
     None when there is nothing trustworthy to read: no database yet, a schema that needs an
     upgrade, or any SQLite error (the world then creates, upgrades or reports it).
     """
-    if not is_up_to_date(paths.db_path):
-        return None
+    try:
+        if not is_up_to_date(paths.db_path):
+            return None
+    except LibraryError:
+        return None  # the world reports it, in words, when it opens
     try:
         with closing(sqlite3.connect(f"file:{paths.db_path}?mode=ro", uri=True)) as connection:
             return _read(connection, paths, sort, descending, first_screen)
