@@ -12,6 +12,7 @@ from dam_desktop.models.files import (
     ContentHashSHA256Component,
     FileLocationComponent,
     FilePropertiesComponent,
+    MissingFileComponent,
 )
 from dam_desktop.models.media import (
     AudioPropertiesComponent,
@@ -52,6 +53,7 @@ __all__ = [
     "ImageEmbeddingClipViTL14Dim768Component",
     "ImagePerceptualHashComponent",
     "ImagePropertiesComponent",
+    "MissingFileComponent",
     "ModelGeneratedTagLinkComponent",
     "NeedsAudioProcessingMarker",
     "NeedsAutoTaggingMarker",
