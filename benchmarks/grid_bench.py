@@ -455,9 +455,14 @@ def report(
     own = statistics.median(r[1] for r in process)
     rss = statistics.median(r[2] for r in process)
     slowest = max(r[0] for r in process)
+    launch_verdict = (
+        f"target {TARGETS['launch_s']} s  {verdict(wall, TARGETS['launch_s'])}"
+        if count <= 100_000
+        else "(the 1.0 s target is set for 100k)"
+    )
     print(
         f"  process: launch → grid  median {wall:.3f} s wall, slowest {slowest:.3f} s, over {len(process)} "
-        f"runs (app's own clock since process start: {own:.3f} s), target 1.0 s  {verdict(wall, 1.0)}"
+        f"runs (app's own clock since process start: {own:.3f} s), {launch_verdict}"
     )
     print(f"  process RSS at grid     median {rss:.0f} MB   target 300 MB  {verdict(rss, 300)}")
     if naive_launch:
