@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import dam_desktop.services.missing_file_terms  # noqa: F401  (registers has:missing-file)
 from dam_desktop.core.library_lock import LibraryLock
 from dam_desktop.core.model_manager import ModelExecutionManager
 from dam_desktop.core.world import World

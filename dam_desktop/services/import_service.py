@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dam_desktop.core.stages import SystemStage
@@ -56,6 +56,7 @@ from dam_desktop.models.files import (
     ContentHashSHA256Component,
     FileLocationComponent,
     FilePropertiesComponent,
+    MissingFileComponent,
     TrashedComponent,
 )
 from dam_desktop.models.media import (
@@ -296,6 +297,12 @@ async def write_batch(
 
     for component, rows_for_table in component_rows.items():
         await session.execute(insert(component), rows_for_table)
+    # A file imported again makes its asset whole: copy mode has just put the bytes back into the
+    # store (how a lost managed copy is restored), reference mode has just read them where they are.
+    restored = [eid for eid in known.values() if eid not in trashed]
+    if restored:
+        marks = MissingFileComponent
+        await session.execute(delete(marks).where(marks.entity_id.in_(restored)))
 
     for asset_type, markers in MARKERS_BY_TYPE.items():
         ids = [entity_for[sha] for sha in new_shas if by_sha[sha][0].fmt.asset_type == asset_type]
