@@ -350,6 +350,8 @@ async def relink_from_folder(
     if wanted.by_sha and root.is_dir():
         candidates = await run.walk(root, wanted.sizes)
         matches = await run.compare(candidates, wanted)
+        # Hashes finish in any order; the report lists assets in id order, as the check does.
+        matches.sort(key=lambda match: (match[0].entity_id, match[0].location_id))
         await run.save(matches)
     linked = {r.location_id for r in report.relinked}
     report.not_found = [p for p in looking if p.location_id not in linked]

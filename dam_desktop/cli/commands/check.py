@@ -1,0 +1,196 @@
+"""`dam-desktop check [--relink FOLDER]`: find moved or missing files, and relink moved ones.
+
+Looks at every file the library expects (trashed assets aside) and prints, on stdout, one
+tab-separated line per missing or changed file: entity id, `missing` or `changed`, the path, the
+reason; then a summary. With `--relink FOLDER` it then looks in FOLDER (recursively) for the
+missing referenced files, matched by size and confirmed by sha256, prints a `relinked` line for
+each one it links, and lists only what is still missing. Progress goes to stderr.
+
+Exits 0 when every file is where the library expects it (after relinking), 1 when something is
+missing or changed, 2 when FOLDER is not a folder, 130 when interrupted (Ctrl-C stops cleanly;
+what was checked or relinked stays recorded).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from dam_desktop.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, fail, guarded, run_with_world
+from dam_desktop.core.world import World
+from dam_desktop.services.location_check import (
+    CancelToken,
+    CheckProgress,
+    CheckReport,
+    LocationProblem,
+    check_locations,
+)
+from dam_desktop.services.location_relink import (
+    PHASE_LOOKING,
+    RelinkProgress,
+    RelinkReport,
+    relink_from_folder,
+)
+
+EXIT_INTERRUPTED = 130
+_ESCAPES = str.maketrans({"\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "check",
+        help="find files that are missing or changed; with --relink, find moved ones in a folder",
+        description="Check that every file the library expects is where it expects it, with the size "
+        "it had when imported. Prints one line per missing or changed file: id, problem, path, reason.",
+    )
+    parser.add_argument(
+        "--relink",
+        metavar="FOLDER",
+        help="look in FOLDER (recursively) for missing referenced files and point the library at them "
+        "(matched by size, confirmed by SHA-256)",
+    )
+    parser.set_defaults(handler=guarded(run))
+
+
+class StatusLine:
+    """Progress on stderr: redrawn in place on a terminal, one line per tenth otherwise."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.interactive = stream.isatty()
+        self.last_draw = 0.0
+        self.last_step = -1
+
+    def show(self, text: str, fraction: float | None) -> None:
+        if self.interactive:
+            now = time.monotonic()
+            if now - self.last_draw < 0.1 and fraction != 1.0:
+                return
+            self.last_draw = now
+            self.stream.write(f"\r{text}\x1b[K")
+        else:
+            step = -1 if fraction is None else int(fraction * 10)
+            if fraction is None or step == self.last_step:
+                return
+            self.last_step = step
+            self.stream.write(f"{text}\n")
+        self.stream.flush()
+
+    def checking(self, progress: CheckProgress) -> None:
+        fraction = progress.done / progress.total if progress.total else 1.0
+        self.show(f"checking {progress.done}/{progress.total} assets {fraction:4.0%}", fraction)
+
+    def relinking(self, progress: RelinkProgress) -> None:
+        if progress.phase == PHASE_LOOKING:
+            self.show(f"looking through {progress.done} files", None)
+            return
+        fraction = progress.done / progress.total if progress.total else 1.0
+        self.show(f"comparing {progress.done}/{progress.total} files of the right size", fraction)
+
+    def finish(self) -> None:
+        if self.interactive and self.last_draw:
+            self.stream.write("\n")
+            self.stream.flush()
+        self.last_draw, self.last_step = 0.0, -1
+
+
+def problem_line(problem: LocationProblem) -> str:
+    still_opens = " (the asset still opens from another copy)" if problem.other_copy_present else ""
+    reason = problem.reason + still_opens
+    fields = (str(problem.entity_id), problem.problem, problem.path, reason)
+    return "\t".join(field.translate(_ESCAPES) for field in fields)
+
+
+@dataclass
+class Outcome:
+    check: CheckReport
+    relink: RelinkReport | None = None
+
+    def remaining(self) -> list[LocationProblem]:
+        if self.relink is None:
+            return self.check.problems
+        fixed = {r.location_id for r in self.relink.relinked}
+        fixed.update(p.location_id for p in self.relink.back_in_place)
+        return [p for p in self.check.problems if p.location_id not in fixed]
+
+    @property
+    def cancelled(self) -> bool:
+        return self.check.cancelled or (self.relink is not None and self.relink.cancelled)
+
+
+def print_outcome(outcome: Outcome, out: TextIO) -> None:
+    relink = outcome.relink
+    if relink is not None:
+        for moved in relink.relinked:
+            fields = (str(moved.entity_id), "relinked", moved.new_path, f"was {moved.old_path}")
+            out.write("\t".join(field.translate(_ESCAPES) for field in fields) + "\n")
+    remaining = outcome.remaining()
+    for problem in remaining:
+        out.write(problem_line(problem) + "\n")
+    check = outcome.check
+    missing = sum(1 for p in remaining if p.problem == "missing")
+    changed = len(remaining) - missing
+    note = " (cancelled)" if outcome.cancelled else ""
+    out.write(
+        f"checked: {check.assets_checked} assets ({check.locations_checked} files)  "
+        f"missing: {missing}  changed: {changed}{note}\n"
+    )
+    if relink is not None:
+        lost_copies = sum(1 for p in relink.not_relinkable if p.problem == "missing")
+        out.write(
+            f"relinked: {len(relink.relinked)} from {relink.folder}  "
+            f"not found there: {len(relink.not_found)}  "
+            f"lost stored copies (import the originals again to restore them): {lost_copies}\n"
+        )
+
+
+@contextlib.contextmanager
+def _interrupt_cancels(cancel: CancelToken) -> Iterator[None]:
+    loop = asyncio.get_running_loop()
+    with contextlib.suppress(NotImplementedError, RuntimeError):  # no signal handlers on Windows loops
+        loop.add_signal_handler(signal.SIGINT, cancel.cancel)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.remove_signal_handler(signal.SIGINT)
+
+
+async def _check(world: World, folder: Path | None, status: StatusLine, cancel: CancelToken) -> Outcome:
+    with _interrupt_cancels(cancel):
+        outcome = Outcome(await check_locations(world, on_progress=status.checking, cancel=cancel))
+        status.finish()
+        if folder is not None and not cancel.cancelled and outcome.check.problems:
+            outcome.relink = await relink_from_folder(
+                world, folder, outcome.check.problems, on_progress=status.relinking, cancel=cancel
+            )
+    return outcome
+
+
+def run(args: argparse.Namespace) -> int:
+    for stream in (sys.stdout, sys.stderr):  # never crash on a name the terminal cannot show
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(Exception):
+                reconfigure(errors="backslashreplace")
+    folder = Path(args.relink).expanduser() if args.relink else None
+    if folder is not None and not folder.is_dir():
+        return fail(f"not a folder: {folder}", EXIT_USAGE)
+    status = StatusLine(sys.stderr)
+    cancel = CancelToken()
+    try:
+        outcome = run_with_world(args, lambda world: _check(world, folder, status, cancel))
+    finally:
+        status.finish()
+    print_outcome(outcome, sys.stdout)
+    if outcome.cancelled:
+        return EXIT_INTERRUPTED
+    return EXIT_FAILURE if outcome.remaining() else EXIT_OK
