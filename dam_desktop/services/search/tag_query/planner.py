@@ -57,11 +57,13 @@ C_PROBE = 1.0
 # Reading a page that is not cached. Lookups in id order that land further apart than a page's
 # worth of entries each read their own page, which a big library's cache rarely holds: entries
 # per page of a tag's range in the (tag, entity) index, entities per page of the (entity, tag)
-# index (about six links an asset), of a component table, of the file properties' entity index.
+# index (about six links an asset), of a component's (entity_id, ...) index, of the file
+# properties' table and of their entity index.
 C_PAGE = 6.0
 LINKS_PER_PAGE = 300
 LINKED_ENTITIES_PER_PAGE = 50
-COMPONENT_ROWS_PER_PAGE = 100
+COMPONENT_ENTRIES_PER_PAGE = 250
+ASSET_ROWS_PER_PAGE = 50
 ASSETS_PER_PAGE = 400
 # Per candidate: is it an asset (its file-properties row) and is it out of the trash.
 C_ASSET = 0.8
@@ -136,8 +138,10 @@ def _probe_cost(pred: Pred, density: float, stats: Stats) -> float:
             links_per_tag = float(pred.estimate or 0) / len(pred.ids) / stats.n
             return len(pred.ids) * (C_PROBE + _page_cost(gap * links_per_tag / LINKS_PER_PAGE))
         return C_PROBE + _page_cost(gap / LINKED_ENTITIES_PER_PAGE)
-    if isinstance(pred, Component | Cond):
-        return C_PROBE + _page_cost(gap / COMPONENT_ROWS_PER_PAGE)
+    if isinstance(pred, Component):
+        return C_PROBE + _page_cost(gap / COMPONENT_ENTRIES_PER_PAGE)
+    if isinstance(pred, Cond):
+        return C_PROBE + _page_cost(gap / ASSET_ROWS_PER_PAGE)
     if isinstance(pred, NotP):
         return _probe_cost(pred.child, density, stats)
     if isinstance(pred, AllOf | AnyOf):
@@ -282,8 +286,8 @@ def _id_list(ids: frozenset[int]) -> str:
 
 
 def _merge_from(items: list[Pred], stats: Stats) -> _Merge | None:
-    """Start from the rarest positive tag set; merge each other tag set (or negated one, or the
-    trash) whose range costs less to read than probing every candidate does."""
+    """Start from the rarest positive tag set; merge each other tag set (or negated one) whose
+    range costs less to read than checking every candidate does."""
     positives = sorted((t for t in map(_linked, items) if t is not None), key=lambda t: t.estimate or 0)
     if not positives:
         return None
@@ -299,10 +303,16 @@ def _merge_from(items: list[Pred], stats: Stats) -> _Merge | None:
             size = float(neg.estimate or 0)
             if merge.pays(size, _probe_cost(neg, merge.rows / stats.n, stats)):
                 merge.add("EXCEPT", _tag_set_select(neg), size, max(0.0, 1.0 - size / stats.n), item)
-    if stats.trashed and merge.pays(stats.trashed, C_TRASH):
+    return merge
+
+
+def _merge_trash(merge: _Merge, checks: _Checks, stats: Stats) -> None:
+    """Subtract the trashed ids as one more sorted range when that costs less than checking the
+    trash for the rows that pass the checks before it."""
+    reaching = math.prod(stats.fraction(i) for i in checks.by_entity)
+    if stats.trashed and merge.pays(stats.trashed, C_TRASH * reaching):
         merge.add("EXCEPT", "SELECT entity_id FROM component_trashed", stats.trashed, stats.live)
         merge.drops_trashed = True
-    return merge
 
 
 def _merged_source(merge: _Merge, first: TagSet) -> tuple[str, tuple[str, ...]]:
@@ -326,6 +336,7 @@ def _merged_walk(items: list[Pred], stats: Stats, with_entity: bool, sorted_rows
     assert isinstance(first, TagSet)
     rest = _without(items, merge.used)
     checks = _Checks.of(rest, stats)
+    _merge_trash(merge, checks, stats)
     asset_check = C_ASSET - (C_TRASH if merge.drops_trashed else 0.0)
     cost = merge.cost + merge.rows * checks.cost_per_row(stats, merge.rows / stats.n, asset_check)
     if sorted_rows:
