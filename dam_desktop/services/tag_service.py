@@ -279,23 +279,40 @@ async def add_tags(
     ids = _ids_json(entity_ids)
     if not names or ids == "[]":
         return TagEdit(())
-    tag_ids = sorted(set((await get_or_create_tag_concepts(session, names)).values()))
-    return await add_tag_ids(session, json.loads(ids), tag_ids, value)
+    tag_ids = (await get_or_create_tag_concepts(session, names)).values()
+    return await _insert_links(session, ids, _ids_json(tag_ids), value)
 
 
 async def add_tag_ids(
     session: AsyncSession, entity_ids: Iterable[int], tag_ids: Iterable[int], value: str | None = None
 ) -> TagEdit:
-    result = await session.execute(
+    return await _insert_links(session, _ids_json(entity_ids), _ids_json(tag_ids), value)
+
+
+async def _insert_links(session: AsyncSession, ids: str, tags: str, value: str | None) -> TagEdit:
+    """Link every entity of the JSON list `ids` that exists to every tag of `tags`.
+
+    The links created are read back afterwards as one JSON value rather than RETURNING a row each:
+    a new row's id is one above the table's largest, so they are exactly the rows above the
+    largest id before the INSERT, and 10k links cost one value in Python instead of 10k rows.
+    """
+    before = int(await session.scalar(text(f"SELECT coalesce(max(id), 0) FROM {LINK}")) or 0)
+    await session.execute(
         text(
             f"INSERT OR IGNORE INTO {LINK} (entity_id, tag_concept_entity_id, tag_value)"
             " SELECT e.value, t.value, :v FROM json_each(:e) e CROSS JOIN json_each(:t) t"
             " WHERE EXISTS (SELECT 1 FROM entities x WHERE x.id = e.value)"
-            " RETURNING entity_id, tag_concept_entity_id, tag_value"
         ),
-        {"e": _ids_json(entity_ids), "t": _ids_json(tag_ids), "v": value},
+        {"e": ids, "t": tags, "v": value},
     )
-    return TagEdit(tuple((int(r[0]), int(r[1]), r[2]) for r in result.all()))
+    created = await session.scalar(
+        text(
+            "SELECT json_group_array(json_array(entity_id, tag_concept_entity_id, tag_value))"
+            f" FROM {LINK} WHERE id > :before"
+        ),
+        {"before": before},
+    )
+    return TagEdit(tuple((int(e), int(t), v) for e, t, v in json.loads(created or "[]")))
 
 
 async def remove_tags(session: AsyncSession, entity_ids: Iterable[int], tag_names: Iterable[str]) -> TagEdit:
