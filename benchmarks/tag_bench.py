@@ -13,7 +13,7 @@ the use-count triggers are dropped during the load and rebuilt after it, then AN
 For each target it prints p50/p95 in milliseconds of the service call as the app makes it
 (parse, resolve tags, plan, run), and beside it a naive baseline: one EXISTS subquery per term,
 tags matched by name in SQL, ORDER BY/LIMIT left to SQLite without planning; autocomplete that
-counts links live; bulk tagging with one INSERT per asset.
+counts links live; bulk tagging with one INSERT per asset (and untagging with one DELETE each).
 """
 
 from __future__ import annotations
@@ -220,7 +220,7 @@ def naive_page_sql(terms: list[tuple[str, str]]) -> tuple[str, dict[str, Any]]:
     where, params = naive_where(terms)
     return (
         "SELECT fp.entity_id FROM component_file_properties fp JOIN entities e ON e.id = fp.entity_id"
-        f" WHERE {where} ORDER BY e.created_at DESC, e.id DESC LIMIT 100",
+        f" WHERE {where} ORDER BY e.id DESC LIMIT 100",
         params,
     )
 
@@ -246,6 +246,7 @@ async def run_benchmarks(path: Path, reps: int, naive_reps: int, seed: int) -> N
     rng = random.Random(seed + 1)
     world = await World.open(path)
     try:
+        await restore_as_built(world)
         async with world.session() as s:
             names = [
                 str(r[0])
@@ -340,7 +341,8 @@ async def run_benchmarks(path: Path, reps: int, naive_reps: int, seed: int) -> N
         report("autocomplete, 2-letter prefix", 30, ours, base)
 
         lo, hi = int(asset_range[0]), int(asset_range[1])
-        bulk_reps = 5
+        bulk_reps = 10
+        tagged: dict[str, list[int]] = {}  # tag name -> the assets a bulk edit gave it
 
         async def bulk(i: int, contiguous: bool = False) -> None:
             if contiguous:
@@ -348,14 +350,24 @@ async def run_benchmarks(path: Path, reps: int, naive_reps: int, seed: int) -> N
                 ids = list(range(start, start + 10_000))
             else:
                 ids = rng.sample(range(lo, hi + 1), 10_000)
+            name = f"bench-bulk-{seed}-{i}"
+            tagged[name] = ids
             async with world.session() as s:
-                await tag_service.add_tags(s, ids, [f"bench-bulk-{seed}-{i}"])
+                await tag_service.add_tags(s, ids, [name])
+                await s.commit()
+
+        async def unbulk(i: int) -> None:
+            name = f"bench-bulk-{seed}-{i}"
+            async with world.session() as s:
+                await tag_service.remove_tags(s, tagged[name], [name])
                 await s.commit()
 
         async def naive_bulk(i: int) -> None:
             ids = rng.sample(range(lo, hi + 1), 10_000)
+            name = f"bench-naive-{seed}-{i}"
+            tagged[name] = ids
             async with world.session() as s:
-                tag_id = await tag_service.get_or_create_tag_concept(s, f"bench-naive-{seed}-{i}")
+                tag_id = await tag_service.get_or_create_tag_concept(s, name)
                 for eid in ids:
                     await s.execute(
                         text(
@@ -366,9 +378,26 @@ async def run_benchmarks(path: Path, reps: int, naive_reps: int, seed: int) -> N
                     )
                 await s.commit()
 
+        async def naive_unbulk(i: int) -> None:
+            name = f"bench-naive-{seed}-{i}"
+            async with world.session() as s:
+                tag_id = await tag_service.require_tag(s, name)
+                for eid in tagged[name]:
+                    await s.execute(
+                        text(
+                            "DELETE FROM component_entity_tag_link"
+                            " WHERE entity_id = :e AND tag_concept_entity_id = :t"
+                        ),
+                        {"e": eid, "t": tag_id},
+                    )
+                await s.commit()
+
         ours = [await timed(lambda i=i: bulk(i)) for i in range(bulk_reps)]
         base = [await timed(lambda i=i: naive_bulk(i)) for i in range(1)]
         report("bulk-tag 10k random assets", 1000, ours, base)
+        ours = [await timed(lambda i=i: unbulk(i)) for i in range(bulk_reps)]
+        base_un = [await timed(lambda i=i: naive_unbulk(i)) for i in range(1)]
+        report("bulk-untag 10k random assets", 1000, ours, base_un)
         ours = [await timed(lambda i=i: bulk(100 + i, True)) for i in range(bulk_reps)]
         report("bulk-tag 10k adjacent assets", 1000, ours, base)
 
@@ -377,17 +406,23 @@ async def run_benchmarks(path: Path, reps: int, naive_reps: int, seed: int) -> N
         exact = [await timed(lambda q=q: _sidebar(world, render(q[:1]), None)) for q in two_tag[:naive_reps]]
         report("sidebar, one-tag result (sampled)", 100, ours, exact)
         print(f"plans chosen for pages: {json.dumps(plans)}")
-        # Leave the cached library as it was built.
-        async with world.session() as s:
-            await s.execute(
-                text(
-                    "DELETE FROM entities WHERE id IN (SELECT entity_id FROM component_tag_concept"
-                    " WHERE tag_name GLOB 'bench-*')"
-                )
-            )
-            await s.commit()
+        await restore_as_built(world)
     finally:
         await world.close()
+
+
+async def restore_as_built(world: World) -> None:
+    """Drop the bench's tags, and the text-embedding markers tag edits leave (a library whose
+    embeddings are up to date has none), so every run starts from the library as it was built."""
+    async with world.session() as s:
+        await s.execute(
+            text(
+                "DELETE FROM entities WHERE id IN (SELECT entity_id FROM component_tag_concept"
+                " WHERE tag_name GLOB 'bench-*')"
+            )
+        )
+        await s.execute(text("DELETE FROM component_marker_needs_text_embedding"))
+        await s.commit()
 
 
 async def _sidebar(world: World, query: str, sample: int | None = search_service.SIDEBAR_SAMPLE) -> None:
