@@ -1,7 +1,9 @@
 from __future__ import annotations
 
-from sqlalchemy import Float, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from typing import Any
+
+from sqlalchemy import Float, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from dam_desktop.models.core.base_component import BaseComponent
 
@@ -9,6 +11,16 @@ from dam_desktop.models.core.base_component import BaseComponent
 class AudioPropertiesComponent(BaseComponent):
     __tablename__ = "component_audio_properties"
     single_per_entity = True
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        # `duration:` query terms are checked per asset by entity id: one lookup in this index.
+        return (Index("ix_audio_properties_entity_duration", "entity_id", "duration_seconds"),)
+
+    @declared_attr
+    def entity_id(cls) -> Mapped[int]:
+        # No index of its own: the (entity_id, duration_seconds) index serves every lookup by entity.
+        return mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), nullable=False, init=False)
 
     duration_seconds: Mapped[float] = mapped_column(Float, index=True)
     sample_rate: Mapped[int] = mapped_column(Integer)
