@@ -5,8 +5,8 @@ the same ORDER BY, so a grid filled from `search_service.search` keeps the order
 `SortKey(browse_sort.value)` converts. Every order ends on the entity id so pages never overlap.
 
 "Date added" is entity id order: ids are handed out in insertion order, so newest first by id is
-newest first by insertion, and every index that ends on the entity id (the tag links', the
-entities' own rowid) already lists its entities in that order: a page needs no sort.
+newest first by insertion. The entities table and a tag's range of the (tag, entity) link index
+already list entities in that order, so a page of the default order needs no sort.
 """
 
 from __future__ import annotations

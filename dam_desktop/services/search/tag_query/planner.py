@@ -21,8 +21,9 @@ entities, and a fixed guess per property term; conjuncts are assumed independent
 pins SQLite to the chosen walk, and where it matters conditions are written on the walk's own
 entity id so SQLite checks them before it reads the asset's other rows.
 
-Cost units are one random index probe (about a microsecond); the ratios below were measured on the
-benchmark's 1M-asset library (`benchmarks/tag_bench.py`).
+Cost units are one index lookup whose page is cached (about a microsecond); the ratios below were
+measured on the benchmark's 1M-asset library (`benchmarks/tag_bench.py`). Only manual-tag sets
+drive walks; other conjuncts (properties, model tags, `has:` terms) are checked per row.
 """
 
 from __future__ import annotations
