@@ -110,9 +110,11 @@ def install_room_ui(window: MainWindow) -> None:
     rather than offering buttons that cannot work.
     """
     from dam_desktop.features import MODEL_FEATURES_UNAVAILABLE_NOTE, model_features_available
+    from dam_desktop.ui.missing_files import install_missing_files
     from dam_desktop.ui.tag_ui import install_tag_ui
 
     install_tag_ui(window)
+    install_missing_files(window)
     if not model_features_available():
         window.statusBar().showMessage(MODEL_FEATURES_UNAVAILABLE_NOTE, 15_000)
         return

@@ -389,7 +389,7 @@ async def check_locations(
     *,
     on_progress: Callable[[CheckProgress], None] | None = None,
     cancel: CancelToken | None = None,
-    batch_size: int = BATCH_SIZE,
+    batch_size: int | None = None,
 ) -> CheckReport:
     """Look at every file the library expects (trashed assets aside) and record what is missing.
 
@@ -397,6 +397,7 @@ async def check_locations(
     between batches; the report then says `cancelled` and covers the batches done.
     """
     cancel = cancel or CancelToken()
+    batch_size = batch_size or BATCH_SIZE
     report = CheckReport()
     paths = world.paths
     async with world.session() as session:

@@ -26,6 +26,14 @@ from dam_desktop.services.browse_sql import TileInfo
 
 TILE_PADDING = 8
 LABEL_GAP = 6
+# How a tile whose file the last check did not find is marked: its label and colour.
+FILE_PROBLEM_MARKS = {
+    "missing": ("MISSING", QColor(229, 72, 77)),
+    "changed": ("CHANGED", QColor(214, 138, 20)),
+}
+# Below this tile size the mark is a dot with "!", as the extension badge goes too.
+FULL_MARK_MIN_TILE = 96
+MISSING_OPACITY = 0.35
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,10 @@ class TileDelegate:
         self._placeholder_icons: dict[tuple[str, int], QPixmap] = {}
         self._badges: dict[str, QPixmap] = {}
         self.colors = TileColors.from_palette(widget.palette())
+        # {entity id: "missing" or "changed"} for assets the last check for missing files marked
+        # (set by `ui.missing_files`); such tiles are dimmed and carry a mark.
+        self.file_problems: dict[int, str] = {}
+        self._marks: dict[tuple[str, bool], QPixmap] = {}
         style = widget.style()
         self._icons = {
             "audio": style.standardIcon(QStyle.StandardPixmap.SP_MediaVolume),
@@ -118,10 +130,16 @@ class TileDelegate:
                 painter.setPen(colors.selected_border)
                 painter.drawPath(path)
         square = QRect(cell.left() + TILE_PADDING, cell.top() + TILE_PADDING, tile, tile)
+        problem = self.file_problems.get(info.entity_id) if info is not None and self.file_problems else None
+        if problem is not None:
+            painter.setOpacity(MISSING_OPACITY)
         if pixmap is not None and not pixmap.isNull():
             self._paint_pixmap(painter, square, pixmap)
         else:
             self._paint_placeholder(painter, square, info)
+        if problem is not None:
+            painter.setOpacity(1.0)
+            self._paint_problem_mark(painter, square, problem)
         if info is not None:
             self._paint_badge(painter, square, info)
             label = QRect(
@@ -201,6 +219,37 @@ class TileDelegate:
         ratio = badge.devicePixelRatio() or 1.0
         height = int(badge.height() / ratio)
         painter.drawPixmap(QPoint(square.left() + 6, square.bottom() - height - 5), badge)
+
+    def _paint_problem_mark(self, painter: QPainter, square: QRect, problem: str) -> None:
+        full = square.width() >= FULL_MARK_MIN_TILE
+        mark = self._marks.get((problem, full))
+        if mark is None:
+            mark = self._marks[(problem, full)] = self._render_problem_mark(problem, full)
+        ratio = mark.devicePixelRatio() or 1.0
+        width = int(mark.width() / ratio)
+        painter.drawPixmap(QPoint(square.right() - width - 5, square.top() + 5), mark)
+
+    def _render_problem_mark(self, problem: str, full: bool) -> QPixmap:
+        """A red "MISSING" (amber "CHANGED") pill, or just a dot with "!" on small tiles."""
+        label, colour = FILE_PROBLEM_MARKS.get(problem, FILE_PROBLEM_MARKS["missing"])
+        text = f"!  {label}" if full else "!"
+        metrics = self.badge_metrics
+        height = metrics.height() + 4
+        width = metrics.horizontalAdvance(text) + 12 if full else height
+        ratio = self._widget.devicePixelRatioF()
+        pixmap = QPixmap(int(width * ratio), int(height * ratio))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        path = QPainterPath()
+        path.addRoundedRect(QRectF(0, 0, width, height), height / 2, height / 2)
+        painter.fillPath(path, colour)
+        painter.setFont(self.badge_font)
+        painter.setPen(self.colors.badge_text)
+        painter.drawText(QRectF(0, 0, width, height), int(Qt.AlignmentFlag.AlignCenter), text)
+        painter.end()
+        return pixmap
 
     def _render_badge(self, extension: str) -> QPixmap:
         """The extension badge drawn once per extension; tiles blit it."""
