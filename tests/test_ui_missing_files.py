@@ -164,7 +164,7 @@ def test_stopping_the_check_from_the_status_bar_keeps_the_library_consistent(
     job = missing_ui.job
     assert job is not None
     qtbot.waitUntil(lambda: job.done == 2 and len(batches) == 2)
-    assert "Checking files 2 of 6" in ui_window.jobs_label.text()
+    assert ui_window.jobs_label.text() == "Checking for missing files: 2 of 6 assets"
     missing_ui.stop_button.click()
     assert job.cancelling and not missing_ui.stop_button.isEnabled()
     go.set()
@@ -225,12 +225,10 @@ def test_weekly_schedule_runs_the_check_in_the_background_when_due_and_idle(
     assert ui.job is None and ui.auto_timer.isActive(), "never on the start-up path: it waits"
     ui.input.last_input -= 3600  # the user has been idle a while
     ui.auto_timer.timeout.emit()
-    assert ui.job is not None and ui.job.summary.startswith("Checking files")
+    assert ui.job is not None and ui.job.summary.startswith("Checking for missing files")
     qtbot.waitUntil(lambda: ui.job is None)
     assert ui.dialog is None, "nothing missing: no report pops up"
-    assert (
-        ui_window.statusBar().currentMessage().startswith("Weekly check for missing files: 3 assets checked.")
-    )
+    assert ui_window.statusBar().currentMessage() == "Weekly check of 3 assets: no missing files."
     last = ui.last_run()
     assert last is not None and datetime.now(UTC) - last < timedelta(minutes=1)
     assert not ui.is_due()

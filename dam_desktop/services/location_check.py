@@ -156,7 +156,7 @@ def _missing_reference_reason(file: Path, exc: OSError) -> str:
 
 
 def _missing_managed_reason(location: _Location, size: int) -> str:
-    gone = "the library's stored copy is gone (deleted from the library folder)"
+    gone = "the stored copy was deleted from the library folder"
     if location.source_path:
         source = Path(decode_db_path(location.source_path))
         try:

@@ -33,7 +33,7 @@ FILE_PROBLEM_MARKS = {
 }
 # Below this tile size the mark is a dot with "!", as the extension badge goes too.
 FULL_MARK_MIN_TILE = 96
-MISSING_OPACITY = 0.35
+MISSING_OPACITY = 0.4
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ class TileDelegate:
             self._paint_placeholder(painter, square, info)
         if problem is not None:
             painter.setOpacity(1.0)
-            self._paint_problem_mark(painter, square, problem)
+            self._paint_problem_mark(painter, self._image_rect(square, pixmap), problem)
         if info is not None:
             self._paint_badge(painter, square, info)
             label = QRect(
@@ -220,14 +220,26 @@ class TileDelegate:
         height = int(badge.height() / ratio)
         painter.drawPixmap(QPoint(square.left() + 6, square.bottom() - height - 5), badge)
 
-    def _paint_problem_mark(self, painter: QPainter, square: QRect, problem: str) -> None:
-        full = square.width() >= FULL_MARK_MIN_TILE
+    @staticmethod
+    def _image_rect(square: QRect, pixmap: QPixmap | None) -> QRect:
+        """Where the thumbnail sits in its square (letterboxed), or the placeholder's square."""
+        if pixmap is None or pixmap.isNull() or not pixmap.width() or not pixmap.height():
+            return square.adjusted(6, 6, -6, -6)
+        scale = min(square.width() / pixmap.width(), square.height() / pixmap.height())
+        width, height = round(pixmap.width() * scale), round(pixmap.height() * scale)
+        left = square.left() + (square.width() - width) // 2
+        top = square.top() + (square.height() - height) // 2
+        return QRect(left, top, width, height)
+
+    def _paint_problem_mark(self, painter: QPainter, image: QRect, problem: str) -> None:
+        """The mark inside the thumbnail's top-right corner, so it reads as part of the picture."""
+        full = image.width() >= FULL_MARK_MIN_TILE
         mark = self._marks.get((problem, full))
         if mark is None:
             mark = self._marks[(problem, full)] = self._render_problem_mark(problem, full)
         ratio = mark.devicePixelRatio() or 1.0
         width = int(mark.width() / ratio)
-        painter.drawPixmap(QPoint(square.right() - width - 5, square.top() + 5), mark)
+        painter.drawPixmap(QPoint(image.right() - width - 4, image.top() + 4), mark)
 
     def _render_problem_mark(self, problem: str, full: bool) -> QPixmap:
         """A red "MISSING" (amber "CHANGED") pill, or just a dot with "!" on small tiles."""

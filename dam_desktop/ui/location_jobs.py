@@ -112,14 +112,14 @@ class CheckJob(LocationJob):
     def __init__(
         self, client: WorldClient, parent: QObject | None = None, *, scheduled: bool = False
     ) -> None:
-        super().__init__("Checking files", client, parent)
+        super().__init__("Checking for missing files", client, parent)
         self.scheduled = scheduled
 
     @property
     def summary(self) -> str:
-        state = "Stopping the check" if self.cancelling else self.title
+        state = "Stopping the check for missing files" if self.cancelling else self.title
         if self.total:
-            return f"{state} {self.done:,} of {self.total:,}"
+            return f"{state}: {self.done:,} of {self.total:,} assets"
         return f"{state}…"
 
     async def work(self, world: World, token: CancelToken) -> Any:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QToolButto
 
 from dam_desktop.ui.context_menu import LIBRARY_VIEW
 from dam_desktop.ui.location_jobs import CheckJob, LocationJob, RelinkJob
-from dam_desktop.ui.missing_files_dialog import MissingFilesDialog, check_summary, relink_summary
+from dam_desktop.ui.missing_files_dialog import MissingFilesDialog, check_status, relink_summary
 
 if TYPE_CHECKING:
     from dam_desktop.core.world import World
@@ -238,10 +238,9 @@ class MissingFilesUI(QObject):
         self.window._spawn(self.load_marks())
         newly_missing = set(report.missing_assets) - before
         if job.scheduled and not newly_missing:
-            prefix = "Weekly check for missing files: "
-            self.window.statusBar().showMessage(prefix + check_summary(report), 12_000)
+            self.window.statusBar().showMessage(check_status(report, weekly=True), 12_000)
             return
-        self.window.statusBar().showMessage(check_summary(report), 10_000)
+        self.window.statusBar().showMessage(check_status(report), 10_000)
         self.show_report(report)
 
     def show_report(self, report: CheckReport) -> MissingFilesDialog:

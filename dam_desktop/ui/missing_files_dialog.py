@@ -38,25 +38,45 @@ def _plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count:,} {one if count == 1 else (many or one + 's')}"
 
 
-def check_summary(report: CheckReport) -> str:
-    """One paragraph: what was checked and what was found, and what the user can do about it."""
+def _found(problems: Sequence[LocationProblem]) -> list[str]:
+    missing = sum(1 for p in problems if p.problem == "missing")
+    changed = len(problems) - missing
+    found = [_plural(missing, "file") + " missing"] if missing else []
+    if changed:
+        found.append(_plural(changed, "file") + " changed since import")
+    return found
+
+
+def check_status(report: CheckReport, *, weekly: bool = False) -> str:
+    """One short line for the status bar."""
+    if report.cancelled:
+        head = f"Check stopped after {report.assets_checked:,} of {report.total_assets:,} assets"
+    elif weekly:
+        head = f"Weekly check of {_plural(report.assets_checked, 'asset')}"
+    else:
+        head = f"Checked {_plural(report.assets_checked, 'asset')}"
+    found = _found(report.problems)
+    return f"{head}: " + (", ".join(found) if found else "no missing files") + "."
+
+
+def check_summary(report: CheckReport, problems: Sequence[LocationProblem] | None = None) -> str:
+    """One paragraph: what was checked, what is still wrong (`problems`, by default all the check
+    found), and what the user can do about it."""
+    problems = report.problems if problems is None else problems
     if report.cancelled:
         head = f"The check was stopped after {report.assets_checked:,} of {report.total_assets:,} assets."
     else:
         head = f"{_plural(report.assets_checked, 'asset')} checked."
-    if not report.problems:
+    if not problems:
+        if report.problems:
+            return head + " Every missing file has been found again."
         if report.cancelled:
             return head + " No missing files among them."
         return head + " Every file is where the library expects it."
-    missing = report.count("missing")
-    changed = report.count("changed")
-    found = [_plural(missing, "file") + " missing"] if missing else []
-    if changed:
-        found.append(_plural(changed, "file") + " changed since import")
-    parts = [head, " and ".join(found) + "."]
-    if any(p.relinkable for p in report.problems):
-        parts.append("If you moved them, Relink From Folder… finds them by content.")
-    if any(p.problem == "missing" and not p.relinkable for p in report.problems):
+    parts = [head, " and ".join(_found(problems)) + "."]
+    if any(p.relinkable for p in problems):
+        parts.append("If you moved them, Relink From Folder… finds them by their content.")
+    if any(p.problem == "missing" and not p.relinkable for p in problems):
         parts.append("A lost stored copy comes back when you import its original again.")
     return " ".join(parts)
 
@@ -114,14 +134,19 @@ class ProblemTable(QAbstractTableModel):
             reason = problem.reason[:1].upper() + problem.reason[1:]
             if problem.other_copy_present:
                 reason += "." + STILL_OPENS
+            managed = problem.storage_type == "managed"
             text = (
                 problem.file_name,
                 "Changed" if problem.problem == "changed" else "Missing",
-                problem.path or "(no location recorded)",
+                # A stored copy's own path is a hash in the library folder: no help to anyone.
+                "The library's stored copy" if managed else problem.path or "(no location recorded)",
                 reason,
             )[column]
-            if role == Qt.ItemDataRole.ToolTipRole and column == 0:
-                return f"{problem.file_name}\nAsset {problem.entity_id}"
+            if role == Qt.ItemDataRole.ToolTipRole:
+                if column == 0:
+                    return f"{problem.file_name}\nAsset {problem.entity_id}"
+                if column == 2:
+                    return problem.path
             return text
         if role == Qt.ItemDataRole.DecorationRole and column == 1:
             return self._icons.get(problem.problem)
@@ -163,10 +188,11 @@ class MissingFilesDialog(QDialog):
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()
-        # Fixed row heights and elided text: laying out 100k wrapped rows would take seconds.
+        # Rows of a fixed two lines (reasons wrap, long paths wrap at their slashes): measuring
+        # each row's text would take seconds for 100k rows.
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(2 * self.fontMetrics().lineSpacing() + 10)
+        self.table.setWordWrap(True)
         self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -177,8 +203,8 @@ class MissingFilesDialog(QDialog):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         self.table.setColumnWidth(0, 170)
-        self.table.setColumnWidth(1, 96)
-        self.table.setColumnWidth(2, 330)
+        self.table.setColumnWidth(1, 100)
+        self.table.setColumnWidth(2, 380)
         layout.addWidget(self.table, 1)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
@@ -199,7 +225,8 @@ class MissingFilesDialog(QDialog):
         layout.addWidget(buttons)
         self._update_buttons()
         if report.problems:
-            self.resize(980, 480)
+            rows = self.table.verticalHeader().defaultSectionSize() * len(report.problems)
+            self.resize(1180, max(380, min(210 + rows, 700)))
         else:
             self.table.hide()
             self.resize(460, 150)
@@ -233,6 +260,7 @@ class MissingFilesDialog(QDialog):
         if report is not None:
             fixed = {r.location_id for r in report.relinked} | {p.location_id for p in report.back_in_place}
             self.model.drop_locations(fixed)
+            self.summary.setText(check_summary(self.report, self.problems))
             self.relink_result.setText(relink_summary(report))
         else:
             self.relink_result.setText("The relink stopped with an error; nothing more was changed.")
