@@ -28,9 +28,9 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, delete, func, insert, select
+from sqlalchemy import ColumnElement, Table, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dam_desktop.core.library import STORAGE_MANAGED, STORAGE_REFERENCE, LibraryPaths
@@ -137,7 +137,7 @@ class _Asset:
     entity_id: int
     file_name: str
     size: int
-    locations: tuple[_Location, ...]
+    locations: list[_Location]
 
 
 # --- looking at one file (worker thread) -----------------------------------------------------------
@@ -206,15 +206,25 @@ def _inspect(paths: LibraryPaths, location: _Location, size: int) -> tuple[str, 
     return None
 
 
+# (problem, reason, display path) for a location whose file is not as expected; None when it is.
+Verdict = tuple[str, str, str] | None
+
+
 def _inspect_chunk(
     paths: LibraryPaths, items: Sequence[tuple[_Location, int]], cancel: CancelToken
-) -> list[tuple[str, str] | None] | None:
+) -> list[Verdict] | None:
     if cancel.cancelled:
         return None
-    # Repeated reasons share one string: a check of an unplugged drive yields 100k of the same.
-    return [
-        None if (v := _inspect(paths, loc, size)) is None else (v[0], sys.intern(v[1])) for loc, size in items
-    ]
+    verdicts: list[Verdict] = []
+    for location, size in items:
+        found = _inspect(paths, location, size)
+        if found is None:
+            verdicts.append(None)
+            continue
+        file = location_file(paths, location.storage_type, location.stored_path)
+        # Repeated reasons share one string: a check of an unplugged drive yields 100k of the same.
+        verdicts.append((found[0], sys.intern(found[1]), display_path(str(file))))
+    return verdicts
 
 
 # --- the check ----------------------------------------------------------------------------------
@@ -233,49 +243,53 @@ async def _count_assets(session: AsyncSession) -> int:
     return int((await session.scalar(stmt)) or 0)
 
 
-async def _read_batch(session: AsyncSession, after: int, limit: int) -> list[_Asset]:
+async def _batch_end(session: AsyncSession, after: int, limit: int) -> int | None:
+    """The last asset id of the batch after `after`: batches are id ranges, so every statement
+    of a batch is a range scan on an entity_id index rather than a list of ids to bind."""
     fp = FilePropertiesComponent
-    ids = list(
-        (
-            await session.scalars(
-                select(fp.entity_id)
-                .where(fp.entity_id > after)
-                .where(_not_trashed(fp.entity_id))
-                .order_by(fp.entity_id)
-                .limit(limit)
-            )
-        ).all()
-    )
-    if not ids:
-        return []
-    loc = FileLocationComponent
-    locations: dict[int, list[_Location]] = {eid: [] for eid in ids}
+    ids = select(fp.entity_id).where(fp.entity_id > after).order_by(fp.entity_id).limit(limit).subquery()
+    last = await session.scalar(select(func.max(ids.c.entity_id)))
+    return None if last is None else int(last)
+
+
+async def _read_batch(session: AsyncSession, after: int, upto: int) -> list[_Asset]:
+    """The assets with ids in (after, upto], trash aside, each with its locations."""
+    fp, loc = FilePropertiesComponent, FileLocationComponent
     rows = await session.execute(
-        select(loc.id, loc.entity_id, loc.storage_type, loc.path, loc.source_path)
-        .where(loc.entity_id.in_(ids))
-        .order_by(loc.entity_id, loc.id)
+        select(
+            fp.entity_id,
+            fp.original_filename,
+            fp.file_size_bytes,
+            loc.id,
+            loc.storage_type,
+            loc.path,
+            loc.source_path,
+        )
+        .outerjoin(loc, loc.entity_id == fp.entity_id)
+        .where(fp.entity_id > after, fp.entity_id <= upto, _not_trashed(fp.entity_id))
+        .order_by(fp.entity_id, loc.id)
     )
-    for location_id, eid, storage_type, path, source in rows:
-        locations[eid].append(_Location(location_id, eid, storage_type, path, source))
-    props = await session.execute(
-        select(fp.entity_id, fp.original_filename, fp.file_size_bytes).where(fp.entity_id.in_(ids))
-    )
-    facts = {eid: (name, size) for eid, name, size in props}
-    return [
-        _Asset(eid, facts[eid][0], int(facts[eid][1]), tuple(locations[eid])) for eid in ids if eid in facts
-    ]
+    assets: list[_Asset] = []
+    locations: list[_Location] = []
+    for eid, name, size, location_id, storage_type, path, source in rows:
+        if not assets or assets[-1].entity_id != eid:
+            locations = []
+            assets.append(_Asset(eid, name, int(size), locations))
+        if location_id is not None:
+            locations.append(_Location(location_id, eid, storage_type, path, source))
+    return assets
 
 
 async def _inspect_batch(
     paths: LibraryPaths, assets: Sequence[_Asset], cancel: CancelToken
-) -> list[tuple[str, str] | None] | None:
+) -> list[Verdict] | None:
     """Each location's verdict, in the batch's order; None when cancelled."""
     items = [(loc, asset.size) for asset in assets for loc in asset.locations]
     chunks = [items[i : i + STAT_CHUNK] for i in range(0, len(items), STAT_CHUNK)]
     results = await asyncio.gather(
         *(asyncio.to_thread(_inspect_chunk, paths, chunk, cancel) for chunk in chunks)
     )
-    verdicts: list[tuple[str, str] | None] = []
+    verdicts: list[Verdict] = []
     for result in results:
         if result is None:
             return None
@@ -283,9 +297,7 @@ async def _inspect_batch(
     return verdicts
 
 
-def _problems_of(
-    paths: LibraryPaths, assets: Sequence[_Asset], verdicts: Sequence[tuple[str, str] | None]
-) -> list[LocationProblem]:
+def _problems_of(assets: Sequence[_Asset], verdicts: Sequence[Verdict]) -> list[LocationProblem]:
     problems: list[LocationProblem] = []
     position = 0
     for asset in assets:
@@ -310,7 +322,6 @@ def _problems_of(
         for location, verdict in zip(asset.locations, found, strict=True):
             if verdict is None:
                 continue
-            file = location_file(paths, location.storage_type, location.stored_path)
             problems.append(
                 LocationProblem(
                     entity_id=asset.entity_id,
@@ -318,7 +329,7 @@ def _problems_of(
                     file_name=asset.file_name,
                     storage_type=location.storage_type,
                     stored_path=location.stored_path,
-                    path=display_path(str(file)),
+                    path=verdict[2],
                     problem=verdict[0],
                     reason=verdict[1],
                     expected_size=asset.size,
@@ -334,43 +345,46 @@ def _mark_for(problems: Sequence[LocationProblem]) -> LocationProblem:
 
 
 async def _write_marks(
-    session: AsyncSession, assets: Sequence[_Asset], problems: Sequence[LocationProblem]
+    session: AsyncSession,
+    after: int,
+    upto: int,
+    assets: Sequence[_Asset],
+    problems: Sequence[LocationProblem],
 ) -> None:
-    """Record one batch's verdict in one transaction (commits)."""
-    batch_ids = [asset.entity_id for asset in assets]
+    """Record the verdict on the assets with ids in (after, upto] in one transaction (commits)."""
+    fp, loc, mark = FilePropertiesComponent, FileLocationComponent, MissingFileComponent
+    in_batch = (after, upto)
     broken: dict[int, list[LocationProblem]] = {}
     for problem in problems:
         if not problem.other_copy_present:
             broken.setdefault(problem.entity_id, []).append(problem)
-    await session.execute(delete(MissingFileComponent).where(MissingFileComponent.entity_id.in_(batch_ids)))
+    await session.execute(delete(mark).where(mark.entity_id > in_batch[0], mark.entity_id <= in_batch[1]))
     if broken:
         # The disk was looked at without a transaction open: an asset trashed, deleted, or given
         # a new location (an import brought its file back) meanwhile is left unmarked; the next
         # check decides it.
-        seen = {a.entity_id: {loc.location_id for loc in a.locations} for a in assets}
-        now: dict[int, set[int]] = {eid: set() for eid in broken}
+        seen = {a.entity_id: {location.location_id for location in a.locations} for a in assets}
+        now: dict[int, set[int]] = {}
         rows = await session.execute(
-            select(FileLocationComponent.entity_id, FileLocationComponent.id).where(
-                FileLocationComponent.entity_id.in_(list(broken))
-            )
+            select(loc.entity_id, loc.id).where(loc.entity_id > in_batch[0], loc.entity_id <= in_batch[1])
         )
         for eid, location_id in rows:
-            now[eid].add(location_id)
+            now.setdefault(eid, set()).add(location_id)
         live = set(
             (
                 await session.scalars(
-                    select(FilePropertiesComponent.entity_id)
-                    .where(FilePropertiesComponent.entity_id.in_(list(broken)))
-                    .where(_not_trashed(FilePropertiesComponent.entity_id))
+                    select(fp.entity_id).where(
+                        fp.entity_id > in_batch[0], fp.entity_id <= in_batch[1], _not_trashed(fp.entity_id)
+                    )
                 )
             ).all()
         )
-        marks = []
+        rows_to_insert = []
         for eid, found in broken.items():
-            if eid not in live or now[eid] != seen[eid]:
+            if eid not in live or now.get(eid, set()) != seen[eid]:
                 continue
             shown = _mark_for(found)
-            marks.append(
+            rows_to_insert.append(
                 {
                     "entity_id": eid,
                     "problem": shown.problem,
@@ -379,8 +393,9 @@ async def _write_marks(
                     "storage_type": shown.storage_type,
                 }
             )
-        if marks:
-            await session.execute(insert(MissingFileComponent), marks)
+        if rows_to_insert:
+            # The table, not the class: a plain executemany, without the ORM's bulk bookkeeping.
+            await session.execute(insert(cast(Table, mark.__table__)), rows_to_insert)
     await session.commit()
 
 
@@ -423,20 +438,21 @@ async def check_locations(
     after = 0
     while not cancel.cancelled:
         async with world.session() as session:
-            assets = await _read_batch(session, after, batch_size)
-        if not assets:
+            upto = await _batch_end(session, after, batch_size)
+            assets = await _read_batch(session, after, upto) if upto is not None else []
+        if upto is None:
             break
         verdicts = await _inspect_batch(paths, assets, cancel)
         if verdicts is None:
             break
-        problems = _problems_of(paths, assets, verdicts)
+        problems = _problems_of(assets, verdicts)
         async with world.session() as session:
-            await _write_marks(session, assets, problems)
+            await _write_marks(session, after, upto, assets, problems)
         report.problems.extend(problems)
         report.assets_checked += len(assets)
         report.locations_checked += len(verdicts)
-        after = assets[-1].entity_id
-        if assets[-1].locations:
+        after = upto
+        if assets and assets[-1].locations:
             last = assets[-1].locations[-1]
             current = display_path(str(location_file(paths, last.storage_type, last.stored_path)))
         emit()
