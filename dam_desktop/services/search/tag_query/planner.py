@@ -47,7 +47,7 @@ from dam_desktop.services.search.tag_query.to_sql import (
     selectivity,
     to_sql,
 )
-from dam_desktop.services.tag_service import LINK
+from dam_desktop.services.tag_service import LINK, LINK_BY_TAG
 
 # Reading the next entry of an index range, in order.
 C_SCAN = 0.05
@@ -182,10 +182,20 @@ class _Checks:
             passing *= stats.fraction(item)
         return cost
 
+    def joins(self, eid: str) -> str:
+        """A plain tag the entity must carry is joined rather than checked with EXISTS: the (entity,
+        tag) pair is unique, so the join adds no rows, and it skips a subquery's set-up on every
+        row (a two-tag page that reads 2.7k links: 2.8 ms instead of 3.3)."""
+        return "".join(
+            f" CROSS JOIN {LINK} j{i} INDEXED BY {LINK_BY_TAG} ON j{i}.tag_concept_entity_id"
+            f" = {next(iter(tags.ids))} AND j{i}.entity_id = {eid}"
+            for i, tags in enumerate(t for t in map(_joinable, self.by_entity) if t is not None)
+        )
+
     def where(self, eid: str, *, trash: bool, join: bool = True) -> list[str]:
         """Conditions after the walk's own; `join`: `fp` is joined on `eid` here."""
         return [
-            *(to_sql(p, eid) for p in self.by_entity),
+            *(to_sql(p, eid) for p in self.by_entity if _joinable(p) is None),
             *([f"fp.entity_id = {eid}"] if join else []),
             *([NOT_TRASHED] if trash else []),
             *(to_sql(p) for p in self.others),
@@ -219,8 +229,12 @@ class _Walk:
         return f"SELECT {columns} FROM {self.frm} WHERE {where}{tail}"
 
 
-def _joins(source: str, eid: str, with_entity: bool) -> str:
-    frm = f"{source} CROSS JOIN {ASSETS} fp"
+def _joinable(pred: Pred) -> TagSet | None:
+    return pred if isinstance(pred, TagSet) and pred.table == LINK and len(pred.ids) == 1 else None
+
+
+def _joins(source: str, eid: str, checks: _Checks, with_entity: bool) -> str:
+    frm = f"{source}{checks.joins(eid)} CROSS JOIN {ASSETS} fp"
     return frm + (f" CROSS JOIN entities e ON e.id = {eid}" if with_entity else "")
 
 
@@ -243,7 +257,7 @@ def _ordered_tag_walks(items: list[Pred], stats: Stats, wanted: int | None, with
         walks.append(
             _Walk(
                 "tag-ordered",
-                _joins(f"{LINK} d", "d.entity_id", with_entity),
+                _joins(f"{LINK} d", "d.entity_id", checks, with_entity),
                 (f"d.tag_concept_entity_id = {tag_id}", *checks.where("d.entity_id", trash=True)),
                 cost,
                 "d.entity_id",
@@ -345,7 +359,7 @@ def _merged_walk(items: list[Pred], stats: Stats, with_entity: bool, sorted_rows
         cost += merge.rows * _live_fraction(rest, stats) * C_SORT
     source, own = _merged_source(merge, first)
     where = (*own, *checks.where("d.entity_id", trash=not merge.drops_trashed))
-    return _Walk("tag", _joins(source, "d.entity_id", with_entity), where, cost, "d.entity_id")
+    return _Walk("tag", _joins(source, "d.entity_id", checks, with_entity), where, cost, "d.entity_id")
 
 
 # --- order and scan: every asset ------------------------------------------------------------------
@@ -356,7 +370,7 @@ def _order_walk(items: list[Pred], stats: Stats, wanted: int | None) -> _Walk:
     checks = _Checks.of(items, stats)
     rows = _rows_until(wanted, float(stats.n), _live_fraction(items, stats), stats)
     cost = rows * (C_SCAN + checks.cost_per_row(stats, 1.0, C_ASSET))
-    frm = f"entities e CROSS JOIN {ASSETS} fp"
+    frm = f"entities e{checks.joins('e.id')} CROSS JOIN {ASSETS} fp"
     return _Walk("order", frm, tuple(checks.where("e.id", trash=True)), cost, "e.id")
 
 
@@ -366,7 +380,8 @@ def _scan(items: list[Pred], stats: Stats, with_entity: bool, sorted_rows: bool)
     cost = stats.n * (C_SCAN + checks.cost_per_row(stats, 1.0, C_TRASH))
     if sorted_rows:
         cost += stats.n * _live_fraction(items, stats) * C_SORT
-    frm = ASSETS + " fp" + (" CROSS JOIN entities e ON e.id = fp.entity_id" if with_entity else "")
+    frm = f"{ASSETS} fp{checks.joins('fp.entity_id')}"
+    frm += " CROSS JOIN entities e ON e.id = fp.entity_id" if with_entity else ""
     where = checks.where("fp.entity_id", trash=True, join=False)
     return _Walk("scan", frm, tuple(where), cost, "fp.entity_id")
 
