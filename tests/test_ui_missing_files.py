@@ -250,3 +250,18 @@ def test_weekly_check_waits_while_the_user_is_busy_and_shows_newly_missing_files
     assert ui.job is not None
     qtbot.waitUntil(lambda: ui.job is None and ui.dialog is not None)
     assert [p.entity_id for p in ui.dialog.problems] == [ids[0]]  # type: ignore[union-attr]
+
+
+def test_importing_a_missing_file_again_takes_its_mark_off_the_grid(
+    qtbot: Any, ui_window: MainWindow, missing_ui: MissingFilesUI, tmp_path: Path
+) -> None:
+    files, ids = _import(qtbot, ui_window, tmp_path / "shoot")
+    kept = tmp_path / "kept.png"
+    shutil.move(files[0], kept)
+    _check_from_menu(qtbot, ui_window, missing_ui)
+    qtbot.waitUntil(lambda: set(ui_window.grid.delegate.file_problems) == {ids[0]})
+
+    job = ui_window.start_import([kept], "reference")
+    assert job is not None
+    qtbot.waitUntil(lambda: ui_window.grid.delegate.file_problems == {} and not ui_window.jobs.busy)
+    assert job.report is not None and job.report.duplicates == 1

@@ -26,6 +26,7 @@ from PySide6.QtGui import QAction, QActionGroup, QHelpEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QToolButton, QToolTip, QWidget
 
 from dam_desktop.ui.context_menu import LIBRARY_VIEW
+from dam_desktop.ui.jobs import ImportJob
 from dam_desktop.ui.location_jobs import CheckJob, LocationJob, RelinkJob
 from dam_desktop.ui.missing_files_dialog import MissingFilesDialog, check_status, relink_summary
 
@@ -43,6 +44,7 @@ WEEK = timedelta(days=7)
 AUTO_CHECK_DELAY_MS = 30_000
 IDLE_MS = 10_000
 RETRY_MS = 60_000
+WATCHED = "missingFilesWatched"
 MISSING_QUERY = "has:missing-file"
 CHANGED_QUERY = "has:changed-file"
 
@@ -95,6 +97,19 @@ class MissingFilesUI(QObject):
         self.auto_timer = QTimer(self)
         self.auto_timer.setSingleShot(True)
         self.auto_timer.timeout.connect(self._on_auto_timer)
+        window.jobs.changed.connect(self._watch_imports)
+
+    def _watch_imports(self) -> None:
+        """An import of a marked asset's file clears its mark (the import service does); the
+        tiles follow once the import is done."""
+        for job in self.window.jobs.jobs:
+            if isinstance(job, ImportJob) and not job.property(WATCHED):
+                job.setProperty(WATCHED, True)
+                job.completed.connect(self._on_import_completed)
+
+    def _on_import_completed(self, _report: object) -> None:
+        if self.reasons:
+            self.window._spawn(self.load_marks())
 
     # menu and status bar ------------------------------------------------------------------------
     def _build_menu(self) -> None:
@@ -196,7 +211,9 @@ class MissingFilesUI(QObject):
     # the check ----------------------------------------------------------------------------------
     def start_check(self, *, scheduled: bool = False) -> CheckJob | None:
         if self.job is not None:
-            self.window.statusBar().showMessage("Files are being checked already.", 6000)
+            self.window.statusBar().showMessage(
+                "A check or relink of missing files is running already.", 6000
+            )
             return None
         job = CheckJob(self.client, self, scheduled=scheduled)
         job.completed.connect(lambda report: self._on_check_completed(job, report))
