@@ -230,6 +230,8 @@ class MissingFilesUI(QObject):
         )
         self.stop_button.setEnabled(True)
         self.stop_button.show()
+        # In the window's own tasks: its shutdown cancels and awaits them, which stops the job
+        # (cooperatively, see `location_jobs`) before the library closes.
         job.start(self.window._spawn)
 
     def cancel(self) -> None:
