@@ -169,6 +169,31 @@ async def test_planner_reads_the_rarest_tag_in_date_order_and_stops_at_the_page(
         assert by_name.kind == "tag"
 
 
+async def test_a_popular_tag_with_a_property_check_is_merged_with_the_property_range(world: Any) -> None:
+    from dam_desktop.services.search.tag_query import planner
+
+    async with world.session() as s:
+        specs = [
+            AssetSpec(width=500 + 300 * (n % 5), tags=("common",) + (("odd",) if n % 2 else ()))
+            for n in range(40)
+        ] + [AssetSpec(width=3000, trashed=True, tags=("common",)), AssetSpec(width=3000)]
+        ids = await make_assets(s, specs)
+        await s.commit()
+        query = "common -odd width:>1000"
+        expected = [i for n, i in enumerate(ids[:40]) if n % 2 == 0 and 500 + 300 * (n % 5) > 1000]
+        assert await search_service.search(s, query, limit=None) == sorted(expected, reverse=True)
+        compiled = await search_service.compile_search(s, query)
+        # Believing the tag is on most of a big library, the width range is worth merging.
+        big = planner.Stats(1_000_000, 1)
+        plans = {plan.kind: plan for plan in planner.count_plans(compiled.pred, big)}
+        ranged = plans["tag+ranges"]
+        assert "INTERSECT SELECT x.entity_id FROM component_image_properties x" in ranged.sql
+        for plan in plans.values():
+            assert await s.scalar(text(plan.sql), compiled.params) == len(expected), plan.kind
+        explained_plan = await explained(s, ranged.sql, compiled.params)
+        assert "MERGE (INTERSECT)" in explained_plan
+
+
 async def test_registered_terms_plug_into_the_compiler(world: Any) -> None:
     async with world.session() as s:
         a, b = await make_assets(s, [AssetSpec(name="keep.png"), AssetSpec(name="drop.png")])

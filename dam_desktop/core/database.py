@@ -29,7 +29,11 @@ SQLITE_PRAGMAS: tuple[tuple[str, str], ...] = (
     ("synchronous", "NORMAL"),
     ("temp_store", "MEMORY"),
     ("cache_size", "-65536"),  # 64 MiB page cache
-    ("mmap_size", str(256 * 1024 * 1024)),
+    # Reads go through the OS page cache without copying into SQLite's own cache; a whole large
+    # library fits (SQLite caps this at its compile-time maximum, about 2 GiB). At 1M assets this
+    # took the slowest tag-query counts from ~290 to ~200 ms. The pages are the file's, so the OS
+    # drops them under memory pressure.
+    ("mmap_size", str(2 * 1024 * 1024 * 1024)),
 )
 
 

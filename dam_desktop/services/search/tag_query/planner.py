@@ -11,6 +11,10 @@ runs:
 * **tag**: start from the rarest positive tag set and intersect (or subtract) the other tag sets
   and the trash by merging their sorted index ranges where that is cheaper than probing per row;
   probe the rest; sort what is left when the order asks for it. Counts and id lists use this walk.
+* **tag+ranges**: the same, also intersecting every property term (`width:>1000`) as a range: the
+  component's whole (entity_id, value) index read in id order and merged. Reading that index costs
+  about the same whatever the tag, so it wins when the tag is popular (counting a tag on 18% of 1M
+  assets with a width check: 145 ms instead of 290) and loses when the tag is rare.
 * **order**: walk every entity in id order ("date added") probing every conjunct, and stop at the
   page's end; good when the conjuncts are common.
 * **scan**: every asset, probed and then sorted (name, size and type orders with no tag to start
@@ -300,9 +304,10 @@ def _id_list(ids: frozenset[int]) -> str:
     return ",".join(str(int(i)) for i in sorted(ids))
 
 
-def _merge_from(items: list[Pred], stats: Stats) -> _Merge | None:
+def _merge_from(items: list[Pred], stats: Stats, *, components: bool = False) -> _Merge | None:
     """Start from the rarest positive tag set; merge each other tag set (or negated one) whose
-    range costs less to read than checking every candidate does."""
+    range costs less to read than checking every candidate does; with `components`, intersect
+    every property term's range too."""
     positives = sorted((t for t in map(_linked, items) if t is not None), key=lambda t: t.estimate or 0)
     if not positives:
         return None
@@ -318,7 +323,21 @@ def _merge_from(items: list[Pred], stats: Stats) -> _Merge | None:
             size = float(neg.estimate or 0)
             if merge.pays(size, _probe_cost(neg, merge.rows / stats.n, stats)):
                 merge.add("EXCEPT", _tag_set_select(neg), size, max(0.0, 1.0 - size / stats.n), item)
+    for item in items if components else ():
+        if isinstance(item, Component):
+            _merge_component(merge, item, stats)
     return merge
+
+
+def _merge_component(merge: _Merge, item: Component, stats: Stats) -> None:
+    """Intersect the entities whose `item.table` row passes: SQLite reads the component's
+    (entity_id, value) covering index in id order, at most one entry per asset, and keeps those
+    that pass for the merge."""
+    kept = stats.fraction(item)
+    merge.cost += stats.n * C_SCAN
+    merge.add(
+        "INTERSECT", f"SELECT x.entity_id FROM {item.table} x WHERE {item.where}", kept * stats.n, kept, item
+    )
 
 
 def _merge_trash(merge: _Merge, stats: Stats) -> None:
@@ -343,9 +362,14 @@ def _merged_source(merge: _Merge, first: TagSet) -> tuple[str, tuple[str, ...]]:
     return f"(SELECT DISTINCT entity_id FROM {LINK} WHERE tag_concept_entity_id IN ({ids})) d", ()
 
 
-def _merged_walk(items: list[Pred], stats: Stats, with_entity: bool, sorted_rows: bool) -> _Walk | None:
-    """The rarest tag set merged with cheap ranges, the rest probed; `sorted_rows` adds the sort."""
-    merge = _merge_from(items, stats)
+def _merged_walk(
+    items: list[Pred], stats: Stats, with_entity: bool, sorted_rows: bool, *, components: bool = False
+) -> _Walk | None:
+    """The rarest tag set merged with cheap ranges (and, with `components`, every property term's
+    range), the rest probed; `sorted_rows` adds the sort."""
+    if components and not any(isinstance(i, Component) for i in items):
+        return None
+    merge = _merge_from(items, stats, components=components)
     if merge is None:
         return None
     _merge_trash(merge, stats)
@@ -359,7 +383,8 @@ def _merged_walk(items: list[Pred], stats: Stats, with_entity: bool, sorted_rows
         cost += merge.rows * _live_fraction(rest, stats) * C_SORT
     source, own = _merged_source(merge, first)
     where = (*own, *checks.where("d.entity_id", trash=not merge.drops_trashed))
-    return _Walk("tag", _joins(source, "d.entity_id", checks, with_entity), where, cost, "d.entity_id")
+    kind = "tag+ranges" if components else "tag"
+    return _Walk(kind, _joins(source, "d.entity_id", checks, with_entity), where, cost, "d.entity_id")
 
 
 # --- order and scan: every asset ------------------------------------------------------------------
@@ -420,6 +445,8 @@ def select_plans(
         walks.append(_order_walk(items, stats, wanted))
     merged = _merged_walk(items, stats, with_entity, sorted_rows=True)
     walks += [merged] if merged is not None else [_scan(items, stats, with_entity, sorted_rows=True)]
+    ranged = _merged_walk(items, stats, with_entity, sorted_rows=True, components=True)
+    walks += [ranged] if ranged is not None else []
     return [
         Plan(
             w.kind,
@@ -451,7 +478,9 @@ def _unordered_walks(pred: Pred, stats: Stats) -> list[_Walk]:
     items = _items(pred)
     with_entity = needs_entity(pred)
     merged = _merged_walk(items, stats, with_entity, sorted_rows=False)
-    return [_scan(items, stats, with_entity, sorted_rows=False), *([merged] if merged else [])]
+    ranged = _merged_walk(items, stats, with_entity, sorted_rows=False, components=True)
+    walks = [_scan(items, stats, with_entity, sorted_rows=False), merged, ranged]
+    return [w for w in walks if w is not None]
 
 
 def id_plans(pred: Pred, stats: Stats, *, column: str = "fp.entity_id AS id") -> list[Plan]:
