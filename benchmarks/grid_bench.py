@@ -154,10 +154,23 @@ def build_library(root: Path, count: int) -> None:
     (root / "bench-count.txt").write_text(str(count))
 
 
+def upgrade_schema(root: Path) -> None:
+    """A cached library made by an older version is upgraded once, untimed, as the app would on
+    its first open after an update (the start-up read only trusts a current schema)."""
+    from dam_desktop.core.migrations import upgrade_library
+    from dam_desktop.core.schema_version import is_up_to_date
+
+    db_path = root / "dam.sqlite3"
+    if not is_up_to_date(db_path):
+        print("  upgrading its schema to the current version…")
+        upgrade_library(db_path)
+
+
 def ensure_library(root: Path, count: int) -> None:
     marker = root / "bench-count.txt"
     if marker.is_file() and marker.read_text().strip() == str(count):
         print(f"reusing {root} ({count:,} assets)")
+        upgrade_schema(root)
         return
     if root.exists():
         raise SystemExit(f"{root} exists and is not a {count:,}-asset bench library; pass another --library")

@@ -199,3 +199,15 @@ async def test_a_damaged_database_is_refused_in_words(tmp_path: Path) -> None:
     )
     assert cli.returncode != 0
     assert "file is not a database" in cli.stderr and "Traceback" not in cli.stderr
+
+
+def test_big_id_listings_parse_the_same_as_small_ones() -> None:
+    from dam_desktop.services.library_snapshot import NUMPY_PARSE_FROM_CHARS, parse_ids
+
+    small = [7, 3, 12_345_678]
+    assert parse_ids(",".join(map(str, small))).tolist() == small
+    big = list(range(10_000_000, 10_000_000 + NUMPY_PARSE_FROM_CHARS // 8))[::-1]
+    joined = ",".join(map(str, big))
+    assert len(joined) >= NUMPY_PARSE_FROM_CHARS, "this must take the numpy path"
+    assert parse_ids(joined).tolist() == big
+    assert parse_ids("").tolist() == []
