@@ -211,3 +211,30 @@ def test_big_id_listings_parse_the_same_as_small_ones() -> None:
     assert len(joined) >= NUMPY_PARSE_FROM_CHARS, "this must take the numpy path"
     assert parse_ids(joined).tolist() == big
     assert parse_ids("").tolist() == []
+
+
+def test_a_grid_still_waiting_for_its_library_says_so(qtbot: Any, ui_loop: Any, tmp_path: Path) -> None:
+    from PySide6.QtCore import QSettings
+
+    from dam_desktop.ui.grid_view import LOADING_HINT
+    from dam_desktop.ui.main_window import MainWindow
+    from dam_desktop.ui.world_client import WorldClient
+
+    client = WorldClient(tmp_path / "not-open-yet")  # its world is never opened here
+    window = MainWindow(client, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    assert not window.grid.loading_hint_shown, "no hint flashes while the usual start is still quick"
+    blank = window.grid.viewport().grab().toImage()
+    qtbot.waitUntil(lambda: window.grid.loading_hint_shown)
+    hinted = window.grid.viewport().grab().toImage()
+    # The hint is text in the middle of the grid, where there was none before.
+    centre = hinted.height() // 2
+    changed = sum(
+        hinted.pixel(x, y) != blank.pixel(x, y)
+        for x in range(hinted.width())
+        for y in range(centre - 8, centre + 8)
+    )
+    assert changed > 50
+    assert LOADING_HINT.startswith("Opening the library")
+    run(qtbot, window.shutdown())

@@ -45,6 +45,8 @@ from dam_desktop.ui.thumbnail_loader import ThumbnailLoader, ThumbnailRequest
 MIN_TILE = 64
 MAX_TILE = 512
 DEFAULT_TILE = 160
+LOADING_HINT = "Opening the library…"
+LOADING_HINT_DELAY_MS = 400
 MARGIN = 10
 ZOOM_STEP = 1.15
 
@@ -101,6 +103,15 @@ class AssetGridView(QAbstractItemView):
         self._request_timer.setSingleShot(True)
         self._request_timer.setInterval(0)
         self._request_timer.timeout.connect(self._request_visible)
+        # "Opening the library…" only if the first result takes long enough to be noticed (a new
+        # library's schema being created or upgraded): the usual start fills the grid sooner, and a
+        # hint flashing for a few frames would look like a glitch.
+        self.loading_hint_shown = False
+        self._loading_timer = QTimer(self)
+        self._loading_timer.setSingleShot(True)
+        self._loading_timer.setInterval(LOADING_HINT_DELAY_MS)
+        self._loading_timer.timeout.connect(self._show_loading_hint)
+        self._loading_timer.start()
 
         model.modelReset.connect(self._on_layout_changed)
         model.rowsInserted.connect(self._on_layout_changed)
@@ -355,6 +366,9 @@ class AssetGridView(QAbstractItemView):
         if count == 0:
             if self.grid_model.loaded_once:
                 self._paint_empty_state(painter)
+            elif self.loading_hint_shown:
+                painter.setPen(self.delegate.colors.dim_text)
+                painter.drawText(self.viewport().rect(), int(Qt.AlignmentFlag.AlignCenter), LOADING_HINT)
         else:
             self._paint_tiles(painter, event.rect())
         if self._rubber is not None:
@@ -388,6 +402,11 @@ class AssetGridView(QAbstractItemView):
                 current=row == current,
                 hovered=row == self._hover_row,
             )
+
+    def _show_loading_hint(self) -> None:
+        if not self.grid_model.loaded_once:
+            self.loading_hint_shown = True
+            self.viewport().update()
 
     def _paint_empty_state(self, painter: QPainter) -> None:
         area = self.viewport().rect()

@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QFrame, QLabel, QListWidget, QListWidgetItem, QVBo
 
 VIEW_KEY_ROLE = Qt.ItemDataRole.UserRole + 10
 
+NAV_ROW_HEIGHT = 34
+
 
 class Sidebar(QFrame):
     view_selected = Signal(str)
@@ -46,9 +48,12 @@ class Sidebar(QFrame):
     def add_view(self, key: str, title: str, icon: QIcon | None = None) -> QListWidgetItem:
         item = QListWidgetItem(icon or QIcon(), title)
         item.setData(VIEW_KEY_ROLE, key)
+        # A fixed row height: otherwise rows laid out before the style sheet's padding applies
+        # (the window paints before the world opens) are tighter than rows added later.
+        item.setSizeHint(QSize(0, NAV_ROW_HEIGHT))
         self.nav.addItem(item)
         self._titles[key] = title
-        self.nav.setFixedHeight(self.nav.count() * 34 + 6)
+        self.nav.setFixedHeight(self.nav.count() * NAV_ROW_HEIGHT + 6)
         if self.nav.currentItem() is None:
             self.nav.setCurrentItem(item)
         return item
