@@ -245,29 +245,18 @@ class TileDelegate:
         """A red "MISSING" (amber "CHANGED") pill, or just a dot with "!" on small tiles."""
         label, colour = FILE_PROBLEM_MARKS.get(problem, FILE_PROBLEM_MARKS["missing"])
         text = f"!  {label}" if full else "!"
-        metrics = self.badge_metrics
-        height = metrics.height() + 4
-        width = metrics.horizontalAdvance(text) + 12 if full else height
-        ratio = self._widget.devicePixelRatioF()
-        pixmap = QPixmap(int(width * ratio), int(height * ratio))
-        pixmap.setDevicePixelRatio(ratio)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        path = QPainterPath()
-        path.addRoundedRect(QRectF(0, 0, width, height), height / 2, height / 2)
-        painter.fillPath(path, colour)
-        painter.setFont(self.badge_font)
-        painter.setPen(self.colors.badge_text)
-        painter.drawText(QRectF(0, 0, width, height), int(Qt.AlignmentFlag.AlignCenter), text)
-        painter.end()
-        return pixmap
+        height = self.badge_metrics.height() + 4
+        width = self.badge_metrics.horizontalAdvance(text) + 12 if full else height
+        return self._render_label(text, colour, width, height, radius=height / 2)
 
     def _render_badge(self, extension: str) -> QPixmap:
         """The extension badge drawn once per extension; tiles blit it."""
-        metrics = self.badge_metrics
-        width = metrics.horizontalAdvance(extension) + 10
-        height = metrics.height() + 2
+        width = self.badge_metrics.horizontalAdvance(extension) + 10
+        height = self.badge_metrics.height() + 2
+        return self._render_label(extension, self.colors.badge_fill, width, height, radius=4)
+
+    def _render_label(self, text: str, fill: QColor, width: int, height: int, *, radius: float) -> QPixmap:
+        """`text` centred on a rounded rectangle, at the screen's pixel ratio, to blit on tiles."""
         ratio = self._widget.devicePixelRatioF()
         pixmap = QPixmap(int(width * ratio), int(height * ratio))
         pixmap.setDevicePixelRatio(ratio)
@@ -275,10 +264,10 @@ class TileDelegate:
         painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         path = QPainterPath()
-        path.addRoundedRect(QRectF(0, 0, width, height), 4, 4)
-        painter.fillPath(path, self.colors.badge_fill)
+        path.addRoundedRect(QRectF(0, 0, width, height), radius, radius)
+        painter.fillPath(path, fill)
         painter.setFont(self.badge_font)
         painter.setPen(self.colors.badge_text)
-        painter.drawText(QRectF(0, 0, width, height), int(Qt.AlignmentFlag.AlignCenter), extension)
+        painter.drawText(QRectF(0, 0, width, height), int(Qt.AlignmentFlag.AlignCenter), text)
         painter.end()
         return pixmap
