@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -18,6 +19,24 @@ T = TypeVar("T")
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # as a shell reports Ctrl-C
+
+_ESCAPES = str.maketrans({"\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def tab_line(*fields: object) -> str:
+    """One line of output for scripts: the fields joined by tabs, with tabs and line breaks inside
+    a field (a file name may hold them) escaped, so every line splits into the same columns."""
+    return "\t".join(str(field).translate(_ESCAPES) for field in fields)
+
+
+def safe_streams() -> None:
+    """Never crash on a name the terminal's encoding cannot show."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(Exception):
+                reconfigure(errors="backslashreplace")
 
 
 def library_path(args: argparse.Namespace) -> Path:
@@ -53,6 +72,6 @@ def guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.
         except DamError as exc:
             return fail(str(exc))
         except KeyboardInterrupt:
-            return fail("interrupted", 130)
+            return fail("interrupted", EXIT_INTERRUPTED)
 
     return run

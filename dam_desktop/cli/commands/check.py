@@ -24,7 +24,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from dam_desktop.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, fail, guarded, run_with_world
+from dam_desktop.cli.common import (
+    EXIT_FAILURE,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    fail,
+    guarded,
+    run_with_world,
+    safe_streams,
+    tab_line,
+)
 from dam_desktop.core.world import World
 from dam_desktop.services.location_check import (
     CancelToken,
@@ -39,9 +49,6 @@ from dam_desktop.services.location_relink import (
     RelinkReport,
     relink_from_folder,
 )
-
-EXIT_INTERRUPTED = 130
-_ESCAPES = str.maketrans({"\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def register(subparsers: Any) -> None:
@@ -105,8 +112,7 @@ class StatusLine:
 def problem_line(problem: LocationProblem) -> str:
     still_opens = " (the asset still opens from another copy)" if problem.other_copy_present else ""
     reason = problem.reason + still_opens
-    fields = (str(problem.entity_id), problem.problem, problem.path, reason)
-    return "\t".join(field.translate(_ESCAPES) for field in fields)
+    return tab_line(problem.entity_id, problem.problem, problem.path, reason)
 
 
 @dataclass
@@ -130,8 +136,7 @@ def print_outcome(outcome: Outcome, out: TextIO) -> None:
     relink = outcome.relink
     if relink is not None:
         for moved in relink.relinked:
-            fields = (str(moved.entity_id), "relinked", moved.new_path, f"was {moved.old_path}")
-            out.write("\t".join(field.translate(_ESCAPES) for field in fields) + "\n")
+            out.write(tab_line(moved.entity_id, "relinked", moved.new_path, f"was {moved.old_path}") + "\n")
     remaining = outcome.remaining()
     for problem in remaining:
         out.write(problem_line(problem) + "\n")
@@ -176,11 +181,7 @@ async def _check(world: World, folder: Path | None, status: StatusLine, cancel: 
 
 
 def run(args: argparse.Namespace) -> int:
-    for stream in (sys.stdout, sys.stderr):  # never crash on a name the terminal cannot show
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            with contextlib.suppress(Exception):
-                reconfigure(errors="backslashreplace")
+    safe_streams()
     folder = Path(args.relink).expanduser() if args.relink else None
     if folder is not None and not folder.is_dir():
         return fail(f"not a folder: {folder}", EXIT_USAGE)

@@ -15,7 +15,14 @@ import sys
 import time
 from typing import Any, TextIO
 
-from dam_desktop.cli.common import EXIT_FAILURE, EXIT_OK, guarded, run_with_world
+from dam_desktop.cli.common import (
+    EXIT_FAILURE,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    guarded,
+    run_with_world,
+    safe_streams,
+)
 from dam_desktop.core.world import World
 from dam_desktop.services.import_service import (
     CancelToken,
@@ -26,7 +33,6 @@ from dam_desktop.services.import_service import (
 )
 from dam_desktop.services.import_walk import DEFAULT_SKIP_PATTERNS
 
-EXIT_INTERRUPTED = 130
 BAR_WIDTH = 30
 
 
@@ -51,15 +57,6 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--no-follow-symlinks", action="store_true", help="do not follow symbolic links")
     parser.set_defaults(handler=guarded(run))
-
-
-def safe_streams() -> None:
-    """Never crash on a name the terminal's encoding cannot show."""
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            with contextlib.suppress(Exception):
-                reconfigure(errors="backslashreplace")
 
 
 class ProgressBar:

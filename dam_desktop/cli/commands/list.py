@@ -12,22 +12,15 @@ from typing import Any
 
 from sqlalchemy import select
 
-from dam_desktop.cli.commands.import_cmd import safe_streams
-from dam_desktop.cli.common import EXIT_OK, guarded, run_with_world
+from dam_desktop.cli.common import EXIT_OK, guarded, run_with_world, safe_streams, tab_line
 from dam_desktop.core.world import World
 from dam_desktop.models.files import FilePropertiesComponent, TrashedComponent
-
-_ESCAPES = str.maketrans({"\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("list", help="list the library's assets: id, type and file name")
     parser.add_argument("--type", choices=("image", "audio", "other"), help="only assets of this type")
     parser.set_defaults(handler=guarded(run))
-
-
-def format_row(entity_id: int, asset_type: str, filename: str) -> str:
-    return f"{entity_id}\t{asset_type}\t{filename.translate(_ESCAPES)}"
 
 
 async def _print_assets(world: World, asset_type: str | None) -> int:
@@ -43,7 +36,7 @@ async def _print_assets(world: World, asset_type: str | None) -> int:
     async with world.session() as session:
         result = await session.stream(stmt.execution_options(yield_per=2000))
         async for rows in result.partitions():
-            sys.stdout.write("".join(format_row(*row) + "\n" for row in rows))
+            sys.stdout.write("".join(tab_line(*row) + "\n" for row in rows))
             count += len(rows)
     return count
 

@@ -8,20 +8,17 @@ error prints one line naming the position and exits with status 2.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import sys
 from typing import Any
 
 from sqlalchemy import text
 
-from dam_desktop.cli.common import EXIT_OK, EXIT_USAGE, fail, guarded, run_with_world
+from dam_desktop.cli.common import EXIT_OK, EXIT_USAGE, fail, guarded, run_with_world, safe_streams, tab_line
 from dam_desktop.core.world import World
 from dam_desktop.services.search import search_service
 from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.services.search.tag_query.errors import QueryError
-
-_ESCAPES = str.maketrans({"\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def register(subparsers: Any) -> None:
@@ -72,10 +69,6 @@ def _non_negative(value: str) -> int:
     return number
 
 
-def format_row(entity_id: int, asset_type: str, filename: str) -> str:
-    return f"{entity_id}\t{asset_type}\t{filename.translate(_ESCAPES)}"
-
-
 def query_failure(query: str, error: QueryError) -> int:
     """One line on stderr: the message and where in the query; exit status 2."""
     return fail(f"query error at position {error.position}: {error.message} (in {query!r})", EXIT_USAGE)
@@ -104,21 +97,13 @@ async def _search(world: World, args: argparse.Namespace) -> int:
                 {"ids": json.dumps(ids)},
             )
             facts = {int(r[0]): (str(r[1]), str(r[2])) for r in rows.all()}
-            sys.stdout.write("".join(format_row(i, *facts[i]) + "\n" for i in ids if i in facts))
+            sys.stdout.write("".join(tab_line(i, *facts[i]) + "\n" for i in ids if i in facts))
             offset += len(ids)
             if remaining is not None:
                 remaining -= len(ids)
             if len(ids) < size:
                 break
     return EXIT_OK
-
-
-def safe_streams() -> None:
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            with contextlib.suppress(Exception):
-                reconfigure(errors="backslashreplace")
 
 
 def run(args: argparse.Namespace) -> int:

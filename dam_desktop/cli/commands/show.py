@@ -10,8 +10,7 @@ from typing import Any
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select, text
 
-from dam_desktop.cli.commands.import_cmd import safe_streams
-from dam_desktop.cli.common import EXIT_FAILURE, EXIT_OK, fail, guarded, run_with_world
+from dam_desktop.cli.common import EXIT_FAILURE, EXIT_OK, fail, guarded, run_with_world, safe_streams
 from dam_desktop.core.world import World
 from dam_desktop.models.core.base_class import Base
 from dam_desktop.models.core.base_component import BaseComponent

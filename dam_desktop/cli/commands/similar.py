@@ -12,15 +12,13 @@ import argparse
 import sys
 from typing import Any
 
-from dam_desktop.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, fail, guarded, run_with_world
+from dam_desktop.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, fail, guarded, run_with_world, tab_line
 from dam_desktop.core.model_manager import ModelExecutionManager
 from dam_desktop.core.world import World
 from dam_desktop.services.audio_service import AudioSettings
 from dam_desktop.services.semantic_search import SemanticResults, find_similar, search_by_sentence
 from dam_desktop.services.semantic_service import SemanticSettings
 from dam_desktop.services.vector_index import VectorIndexCache
-
-_ESCAPES = str.maketrans({"\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def register(subparsers: Any) -> None:
@@ -51,7 +49,7 @@ def _positive(value: str) -> int:
 
 
 def format_hit_row(entity_id: int, score: float, asset_type: str, filename: str, model: str) -> str:
-    return f"{entity_id}\t{score:.4f}\t{asset_type}\t{filename.translate(_ESCAPES)}\t{model}"
+    return tab_line(entity_id, f"{score:.4f}", asset_type, filename, model)
 
 
 async def _allowed_ids(world: World, where: str | None) -> set[int] | None:

@@ -8,8 +8,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from dam_desktop.cli.commands.search import safe_streams
-from dam_desktop.cli.common import EXIT_OK, guarded, run_with_world
+from dam_desktop.cli.common import EXIT_OK, guarded, run_with_world, safe_streams
 from dam_desktop.core.world import World
 from dam_desktop.services import tag_service
 
