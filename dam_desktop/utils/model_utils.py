@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import itertools
 import logging
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
@@ -44,55 +45,44 @@ def oom_retry_batch_adjustment(
     def next_size(batch_size: int) -> int:
         return max(min_batch_size, int(batch_size * reduction_factor))
 
-    def should_retry(attempt: int, batch_size: int) -> bool:
-        return attempt < max_retries and next_size(batch_size) < batch_size
+    def shrink_or_raise(attempt: int, kwargs: dict[str, Any], error: BaseException) -> None:
+        """After an OOM on try `attempt`: free the cache and lower `batch_size`, or re-raise."""
+        batch_size = kwargs["batch_size"]
+        smaller = next_size(batch_size)
+        if attempt >= max_retries or smaller >= batch_size:
+            raise error
+        _free_cuda_cache()
+        log.warning("CUDA out of memory at batch size %d; retrying with %d", batch_size, smaller)
+        kwargs["batch_size"] = smaller
+
+    def require_batch_size(func: Callable[..., Any], kwargs: dict[str, Any]) -> None:
+        if "batch_size" not in kwargs:
+            raise TypeError(f"{func.__qualname__} must be called with batch_size=...")
 
     def decorate(func: F) -> F:
         if inspect.iscoroutinefunction(func):
 
             @functools.wraps(func)
             async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
-                if "batch_size" not in kwargs:
-                    raise TypeError(f"{func.__qualname__} must be called with batch_size=...")
+                require_batch_size(func, kwargs)
                 oom_types = _oom_error_types()
-                attempt = 0
-                while True:
+                for attempt in itertools.count():
                     try:
                         return await func(*args, **kwargs)
-                    except oom_types:
-                        if not should_retry(attempt, kwargs["batch_size"]):
-                            raise
-                        _free_cuda_cache()
-                        attempt += 1
-                        smaller = next_size(kwargs["batch_size"])
-                        log.warning(
-                            "CUDA out of memory at batch size %d; retrying with %d",
-                            kwargs["batch_size"],
-                            smaller,
-                        )
-                        kwargs["batch_size"] = smaller
+                    except oom_types as error:
+                        shrink_or_raise(attempt, kwargs, error)
 
             return cast(F, async_wrapper)
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            if "batch_size" not in kwargs:
-                raise TypeError(f"{func.__qualname__} must be called with batch_size=...")
+            require_batch_size(func, kwargs)
             oom_types = _oom_error_types()
-            attempt = 0
-            while True:
+            for attempt in itertools.count():
                 try:
                     return func(*args, **kwargs)
-                except oom_types:
-                    if not should_retry(attempt, kwargs["batch_size"]):
-                        raise
-                    _free_cuda_cache()
-                    attempt += 1
-                    smaller = next_size(kwargs["batch_size"])
-                    log.warning(
-                        "CUDA out of memory at batch size %d; retrying with %d", kwargs["batch_size"], smaller
-                    )
-                    kwargs["batch_size"] = smaller
+                except oom_types as error:
+                    shrink_or_raise(attempt, kwargs, error)
 
         return cast(F, wrapper)
 
