@@ -9,7 +9,6 @@ SQLAlchemy.
 
 from __future__ import annotations
 
-import threading
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING
 from dam_desktop.core.errors import DamError, LibraryError
 from dam_desktop.core.library import LibraryPaths
 from dam_desktop.core.library_lock import LibraryLock
+from dam_desktop.utils.background import in_thread
 
 if TYPE_CHECKING:
     from dam_desktop.services.library_snapshot import LibrarySnapshot
@@ -35,31 +35,27 @@ class LibraryOpening:
 def begin_opening(library_path: Path, sort: SortKey, descending: bool) -> LibraryOpening:
     """Lock the library and start reading its first grid in `sort` order."""
     paths = LibraryPaths(Path(library_path).expanduser().resolve())
-    snapshot: Future[LibrarySnapshot | None] = Future()
     lock = LibraryLock(paths.lock_path)
     try:
         paths.root.mkdir(parents=True, exist_ok=True)
         lock.acquire()
     except DamError as exc:
-        snapshot.set_result(None)
-        return LibraryOpening(paths, None, exc, snapshot)
+        return LibraryOpening(paths, None, exc, _nothing())
     except OSError as exc:
-        snapshot.set_result(None)
         error = LibraryError(f"cannot use {paths.root} as a library: {exc.strerror or exc}")
-        return LibraryOpening(paths, None, error, snapshot)
-    threading.Thread(
-        target=_read_into, args=(snapshot, paths, sort, descending), name="dam-first-grid", daemon=True
-    ).start()
+        return LibraryOpening(paths, None, error, _nothing())
+    snapshot = in_thread("dam-first-grid", _read, paths, sort, descending)
     return LibraryOpening(paths, lock, None, snapshot)
 
 
-def _read_into(
-    snapshot: Future[LibrarySnapshot | None], paths: LibraryPaths, sort: SortKey, descending: bool
-) -> None:
-    try:
-        # Imported here, not at the top: numpy's import then also runs beside Qt's.
-        from dam_desktop.services.library_snapshot import read_snapshot
+def _nothing() -> Future[LibrarySnapshot | None]:
+    done: Future[LibrarySnapshot | None] = Future()
+    done.set_result(None)
+    return done
 
-        snapshot.set_result(read_snapshot(paths, sort, descending))
-    except BaseException as exc:  # handed to the awaiting GUI, which reports it
-        snapshot.set_exception(exc)
+
+def _read(paths: LibraryPaths, sort: SortKey, descending: bool) -> LibrarySnapshot | None:
+    # Imported here, not at the top: numpy's import then also runs beside Qt's.
+    from dam_desktop.services.library_snapshot import read_snapshot
+
+    return read_snapshot(paths, sort, descending)
