@@ -262,18 +262,11 @@ async def _run_window(opening: LibraryOpening) -> int:
     return 0
 
 
-def run_gui(library: Path, qt_args: Sequence[str] = (), opening: LibraryOpening | None = None) -> int:
-    """Run the window on `library`; `opening` is its head start (`launch.start_gui` makes one)."""
+def run_gui(library: Path, qt_args: Sequence[str], opening: LibraryOpening) -> int:
+    """Run the window on `library`, from the head start `launch.start_gui` made (`opening`)."""
     import qasync
 
     app = create_application(qt_args)
-    if opening is None:
-        from PySide6.QtCore import QSettings
-
-        from dam_desktop.library_opening import begin_opening
-        from dam_desktop.ui.grid_settings import saved_sort
-
-        opening = begin_opening(library, *saved_sort(QSettings()))
     status: int = qasync.run(_run_window(opening))
     del app
     return status
