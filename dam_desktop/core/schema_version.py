@@ -8,6 +8,7 @@ start-up read (`services.library_snapshot`) trusts a database only when they agr
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 from contextlib import closing
@@ -21,8 +22,11 @@ _DOWN_REVISION = re.compile(r"^down_revision\b[^=\n]*=(.*)$", re.MULTILINE)
 _QUOTED = re.compile(r"['\"]([^'\"]+)['\"]")
 
 
-def script_heads() -> set[str] | None:
-    """The heads of the migration files, read without alembic; None if a file cannot be read so."""
+@functools.cache
+def script_heads() -> frozenset[str] | None:
+    """The heads of the migration files, read without alembic; None if a file cannot be read so.
+
+    Read once per process: the start-up read and the world's open both ask."""
     revisions: set[str] = set()
     parents: set[str] = set()
     for script in sorted((migrations_dir() / "versions").glob("*.py")):
@@ -33,30 +37,30 @@ def script_heads() -> set[str] | None:
             return None
         revisions.add(revision.group(1))
         parents.update(_QUOTED.findall(down.group(1)))
-    return revisions - parents
+    return frozenset(revisions - parents)
 
 
-def stored_revisions(db_path: Path) -> set[str]:
+def stored_revisions(db_path: Path) -> frozenset[str]:
     """The revisions an existing database says it is at (empty for a new or unversioned one).
 
     Raises LibraryError when the file is not a readable SQLite database (damaged, truncated, or
     something else under the library's database name)."""
     if not db_path.is_file():
-        return set()
+        return frozenset()
     try:
         with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as connection:
             try:
                 rows = connection.execute("SELECT version_num FROM alembic_version").fetchall()
             except sqlite3.OperationalError as exc:
                 if "no such table" in str(exc):
-                    return set()
+                    return frozenset()
                 raise
     except sqlite3.DatabaseError as exc:
         raise LibraryError(
             f"cannot read the library database {db_path}: {exc}. The file may be damaged; "
             "restore it from a backup, or open another library."
         ) from exc
-    return {row[0] for row in rows}
+    return frozenset(row[0] for row in rows)
 
 
 def is_up_to_date(db_path: Path) -> bool:
