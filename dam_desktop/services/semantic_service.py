@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
@@ -24,7 +24,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dam_desktop.core.library import LibraryPaths
-from dam_desktop.core.marker_ops import drain_marker, pending_marker_count
+from dam_desktop.core.marker_ops import ProgressCallback, pending_marker_count
 from dam_desktop.core.model_manager import ModelExecutionManager
 from dam_desktop.models.core.pipeline_markers import NeedsEmbeddingMarker
 from dam_desktop.models.files import FilePropertiesComponent
@@ -45,6 +45,7 @@ from dam_desktop.models.tags import (
     TagConceptComponent,
 )
 from dam_desktop.services.asset_files import readable_files
+from dam_desktop.services.model_runs import ModelRunReport, run_model_over_marker
 from dam_desktop.services.vector_index import (
     Hit,
     VectorIndexCache,
@@ -65,8 +66,6 @@ IMAGE_MODEL_IDENTIFIER = "open_clip_embedder"
 SOURCE_COMPONENT = "FilePropertiesComponent"
 SOURCE_FIELD = "original_filename"
 WITH_TAGS_SUFFIX = "_with_tags"
-
-ProgressCallback = Callable[[int, int], None]  # (done, total)
 
 
 @dataclass(frozen=True)
@@ -427,14 +426,10 @@ async def embed_images(
     return failed
 
 
-@dataclass
-class EmbeddingRunReport:
-    embedded: int = 0
-    failed: dict[int, str] = field(default_factory=dict)
-    remaining: int = 0
-    weights_missing: str | None = None
-    busy: bool = False
-    cancelled: bool = False
+class EmbeddingRunReport(ModelRunReport):
+    @property
+    def embedded(self) -> int:
+        return self.done
 
 
 async def pending_image_embedding_count(session: AsyncSession) -> int:
@@ -454,39 +449,28 @@ async def drain_image_embedding_markers(
 
     Without weights nothing is touched (no attempt counted): the markers wait for the weights.
     """
-    from dam_desktop.ml.open_clip_loader import InvalidWeightsError, WeightsMissingError
-
     report = EmbeddingRunReport()
-    if not settings.run_lock.acquire(blocking=False):
-        report.busy = True
-        return report
-    marker = NeedsEmbeddingMarker
-    try:
-        total = await pending_image_embedding_count(session)
-        if total == 0:
-            return report
-        if find_image_model_weights(settings) is None:
-            report.weights_missing = image_weights_missing_message(settings)
-            report.remaining = total
-            return report
+    if await pending_image_embedding_count(session) == 0:
+        return report  # nothing to embed, so no reason to report missing weights
 
-        async def embed_batch(ids: list[int]) -> Mapping[int, str]:
-            return await embed_images(session, paths, manager, settings, ids)
+    async def embed_batch(ids: list[int]) -> Mapping[int, str]:
+        return await embed_images(session, paths, manager, settings, ids)
 
-        try:
-            outcome = await drain_marker(
-                session, marker, settings.batch_entities, embed_batch, progress=progress, cancel=cancel
-            )
-        except (WeightsMissingError, InvalidWeightsError) as exc:
-            report.weights_missing = getattr(exc, "user_message", str(exc))
-        else:
-            report.embedded += outcome.finished
-            report.failed.update(outcome.failed)
-        report.cancelled = cancel is not None and cancel.is_set()
-        report.remaining = await pending_image_embedding_count(session)
-        return report
-    finally:
-        settings.run_lock.release()
+    def weights_missing() -> str | None:
+        return image_weights_missing_message(settings) if find_image_model_weights(settings) is None else None
+
+    await run_model_over_marker(
+        session,
+        NeedsEmbeddingMarker,
+        report,
+        run_lock=settings.run_lock,
+        batch_size=settings.batch_entities,
+        process=embed_batch,
+        weights_missing=weights_missing,
+        progress=progress,
+        cancel=cancel,
+    )
+    return report
 
 
 async def search_images_by_text(

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,7 +24,7 @@ from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dam_desktop.core.library import LibraryPaths
-from dam_desktop.core.marker_ops import drain_marker, pending_marker_count
+from dam_desktop.core.marker_ops import ProgressCallback, pending_marker_count
 from dam_desktop.core.model_manager import ModelExecutionManager
 from dam_desktop.models.core.pipeline_markers import NeedsAutoTaggingMarker
 from dam_desktop.models.tags import (
@@ -35,6 +35,7 @@ from dam_desktop.models.tags import (
 )
 from dam_desktop.services import tag_service
 from dam_desktop.services.asset_files import readable_files
+from dam_desktop.services.model_runs import ModelRunReport, run_model_over_marker
 
 if TYPE_CHECKING:
     from dam_desktop.core.world import World
@@ -282,17 +283,10 @@ async def update_entity_model_tags(
 WEIGHTS_MISSING_REASON = "weights missing"
 
 
-@dataclass
-class TaggingRunReport:
-    tagged: int = 0
-    failed: dict[int, str] = field(default_factory=dict)
-    remaining: int = 0
-    cancelled: bool = False
-    weights_missing: str | None = None  # the message for people, when the run could not start
-    busy: bool = False  # another run had the model; this one did nothing
-
-
-ProgressCallback = Callable[[int, int], None]  # (done, total)
+class TaggingRunReport(ModelRunReport):
+    @property
+    def tagged(self) -> int:
+        return self.done
 
 
 async def pending_tagging_count(session: AsyncSession) -> int:
@@ -313,40 +307,26 @@ async def drain_tagging_markers(
     Without weights nothing is touched: the markers stay, so tagging resumes once weights are
     imported, and the report carries the message. A cancel takes effect between batches.
     """
-    from dam_desktop.ml.open_clip_loader import InvalidWeightsError, WeightsMissingError
+
+    async def tag_batch(ids: list[int]) -> Mapping[int, str]:
+        return await tag_entities(session, paths, manager, settings, ids)
+
+    def weights_missing() -> str | None:
+        return weights_missing_message(settings) if find_tagging_weights(settings) is None else None
 
     report = TaggingRunReport()
-    if not settings.run_lock.acquire(blocking=False):
-        report.busy = True
-        return report
-    try:
-        if find_tagging_weights(settings) is None:
-            report.weights_missing = weights_missing_message(settings)
-            report.remaining = await pending_tagging_count(session)
-            return report
-
-        async def tag_batch(ids: list[int]) -> Mapping[int, str]:
-            return await tag_entities(session, paths, manager, settings, ids)
-
-        try:
-            outcome = await drain_marker(
-                session,
-                NeedsAutoTaggingMarker,
-                settings.batch_entities,
-                tag_batch,
-                progress=progress,
-                cancel=cancel,
-            )
-        except (WeightsMissingError, InvalidWeightsError) as exc:
-            report.weights_missing = getattr(exc, "user_message", str(exc))
-        else:
-            report.tagged += outcome.finished
-            report.failed.update(outcome.failed)
-        report.cancelled = cancel is not None and cancel.is_set()
-        report.remaining = await pending_tagging_count(session)
-        return report
-    finally:
-        settings.run_lock.release()
+    await run_model_over_marker(
+        session,
+        NeedsAutoTaggingMarker,
+        report,
+        run_lock=settings.run_lock,
+        batch_size=settings.batch_entities,
+        process=tag_batch,
+        weights_missing=weights_missing,
+        progress=progress,
+        cancel=cancel,
+    )
+    return report
 
 
 async def run_auto_tagging(
