@@ -166,9 +166,7 @@ class AppController:
             window.close()
             return False
         install_room_ui(window)
-        if window.model.loaded_once:
-            window.model.announce_loaded()
-        else:
+        if not window.model.loaded_once:
             await window.refresh()
         return True
 

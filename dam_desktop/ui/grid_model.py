@@ -175,12 +175,6 @@ class AssetGridModel(QAbstractListModel):
         self.result_loaded.emit()
         return True
 
-    def announce_loaded(self) -> None:
-        """Tell listeners that joined late (the tag sidebar, installed once the world is open)
-        about the result already shown."""
-        if self.loaded_once:
-            self.result_loaded.emit()
-
     async def load(self, query: ResultQuery) -> bool:
         """Run `query` on the world thread and show its result. False when a newer load won."""
         self._generation += 1

@@ -54,6 +54,9 @@ def install_tag_ui(window: Any) -> TagUI:
     window.model.result_loaded.connect(lambda: ui.spawn(sidebar.refresh(window.search_text)))
     # A new result resets the grid's selection without a selectionChanged signal.
     window.model.result_loaded.connect(lambda: timer.start())
+    if window.model.loaded_once:
+        # Installed once the world is open, after the grid was filled from the start-up read.
+        ui.spawn(sidebar.refresh(window.search_text))
 
     async def show_query(query: str) -> None:
         window.search_box.blockSignals(True)
