@@ -25,6 +25,7 @@ from dam_desktop.services.browse_sql import (
     TileInfo,
     counts_from_rows,
     id_parameters,
+    ids_from_joined,
     joined_ids_sql,
     listing,
     name_pattern,
@@ -50,12 +51,6 @@ __all__ = [
     "library_counts",
     "tile_infos",
 ]
-
-
-def ids_from_joined(joined: str | None) -> IdArray:
-    if not joined:
-        return np.empty(0, dtype=np.int64)
-    return np.fromstring(joined, dtype=np.int64, sep=",")
 
 
 def without(order: IdArray, doomed: IdArray) -> IdArray:

@@ -42,6 +42,15 @@ def joined_ids_sql(sql: str) -> str:
     return f"SELECT group_concat(entity_id) FROM ({sql})"
 
 
+def ids_from_joined(joined: str | None) -> IdArray:
+    """`joined_ids_sql`'s value as a numpy array (numpy is imported here, on first use)."""
+    import numpy as np
+
+    if not joined:
+        return np.empty(0, dtype=np.int64)
+    return np.fromstring(joined, dtype=np.int64, sep=",")
+
+
 def escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 

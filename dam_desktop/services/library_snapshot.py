@@ -26,6 +26,7 @@ from dam_desktop.services.browse_sql import (
     TileInfo,
     counts_from_rows,
     id_parameters,
+    ids_from_joined,
     joined_ids_sql,
     listing,
     tile_infos_from_rows,
@@ -102,9 +103,7 @@ def parse_ids(joined: str) -> array[int]:
         return array("q")
     if len(joined) < NUMPY_PARSE_FROM_CHARS:
         return array("q", map(int, joined.split(",")))
-    import numpy as np
-
-    return array("q", np.fromstring(joined, dtype=np.int64, sep=",").tobytes())
+    return array("q", ids_from_joined(joined).tobytes())
 
 
 def _read_counts(paths: LibraryPaths) -> LibraryCounts:
