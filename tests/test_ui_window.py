@@ -186,3 +186,17 @@ def test_library_menu_switches_libraries_and_a_locked_library_is_refused_in_word
     assert shown and "already open in another dam-desktop process" in shown[0]
     run(qtbot, controller.shutdown())
     second.close()
+
+
+def test_a_sound_shorter_than_a_second_shows_its_length_in_tenths(
+    qtbot: Any, ui_window: MainWindow, ui_client: Any, tmp_path: Path
+) -> None:
+    sound = make_sound(tmp_path / "src" / "click.wav", seconds=0.4)
+    run(qtbot, ui_client.call(lambda world: add_sound(world, sound)))
+    run(qtbot, ui_window.reload())
+    select_row(ui_window, 0)
+    player = ui_window.inspector.audio_player
+    qtbot.waitUntil(lambda: player.waveform.has_peaks)
+    assert player.time_label.text() == "0:00.0 / 0:00.4"
+    qtbot.waitUntil(lambda: ui_window.inspector.property_value("Duration") is not None)
+    assert ui_window.inspector.property_value("Duration").text() == "0:00.4"

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     FloatArray = npt.NDArray[np.float32]
 WAVEFORM_COLUMNS = 600
+SHORT_SOUND_S = 1.0  # shorter sounds show their times in tenths of a second
 
 
 def read_peaks(path: Path, columns: int = WAVEFORM_COLUMNS) -> tuple[FloatArray, FloatArray, float]:
@@ -35,8 +36,12 @@ def read_peaks(path: Path, columns: int = WAVEFORM_COLUMNS) -> tuple[FloatArray,
     return lows, highs, duration
 
 
-def format_time(seconds: float) -> str:
+def format_time(seconds: float, *, tenths: bool = False) -> str:
+    """m:ss (h:mm:ss past an hour); with `tenths`, m:ss.s (for sounds shorter than a second,
+    which would otherwise all read 0:00)."""
     seconds = max(0.0, seconds)
+    if tenths and seconds < 60:
+        return f"0:{seconds:04.1f}"
     minutes, secs = divmod(int(seconds), 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
@@ -224,4 +229,7 @@ class AudioPlayer(QWidget):
         self.play_button.setToolTip("Pause (Space)" if playing else "Play (Space)")
 
     def _update_time(self, seconds: float) -> None:
-        self.time_label.setText(f"{format_time(seconds)} / {format_time(self.duration)}")
+        tenths = self.duration < SHORT_SOUND_S
+        self.time_label.setText(
+            f"{format_time(seconds, tenths=tenths)} / {format_time(self.duration, tenths=tenths)}"
+        )

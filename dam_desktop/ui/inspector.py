@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dam_desktop.ui.audio_player import AudioPlayer, format_time
+from dam_desktop.ui.audio_player import SHORT_SOUND_S, AudioPlayer, format_time
 from dam_desktop.ui.image_preview import ImagePreview
 from dam_desktop.ui.world_client import WorldClient
 
@@ -242,7 +242,8 @@ class Inspector(QScrollArea):
         if details.width and details.height:
             rows.append(("Dimensions", f"{details.width} × {details.height} px"))
         if details.duration_seconds is not None:
-            rows.append(("Duration", format_time(details.duration_seconds)))
+            duration = details.duration_seconds
+            rows.append(("Duration", format_time(duration, tenths=duration < SHORT_SOUND_S)))
         if details.sample_rate:
             channels = {1: "mono", 2: "stereo"}.get(details.channels or 0, f"{details.channels} channels")
             rows.append(("Audio", f"{details.sample_rate:,} Hz, {channels}"))
