@@ -6,9 +6,10 @@ import argparse
 import asyncio
 import contextlib
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TextIO, TypeVar
 
 from dam_desktop.core.errors import DamError
 from dam_desktop.core.world import World
@@ -28,6 +29,39 @@ def tab_line(*fields: object) -> str:
     """One line of output for scripts: the fields joined by tabs, with tabs and line breaks inside
     a field (a file name may hold them) escaped, so every line splits into the same columns."""
     return "\t".join(str(field).translate(_ESCAPES) for field in fields)
+
+
+class ProgressLine:
+    """Progress on a stream: redrawn in place on a terminal (at most ten times a second), one line
+    per tenth of the way otherwise (a log file or a pipe gets ten lines, not thousands)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.interactive = stream.isatty()
+        self.last_draw = 0.0
+        self.last_step = -1
+
+    def show(self, text: str, fraction: float | None) -> None:
+        """`fraction` of the way done, or None when the total is not known yet (a terminal only)."""
+        if self.interactive:
+            now = time.monotonic()
+            if now - self.last_draw < 0.1 and fraction != 1.0:
+                return
+            self.last_draw = now
+            self.stream.write(f"\r{text}\x1b[K")
+        else:
+            step = -1 if fraction is None else int(fraction * 10)
+            if fraction is None or step == self.last_step:
+                return
+            self.last_step = step
+            self.stream.write(f"{text}\n")
+        self.stream.flush()
+
+    def finish(self) -> None:
+        if self.interactive and self.last_draw:
+            self.stream.write("\n")
+            self.stream.flush()
+        self.last_draw, self.last_step = 0.0, -1
 
 
 def safe_streams() -> None:

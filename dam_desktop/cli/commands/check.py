@@ -18,7 +18,6 @@ import asyncio
 import contextlib
 import signal
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +28,7 @@ from dam_desktop.cli.common import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_USAGE,
+    ProgressLine,
     fail,
     guarded,
     run_with_world,
@@ -67,29 +67,8 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=guarded(run))
 
 
-class StatusLine:
-    """Progress on stderr: redrawn in place on a terminal, one line per tenth otherwise."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.interactive = stream.isatty()
-        self.last_draw = 0.0
-        self.last_step = -1
-
-    def show(self, text: str, fraction: float | None) -> None:
-        if self.interactive:
-            now = time.monotonic()
-            if now - self.last_draw < 0.1 and fraction != 1.0:
-                return
-            self.last_draw = now
-            self.stream.write(f"\r{text}\x1b[K")
-        else:
-            step = -1 if fraction is None else int(fraction * 10)
-            if fraction is None or step == self.last_step:
-                return
-            self.last_step = step
-            self.stream.write(f"{text}\n")
-        self.stream.flush()
+class StatusLine(ProgressLine):
+    """The check's and the relink's progress on stderr."""
 
     def checking(self, progress: CheckProgress) -> None:
         fraction = progress.done / progress.total if progress.total else 1.0
@@ -101,12 +80,6 @@ class StatusLine:
             return
         fraction = progress.done / progress.total if progress.total else 1.0
         self.show(f"comparing {progress.done}/{progress.total} files of the right size", fraction)
-
-    def finish(self) -> None:
-        if self.interactive and self.last_draw:
-            self.stream.write("\n")
-            self.stream.flush()
-        self.last_draw, self.last_step = 0.0, -1
 
 
 def problem_line(problem: LocationProblem) -> str:

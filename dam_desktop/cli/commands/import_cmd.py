@@ -12,13 +12,13 @@ import asyncio
 import contextlib
 import signal
 import sys
-import time
 from typing import Any, TextIO
 
 from dam_desktop.cli.common import (
     EXIT_FAILURE,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    ProgressLine,
     guarded,
     run_with_world,
     safe_streams,
@@ -59,38 +59,16 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=guarded(run))
 
 
-class ProgressBar:
-    """A plain-text progress bar: redrawn in place on a terminal, one line per 10% otherwise."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.interactive = stream.isatty()
-        self.last_draw = 0.0
-        self.last_decile = -1
+class ProgressBar(ProgressLine):
+    """The import's progress as a plain-text bar on stderr."""
 
     def update(self, progress: ImportProgress) -> None:
         total = max(progress.total, 1)
         fraction = min(progress.done / total, 1.0)
         bar = "#" * int(fraction * BAR_WIDTH)
-        line = f"importing {progress.done}/{progress.total} files [{bar:<{BAR_WIDTH}}] {fraction:4.0%}"
-        if self.interactive:
-            now = time.monotonic()
-            if now - self.last_draw < 0.1 and progress.done < progress.total:
-                return
-            self.last_draw = now
-            self.stream.write(f"\r{line}\x1b[K")
-        else:
-            decile = int(fraction * 10)
-            if decile == self.last_decile:
-                return
-            self.last_decile = decile
-            self.stream.write(f"{line}\n")
-        self.stream.flush()
-
-    def finish(self) -> None:
-        if self.interactive:
-            self.stream.write("\n")
-            self.stream.flush()
+        self.show(
+            f"importing {progress.done}/{progress.total} files [{bar:<{BAR_WIDTH}}] {fraction:4.0%}", fraction
+        )
 
 
 def print_report(report: ImportReport, out: TextIO) -> None:
