@@ -232,7 +232,7 @@ def bench_settings() -> QSettings:
 async def first_paint_through_world(library: Path) -> float:
     """Seconds to the first painted grid when the world opens first and lists the ids (what the
     app does when switching libraries from the Library menu)."""
-    from dam_desktop.ui.main_window import MainWindow
+    from dam_desktop.ui.window.main_window import MainWindow
     from dam_desktop.ui.world_client import WorldClient
 
     painted: list[float] = []
@@ -257,7 +257,7 @@ async def measure_window(library: Path, steps: int) -> dict[str, float]:
     from dam_desktop import world_setup  # noqa: F401
     from dam_desktop.library_opening import begin_opening
     from dam_desktop.services.search.sorting import SortKey
-    from dam_desktop.ui.main_window import MainWindow
+    from dam_desktop.ui.window.main_window import MainWindow
     from dam_desktop.ui.world_client import WorldClient
 
     painted: list[float] = []
@@ -389,7 +389,7 @@ import qasync
 from dam_desktop.app import create_application
 app = create_application()
 async def main():
-    from dam_desktop.ui.main_window import MainWindow
+    from dam_desktop.ui.window.main_window import MainWindow
     from dam_desktop.ui.world_client import WorldClient
     client = await WorldClient.open(Path(sys.argv[1]))
     window = MainWindow(client)

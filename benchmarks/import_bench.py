@@ -126,7 +126,7 @@ def _cpu_seconds() -> float:
 
 
 def child_ours(sources: list[str], library: str, workers: int | None) -> dict[str, Any]:
-    from dam_desktop.services.import_service import import_paths
+    from dam_desktop.services.ingest.import_service import import_paths
     from dam_desktop.world_setup import open_world
 
     async def run() -> dict[str, Any]:

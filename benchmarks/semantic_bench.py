@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np
 
-from dam_desktop.services.vector_index import (
+from dam_desktop.services.semantic.vector_index import (
     VectorIndex,
     bytes_to_vector,
     normalise_rows,
@@ -178,8 +178,9 @@ async def _bench_text_e2e(n: int, repeats: int) -> None:
     from dam_desktop.ml.model_thread import get_model_thread
     from dam_desktop.models.files import FilePropertiesComponent
     from dam_desktop.models.semantic import TextEmbeddingAllMiniLML6V2Dim384Component as Text
-    from dam_desktop.services import ecs_service, semantic_service
-    from dam_desktop.services.vector_index import VectorIndexCache
+    from dam_desktop.services import ecs_service
+    from dam_desktop.services.semantic import semantic_service
+    from dam_desktop.services.semantic.vector_index import VectorIndexCache
     from dam_desktop.world_setup import open_world
 
     print(f"\n[text query end to end] {n:,} assets with MiniLM embeddings in a library on disk")

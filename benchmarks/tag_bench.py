@@ -41,8 +41,8 @@ from sqlalchemy import text
 
 from dam_desktop.core.library import LibraryPaths
 from dam_desktop.core.world import World
-from dam_desktop.services import tag_service
 from dam_desktop.services.search import search_service
+from dam_desktop.services.tags import tag_service
 
 ZIPF_EXPONENT = 0.8
 SYLLABLES = [c + v for c in "bdfghklmnprstvz" for v in "aeiou"] + ["an", "el", "is", "or", "um"]

@@ -41,7 +41,7 @@ from dam_desktop.core.model_manager import ModelExecutionManager
 from dam_desktop.ml.model_thread import get_model_thread
 from dam_desktop.ml.open_clip_loader import OpenClipSpec, build_model
 from dam_desktop.ml.zero_shot_tagger import ZeroShotTagger, load_vocabulary
-from dam_desktop.services.tagging_service import (
+from dam_desktop.services.tagging.tagging_service import (
     DEFAULT_TAGGING_MODEL,
     TAGGING_MODEL_IDENTIFIER,
     tagging_model_params,

@@ -25,7 +25,7 @@ from dam_desktop.settings import APPLICATION_NAME, ORGANIZATION_NAME
 
 if TYPE_CHECKING:
     from dam_desktop.library_opening import LibraryOpening
-    from dam_desktop.ui.main_window import MainWindow
+    from dam_desktop.ui.window.main_window import MainWindow
     from dam_desktop.ui.world_client import WorldClient
 
 FIRST_PAINT_ENV = "DAM_DESKTOP_REPORT_FIRST_PAINT"
@@ -110,16 +110,16 @@ def install_room_ui(window: MainWindow) -> None:
     rather than offering buttons that cannot work.
     """
     from dam_desktop.features import MODEL_FEATURES_UNAVAILABLE_NOTE, model_features_available
-    from dam_desktop.ui.missing_files import install_missing_files
-    from dam_desktop.ui.tag_ui import install_tag_ui
+    from dam_desktop.ui.locations.missing_files import install_missing_files
+    from dam_desktop.ui.tags.tag_ui import install_tag_ui
 
     install_tag_ui(window)
     install_missing_files(window)
     if not model_features_available():
         window.statusBar().showMessage(MODEL_FEATURES_UNAVAILABLE_NOTE, 15_000)
         return
-    from dam_desktop.ui.model_tags_view import install_model_tags_view
-    from dam_desktop.ui.semantic_panel import install_semantic_search
+    from dam_desktop.ui.model_tags.model_tags_view import install_model_tags_view
+    from dam_desktop.ui.semantic.semantic_panel import install_semantic_search
 
     install_semantic_search(window)
     install_model_tags_view(window)
@@ -192,7 +192,7 @@ class AppController:
         return True
 
     def _new_window(self, client: WorldClient) -> MainWindow:
-        from dam_desktop.ui.main_window import MainWindow
+        from dam_desktop.ui.window.main_window import MainWindow
 
         window = MainWindow(client)
         window.library_requested.connect(lambda path: asyncio.ensure_future(self.open(path)))

@@ -16,7 +16,7 @@ def start_gui(library: str | None, qt_args: Sequence[str] = ()) -> int:
 
     from dam_desktop.library_opening import begin_opening
     from dam_desktop.settings import APPLICATION_NAME, ORGANIZATION_NAME, default_library_path
-    from dam_desktop.ui.grid_settings import saved_sort
+    from dam_desktop.ui.grid.grid_settings import saved_sort
 
     library_path = Path(library).expanduser() if library else default_library_path()
     opening = begin_opening(library_path, *saved_sort(QSettings(ORGANIZATION_NAME, APPLICATION_NAME)))

@@ -20,7 +20,7 @@ from dam_desktop.core.library_lock import LibraryLock
 from dam_desktop.utils.background import in_thread
 
 if TYPE_CHECKING:
-    from dam_desktop.services.library_snapshot import LibrarySnapshot
+    from dam_desktop.services.browse.library_snapshot import LibrarySnapshot
     from dam_desktop.services.search.sorting import SortKey
 
 
@@ -56,6 +56,6 @@ def _nothing() -> Future[LibrarySnapshot | None]:
 
 def _read(paths: LibraryPaths, sort: SortKey, descending: bool) -> LibrarySnapshot | None:
     # Imported here, not at the top: numpy's import then also runs beside Qt's.
-    from dam_desktop.services.library_snapshot import read_snapshot
+    from dam_desktop.services.browse.library_snapshot import read_snapshot
 
     return read_snapshot(paths, sort, descending)

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import dam_desktop.services.missing_file_terms  # noqa: F401  (registers has:missing-file)
+import dam_desktop.services.locations.missing_file_terms  # noqa: F401  (registers has:missing-file)
 from dam_desktop.core.library_lock import LibraryLock
 from dam_desktop.core.model_manager import ModelExecutionManager
 from dam_desktop.core.world import World
 from dam_desktop.ml.model_thread import get_model_thread
-from dam_desktop.services.audio_service import AudioSettings
-from dam_desktop.services.semantic_service import SemanticSettings
-from dam_desktop.services.tagging_service import AutoTaggingSettings
-from dam_desktop.services.vector_index import VectorIndexCache
+from dam_desktop.services.semantic.audio_service import AudioSettings
+from dam_desktop.services.semantic.semantic_service import SemanticSettings
+from dam_desktop.services.semantic.vector_index import VectorIndexCache
+from dam_desktop.services.tagging.tagging_service import AutoTaggingSettings
 from dam_desktop.systems import DEFAULT_SYSTEMS
 
 

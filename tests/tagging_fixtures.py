@@ -18,7 +18,7 @@ from dam_desktop.core.world import World
 from dam_desktop.models.core.pipeline_markers import NeedsAutoTaggingMarker
 from dam_desktop.models.files import FileLocationComponent, FilePropertiesComponent
 from dam_desktop.services import ecs_service
-from dam_desktop.services.tagging_service import (
+from dam_desktop.services.tagging.tagging_service import (
     TAGGING_MODEL_CONCEPTUAL_PARAMS,
     AutoTaggingSettings,
     TaggingModelParams,

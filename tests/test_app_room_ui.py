@@ -8,7 +8,7 @@ import pytest
 
 from dam_desktop import app as app_module
 from dam_desktop import features
-from dam_desktop.ui.main_window import MainWindow
+from dam_desktop.ui.window.main_window import MainWindow
 
 
 def _sidebar_entries(window: MainWindow) -> list[str]:

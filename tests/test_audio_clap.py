@@ -17,9 +17,9 @@ from dam_desktop.models.semantic.audio_embedding_component import (
     AUDIO_EMBEDDING_MODEL_REGISTRY,
     BaseSpecificAudioEmbeddingComponent,
 )
-from dam_desktop.services import audio_service
-from dam_desktop.services.audio_service import AudioSettings
-from dam_desktop.services.import_service import import_paths
+from dam_desktop.services.ingest.import_service import import_paths
+from dam_desktop.services.semantic import audio_service
+from dam_desktop.services.semantic.audio_service import AudioSettings
 from tests.audio_synthesis import write_sounds
 
 TINY_CLAP = "test-tiny-clap"

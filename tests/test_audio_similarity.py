@@ -20,10 +20,11 @@ from dam_desktop.models.semantic import (
     AudioEmbeddingClapHtsatUnfusedDim512Component,
     AudioEmbeddingLogMelStatsDim224Component,
 )
-from dam_desktop.services import audio_service, tag_service
-from dam_desktop.services.audio_service import AudioSettings
-from dam_desktop.services.import_service import import_paths
-from dam_desktop.services.vector_index import VectorIndexCache
+from dam_desktop.services.ingest.import_service import import_paths
+from dam_desktop.services.semantic import audio_service
+from dam_desktop.services.semantic.audio_service import AudioSettings
+from dam_desktop.services.semantic.vector_index import VectorIndexCache
+from dam_desktop.services.tags import tag_service
 from dam_desktop.world_setup import open_world
 from tests.audio_synthesis import write_altered_copy, write_sounds
 

@@ -6,7 +6,9 @@ from sqlalchemy import func, select
 
 from dam_desktop.core import World
 from dam_desktop.models import EntityTagLinkComponent, FilePropertiesComponent, TagConceptComponent
-from dam_desktop.services import ecs_service, tag_service, trash_service
+from dam_desktop.services import ecs_service
+from dam_desktop.services.store import trash_service
+from dam_desktop.services.tags import tag_service
 
 
 async def _tagged_assets(world: World, count: int) -> list[int]:

@@ -14,14 +14,14 @@ from pathlib import Path
 import pytest
 
 from dam_desktop.core.world import World
-from dam_desktop.services.import_service import (
+from dam_desktop.services.ingest.import_service import (
     ImportFailure,
     ImportProgress,
     ImportReport,
     import_paths,
     read_asset_summaries,
 )
-from dam_desktop.services.stored_paths import decode_db_path
+from dam_desktop.services.store.stored_paths import decode_db_path
 from tests.import_media_factory import make_jpeg, make_png, make_sound
 
 REPO = Path(__file__).resolve().parents[1]

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from dam_desktop.services.import_service import ImportReport, import_paths
+from dam_desktop.services.ingest.import_service import ImportReport, import_paths
 from dam_desktop.world_setup import open_world
 from tests.import_media_factory import make_tiny_png
 

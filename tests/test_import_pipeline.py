@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from dam_desktop.core.world import World
 from dam_desktop.models.files import FileLocationComponent, FilePropertiesComponent
-from dam_desktop.services import import_worker
-from dam_desktop.services.import_service import ImportRules, import_paths, read_asset_summaries
-from dam_desktop.services.trash_service import move_to_trash
+from dam_desktop.services.ingest import import_worker
+from dam_desktop.services.ingest.import_service import ImportRules, import_paths, read_asset_summaries
+from dam_desktop.services.store.trash_service import move_to_trash
 from tests.import_media_factory import make_jpeg, make_png, make_sound, sha256_of
 
 

@@ -23,7 +23,7 @@ from dam_desktop.models.media import (
     ImagePerceptualHashComponent,
     ImagePropertiesComponent,
 )
-from dam_desktop.services.import_service import (
+from dam_desktop.services.ingest.import_service import (
     CancelToken,
     ImportProgress,
     ImportRules,
@@ -31,7 +31,7 @@ from dam_desktop.services.import_service import (
     read_asset_summaries,
     thumbnail_paths_for,
 )
-from dam_desktop.services.stored_paths import decode_db_path
+from dam_desktop.services.store.stored_paths import decode_db_path
 from tests.import_media_factory import make_jpeg, make_png, make_sound, sha256_of
 
 

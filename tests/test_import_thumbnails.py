@@ -14,8 +14,8 @@ from dam_desktop.core.stages import SystemStage
 from dam_desktop.core.world import World
 from dam_desktop.models.core.pipeline_markers import NeedsThumbnailMarker
 from dam_desktop.models.media import AudioPropertiesComponent, ImagePerceptualHashComponent
-from dam_desktop.services.import_service import import_paths, read_asset_summaries, thumbnail_paths_for
-from dam_desktop.services.thumbnail_service import request_thumbnails
+from dam_desktop.services.ingest.import_service import import_paths, read_asset_summaries, thumbnail_paths_for
+from dam_desktop.services.media.thumbnail_service import request_thumbnails
 from dam_desktop.utils.media_utils import hamming_distance
 from tests.import_media_factory import make_jpeg, make_png, make_sound, sha256_of
 

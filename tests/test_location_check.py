@@ -12,12 +12,18 @@ from sqlalchemy import select
 
 from dam_desktop.core.world import World
 from dam_desktop.models.files import FileLocationComponent, MissingFileComponent
-from dam_desktop.services import location_check, trash_service
-from dam_desktop.services.import_service import ImportReport, import_paths
-from dam_desktop.services.location_check import CancelToken, CheckProgress, check_locations, missing_marks
-from dam_desktop.services.location_relink import relink_from_folder
+from dam_desktop.services.ingest.import_service import ImportReport, import_paths
+from dam_desktop.services.locations import location_check
+from dam_desktop.services.locations.location_check import (
+    CancelToken,
+    CheckProgress,
+    check_locations,
+    missing_marks,
+)
+from dam_desktop.services.locations.location_relink import relink_from_folder
 from dam_desktop.services.search import search_service
-from dam_desktop.services.stored_paths import location_file
+from dam_desktop.services.store import trash_service
+from dam_desktop.services.store.stored_paths import location_file
 from tests.import_media_factory import make_png
 
 NAMES = ["alpha.png", "beta.png", "gamma.png", "delta.png"]

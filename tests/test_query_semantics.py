@@ -17,12 +17,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from dam_desktop.services import tag_service
 from dam_desktop.services.search import search_service
 from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.services.search.tag_query import planner
 from dam_desktop.services.search.tag_query.planner import Stats
 from dam_desktop.services.search.tag_query.to_sql import AllOf, AnyOf, NotP, Pred, TagSet
+from dam_desktop.services.tags import tag_service
 from tests.test_tag_support import AssetSpec, make_assets
 
 TAGS = ["cat", "dog", "animal", "ns:alice", "big cat", "sci-fi"]

@@ -19,12 +19,12 @@ from dam_desktop.models.semantic.image_embedding_component import (
     BaseSpecificImageEmbeddingComponent,
     get_image_embedding_component_class,
 )
-from dam_desktop.services import semantic_service
-from dam_desktop.services.audio_service import AudioSettings
-from dam_desktop.services.import_service import import_paths
-from dam_desktop.services.semantic_search import find_similar, search_by_sentence
-from dam_desktop.services.semantic_service import SemanticSettings
-from dam_desktop.services.vector_index import VectorIndexCache
+from dam_desktop.services.ingest.import_service import import_paths
+from dam_desktop.services.semantic import semantic_service
+from dam_desktop.services.semantic.audio_service import AudioSettings
+from dam_desktop.services.semantic.semantic_search import find_similar, search_by_sentence
+from dam_desktop.services.semantic.semantic_service import SemanticSettings
+from dam_desktop.services.semantic.vector_index import VectorIndexCache
 from tests.tagging_fixtures import TINY_ARCH, draw_image, tiny_weights_file  # noqa: F401
 
 TINY_EMBEDDING_MODEL = "test-tiny-clip"

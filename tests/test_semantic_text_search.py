@@ -14,12 +14,13 @@ from dam_desktop.core.world import World
 from dam_desktop.ml.model_thread import get_model_thread
 from dam_desktop.models.semantic import NeedsTextEmbeddingMarker, TextEmbeddingAllMiniLML6V2Dim384Component
 from dam_desktop.models.tags import ModelGeneratedTagLinkComponent
-from dam_desktop.services import semantic_service, tag_service
-from dam_desktop.services.import_service import import_paths
+from dam_desktop.services.ingest.import_service import import_paths
 from dam_desktop.services.search import search_service
-from dam_desktop.services.semantic_search import search_by_sentence
-from dam_desktop.services.semantic_service import ModelTagsConfig, SemanticSettings
-from dam_desktop.services.vector_index import VectorIndexCache
+from dam_desktop.services.semantic import semantic_service
+from dam_desktop.services.semantic.semantic_search import search_by_sentence
+from dam_desktop.services.semantic.semantic_service import ModelTagsConfig, SemanticSettings
+from dam_desktop.services.semantic.vector_index import VectorIndexCache
+from dam_desktop.services.tags import tag_service
 
 NAMES = [
     "red_sports_car_at_night.png",
@@ -173,7 +174,7 @@ async def test_semantic_results_can_be_narrowed_by_a_tag_query(world: World, lib
 
 
 def semantic_service_audio_settings() -> type:
-    from dam_desktop.services.audio_service import AudioSettings
+    from dam_desktop.services.semantic.audio_service import AudioSettings
 
     return AudioSettings
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel
 
-from dam_desktop.ui import context_menu
-from dam_desktop.ui.main_window import MainWindow
-from dam_desktop.ui.semantic_panel import SEMANTIC_VIEW, install_semantic_search
+from dam_desktop.ui.semantic.semantic_panel import SEMANTIC_VIEW, install_semantic_search
+from dam_desktop.ui.window import context_menu
+from dam_desktop.ui.window.main_window import MainWindow
 from tests.audio_synthesis import write_altered_copy, write_sounds
 from tests.ui_helpers import run
 
@@ -23,7 +23,7 @@ def _screenshot(widget: Any, name: str) -> None:
 
 
 def _import(qtbot: Any, client: Any, folders: list[Path]) -> None:
-    from dam_desktop.services.import_service import import_paths
+    from dam_desktop.services.ingest.import_service import import_paths
 
     report = run(qtbot, client.call(lambda world: import_paths(world, folders)), timeout=60_000)
     assert not report.failed
@@ -86,7 +86,7 @@ def test_find_similar_on_a_sound_lists_its_original_first_with_scores(
     assert panel.rows() == rows
 
     # Narrowed by a tag query: only the tagged sounds remain.
-    from dam_desktop.services import tag_service
+    from dam_desktop.services.tags import tag_service
 
     keep = [rows[3][0], rows[5][0]]
 

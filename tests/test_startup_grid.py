@@ -20,9 +20,11 @@ from dam_desktop.core.library import LibraryPaths
 from dam_desktop.core.library_lock import LibraryLock
 from dam_desktop.core.migrations import upgrade_library
 from dam_desktop.library_opening import begin_opening
-from dam_desktop.services import browse_service, tag_service, trash_service
-from dam_desktop.services.library_snapshot import read_snapshot
+from dam_desktop.services.browse import browse_service
+from dam_desktop.services.browse.library_snapshot import read_snapshot
 from dam_desktop.services.search.sorting import SortKey
+from dam_desktop.services.store import trash_service
+from dam_desktop.services.tags import tag_service
 from tests.ui_helpers import add_images, add_sound, make_sound, run
 
 
@@ -108,7 +110,7 @@ def test_the_window_paints_the_start_up_read_then_opens_its_world(
     assert window.model.ids.tolist() == [sound_id, *reversed([i for i in image_ids if i != image_ids[1]])]
     assert "5 assets · 4 images · 1 sounds" in window.count_label.text()
     # The tag sidebar, installed once the world is open, caught up with the result on screen.
-    from dam_desktop.ui.tag_sidebar import TagSidebar
+    from dam_desktop.ui.tags.tag_sidebar import TagSidebar
 
     tag_sidebar = window.findChild(TagSidebar)
     assert tag_sidebar is not None
@@ -126,7 +128,7 @@ def test_the_window_paints_the_start_up_read_then_opens_its_world(
 
 async def _start_watching(controller: Any, root: Path, seen: list[bool]) -> bool:
     """`controller.start` on `root`, noting whether the world was open when the grid first filled."""
-    from dam_desktop.ui.main_window import MainWindow
+    from dam_desktop.ui.window.main_window import MainWindow
 
     original = MainWindow.show_snapshot
 
@@ -173,7 +175,7 @@ def test_the_first_paint_path_loads_neither_sqlalchemy_nor_numpy() -> None:
     probe = (
         "import sys\n"
         "import dam_desktop.launch, dam_desktop.app, dam_desktop.library_opening\n"
-        "import dam_desktop.services.library_snapshot, dam_desktop.ui.main_window\n"
+        "import dam_desktop.services.browse.library_snapshot, dam_desktop.ui.window.main_window\n"
         "print(sorted(m for m in ('numpy', 'sqlalchemy', 'alembic', 'torch') if m in sys.modules))\n"
     )
     done = subprocess.run(
@@ -202,7 +204,7 @@ async def test_a_damaged_database_is_refused_in_words(tmp_path: Path) -> None:
 
 
 def test_big_id_listings_parse_the_same_as_small_ones() -> None:
-    from dam_desktop.services.library_snapshot import NUMPY_PARSE_FROM_CHARS, parse_ids
+    from dam_desktop.services.browse.library_snapshot import NUMPY_PARSE_FROM_CHARS, parse_ids
 
     small = [7, 3, 12_345_678]
     assert parse_ids(",".join(map(str, small))).tolist() == small
@@ -216,8 +218,8 @@ def test_big_id_listings_parse_the_same_as_small_ones() -> None:
 def test_a_grid_still_waiting_for_its_library_says_so(qtbot: Any, ui_loop: Any, tmp_path: Path) -> None:
     from PySide6.QtCore import QSettings
 
-    from dam_desktop.ui.grid_view import LOADING_HINT
-    from dam_desktop.ui.main_window import MainWindow
+    from dam_desktop.ui.grid.grid_view import LOADING_HINT
+    from dam_desktop.ui.window.main_window import MainWindow
     from dam_desktop.ui.world_client import WorldClient
 
     client = WorldClient(tmp_path / "not-open-yet")  # its world is never opened here

@@ -6,9 +6,9 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from dam_desktop.services import tag_service
 from dam_desktop.services.search import search_service
-from dam_desktop.ui.tag_editor import TagChip, TagEditor
+from dam_desktop.services.tags import tag_service
+from dam_desktop.ui.tags.tag_editor import TagChip, TagEditor
 from tests.test_tag_support import AssetSpec, make_assets
 from tests.ui_helpers import run
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dam_desktop.services.search import search_service
-from dam_desktop.ui.tag_manager import TagManagerDialog
+from dam_desktop.ui.tags.tag_manager import TagManagerDialog
 from tests.test_tag_support import AssetSpec, make_assets
 from tests.ui_helpers import run
 

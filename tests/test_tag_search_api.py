@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from dam_desktop.services import tag_service
 from dam_desktop.services.search import search_service
 from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.services.search.tag_query import QueryError, QuerySyntaxError, QueryTermError, Term, to_sql
+from dam_desktop.services.tags import tag_service
 from tests.test_tag_support import AssetSpec, make_assets
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from dam_desktop.services.search import search_service
-from dam_desktop.ui.tag_sidebar import COUNT_ROLE, TagSidebar, narrowed, term_for_tag
+from dam_desktop.ui.tags.tag_sidebar import COUNT_ROLE, TagSidebar, narrowed, term_for_tag
 from tests.test_tag_support import AssetSpec, make_assets
 from tests.ui_helpers import run
 

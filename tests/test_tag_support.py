@@ -28,7 +28,7 @@ class AssetSpec:
 
 async def make_assets(session: AsyncSession, specs: list[AssetSpec]) -> list[int]:
     """Insert assets (entity, file properties, media properties, trash, tags); returns entity ids."""
-    from dam_desktop.services import tag_service
+    from dam_desktop.services.tags import tag_service
 
     ids: list[int] = []
     for spec in specs:

@@ -7,8 +7,8 @@ from typing import Any
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel
 
-from dam_desktop.ui.main_window import MainWindow
-from dam_desktop.ui.tag_ui import install_tag_ui
+from dam_desktop.ui.tags.tag_ui import install_tag_ui
+from dam_desktop.ui.window.main_window import MainWindow
 from tests.ui_helpers import add_images, run
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from dam_desktop.core.world import World
-from dam_desktop.services import tag_service, tagging_service
 from dam_desktop.services.search.search_service import count, search
-from dam_desktop.services.tagging_service import AutoTaggingSettings
+from dam_desktop.services.tagging import tagging_service
+from dam_desktop.services.tagging.tagging_service import AutoTaggingSettings
+from dam_desktop.services.tags import tag_service
 from tests.tagging_fixtures import TINY_MODEL, add_asset, draw_image
 
 

@@ -10,9 +10,10 @@ from PySide6.QtCore import Qt, QTimer
 
 from dam_desktop.core.model_manager import ModelExecutionManager
 from dam_desktop.core.world import World
-from dam_desktop.services import tag_service, tagging_service
-from dam_desktop.services.tagging_service import TAGGING_MODEL_CONCEPTUAL_PARAMS, AutoTaggingSettings
-from dam_desktop.ui.model_tags_view import ModelTagsView
+from dam_desktop.services.tagging import tagging_service
+from dam_desktop.services.tagging.tagging_service import TAGGING_MODEL_CONCEPTUAL_PARAMS, AutoTaggingSettings
+from dam_desktop.services.tags import tag_service
+from dam_desktop.ui.model_tags.model_tags_view import ModelTagsView
 from tests.tagging_fixtures import TINY_MODEL, TINY_PARAMS, add_asset, draw_image
 from tests.ui_helpers import run
 
@@ -215,7 +216,7 @@ def test_a_run_can_be_cancelled_from_the_view(
 def test_the_view_is_a_sidebar_entry_of_the_main_window(
     qtbot: Any, ui_window: Any, tagging_models_dir: Path
 ) -> None:
-    from dam_desktop.ui.model_tags_view import MODEL_TAGS_VIEW, install_model_tags_view
+    from dam_desktop.ui.model_tags.model_tags_view import MODEL_TAGS_VIEW, install_model_tags_view
 
     _point_at_tiny_model(qtbot, ui_window.client, tagging_models_dir)
     view = install_model_tags_view(ui_window)
@@ -230,7 +231,7 @@ def test_the_view_is_a_sidebar_entry_of_the_main_window(
 def test_images_imported_through_the_window_are_tagged_once_weights_are_installed(
     qtbot: Any, ui_window: Any, tagging_models_dir: Path, tiny_weights_file: Path, tmp_path: Path
 ) -> None:
-    from dam_desktop.ui.model_tags_view import MODEL_TAGS_VIEW, install_model_tags_view
+    from dam_desktop.ui.model_tags.model_tags_view import MODEL_TAGS_VIEW, install_model_tags_view
 
     _point_at_tiny_model(qtbot, ui_window.client, tagging_models_dir)
     view = install_model_tags_view(ui_window)
@@ -260,7 +261,7 @@ def test_images_imported_through_the_window_are_tagged_once_weights_are_installe
 
 
 def _sidebar_text(window: Any, key: str) -> str:
-    from dam_desktop.ui.sidebar import VIEW_KEY_ROLE
+    from dam_desktop.ui.window.sidebar import VIEW_KEY_ROLE
 
     nav = window.sidebar.nav
     return next(nav.item(i).text() for i in range(nav.count()) if nav.item(i).data(VIEW_KEY_ROLE) == key)

@@ -15,8 +15,10 @@ from dam_desktop.ml.open_clip_loader import InvalidWeightsError
 from dam_desktop.models.core.pipeline_markers import NeedsAutoTaggingMarker
 from dam_desktop.models.files.trashed_component import TrashedComponent
 from dam_desktop.models.tags import ModelGeneratedTagLinkComponent
-from dam_desktop.services import ecs_service, tag_service, tagging_service
-from dam_desktop.services.tagging_service import AutoTaggingSettings
+from dam_desktop.services import ecs_service
+from dam_desktop.services.tagging import tagging_service
+from dam_desktop.services.tagging.tagging_service import AutoTaggingSettings
+from dam_desktop.services.tags import tag_service
 from tests.tagging_fixtures import TINY_MODEL, add_asset, draw_image
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from dam_desktop.services import browse_service, trash_service
+from dam_desktop.services.browse import browse_service
+from dam_desktop.services.store import trash_service
 from tests.ui_helpers import add_images, add_sound, make_sound
 
 

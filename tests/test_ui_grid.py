@@ -8,12 +8,12 @@ from typing import Any
 from PySide6.QtCore import QItemSelectionModel, QPoint, Qt
 from PySide6.QtGui import QColor
 
-from dam_desktop.services import browse_service
+from dam_desktop.services.browse import browse_service
 from dam_desktop.services.search.sorting import SortKey
-from dam_desktop.ui.grid_model import AssetGridModel
-from dam_desktop.ui.grid_view import AssetGridView
-from dam_desktop.ui.thumbnail_cache import ThumbnailCache
-from dam_desktop.ui.thumbnail_loader import ThumbnailLoader
+from dam_desktop.ui.grid.grid_model import AssetGridModel
+from dam_desktop.ui.grid.grid_view import AssetGridView
+from dam_desktop.ui.grid.thumbnail_cache import ThumbnailCache
+from dam_desktop.ui.grid.thumbnail_loader import ThumbnailLoader
 from tests.ui_helpers import add_images, run
 
 

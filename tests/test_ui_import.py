@@ -12,8 +12,8 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
-from dam_desktop.ui.import_report_dialog import ImportReportDialog
-from dam_desktop.ui.main_window import MainWindow
+from dam_desktop.ui.jobs.import_report_dialog import ImportReportDialog
+from dam_desktop.ui.window.main_window import MainWindow
 from tests.ui_helpers import add_images, colour_for, make_image, make_sound, run
 
 

@@ -13,10 +13,10 @@ from PySide6.QtCore import QEvent
 from PySide6.QtGui import QAction, QHelpEvent
 from PySide6.QtWidgets import QToolTip
 
-from dam_desktop.services import location_check
-from dam_desktop.services.import_service import import_paths
-from dam_desktop.ui.main_window import MainWindow
-from dam_desktop.ui.missing_files import MissingFilesUI, install_missing_files
+from dam_desktop.services.ingest.import_service import import_paths
+from dam_desktop.services.locations import location_check
+from dam_desktop.ui.locations.missing_files import MissingFilesUI, install_missing_files
+from dam_desktop.ui.window.main_window import MainWindow
 from tests.ui_helpers import make_image, run
 
 

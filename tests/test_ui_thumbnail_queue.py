@@ -8,8 +8,8 @@ from typing import Any
 
 from PySide6.QtGui import QPixmap
 
-from dam_desktop.ui.thumbnail_cache import ThumbnailCache
-from dam_desktop.ui.thumbnail_loader import ThumbnailQueue, ThumbnailRequest
+from dam_desktop.ui.grid.thumbnail_cache import ThumbnailCache
+from dam_desktop.ui.grid.thumbnail_loader import ThumbnailQueue, ThumbnailRequest
 
 
 def request(entity_id: int) -> ThumbnailRequest:

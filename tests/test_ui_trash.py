@@ -7,8 +7,8 @@ from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel
 
-from dam_desktop.ui.context_menu import TRASH_VIEW
-from dam_desktop.ui.main_window import MainWindow
+from dam_desktop.ui.window.context_menu import TRASH_VIEW
+from dam_desktop.ui.window.main_window import MainWindow
 from tests.ui_helpers import add_images, run
 
 

@@ -9,8 +9,8 @@ from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QSettings
 
-from dam_desktop.ui.context_menu import TRASH_VIEW, Selection, applicable
-from dam_desktop.ui.main_window import MainWindow
+from dam_desktop.ui.window.context_menu import TRASH_VIEW, Selection, applicable
+from dam_desktop.ui.window.main_window import MainWindow
 from tests.ui_helpers import add_images, add_sound, make_sound, run
 
 
@@ -21,7 +21,7 @@ def select_row(window: MainWindow, row: int) -> None:
 
 def test_the_window_shows_the_library_and_its_counts(qtbot: Any, ui_client: Any, tmp_path: Path) -> None:
     run(qtbot, ui_client.call(lambda world: add_images(world, tmp_path / "src", 25)))
-    from dam_desktop.ui.main_window import MainWindow
+    from dam_desktop.ui.window.main_window import MainWindow
 
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     window = MainWindow(ui_client, settings)
@@ -135,7 +135,7 @@ def test_opening_the_main_window_does_not_import_torch(tmp_path: Path) -> None:
         "from dam_desktop.app import create_application\n"
         "app = create_application()\n"
         "async def main():\n"
-        "    from dam_desktop.ui.main_window import MainWindow\n"
+        "    from dam_desktop.ui.window.main_window import MainWindow\n"
         "    from dam_desktop.ui.world_client import WorldClient\n"
         f"    client = await WorldClient.open(Path({str(tmp_path / 'lib')!r}))\n"
         "    window = MainWindow(client)\n"

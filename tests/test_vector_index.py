@@ -11,7 +11,12 @@ from sqlalchemy import delete, insert
 
 from dam_desktop.core.world import World
 from dam_desktop.models.semantic import ImageEmbeddingClipViTB32Dim512Component as ClipTable
-from dam_desktop.services.vector_index import VectorIndexCache, search_index, top_k_rows, vector_to_bytes
+from dam_desktop.services.semantic.vector_index import (
+    VectorIndexCache,
+    search_index,
+    top_k_rows,
+    vector_to_bytes,
+)
 from tests.semantic_fixtures import add_asset, count_selects, trash
 
 DIM = 512
@@ -217,7 +222,7 @@ def test_masked_top_k_is_the_exact_top_k_of_the_kept_rows(
 
 
 def test_wide_restrictions_and_exclusions_match_a_brute_force_ranking() -> None:
-    from dam_desktop.services.vector_index import VectorIndex
+    from dam_desktop.services.semantic.vector_index import VectorIndex
 
     rng = np.random.default_rng(7)
     vectors = rng.standard_normal((200, DIM)).astype(np.float32)

@@ -174,7 +174,7 @@ def ui_window(ui_client: Any, qtbot: Any, tmp_path: Path) -> Iterator[Any]:
     """The main window on `ui_client`'s library, with its own settings file; confirmations say yes."""
     from PySide6.QtCore import QSettings
 
-    from dam_desktop.ui.main_window import MainWindow
+    from dam_desktop.ui.window.main_window import MainWindow
 
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(ui_client, settings)

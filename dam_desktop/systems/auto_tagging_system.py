@@ -9,7 +9,7 @@ from dam_desktop.core.library import LibraryPaths
 from dam_desktop.core.model_manager import ModelExecutionManager
 from dam_desktop.core.stages import SystemStage
 from dam_desktop.core.systems import system
-from dam_desktop.services.tagging_service import AutoTaggingSettings, drain_tagging_markers
+from dam_desktop.services.tagging.tagging_service import AutoTaggingSettings, drain_tagging_markers
 
 log = logging.getLogger(__name__)
 

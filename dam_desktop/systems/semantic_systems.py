@@ -24,10 +24,10 @@ from dam_desktop.core.stages import SystemStage
 from dam_desktop.core.systems import listens_for, system
 from dam_desktop.models.core.pipeline_markers import NeedsAudioProcessingMarker
 from dam_desktop.models.semantic.text_embedding_marker import NeedsTextEmbeddingMarker
-from dam_desktop.services import audio_service, semantic_service
-from dam_desktop.services.audio_service import AudioSettings
-from dam_desktop.services.semantic_service import SemanticSettings
-from dam_desktop.services.vector_index import Hit, VectorIndexCache
+from dam_desktop.services.semantic import audio_service, semantic_service
+from dam_desktop.services.semantic.audio_service import AudioSettings
+from dam_desktop.services.semantic.semantic_service import SemanticSettings
+from dam_desktop.services.semantic.vector_index import Hit, VectorIndexCache
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from dam_desktop.core.library import LibraryPaths
 from dam_desktop.core.stages import SystemStage
 from dam_desktop.core.systems import system
 from dam_desktop.models.core.pipeline_markers import NeedsThumbnailMarker
-from dam_desktop.services.thumbnail_service import remake_thumbnails
+from dam_desktop.services.media.thumbnail_service import remake_thumbnails
 
 
 @system(stage=SystemStage.THUMBNAIL_GENERATION, batch_size=32)

@@ -36,14 +36,14 @@ from dam_desktop.cli.common import (
     tab_line,
 )
 from dam_desktop.core.world import World
-from dam_desktop.services.location_check import (
+from dam_desktop.services.locations.location_check import (
     CancelToken,
     CheckProgress,
     CheckReport,
     LocationProblem,
     check_locations,
 )
-from dam_desktop.services.location_relink import (
+from dam_desktop.services.locations.location_relink import (
     PHASE_LOOKING,
     RelinkProgress,
     RelinkReport,

@@ -24,14 +24,14 @@ from dam_desktop.cli.common import (
     safe_streams,
 )
 from dam_desktop.core.world import World
-from dam_desktop.services.import_service import (
+from dam_desktop.services.ingest.import_service import (
     CancelToken,
     ImportProgress,
     ImportReport,
     ImportRules,
     import_paths,
 )
-from dam_desktop.services.import_walk import DEFAULT_SKIP_PATTERNS
+from dam_desktop.services.ingest.import_walk import DEFAULT_SKIP_PATTERNS
 
 BAR_WIDTH = 30
 

@@ -15,7 +15,7 @@ from dam_desktop.core.world import World
 from dam_desktop.models.core.base_class import Base
 from dam_desktop.models.core.base_component import BaseComponent
 from dam_desktop.models.core.entity import Entity
-from dam_desktop.services.stored_paths import decode_db_path
+from dam_desktop.services.store.stored_paths import decode_db_path
 from dam_desktop.utils.media_utils import display_path
 
 HIDDEN_COLUMNS = frozenset({"id", "entity_id"})

@@ -15,10 +15,10 @@ from typing import Any
 from dam_desktop.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, fail, guarded, run_with_world, tab_line
 from dam_desktop.core.model_manager import ModelExecutionManager
 from dam_desktop.core.world import World
-from dam_desktop.services.audio_service import AudioSettings
-from dam_desktop.services.semantic_search import SemanticResults, find_similar, search_by_sentence
-from dam_desktop.services.semantic_service import SemanticSettings
-from dam_desktop.services.vector_index import VectorIndexCache
+from dam_desktop.services.semantic.audio_service import AudioSettings
+from dam_desktop.services.semantic.semantic_search import SemanticResults, find_similar, search_by_sentence
+from dam_desktop.services.semantic.semantic_service import SemanticSettings
+from dam_desktop.services.semantic.vector_index import VectorIndexCache
 
 
 def register(subparsers: Any) -> None:

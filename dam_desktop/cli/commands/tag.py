@@ -20,9 +20,9 @@ from sqlalchemy import text
 from dam_desktop.cli.commands.search import query_failure
 from dam_desktop.cli.common import EXIT_OK, EXIT_USAGE, fail, guarded, run_with_world, safe_streams
 from dam_desktop.core.world import World
-from dam_desktop.services import tag_service
 from dam_desktop.services.search import search_service
 from dam_desktop.services.search.tag_query.errors import QueryError
+from dam_desktop.services.tags import tag_service
 
 
 def _id_list(value: str) -> list[int]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from dam_desktop.cli.common import EXIT_OK, guarded, run_with_world, safe_streams
 from dam_desktop.core.world import World
-from dam_desktop.services import tag_service
+from dam_desktop.services.tags import tag_service
 
 
 def register(subparsers: Any) -> None:

@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dam_desktop.services import tag_service
 from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.services.search.tag_query.ast import MatchAll, Node
 from dam_desktop.services.search.tag_query.errors import QueryError
@@ -31,7 +30,8 @@ from dam_desktop.services.search.tag_query.planner import (
     plan_select,
 )
 from dam_desktop.services.search.tag_query.to_sql import Const, Pred, compile_query
-from dam_desktop.services.tag_service import CONCEPT, LINK, TagInfo
+from dam_desktop.services.tags import tag_service
+from dam_desktop.services.tags.tag_service import CONCEPT, LINK, TagInfo
 
 Query = str | Node
 

@@ -32,10 +32,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dam_desktop.services import tag_service
 from dam_desktop.services.search.tag_query.ast import And, MatchAll, Node, Not, Or, Term
 from dam_desktop.services.search.tag_query.errors import QueryTermError
-from dam_desktop.services.tag_service import LINK, LINK_BY_TAG, MODEL_LINK
+from dam_desktop.services.tags import tag_service
+from dam_desktop.services.tags.tag_service import LINK, LINK_BY_TAG, MODEL_LINK
 
 # --- predicates -----------------------------------------------------------------------------------
 

@@ -1,0 +1,1 @@
+"""Import: walk what the user dropped, hash, dedupe, store, probe, record."""

@@ -1,0 +1,485 @@
+"""Import files and folders into a library: the one service the window and the CLI both call.
+
+How an import runs (`import_paths`, on the world's event loop):
+
+1. **Walk** (`import_walk`, in a thread): the dropped paths become a list of files; hidden and
+   system files inside folders are left out by `ImportRules`; link loops are cut.
+2. **Per file, in the CPU pool** (`import_worker.process_file`): the file is read once; its sha256,
+   type (sniffed from content), properties, perceptual hash and thumbnail come from those bytes,
+   and in copy mode the same bytes go to the store (temp name, fsync, rename). At most a small
+   window of files is in flight, so memory stays flat however many files there are.
+3. **Batched writes** (`write_batch`, on the loop): finished files are written in one transaction
+   per batch: entities, components, locations, and the markers later stages drain. A file whose
+   hash is already known adds a location to the existing asset instead (dedupe), so importing the
+   same folder twice adds nothing.
+
+Thumbnails: the import makes them from the pixels it already decoded, which is what keeps an
+import to one read per file. Only a file whose thumbnail could not be written then gets a
+`NeedsThumbnailMarker`; `systems.thumbnail_system` drains that marker in the CPU pool, re-reading
+the stored file (an import that marked some runs the thumbnail stage before it returns), and does
+the same for any asset marked later to regenerate its thumbnail.
+Properties come from the same single read, so `NeedsMetadataMarker` is not used by imports.
+
+Crash safety: store files are renamed into place before the rows that name them are committed,
+and thumbnails before their assets are reported, so a killed import leaves at most unreferenced
+files (reused by the next import) and temp files (removed on the next open). Re-running the same
+import finishes the rest, because already-stored files dedupe.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import weakref
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dam_desktop.core.stages import SystemStage
+from dam_desktop.core.world import World
+from dam_desktop.models.core.markers import BaseMarker
+from dam_desktop.models.core.pipeline_markers import (
+    NeedsAudioProcessingMarker,
+    NeedsAutoTaggingMarker,
+    NeedsEmbeddingMarker,
+    NeedsThumbnailMarker,
+)
+from dam_desktop.models.files import (
+    STORAGE_MANAGED,
+    STORAGE_REFERENCE,
+    ContentHashSHA256Component,
+    FileLocationComponent,
+    FilePropertiesComponent,
+    MissingFileComponent,
+    TrashedComponent,
+)
+from dam_desktop.models.media import (
+    AudioPropertiesComponent,
+    ImagePerceptualHashComponent,
+    ImagePropertiesComponent,
+)
+from dam_desktop.services import ecs_service
+from dam_desktop.services.browse.asset_summary import (
+    AssetLocation,
+    AssetSummary,
+    read_asset_summaries,
+    thumbnail_paths_for,
+)
+from dam_desktop.services.ingest.import_walk import DEFAULT_SKIP_PATTERNS, ImportRules, walk_paths
+from dam_desktop.services.ingest.import_worker import (
+    CancelToken,
+    ImportMode,
+    ProcessedFile,
+    RejectedFile,
+    WorkerContext,
+    process_file,
+)
+from dam_desktop.services.store.storage import discard_staged, publish_staged
+from dam_desktop.services.store.stored_paths import encode_db_path, managed_relative_path
+from dam_desktop.utils.cpu_pool import cpu_worker_count, shared_cpu_pool
+from dam_desktop.utils.media_utils import display_path
+
+__all__ = [
+    "DEFAULT_SKIP_PATTERNS",
+    "AssetLocation",
+    "AssetSummary",
+    "CancelToken",
+    "ImportFailure",
+    "ImportMode",
+    "ImportProgress",
+    "ImportReport",
+    "ImportRules",
+    "import_paths",
+    "read_asset_summaries",
+    "thumbnail_paths_for",
+    "write_batch",
+]
+
+log = logging.getLogger(__name__)
+
+# Files per database transaction.
+BATCH_SIZE = 64
+# A batch is also written once its oldest file has waited this long, so new tiles appear quickly.
+BATCH_MAX_WAIT_S = 0.5
+# on_progress is called at least this often while files finish (and after every batch).
+PROGRESS_INTERVAL_S = 0.1
+# Files in flight per worker thread: enough to keep the pool busy, few enough to keep memory flat.
+IN_FLIGHT_PER_WORKER = 2
+
+MARKERS_BY_TYPE: dict[str, tuple[type[BaseMarker], ...]] = {
+    "image": (NeedsAutoTaggingMarker, NeedsEmbeddingMarker),
+    "audio": (NeedsAudioProcessingMarker,),
+}
+
+
+@dataclass
+class ImportFailure:
+    path: str  # display-safe: bytes that are not UTF-8 appear as \xNN
+    reason: str
+
+
+@dataclass
+class ImportProgress:
+    done: int
+    total: int
+    current_path: str
+    # Assets written since the previous progress call, each with its thumbnail in place (or a
+    # NeedsThumbnailMarker recording why not).
+    new_entity_ids: list[int]
+
+
+@dataclass
+class ImportReport:
+    imported: list[int] = field(default_factory=list)
+    duplicates: int = 0
+    failed: list[ImportFailure] = field(default_factory=list)
+    cancelled: bool = False
+    total_files: int = 0
+    # Files that are neither images nor sounds, or already in the library's trash: not errors.
+    skipped: list[ImportFailure] = field(default_factory=list)
+    # Hidden and system files left out by the rules.
+    ignored: int = 0
+    # New assets whose thumbnail could not be made during the import (marked NeedsThumbnail).
+    thumbnails_pending: list[int] = field(default_factory=list)
+
+    @property
+    def thumbnails_made(self) -> int:
+        return len(self.imported) - len(self.thumbnails_pending)
+
+
+@dataclass
+class BatchOutcome:
+    new_ids: list[int] = field(default_factory=list)
+    duplicates: int = 0
+    skipped: list[ImportFailure] = field(default_factory=list)
+    thumbnails_pending: list[int] = field(default_factory=list)
+
+
+_commit_locks: weakref.WeakKeyDictionary[World, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+def _commit_lock(world: World) -> asyncio.Lock:
+    """Serialises the check-then-insert of concurrent imports into one world (say, two drops)."""
+    lock = _commit_locks.get(world)
+    if lock is None:
+        lock = _commit_locks[world] = asyncio.Lock()
+    return lock
+
+
+def _location(file: ProcessedFile, mode: ImportMode) -> dict[str, Any]:
+    if mode == "copy":
+        return {
+            "storage_type": STORAGE_MANAGED,
+            "path": managed_relative_path(file.sha256_hex),
+            "source_path": encode_db_path(file.source),
+        }
+    return {"storage_type": STORAGE_REFERENCE, "path": encode_db_path(file.source), "source_path": None}
+
+
+def _component_rows(entity_id: int, file: ProcessedFile) -> dict[type[Any], dict[str, Any]]:
+    rows: dict[type[Any], dict[str, Any]] = {
+        ContentHashSHA256Component: {"entity_id": entity_id, "hash_value": file.sha256},
+        FilePropertiesComponent: {
+            "entity_id": entity_id,
+            "original_filename": file.original_filename[:1024],
+            "file_size_bytes": file.size,
+            "mime_type": file.fmt.mime_type,
+            "file_extension": file.file_extension,
+            "asset_type": file.fmt.asset_type,
+        },
+    }
+    if file.image is not None:
+        facts = file.image
+        rows[ImagePropertiesComponent] = {
+            "entity_id": entity_id,
+            "width": facts.width,
+            "height": facts.height,
+            "mode": facts.mode,
+            "is_animated": facts.is_animated,
+            "frame_count": facts.frame_count,
+            "exif_orientation": facts.exif_orientation,
+            "exif_datetime": facts.exif_datetime,
+            "camera_make": facts.camera_make,
+            "camera_model": facts.camera_model,
+        }
+    if file.phash is not None and file.dhash is not None:
+        rows[ImagePerceptualHashComponent] = {
+            "entity_id": entity_id,
+            "phash": file.phash,
+            "dhash": file.dhash,
+        }
+    if file.audio is not None:
+        audio = file.audio
+        rows[AudioPropertiesComponent] = {
+            "entity_id": entity_id,
+            "duration_seconds": audio.duration_seconds,
+            "sample_rate": audio.sample_rate,
+            "channels": audio.channels,
+            "audio_format": audio.audio_format,
+            "subtype": audio.subtype,
+        }
+    return rows
+
+
+async def write_batch(
+    session: AsyncSession, files: Sequence[ProcessedFile], mode: ImportMode
+) -> BatchOutcome:
+    """Write processed files: new assets for new content, locations for known content. Set-based."""
+    outcome = BatchOutcome()
+    by_sha: dict[bytes, list[ProcessedFile]] = {}
+    for file in files:
+        by_sha.setdefault(file.sha256, []).append(file)
+    if not by_sha:
+        return outcome
+
+    hash_rows = await session.execute(
+        select(ContentHashSHA256Component.hash_value, ContentHashSHA256Component.entity_id).where(
+            ContentHashSHA256Component.hash_value.in_(list(by_sha))
+        )
+    )
+    known: dict[bytes, int] = {sha: eid for sha, eid in hash_rows.all()}
+    trashed: set[int] = set()
+    if known:
+        trashed = set(
+            (
+                await session.scalars(
+                    select(TrashedComponent.entity_id).where(
+                        TrashedComponent.entity_id.in_(list(known.values()))
+                    )
+                )
+            ).all()
+        )
+
+    new_shas = [sha for sha in by_sha if sha not in known]
+    new_ids = await ecs_service.create_entities(session, len(new_shas))
+    entity_for = dict(known) | dict(zip(new_shas, new_ids, strict=True))
+
+    component_rows: dict[type[Any], list[dict[str, Any]]] = {}
+    for sha, eid in zip(new_shas, new_ids, strict=True):
+        for component, row in _component_rows(eid, by_sha[sha][0]).items():
+            component_rows.setdefault(component, []).append(row)
+
+    existing_locations: set[tuple[int, str, str]] = set()
+    if known:
+        rows = await session.execute(
+            select(
+                FileLocationComponent.entity_id,
+                FileLocationComponent.storage_type,
+                FileLocationComponent.path,
+            ).where(FileLocationComponent.entity_id.in_(list(known.values())))
+        )
+        existing_locations = {(eid, kind, path) for eid, kind, path in rows.all()}
+
+    location_rows: list[dict[str, Any]] = []
+    for sha, group in by_sha.items():
+        eid = entity_for[sha]
+        if eid in trashed:
+            outcome.skipped.extend(
+                ImportFailure(display_path(f.source), "already in the library's trash: restore it from there")
+                for f in group
+            )
+            continue
+        outcome.duplicates += len(group) if sha in known else len(group) - 1
+        for file in group:
+            row = _location(file, mode)
+            key = (eid, row["storage_type"], row["path"])
+            if key not in existing_locations:
+                existing_locations.add(key)
+                location_rows.append({"entity_id": eid, **row})
+    if location_rows:
+        component_rows[FileLocationComponent] = location_rows
+
+    for component, rows_for_table in component_rows.items():
+        await session.execute(insert(component), rows_for_table)
+    # A file imported again makes its asset whole: copy mode has just put the bytes back into the
+    # store (how a lost managed copy is restored), reference mode has just read them where they are.
+    restored = [eid for eid in known.values() if eid not in trashed]
+    if restored:
+        marks = MissingFileComponent
+        await session.execute(delete(marks).where(marks.entity_id.in_(restored)))
+
+    for asset_type, markers in MARKERS_BY_TYPE.items():
+        ids = [entity_for[sha] for sha in new_shas if by_sha[sha][0].fmt.asset_type == asset_type]
+        for marker in markers:
+            await ecs_service.add_marker(session, ids, marker)
+    pending = [entity_for[sha] for sha in new_shas if by_sha[sha][0].thumbnail_error is not None]
+    if pending:
+        await ecs_service.add_marker(session, pending, NeedsThumbnailMarker)
+    outcome.new_ids = new_ids
+    outcome.thumbnails_pending = pending
+    return outcome
+
+
+class _ImportRun:
+    def __init__(
+        self,
+        world: World,
+        mode: ImportMode,
+        cancel: CancelToken,
+        on_progress: Callable[[ImportProgress], None] | None,
+        report: ImportReport,
+    ) -> None:
+        self.world = world
+        self.mode = mode
+        self.cancel = cancel
+        self.on_progress = on_progress
+        self.report = report
+        self.done = 0
+        self.current_path = ""
+        self.batch: list[ProcessedFile] = []
+        self.batch_started = 0.0
+        self.unreported_ids: list[int] = []
+        self.last_progress = 0.0
+        # Walk position of each file: a batch is written in this order, so new assets get ids in
+        # the order a person sees the files (by folder, by name), whichever worker finished first.
+        self.order: dict[str, int] = {}
+
+    def emit(self, *, force: bool = False) -> None:
+        if self.on_progress is None:
+            return
+        now = time.monotonic()
+        if not force and not self.unreported_ids and now - self.last_progress < PROGRESS_INTERVAL_S:
+            return
+        self.last_progress = now
+        ids, self.unreported_ids = self.unreported_ids, []
+        progress = ImportProgress(self.done, self.report.total_files, self.current_path, ids)
+        try:
+            self.on_progress(progress)
+        except Exception:  # a broken progress display must not break the import
+            log.exception("import progress callback failed")
+
+    def accept(self, result: ProcessedFile | RejectedFile | None) -> None:
+        if result is None:  # cancelled before it started
+            return
+        self.done += 1
+        if isinstance(result, RejectedFile):
+            entry = ImportFailure(result.path, result.reason)
+            (self.report.skipped if result.unsupported else self.report.failed).append(entry)
+            return
+        if not self.batch:
+            self.batch_started = time.monotonic()
+        self.batch.append(result)
+
+    def batch_due(self) -> bool:
+        return len(self.batch) >= BATCH_SIZE or (
+            bool(self.batch) and time.monotonic() - self.batch_started >= BATCH_MAX_WAIT_S
+        )
+
+    async def flush(self) -> None:
+        if not self.batch:
+            return
+        batch, self.batch = sorted(self.batch, key=lambda f: self.order.get(f.source, 0)), []
+        staged = [(f.staged, f.sha256_hex) for f in batch if f.staged is not None]
+        if staged:
+            errors = await asyncio.to_thread(publish_staged, self.world.paths, staged)
+            if errors:
+                for file in batch:
+                    if file.staged in errors:
+                        reason = f"could not store the file in the library: {errors[file.staged]}"
+                        self.report.failed.append(ImportFailure(display_path(file.source), reason))
+                batch = [f for f in batch if f.staged not in errors]
+        async with _commit_lock(self.world), self.world.session() as session:
+            outcome = await write_batch(session, batch, self.mode)
+            await session.commit()
+        self.report.imported.extend(outcome.new_ids)
+        self.report.duplicates += outcome.duplicates
+        self.report.skipped.extend(outcome.skipped)
+        self.report.thumbnails_pending.extend(outcome.thumbnails_pending)
+        self.unreported_ids.extend(outcome.new_ids)
+
+    async def run(self, files: list[str], executor: Executor, window: int) -> None:
+        loop = asyncio.get_running_loop()
+        ctx = WorkerContext(paths=self.world.paths, mode=self.mode, cancel=self.cancel)
+        self.order = {path: index for index, path in enumerate(files)}
+        queue = iter(files)
+        in_flight: set[asyncio.Future[ProcessedFile | RejectedFile | None]] = set()
+        try:
+            while True:
+                while len(in_flight) < window and not self.cancel.cancelled:
+                    path = next(queue, None)
+                    if path is None:
+                        break
+                    in_flight.add(loop.run_in_executor(executor, process_file, path, ctx))
+                    self.current_path = display_path(path)
+                if not in_flight:
+                    break
+                finished, in_flight = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
+                for future in finished:
+                    self.accept(future.result())
+                if self.batch_due():
+                    await self.flush()
+                self.emit()
+            await self.flush()
+        finally:
+            if in_flight:
+                # Never return while a worker may still write into the library.
+                await asyncio.wait(in_flight)
+                for future in in_flight:
+                    if not future.cancelled() and future.exception() is None:
+                        self.accept(future.result())
+            # Left only when the import itself failed: their files are not in the store yet.
+            discard_staged([f.staged for f in self.batch if f.staged is not None])
+            self.batch = []
+        self.emit(force=True)
+
+
+async def import_paths(
+    world: World,
+    paths: Sequence[str | Path],
+    *,
+    mode: ImportMode = "copy",
+    rules: ImportRules | None = None,
+    on_progress: Callable[[ImportProgress], None] | None = None,
+    cancel: CancelToken | None = None,
+    workers: int | None = None,
+) -> ImportReport:
+    """Import files and folders (recursively) into `world`; returns what happened to each file.
+
+    Runs on the world's event loop; `on_progress` is called on that loop's thread, first once the
+    files are counted (done=0) and then regularly. `cancel` stops it promptly: files in flight
+    finish and are written, the rest are not started, and the report says `cancelled`. `workers`
+    gives the import its own pool of that many threads instead of the shared CPU pool.
+    """
+    if mode not in ("copy", "reference"):
+        raise ValueError(f"unknown import mode {mode!r}; use 'copy' or 'reference'")
+    rules = rules or ImportRules()
+    cancel = cancel or CancelToken()
+    report = ImportReport()
+
+    def is_cancelled() -> bool:
+        return cancel.cancelled
+
+    walked = await asyncio.to_thread(walk_paths, list(paths), rules, is_cancelled, [world.paths.root])
+    report.failed.extend(ImportFailure(path, reason) for path, reason in walked.failures)
+    report.ignored = walked.ignored
+    report.total_files = len(walked.files)
+
+    run = _ImportRun(world, mode, cancel, on_progress, report)
+    run.emit(force=True)
+    own_pool = ThreadPoolExecutor(workers, thread_name_prefix="dam-import") if workers else None
+    executor: Executor = own_pool or shared_cpu_pool()
+    window = max(2, (workers or cpu_worker_count()) * IN_FLIGHT_PER_WORKER)
+    try:
+        if not cancel.cancelled:
+            await run.run(walked.files, executor, window)
+    finally:
+        if own_pool is not None:
+            own_pool.shutdown(wait=False)
+    report.cancelled = cancel.cancelled and (run.done < report.total_files or not walked.files)
+    if report.thumbnails_pending and not report.cancelled:
+        await _make_pending_thumbnails(world)
+    return report
+
+
+async def _make_pending_thumbnails(world: World) -> None:
+    """Give the thumbnail stage its turn now, so an import ends with every thumbnail it can make."""
+    try:
+        await world.execute_stage(SystemStage.THUMBNAIL_GENERATION)
+    except Exception:  # the assets are imported; their markers keep the work for the next run
+        log.exception("thumbnail stage failed after an import")

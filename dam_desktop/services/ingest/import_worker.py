@@ -1,0 +1,248 @@
+"""The per-file work of an import, run in a worker thread: one read, then everything from those bytes.
+
+A file up to `IN_MEMORY_LIMIT` is read once into memory; its sha256, its type (sniffed from the
+first bytes), its properties, its perceptual hash and its thumbnail all come from that buffer, and
+in copy mode the same buffer is written to the store. A bigger file is streamed once through the
+hash and into the store's temp file, and decoded from that copy (or, in reference mode, from the
+original), so memory stays bounded whatever the file size.
+
+Nothing here touches the database: the result goes back to the event loop, which writes it in a
+batch. Every way a file can be bad becomes a `RejectedFile` with a reason; only cancellation
+returns None.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import io
+import logging
+import os
+import stat
+import threading
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Literal
+
+from dam_desktop.core.library import LibraryPaths
+from dam_desktop.services.media.media_probe import AudioFacts, ImageFacts, MediaError, Probe, probe_media
+from dam_desktop.services.media.thumbnails import save_thumbnail
+from dam_desktop.services.store import storage
+from dam_desktop.utils.media_utils import (
+    MEDIA_EXTENSIONS,
+    SNIFF_BYTES,
+    MediaFormat,
+    describe_unsupported,
+    display_path,
+    file_extension,
+    format_for_extension,
+    sniff_media,
+)
+
+log = logging.getLogger(__name__)
+
+ImportMode = Literal["copy", "reference"]
+
+# Files up to this size are read into memory once; bigger ones are streamed. With a few files in
+# flight per thread, this bounds the import's memory however big the files are.
+IN_MEMORY_LIMIT = 32 * 1024 * 1024
+
+
+class CancelToken:
+    """Asks a running import to stop; safe to call from any thread."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+
+@dataclass(frozen=True)
+class ProcessedFile:
+    source: str  # the OS path it was read from (surrogate-escaped str)
+    sha256: bytes
+    size: int
+    fmt: MediaFormat
+    original_filename: str  # display-safe
+    file_extension: str
+    image: ImageFacts | None
+    audio: AudioFacts | None
+    phash: int | None
+    dhash: int | None
+    thumbnail_error: str | None  # None when the thumbnail file is in place
+    # Copy mode: the copy waiting in tmp/ for the batch to publish it (None: the store has it).
+    staged: Path | None = None
+
+    @property
+    def sha256_hex(self) -> str:
+        return self.sha256.hex()
+
+
+@dataclass(frozen=True)
+class RejectedFile:
+    path: str  # display-safe
+    reason: str
+    unsupported: bool = False  # a kind of file the library does not hold, rather than a bad one
+
+
+@dataclass(frozen=True)
+class WorkerContext:
+    paths: LibraryPaths
+    mode: ImportMode
+    cancel: CancelToken
+
+
+class _Reject(Exception):
+    def __init__(self, reason: str, *, unsupported: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.unsupported = unsupported
+
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "the file disappeared before it could be read (deleted or moved during the import)"
+    if isinstance(exc, PermissionError):
+        return "permission denied: the file cannot be read"
+    if isinstance(exc, IsADirectoryError):
+        return "is a folder, not a file"
+    if exc.errno == errno.ENOSPC:
+        return "the library's disk is full"
+    return f"cannot read the file: {exc.strerror or exc}"
+
+
+def _classify(head: bytes, path: str) -> MediaFormat:
+    fmt = sniff_media(head)
+    if fmt is not None:
+        return fmt
+    ext = file_extension(path)
+    if ext in MEDIA_EXTENSIONS:
+        claimed = format_for_extension(ext)
+        name = claimed.name if claimed else ext.upper()
+        raise _Reject(f"not a valid {name}: the content is not a recognised image or sound format")
+    what = describe_unsupported(head)
+    if what:
+        raise _Reject(f"unsupported file type: {what}", unsupported=True)
+    label = f".{ext} file" if ext else "file without an extension"
+    raise _Reject(f"unsupported file type: this {label} is not an image or a sound", unsupported=True)
+
+
+def process_file(path: str, ctx: WorkerContext) -> ProcessedFile | RejectedFile | None:
+    """Hash, identify, probe, store (copy mode) and thumbnail one file."""
+    if ctx.cancel.cancelled:
+        return None
+    try:
+        return _process(path, ctx)
+    except _Reject as exc:
+        return RejectedFile(display_path(path), exc.reason, unsupported=exc.unsupported)
+    except MediaError as exc:
+        return RejectedFile(display_path(path), str(exc))
+    except OSError as exc:
+        return RejectedFile(display_path(path), _os_reason(exc))
+    except Exception as exc:  # a bug or an exotic decoder error costs one file, never the import
+        log.exception("import of %s failed", display_path(path))
+        return RejectedFile(display_path(path), f"unexpected error: {type(exc).__name__}: {exc}")
+
+
+def _open_regular(path: str) -> tuple[BinaryIO, os.stat_result]:
+    # O_NONBLOCK: a file swapped for a FIFO since the walk must not hang the import.
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise _Reject("not a regular file")
+    return os.fdopen(fd, "rb"), info
+
+
+def _process(path: str, ctx: WorkerContext) -> ProcessedFile:
+    handle, info = _open_regular(path)
+    with handle:
+        if info.st_size == 0:
+            raise _Reject("empty file (0 bytes)")
+        if info.st_size <= IN_MEMORY_LIMIT:
+            data = handle.read()
+            if not data:
+                raise _Reject("empty file (0 bytes)")
+            sha = hashlib.sha256(data).digest()
+            fmt = _classify(data[:SNIFF_BYTES], path)
+            probe = probe_media(io.BytesIO(data), fmt)
+            staged = storage.stage_bytes(ctx.paths, sha.hex(), data) if ctx.mode == "copy" else None
+            size = len(data)
+        else:
+            sha, size, fmt, probe, staged = _process_streamed(handle, path, ctx)
+    try:
+        return _finish(path, ctx, sha, size, fmt, probe, staged)
+    except BaseException:
+        if staged is not None:
+            staged.unlink(missing_ok=True)
+        raise
+
+
+def _process_streamed(
+    handle: BinaryIO, path: str, ctx: WorkerContext
+) -> tuple[bytes, int, MediaFormat, Probe, Path | None]:
+    hasher = hashlib.sha256()
+    size = 0
+    head = b""
+    staged = ctx.paths.tmp_dir / uuid.uuid4().hex if ctx.mode == "copy" else None
+    try:
+        with staged.open("xb") if staged is not None else contextlib.nullcontext() as out:
+            while chunk := handle.read(storage.COPY_CHUNK):
+                if not head:
+                    head = chunk[:SNIFF_BYTES]
+                hasher.update(chunk)
+                size += len(chunk)
+                if out is not None:
+                    out.write(chunk)
+        fmt = _classify(head, path)
+        sha = hasher.digest()
+        probe = probe_media(staged if staged is not None else Path(path), fmt)
+        if staged is not None and ctx.paths.stored_file_path(sha.hex()).is_file():
+            staged.unlink()
+            staged = None
+    except BaseException:
+        if staged is not None:
+            staged.unlink(missing_ok=True)
+        raise
+    return sha, size, fmt, probe, staged
+
+
+def _finish(
+    path: str,
+    ctx: WorkerContext,
+    sha: bytes,
+    size: int,
+    fmt: MediaFormat,
+    probe: Probe,
+    staged: Path | None,
+) -> ProcessedFile:
+    sha_hex = sha.hex()
+    thumbnail_error: str | None = None
+    if not ctx.paths.thumbnail_path(sha_hex).is_file():
+        try:
+            save_thumbnail(ctx.paths, sha_hex, probe.thumbnail)
+        except OSError as exc:
+            thumbnail_error = f"could not write the thumbnail: {exc.strerror or exc}"
+    name = Path(path).name
+    return ProcessedFile(
+        source=path,
+        sha256=sha,
+        size=size,
+        fmt=fmt,
+        original_filename=display_path(name),
+        file_extension=fmt.extension_for(name),
+        image=probe.image,
+        audio=probe.audio,
+        phash=probe.phash,
+        dhash=probe.dhash,
+        thumbnail_error=thumbnail_error,
+        staged=staged,
+    )

@@ -1,0 +1,1 @@
+"""Where files are: the check for missing files and relinking moved ones."""

@@ -1,0 +1,1 @@
+"""Decoding media: probing files, thumbnails and waveforms."""

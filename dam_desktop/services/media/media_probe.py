@@ -1,0 +1,204 @@
+"""Decode a file once and get everything the import needs from it: properties, hashes, thumbnail.
+
+Runs in worker threads (Pillow, numpy and libsndfile release the GIL). Every way a file can be
+bad ends in `MediaError` with a sentence a person can act on; nothing else escapes for bad input.
+
+Audio is read through soundfile. This build's libsndfile (1.2) reads WAV, FLAC, Ogg/Vorbis,
+Opus, MP3 and AIFF (`soundfile.available_formats()` lists MP3 and OGG; OGG's subtypes include
+VORBIS and OPUS).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import warnings
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO
+
+import soundfile as sf
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from dam_desktop.services.media.thumbnails import (
+    THUMBNAIL_SIZE,
+    render_waveform,
+    shrink_image,
+    waveform_peaks,
+)
+from dam_desktop.utils.media_utils import MediaFormat, perceptual_hashes
+
+EXIF_ORIENTATION = 0x0112
+EXIF_MAKE = 0x010F
+EXIF_MODEL = 0x0110
+EXIF_DATETIME = 0x0132
+EXIF_IFD = 0x8769
+EXIF_DATETIME_ORIGINAL = 0x9003
+# Orientations 5-8 turn the picture by 90°, so its displayed width and height swap.
+SWAPPING_ORIENTATIONS = frozenset({5, 6, 7, 8})
+
+
+class MediaError(Exception):
+    """The file cannot be imported; `str()` says why, for the import report."""
+
+
+@dataclass(frozen=True)
+class ImageFacts:
+    width: int
+    height: int
+    mode: str
+    is_animated: bool
+    frame_count: int
+    exif_orientation: int | None
+    exif_datetime: datetime | None
+    camera_make: str | None
+    camera_model: str | None
+
+
+@dataclass(frozen=True)
+class AudioFacts:
+    duration_seconds: float
+    sample_rate: int
+    channels: int
+    audio_format: str
+    subtype: str | None
+
+
+@dataclass(frozen=True)
+class Probe:
+    thumbnail: Image.Image
+    image: ImageFacts | None = None
+    audio: AudioFacts | None = None
+    phash: int | None = None
+    dhash: int | None = None
+
+
+Source = BinaryIO | Path
+
+
+def probe_media(source: Source, fmt: MediaFormat) -> Probe:
+    if fmt.asset_type == "image":
+        return probe_image(source, fmt)
+    return probe_audio(source, fmt)
+
+
+def _exif_text(value: object) -> str | None:
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    if not isinstance(value, str):
+        return None
+    text = value.replace("\x00", "").strip()
+    return text[:255] or None
+
+
+def _exif_datetime(value: object) -> datetime | None:
+    text = _exif_text(value)
+    if not text:
+        return None
+    try:
+        return datetime.strptime(text[:19], "%Y:%m:%d %H:%M:%S")
+    except ValueError:
+        return None
+
+
+def _exif_facts(image: Image.Image) -> tuple[int | None, datetime | None, str | None, str | None]:
+    """(orientation, date taken, camera make, camera model); all None when the EXIF is unreadable."""
+    try:
+        exif = image.getexif()
+        orientation_value = exif.get(EXIF_ORIENTATION)
+        orientation = int(orientation_value) if isinstance(orientation_value, int) else None
+        exif_ifd = exif.get_ifd(EXIF_IFD) if exif else {}
+        taken = _exif_datetime(exif_ifd.get(EXIF_DATETIME_ORIGINAL) or exif.get(EXIF_DATETIME))
+        return orientation, taken, _exif_text(exif.get(EXIF_MAKE)), _exif_text(exif.get(EXIF_MODEL))
+    except Exception:  # EXIF written by odd software: the picture is still fine
+        return None, None, None, None
+
+
+def _open_image(source: Source, fmt: MediaFormat) -> Image.Image:
+    formats = [fmt.pil_format] if fmt.pil_format else None
+    try:
+        with warnings.catch_warnings():
+            # Above MAX_IMAGE_PIXELS Pillow only warns; above twice that it refuses (the error below).
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            return Image.open(source, formats=formats)
+    except Image.DecompressionBombError as exc:
+        raise MediaError(f"image is too large to decode safely (possible decompression bomb): {exc}") from exc
+    except UnidentifiedImageError as exc:
+        raise MediaError(
+            f"corrupt or unreadable {fmt.name}: the file starts like one but cannot be read"
+        ) from exc
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise MediaError(f"corrupt or unreadable {fmt.name}: {exc}") from exc
+
+
+def probe_image(source: Source, fmt: MediaFormat) -> Probe:
+    image = _open_image(source, fmt)
+    try:
+        return _probe_open_image(image, fmt)
+    except MediaError:
+        raise
+    except Image.DecompressionBombError as exc:
+        raise MediaError(f"image is too large to decode safely (possible decompression bomb): {exc}") from exc
+    except (OSError, SyntaxError, ValueError, EOFError, IndexError, KeyError, TypeError) as exc:
+        # Pillow reports truncated and corrupt data as any of these, depending on the plugin.
+        raise MediaError(f"corrupt or truncated {fmt.name}: {exc}") from exc
+    except MemoryError as exc:
+        raise MediaError(f"not enough memory to decode this {fmt.name}") from exc
+    finally:
+        image.close()
+
+
+def _probe_open_image(image: Image.Image, fmt: MediaFormat) -> Probe:
+    width, height = image.size
+    mode = image.mode
+    frame_count = int(getattr(image, "n_frames", 1))
+    is_animated = bool(getattr(image, "is_animated", False))
+    orientation, taken, make, model = _exif_facts(image)
+    if orientation in SWAPPING_ORIENTATIONS:
+        width, height = height, width
+    facts = ImageFacts(
+        width=width,
+        height=height,
+        mode=mode,
+        is_animated=is_animated,
+        frame_count=frame_count,
+        exif_orientation=orientation,
+        exif_datetime=taken,
+        camera_make=make,
+        camera_model=model,
+    )
+    # JPEG: let the decoder scale by 1/2..1/8 in the DCT; everything else decodes at full size.
+    image.draft(image.mode, (THUMBNAIL_SIZE, THUMBNAIL_SIZE))
+    image.load()
+    upright = image
+    if orientation not in (None, 1):
+        with contextlib.suppress(Exception):  # a broken EXIF block costs the rotation, not the file
+            upright = ImageOps.exif_transpose(image)
+    thumbnail = shrink_image(upright)
+    phash, dhash = perceptual_hashes(thumbnail)
+    return Probe(thumbnail=thumbnail, image=facts, phash=phash, dhash=dhash)
+
+
+def probe_audio(source: Source, fmt: MediaFormat) -> Probe:
+    try:
+        with sf.SoundFile(source) as sound:
+            if sound.samplerate <= 0 or sound.channels <= 0:
+                raise MediaError(f"corrupt {fmt.name}: no sample rate or channels")
+            lows, highs = waveform_peaks(sound)
+            facts = AudioFacts(
+                duration_seconds=float(sound.frames) / float(sound.samplerate),
+                sample_rate=int(sound.samplerate),
+                channels=int(sound.channels),
+                audio_format=str(sound.format),
+                subtype=str(sound.subtype) if sound.subtype else None,
+            )
+    except MediaError:
+        raise
+    except (sf.LibsndfileError, RuntimeError, TypeError, ValueError, OSError) as exc:
+        message = str(exc).removeprefix("Error opening ").split(": ", 1)[-1]
+        raise MediaError(f"corrupt or unreadable {fmt.name}: {message}") from exc
+    except MemoryError as exc:
+        raise MediaError(f"not enough memory to read this {fmt.name}") from exc
+    if len(lows) == 0:
+        raise MediaError(f"{fmt.name} holds no sound (0 samples)")
+    return Probe(thumbnail=render_waveform(lows, highs), audio=facts)

@@ -1,0 +1,1 @@
+"""Embeddings and the searches over them: text, image and sound."""

@@ -1,0 +1,184 @@
+"""The two questions the UI and the CLI ask: "what matches this sentence?" and "what is like this asset?".
+
+A sentence is searched with every model that can answer it here: MiniLM over names and tags
+always, CLIP over pixels when its weights are installed, CLAP over sounds when it is installed.
+Their cosine scores live on different scales, so the lists are merged by reciprocal rank, and each
+hit keeps the score and model of the list that ranked it best. Either search can be narrowed to
+the ids a tag query matched.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dam_desktop.core.model_manager import ModelExecutionManager
+from dam_desktop.services.semantic import audio_service, semantic_service
+from dam_desktop.services.semantic.audio_service import AudioSettings, NoAudioEmbeddingError
+from dam_desktop.services.semantic.semantic_service import NoEmbeddingError, SemanticSettings
+from dam_desktop.services.semantic.vector_index import Hit, VectorIndexCache
+from dam_desktop.services.store.asset_files import asset_type_of
+
+log = logging.getLogger(__name__)
+
+RRF_K = 60
+
+
+@dataclass(frozen=True)
+class SemanticHit:
+    entity_id: int
+    score: float  # cosine similarity under `model`
+    asset_type: str
+    filename: str
+    model: str
+
+
+@dataclass
+class SemanticResults:
+    hits: list[SemanticHit] = field(default_factory=list)
+    # Things the person should know: a model that could not take part, why "similar" fell back.
+    notes: list[str] = field(default_factory=list)
+
+
+def _tagged(hits: list[Hit], model: str) -> list[SemanticHit]:
+    return [SemanticHit(h.entity_id, h.score, h.asset_type, h.filename, model) for h in hits]
+
+
+def fuse(ranked_lists: list[list[SemanticHit]], limit: int) -> list[SemanticHit]:
+    """Reciprocal-rank fusion; each entity keeps the hit from the list that ranked it best."""
+    fused: dict[int, float] = {}
+    best: dict[int, tuple[int, SemanticHit]] = {}
+    for hits in ranked_lists:
+        for rank, hit in enumerate(hits):
+            fused[hit.entity_id] = fused.get(hit.entity_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+            if hit.entity_id not in best or rank < best[hit.entity_id][0]:
+                best[hit.entity_id] = (rank, hit)
+    order = sorted(fused, key=lambda eid: (-fused[eid], -best[eid][1].score))
+    return [best[eid][1] for eid in order[:limit]]
+
+
+async def search_by_sentence(
+    session: AsyncSession,
+    cache: VectorIndexCache,
+    manager: ModelExecutionManager,
+    settings: SemanticSettings,
+    audio_settings: AudioSettings,
+    query: str,
+    *,
+    limit: int = 50,
+    allowed_entity_ids: Collection[int] | None = None,
+) -> SemanticResults:
+    from dam_desktop.ml.open_clip_loader import InvalidWeightsError, WeightsMissingError
+
+    results = SemanticResults()
+    lists = [
+        _tagged(
+            await semantic_service.search_by_text(
+                session,
+                cache,
+                manager,
+                query,
+                limit=limit,
+                model_name=settings.text_model,
+                allowed_entity_ids=allowed_entity_ids,
+            ),
+            settings.text_model,
+        )
+    ]
+    if semantic_service.find_image_model_weights(settings) is not None:
+        try:
+            lists.append(
+                _tagged(
+                    await semantic_service.search_images_by_text(
+                        session,
+                        cache,
+                        manager,
+                        settings,
+                        query,
+                        limit=limit,
+                        allowed_entity_ids=allowed_entity_ids,
+                    ),
+                    settings.image_model,
+                )
+            )
+        except (WeightsMissingError, InvalidWeightsError) as exc:
+            results.notes.append(getattr(exc, "user_message", str(exc)))
+    else:
+        results.notes.append(
+            f"Images were matched by name and tags only: the image model {settings.image_model}"
+            " is not installed."
+        )
+    if audio_service.clap_available(audio_settings):
+        try:
+            lists.append(
+                _tagged(
+                    await audio_service.search_audio_by_text(
+                        session,
+                        cache,
+                        manager,
+                        audio_settings,
+                        query,
+                        limit=limit,
+                        allowed_entity_ids=allowed_entity_ids,
+                    ),
+                    audio_settings.text_model,
+                )
+            )
+        except (WeightsMissingError, InvalidWeightsError) as exc:
+            results.notes.append(getattr(exc, "user_message", str(exc)))
+    results.hits = fuse(lists, limit)
+    return results
+
+
+async def find_similar(
+    session: AsyncSession,
+    cache: VectorIndexCache,
+    settings: SemanticSettings,
+    audio_settings: AudioSettings,
+    entity_id: int,
+    *,
+    limit: int = 50,
+    allowed_entity_ids: Collection[int] | None = None,
+) -> SemanticResults:
+    """Images like an image (CLIP), sounds like a sound (log-mel); by name and tags when those are missing."""
+    results = SemanticResults()
+    kind = await asset_type_of(session, entity_id)
+    if kind is None:
+        results.notes.append(f"There is no asset {entity_id} (or it is in the trash).")
+        return results
+    try:
+        if kind == "image":
+            hits = await semantic_service.find_similar_images(
+                session, cache, settings, entity_id, limit=limit, allowed_entity_ids=allowed_entity_ids
+            )
+            results.hits = _tagged(hits, settings.image_model)
+            return results
+        if kind == "audio":
+            hits = await audio_service.find_similar_entities_by_audio_embedding(
+                session,
+                cache,
+                entity_id,
+                model_name=audio_settings.similarity_model,
+                limit=limit,
+                allowed_entity_ids=allowed_entity_ids,
+            )
+            results.hits = _tagged(hits, audio_settings.similarity_model)
+            return results
+    except (NoEmbeddingError, NoAudioEmbeddingError) as exc:
+        results.notes.append(f"{exc}; compared by name and tags instead.")
+    try:
+        hits = await semantic_service.find_similar_by_text_embedding(
+            session,
+            cache,
+            entity_id,
+            limit=limit,
+            model_name=settings.text_model,
+            allowed_entity_ids=allowed_entity_ids,
+        )
+        results.hits = _tagged(hits, settings.text_model)
+    except NoEmbeddingError as exc:
+        results.notes.append(f"{exc}.")
+    return results

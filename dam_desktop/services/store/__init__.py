@@ -1,0 +1,1 @@
+"""The library's files: the content-addressed store, stored paths, the trash."""

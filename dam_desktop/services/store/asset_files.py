@@ -1,0 +1,76 @@
+"""Where to read an asset's bytes: its managed copy first, else a reference that still exists."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dam_desktop.core.library import LibraryPaths
+from dam_desktop.models.files import (
+    STORAGE_MANAGED,
+    FileLocationComponent,
+    FilePropertiesComponent,
+    TrashedComponent,
+)
+from dam_desktop.services.store.stored_paths import location_file
+
+
+async def readable_files(
+    session: AsyncSession, paths: LibraryPaths, entity_ids: Sequence[int], asset_type: str
+) -> tuple[dict[int, Path], dict[int, str]]:
+    """({entity: readable file}, {entity: why not}) for the assets of `asset_type` among the ids.
+
+    Other types and trashed assets are left out of both. One query for all the ids.
+    """
+    if not entity_ids:
+        return {}, {}
+    rows = (
+        await session.execute(
+            select(
+                FileLocationComponent.entity_id,
+                FileLocationComponent.storage_type,
+                FileLocationComponent.path,
+            )
+            .join(
+                FilePropertiesComponent, FilePropertiesComponent.entity_id == FileLocationComponent.entity_id
+            )
+            .where(FileLocationComponent.entity_id.in_(list(entity_ids)))
+            .where(FilePropertiesComponent.asset_type == asset_type)
+            .where(
+                ~select(TrashedComponent.id)
+                .where(TrashedComponent.entity_id == FileLocationComponent.entity_id)
+                .exists()
+            )
+            .order_by(FileLocationComponent.entity_id, FileLocationComponent.id)
+        )
+    ).all()
+    options: dict[int, list[Path]] = {}
+    for entity_id, storage_type, stored in rows:
+        path = location_file(paths, storage_type, stored)
+        bucket = options.setdefault(entity_id, [])
+        if storage_type == STORAGE_MANAGED:
+            bucket.insert(0, path)
+        else:
+            bucket.append(path)
+    found: dict[int, Path] = {}
+    missing: dict[int, str] = {}
+    for entity_id, candidates in options.items():
+        existing = next((p for p in candidates if p.is_file()), None)
+        if existing is None:
+            missing[entity_id] = f"file not found: {candidates[0]}"
+        else:
+            found[entity_id] = existing
+    return found, missing
+
+
+async def asset_type_of(session: AsyncSession, entity_id: int) -> str | None:
+    """'image', 'audio' or 'other' for a live asset; None for a trashed or unknown entity."""
+    stmt = (
+        select(FilePropertiesComponent.asset_type)
+        .where(FilePropertiesComponent.entity_id == entity_id)
+        .where(~select(TrashedComponent.id).where(TrashedComponent.entity_id == entity_id).exists())
+    )
+    return (await session.scalars(stmt)).first()

@@ -1,0 +1,1 @@
+"""Model-proposed tags: runs over markers, proposals and their review."""

@@ -1,0 +1,582 @@
+"""Model-proposed tags (spec §2.7): generating them, storing them, and the review workflow.
+
+A model's proposals are `ModelGeneratedTagLinkComponent` rows (entity, tag, model, confidence).
+Tagging an asset again with the same model replaces that model's earlier proposals. A person then
+accepts a proposal (it becomes a manual `EntityTagLinkComponent` and the proposal goes) or rejects
+it (a `RejectedModelTagComponent` is kept, so no model proposes that tag for that asset again).
+Proposals are never made for tags the asset already carries by hand.
+
+Models are reached through the world's `ModelExecutionManager`; the ml package is imported
+lazily, and nothing here waits on torch: inference runs on the model thread.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dam_desktop.core.library import LibraryPaths
+from dam_desktop.core.marker_ops import ProgressCallback, pending_marker_count
+from dam_desktop.core.model_manager import ModelExecutionManager
+from dam_desktop.models.core.pipeline_markers import NeedsAutoTaggingMarker
+from dam_desktop.models.tags import (
+    EntityTagLinkComponent,
+    ModelGeneratedTagLinkComponent,
+    RejectedModelTagComponent,
+    TagConceptComponent,
+)
+from dam_desktop.services.store.asset_files import readable_files
+from dam_desktop.services.tagging.model_runs import ModelRunReport, run_model_over_marker
+from dam_desktop.services.tags import tag_service
+
+if TYPE_CHECKING:
+    from dam_desktop.core.world import World
+    from dam_desktop.ml.zero_shot_tagger import ZeroShotTagger
+
+log = logging.getLogger(__name__)
+
+TAGGING_MODEL_IDENTIFIER = "open_clip_zero_shot_tagger"
+DEFAULT_TAGGING_MODEL = "ViT-B-32/laion2b_s34b_b79k"
+
+
+@dataclass(frozen=True)
+class TaggingModelParams:
+    """How a tagging model is loaded and how its output becomes proposals."""
+
+    threshold: float = 0.05  # softmax probability over the vocabulary
+    max_tags: int = 8
+    vocabulary: str = "default"
+    # Where the weights live on the Hugging Face hub ("org/repo/"); "" when they are only local.
+    hf_hub: str = ""
+    # Activation memory of one preprocessed image in the forward pass, for the batch-size heuristic.
+    item_size_estimate_mb: float = 6.0
+    fallback_batch_size: int = 16
+
+
+TAGGING_MODEL_CONCEPTUAL_PARAMS: dict[str, TaggingModelParams] = {
+    DEFAULT_TAGGING_MODEL: TaggingModelParams(hf_hub="laion/CLIP-ViT-B-32-laion2B-s34B-b79K/"),
+}
+
+
+def register_tagging_model(model_name: str, params: TaggingModelParams) -> None:
+    """Make an open_clip `ARCHITECTURE/TAG` model usable for tagging."""
+    TAGGING_MODEL_CONCEPTUAL_PARAMS[model_name] = params
+
+
+def tagging_model_params(model_name: str) -> TaggingModelParams:
+    try:
+        return TAGGING_MODEL_CONCEPTUAL_PARAMS[model_name]
+    except KeyError:
+        raise KeyError(f"'{model_name}' is not a registered tagging model") from None
+
+
+@dataclass
+class AutoTaggingSettings:
+    """World resource: which model tags new images, and the run lock shared by every way of tagging."""
+
+    model_name: str = DEFAULT_TAGGING_MODEL
+    models_dir: Path | None = None  # None: the app's models folder (see ml.open_clip_loader)
+    batch_entities: int = 64  # assets per transaction
+    run_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+
+# --- weights ---------------------------------------------------------------------------------------
+
+
+def _spec(model_name: str) -> Any:
+    from dam_desktop.ml.open_clip_loader import OpenClipSpec
+
+    return OpenClipSpec.parse(model_name, tagging_model_params(model_name).hf_hub)
+
+
+def find_tagging_weights(settings: AutoTaggingSettings) -> Path | None:
+    """Where the current model's weights are, or None; checks files only (no torch)."""
+    from dam_desktop.ml.open_clip_loader import find_weights
+
+    found: Path | None = find_weights(_spec(settings.model_name), settings.models_dir)
+    return found
+
+
+def weights_missing_message(settings: AutoTaggingSettings) -> str:
+    from dam_desktop.ml.open_clip_loader import WeightsMissingError, describe_search
+
+    spec = _spec(settings.model_name)
+    return WeightsMissingError(spec.name, describe_search(spec, settings.models_dir)).user_message
+
+
+def weights_search_places(settings: AutoTaggingSettings) -> list[str]:
+    """Where the app looks for the current model's weights, for people to read."""
+    from dam_desktop.ml.open_clip_loader import describe_search
+
+    places: list[str] = describe_search(_spec(settings.model_name), settings.models_dir)
+    return places
+
+
+async def import_tagging_weights(
+    manager: ModelExecutionManager, settings: AutoTaggingSettings, source: Path
+) -> Path:
+    """Check and copy a weights file the user picked into the models folder (on the model thread).
+
+    Raises InvalidWeightsError (with a message for people) when it does not fit the model.
+    """
+    from dam_desktop.ml.open_clip_loader import import_weights_file
+
+    installed: Path = await manager.run(
+        import_weights_file, _spec(settings.model_name), Path(source), settings.models_dir
+    )
+    manager.unload_model(TAGGING_MODEL_IDENTIFIER, settings.model_name, _load_params(manager, settings))
+    return installed
+
+
+async def download_tagging_weights(manager: ModelExecutionManager, settings: AutoTaggingSettings) -> Path:
+    """Download the weights into the Hugging Face cache (needs the internet)."""
+    from dam_desktop.ml.open_clip_loader import download_weights
+
+    path: Path = await manager.run(download_weights, _spec(settings.model_name))
+    return path
+
+
+def _load_params(manager: ModelExecutionManager, settings: AutoTaggingSettings) -> dict[str, Any]:
+    params = tagging_model_params(settings.model_name)
+    return {
+        "device": manager.get_model_device_preference(),
+        "vocabulary": params.vocabulary,
+        "hf_hub": params.hf_hub,
+        "models_dir": str(settings.models_dir) if settings.models_dir else None,
+    }
+
+
+async def get_tagging_model(manager: ModelExecutionManager, settings: AutoTaggingSettings) -> ZeroShotTagger:
+    """The loaded tagger (cached by the manager). Raises WeightsMissingError when there are no weights."""
+    from dam_desktop.ml.zero_shot_tagger import zero_shot_tagger_loader
+
+    if not manager.has_model_loader(TAGGING_MODEL_IDENTIFIER):
+        manager.register_model_loader(TAGGING_MODEL_IDENTIFIER, zero_shot_tagger_loader)
+    tagger: ZeroShotTagger = await manager.get_model(
+        TAGGING_MODEL_IDENTIFIER, settings.model_name, _load_params(manager, settings)
+    )
+    return tagger
+
+
+# --- generating and storing --------------------------------------------------------------------------
+
+
+async def store_model_tags(
+    session: AsyncSession, model_name: str, tags_by_entity: Mapping[int, Sequence[tuple[str, float]]]
+) -> int:
+    """Replace `model_name`'s proposals for these entities with the given (tag, confidence) pairs.
+
+    Tags the person rejected for that entity, or already applied by hand, are not proposed.
+    Returns the number of proposals stored.
+    """
+    entity_ids = list(tags_by_entity)
+    if not entity_ids:
+        return 0
+    await session.execute(
+        delete(ModelGeneratedTagLinkComponent)
+        .where(ModelGeneratedTagLinkComponent.entity_id.in_(entity_ids))
+        .where(ModelGeneratedTagLinkComponent.source_model_name == model_name)
+    )
+    names = {name for tags in tags_by_entity.values() for name, _ in tags}
+    tag_ids = await tag_service.get_or_create_tag_concepts(session, names) if names else {}
+    blocked: set[tuple[int, int]] = set()
+    for component in (RejectedModelTagComponent, EntityTagLinkComponent):
+        rows_blocked = await session.execute(
+            select(component.entity_id, component.tag_concept_entity_id).where(
+                component.entity_id.in_(entity_ids)
+            )
+        )
+        blocked.update((int(e), int(t)) for e, t in rows_blocked.all())
+    rows: list[dict[str, Any]] = []
+    for entity_id, tags in tags_by_entity.items():
+        seen: set[int] = set()
+        for name, confidence in tags:
+            tag_id = tag_ids[tag_service.normalize_tag_name(name)]
+            if tag_id in seen or (entity_id, tag_id) in blocked:
+                continue
+            seen.add(tag_id)
+            rows.append(
+                {
+                    "entity_id": entity_id,
+                    "tag_concept_entity_id": tag_id,
+                    "source_model_name": model_name,
+                    "confidence": float(confidence),
+                }
+            )
+    if rows:
+        await session.execute(insert(ModelGeneratedTagLinkComponent), rows)
+    return len(rows)
+
+
+async def tag_entities(
+    session: AsyncSession,
+    paths: LibraryPaths,
+    manager: ModelExecutionManager,
+    settings: AutoTaggingSettings,
+    entity_ids: Sequence[int],
+) -> dict[int, str]:
+    """Run the tagging model over these assets and store its proposals; returns failures by id.
+
+    Non-image and trashed assets are skipped (not failures). Raises WeightsMissingError when the
+    model's weights are not on this computer; nothing is written then.
+    """
+    files, failed = await readable_files(session, paths, entity_ids, "image")
+    if not files:
+        return failed
+    params = tagging_model_params(settings.model_name)
+    tagger = await get_tagging_model(manager, settings)
+    batch_size = manager.get_optimal_batch_size(
+        TAGGING_MODEL_IDENTIFIER,
+        settings.model_name,
+        params.item_size_estimate_mb,
+        params.fallback_batch_size,
+    )
+    ids = list(files)
+    results = await manager.run(
+        tagger.tag_files,
+        [files[i] for i in ids],
+        batch_size=batch_size,
+        threshold=params.threshold,
+        max_tags=params.max_tags,
+    )
+    tags_by_entity: dict[int, list[tuple[str, float]]] = {}
+    for entity_id, result in zip(ids, results, strict=True):
+        if isinstance(result, str):
+            failed[entity_id] = result
+        else:
+            tags_by_entity[entity_id] = [(s.tag, s.confidence) for s in result]
+    await store_model_tags(session, settings.model_name, tags_by_entity)
+    return failed
+
+
+async def update_entity_model_tags(
+    session: AsyncSession,
+    paths: LibraryPaths,
+    manager: ModelExecutionManager,
+    entity_id: int,
+    settings: AutoTaggingSettings | None = None,
+) -> list[tuple[str, float]]:
+    """Tag one asset's image with the model, replacing that model's earlier proposals (spec §2.7).
+
+    Returns the stored proposals, best first. Raises ValueError when the file cannot be read.
+    """
+    settings = settings or AutoTaggingSettings()
+    failed = await tag_entities(session, paths, manager, settings, [entity_id])
+    if entity_id in failed:
+        raise ValueError(failed[entity_id])
+    return [
+        (p.tag_name, p.confidence)
+        for p in await proposals_for_entity(session, entity_id, settings.model_name)
+    ]
+
+
+# --- draining markers, with progress and cancel -----------------------------------------------------
+
+WEIGHTS_MISSING_REASON = "weights missing"
+
+
+class TaggingRunReport(ModelRunReport):
+    @property
+    def tagged(self) -> int:
+        return self.done
+
+
+async def pending_tagging_count(session: AsyncSession) -> int:
+    return await pending_marker_count(session, NeedsAutoTaggingMarker)
+
+
+async def drain_tagging_markers(
+    session: AsyncSession,
+    paths: LibraryPaths,
+    manager: ModelExecutionManager,
+    settings: AutoTaggingSettings,
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+) -> TaggingRunReport:
+    """Tag every asset with a `NeedsAutoTaggingMarker`, one committed transaction per batch.
+
+    Without weights nothing is touched: the markers stay, so tagging resumes once weights are
+    imported, and the report carries the message. A cancel takes effect between batches.
+    """
+
+    async def tag_batch(ids: list[int]) -> Mapping[int, str]:
+        return await tag_entities(session, paths, manager, settings, ids)
+
+    def weights_missing() -> str | None:
+        return weights_missing_message(settings) if find_tagging_weights(settings) is None else None
+
+    report = TaggingRunReport()
+    await run_model_over_marker(
+        session,
+        NeedsAutoTaggingMarker,
+        report,
+        run_lock=settings.run_lock,
+        batch_size=settings.batch_entities,
+        process=tag_batch,
+        weights_missing=weights_missing,
+        progress=progress,
+        cancel=cancel,
+    )
+    return report
+
+
+async def run_auto_tagging(
+    world: World,
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+) -> TaggingRunReport:
+    """A background tagging run over the world's pending markers (what the review view starts)."""
+    manager = world.resources.get(ModelExecutionManager)
+    settings = world.resources.get(AutoTaggingSettings)
+    async with world.session() as session:
+        report = await drain_tagging_markers(
+            session, world.paths, manager, settings, progress=progress, cancel=cancel
+        )
+        await session.commit()
+    return report
+
+
+async def queue_for_tagging(session: AsyncSession, model_name: str, *, retag: bool = False) -> int:
+    """Mark image assets for tagging: those the model has not tagged yet, or all with `retag`.
+
+    Markers that had failed before are reset. Returns how many assets are now waiting.
+    """
+    untagged = (
+        ""
+        if retag
+        else (
+            " AND NOT EXISTS (SELECT 1 FROM component_model_generated_tag_link m"
+            "  WHERE m.entity_id = p.entity_id AND m.source_model_name = :model)"
+        )
+    )
+    await session.execute(
+        text(
+            "INSERT OR IGNORE INTO component_marker_needs_auto_tagging (entity_id, attempts)"
+            " SELECT p.entity_id, 0 FROM component_file_properties p"
+            " WHERE p.asset_type = 'image'"
+            " AND NOT EXISTS (SELECT 1 FROM component_trashed t WHERE t.entity_id = p.entity_id)" + untagged
+        ),
+        {"model": model_name},
+    )
+    await session.execute(
+        update(NeedsAutoTaggingMarker)
+        .values(attempts=0, last_error=None)
+        .where(NeedsAutoTaggingMarker.attempts > 0)
+    )
+    return await pending_tagging_count(session)
+
+
+# --- review --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModelTagProposal:
+    entity_id: int
+    tag_id: int
+    tag_name: str
+    confidence: float
+    model_name: str
+    filename: str
+
+
+def _proposal_filters(
+    tag: str | None, min_confidence: float, model_name: str | None
+) -> tuple[str, dict[str, Any]]:
+    clauses = [
+        "m.confidence >= :min_confidence",
+        "NOT EXISTS (SELECT 1 FROM component_trashed t WHERE t.entity_id = m.entity_id)",
+    ]
+    params: dict[str, Any] = {"min_confidence": float(min_confidence)}
+    if tag:
+        clauses.append("c.tag_name = :tag")
+        params["tag"] = tag_service.normalize_tag_name(tag)
+    if model_name:
+        clauses.append("m.source_model_name = :model")
+        params["model"] = model_name
+    return " AND ".join(clauses), params
+
+
+_PROPOSAL_FROM = (
+    " FROM component_model_generated_tag_link m"
+    " JOIN component_tag_concept c ON c.entity_id = m.tag_concept_entity_id"
+    " LEFT JOIN component_file_properties p ON p.entity_id = m.entity_id"
+)
+
+
+async def list_proposals(
+    session: AsyncSession,
+    *,
+    tag: str | None = None,
+    min_confidence: float = 0.0,
+    model_name: str | None = None,
+    limit: int = 500,
+    offset: int = 0,
+) -> list[ModelTagProposal]:
+    """Open proposals, most confident first."""
+    where, params = _proposal_filters(tag, min_confidence, model_name)
+    rows = await session.execute(
+        text(
+            "SELECT m.entity_id, m.tag_concept_entity_id, c.tag_name, m.confidence, m.source_model_name,"
+            " coalesce(p.original_filename, '')"
+            + _PROPOSAL_FROM
+            + " WHERE "
+            + where
+            + " ORDER BY m.confidence DESC, m.entity_id, c.tag_name LIMIT :limit OFFSET :offset"
+        ),
+        {**params, "limit": int(limit), "offset": int(offset)},
+    )
+    return [ModelTagProposal(int(r[0]), int(r[1]), r[2], float(r[3]), r[4], r[5]) for r in rows.all()]
+
+
+async def count_proposals(
+    session: AsyncSession,
+    *,
+    tag: str | None = None,
+    min_confidence: float = 0.0,
+    model_name: str | None = None,
+) -> int:
+    where, params = _proposal_filters(tag, min_confidence, model_name)
+    return int(
+        (await session.scalar(text("SELECT count(*)" + _PROPOSAL_FROM + " WHERE " + where), params)) or 0
+    )
+
+
+async def proposal_tag_counts(session: AsyncSession, *, min_confidence: float = 0.0) -> list[tuple[str, int]]:
+    """Tags that have open proposals, with how many, most frequent first (for the tag filter)."""
+    where, params = _proposal_filters(None, min_confidence, None)
+    rows = await session.execute(
+        text(
+            "SELECT c.tag_name, count(*) AS n"
+            + _PROPOSAL_FROM
+            + " WHERE "
+            + where
+            + " GROUP BY c.tag_name ORDER BY n DESC, c.tag_name"
+        ),
+        params,
+    )
+    return [(r[0], int(r[1])) for r in rows.all()]
+
+
+async def proposals_for_entity(
+    session: AsyncSession, entity_id: int, model_name: str | None = None
+) -> list[ModelTagProposal]:
+    stmt = (
+        select(
+            ModelGeneratedTagLinkComponent.entity_id,
+            ModelGeneratedTagLinkComponent.tag_concept_entity_id,
+            TagConceptComponent.tag_name,
+            ModelGeneratedTagLinkComponent.confidence,
+            ModelGeneratedTagLinkComponent.source_model_name,
+        )
+        .join(
+            TagConceptComponent,
+            TagConceptComponent.entity_id == ModelGeneratedTagLinkComponent.tag_concept_entity_id,
+        )
+        .where(ModelGeneratedTagLinkComponent.entity_id == entity_id)
+        .order_by(ModelGeneratedTagLinkComponent.confidence.desc(), TagConceptComponent.tag_name)
+    )
+    if model_name:
+        stmt = stmt.where(ModelGeneratedTagLinkComponent.source_model_name == model_name)
+    return [
+        ModelTagProposal(r[0], r[1], r[2], float(r[3]), r[4], "") for r in (await session.execute(stmt)).all()
+    ]
+
+
+# (entity id, tag id) pairs, passed as one JSON parameter `:pairs` of [[e, t], ...].
+_PAIRS = "(SELECT json_extract(value, '$[0]') AS e, json_extract(value, '$[1]') AS t FROM json_each(:pairs))"
+
+
+def _pairs_json(pairs: Iterable[tuple[int, int]]) -> str:
+    return json.dumps([[int(e), int(t)] for e, t in pairs])
+
+
+async def accept_model_tags(session: AsyncSession, pairs: Iterable[tuple[int, int]]) -> int:
+    """Turn proposals (entity id, tag id) into manual tags; their proposals from every model go.
+
+    Pairs the person rejected are skipped. Returns how many manual tags were added.
+    """
+    data = _pairs_json(pairs)
+    result = await session.execute(
+        text(
+            "INSERT OR IGNORE INTO component_entity_tag_link (entity_id, tag_concept_entity_id)"
+            " SELECT p.e, p.t FROM " + _PAIRS + " p"
+            " WHERE NOT EXISTS (SELECT 1 FROM component_rejected_model_tag r"
+            "  WHERE r.entity_id = p.e AND r.tag_concept_entity_id = p.t)"
+            " AND EXISTS (SELECT 1 FROM entities x WHERE x.id = p.e)"
+            " RETURNING entity_id"
+        ),
+        {"pairs": data},
+    )
+    added = len(result.all())
+    await _drop_proposals(session, data)
+    return added
+
+
+async def accept_model_tag(session: AsyncSession, entity_id: int, tag_id: int) -> bool:
+    return await accept_model_tags(session, [(entity_id, tag_id)]) == 1
+
+
+async def reject_model_tags(session: AsyncSession, pairs: Iterable[tuple[int, int]]) -> int:
+    """Remember that these tags are wrong for these assets; no model proposes them there again."""
+    data = _pairs_json(pairs)
+    result = await session.execute(
+        text(
+            "INSERT OR IGNORE INTO component_rejected_model_tag (entity_id, tag_concept_entity_id)"
+            " SELECT p.e, p.t FROM " + _PAIRS + " p"
+            " WHERE EXISTS (SELECT 1 FROM entities x WHERE x.id = p.e)"
+            " RETURNING entity_id"
+        ),
+        {"pairs": data},
+    )
+    rejected = len(result.all())
+    await _drop_proposals(session, data)
+    return rejected
+
+
+async def reject_model_tag(session: AsyncSession, entity_id: int, tag_id: int) -> None:
+    await reject_model_tags(session, [(entity_id, tag_id)])
+
+
+async def _drop_proposals(session: AsyncSession, pairs_json: str) -> None:
+    await session.execute(
+        text(
+            "DELETE FROM component_model_generated_tag_link WHERE EXISTS (SELECT 1 FROM " + _PAIRS + " p"
+            " WHERE p.e = entity_id AND p.t = tag_concept_entity_id)"
+        ),
+        {"pairs": pairs_json},
+    )
+
+
+async def bulk_accept_model_tags(
+    session: AsyncSession, *, min_confidence: float, tag: str | None = None, model_name: str | None = None
+) -> int:
+    """Accept every open proposal at or above `min_confidence` (optionally of one tag or model)."""
+    where, params = _proposal_filters(tag, min_confidence, model_name)
+    rows = await session.execute(
+        text("SELECT DISTINCT m.entity_id, m.tag_concept_entity_id" + _PROPOSAL_FROM + " WHERE " + where),
+        params,
+    )
+    return await accept_model_tags(session, [(int(r[0]), int(r[1])) for r in rows.all()])
+
+
+async def rejected_tags_of(session: AsyncSession, entity_id: int) -> list[str]:
+    stmt = (
+        select(TagConceptComponent.tag_name)
+        .join(
+            RejectedModelTagComponent,
+            RejectedModelTagComponent.tag_concept_entity_id == TagConceptComponent.entity_id,
+        )
+        .where(RejectedModelTagComponent.entity_id == entity_id)
+        .order_by(TagConceptComponent.tag_name)
+    )
+    return list((await session.scalars(stmt)).all())

@@ -1,0 +1,1 @@
+"""Manual tags: concepts, links, aliases, parents, saved searches."""

@@ -1,0 +1,1 @@
+"""The thumbnail grid: model, view, delegate, and the thumbnail cache and loader."""

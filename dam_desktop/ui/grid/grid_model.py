@@ -1,0 +1,260 @@
+"""The grid's model: the entity ids of the current result, and tile facts for the rows on screen.
+
+The current result comes from an async query function (`ResultQuery`) run on the world thread;
+searching, sorting, the trash or "find similar" each just swap the query. The model never holds
+more than the id array plus facts for the tiles that were recently visible.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from array import array
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QMimeData,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QUrl,
+    Signal,
+)
+
+from dam_desktop.services.browse.browse_sql import IdArray, TileInfo
+from dam_desktop.ui.world_client import WorldClient
+
+if TYPE_CHECKING:
+    from dam_desktop.core.world import World
+
+# The ids on screen: numpy's array once any work needs it, or the start-up read's stdlib array
+# (typecode "q") until then, so the first paint does not wait for numpy to load.
+ShownIds: TypeAlias = "IdArray | array[int]"
+
+# A string: the World type (and SQLAlchemy behind it) is not loaded when the window first paints.
+ResultQuery: TypeAlias = "Callable[[World], Awaitable[IdArray]]"
+
+ENTITY_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+TILE_INFO_ROLE = Qt.ItemDataRole.UserRole + 2
+
+INFO_BATCH = 400
+MAX_INFOS = 20_000
+MAX_DRAG_ITEMS = 5_000
+
+_ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+class AssetGridModel(QAbstractListModel):
+    infos_arrived = Signal(list)  # entity ids whose tile facts just came in
+    result_loaded = Signal()
+
+    def __init__(self, client: WorldClient, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.client = client
+        self._ids: ShownIds = array("q")
+        self._infos: OrderedDict[int, TileInfo] = OrderedDict()
+        self._requested: set[int] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._generation = 0
+        self.loading = False
+        self.loaded_once = False
+
+    # Qt model API -----------------------------------------------------------------------------
+    def rowCount(self, parent: _ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def data(self, index: _ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._ids):
+            return None
+        entity_id = int(self._ids[index.row()])
+        if role == ENTITY_ID_ROLE:
+            return entity_id
+        info = self._infos.get(entity_id)
+        if role == TILE_INFO_ROLE:
+            return info
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return info.filename if info else None
+        return None
+
+    def flags(self, index: _ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.ItemIsDropEnabled
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
+
+    def mimeTypes(self) -> list[str]:
+        return ["text/uri-list"]
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        """The selected assets' files as URLs, for dragging into other apps."""
+        urls = []
+        for index in list(indexes)[:MAX_DRAG_ITEMS]:
+            info = self.info_at(index.row())
+            if info is not None and info.file_path is not None:
+                urls.append(QUrl.fromLocalFile(str(info.file_path)))
+        mime = QMimeData()
+        mime.setUrls(urls)
+        return mime
+
+    # ids ----------------------------------------------------------------------------------------
+    @property
+    def ids(self) -> IdArray:
+        """The result's ids as a numpy array (converting the start-up read's on first use)."""
+        if isinstance(self._ids, array):
+            import numpy as np
+
+            self._ids = np.frombuffer(self._ids, dtype=np.int64).copy()
+        return self._ids
+
+    def entity_id(self, row: int) -> int:
+        return int(self._ids[row])
+
+    def ids_in(self, start: int, stop: int) -> list[int]:
+        """The ids of rows `start` to `stop` - 1 (painting and selection use this, not `ids`)."""
+        return [int(eid) for eid in self._ids[start:stop]]
+
+    def row_of(self, entity_id: int) -> int:
+        rows = (self.ids == entity_id).nonzero()[0]
+        return int(rows[0]) if len(rows) else -1
+
+    def set_ids(self, ids: ShownIds) -> None:
+        self.beginResetModel()
+        if isinstance(ids, array):
+            self._ids = ids
+        else:
+            import numpy as np
+
+            self._ids = np.asarray(ids, dtype=np.int64)
+        self.endResetModel()
+
+    def insert_ids(self, ids: Iterable[int], *, at_start: bool) -> None:
+        """New assets arriving during an import: added without resetting the view."""
+        import numpy as np
+
+        current = self.ids
+        present = set(current.tolist()) if len(current) < 200_000 else None
+        fresh = [eid for eid in ids if present is None or eid not in present]
+        if present is None:
+            fresh = [eid for eid in fresh if not np.any(current == eid)]
+        if not fresh:
+            return
+        new = np.asarray(fresh, dtype=np.int64)
+        first = 0 if at_start else len(current)
+        self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
+        self._ids = np.concatenate([new, current]) if at_start else np.concatenate([current, new])
+        self.endInsertRows()
+
+    def remove_ids(self, ids: Iterable[int]) -> None:
+        import numpy as np
+
+        doomed = np.asarray(list(ids), dtype=np.int64)
+        if not len(doomed):
+            return
+        keep = ~np.isin(self.ids, doomed)
+        if keep.all():
+            return
+        self.beginResetModel()
+        self._ids = self.ids[keep]
+        self.endResetModel()
+        for eid in doomed.tolist():
+            self._infos.pop(eid, None)
+
+    def show_snapshot(self, ids: array[int], infos: dict[int, TileInfo]) -> bool:
+        """Show a result read before the world was open (the start-up read), unless a query
+        already filled or is filling the grid. True when it was shown."""
+        if self.loaded_once or self.loading:
+            return False
+        self._store(infos)
+        self.loaded_once = True
+        self.set_ids(ids)
+        self.result_loaded.emit()
+        return True
+
+    async def load(self, query: ResultQuery) -> bool:
+        """Run `query` on the world thread and show its result. False when a newer load won."""
+        self._generation += 1
+        generation = self._generation
+        self.loading = True
+        try:
+            ids = await self.client.call(query)
+        finally:
+            if generation == self._generation:
+                self.loading = False
+        if generation != self._generation:
+            return False
+        self.loaded_once = True
+        self.set_ids(ids)
+        self.result_loaded.emit()
+        return True
+
+    # tile facts ---------------------------------------------------------------------------------
+    def info(self, entity_id: int) -> TileInfo | None:
+        return self._infos.get(entity_id)
+
+    def info_at(self, row: int) -> TileInfo | None:
+        if 0 <= row < len(self._ids):
+            return self._infos.get(int(self._ids[row]))
+        return None
+
+    def forget_infos(self, entity_ids: Iterable[int]) -> None:
+        for eid in entity_ids:
+            self._infos.pop(eid, None)
+            self._requested.discard(eid)
+
+    def missing_infos(self, entity_ids: Iterable[int]) -> list[int]:
+        return [eid for eid in entity_ids if eid not in self._infos and eid not in self._requested]
+
+    def request_infos(self, entity_ids: Sequence[int]) -> asyncio.Task[None] | None:
+        """Fetch tile facts for ids not known yet, in the background; `infos_arrived` follows."""
+        wanted = self.missing_infos(entity_ids)
+        if not wanted:
+            return None
+        self._requested.update(wanted)
+        task = asyncio.get_running_loop().create_task(self._fetch(wanted))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def stop(self) -> None:
+        """Cancel background fetches and wait for them (before the world closes)."""
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def fetch_infos(self, entity_ids: Sequence[int]) -> dict[int, TileInfo]:
+        """Tile facts for `entity_ids`, fetching what is not known yet."""
+        missing = [eid for eid in entity_ids if eid not in self._infos]
+        if missing:
+            await self._fetch(missing)
+        return {eid: info for eid in entity_ids if (info := self._infos.get(eid)) is not None}
+
+    async def _fetch(self, entity_ids: list[int]) -> None:
+        from dam_desktop.services.browse import browse_service
+
+        paths = self.client.paths
+        try:
+            for start in range(0, len(entity_ids), INFO_BATCH):
+                batch = entity_ids[start : start + INFO_BATCH]
+
+                async def read(world: World, batch: list[int] = batch) -> dict[int, TileInfo]:
+                    async with world.session() as session:
+                        return await browse_service.tile_infos(session, paths, batch)
+
+                infos = await self.client.call(read)
+                self._store(infos)
+                self.infos_arrived.emit(list(infos))
+        finally:
+            self._requested.difference_update(entity_ids)
+
+    def _store(self, infos: dict[int, TileInfo]) -> None:
+        for eid, info in infos.items():
+            self._infos[eid] = info
+            self._infos.move_to_end(eid)
+        while len(self._infos) > MAX_INFOS:
+            self._infos.popitem(last=False)

@@ -1,0 +1,1 @@
+"""The right-hand inspector: preview, audio player, properties."""

@@ -1,0 +1,235 @@
+"""The inspector's audio player: play, pause, and seek by clicking the waveform (QtMultimedia).
+
+The waveform's peaks are read in a worker thread; the QMediaPlayer is created on first play, so
+selecting sounds never waits for the multimedia backend.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRectF, Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPainterPath, QPaintEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QStyle, QToolButton, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+    from PySide6.QtMultimedia import QMediaPlayer
+
+    FloatArray = npt.NDArray[np.float32]
+WAVEFORM_COLUMNS = 600
+SHORT_SOUND_S = 1.0  # shorter sounds show their times in tenths of a second
+
+
+def read_peaks(path: Path, columns: int = WAVEFORM_COLUMNS) -> tuple[FloatArray, FloatArray, float]:
+    """Runs in a worker thread. Imported here: soundfile and the thumbnail code cost start-up time."""
+    import soundfile as sf
+
+    from dam_desktop.services.media.thumbnails import waveform_peaks
+
+    with sf.SoundFile(str(path)) as sound:
+        duration = sound.frames / float(sound.samplerate or 1)
+        lows, highs = waveform_peaks(sound, columns)
+    return lows, highs, duration
+
+
+def format_time(seconds: float, *, tenths: bool = False) -> str:
+    """m:ss (h:mm:ss past an hour); with `tenths`, m:ss.s (for sounds shorter than a second,
+    which would otherwise all read 0:00)."""
+    seconds = max(0.0, seconds)
+    if tenths and seconds < 60:
+        return f"0:{seconds:04.1f}"
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+class WaveformView(QWidget):
+    seek_requested = Signal(float)  # a fraction of the duration, 0..1
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMinimumHeight(110)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setObjectName("waveform")
+        # Plain sequences until peaks arrive: numpy is not loaded before the first grid paints.
+        self._lows: FloatArray | tuple[()] = ()
+        self._highs: FloatArray | tuple[()] = ()
+        self.position = 0.0  # playhead as a fraction
+        self.message = ""
+
+    def set_peaks(self, lows: FloatArray, highs: FloatArray) -> None:
+        peak = float(max(abs(lows).max(initial=0.0), abs(highs).max(initial=0.0))) or 1.0
+        self._lows, self._highs = lows / peak, highs / peak
+        self.message = ""
+        self.update()
+
+    def clear(self, message: str = "") -> None:
+        self._lows = self._highs = ()
+        self.position = 0.0
+        self.message = message
+        self.update()
+
+    @property
+    def has_peaks(self) -> bool:
+        return len(self._lows) > 0
+
+    def set_position(self, fraction: float) -> None:
+        self.position = max(0.0, min(1.0, fraction))
+        self.update()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.width() > 0:
+            fraction = max(0.0, min(1.0, event.position().x() / self.width()))
+            self.set_position(fraction)
+            self.seek_requested.emit(fraction)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = QRectF(self.rect())
+        background = QPainterPath()
+        background.addRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
+        painter.fillPath(background, self.palette().base())
+        accent = self.palette().highlight().color()
+        if not self.has_peaks:
+            painter.setPen(self.palette().placeholderText().color())
+            painter.drawText(self.rect(), int(Qt.AlignmentFlag.AlignCenter), self.message)
+            return
+        mid = rect.height() / 2
+        half = mid - 6
+        count = len(self._lows)
+        step = rect.width() / count
+        played = self.position * rect.width()
+        dim = QColor(accent)
+        dim.setAlpha(110)
+        for n in range(count):
+            x = n * step
+            top = mid - float(self._highs[n]) * half
+            bottom = mid - float(self._lows[n]) * half
+            colour = accent if x <= played else dim
+            painter.fillRect(QRectF(x, top, max(1.0, step * 0.8), max(1.0, bottom - top)), colour)
+        painter.setPen(self.palette().text().color())
+        painter.drawLine(QPointF(played, 2), QPointF(played, rect.height() - 2))
+
+
+class AudioPlayer(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.waveform = WaveformView(self)
+        self.play_button = QToolButton(self)
+        self.play_button.setObjectName("playButton")
+        self.play_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
+        self.play_button.setToolTip("Play (Space)")
+        self.play_button.setEnabled(False)
+        self.time_label = QLabel("0:00 / 0:00", self)
+        self.time_label.setObjectName("timeLabel")
+
+        controls = QHBoxLayout()
+        controls.setContentsMargins(0, 0, 0, 0)
+        controls.addWidget(self.play_button)
+        controls.addWidget(self.time_label)
+        controls.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.waveform, 1)
+        layout.addLayout(controls)
+
+        self.duration = 0.0
+        self.source: Path | None = None
+        self._player: QMediaPlayer | None = None
+        self._generation = 0
+        self.play_button.clicked.connect(self.toggle)
+        self.waveform.seek_requested.connect(self.seek_fraction)
+
+    @property
+    def player(self) -> QMediaPlayer:
+        """Created on first use: loading the multimedia backend costs start-up time."""
+        if self._player is None:
+            from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+
+            player = QMediaPlayer(self)
+            player.setAudioOutput(QAudioOutput(player))
+            player.positionChanged.connect(self._on_position)
+            player.playbackStateChanged.connect(self._on_state)
+            self._player = player
+        return self._player
+
+    def clear(self) -> None:
+        self._generation += 1
+        self.stop()
+        self.source = None
+        self.duration = 0.0
+        self.waveform.clear()
+        self.play_button.setEnabled(False)
+        self.time_label.setText("0:00 / 0:00")
+
+    async def load(self, path: Path) -> bool:
+        self.clear()
+        generation = self._generation
+        self.source = path
+        self.waveform.clear("Reading waveform…")
+        try:
+            lows, highs, duration = await asyncio.get_running_loop().run_in_executor(None, read_peaks, path)
+        except (OSError, RuntimeError) as exc:  # soundfile's LibsndfileError is a RuntimeError
+            if generation == self._generation:
+                self.waveform.clear(f"Cannot read this sound: {exc}")
+            return False
+        if generation != self._generation:
+            return False
+        self.duration = duration
+        self.waveform.set_peaks(lows, highs)
+        self.play_button.setEnabled(True)
+        self._update_time(0.0)
+        return True
+
+    def toggle(self) -> None:
+        from PySide6.QtMultimedia import QMediaPlayer
+
+        if self.source is None:
+            return
+        player = self.player
+        if player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
+            player.pause()
+            return
+        if player.source() != QUrl.fromLocalFile(str(self.source)):
+            player.setSource(QUrl.fromLocalFile(str(self.source)))
+            if self.waveform.position > 0:
+                player.setPosition(int(self.waveform.position * self.duration * 1000))
+        player.play()
+
+    def stop(self) -> None:
+        if self._player is not None:
+            self._player.stop()
+            self._player.setSource(QUrl())
+
+    def seek_fraction(self, fraction: float) -> None:
+        seconds = fraction * self.duration
+        self.waveform.set_position(fraction)
+        self._update_time(seconds)
+        if self._player is not None and not self._player.source().isEmpty():
+            self._player.setPosition(int(seconds * 1000))
+
+    def _on_position(self, milliseconds: int) -> None:
+        seconds = milliseconds / 1000
+        if self.duration > 0:
+            self.waveform.set_position(seconds / self.duration)
+        self._update_time(seconds)
+
+    def _on_state(self, state: QMediaPlayer.PlaybackState) -> None:
+        from PySide6.QtMultimedia import QMediaPlayer
+
+        playing = state == QMediaPlayer.PlaybackState.PlayingState
+        icon = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
+        self.play_button.setIcon(self.style().standardIcon(icon))
+        self.play_button.setToolTip("Pause (Space)" if playing else "Play (Space)")
+
+    def _update_time(self, seconds: float) -> None:
+        tenths = self.duration < SHORT_SOUND_S
+        self.time_label.setText(
+            f"{format_time(seconds, tenths=tenths)} / {format_time(self.duration, tenths=tenths)}"
+        )

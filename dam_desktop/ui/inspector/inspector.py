@@ -1,0 +1,285 @@
+"""The right-hand inspector: a preview (image or sound), the asset's properties, and sections
+other parts of the app add (the tag editor) through `add_section`."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dam_desktop.ui.inspector.audio_player import SHORT_SOUND_S, AudioPlayer, format_time
+from dam_desktop.ui.inspector.image_preview import ImagePreview
+from dam_desktop.ui.world_client import WorldClient
+
+if TYPE_CHECKING:
+    from dam_desktop.core.world import World
+    from dam_desktop.services.browse.browse_service import AssetDetails
+
+
+def format_size(size: int) -> str:
+    value = float(size)
+    for unit in ("bytes", "KB", "MB", "GB", "TB"):
+        if value < 1024 or unit == "TB":
+            return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} bytes"
+
+
+def format_date(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else "—"
+
+
+class ImagePane(QWidget):
+    """The image preview with its Fit and 1:1 buttons."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.preview = ImagePreview(self)
+        self.fit_button = QToolButton(self)
+        self.fit_button.setText("Fit")
+        self.fit_button.setCheckable(True)
+        self.fit_button.setChecked(True)
+        self.actual_button = QToolButton(self)
+        self.actual_button.setText("1:1")
+        self.actual_button.setCheckable(True)
+        group = QButtonGroup(self)
+        group.addButton(self.fit_button)
+        group.addButton(self.actual_button)
+        self.zoom_label = QLabel("", self)
+        self.zoom_label.setObjectName("dimLabel")
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(self.fit_button)
+        bar.addWidget(self.actual_button)
+        bar.addStretch(1)
+        bar.addWidget(self.zoom_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.preview, 1)
+        layout.addLayout(bar)
+        self.fit_button.clicked.connect(self.preview.fit)
+        self.actual_button.clicked.connect(lambda: self.preview.set_zoom(1.0))
+        self.preview.zoom_changed.connect(self._on_zoom)
+        self.preview.loaded.connect(lambda: self._on_zoom(0.0))
+
+    def _on_zoom(self, factor: float) -> None:
+        fitting = factor == 0.0
+        self.fit_button.setChecked(fitting)
+        self.actual_button.setChecked(factor == 1.0)
+        shown = self.preview.scale() if fitting else factor
+        self.zoom_label.setText(f"{shown * 100:.0f}%")
+
+
+class Inspector(QScrollArea):
+    def __init__(self, client: WorldClient, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.client = client
+        self.setObjectName("inspector")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body = QWidget(self)
+        body.setObjectName("inspectorBody")
+        self._layout = QVBoxLayout(body)
+        self._layout.setContentsMargins(14, 14, 14, 14)
+        self._layout.setSpacing(10)
+
+        self.title = QLabel("Nothing selected", body)
+        self.title.setObjectName("inspectorTitle")
+        self.title.setWordWrap(True)
+        self.subtitle = QLabel("Select an image or a sound to preview it here.", body)
+        self.subtitle.setObjectName("dimLabel")
+        self.subtitle.setWordWrap(True)
+
+        self.previews = QStackedWidget(body)
+        self.previews.setMinimumHeight(280)
+        self.previews.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.image_pane = ImagePane(self.previews)
+        self.audio_player = AudioPlayer(self.previews)
+        self.no_preview = QLabel("", self.previews)
+        self.no_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_preview.setObjectName("dimLabel")
+        for page in (self.no_preview, self.image_pane, self.audio_player):
+            self.previews.addWidget(page)
+
+        # Name above value, not a QFormLayout: long hashes and paths wrap without being clipped.
+        self.properties_box = QWidget(body)
+        self.properties = QVBoxLayout(self.properties_box)
+        self.properties.setContentsMargins(0, 6, 0, 0)
+        self.properties.setSpacing(9)
+        self._values: dict[str, QLabel] = {}
+
+        self._sections = QVBoxLayout()
+        self._sections.setSpacing(10)
+        self._layout.addWidget(self.title)
+        self._layout.addWidget(self.subtitle)
+        self._layout.addWidget(self.previews, 3)
+        self._layout.addWidget(self.properties_box)
+        self._layout.addLayout(self._sections)
+        self._layout.addStretch(1)
+        self.setWidget(body)
+
+        self.details: AssetDetails | None = None
+        self.selected_ids: list[int] = []
+        self._generation = 0
+        self._task: asyncio.Task[None] | None = None
+        self.previews.hide()
+
+    @property
+    def image_preview(self) -> ImagePreview:
+        return self.image_pane.preview
+
+    def add_section(self, title: str, widget: QWidget) -> None:
+        """Add a titled section under the properties (e.g. the tag editor)."""
+        label = QLabel(title, self)
+        label.setObjectName("sectionTitle")
+        self._sections.addWidget(label)
+        self._sections.addWidget(widget)
+
+    def show_selection(self, entity_ids: Sequence[int], count: int | None = None) -> asyncio.Task[None]:
+        """Show the selection (`count` assets, of which `entity_ids` are known); the returned task
+        finishes when the panel is filled in."""
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+        total = len(entity_ids) if count is None else count
+        self._task = asyncio.get_running_loop().create_task(self._show(list(entity_ids), total))
+        return self._task
+
+    async def _show(self, entity_ids: list[int], count: int) -> None:
+        self._generation += 1
+        generation = self._generation
+        self.selected_ids = entity_ids
+        if count != 1 or not entity_ids:
+            self._show_summary(count)
+            return
+        entity_id = entity_ids[0]
+        paths = self.client.paths
+
+        async def read(world: World) -> AssetDetails | None:
+            from dam_desktop.services.browse import browse_service
+
+            async with world.session() as session:
+                return await browse_service.asset_details(session, paths, entity_id)
+
+        details = await self.client.call(read)
+        if generation != self._generation:
+            return
+        if details is None:
+            self._show_summary(0)
+            return
+        self.details = details
+        self.title.setText(details.filename)
+        kind = {"image": "Image", "audio": "Sound"}.get(details.asset_type, "File")
+        self.subtitle.setText(
+            f"{kind} · {details.extension.upper() or details.mime_type} · {format_size(details.size_bytes)}"
+        )
+        self._fill_properties(details)
+        await self._show_preview(details)
+
+    def _show_summary(self, count: int) -> None:
+        self.details = None
+        self.image_preview.clear()
+        self.audio_player.clear()
+        self.previews.hide()
+        self._clear_properties()
+        if count:
+            self.title.setText(f"{count:,} assets selected")
+            self.subtitle.setText("Right-click for what you can do with them.")
+        else:
+            self.title.setText("Nothing selected")
+            self.subtitle.setText("Select an image or a sound to preview it here.")
+
+    async def _show_preview(self, details: AssetDetails) -> None:
+        path = details.file_path
+        self.previews.show()
+        if path is None or not path.exists():
+            self.audio_player.clear()
+            self.image_preview.clear()
+            self.no_preview.setText("The file is missing from its location.")
+            self.previews.setCurrentWidget(self.no_preview)
+            return
+        if details.asset_type == "image":
+            self.audio_player.clear()
+            self.previews.setCurrentWidget(self.image_pane)
+            await self.image_preview.load(path)
+        elif details.asset_type == "audio":
+            self.image_preview.clear()
+            self.previews.setCurrentWidget(self.audio_player)
+            await self.audio_player.load(path)
+        else:
+            self.image_preview.clear()
+            self.audio_player.clear()
+            self.previews.hide()
+
+    def property_value(self, name: str) -> QLabel | None:
+        """The label showing property `name` ("Dimensions", "SHA-256", ...), if shown."""
+        return self._values.get(name)
+
+    def _clear_properties(self) -> None:
+        self._values.clear()
+        while (item := self.properties.takeAt(0)) is not None:
+            if (widget := item.widget()) is not None:
+                widget.deleteLater()
+
+    def _fill_properties(self, details: AssetDetails) -> None:
+        self._clear_properties()
+        rows: list[tuple[str, str]] = []
+        if details.width and details.height:
+            rows.append(("Dimensions", f"{details.width} × {details.height} px"))
+        if details.duration_seconds is not None:
+            duration = details.duration_seconds
+            rows.append(("Duration", format_time(duration, tenths=duration < SHORT_SOUND_S)))
+        if details.sample_rate:
+            channels = {1: "mono", 2: "stereo"}.get(details.channels or 0, f"{details.channels} channels")
+            rows.append(("Audio", f"{details.sample_rate:,} Hz, {channels}"))
+        rows.append(("Size", f"{format_size(details.size_bytes)} ({details.size_bytes:,} bytes)"))
+        rows.append(("Type", details.mime_type or "—"))
+        if details.camera:
+            rows.append(("Camera", details.camera))
+        if details.taken_at:
+            rows.append(("Taken", format_date(details.taken_at)))
+        rows.append(("Added", format_date(details.added_at)))
+        if details.trashed_at:
+            rows.append(("In trash since", format_date(details.trashed_at)))
+        rows.append(("SHA-256", details.sha256_hex))
+        for location in details.locations:
+            kind = "Stored copy" if location.storage_type == "managed" else "Linked file"
+            rows.append((kind, str(location.path)))
+        for name, value in rows:
+            row = QWidget(self.properties_box)
+            row_layout = QVBoxLayout(row)
+            row_layout.setContentsMargins(0, 0, 0, 0)
+            row_layout.setSpacing(1)
+            label = QLabel(name.upper(), row)
+            label.setObjectName("propertyName")
+            shown = QLabel(value, row)
+            shown.setObjectName("propertyValue")
+            shown.setWordWrap(True)
+            shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            if name == "SHA-256" or name in ("Stored copy", "Linked file"):
+                shown.setToolTip(value)
+                shown.setText(self._breakable(value))
+            row_layout.addWidget(label)
+            row_layout.addWidget(shown)
+            self.properties.addWidget(row)
+            self._values[name] = shown
+
+    @staticmethod
+    def _breakable(value: str) -> str:
+        """Long hashes and paths wrap inside the narrow panel instead of widening it."""
+        return "\u200b".join(value[i : i + 16] for i in range(0, len(value), 16))

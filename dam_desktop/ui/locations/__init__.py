@@ -1,0 +1,1 @@
+"""Checking for missing files and relinking them in the window."""

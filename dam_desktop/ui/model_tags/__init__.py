@@ -1,0 +1,1 @@
+"""Reviewing the tags a model proposed."""

@@ -1,0 +1,740 @@
+"""The "Model tags" view: review the tags a model proposed, and run tagging in the background.
+
+A table of open proposals (thumbnail, file, tag, confidence, model), filtered by tag and a
+confidence threshold. Accept (A) turns the selected proposals into manual tags, Reject (R) is
+remembered so the tag is not proposed again for that asset, "Accept all ≥ N%" accepts in bulk.
+"Tag library" queues the images the model has not seen and runs the model on them; progress shows
+below and the run can be cancelled between batches. Without weights the view says so plainly and
+offers "Import weights file…".
+
+Everything it asks of the world runs on the world thread through `WorldClient.call`, and the model
+itself on the model thread: the view only paints and awaits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QImage, QImageReader, QKeyEvent, QPixmap, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QStyle,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dam_desktop.core.model_manager import ModelExecutionManager
+from dam_desktop.core.world import World
+from dam_desktop.ml.open_clip_loader import is_offline
+from dam_desktop.services.browse.asset_summary import thumbnail_paths_for
+from dam_desktop.services.store.asset_files import readable_files
+from dam_desktop.services.tagging import tagging_service
+from dam_desktop.services.tagging.tagging_service import (
+    AutoTaggingSettings,
+    ModelTagProposal,
+    TaggingRunReport,
+)
+from dam_desktop.ui.world_client import WorldClient
+
+THUMB = 56
+PAGE_SIZE = 500
+ALL_TAGS = ""
+COLUMNS = ("", "File", "Tag", "Confidence", "Model")
+
+# accept_model_tags / reject_model_tags: (session, (entity id, tag id) pairs) -> how many changed
+ReviewDecision = Callable[[AsyncSession, Iterable[tuple[int, int]]], Awaitable[int]]
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    """What the view shows, read in one world call."""
+
+    model_name: str
+    weights_missing: str | None
+    weights_searched: list[str]
+    pending: int
+    proposals: list[ModelTagProposal]
+    total: int
+    tag_counts: list[tuple[str, int]]
+    thumbnails: dict[int, Path]
+
+
+class ProposalTableModel(QAbstractTableModel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[ModelTagProposal] = []
+        self.pixmaps: dict[int, QPixmap] = {}
+
+    def set_rows(self, rows: list[ModelTagProposal]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def remove_pairs(self, pairs: set[tuple[int, int]]) -> None:
+        keep = [r for r in self.rows if (r.entity_id, r.tag_id) not in pairs]
+        if len(keep) != len(self.rows):
+            self.set_rows(keep)
+
+    def set_pixmap(self, entity_id: int, pixmap: QPixmap) -> None:
+        self.pixmaps[entity_id] = pixmap
+        for row, proposal in enumerate(self.rows):
+            if proposal.entity_id == entity_id:
+                index = self.index(row, 0)
+                self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid():
+            return None
+        proposal = self.rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DecorationRole and column == 0:
+            return self.pixmaps.get(proposal.entity_id)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 1:
+                return proposal.filename or f"#{proposal.entity_id}"
+            if column == 2:
+                return proposal.tag_name
+            if column == 3:
+                return (
+                    f"{proposal.confidence:.0%}"
+                    if proposal.confidence >= 0.01
+                    else f"{proposal.confidence:.1%}"
+                )
+            if column == 4:
+                return proposal.model_name
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 3:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and column in (1, 2):
+            return (
+                f"{proposal.filename}: {proposal.tag_name} ({proposal.confidence:.1%}, {proposal.model_name})"
+            )
+        return None
+
+
+def _read_thumbnail(path: Path, size: int) -> QImage:
+    """Decode a thumbnail (or the image itself) scaled to `size`; runs off the GUI thread."""
+    reader = QImageReader(str(path))
+    reader.setAutoTransform(True)
+    original = reader.size()
+    if original.isValid() and (original.width() > size or original.height() > size):
+        reader.setScaledSize(original.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio))
+    return reader.read()
+
+
+class ModelTagsView(QWidget):
+    """Self-contained review widget over a `WorldClient`; `await view.refresh()` loads it."""
+
+    tags_changed = Signal()  # manual tags were added (accept): grids and tag lists may refresh
+    proposals_counted = Signal(int)  # open proposals, after each refresh
+    _progress = Signal(int, int)  # emitted from the world thread during a run
+
+    def __init__(self, client: WorldClient, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("modelTagsView")
+        self.client = client
+        self.state: ReviewState | None = None
+        self.running = False
+        self.last_report: TaggingRunReport | None = None
+        self.last_error = ""
+        self._cancel = threading.Event()
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._loaded_once = False
+        # Replaceable in tests: the file dialog and the confirmation.
+        self.choose_weights_file: Callable[[], Path | None] = self._choose_weights_file_with_dialog
+        self.confirm: Callable[[str, str], bool] = self._confirm_with_dialog
+
+        title = QLabel("Model tags", self)
+        title.setObjectName("viewTitle")
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        title.setFont(font)
+        self.summary = QLabel("", self)
+        self.summary.setObjectName("dimLabel")
+        header = QHBoxLayout()
+        header.addWidget(title)
+        header.addSpacing(12)
+        header.addWidget(self.summary, 1)
+
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self._build_missing_page())
+        self.pages.addWidget(self._build_review_page())
+
+        self.run_bar = self._build_run_bar()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addLayout(header)
+        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.run_bar)
+        self._progress.connect(self._on_progress)
+
+    # construction -----------------------------------------------------------------------------
+    def _build_missing_page(self) -> QWidget:
+        page = QFrame(self)
+        page.setObjectName("weightsMissing")
+        self.missing_title = QLabel("Model weights are missing", page)
+        font = self.missing_title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.missing_title.setFont(font)
+        self.missing_label = QLabel("", page)
+        self.missing_label.setWordWrap(True)
+        self.missing_label.setFixedWidth(600)
+        self.missing_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.import_button = QPushButton("Import weights file…", page)
+        self.import_button.setObjectName("importWeightsButton")
+        self.import_button.clicked.connect(lambda: self._spawn(self.import_weights()))
+        self.download_button = QPushButton("Download (needs internet)", page)
+        self.download_button.setObjectName("downloadWeightsButton")
+        self.download_button.clicked.connect(lambda: self._spawn(self.download_weights()))
+        if is_offline():
+            self.download_button.setEnabled(False)
+            self.download_button.setToolTip("Downloads are switched off (HF_HUB_OFFLINE is set)")
+        self.import_status = QLabel("", page)
+        self.import_status.setWordWrap(True)
+        self.import_status.setFixedWidth(600)
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(self.download_button)
+        buttons.addStretch(1)
+        self.missing_where = QLabel("", page)
+        self.missing_where.setObjectName("dimLabel")
+        self.missing_where.setWordWrap(True)
+        self.missing_where.setFixedWidth(600)
+        self.missing_where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.missing_title, 0, Qt.AlignmentFlag.AlignHCenter)
+        for label in (self.missing_label, self.missing_where):
+            row = QHBoxLayout()  # centred without an alignment flag, so the label gets its wrapped height
+            row.addStretch(1)
+            row.addWidget(label)
+            row.addStretch(1)
+            layout.addLayout(row)
+        layout.addSpacing(8)
+        layout.addLayout(buttons)
+        status_row = QHBoxLayout()
+        status_row.addStretch(1)
+        status_row.addWidget(self.import_status)
+        status_row.addStretch(1)
+        layout.addLayout(status_row)
+        layout.addStretch(2)
+        return page
+
+    def _build_review_page(self) -> QWidget:
+        page = QWidget(self)
+        self.tag_filter = QComboBox(page)
+        self.tag_filter.setObjectName("tagFilter")
+        self.tag_filter.setMinimumWidth(200)
+        self.tag_filter.addItem("All tags", ALL_TAGS)
+        self.tag_filter.currentIndexChanged.connect(lambda _i: self._spawn(self.refresh()))
+        self.threshold = QDoubleSpinBox(page)
+        self.threshold.setObjectName("thresholdBox")
+        self.threshold.setRange(0.0, 100.0)
+        self.threshold.setDecimals(0)
+        self.threshold.setSingleStep(5.0)
+        self.threshold.setSuffix(" %")
+        self.threshold.setValue(0.0)
+        self.threshold.setKeyboardTracking(False)
+        self.threshold.valueChanged.connect(lambda _v: self._spawn(self.refresh()))
+        self.accept_button = QPushButton("Accept", page)
+        self.accept_button.setToolTip("Make the selected proposals manual tags (A)")
+        self.accept_button.clicked.connect(lambda: self._spawn(self.accept_selected()))
+        self.reject_button = QPushButton("Reject", page)
+        self.reject_button.setToolTip("Reject the selected proposals; they will not be proposed again (R)")
+        self.reject_button.clicked.connect(lambda: self._spawn(self.reject_selected()))
+        self.bulk_button = QPushButton("Accept all ≥ 0 %", page)
+        self.bulk_button.setObjectName("bulkAcceptButton")
+        self.bulk_button.clicked.connect(lambda: self._spawn(self.bulk_accept()))
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel("Tag", page))
+        filters.addWidget(self.tag_filter)
+        filters.addSpacing(12)
+        filters.addWidget(QLabel("Confidence at least", page))
+        filters.addWidget(self.threshold)
+        filters.addStretch(1)
+        filters.addWidget(self.accept_button)
+        filters.addWidget(self.reject_button)
+        filters.addWidget(self.bulk_button)
+
+        self.model = ProposalTableModel(page)
+        self.table = QTableView(page)
+        self.table.setObjectName("proposalTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setIconSize(QSize(THUMB, THUMB))
+        self.table.verticalHeader().setDefaultSectionSize(THUMB + 8)
+        self.table.verticalHeader().hide()
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(0, THUMB + 12)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(2, 200)
+        header.resizeSection(3, 110)
+        header.resizeSection(4, 240)
+        self.empty_label = QLabel("", page)
+        self.empty_label.setObjectName("emptyState")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.hide()
+        # A and R act only on key presses the table receives: "a" typed in the search box must not
+        # accept anything.
+        self.table.installEventFilter(self)
+
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 8, 0, 0)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty_label, 1)
+        return page
+
+    def _build_run_bar(self) -> QWidget:
+        bar = QFrame(self)
+        bar.setObjectName("taggingRunBar")
+        self.run_button = QPushButton("Tag library", bar)
+        self.run_button.setObjectName("runTaggingButton")
+        self.run_button.setToolTip("Let the model propose tags for every image it has not tagged yet")
+        self.run_button.clicked.connect(lambda: self._spawn(self.start_tagging()))
+        self.progress = QProgressBar(bar)
+        self.progress.setObjectName("taggingProgress")
+        self.progress.setFormat("%v / %m images")
+        self.progress.setTextVisible(True)
+        self.progress.hide()
+        self.cancel_button = QPushButton("Cancel", bar)
+        self.cancel_button.setObjectName("cancelTaggingButton")
+        self.cancel_button.clicked.connect(self.cancel_tagging)
+        self.cancel_button.hide()
+        self.run_status = QLabel("", bar)
+        self.run_status.setObjectName("dimLabel")
+        self.run_status.setWordWrap(True)
+        layout = QHBoxLayout(bar)
+        layout.setContentsMargins(0, 8, 0, 0)
+        layout.addWidget(self.run_button)
+        layout.addWidget(self.progress, 1)
+        layout.addWidget(self.cancel_button)
+        layout.addWidget(self.run_status, 1)
+        return bar
+
+    # loading ------------------------------------------------------------------------------------
+    @property
+    def tag(self) -> str:
+        return str(self.tag_filter.currentData() or ALL_TAGS)
+
+    @property
+    def min_confidence(self) -> float:
+        return float(self.threshold.value()) / 100.0
+
+    async def refresh(self) -> None:
+        tag, threshold = self.tag or None, self.min_confidence
+
+        async def read(world: World) -> ReviewState:
+            settings = world.resources.get(AutoTaggingSettings)
+            missing = None
+            searched: list[str] = []
+            if tagging_service.find_tagging_weights(settings) is None:
+                missing = tagging_service.weights_missing_message(settings)
+                searched = tagging_service.weights_search_places(settings)
+            async with world.session() as session:
+                proposals = await tagging_service.list_proposals(
+                    session, tag=tag, min_confidence=threshold, limit=PAGE_SIZE
+                )
+                ids = sorted({p.entity_id for p in proposals})
+                thumbs = await thumbnail_paths_for(session, world.paths, ids)
+                absent = [i for i in ids if i not in thumbs or not thumbs[i].is_file()]
+                if absent:
+                    files, _ = await readable_files(session, world.paths, absent, "image")
+                    thumbs.update(files)
+                return ReviewState(
+                    model_name=settings.model_name,
+                    weights_missing=missing,
+                    weights_searched=searched,
+                    pending=await tagging_service.pending_tagging_count(session),
+                    proposals=proposals,
+                    total=await tagging_service.count_proposals(session, tag=tag, min_confidence=threshold),
+                    tag_counts=await tagging_service.proposal_tag_counts(session),
+                    thumbnails=thumbs,
+                )
+
+        state = await self.client.call(read)
+        self._apply(state)
+        self._spawn(self._load_thumbnails(state))
+
+    def _apply(self, state: ReviewState) -> None:
+        self.state = state
+        self._loaded_once = True
+        show_missing = state.weights_missing is not None and not state.proposals and not self.tag
+        self.pages.setCurrentIndex(0 if show_missing else 1)
+        self.missing_label.setText(state.weights_missing or "")
+        self.missing_where.setText(
+            "Looked in: " + "; ".join(state.weights_searched) if state.weights_searched else ""
+        )
+        self._fill_tag_filter(state.tag_counts)
+        self.model.set_rows(state.proposals)
+        pct = round(self.min_confidence * 100)
+        self.bulk_button.setText(f"Accept all ≥ {pct} %")
+        self.bulk_button.setEnabled(state.total > 0)
+        shown = len(state.proposals)
+        more = f" (showing the first {shown:,})" if state.total > shown else ""
+        waiting = f" · {state.pending:,} images waiting for the model" if state.pending else ""
+        self.summary.setText(f"{state.total:,} open proposals{more} · {state.model_name}{waiting}")
+        if not self.tag and self.min_confidence == 0:
+            self.proposals_counted.emit(state.total)
+        self.table.setVisible(bool(state.proposals))
+        self.empty_label.setVisible(not state.proposals)
+        if not state.proposals:
+            self.empty_label.setText(
+                "No proposals match these filters."
+                if self.tag or self.min_confidence > 0
+                else "No open proposals. “Tag library” lets the model propose tags for your images."
+            )
+        if not self.running:
+            self.run_button.setEnabled(state.weights_missing is None)
+            self.run_button.setToolTip(
+                state.weights_missing or "Let the model propose tags for every image it has not tagged yet"
+            )
+
+    def _fill_tag_filter(self, counts: list[tuple[str, int]]) -> None:
+        current = self.tag
+        self.tag_filter.blockSignals(True)
+        self.tag_filter.clear()
+        self.tag_filter.addItem("All tags", ALL_TAGS)
+        for name, n in counts:
+            self.tag_filter.addItem(f"{name}  ({n:,})", name)
+        index = self.tag_filter.findData(current)
+        if index < 0 and current:
+            self.tag_filter.addItem(f"{current}  (0)", current)
+            index = self.tag_filter.count() - 1
+        self.tag_filter.setCurrentIndex(max(index, 0))
+        self.tag_filter.blockSignals(False)
+
+    async def _load_thumbnails(self, state: ReviewState) -> None:
+        for entity_id, path in state.thumbnails.items():
+            if entity_id in self.model.pixmaps:
+                continue
+            image = await asyncio.to_thread(_read_thumbnail, path, THUMB)
+            if image.isNull():
+                continue
+            try:
+                self.model.set_pixmap(entity_id, QPixmap.fromImage(image))
+            except RuntimeError:  # the view was closed while the thumbnail loaded
+                return
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._loaded_once:
+            self._spawn(self.refresh())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            plain = event.modifiers() in (
+                Qt.KeyboardModifier.NoModifier,
+                Qt.KeyboardModifier.ShiftModifier,
+            )
+            if plain and event.key() == Qt.Key.Key_A:
+                self._spawn(self.accept_selected())
+                return True
+            if plain and event.key() == Qt.Key.Key_R:
+                self._spawn(self.reject_selected())
+                return True
+        return super().eventFilter(watched, event)
+
+    # review -------------------------------------------------------------------------------------
+    def selected_pairs(self) -> list[tuple[int, int]]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [(self.model.rows[r].entity_id, self.model.rows[r].tag_id) for r in rows]
+
+    def select_rows(self, rows: list[int]) -> None:
+        self.table.clearSelection()
+        mode = self.table.selectionMode()
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.MultiSelection)
+        for row in rows:
+            self.table.selectRow(row)
+        self.table.setSelectionMode(mode)
+
+    async def accept_selected(self) -> int:
+        return await self._review_selected(tagging_service.accept_model_tags, tags_changed=True)
+
+    async def reject_selected(self) -> int:
+        return await self._review_selected(tagging_service.reject_model_tags, tags_changed=False)
+
+    async def _review_selected(self, decide: ReviewDecision, *, tags_changed: bool) -> int:
+        """Accept or reject the selected proposals on the world thread; drop them from the table."""
+        pairs = self.selected_pairs()
+        if not pairs:
+            return 0
+
+        async def apply(world: World) -> int:
+            async with world.session() as session:
+                changed = await decide(session, pairs)
+                await session.commit()
+                return changed
+
+        changed = await self.client.call(apply)
+        self.model.remove_pairs(set(pairs))
+        if tags_changed:
+            self.tags_changed.emit()
+        await self.refresh()
+        return changed
+
+    async def bulk_accept(self) -> int:
+        tag, threshold = self.tag or None, self.min_confidence
+        total = self.state.total if self.state else 0
+        what = f"“{tag}” proposals" if tag else "proposals"
+        if not total or not self.confirm(
+            "Accept proposals",
+            f"Accept all {total:,} {what} with confidence ≥ {threshold:.0%} as manual tags?",
+        ):
+            return 0
+
+        async def accept_all(world: World) -> int:
+            async with world.session() as session:
+                added = await tagging_service.bulk_accept_model_tags(
+                    session, min_confidence=threshold, tag=tag
+                )
+                await session.commit()
+                return added
+
+        added = await self.client.call(accept_all)
+        self.run_status.setText(f"Accepted {added:,} tags.")
+        self.tags_changed.emit()
+        await self.refresh()
+        return added
+
+    # weights ------------------------------------------------------------------------------------
+    async def import_weights(self) -> bool:
+        chosen = self.choose_weights_file()
+        if chosen is None:
+            return False
+        self.import_button.setEnabled(False)
+        self.import_status.setText(f"Checking {chosen.name}…")
+
+        async def install(world: World) -> Path:
+            manager = world.resources.get(ModelExecutionManager)
+            settings = world.resources.get(AutoTaggingSettings)
+            return await tagging_service.import_tagging_weights(manager, settings, chosen)
+
+        try:
+            installed = await self.client.call(install)
+        except Exception as exc:  # InvalidWeightsError, or an OS error copying the file
+            self.last_error = str(exc)
+            self.import_status.setText(f"Could not use {chosen.name}: {exc}")
+            return False
+        finally:
+            self.import_button.setEnabled(True)
+        self.import_status.setText("")
+        self.run_status.setText(f"Weights installed: {installed}")
+        await self.refresh()
+        return True
+
+    async def download_weights(self) -> bool:
+        self.download_button.setEnabled(False)
+        self.import_status.setText("Downloading the weights… (about 600 MB for ViT-B-32)")
+
+        async def fetch(world: World) -> Path:
+            manager = world.resources.get(ModelExecutionManager)
+            settings = world.resources.get(AutoTaggingSettings)
+            return await tagging_service.download_tagging_weights(manager, settings)
+
+        try:
+            await self.client.call(fetch)
+        except Exception as exc:  # WeightsMissingError: offline, or the download failed
+            self.last_error = getattr(exc, "user_message", str(exc))
+            self.import_status.setText(f"Could not download the weights. {exc}")
+            return False
+        finally:
+            self.download_button.setEnabled(not is_offline())
+        self.import_status.setText("")
+        await self.refresh()
+        return True
+
+    def _choose_weights_file_with_dialog(self) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(
+            self,
+            "Import weights file",
+            str(Path.home()),
+            "open_clip weights (*.safetensors *.bin *.pt *.pth);;All files (*)",
+        )
+        return Path(name) if name else None
+
+    def _confirm_with_dialog(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self, title, text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    # background run ----------------------------------------------------------------------------
+    async def start_tagging(self, *, retag: bool = False) -> TaggingRunReport | None:
+        """Queue the images the model has not tagged, then run it over every waiting image."""
+        if self.running:
+            return None
+        self.running = True
+        self._cancel.clear()
+        self.run_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.cancel_button.show()
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.run_status.setText("Loading the model…")
+        cancel, progress = self._cancel, self._progress
+
+        async def run(world: World) -> TaggingRunReport:
+            settings = world.resources.get(AutoTaggingSettings)
+            async with world.session() as session:
+                await tagging_service.queue_for_tagging(session, settings.model_name, retag=retag)
+                await session.commit()
+            return await tagging_service.run_auto_tagging(world, progress=progress.emit, cancel=cancel)
+
+        try:
+            report = await self.client.call(run)
+        except Exception as exc:
+            self.last_error = str(exc)
+            self.run_status.setText(f"Tagging stopped: {exc}")
+            report = None
+        finally:
+            self.running = False
+            self.cancel_button.hide()
+            self.progress.hide()
+            self.run_button.setEnabled(True)
+        if report is not None:
+            self.last_report = report
+            self.run_status.setText(self._describe(report))
+        await self.refresh()
+        return report
+
+    async def tag_new_imports(self) -> TaggingRunReport | None:
+        """After an import: let the model tag the new images, when its weights are installed."""
+
+        async def has_weights(world: World) -> bool:
+            return tagging_service.find_tagging_weights(world.resources.get(AutoTaggingSettings)) is not None
+
+        if self.running or not await self.client.call(has_weights):
+            await self.refresh()
+            return None
+        return await self.start_tagging()
+
+    async def count_proposals(self) -> int:
+        """Count the open proposals (for the sidebar) without loading the list."""
+
+        async def count(world: World) -> int:
+            async with world.session() as session:
+                return await tagging_service.count_proposals(session)
+
+        total = await self.client.call(count)
+        self.proposals_counted.emit(total)
+        return total
+
+    def cancel_tagging(self) -> None:
+        if self.running:
+            self._cancel.set()
+            self.cancel_button.setEnabled(False)
+            self.run_status.setText("Cancelling after the current batch…")
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        if not self._cancel.is_set():
+            self.run_status.setText("Tagging…")
+
+    @staticmethod
+    def _describe(report: TaggingRunReport) -> str:
+        if report.busy:
+            return "A tagging run is already going on."
+        if report.weights_missing:
+            return "Model weights are missing; import a weights file to tag images."
+        parts = [f"Tagged {report.tagged:,} images"]
+        if report.failed:
+            parts.append(f"{len(report.failed):,} could not be read")
+        if report.cancelled:
+            parts.append(f"cancelled, {report.remaining:,} still waiting")
+        return ", ".join(parts) + "."
+
+    # plumbing ---------------------------------------------------------------------------------------
+    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        task: asyncio.Task[Any] = asyncio.get_event_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+
+MODEL_TAGS_VIEW = "model-tags"
+
+
+def install_model_tags_view(window: Any) -> ModelTagsView:
+    """Add the view to the main window as the sidebar entry "Model tags".
+
+    `window` is a `MainWindow` (typed loosely to keep this module free of a dependency on it).
+    Accepting proposals refreshes the window's grid and counts; when an import finishes and the
+    weights are installed, the model tags the new images in the background.
+    """
+    view = ModelTagsView(window.client, window)
+    view.confirm = lambda title, text: bool(window.confirm(title, text))
+    icon = view.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView)
+    window.add_view(MODEL_TAGS_VIEW, "Model tags", view, icon)
+    view.tags_changed.connect(lambda: view._spawn(window.reload()))
+    view.proposals_counted.connect(lambda n: window.sidebar.set_count(MODEL_TAGS_VIEW, n or None))
+    view._spawn(view.count_proposals())
+    watched: set[int] = set()
+
+    def after_import(report: Any) -> None:
+        if getattr(report, "imported", None):
+            view._spawn(view.tag_new_imports())
+
+    def watch_imports() -> None:
+        from dam_desktop.ui.jobs.jobs import ImportJob
+
+        for job in window.jobs.jobs:
+            if isinstance(job, ImportJob) and id(job) not in watched:
+                watched.add(id(job))
+                job.completed.connect(after_import)
+
+    window.jobs.changed.connect(watch_imports)
+    return view

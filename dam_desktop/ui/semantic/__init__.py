@@ -1,0 +1,1 @@
+"""Sentence search and Find Similar in the window."""

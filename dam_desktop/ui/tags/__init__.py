@@ -1,0 +1,1 @@
+"""Manual tags in the window: editor, manager, sidebar."""

@@ -1,0 +1,399 @@
+"""The inspector's tag editor: chips for the selection's tags, add with autocomplete, undo/redo.
+
+Works on one asset or many. A chip in full colour is on every selected asset; a dashed, dimmed
+chip ("cat 2/5") is on only some — clicking its name applies it to all. The × on a chip removes
+the tag from every selected asset. Typing offers tags ranked by how often they are used; Enter
+adds (commas separate several tags). Every edit is a QUndoCommand on `undo_stack`, so Ctrl+Z /
+Ctrl+Shift+Z undo and redo exactly what an edit changed (only the links it created or removed).
+
+All database work goes through `WorldClient.call` (the world thread); edits run one after the
+other, in the order they were made, on a small queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from typing import Any
+
+from PySide6.QtCore import QPoint, QRect, QSize, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QCompleter,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QLayoutItem,
+    QLineEdit,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+    QWidgetItem,
+)
+
+from dam_desktop.core.world import World
+from dam_desktop.services.tags import tag_service
+from dam_desktop.services.tags.tag_service import SelectionTags, TagEdit, TagInfo
+from dam_desktop.ui.world_client import WorldClient
+
+
+class FlowLayout(QLayout):
+    """Lays widgets out left to right, wrapping to the next line (Qt's flow layout example)."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 4) -> None:
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self._spacing = spacing
+        self.setContentsMargins(0, 0, 0, 0)
+
+    def addItem(self, item: QLayoutItem) -> None:
+        self._items.append(item)
+
+    def addWidget(self, widget: QWidget) -> None:
+        self.addChildWidget(widget)
+        self.addItem(QWidgetItem(widget))
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._do_layout(QRect(0, 0, width, 0), test=True)
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._do_layout(rect, test=False)
+
+    def sizeHint(self) -> QSize:
+        return self.minimumSize()
+
+    def minimumSize(self) -> QSize:
+        size = QSize()
+        for item in self._items:
+            size = size.expandedTo(item.minimumSize())
+        return size
+
+    def _do_layout(self, rect: QRect, test: bool) -> int:
+        x, y, line = rect.x(), rect.y(), 0
+        for item in self._items:
+            hint = item.sizeHint()
+            if x + hint.width() > rect.right() and line > 0:
+                x = rect.x()
+                y += line + self._spacing
+                line = 0
+            if not test:
+                item.setGeometry(QRect(QPoint(x, y), hint))
+            x += hint.width() + self._spacing
+            line = max(line, hint.height())
+        return y + line - rect.y()
+
+
+class TagChip(QFrame):
+    """One tag: its name (click to apply a partial tag to all) and a × that removes it."""
+
+    applyRequested = Signal(int)
+    removeRequested = Signal(int)
+
+    def __init__(self, tag: TagInfo, carried: int, selected: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tag = tag
+        self.partial = carried < selected
+        self.setObjectName("tagChipPartial" if self.partial else "tagChip")
+        self.setProperty("partial", self.partial)
+        colour = tag.color or "#3d6fb6"
+        border = "dashed" if self.partial else "solid"
+        background = "transparent" if self.partial else colour
+        self.setStyleSheet(
+            f"QFrame#{self.objectName()} {{ border: 1px {border} {colour}; border-radius: 9px;"
+            f" background: {background}; }} QToolButton {{ border: none; color: palette(text); }}"
+        )
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 0, 2, 0)
+        layout.setSpacing(0)
+        text = f"{tag.name}  {carried}/{selected}" if self.partial else tag.name
+        self.name_button = QToolButton(self)
+        self.name_button.setText(text)
+        self.name_button.setAutoRaise(True)
+        if self.partial:
+            self.name_button.setToolTip(f"On {carried} of {selected} selected assets — click to add to all")
+            self.name_button.clicked.connect(lambda: self.applyRequested.emit(tag.id))
+        else:
+            self.name_button.setToolTip(f"{tag.name} — used on {tag.use_count:,} assets")
+        self.remove_button = QToolButton(self)
+        self.remove_button.setText("×")
+        self.remove_button.setAutoRaise(True)
+        self.remove_button.setToolTip(f"Remove '{tag.name}' from the selection")
+        self.remove_button.clicked.connect(lambda: self.removeRequested.emit(tag.id))
+        layout.addWidget(self.name_button)
+        layout.addWidget(self.remove_button)
+
+
+class TagEditCommand(QUndoCommand):
+    """Adds tags to, or removes tags from, a fixed set of assets; undo reverts exactly its links."""
+
+    def __init__(
+        self,
+        editor: TagEditor,
+        text: str,
+        entity_ids: Sequence[int],
+        *,
+        add_names: Sequence[str] = (),
+        add_ids: Sequence[int] = (),
+        remove_ids: Sequence[int] = (),
+    ) -> None:
+        super().__init__(text)
+        self.editor = editor
+        self.entity_ids = list(entity_ids)
+        self.add_names = list(add_names)
+        self.add_ids = list(add_ids)
+        self.remove_ids = list(remove_ids)
+        self.edit: TagEdit | None = None
+
+    def redo(self) -> None:
+        self.editor.enqueue(self._apply)
+
+    def undo(self) -> None:
+        self.editor.enqueue(self._revert)
+
+    async def _apply(self, session: Any) -> None:
+        if self.remove_ids:
+            self.edit = await tag_service.remove_tag_ids(session, self.entity_ids, self.remove_ids)
+            return
+        added = TagEdit(())
+        if self.add_names:
+            added = await tag_service.add_tags(session, self.entity_ids, self.add_names)
+        if self.add_ids:
+            more = await tag_service.add_tag_ids(session, self.entity_ids, self.add_ids)
+            added = TagEdit(added.links + more.links)
+        self.edit = added
+
+    async def _revert(self, session: Any) -> None:
+        if self.edit is None:
+            return
+        if self.remove_ids:
+            await tag_service.restore_links(session, self.edit)
+        else:
+            await tag_service.drop_links(session, self.edit)
+
+
+class TagEditor(QWidget):
+    """Tag chips and an input for the current selection. Call `set_entities` when it changes."""
+
+    tagsChanged = Signal()
+
+    def __init__(
+        self, client: WorldClient, undo_stack: QUndoStack | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.client = client
+        self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
+        self.entity_ids: list[int] = []
+        self.selection = SelectionTags([], [])
+        self._queue: asyncio.Queue[Callable[[], Awaitable[None]]] | None = None
+        self._worker: asyncio.Task[None] | None = None
+        self._pending = 0
+        self._idle: asyncio.Event | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.chips_host = QWidget(self)
+        self.chips = FlowLayout(self.chips_host)
+        self.chips_host.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.empty_label = QLabel("No tags", self)
+        self.empty_label.setObjectName("dimLabel")
+        self.input = QLineEdit(self)
+        self.input.setObjectName("tagInput")
+        self.input.setPlaceholderText("Add tags…  (Enter; commas for several)")
+        self.completions = QStringListModel(self)
+        self.completer = QCompleter(self.completions, self)
+        self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.completer.setWidget(self.input)
+        self.completer.activated.connect(self._completion_chosen)
+        self._complete_timer = QTimer(self)
+        self._complete_timer.setSingleShot(True)
+        self._complete_timer.setInterval(120)
+        self._complete_timer.timeout.connect(lambda: self._spawn(self.refresh_completions()))
+        self.input.textEdited.connect(lambda _t: self._complete_timer.start())
+        self.input.returnPressed.connect(self._return_pressed)
+        layout.addWidget(self.chips_host)
+        layout.addWidget(self.empty_label)
+        layout.addWidget(self.input)
+        self.shortcuts: list[QShortcut] = []
+        for keys, slot in (
+            (QKeySequence.StandardKey.Undo, self.undo_stack.undo),
+            (QKeySequence.StandardKey.Redo, self.undo_stack.redo),
+        ):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+            # A window that puts Undo/Redo in its Edit menu disables these (one owner per key).
+            self.shortcuts.append(shortcut)
+        self.setEnabled(False)
+
+    # --- selection --------------------------------------------------------------------------------
+
+    async def set_entities(self, entity_ids: Sequence[int]) -> None:
+        """Show the tags of these assets (all / some)."""
+        self.entity_ids = list(dict.fromkeys(int(i) for i in entity_ids))
+        self.setEnabled(bool(self.entity_ids))
+        await self.reload()
+
+    async def reload(self) -> None:
+        ids = list(self.entity_ids)
+
+        async def read(world: World) -> SelectionTags:
+            async with world.session() as session:
+                return await tag_service.tags_of_selection(session, ids)
+
+        selection = await self.client.call(read) if ids else SelectionTags([], [])
+        if ids == self.entity_ids:
+            self.selection = selection
+            self._rebuild_chips()
+
+    def _rebuild_chips(self) -> None:
+        while (item := self.chips.takeAt(0)) is not None:
+            widget = item.widget()
+            if widget is not None:
+                widget.deleteLater()
+        total = len(self.entity_ids)
+        entries = [(t, total) for t in self.selection.all] + list(self.selection.some)
+        for tag, carried in sorted(entries, key=lambda e: (e[1] < total, e[0].name)):
+            chip = TagChip(tag, carried, total, self.chips_host)
+            chip.applyRequested.connect(self.apply_to_all)
+            chip.removeRequested.connect(self.remove_tag_id)
+            self.chips.addWidget(chip)
+            chip.show()
+        self.empty_label.setVisible(not entries and bool(self.entity_ids))
+        self.chips_host.updateGeometry()
+
+    def chip_names(self) -> list[tuple[str, bool]]:
+        """(tag name, on every selected asset) for each chip, in display order (for tests)."""
+        out: list[tuple[str, bool]] = []
+        for i in range(self.chips.count()):
+            item = self.chips.itemAt(i)
+            widget = item.widget() if item is not None else None
+            if isinstance(widget, TagChip) and not widget.isHidden():
+                out.append((widget.tag.name, not widget.partial))
+        return out
+
+    # --- edits ------------------------------------------------------------------------------------
+
+    def add_tags(self, names: Sequence[str]) -> None:
+        """Add the tags to every selected asset (one undoable step)."""
+        clean = []
+        for name in names:
+            try:
+                clean.append(tag_service.normalize_tag_name(name))
+            except tag_service.TagNameError:
+                continue
+        if clean and self.entity_ids:
+            label = f"Add {', '.join(clean)}" if len(clean) < 4 else f"Add {len(clean)} tags"
+            self.undo_stack.push(TagEditCommand(self, label, self.entity_ids, add_names=clean))
+
+    def apply_to_all(self, tag_id: int) -> None:
+        name = self._name_of(tag_id)
+        self.undo_stack.push(TagEditCommand(self, f"Add {name} to all", self.entity_ids, add_ids=[tag_id]))
+
+    def remove_tag_id(self, tag_id: int) -> None:
+        name = self._name_of(tag_id)
+        self.undo_stack.push(TagEditCommand(self, f"Remove {name}", self.entity_ids, remove_ids=[tag_id]))
+
+    def _name_of(self, tag_id: int) -> str:
+        for tag in [*self.selection.all, *(t for t, _ in self.selection.some)]:
+            if tag.id == tag_id:
+                return tag.name
+        return "tag"
+
+    def enqueue(self, action: Callable[[Any], Coroutine[Any, Any, None]]) -> None:
+        """Run `action(session)` on the world thread after every earlier edit; commit; reload."""
+        loop = asyncio.get_event_loop()
+        if self._queue is None:
+            self._queue = asyncio.Queue()
+            self._idle = asyncio.Event()
+        if self._worker is None or self._worker.done():
+            self._worker = loop.create_task(self._drain())
+
+        async def step() -> None:
+            async def write(world: World) -> None:
+                async with world.session() as session:
+                    await action(session)
+                    await session.commit()
+
+            await self.client.call(write)
+
+        self._pending += 1
+        assert self._idle is not None
+        self._idle.clear()
+        self._queue.put_nowait(step)
+
+    async def _drain(self) -> None:
+        assert self._queue is not None
+        while True:
+            step = await self._queue.get()
+            try:
+                await step()
+            finally:
+                self._pending -= 1
+            if self._pending == 0:
+                await self.reload()
+                self.tagsChanged.emit()
+                if self._pending == 0 and self._idle is not None:
+                    self._idle.set()
+
+    async def wait_idle(self) -> None:
+        """Wait until every queued edit is saved and the chips show the result."""
+        if self._idle is not None:
+            await self._idle.wait()
+
+    # --- input and autocomplete -------------------------------------------------------------------
+
+    def _return_pressed(self) -> None:
+        popup = self.completer.popup()
+        if popup is not None and popup.isVisible():
+            popup.hide()
+        names = [part for part in self.input.text().split(",") if part.strip()]
+        self.input.clear()
+        self.add_tags(names)
+
+    def _completion_chosen(self, text: str) -> None:
+        name = text.split("  (")[0]
+        self.input.setText(name)
+
+    async def refresh_completions(self) -> list[TagInfo]:
+        prefix = self.input.text().split(",")[-1].strip()
+        if not prefix:
+            self.completions.setStringList([])
+            return []
+
+        async def read(world: World) -> list[TagInfo]:
+            async with world.session() as session:
+                return await tag_service.autocomplete(session, prefix, limit=12)
+
+        found = await self.client.call(read)
+        if self.input.text().split(",")[-1].strip() != prefix:
+            return found
+        self.completions.setStringList([f"{t.name}  ({t.use_count:,})" for t in found])
+        if found and self.input.hasFocus():
+            self.completer.complete()
+        return found
+
+    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        task: asyncio.Task[Any] = asyncio.get_event_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task

@@ -1,0 +1,332 @@
+"""The tag manager dialog: find a tag, rename it, merge it into another, set its parents and
+aliases, or delete it. Every change is saved at once (one transaction each); refusals (a name
+already taken, a parent that would make a cycle) are shown in the dialog, in words.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dam_desktop.core.errors import DamError
+from dam_desktop.core.world import World
+from dam_desktop.services.tags import tag_service
+from dam_desktop.services.tags.tag_service import TagInfo
+from dam_desktop.ui.world_client import WorldClient
+
+TAG_ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+class TagManagerDialog(QDialog):
+    tagsChanged = Signal()  # something was renamed, merged, re-parented or deleted
+
+    def __init__(self, client: WorldClient, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Manage Tags")
+        self.resize(720, 480)
+        self.client = client
+        self.current: TagInfo | None = None
+        self.tags: list[TagInfo] = []
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+        self.filter = QLineEdit(self)
+        self.filter.setPlaceholderText("Find a tag…")
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(150)
+        self._filter_timer.timeout.connect(lambda: self._spawn(self.load_tags()))
+        self.filter.textEdited.connect(lambda _t: self._filter_timer.start())
+        self.tag_list = QListWidget(self)
+        self.tag_list.currentItemChanged.connect(self._current_changed)
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.filter)
+        left_layout.addWidget(self.tag_list)
+
+        right = QWidget(self)
+        form = QFormLayout(right)
+        self.title = QLabel("Choose a tag", right)
+        self.title.setObjectName("sectionTitle")
+        form.addRow(self.title)
+        self.name_edit = QLineEdit(right)
+        self.rename_button = QPushButton("Rename", right)
+        self.rename_button.clicked.connect(lambda: self._spawn(self.rename(self.name_edit.text())))
+        form.addRow("Name", self._row(self.name_edit, self.rename_button))
+        self.merge_edit = QLineEdit(right)
+        self.merge_edit.setPlaceholderText("target tag")
+        self.merge_button = QPushButton("Merge into", right)
+        self.merge_button.clicked.connect(lambda: self._spawn(self.merge_into(self.merge_edit.text())))
+        form.addRow("Merge", self._row(self.merge_edit, self.merge_button))
+        self.parent_list = QListWidget(right)
+        self.parent_list.setMaximumHeight(90)
+        self.parent_edit = QLineEdit(right)
+        self.parent_edit.setPlaceholderText("add a parent (this tag implies it)")
+        self.parent_edit.returnPressed.connect(lambda: self._spawn(self.add_parent(self.parent_edit.text())))
+        self.remove_parent_button = QPushButton("Remove", right)
+        self.remove_parent_button.clicked.connect(lambda: self._spawn(self.remove_selected_parent()))
+        form.addRow("Parents", self.parent_list)
+        form.addRow("", self._row(self.parent_edit, self.remove_parent_button))
+        self.alias_list = QListWidget(right)
+        self.alias_list.setMaximumHeight(90)
+        self.alias_edit = QLineEdit(right)
+        self.alias_edit.setPlaceholderText("add an alias (another name for this tag)")
+        self.alias_edit.returnPressed.connect(lambda: self._spawn(self.add_alias(self.alias_edit.text())))
+        self.remove_alias_button = QPushButton("Remove", right)
+        self.remove_alias_button.clicked.connect(lambda: self._spawn(self.remove_selected_alias()))
+        form.addRow("Aliases", self.alias_list)
+        form.addRow("", self._row(self.alias_edit, self.remove_alias_button))
+        self.delete_button = QPushButton("Delete tag…", right)
+        self.delete_button.clicked.connect(self._confirm_delete)
+        form.addRow("", self.delete_button)
+        self.message = QLabel("", right)
+        self.message.setObjectName("errorLabel")
+        self.message.setWordWrap(True)
+        form.addRow(self.message)
+
+        splitter = QSplitter(self)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([260, 460])
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        layout.addWidget(buttons)
+        self._set_editing_enabled(False)
+        # Tests replace this to answer the delete confirmation.
+        self.confirm: Callable[[str, str], bool] = self._confirm
+
+    @staticmethod
+    def _row(*widgets: QWidget) -> QWidget:
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for w in widgets:
+            layout.addWidget(w)
+        return row
+
+    def _set_editing_enabled(self, enabled: bool) -> None:
+        for w in (
+            self.name_edit,
+            self.rename_button,
+            self.merge_edit,
+            self.merge_button,
+            self.parent_edit,
+            self.remove_parent_button,
+            self.alias_edit,
+            self.remove_alias_button,
+            self.delete_button,
+        ):
+            w.setEnabled(enabled)
+
+    # --- loading ----------------------------------------------------------------------------------
+
+    async def load_tags(self) -> None:
+        prefix = self.filter.text().strip()
+
+        async def read(world: World) -> list[TagInfo]:
+            async with world.session() as session:
+                if prefix:
+                    return await tag_service.autocomplete(session, prefix, limit=500)
+                return await tag_service.list_tags(session, order="name", limit=5000)
+
+        self.tags = await self.client.call(read)
+        keep = self.current.id if self.current else None
+        self.tag_list.blockSignals(True)
+        self.tag_list.clear()
+        for tag in self.tags:
+            item = QListWidgetItem(f"{tag.name}   ({tag.use_count:,})")
+            item.setData(TAG_ID_ROLE, tag.id)
+            self.tag_list.addItem(item)
+            if tag.id == keep:
+                self.tag_list.setCurrentItem(item)
+        self.tag_list.blockSignals(False)
+
+    def select_tag(self, name: str) -> None:
+        for i in range(self.tag_list.count()):
+            item = self.tag_list.item(i)
+            if item is not None and item.text().split("   (")[0] == name:
+                self.tag_list.setCurrentItem(item)
+                return
+        raise KeyError(name)
+
+    async def open_tag(self, name: str) -> None:
+        """Select the tag in the list and show it (awaitable, unlike a click)."""
+        self.tag_list.blockSignals(True)
+        try:
+            self.select_tag(name)
+        finally:
+            self.tag_list.blockSignals(False)
+        item = self.tag_list.currentItem()
+        await self.show_tag(int(item.data(TAG_ID_ROLE)) if item is not None else None)
+
+    def _current_changed(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
+        tag_id = int(item.data(TAG_ID_ROLE)) if item is not None else None
+        self._spawn(self.show_tag(tag_id))
+
+    async def show_tag(self, tag_id: int | None) -> None:
+        self.message.clear()
+        if tag_id is None:
+            self.current = None
+            self.title.setText("Choose a tag")
+            self._set_editing_enabled(False)
+            return
+
+        async def read(world: World) -> tuple[TagInfo | None, list[TagInfo], list[str]]:
+            async with world.session() as session:
+                info = await tag_service.get_tag(session, tag_id)
+                if info is None:
+                    return None, [], []
+                return (
+                    info,
+                    await tag_service.parents_of(session, tag_id),
+                    await tag_service.aliases_of(session, tag_id),
+                )
+
+        info, parents, aliases = await self.client.call(read)
+        self.current = info
+        self._set_editing_enabled(info is not None)
+        if info is None:
+            return
+        self.title.setText(f"{info.name} — on {info.use_count:,} assets")
+        self.name_edit.setText(info.name)
+        self.parent_list.clear()
+        for p in parents:
+            item = QListWidgetItem(p.name)
+            item.setData(TAG_ID_ROLE, p.id)
+            self.parent_list.addItem(item)
+        self.alias_list.clear()
+        self.alias_list.addItems(aliases)
+
+    # --- edits ------------------------------------------------------------------------------------
+
+    async def _edit(self, action: Callable[[Any, TagInfo], Awaitable[None]], *, reload_list: bool) -> bool:
+        """Run one change in its own transaction; show its refusal, if any, in the dialog."""
+        tag = self.current
+        if tag is None:
+            return False
+
+        async def write(world: World) -> None:
+            async with world.session() as session:
+                await action(session, tag)
+                await session.commit()
+
+        try:
+            await self.client.call(write)
+        except DamError as exc:
+            self.message.setText(str(exc))
+            return False
+        self.message.clear()
+        if reload_list:
+            await self.load_tags()
+        await self.show_tag(self.current.id if self.current else None)
+        self.tagsChanged.emit()
+        return True
+
+    async def rename(self, new_name: str) -> bool:
+        async def act(session: Any, tag: TagInfo) -> None:
+            await tag_service.rename_tag(session, tag.id, new_name)
+
+        return await self._edit(act, reload_list=True)
+
+    async def merge_into(self, target_name: str) -> bool:
+        async def act(session: Any, tag: TagInfo) -> None:
+            target = await tag_service.require_tag(session, target_name)
+            await tag_service.merge_tags(session, tag.id, target)
+
+        done = await self._edit(act, reload_list=False)
+        if done:
+            self.current = None
+            await self.load_tags()
+            self.merge_edit.clear()
+            await self.open_tag(tag_service.normalize_tag_name(target_name))
+        return done
+
+    async def add_parent(self, parent_name: str) -> bool:
+        async def act(session: Any, tag: TagInfo) -> None:
+            parent = await tag_service.get_or_create_tag_concept(session, parent_name)
+            await tag_service.add_parent(session, tag.id, parent)
+
+        done = await self._edit(act, reload_list=True)
+        if done:
+            self.parent_edit.clear()
+        return done
+
+    async def remove_selected_parent(self) -> bool:
+        item = self.parent_list.currentItem()
+        if item is None:
+            return False
+        parent_id = int(item.data(TAG_ID_ROLE))
+
+        async def act(session: Any, tag: TagInfo) -> None:
+            await tag_service.remove_parent(session, tag.id, parent_id)
+
+        return await self._edit(act, reload_list=False)
+
+    async def add_alias(self, alias: str) -> bool:
+        async def act(session: Any, tag: TagInfo) -> None:
+            await tag_service.add_alias(session, tag.id, alias)
+
+        done = await self._edit(act, reload_list=False)
+        if done:
+            self.alias_edit.clear()
+        return done
+
+    async def remove_selected_alias(self) -> bool:
+        item = self.alias_list.currentItem()
+        if item is None:
+            return False
+        alias = item.text()
+
+        async def act(session: Any, tag: TagInfo) -> None:
+            await tag_service.remove_alias(session, alias)
+
+        return await self._edit(act, reload_list=False)
+
+    async def delete_current(self) -> bool:
+        async def act(session: Any, tag: TagInfo) -> None:
+            await tag_service.delete_tag(session, tag.id)
+
+        done = await self._edit(act, reload_list=False)
+        if done:
+            self.current = None
+            await self.load_tags()
+            await self.show_tag(None)
+        return done
+
+    def _confirm_delete(self) -> None:
+        tag = self.current
+        if tag is not None and self.confirm(
+            "Delete tag", f"Delete '{tag.name}'? It is removed from {tag.use_count:,} assets."
+        ):
+            self._spawn(self.delete_current())
+
+    def _confirm(self, title: str, text: str) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
+        answer = QMessageBox.question(self, title, text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _spawn(self, coro: Any) -> asyncio.Task[Any]:
+        task: asyncio.Task[Any] = asyncio.get_event_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task

@@ -1,0 +1,97 @@
+"""Wires the tag widgets into a `MainWindow` without the window knowing: `install_tag_ui(window)`.
+
+- the tag editor as the inspector's "Tags" section, following the grid's selection;
+- the tag sidebar (counts for the current result, click / Ctrl-click, saved searches) as a
+  sidebar section whose clicks set the search box and whose counts follow each loaded result;
+- Edit › Undo / Redo for tag edits and Edit › Manage Tags… (the tag manager dialog);
+- after a tag edit, undo or tag-manager change, the window reloads its result and counts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QMenu
+
+from dam_desktop.ui.tags.tag_editor import TagEditor
+from dam_desktop.ui.tags.tag_manager import TagManagerDialog
+from dam_desktop.ui.tags.tag_sidebar import TagSidebar
+
+SELECTION_LIMIT = 5000  # the editor edits at most this many selected assets at once
+
+
+@dataclass
+class TagUI:
+    editor: TagEditor
+    sidebar: TagSidebar
+    selection_timer: QTimer
+    tasks: set[asyncio.Task[Any]]
+
+    def spawn(self, coro: Any) -> asyncio.Task[Any]:
+        task: asyncio.Task[Any] = asyncio.get_event_loop().create_task(coro)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+        return task
+
+
+def install_tag_ui(window: Any) -> TagUI:
+    """Add the tag editor, sidebar, undo/redo and tag manager to `window` (a MainWindow)."""
+    editor = TagEditor(window.client, parent=window)
+    window.inspector.add_section("Tags", editor)
+    sidebar = TagSidebar(window.client, window, show_title=False)
+    window.sidebar.add_section("Tags", sidebar)
+    timer = QTimer(window)
+    timer.setSingleShot(True)
+    timer.setInterval(120)
+    ui = TagUI(editor, sidebar, timer, set())
+
+    timer.timeout.connect(lambda: ui.spawn(editor.set_entities(window.selected_ids(limit=SELECTION_LIMIT))))
+    window.grid.selectionModel().selectionChanged.connect(lambda *_: timer.start())
+    window.model.result_loaded.connect(lambda: ui.spawn(sidebar.refresh(window.search_text)))
+    # A new result resets the grid's selection without a selectionChanged signal.
+    window.model.result_loaded.connect(lambda: timer.start())
+    if window.model.loaded_once:
+        # Installed once the world is open, after the grid was filled from the start-up read.
+        ui.spawn(sidebar.refresh(window.search_text))
+
+    async def show_query(query: str) -> None:
+        window.search_box.blockSignals(True)
+        window.search_box.setText(query)
+        window.search_box.blockSignals(False)
+        await window.apply_search(query)
+
+    sidebar.queryRequested.connect(lambda query: ui.spawn(show_query(query)))
+    editor.tagsChanged.connect(lambda: ui.spawn(window.reload()))
+
+    edit_menu = next(
+        (a.menu() for a in window.menuBar().actions() if a.menu() and "Edit" in a.text()),
+        None,
+    )
+    if isinstance(edit_menu, QMenu):
+        undo = editor.undo_stack.createUndoAction(window, "&Undo")
+        redo = editor.undo_stack.createRedoAction(window, "&Redo")
+        if undo is not None and redo is not None:
+            for shortcut in editor.shortcuts:
+                shortcut.setEnabled(False)
+            undo.setShortcut(QKeySequence.StandardKey.Undo)
+            redo.setShortcut(QKeySequence.StandardKey.Redo)
+            existing = edit_menu.actions()
+            if existing:
+                edit_menu.insertActions(existing[0], [undo, redo])
+                edit_menu.insertSeparator(existing[0])
+            else:
+                edit_menu.addActions([undo, redo])
+        manage = edit_menu.addAction("Manage &Tags…")
+
+        def open_manager() -> None:
+            dialog = TagManagerDialog(window.client, window)
+            dialog.tagsChanged.connect(lambda: ui.spawn(window.reload()))
+            dialog.show()
+            ui.spawn(dialog.load_tags())
+
+        manage.triggered.connect(open_manager)
+    return ui

@@ -1,0 +1,1 @@
+"""The main window: composition, menus, sidebar, context menu and its actions."""

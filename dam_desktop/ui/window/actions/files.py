@@ -1,0 +1,127 @@
+"""Open, reveal, copy path and export: actions on the assets' files."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QStyle
+
+from dam_desktop.ui.window.context_menu import ActionContext, AssetAction, Selection, in_library
+
+
+def _files(selection: Selection) -> list[Path]:
+    return [info.file_path for info in selection.infos if info.file_path is not None]
+
+
+def open_path(path: Path) -> bool:
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def reveal_path(path: Path) -> bool:
+    """Show the file selected in the platform's file manager (its folder where that is not possible)."""
+    if sys.platform == "darwin":
+        return subprocess.call(["open", "-R", str(path)]) == 0
+    if sys.platform == "win32":
+        subprocess.Popen(["explorer", f"/select,{path}"])
+        return True
+    try:
+        from PySide6.QtDBus import QDBusConnection, QDBusInterface
+
+        bus = QDBusConnection.sessionBus()
+        if bus.isConnected():
+            manager = QDBusInterface(
+                "org.freedesktop.FileManager1",
+                "/org/freedesktop/FileManager1",
+                "org.freedesktop.FileManager1",
+                bus,
+            )
+            if manager.isValid():
+                manager.call("ShowItems", [QUrl.fromLocalFile(str(path)).toString()], "")
+                return True
+    except ImportError:
+        pass
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+
+
+def export_copies(files: list[tuple[Path, str]], folder: Path) -> list[Path]:
+    """Copy files into `folder` under their original names, never overwriting: "name (2).ext"."""
+    written: list[Path] = []
+    for source, name in files:
+        target = folder / name
+        stem, suffix = Path(name).stem, Path(name).suffix
+        n = 2
+        while target.exists():
+            target = folder / f"{stem} ({n}){suffix}"
+            n += 1
+        shutil.copy2(source, target)
+        written.append(target)
+    return written
+
+
+async def _open(context: ActionContext, selection: Selection) -> None:
+    for path in _files(selection)[:20]:
+        if not open_path(path):
+            context.show_message(f"No application could open {path.name}")
+
+
+async def _reveal(context: ActionContext, selection: Selection) -> None:
+    files = _files(selection)
+    if files:
+        reveal_path(files[0])
+
+
+async def _copy_path(context: ActionContext, selection: Selection) -> None:
+    files = _files(selection)
+    QGuiApplication.clipboard().setText("\n".join(str(path) for path in files))
+    context.show_message(f"Copied {len(files)} path{'s' if len(files) != 1 else ''}")
+
+
+async def _export(context: ActionContext, selection: Selection) -> None:
+    folder = QFileDialog.getExistingDirectory(context.window, "Export copies to folder")
+    if not folder:
+        return
+    files = [(info.file_path, info.filename) for info in selection.infos if info.file_path is not None]
+    written = await asyncio.get_running_loop().run_in_executor(None, export_copies, files, Path(folder))
+    context.show_message(f"Exported {len(written)} file{'s' if len(written) != 1 else ''} to {folder}")
+
+
+def _has_files(selection: Selection) -> bool:
+    return bool(_files(selection))
+
+
+ACTIONS = [
+    AssetAction(
+        "open-default",
+        "Open with Default App",
+        _open,
+        applies_to=lambda s: _has_files(s) and len(s) <= 20,
+        group=10,
+        order=10,
+        icon=QStyle.StandardPixmap.SP_DialogOpenButton,
+    ),
+    AssetAction(
+        "reveal",
+        "Show in File Manager",
+        _reveal,
+        applies_to=lambda s: _has_files(s) and len(s) == 1,
+        group=10,
+        order=20,
+        icon=QStyle.StandardPixmap.SP_DirOpenIcon,
+    ),
+    AssetAction("copy-path", "Copy Path", _copy_path, applies_to=_has_files, group=20, order=10),
+    AssetAction(
+        "export",
+        "Export Copies to Folder…",
+        _export,
+        applies_to=lambda s: _has_files(s) and in_library(s),
+        group=20,
+        order=20,
+        icon=QStyle.StandardPixmap.SP_DialogSaveButton,
+    ),
+]

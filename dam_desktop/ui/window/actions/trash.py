@@ -1,0 +1,87 @@
+"""Remove from library (into the library trash), restore, and delete for good."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from PySide6.QtWidgets import QStyle
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dam_desktop.core.library import LibraryPaths
+from dam_desktop.core.world import World
+from dam_desktop.services.store import trash_service
+from dam_desktop.services.store.trash_service import TrashResult
+from dam_desktop.ui.window.context_menu import ActionContext, AssetAction, Selection, in_library, in_trash
+
+
+def _plural(count: int, word: str = "asset") -> str:
+    return f"{count:,} {word}{'s' if count != 1 else ''}"
+
+
+TrashOperation = Callable[[AsyncSession, LibraryPaths, list[int]], Awaitable[TrashResult]]
+
+
+async def _apply(context: ActionContext, selection: Selection, operation: TrashOperation, done: str) -> None:
+    """Run a trash-service operation on the world thread, refresh the grid and say what happened."""
+    ids = list(selection.entity_ids)
+    paths = context.client.paths
+
+    async def work(world: World) -> TrashResult:
+        async with world.session() as session:
+            return await operation(session, paths, ids)
+
+    result = await context.client.call(work)
+    await context.reload()
+    context.show_message(done.format(_plural(len(result.entity_ids))))
+
+
+async def remove_to_trash(context: ActionContext, selection: Selection) -> None:
+    if context.confirm(
+        "Remove from library",
+        f"Remove {_plural(len(selection))} from the library?\n\n"
+        "Stored copies move to the library's trash, where you can restore them or empty it. "
+        "Linked files stay where they are.",
+    ):
+        await _apply(context, selection, trash_service.move_to_trash, "Moved {} to the trash")
+
+
+async def restore(context: ActionContext, selection: Selection) -> None:
+    await _apply(context, selection, trash_service.restore_from_trash, "Restored {}")
+
+
+async def delete_for_good(context: ActionContext, selection: Selection) -> None:
+    if context.confirm(
+        "Delete permanently",
+        f"Delete {_plural(len(selection))} permanently?\n\n"
+        "Their stored copies are deleted; this cannot be undone.",
+    ):
+        await _apply(context, selection, trash_service.empty_trash, "Deleted {} permanently")
+
+
+ACTIONS = [
+    AssetAction(
+        "remove",
+        "Remove from Library…",
+        remove_to_trash,
+        applies_to=in_library,
+        group=90,
+        icon=QStyle.StandardPixmap.SP_TrashIcon,
+        shortcut="Delete",
+    ),
+    AssetAction(
+        "restore",
+        "Restore to Library",
+        restore,
+        applies_to=in_trash,
+        group=80,
+        icon=QStyle.StandardPixmap.SP_DialogResetButton,
+    ),
+    AssetAction(
+        "delete-permanently",
+        "Delete Permanently…",
+        delete_for_good,
+        applies_to=in_trash,
+        group=90,
+        icon=QStyle.StandardPixmap.SP_DialogDiscardButton,
+    ),
+]
