@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -19,3 +20,42 @@ class AudioSearchQuery(BaseEvent):
     model_name: str | None = None  # the settings' model when None
     limit: int = 50
     allowed_entity_ids: frozenset[int] | None = None  # e.g. the ids a tag query matched
+
+
+@dataclass(frozen=True, kw_only=True)
+class WorldChanged:
+    """What a committed transaction changed, told to the world's change listeners.
+
+    `entity_ids` are the assets whose rows changed (empty with `everything` when too many to list,
+    e.g. a schema upgrade or emptying the trash); `components` names what changed about them
+    ("thumbnail", "tags", "trash", "embedding", "proposals", "file", "asset"), so a listener
+    refreshes only what it shows. `added`/`removed` say that the set of assets itself changed,
+    which the grid and the counts must re-read.
+    """
+
+    entity_ids: frozenset[int] = frozenset()
+    components: frozenset[str] = frozenset()
+    added: bool = False
+    removed: bool = False
+    everything: bool = False
+
+    @classmethod
+    def of(
+        cls,
+        entity_ids: Iterable[int] = (),
+        *components: str,
+        added: bool = False,
+        removed: bool = False,
+        everything: bool = False,
+    ) -> WorldChanged:
+        ids = frozenset(int(i) for i in entity_ids)  # type: ignore[attr-defined]
+        return cls(
+            entity_ids=ids,
+            components=frozenset(components),
+            added=added,
+            removed=removed,
+            everything=everything,
+        )
+
+    def touches(self, component: str) -> bool:
+        return self.everything or component in self.components

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,13 +14,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from dam_desktop.core.database import create_library_engine, create_session_maker
 from dam_desktop.core.errors import LibraryError
-from dam_desktop.core.events import BaseEvent
+from dam_desktop.core.events import BaseEvent, WorldChanged
 from dam_desktop.core.library import LibraryPaths, prepare_library_folder
 from dam_desktop.core.library_lock import LibraryLock
 from dam_desktop.core.migrations import upgrade_library
 from dam_desktop.core.resources import ResourceManager
 from dam_desktop.core.scheduler import RegisteredSystem, StageReport, SystemFunc, WorldScheduler
 from dam_desktop.core.stages import SystemStage
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class World:
         self.resources.add(config.paths)
         self.scheduler = WorldScheduler(self)
         self.orphan_temp_files_removed = 0
+        self._change_listeners: list[Callable[[WorldChanged], None]] = []
 
     @property
     def paths(self) -> LibraryPaths:
@@ -99,6 +103,20 @@ class World:
         """A session whose transaction the caller commits; rolled back if it is left uncommitted."""
         async with self._session_maker() as session:
             yield session
+
+    def add_change_listener(self, listener: Callable[[WorldChanged], None]) -> Callable[[], None]:
+        """Call `listener` (on the world thread) after each committed change; returns its remover."""
+        self._change_listeners.append(listener)
+        return lambda: self._change_listeners.remove(listener) if listener in self._change_listeners else None
+
+    def notify_changed(self, change: WorldChanged) -> None:
+        """Tell every listener what a committed transaction changed. Use cases and the scheduler call
+        this after their commit, never before: a listener may read the change at once."""
+        for listener in list(self._change_listeners):
+            try:
+                listener(change)
+            except Exception:
+                log.exception("a change listener failed")
 
     def register_system(self, func: SystemFunc) -> RegisteredSystem:
         return self.scheduler.register(func)
