@@ -48,7 +48,7 @@ class WorldChanged:
         removed: bool = False,
         everything: bool = False,
     ) -> WorldChanged:
-        ids = frozenset(int(i) for i in entity_ids)  # type: ignore[attr-defined]
+        ids = frozenset(int(i) for i in entity_ids)
         return cls(
             entity_ids=ids,
             components=frozenset(components),
