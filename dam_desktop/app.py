@@ -104,15 +104,19 @@ def _rss_mb() -> float:
 
 
 def install_room_ui(window: MainWindow) -> None:
-    """Add the tag, semantic-search and model-tag parts to a new window.
+    """Add the background pipeline, the tag, semantic-search and model-tag parts to a new window
+    whose world is open.
 
     Without torch (the lite package) the model features are left out and the status bar says why,
-    rather than offering buttons that cannot work.
+    rather than offering buttons that cannot work; the pipeline still makes thumbnails and sound
+    fingerprints there.
     """
     from dam_desktop.features import MODEL_FEATURES_UNAVAILABLE_NOTE, model_features_available
+    from dam_desktop.ui.jobs.background_work import install_background_work
     from dam_desktop.ui.locations.missing_files import install_missing_files
     from dam_desktop.ui.tags.tag_ui import install_tag_ui
 
+    install_background_work(window)
     install_tag_ui(window)
     install_missing_files(window)
     if not model_features_available():

@@ -14,6 +14,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from dam_desktop.core.library import STORAGE_REFERENCE
+from dam_desktop.core.stages import SystemStage
 from dam_desktop.core.world import World
 from dam_desktop.models.core.pipeline_markers import NeedsAutoTaggingMarker
 from dam_desktop.models.files import FileLocationComponent, FilePropertiesComponent
@@ -67,7 +68,7 @@ def tiny_settings(world: World, tagging_models_dir: Path) -> AutoTaggingSettings
     settings = world.resources.get(AutoTaggingSettings)
     settings.model_name = TINY_MODEL
     settings.models_dir = tagging_models_dir
-    settings.batch_entities = 4
+    world.scheduler.set_batch_size(SystemStage.AUTO_TAGGING, 4)
     return settings
 
 

@@ -86,7 +86,7 @@ async def test_tiny_clip_runs_from_import_to_search(
     assert not report.failed and len(report.imported) == 5
 
     # Without weights the images wait, markers untouched.
-    await world.execute_stage(SystemStage.EMBEDDING_GENERATION)
+    await world.run_all_stages([SystemStage.TEXT_EMBEDDING, SystemStage.IMAGE_EMBEDDING])
     async with world.session() as session:
         waiting = await session.scalar(select(func.count()).select_from(NeedsEmbeddingMarker))
         assert waiting == 5
@@ -98,7 +98,7 @@ async def test_tiny_clip_runs_from_import_to_search(
     installed = await semantic_service.import_image_model_weights(manager, tiny_clip, tiny_weights_file)
     assert installed.is_file() and installed.is_relative_to(tmp_path / "models")
 
-    await world.execute_stage(SystemStage.EMBEDDING_GENERATION)
+    await world.run_all_stages([SystemStage.TEXT_EMBEDDING, SystemStage.IMAGE_EMBEDDING])
     async with world.session() as session:
         assert await session.scalar(select(func.count()).select_from(NeedsEmbeddingMarker)) == 0
         rows = (await session.scalars(select(TinyClipEmbeddingComponent))).all()
@@ -142,7 +142,9 @@ async def test_an_image_without_an_embedding_is_compared_by_name_and_tags(
     await _create_tiny_table(world)
     _pictures(tmp_path / "pictures")
     await import_paths(world, [tmp_path / "pictures"])
-    await world.execute_stage(SystemStage.EMBEDDING_GENERATION)  # text only: no weights
+    await world.run_all_stages(
+        [SystemStage.TEXT_EMBEDDING, SystemStage.IMAGE_EMBEDDING]
+    )  # text only: no weights
     async with world.session() as session:
         disc = await session.scalar(
             select(semantic_service.FilePropertiesComponent.entity_id).where(

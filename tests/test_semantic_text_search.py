@@ -48,7 +48,7 @@ async def library(world: World, tmp_path: Path, text_manager: ModelExecutionMana
         Image.new("RGB", (16, 16), (i * 40, 100, 200 - i * 30)).save(folder / name)
     report = await import_paths(world, [folder])
     assert not report.failed
-    await world.execute_stage(SystemStage.EMBEDDING_GENERATION)
+    await world.execute_stage(SystemStage.TEXT_EMBEDDING)
     async with world.session() as session:
         hits = await semantic_service.search_by_text(
             session, world.resources.get(VectorIndexCache), text_manager, "x", limit=100
@@ -97,7 +97,7 @@ async def test_adding_a_tag_refreshes_the_text_embedding(world: World, library: 
             )
         )
     assert marked == library["IMG_0002.png"]
-    await world.execute_stage(SystemStage.EMBEDDING_GENERATION)
+    await world.execute_stage(SystemStage.TEXT_EMBEDDING)
     assert (await _search(world, "a young cat taking a nap"))[0] == "IMG_0002.png"
     tagged_score = await _score(world, "a young cat taking a nap", "IMG_0002.png")
     async with world.session() as session:
@@ -114,7 +114,7 @@ async def test_adding_a_tag_refreshes_the_text_embedding(world: World, library: 
     async with world.session() as session:
         await tag_service.remove_tags(session, [library["IMG_0002.png"]], ["kitten", "sleeping"])
         await session.commit()
-    await world.execute_stage(SystemStage.EMBEDDING_GENERATION)
+    await world.execute_stage(SystemStage.TEXT_EMBEDDING)
     async with world.session() as session:
         field = await session.scalar(
             select(TextEmbeddingAllMiniLML6V2Dim384Component.source_field_name).where(

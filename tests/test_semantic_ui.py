@@ -1,4 +1,5 @@
-"""Semantic search in the window: "Find Similar" on a sound, the embedding job, the box's meaning mode."""
+"""Semantic search in the window: "Find Similar" on a sound, embeddings from the background pipeline,
+the box's meaning mode."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel
 
+from dam_desktop.core.stages import SystemStage
+from dam_desktop.ui.jobs.background_work import BackgroundWork, install_background_work
 from dam_desktop.ui.semantic.semantic_panel import SEMANTIC_VIEW, install_semantic_search
 from dam_desktop.ui.window import context_menu
 from dam_desktop.ui.window.main_window import MainWindow
@@ -29,6 +32,10 @@ def _import(qtbot: Any, client: Any, folders: list[Path]) -> None:
     assert not report.failed
 
 
+def _processed(background: BackgroundWork, stage: SystemStage) -> int:
+    return background.processed.get(int(stage), 0)
+
+
 def test_find_similar_on_a_sound_lists_its_original_first_with_scores(
     qtbot: Any, ui_window: MainWindow, ui_client: Any, tmp_path: Path
 ) -> None:
@@ -36,17 +43,14 @@ def test_find_similar_on_a_sound_lists_its_original_first_with_scores(
     copies = tmp_path / "copies"
     copies.mkdir()
     write_altered_copy(originals[4], copies / "take_2_quieter.ogg")
+    background = install_background_work(ui_window)
     _import(qtbot, ui_client, [tmp_path / "sounds", copies])
     semantic = install_semantic_search(ui_window)
 
-    # The background job computes the sounds' fingerprints and the text embeddings of their names
-    # (15 of each), with progress in the status bar.
-    semantic.panel.embed_button.click()
-    job = semantic.job
-    assert job is not None
-    qtbot.waitUntil(lambda: job in ui_window.jobs.jobs or not job.running, timeout=5_000)
-    qtbot.waitUntil(lambda: not job.running, timeout=60_000)
-    assert job.done == job.total == 30
+    # The background pipeline computes the sounds' fingerprints and the text embeddings of their
+    # names (15 of each) with no button.
+    qtbot.waitUntil(lambda: _processed(background, SystemStage.AUDIO_PROCESSING) == 15, timeout=60_000)
+    qtbot.waitUntil(lambda: _processed(background, SystemStage.TEXT_EMBEDDING) == 15, timeout=60_000)
 
     ui_window.sidebar.select_view("library")
     run(qtbot, ui_window.reload())
@@ -115,13 +119,11 @@ def test_the_search_box_switches_to_sentences(
         ("red_sports_car_at_night", "bowl_of_fresh_fruit", "snowy_mountain_lake", "old_typewriter")
     ):
         make_image(folder / f"{name}.png", (200 - i * 40, 40 + i * 50, 60 + i * 30))
+    background = install_background_work(ui_window)
     _import(qtbot, ui_client, [folder])
     run(qtbot, ui_window.reload())
     semantic = install_semantic_search(ui_window)
-    semantic.panel.embed_button.click()
-    job = semantic.job
-    assert job is not None
-    qtbot.waitUntil(lambda: not job.running, timeout=120_000)
+    qtbot.waitUntil(lambda: _processed(background, SystemStage.TEXT_EMBEDDING) == 4, timeout=120_000)
 
     semantic.set_semantic_mode(True)
     assert "Describe" in ui_window.search_box.placeholderText()
@@ -147,13 +149,11 @@ def test_the_search_box_switches_to_sentences(
 def test_assets_imported_in_the_window_get_embeddings_in_the_background(
     qtbot: Any, ui_window: MainWindow, ui_client: Any, tmp_path: Path
 ) -> None:
-    semantic = install_semantic_search(ui_window)
+    background = install_background_work(ui_window)
     write_sounds(tmp_path / "sounds", count=3)
     import_job = ui_window.start_import([tmp_path / "sounds"])
     assert import_job is not None
-    qtbot.waitUntil(lambda: semantic.job is not None, timeout=60_000)
-    job = semantic.job
-    assert job is not None
-    qtbot.waitUntil(lambda: not job.running, timeout=60_000)
-    assert job.done == 6  # three fingerprints, three text embeddings
-    assert "6 embeddings computed" in ui_window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: _processed(background, SystemStage.AUDIO_PROCESSING) == 3, timeout=60_000)
+    qtbot.waitUntil(lambda: _processed(background, SystemStage.TEXT_EMBEDDING) == 3, timeout=60_000)
+    qtbot.waitUntil(lambda: not ui_window.jobs.busy)
+    assert background.status_action.text() == "Idle: nothing waiting"

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 
 from dam_desktop.core.model_manager import ModelExecutionManager
+from dam_desktop.core.stages import SystemStage
 from dam_desktop.core.world import World
 from dam_desktop.services.tagging import tagging_service
 from dam_desktop.services.tagging.tagging_service import TAGGING_MODEL_CONCEPTUAL_PARAMS, AutoTaggingSettings
@@ -25,7 +26,7 @@ def _point_at_tiny_model(qtbot: Any, client: Any, models_dir: Path) -> None:
         settings = world.resources.get(AutoTaggingSettings)
         settings.model_name = TINY_MODEL
         settings.models_dir = models_dir
-        settings.batch_entities = 2
+        world.scheduler.set_batch_size(SystemStage.AUTO_TAGGING, 2)
 
     run(qtbot, client.call(configure))
 
@@ -120,7 +121,7 @@ def test_import_run_and_review_while_the_gui_keeps_running(
         tagger.bundle.model.encode_image = real_encode
         timer.stop()
 
-    assert report is not None and report.tagged == 4
+    assert report is not None and report.done == 4
     assert encode_calls == 2  # two batches of two
     assert ticks >= 5
     assert "Tagged 4 images" in view.run_status.text()
@@ -207,7 +208,7 @@ def test_a_run_can_be_cancelled_from_the_view(
         watcher.stop()
 
     assert report is not None and report.cancelled
-    assert report.tagged == 4 and report.remaining == 4
+    assert report.done == 4 and report.remaining == 4
     assert "cancelled, 4 still waiting" in view.run_status.text()
     assert "4 images waiting for the model" in view.summary.text()
     assert view.cancel_button.isHidden() and view.run_button.isEnabled()
@@ -231,9 +232,11 @@ def test_the_view_is_a_sidebar_entry_of_the_main_window(
 def test_images_imported_through_the_window_are_tagged_once_weights_are_installed(
     qtbot: Any, ui_window: Any, tagging_models_dir: Path, tiny_weights_file: Path, tmp_path: Path
 ) -> None:
+    from dam_desktop.ui.jobs.background_work import install_background_work
     from dam_desktop.ui.model_tags.model_tags_view import MODEL_TAGS_VIEW, install_model_tags_view
 
     _point_at_tiny_model(qtbot, ui_window.client, tagging_models_dir)
+    install_background_work(ui_window)
     view = install_model_tags_view(ui_window)
     view.choose_weights_file = lambda: tiny_weights_file
     assert run(qtbot, view.import_weights(), timeout=60_000)
@@ -242,10 +245,8 @@ def test_images_imported_through_the_window_are_tagged_once_weights_are_installe
 
     job = ui_window.start_import([tmp_path / "drop"])
     assert job is not None
-    qtbot.waitUntil(lambda: view.last_report is not None, timeout=60_000)
-
-    assert view.last_report is not None and view.last_report.tagged == 3
-    qtbot.waitUntil(lambda: view.model.rowCount() == 9)
+    # No button: the background pipeline tags the new images and the view refreshes after it.
+    qtbot.waitUntil(lambda: view.model.rowCount() == 9, timeout=60_000)
     assert {r.filename for r in view.model.rows} == {"0-disc.png", "1-stripes.png", "2-square.png"}
     qtbot.waitUntil(lambda: _sidebar_text(ui_window, MODEL_TAGS_VIEW) == "Model tags   9")
 

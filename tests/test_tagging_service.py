@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from dam_desktop.core.model_manager import ModelExecutionManager
+from dam_desktop.core.stage_reports import StageProgress
 from dam_desktop.core.stages import SystemStage
 from dam_desktop.core.world import World
 from dam_desktop.ml.open_clip_loader import InvalidWeightsError
@@ -19,6 +20,8 @@ from dam_desktop.services import ecs_service
 from dam_desktop.services.tagging import tagging_service
 from dam_desktop.services.tagging.tagging_service import AutoTaggingSettings
 from dam_desktop.services.tags import tag_service
+from dam_desktop.use_cases import pipeline
+from dam_desktop.use_cases.pipeline import StageOutcome
 from tests.tagging_fixtures import TINY_MODEL, add_asset, draw_image
 
 
@@ -26,6 +29,11 @@ async def _import_weights(world: World, settings: AutoTaggingSettings, weights: 
     return await tagging_service.import_tagging_weights(
         world.resources.get(ModelExecutionManager), settings, weights
     )
+
+
+async def _tag(world: World, on_progress: Callable[[StageProgress], None] | None = None) -> StageOutcome:
+    [outcome] = await pipeline.run_stages(world, [SystemStage.AUTO_TAGGING], on_progress=on_progress)
+    return outcome
 
 
 async def _images(world: World, folder: Path, kinds: list[str]) -> list[int]:
@@ -49,14 +57,13 @@ async def test_without_weights_tagging_says_so_and_keeps_every_marker(
 ) -> None:
     ids = await _images(world, tmp_path / "pics", ["disc", "stripes"])
 
-    report = await tagging_service.run_auto_tagging(world)
-    stage = await world.execute_stage(SystemStage.AUTO_TAGGING)
+    report = await _tag(world)
 
-    assert report.weights_missing is not None
-    assert "not on this computer" in report.weights_missing
-    assert "Import weights file" in report.weights_missing
+    [note] = report.notes
+    assert "not on this computer" in note
+    assert "Import weights file" in note
     assert report.remaining == 2
-    assert stage.failed == {}
+    assert report.failed == {}
     assert await _markers(world) == {ids[0]: (0, None), ids[1]: (0, None)}
     assert await _proposals(world, ids[0]) == []
 
@@ -72,12 +79,12 @@ async def test_an_imported_weights_file_is_used_and_every_image_gets_proposals(
     installed = await _import_weights(world, tiny_settings, tiny_weights_file)
     progress: list[tuple[int, int]] = []
 
-    report = await tagging_service.run_auto_tagging(world, progress=lambda d, t: progress.append((d, t)))
+    report = await _tag(world, lambda p: progress.append((p.done, p.total)))
 
     assert installed.parent.parent.parent == tagging_models_dir
     assert installed.read_bytes() == tiny_weights_file.read_bytes()
-    assert report.weights_missing is None
-    assert report.tagged == 5 and report.failed == {} and report.remaining == 0
+    assert report.notes == ()
+    assert report.done == 5 and report.failed == {} and report.remaining == 0
     assert progress[0] == (0, 5) and progress[-1] == (5, 5)
     assert await _markers(world) == {}
     for entity_id in ids:
@@ -130,7 +137,7 @@ async def test_tagging_again_replaces_the_models_earlier_proposals(
         await tagging_service.store_model_tags(session, "other-model", {entity_id: [("kept", 0.5)]})
         await session.commit()
 
-    await tagging_service.run_auto_tagging(world)
+    await _tag(world)
     first = await _proposals(world, entity_id)
     manager = world.resources.get(ModelExecutionManager)
     async with world.session() as session:
@@ -151,7 +158,7 @@ async def test_accepting_makes_a_manual_tag_and_rejecting_is_remembered(
 ) -> None:
     [entity_id] = await _images(world, tmp_path / "pics", ["disc"])
     await _import_weights(world, tiny_settings, tiny_weights_file)
-    await tagging_service.run_auto_tagging(world)
+    await _tag(world)
     async with world.session() as session:
         accepted, rejected, third = await tagging_service.proposals_for_entity(session, entity_id)
         assert await tagging_service.accept_model_tag(session, entity_id, accepted.tag_id)
@@ -168,7 +175,7 @@ async def test_accepting_makes_a_manual_tag_and_rejecting_is_remembered(
     assert accepted.tag_name not in remaining and rejected.tag_name not in remaining
 
     # A fresh run would propose the same three tags; neither the accepted nor the rejected one returns.
-    await tagging_service.run_auto_tagging(world)
+    await _tag(world)
     after = [name for name, _, _ in await _proposals(world, entity_id)]
     assert after == [third.tag_name]
 
@@ -239,7 +246,7 @@ async def test_non_images_trashed_assets_and_unreadable_files(
         await session.commit()
     await _import_weights(world, tiny_settings, tiny_weights_file)
 
-    report = await tagging_service.run_auto_tagging(world)
+    report = await _tag(world)
 
     assert set(report.failed) == {broken, gone}
     assert "cannot read image broken.png" in report.failed[broken]
@@ -279,16 +286,15 @@ async def test_a_run_can_be_cancelled_between_batches(
 ) -> None:
     await _images(world, tmp_path / "pics", ["disc"] * 10)
     await _import_weights(world, tiny_settings, tiny_weights_file)
-    cancel = threading.Event()
 
-    def on_progress(done: int, total: int) -> None:
-        if done >= 4:
-            cancel.set()
+    def on_progress(progress: StageProgress) -> None:
+        if progress.done >= 4:
+            world.scheduler.cancel(SystemStage.AUTO_TAGGING)
 
-    report = await tagging_service.run_auto_tagging(world, progress=on_progress, cancel=cancel)
+    report = await _tag(world, on_progress)
 
     assert report.cancelled
-    assert report.tagged == 4
+    assert report.done == 4
     assert report.remaining == 6
     assert len(await _markers(world)) == 6
 

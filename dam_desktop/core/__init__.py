@@ -17,6 +17,7 @@ if TYPE_CHECKING:
         LibraryError,
         LibraryLockedError,
         ResourceNotFoundError,
+        SystemDeferred,
         SystemExecutionError,
     )
     from dam_desktop.core.events import BaseEvent
@@ -40,6 +41,7 @@ _EXPORTS = {
     "MarkedEntityList": "injection",
     "Resource": "injection",
     "ResourceNotFoundError": "errors",
+    "SystemDeferred": "errors",
     "SystemExecutionError": "errors",
     "SystemResult": "injection",
     "SystemStage": "stages",
@@ -60,6 +62,7 @@ __all__ = [
     "MarkedEntityList",
     "Resource",
     "ResourceNotFoundError",
+    "SystemDeferred",
     "SystemExecutionError",
     "SystemResult",
     "SystemStage",

@@ -37,3 +37,14 @@ class LibraryLockedError(DamError):
 
 class LibraryError(DamError):
     """The library folder or its database cannot be opened or upgraded."""
+
+
+class SystemDeferred(DamError):
+    """Raised by a system that cannot run yet for a reason that is not its entities' fault (the
+    model's weights are not on this computer). The scheduler leaves every marker as it is, with no
+    attempt counted, and skips the system's remaining batches, so the work resumes by itself once
+    the reason is gone."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

@@ -25,17 +25,29 @@ class SystemMetadata:
     stage: SystemStage | None = None
     event_type: type[BaseEvent] | None = None
     batch_size: int = DEFAULT_BATCH_SIZE
+    requires: tuple[str, ...] = ()
+    changes: str | None = None
 
 
-def system(*, stage: SystemStage, batch_size: int = DEFAULT_BATCH_SIZE) -> Callable[[F], F]:
+def system(
+    *,
+    stage: SystemStage,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    requires: tuple[str, ...] = (),
+    changes: str | None = None,
+) -> Callable[[F], F]:
     """Mark an async function as a system of `stage`.
 
     `batch_size` caps how many marked entities one call receives; the stage calls the system
-    again until its marker is drained.
+    again until its marker is drained. `requires` names the modules it cannot run without (torch
+    for a neural model): where one is not installed (the lite package) the stage skips the system
+    and leaves its markers. `changes` is the component a finished batch is announced as in the
+    world's change event (the stage's own, from `STAGE_INFO`, when None).
     """
 
     def decorate(func: F) -> F:
-        setattr(func, SYSTEM_METADATA_ATTR, SystemMetadata(stage=stage, batch_size=batch_size))
+        meta = SystemMetadata(stage=stage, batch_size=batch_size, requires=requires, changes=changes)
+        setattr(func, SYSTEM_METADATA_ATTR, meta)
         return func
 
     return decorate

@@ -19,7 +19,8 @@ from dam_desktop.core.library import LibraryPaths, prepare_library_folder
 from dam_desktop.core.library_lock import LibraryLock
 from dam_desktop.core.migrations import upgrade_library
 from dam_desktop.core.resources import ResourceManager
-from dam_desktop.core.scheduler import RegisteredSystem, StageReport, SystemFunc, WorldScheduler
+from dam_desktop.core.scheduler import RegisteredSystem, SystemFunc, WorldScheduler
+from dam_desktop.core.stage_reports import StageReport
 from dam_desktop.core.stages import SystemStage
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,7 @@ class World:
         return world
 
     async def close(self) -> None:
+        await self.scheduler.close()
         await self.engine.dispose()
         if self._lock is not None:
             self._lock.release()
@@ -124,8 +126,8 @@ class World:
     async def execute_stage(self, stage: SystemStage) -> StageReport:
         return await self.scheduler.execute_stage(stage)
 
-    async def run_all_stages(self) -> list[StageReport]:
-        return await self.scheduler.run_all_stages()
+    async def run_all_stages(self, stages: list[SystemStage] | None = None) -> list[StageReport]:
+        return await self.scheduler.run_all_stages(stages)
 
     async def dispatch_event(self, event: BaseEvent) -> list[Any]:
         return await self.scheduler.dispatch_event(event)

@@ -1,16 +1,22 @@
-"""Systems drain marker components by calling services. `DEFAULT_SYSTEMS` is what every world runs."""
+"""Systems drain marker components by calling services. `DEFAULT_SYSTEMS` is what every world runs,
+in the order of their stages: thumbnails, sound fingerprints, text embeddings, image embeddings,
+model tags (`core.stages.STAGE_INFO`)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from dam_desktop.systems.audio_systems import audio_fingerprint_system, handle_audio_search_query
 from dam_desktop.systems.auto_tagging_system import auto_tagging_system
-from dam_desktop.systems.semantic_systems import SEMANTIC_SYSTEMS
+from dam_desktop.systems.embedding_systems import image_embedding_system, text_embedding_system
 from dam_desktop.systems.thumbnail_system import thumbnail_system
 
 DEFAULT_SYSTEMS: list[Callable[..., Awaitable[Any]]] = [
     thumbnail_system,
+    audio_fingerprint_system,
+    text_embedding_system,
+    image_embedding_system,
     auto_tagging_system,
-    *SEMANTIC_SYSTEMS,
+    handle_audio_search_query,
 ]

@@ -1,34 +1,41 @@
-"""AutoTaggingSystem: lets the tagging model propose tags for images marked NeedsAutoTagging."""
+"""The model-tag stage: the tagging model proposes tags for images marked NeedsAutoTagging."""
 
 from __future__ import annotations
 
-import logging
-
-from dam_desktop.core.injection import Resource, WorldContext
+from dam_desktop.core.errors import SystemDeferred
+from dam_desktop.core.injection import MarkedEntityList, Resource, SystemResult, WorldSession
 from dam_desktop.core.library import LibraryPaths
 from dam_desktop.core.model_manager import ModelExecutionManager
 from dam_desktop.core.stages import SystemStage
 from dam_desktop.core.systems import system
-from dam_desktop.services.tagging.tagging_service import AutoTaggingSettings, drain_tagging_markers
+from dam_desktop.models.core.pipeline_markers import NeedsAutoTaggingMarker
+from dam_desktop.services.tagging import tagging_service
+from dam_desktop.services.tagging.tagging_service import AutoTaggingSettings
 
-log = logging.getLogger(__name__)
 
-
-@system(stage=SystemStage.AUTO_TAGGING)
+@system(stage=SystemStage.AUTO_TAGGING, requires=("torch", "open_clip"))
 async def auto_tagging_system(
-    context: WorldContext,
+    session: WorldSession,
+    entities: MarkedEntityList[NeedsAutoTaggingMarker],
     paths: Resource[LibraryPaths],
     manager: Resource[ModelExecutionManager],
     settings: Resource[AutoTaggingSettings],
-) -> None:
-    """Drain `NeedsAutoTaggingMarker` in batches of `settings.batch_entities`, a transaction each.
+) -> SystemResult | None:
+    """Store the model's proposals for a batch of images.
 
-    It drains the marker itself rather than through `MarkedEntityList` because a missing model must
-    leave every marker as it is (no attempt counted, no failure recorded): once the user imports the
-    weights, the next run tags everything that waited.
+    A missing model defers the stage rather than failing the images: every marker stays as it is
+    (no attempt counted), so once the user imports the weights the next run tags what waited.
     """
-    report = await drain_tagging_markers(context.session, paths, manager, settings)
-    if report.weights_missing:
-        log.info("auto-tagging skipped: %s", report.weights_missing)
-    elif report.tagged or report.failed:
-        log.info("auto-tagging: %d tagged, %d failed", report.tagged, len(report.failed))
+    from dam_desktop.ml.open_clip_loader import InvalidWeightsError, WeightsMissingError
+
+    if tagging_service.find_tagging_weights(settings) is None:
+        raise SystemDeferred(tagging_service.weights_missing_message(settings))
+    try:
+        failed = await tagging_service.tag_entities(
+            session, paths, manager, settings, [e.id for e in entities]
+        )
+    except WeightsMissingError as exc:
+        raise SystemDeferred(exc.user_message) from exc
+    except InvalidWeightsError as exc:
+        raise SystemDeferred(str(exc)) from exc
+    return SystemResult(failed=failed) if failed else None

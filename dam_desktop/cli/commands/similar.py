@@ -77,8 +77,9 @@ async def _catch_up(world: World) -> None:
     """Embed what an import left waiting (cheap when nothing is): the answer covers every asset."""
     from dam_desktop.core.stages import SystemStage
 
-    await world.execute_stage(SystemStage.AUDIO_PROCESSING)
-    await world.execute_stage(SystemStage.EMBEDDING_GENERATION)
+    await world.run_all_stages(
+        [SystemStage.AUDIO_PROCESSING, SystemStage.TEXT_EMBEDDING, SystemStage.IMAGE_EMBEDDING]
+    )
 
 
 async def _similar(world: World, args: argparse.Namespace) -> SemanticResults:

@@ -41,6 +41,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dam_desktop.core.events import WorldChanged
 from dam_desktop.core.stages import SystemStage
 from dam_desktop.core.world import World
 from dam_desktop.models.core.markers import BaseMarker
@@ -387,6 +388,8 @@ class _ImportRun:
         async with _commit_lock(self.world), self.world.session() as session:
             outcome = await write_batch(session, batch, self.mode)
             await session.commit()
+        if outcome.new_ids:
+            self.world.notify_changed(WorldChanged.of(outcome.new_ids, "asset", added=True))
         self.report.imported.extend(outcome.new_ids)
         self.report.duplicates += outcome.duplicates
         self.report.skipped.extend(outcome.skipped)

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +23,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dam_desktop.core.library import LibraryPaths
-from dam_desktop.core.marker_ops import ProgressCallback, pending_marker_count
+from dam_desktop.core.marker_ops import pending_marker_count
 from dam_desktop.core.model_manager import ModelExecutionManager
 from dam_desktop.models.core.pipeline_markers import NeedsEmbeddingMarker
 from dam_desktop.models.files import FilePropertiesComponent
@@ -52,7 +51,6 @@ from dam_desktop.services.semantic.vector_index import (
     vector_to_bytes,
 )
 from dam_desktop.services.store.asset_files import readable_files
-from dam_desktop.services.tagging.model_runs import ModelRunReport, run_model_over_marker
 
 if TYPE_CHECKING:
     from dam_desktop.ml.clip_embedder import ClipEmbedder
@@ -85,8 +83,6 @@ class SemanticSettings:
     models_dir: Path | None = None  # where imported weights live; the app's models folder when None
     include_manual_tags: bool = True
     include_model_tags_config: ModelTagsConfig | None = None
-    batch_entities: int = 32
-    run_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
 
 class UnknownModelError(ValueError):
@@ -426,51 +422,8 @@ async def embed_images(
     return failed
 
 
-class EmbeddingRunReport(ModelRunReport):
-    @property
-    def embedded(self) -> int:
-        return self.done
-
-
 async def pending_image_embedding_count(session: AsyncSession) -> int:
     return await pending_marker_count(session, NeedsEmbeddingMarker)
-
-
-async def drain_image_embedding_markers(
-    session: AsyncSession,
-    paths: LibraryPaths,
-    manager: ModelExecutionManager,
-    settings: SemanticSettings,
-    *,
-    progress: ProgressCallback | None = None,
-    cancel: threading.Event | None = None,
-) -> EmbeddingRunReport:
-    """Embed every image with a `NeedsEmbeddingMarker`, committing once per batch.
-
-    Without weights nothing is touched (no attempt counted): the markers wait for the weights.
-    """
-    report = EmbeddingRunReport()
-    if await pending_image_embedding_count(session) == 0:
-        return report  # nothing to embed, so no reason to report missing weights
-
-    async def embed_batch(ids: list[int]) -> Mapping[int, str]:
-        return await embed_images(session, paths, manager, settings, ids)
-
-    def weights_missing() -> str | None:
-        return image_weights_missing_message(settings) if find_image_model_weights(settings) is None else None
-
-    await run_model_over_marker(
-        session,
-        NeedsEmbeddingMarker,
-        report,
-        run_lock=settings.run_lock,
-        batch_size=settings.batch_entities,
-        process=embed_batch,
-        weights_missing=weights_missing,
-        progress=progress,
-        cancel=cancel,
-    )
-    return report
 
 
 async def search_images_by_text(

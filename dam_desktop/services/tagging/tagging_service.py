@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +23,7 @@ from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dam_desktop.core.library import LibraryPaths
-from dam_desktop.core.marker_ops import ProgressCallback, pending_marker_count
+from dam_desktop.core.marker_ops import pending_marker_count
 from dam_desktop.core.model_manager import ModelExecutionManager
 from dam_desktop.models.core.pipeline_markers import NeedsAutoTaggingMarker
 from dam_desktop.models.tags import (
@@ -34,11 +33,9 @@ from dam_desktop.models.tags import (
     TagConceptComponent,
 )
 from dam_desktop.services.store.asset_files import readable_files
-from dam_desktop.services.tagging.model_runs import ModelRunReport, run_model_over_marker
 from dam_desktop.services.tags import tag_service
 
 if TYPE_CHECKING:
-    from dam_desktop.core.world import World
     from dam_desktop.ml.zero_shot_tagger import ZeroShotTagger
 
 log = logging.getLogger(__name__)
@@ -80,12 +77,10 @@ def tagging_model_params(model_name: str) -> TaggingModelParams:
 
 @dataclass
 class AutoTaggingSettings:
-    """World resource: which model tags new images, and the run lock shared by every way of tagging."""
+    """World resource: which model tags new images (the scheduler's AUTO_TAGGING stage)."""
 
     model_name: str = DEFAULT_TAGGING_MODEL
     models_dir: Path | None = None  # None: the app's models folder (see ml.open_clip_loader)
-    batch_entities: int = 64  # assets per transaction
-    run_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
 
 # --- weights ---------------------------------------------------------------------------------------
@@ -278,72 +273,11 @@ async def update_entity_model_tags(
     ]
 
 
-# --- draining markers, with progress and cancel -----------------------------------------------------
-
-WEIGHTS_MISSING_REASON = "weights missing"
-
-
-class TaggingRunReport(ModelRunReport):
-    @property
-    def tagged(self) -> int:
-        return self.done
+# --- queueing (the scheduler's AUTO_TAGGING stage drains the marker) ------------------------------
 
 
 async def pending_tagging_count(session: AsyncSession) -> int:
     return await pending_marker_count(session, NeedsAutoTaggingMarker)
-
-
-async def drain_tagging_markers(
-    session: AsyncSession,
-    paths: LibraryPaths,
-    manager: ModelExecutionManager,
-    settings: AutoTaggingSettings,
-    *,
-    progress: ProgressCallback | None = None,
-    cancel: threading.Event | None = None,
-) -> TaggingRunReport:
-    """Tag every asset with a `NeedsAutoTaggingMarker`, one committed transaction per batch.
-
-    Without weights nothing is touched: the markers stay, so tagging resumes once weights are
-    imported, and the report carries the message. A cancel takes effect between batches.
-    """
-
-    async def tag_batch(ids: list[int]) -> Mapping[int, str]:
-        return await tag_entities(session, paths, manager, settings, ids)
-
-    def weights_missing() -> str | None:
-        return weights_missing_message(settings) if find_tagging_weights(settings) is None else None
-
-    report = TaggingRunReport()
-    await run_model_over_marker(
-        session,
-        NeedsAutoTaggingMarker,
-        report,
-        run_lock=settings.run_lock,
-        batch_size=settings.batch_entities,
-        process=tag_batch,
-        weights_missing=weights_missing,
-        progress=progress,
-        cancel=cancel,
-    )
-    return report
-
-
-async def run_auto_tagging(
-    world: World,
-    *,
-    progress: ProgressCallback | None = None,
-    cancel: threading.Event | None = None,
-) -> TaggingRunReport:
-    """A background tagging run over the world's pending markers (what the review view starts)."""
-    manager = world.resources.get(ModelExecutionManager)
-    settings = world.resources.get(AutoTaggingSettings)
-    async with world.session() as session:
-        report = await drain_tagging_markers(
-            session, world.paths, manager, settings, progress=progress, cancel=cancel
-        )
-        await session.commit()
-    return report
 
 
 async def queue_for_tagging(session: AsyncSession, model_name: str, *, retag: bool = False) -> int:

@@ -3,8 +3,9 @@
 A table of open proposals (thumbnail, file, tag, confidence, model), filtered by tag and a
 confidence threshold. Accept (A) turns the selected proposals into manual tags, Reject (R) is
 remembered so the tag is not proposed again for that asset, "Accept all ≥ N%" accepts in bulk.
-"Tag library" queues the images the model has not seen and runs the model on them; progress shows
-below and the run can be cancelled between batches. Without weights the view says so plainly and
+"Tag library" queues the images the model has not seen and runs the pipeline's model-tag stage now
+(new imports are tagged by the background pipeline without it); progress shows below and the run
+can be cancelled between batches. Without weights the view says so plainly and
 offers "Import weights file…".
 
 Everything it asks of the world runs on the world thread through `WorldClient.call`, and the model
@@ -52,6 +53,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dam_desktop.core.model_manager import ModelExecutionManager
+from dam_desktop.core.stages import SystemStage
 from dam_desktop.core.world import World
 from dam_desktop.ml.open_clip_loader import is_offline
 from dam_desktop.services.browse.asset_summary import thumbnail_paths_for
@@ -60,9 +62,10 @@ from dam_desktop.services.tagging import tagging_service
 from dam_desktop.services.tagging.tagging_service import (
     AutoTaggingSettings,
     ModelTagProposal,
-    TaggingRunReport,
 )
 from dam_desktop.ui.world_client import WorldClient
+from dam_desktop.use_cases import pipeline
+from dam_desktop.use_cases.pipeline import StageOutcome
 
 THUMB = 56
 PAGE_SIZE = 500
@@ -177,7 +180,7 @@ class ModelTagsView(QWidget):
         self.client = client
         self.state: ReviewState | None = None
         self.running = False
-        self.last_report: TaggingRunReport | None = None
+        self.last_report: StageOutcome | None = None
         self.last_error = ""
         self._cancel = threading.Event()
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -612,8 +615,9 @@ class ModelTagsView(QWidget):
         return answer == QMessageBox.StandardButton.Yes
 
     # background run ----------------------------------------------------------------------------
-    async def start_tagging(self, *, retag: bool = False) -> TaggingRunReport | None:
-        """Queue the images the model has not tagged, then run it over every waiting image."""
+    async def start_tagging(self, *, retag: bool = False) -> StageOutcome | None:
+        """Queue the images the model has not tagged, then run the model-tag stage over every one
+        waiting (joining the background pipeline's pass when it is already tagging)."""
         if self.running:
             return None
         self.running = True
@@ -624,14 +628,19 @@ class ModelTagsView(QWidget):
         self.progress.setRange(0, 0)
         self.progress.show()
         self.run_status.setText("Loading the model…")
-        cancel, progress = self._cancel, self._progress
+        progress = self._progress
 
-        async def run(world: World) -> TaggingRunReport:
+        def on_progress(step: Any) -> None:
+            if step.stage == SystemStage.AUTO_TAGGING:
+                progress.emit(step.done, step.total)
+
+        async def run(world: World) -> StageOutcome:
             settings = world.resources.get(AutoTaggingSettings)
             async with world.session() as session:
                 await tagging_service.queue_for_tagging(session, settings.model_name, retag=retag)
                 await session.commit()
-            return await tagging_service.run_auto_tagging(world, progress=progress.emit, cancel=cancel)
+            [outcome] = await pipeline.run_stages(world, [SystemStage.AUTO_TAGGING], on_progress=on_progress)
+            return outcome
 
         try:
             report = await self.client.call(run)
@@ -650,17 +659,6 @@ class ModelTagsView(QWidget):
         await self.refresh()
         return report
 
-    async def tag_new_imports(self) -> TaggingRunReport | None:
-        """After an import: let the model tag the new images, when its weights are installed."""
-
-        async def has_weights(world: World) -> bool:
-            return tagging_service.find_tagging_weights(world.resources.get(AutoTaggingSettings)) is not None
-
-        if self.running or not await self.client.call(has_weights):
-            await self.refresh()
-            return None
-        return await self.start_tagging()
-
     async def count_proposals(self) -> int:
         """Count the open proposals (for the sidebar) without loading the list."""
 
@@ -675,6 +673,8 @@ class ModelTagsView(QWidget):
     def cancel_tagging(self) -> None:
         if self.running:
             self._cancel.set()
+            stage = [SystemStage.AUTO_TAGGING]
+            self._spawn(self.client.call(lambda world: pipeline.cancel_stages(world, stage)))
             self.cancel_button.setEnabled(False)
             self.run_status.setText("Cancelling after the current batch…")
 
@@ -685,12 +685,12 @@ class ModelTagsView(QWidget):
             self.run_status.setText("Tagging…")
 
     @staticmethod
-    def _describe(report: TaggingRunReport) -> str:
-        if report.busy:
-            return "A tagging run is already going on."
-        if report.weights_missing:
+    def _describe(report: StageOutcome) -> str:
+        if report.paused:
+            return "Model work is paused (Library › Background Work)."
+        if report.notes and not report.done:
             return "Model weights are missing; import a weights file to tag images."
-        parts = [f"Tagged {report.tagged:,} images"]
+        parts = [f"Tagged {report.done:,} images"]
         if report.failed:
             parts.append(f"{len(report.failed):,} could not be read")
         if report.cancelled:
@@ -712,8 +712,8 @@ def install_model_tags_view(window: Any) -> ModelTagsView:
     """Add the view to the main window as the sidebar entry "Model tags".
 
     `window` is a `MainWindow` (typed loosely to keep this module free of a dependency on it).
-    Accepting proposals refreshes the window's grid and counts; when an import finishes and the
-    weights are installed, the model tags the new images in the background.
+    Accepting proposals refreshes the window's grid and counts; new imports are tagged by the
+    background pipeline once the weights are installed.
     """
     view = ModelTagsView(window.client, window)
     view.confirm = lambda title, text: bool(window.confirm(title, text))
@@ -722,19 +722,10 @@ def install_model_tags_view(window: Any) -> ModelTagsView:
     view.tags_changed.connect(lambda: view._spawn(window.reload()))
     view.proposals_counted.connect(lambda n: window.sidebar.set_count(MODEL_TAGS_VIEW, n or None))
     view._spawn(view.count_proposals())
-    watched: set[int] = set()
-
-    def after_import(report: Any) -> None:
-        if getattr(report, "imported", None):
-            view._spawn(view.tag_new_imports())
-
-    def watch_imports() -> None:
-        from dam_desktop.ui.jobs.jobs import ImportJob
-
-        for job in window.jobs.jobs:
-            if isinstance(job, ImportJob) and id(job) not in watched:
-                watched.add(id(job))
-                job.completed.connect(after_import)
-
-    window.jobs.changed.connect(watch_imports)
+    background = getattr(window, "background_work", None)
+    if background is not None:
+        tagging = int(SystemStage.AUTO_TAGGING)
+        background.stage_finished.connect(
+            lambda stage: view._spawn(view.refresh()) if stage == tagging else None
+        )
     return view

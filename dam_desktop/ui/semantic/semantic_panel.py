@@ -1,5 +1,6 @@
 """Semantic search in the window: the search box's "meaning" mode, ranked results with their
-scores, "Find similar", narrowing by a tag query, and a background job computing embeddings.
+scores, "Find similar" and narrowing by a tag query. Embeddings are computed by the background
+pipeline (`ui/jobs/background_work.py`), with no button.
 
 `install_semantic_search(window)` adds it all to a `MainWindow` without the window knowing:
 a toggle in the search box (tag query ⇄ sentence), a "Semantic Search" view in the sidebar, and
@@ -10,7 +11,6 @@ on the world thread; the GUI thread only fills the table and decodes small thumb
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -31,7 +30,6 @@ from PySide6.QtWidgets import (
 )
 
 from dam_desktop.core.world import World
-from dam_desktop.ui.jobs.jobs import ImportJob, Job
 from dam_desktop.ui.window import context_menu
 from dam_desktop.ui.window.context_menu import LIBRARY_VIEW, Selection
 from dam_desktop.ui.world_client import WorldClient
@@ -150,13 +148,8 @@ class SemanticPanel(QWidget):
         self.filter_box.setPlaceholderText("Narrow by tag query, e.g.  type:audio -draft")
         self.filter_box.setClearButtonEnabled(True)
         self.filter_box.returnPressed.connect(lambda: self._spawn(self.refresh()))
-        self.embed_button = QPushButton("Compute Embeddings", self)
-        self.embed_button.setToolTip(
-            "Compute the embeddings of assets that do not have them yet, in the background"
-        )
         top = QHBoxLayout()
         top.addWidget(self.filter_box, 1)
-        top.addWidget(self.embed_button)
         self.table = QTableWidget(0, len(COLUMNS), self)
         self.table.setObjectName("semanticResults")
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
@@ -247,44 +240,8 @@ class SemanticPanel(QWidget):
         return [(h.entity_id, h.filename, h.score) for h in self.results.hits]
 
 
-class EmbeddingJob(Job):
-    """Computes missing embeddings on the world thread; progress shows in the status bar."""
-
-    progressed = Signal(int, int)
-    completed = Signal(object)
-
-    def __init__(self, client: WorldClient, parent: QObject | None = None) -> None:
-        super().__init__("Computing embeddings", parent)
-        self.client = client
-        self.stop = threading.Event()
-        self.progressed.connect(self._on_progress)
-
-    def cancel(self) -> None:
-        self.stop.set()
-
-    def _on_progress(self, done: int, total: int) -> None:
-        self.done, self.total = done, total
-        self.changed.emit()
-
-    def start(self) -> asyncio.Task[None]:
-        self.running = True
-        return asyncio.ensure_future(self._run())
-
-    async def _run(self) -> None:
-        from dam_desktop.services.semantic.embedding_runner import run_pending_embeddings
-
-        emit, stop = self.progressed.emit, self.stop
-        try:
-            summary = await self.client.call(lambda world: run_pending_embeddings(world, emit, stop))
-            self.completed.emit(summary)
-        finally:
-            self.running = False
-            self.changed.emit()
-            self.finished.emit()
-
-
 class SemanticSearch(QObject):
-    """The window's semantic search: mode toggle, view, panel, embedding job."""
+    """The window's semantic search: mode toggle, view, panel."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -298,8 +255,6 @@ class SemanticSearch(QObject):
         self.toggle.toggled.connect(self._on_toggled)
         window.search_box.addAction(self.toggle, QLineEdit.ActionPosition.TrailingPosition)
         self._tag_placeholder = window.search_box.placeholderText()
-        self.job: EmbeddingJob | None = None
-        self.panel.embed_button.clicked.connect(self.start_embedding_job)
         # Results have the grid's context menu (Find Similar again, Open, Show in File Manager…).
         self.panel.table.customContextMenuRequested.connect(
             lambda pos: self._spawn(self._result_menu(self.panel.table.viewport().mapToGlobal(pos)))
@@ -308,10 +263,6 @@ class SemanticSearch(QObject):
             lambda _index: self._spawn(self._run_on_results("open-default"))
         )
         self._tasks: set[asyncio.Task[Any]] = set()
-        # New imports are embedded in the background as soon as they finish.
-        self._watched: set[int] = set()
-        self._again = False
-        window.jobs.changed.connect(self._watch_imports)
         # The box's own handler (a tag query) stays in charge unless the toggle is on.
         self._tag_search: Callable[[str], Awaitable[None]] = window.apply_search
         window.apply_search = self.apply_search  # type: ignore[method-assign]
@@ -345,18 +296,6 @@ class SemanticSearch(QObject):
         self.window.sidebar.select_view(SEMANTIC_VIEW)
         await self.panel.show_request(request)
 
-    def start_embedding_job(self) -> EmbeddingJob | None:
-        if self.job is not None and self.job.running:
-            self._again = True  # what arrived meanwhile is embedded by one more pass
-            return None
-        self._again = False
-        job = EmbeddingJob(self.window.client, self)
-        job.completed.connect(self._on_job_completed)
-        self.window.jobs.add(job)
-        self.job = job
-        job.start()
-        return job
-
     def _spawn(self, coro: Awaitable[Any]) -> None:
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
@@ -382,28 +321,6 @@ class SemanticSearch(QObject):
         for action in context_menu.registered_actions():
             if action.key == key:
                 await self.window.run_action(action, selection)
-
-    def _watch_imports(self) -> None:
-        for job in self.window.jobs.jobs:
-            if isinstance(job, ImportJob) and id(job) not in self._watched:
-                self._watched.add(id(job))
-                job.completed.connect(self._after_import)
-
-    def _after_import(self, report: Any) -> None:
-        if getattr(report, "imported", None):
-            self.start_embedding_job()
-
-    def _on_job_completed(self, summary: Any) -> None:
-        text = f"{summary.done:,} embedding{'s' if summary.done != 1 else ''} computed"
-        if summary.failed:
-            text += f", {len(summary.failed):,} failed"
-        self.window.statusBar().showMessage(text, 8000)
-        if summary.notes:
-            self.panel.notes.setText("\n".join(summary.notes))
-        if self.panel.request is not None:
-            self.panel._spawn(self.panel.refresh())
-        if self._again:
-            self.start_embedding_job()
 
 
 def install_semantic_search(window: MainWindow) -> SemanticSearch:

@@ -1,73 +1,33 @@
-"""Embedding systems and the audio search handler.
+"""The sound fingerprint stage and the audio search handler.
 
-- `text_embedding_system` drains `NeedsTextEmbeddingMarker`. Database triggers (migration 0007)
-  set that marker when an asset arrives and whenever its tags change, by whatever code path, in
-  the same transaction; so the tag service needs no hook, and no change can be missed.
-- `image_embedding_system` drains `NeedsEmbeddingMarker` (images) with CLIP. Without weights it
-  leaves the markers untouched, so embedding resumes once weights are imported.
-- `audio_embedding_system` drains `NeedsAudioProcessingMarker` with the weights-free model, and
-  adds CLAP embeddings when CLAP is installed.
+- `audio_fingerprint_system` drains `NeedsAudioProcessingMarker` with the weights-free model
+  (numpy only, so "Find similar" on a sound works in the lite package too), and adds CLAP
+  embeddings where torch and CLAP's weights are there.
 - `handle_audio_search_query` answers `AudioSearchQuery` events.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from dam_desktop.core.events import AudioSearchQuery
-from dam_desktop.core.injection import MarkedEntityList, Resource, SystemResult, WorldContext, WorldSession
+from dam_desktop.core.injection import MarkedEntityList, Resource, SystemResult, WorldSession
 from dam_desktop.core.library import LibraryPaths
 from dam_desktop.core.model_manager import ModelExecutionManager
+from dam_desktop.core.scheduler import module_installed
 from dam_desktop.core.stages import SystemStage
 from dam_desktop.core.systems import listens_for, system
 from dam_desktop.models.core.pipeline_markers import NeedsAudioProcessingMarker
-from dam_desktop.models.semantic.text_embedding_marker import NeedsTextEmbeddingMarker
-from dam_desktop.services.semantic import audio_service, semantic_service
+from dam_desktop.services.semantic import audio_service
 from dam_desktop.services.semantic.audio_service import AudioSettings
-from dam_desktop.services.semantic.semantic_service import SemanticSettings
 from dam_desktop.services.semantic.vector_index import Hit, VectorIndexCache
 
 log = logging.getLogger(__name__)
 
 
-@system(stage=SystemStage.EMBEDDING_GENERATION, batch_size=128)
-async def text_embedding_system(
-    session: WorldSession,
-    entities: MarkedEntityList[NeedsTextEmbeddingMarker],
-    manager: Resource[ModelExecutionManager],
-    settings: Resource[SemanticSettings],
-) -> SystemResult | None:
-    """Embed the names and tags of marked assets with the text model (MiniLM)."""
-    await semantic_service.update_text_embeddings_for_entities(
-        session,
-        [e.id for e in entities],
-        manager,
-        model_name=settings.text_model,
-        include_manual_tags=settings.include_manual_tags,
-        include_model_tags_config=settings.include_model_tags_config,
-    )
-    return None
-
-
-@system(stage=SystemStage.EMBEDDING_GENERATION)
-async def image_embedding_system(
-    context: WorldContext,
-    paths: Resource[LibraryPaths],
-    manager: Resource[ModelExecutionManager],
-    settings: Resource[SemanticSettings],
-) -> None:
-    """Embed marked images with the CLIP model, a committed transaction per batch."""
-    report = await semantic_service.drain_image_embedding_markers(context.session, paths, manager, settings)
-    if report.weights_missing:
-        log.info("image embeddings skipped: %s", report.weights_missing)
-    elif report.embedded or report.failed:
-        log.info("image embeddings: %d stored, %d failed", report.embedded, len(report.failed))
-
-
 @system(stage=SystemStage.AUDIO_PROCESSING, batch_size=32)
-async def audio_embedding_system(
+async def audio_fingerprint_system(
     session: WorldSession,
     entities: MarkedEntityList[NeedsAudioProcessingMarker],
     paths: Resource[LibraryPaths],
@@ -79,7 +39,7 @@ async def audio_embedding_system(
     failed = await audio_service.generate_audio_embeddings(
         session, paths, ids, model_name=settings.similarity_model
     )
-    if audio_service.clap_available(settings):
+    if module_installed("torch") and audio_service.clap_available(settings):
         from dam_desktop.ml.open_clip_loader import WeightsMissingError
 
         try:
@@ -120,11 +80,3 @@ async def handle_audio_search_query(
             session, cache, manager, settings, event.query_text, limit=event.limit, allowed_entity_ids=allowed
         )
     return []
-
-
-SEMANTIC_SYSTEMS: list[Callable[..., Awaitable[Any]]] = [
-    audio_embedding_system,
-    text_embedding_system,
-    image_embedding_system,
-    handle_audio_search_query,
-]
