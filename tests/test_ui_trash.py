@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtWidgets import QFileDialog
 
 from dam_desktop.ui.window.context_menu import TRASH_VIEW
 from dam_desktop.ui.window.main_window import MainWindow
@@ -57,3 +58,23 @@ def test_remove_to_trash_then_restore_then_empty(
     assert ui_window.model.rowCount() == 0
     assert not any(asset.path.exists() for asset in made)
     assert ui_window.banner_label.text() == "The trash is empty."
+
+
+def test_export_copies_the_selection_into_the_chosen_folder(
+    qtbot: Any, ui_window: MainWindow, ui_client: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    made = run(qtbot, ui_client.call(lambda world: add_images(world, tmp_path / "src", 2)))
+    run(qtbot, ui_window.reload())
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "image-0000.png").write_bytes(b"already here")  # a file of the same name stays
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *args: str(folder))
+    ui_window.grid.selectAll()
+
+    run(qtbot, ui_window._run_action_by_key("export"))
+
+    assert ui_window.statusBar().currentMessage() == f"Exported 2 files to {folder}"
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == sorted(["image-0000.png", "image-0000 (2).png", "image-0001.png"])
+    assert (folder / "image-0000.png").read_bytes() == b"already here"
+    assert (folder / "image-0000 (2).png").read_bytes() == made[0].path.read_bytes()

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dam_desktop.core.library import LibraryPaths
 from dam_desktop.models.files import (
     STORAGE_MANAGED,
+    ContentHashSHA256Component,
     FileLocationComponent,
     FilePropertiesComponent,
     TrashedComponent,
@@ -74,3 +75,23 @@ async def asset_type_of(session: AsyncSession, entity_id: int) -> str | None:
         .where(~select(TrashedComponent.id).where(TrashedComponent.entity_id == entity_id).exists())
     )
     return (await session.scalars(stmt)).first()
+
+
+async def known_asset_ids(session: AsyncSession, entity_ids: Sequence[int]) -> set[int]:
+    """The ids among `entity_ids` that name an asset (in the library or in its trash)."""
+    if not entity_ids:
+        return set()
+    stmt = select(FilePropertiesComponent.entity_id).where(
+        FilePropertiesComponent.entity_id.in_(list(entity_ids))
+    )
+    return set((await session.scalars(stmt)).all())
+
+
+async def asset_ids_with_sha256(session: AsyncSession, digest: bytes) -> list[int]:
+    """The assets whose content has this SHA-256 (one at most: the library deduplicates)."""
+    stmt = (
+        select(ContentHashSHA256Component.entity_id)
+        .where(ContentHashSHA256Component.hash_value == digest)
+        .order_by(ContentHashSHA256Component.entity_id)
+    )
+    return list((await session.scalars(stmt)).all())

@@ -631,15 +631,9 @@ class MainWindow(QMainWindow):
             "Their stored copies are deleted; this cannot be undone.",
         ):
             return
-        from dam_desktop.services.store import trash_service
+        from dam_desktop.use_cases.trash import delete_for_good
 
-        paths = self.client.paths
-
-        async def work(world: World) -> int:
-            async with world.session() as session:
-                return len((await trash_service.empty_trash(session, paths)).entity_ids)
-
-        deleted = await self.client.call(work)
+        deleted = len((await self.client.call(delete_for_good)).entity_ids)
         await self.reload()
         self.statusBar().showMessage(
             f"Deleted {deleted:,} asset{'s' if deleted != 1 else ''} permanently", 6000

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +11,7 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QStyle
 
 from dam_desktop.ui.window.context_menu import ActionContext, AssetAction, Selection, in_library
+from dam_desktop.use_cases.assets import export
 
 
 def _files(selection: Selection) -> list[Path]:
@@ -49,21 +48,6 @@ def reveal_path(path: Path) -> bool:
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
 
 
-def export_copies(files: list[tuple[Path, str]], folder: Path) -> list[Path]:
-    """Copy files into `folder` under their original names, never overwriting: "name (2).ext"."""
-    written: list[Path] = []
-    for source, name in files:
-        target = folder / name
-        stem, suffix = Path(name).stem, Path(name).suffix
-        n = 2
-        while target.exists():
-            target = folder / f"{stem} ({n}){suffix}"
-            n += 1
-        shutil.copy2(source, target)
-        written.append(target)
-    return written
-
-
 async def _open(context: ActionContext, selection: Selection) -> None:
     for path in _files(selection)[:20]:
         if not open_path(path):
@@ -86,9 +70,14 @@ async def _export(context: ActionContext, selection: Selection) -> None:
     folder = QFileDialog.getExistingDirectory(context.window, "Export copies to folder")
     if not folder:
         return
-    files = [(info.file_path, info.filename) for info in selection.infos if info.file_path is not None]
-    written = await asyncio.get_running_loop().run_in_executor(None, export_copies, files, Path(folder))
-    context.show_message(f"Exported {len(written)} file{'s' if len(written) != 1 else ''} to {folder}")
+    ids = list(selection.entity_ids)
+    outcome = await context.client.call(lambda world: export(world, ids, Path(folder)))
+    written = len(outcome.written)
+    message = f"Exported {written} file{'s' if written != 1 else ''} to {folder}"
+    if outcome.unreadable:
+        first_reason = next(iter(outcome.unreadable.values()))
+        message += f"; {len(outcome.unreadable)} could not be read ({first_reason})"
+    context.show_message(message)
 
 
 def _has_files(selection: Selection) -> bool:

@@ -2,35 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from PySide6.QtWidgets import QStyle
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from dam_desktop.core.library import LibraryPaths
 from dam_desktop.core.world import World
-from dam_desktop.services.store import trash_service
-from dam_desktop.services.store.trash_service import TrashResult
 from dam_desktop.ui.window.context_menu import ActionContext, AssetAction, Selection, in_library, in_trash
+from dam_desktop.use_cases import trash
+from dam_desktop.use_cases.trash import TrashOutcome
 
 
 def _plural(count: int, word: str = "asset") -> str:
     return f"{count:,} {word}{'s' if count != 1 else ''}"
 
 
-TrashOperation = Callable[[AsyncSession, LibraryPaths, list[int]], Awaitable[TrashResult]]
+TrashOperation = Callable[[World, Sequence[int]], Awaitable[TrashOutcome]]
 
 
 async def _apply(context: ActionContext, selection: Selection, operation: TrashOperation, done: str) -> None:
-    """Run a trash-service operation on the world thread, refresh the grid and say what happened."""
+    """Run a trash use case on the world thread, refresh the grid and say what happened."""
     ids = list(selection.entity_ids)
-    paths = context.client.paths
-
-    async def work(world: World) -> TrashResult:
-        async with world.session() as session:
-            return await operation(session, paths, ids)
-
-    result = await context.client.call(work)
+    result = await context.client.call(lambda world: operation(world, ids))
     await context.reload()
     context.show_message(done.format(_plural(len(result.entity_ids))))
 
@@ -42,11 +34,11 @@ async def remove_to_trash(context: ActionContext, selection: Selection) -> None:
         "Stored copies move to the library's trash, where you can restore them or empty it. "
         "Linked files stay where they are.",
     ):
-        await _apply(context, selection, trash_service.move_to_trash, "Moved {} to the trash")
+        await _apply(context, selection, trash.move_to_trash, "Moved {} to the trash")
 
 
 async def restore(context: ActionContext, selection: Selection) -> None:
-    await _apply(context, selection, trash_service.restore_from_trash, "Restored {}")
+    await _apply(context, selection, trash.restore_from_trash, "Restored {}")
 
 
 async def delete_for_good(context: ActionContext, selection: Selection) -> None:
@@ -55,7 +47,7 @@ async def delete_for_good(context: ActionContext, selection: Selection) -> None:
         f"Delete {_plural(len(selection))} permanently?\n\n"
         "Their stored copies are deleted; this cannot be undone.",
     ):
-        await _apply(context, selection, trash_service.empty_trash, "Deleted {} permanently")
+        await _apply(context, selection, trash.delete_for_good, "Deleted {} permanently")
 
 
 ACTIONS = [

@@ -1,0 +1,61 @@
+"""Actions on assets' files: export copies to a folder, find an asset by its content hash."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dam_desktop.core.world import World
+from dam_desktop.services.search import search_service
+from dam_desktop.services.store.asset_files import asset_ids_with_sha256
+from dam_desktop.services.store.export import export_copies, export_sources
+
+SHA256_HEX_DIGITS = 64
+
+
+@dataclass(frozen=True)
+class ExportOutcome:
+    written: list[Path]
+    unreadable: dict[int, str] = field(default_factory=dict)  # entity id -> why it was not exported
+    unknown: list[int] = field(default_factory=list)  # ids that name no asset in the library
+
+
+async def export(world: World, entity_ids: Sequence[int], folder: Path) -> ExportOutcome:
+    """Copy the assets' files into `folder` under their original names, never overwriting.
+
+    Trashed assets count as unknown: the window offers export only in the library. The copying
+    runs on a worker thread so the world keeps answering while large files are written.
+    """
+    ids = list(dict.fromkeys(entity_ids))
+    async with world.session() as session:
+        plan = await export_sources(session, world.paths, ids)
+    files = [(source.path, source.name) for source in plan.sources]
+    written = await asyncio.to_thread(export_copies, files, folder)
+    listed = {s.entity_id for s in plan.sources} | set(plan.unreadable)
+    return ExportOutcome(written, plan.unreadable, [i for i in ids if i not in listed])
+
+
+async def export_query(world: World, query: str, folder: Path) -> ExportOutcome:
+    """Export every asset matching a tag query (raises QueryError for a bad query)."""
+    async with world.session() as session:
+        ids = await search_service.search(session, query, limit=None)
+    return await export(world, [int(i) for i in ids], folder)
+
+
+def parse_sha256(text: str) -> bytes:
+    """The digest a hex string stands for; ValueError naming the fault otherwise."""
+    cleaned = text.strip().lower()
+    if len(cleaned) != SHA256_HEX_DIGITS:
+        raise ValueError(f"a SHA-256 is {SHA256_HEX_DIGITS} hex digits, not {len(cleaned)}: {text!r}")
+    try:
+        return bytes.fromhex(cleaned)
+    except ValueError:
+        raise ValueError(f"not a hex SHA-256: {text!r}") from None
+
+
+async def find_by_sha256(world: World, digest: bytes) -> list[int]:
+    """The assets (in the library or its trash) whose content has this SHA-256."""
+    async with world.session() as session:
+        return await asset_ids_with_sha256(session, digest)
