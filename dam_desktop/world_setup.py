@@ -27,9 +27,17 @@ def initialize_world_resources(world: World) -> None:
             world.resources.add(resource_type())
 
 
-async def open_world(library_path: Path | str, *, lock: LibraryLock | None = None) -> World:
-    """Open a library with every resource and system; `lock` is its lock if already held."""
-    world = await World.open(library_path, lock=lock)
+async def open_world(
+    library_path: Path | str, *, lock: LibraryLock | None = None, read_only: bool = False
+) -> World:
+    """Open a library with every resource and system; `lock` is its lock if already held.
+
+    `read_only` opens it without the lock, for commands that only read (see `World.open_read_only`).
+    """
+    if read_only:
+        world = await World.open_read_only(library_path)
+    else:
+        world = await World.open(library_path, lock=lock)
     initialize_world_resources(world)
     for system_func in DEFAULT_SYSTEMS:
         world.register_system(system_func)

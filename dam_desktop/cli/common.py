@@ -5,14 +5,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import signal
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from enum import Enum
 from pathlib import Path
 from typing import TextIO, TypeVar
 
-from dam_desktop.core.errors import DamError
+from dam_desktop.core.errors import DamError, LibraryLockedError
 from dam_desktop.core.world import World
+from dam_desktop.services.ingest.import_worker import CancelToken
 from dam_desktop.settings import default_library_path
 
 T = TypeVar("T")
@@ -73,17 +76,56 @@ def safe_streams() -> None:
                 reconfigure(errors="backslashreplace")
 
 
+class UsageError(DamError):
+    """The command line itself is wrong (an empty `--library`, a folder that is not one): exit 2."""
+
+
+class Access(Enum):
+    """How a command opens the library."""
+
+    WRITE = "write"  # takes the library's lock; fails with a clear message while another process has it
+    READ = "read"  # no lock: reads beside the window (WAL), never writes
+    READ_OR_WRITE = "read-or-write"  # writes when the lock is free, else reads (`similar` catches up)
+
+
 def library_path(args: argparse.Namespace) -> Path:
-    return Path(args.library).expanduser() if args.library else default_library_path()
+    if args.library is None:
+        return default_library_path()
+    if not args.library.strip():
+        raise UsageError("--library is empty: name a library folder")
+    return Path(args.library).expanduser()
 
 
-def run_with_world(args: argparse.Namespace, action: Callable[[World], Awaitable[T]]) -> T:
+async def _open(path: Path, access: Access) -> World:
+    from dam_desktop.core.library import LibraryPaths
+    from dam_desktop.core.library_lock import LibraryLock
+    from dam_desktop.core.schema_version import is_up_to_date
+    from dam_desktop.world_setup import open_world
+
+    paths = LibraryPaths(path.resolve())
+    # A library that does not exist yet or needs an upgrade can only be opened by a writer.
+    readable = access is not Access.WRITE and paths.is_library() and is_up_to_date(paths.db_path)
+    if not readable:
+        return await open_world(path)
+    if access is Access.READ_OR_WRITE:
+        lock = LibraryLock(paths.lock_path)
+        try:
+            lock.acquire()
+        except LibraryLockedError:
+            pass  # the window has it: read what it has committed
+        else:
+            return await open_world(path, lock=lock)
+    return await open_world(path, read_only=True)
+
+
+def run_with_world(
+    args: argparse.Namespace, action: Callable[[World], Awaitable[T]], access: Access = Access.WRITE
+) -> T:
     """Open the library, run `action` on it, and close it, all on one event loop."""
+    path = library_path(args)
 
     async def runner() -> T:
-        from dam_desktop.world_setup import open_world
-
-        world = await open_world(library_path(args))
+        world = await _open(path, access)
         try:
             return await action(world)
         finally:
@@ -92,20 +134,44 @@ def run_with_world(args: argparse.Namespace, action: Callable[[World], Awaitable
     return asyncio.run(runner())
 
 
+def run_cancellable(
+    args: argparse.Namespace,
+    action: Callable[[World, CancelToken], Awaitable[T]],
+    progress: ProgressLine,
+) -> T:
+    """`run_with_world` for a long job: Ctrl-C asks it to stop at its next step (what it finished
+    stays done) instead of killing it, and its progress line is closed however it ends."""
+    cancel = CancelToken()
+
+    async def with_interrupt(world: World) -> T:
+        loop = asyncio.get_running_loop()
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # no signal handlers on Windows loops
+            loop.add_signal_handler(signal.SIGINT, cancel.cancel)
+        try:
+            return await action(world, cancel)
+        finally:
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(signal.SIGINT)
+
+    try:
+        return run_with_world(args, with_interrupt)
+    finally:
+        progress.finish()
+
+
 def fail(message: str, status: int = EXIT_FAILURE) -> int:
     print(f"dam-desktop: {message}", file=sys.stderr)
     return status
 
 
 def guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """Turn our own errors (locked library, bad folder) into one line on stderr, not a traceback."""
+    """The handler run at the error edge (`cli.edge`): every error becomes one line and an exit status.
+
+    `main` runs every command at that edge too; this keeps a handler safe when called on its own."""
 
     def run(args: argparse.Namespace) -> int:
-        try:
-            return handler(args)
-        except DamError as exc:
-            return fail(str(exc))
-        except KeyboardInterrupt:
-            return fail("interrupted", EXIT_INTERRUPTED)
+        from dam_desktop.cli.edge import run_at_edge
+
+        return run_at_edge(handler, args)
 
     return run

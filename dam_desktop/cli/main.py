@@ -56,20 +56,24 @@ def wants_gui(argv: Sequence[str]) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--library")
+    known, qt_args = pre.parse_known_args(args_list)
+    if known.library is not None and not known.library.strip():
+        # An empty value (an unset shell variable) must not quietly mean the default library.
+        print("dam-desktop: --library is empty: name a library folder", file=sys.stderr)
+        return 2
     if wants_gui(args_list):
-        pre = argparse.ArgumentParser(add_help=False)
-        pre.add_argument("--library")
-        known, qt_args = pre.parse_known_args(args_list)
         from dam_desktop.launch import start_gui
 
         return start_gui(known.library, qt_args)
+    from dam_desktop.cli.edge import run_at_edge
+
     parser = build_parser()
     args = parser.parse_args(args_list)
     if args.command is None:
         parser.error("no command given")
-    handler = args.handler
-    status: int = handler(args)
-    return status
+    return run_at_edge(args.handler, args)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
@@ -61,3 +62,11 @@ def create_sync_library_engine(db_path: Path) -> Engine:
 
 def create_session_maker(engine: AsyncEngine) -> async_sessionmaker[_AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def create_read_only_library_engine(db_path: Path) -> AsyncEngine:
+    """An engine whose connections cannot write (SQLite's `mode=ro`): readers beside a writer that
+    holds the library's lock. In WAL mode they see its last commit and never wait for it."""
+    engine = create_async_engine(f"sqlite+aiosqlite:///file:{quote(str(db_path))}?mode=ro&uri=true")
+    event.listen(engine.sync_engine, "connect", apply_pragmas)
+    return engine

@@ -12,7 +12,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from dam_desktop.core.database import create_library_engine, create_session_maker
+from dam_desktop.core.database import (
+    create_library_engine,
+    create_read_only_library_engine,
+    create_session_maker,
+)
 from dam_desktop.core.errors import LibraryError
 from dam_desktop.core.events import BaseEvent, WorldChanged
 from dam_desktop.core.library import LibraryPaths, prepare_library_folder
@@ -20,6 +24,7 @@ from dam_desktop.core.library_lock import LibraryLock
 from dam_desktop.core.migrations import upgrade_library
 from dam_desktop.core.resources import ResourceManager
 from dam_desktop.core.scheduler import RegisteredSystem, SystemFunc, WorldScheduler
+from dam_desktop.core.schema_version import is_up_to_date
 from dam_desktop.core.stage_reports import StageReport
 from dam_desktop.core.stages import SystemStage
 
@@ -53,6 +58,7 @@ class World:
         self.scheduler = WorldScheduler(self)
         self.orphan_temp_files_removed = 0
         self._change_listeners: list[Callable[[WorldChanged], None]] = []
+        self.read_only = False
 
     @property
     def paths(self) -> LibraryPaths:
@@ -85,6 +91,27 @@ class World:
             lock.release()
             raise
         world.orphan_temp_files_removed = removed
+        return world
+
+    @classmethod
+    async def open_read_only(cls, library_path: Path | str) -> World:
+        """Open an existing, up-to-date library for reading, without its lock.
+
+        The window (or a writing command) may hold the lock meanwhile: SQLite's WAL lets readers
+        see the last commit without waiting. Nothing is created, upgraded or cleaned up, and the
+        connections refuse writes. Raises LibraryError when the folder is not a library or its
+        schema needs an upgrade (which only a writer may do).
+        """
+        paths = LibraryPaths(Path(library_path).expanduser().resolve())
+        if not paths.is_library():
+            raise LibraryError(f"{paths.root} is not a dam-desktop library (no {paths.db_path.name})")
+        if not await asyncio.to_thread(is_up_to_date, paths.db_path):
+            raise LibraryError(
+                f"the library at {paths.root} needs a schema upgrade before it can be read; "
+                "open it in the window or with a command that writes (e.g. import) first"
+            )
+        world = cls(WorldConfig(paths=paths), create_read_only_library_engine(paths.db_path), None)
+        world.read_only = True
         return world
 
     async def close(self) -> None:

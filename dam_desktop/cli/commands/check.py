@@ -14,11 +14,7 @@ what was checked or relinked stays recorded).
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
-import signal
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -31,7 +27,7 @@ from dam_desktop.cli.common import (
     ProgressLine,
     fail,
     guarded,
-    run_with_world,
+    run_cancellable,
     safe_streams,
     tab_line,
 )
@@ -130,26 +126,13 @@ def print_outcome(outcome: Outcome, out: TextIO) -> None:
         )
 
 
-@contextlib.contextmanager
-def _interrupt_cancels(cancel: CancelToken) -> Iterator[None]:
-    loop = asyncio.get_running_loop()
-    with contextlib.suppress(NotImplementedError, RuntimeError):  # no signal handlers on Windows loops
-        loop.add_signal_handler(signal.SIGINT, cancel.cancel)
-    try:
-        yield
-    finally:
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.remove_signal_handler(signal.SIGINT)
-
-
 async def _check(world: World, folder: Path | None, status: StatusLine, cancel: CancelToken) -> Outcome:
-    with _interrupt_cancels(cancel):
-        outcome = Outcome(await check_locations(world, on_progress=status.checking, cancel=cancel))
-        status.finish()
-        if folder is not None and not cancel.cancelled and outcome.check.problems:
-            outcome.relink = await relink_from_folder(
-                world, folder, outcome.check.problems, on_progress=status.relinking, cancel=cancel
-            )
+    outcome = Outcome(await check_locations(world, on_progress=status.checking, cancel=cancel))
+    status.finish()
+    if folder is not None and not cancel.cancelled and outcome.check.problems:
+        outcome.relink = await relink_from_folder(
+            world, folder, outcome.check.problems, on_progress=status.relinking, cancel=cancel
+        )
     return outcome
 
 
@@ -159,11 +142,7 @@ def run(args: argparse.Namespace) -> int:
     if folder is not None and not folder.is_dir():
         return fail(f"not a folder: {folder}", EXIT_USAGE)
     status = StatusLine(sys.stderr)
-    cancel = CancelToken()
-    try:
-        outcome = run_with_world(args, lambda world: _check(world, folder, status, cancel))
-    finally:
-        status.finish()
+    outcome = run_cancellable(args, lambda world, cancel: _check(world, folder, status, cancel), status)
     print_outcome(outcome, sys.stdout)
     if outcome.cancelled:
         return EXIT_INTERRUPTED

@@ -8,9 +8,6 @@ interrupted (Ctrl-C stops the import cleanly: files already stored stay imported
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
-import signal
 import sys
 from typing import Any, TextIO
 
@@ -20,7 +17,7 @@ from dam_desktop.cli.common import (
     EXIT_OK,
     ProgressLine,
     guarded,
-    run_with_world,
+    run_cancellable,
     safe_streams,
 )
 from dam_desktop.core.world import World
@@ -90,31 +87,20 @@ def print_report(report: ImportReport, out: TextIO) -> None:
 async def _import(
     world: World, args: argparse.Namespace, bar: ProgressBar, cancel: CancelToken
 ) -> ImportReport:
-    loop = asyncio.get_running_loop()
-    with contextlib.suppress(NotImplementedError, RuntimeError):  # no signal handlers on Windows loops
-        loop.add_signal_handler(signal.SIGINT, cancel.cancel)
     rules = ImportRules(
         skip_hidden=not args.include_hidden,
         skip_patterns=() if args.include_hidden else DEFAULT_SKIP_PATTERNS,
         follow_symlinks=not args.no_follow_symlinks,
     )
-    try:
-        return await import_paths(
-            world, args.paths, mode=args.mode, rules=rules, on_progress=bar.update, cancel=cancel
-        )
-    finally:
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.remove_signal_handler(signal.SIGINT)
+    return await import_paths(
+        world, args.paths, mode=args.mode, rules=rules, on_progress=bar.update, cancel=cancel
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     safe_streams()
     bar = ProgressBar(sys.stderr)
-    cancel = CancelToken()
-    try:
-        report = run_with_world(args, lambda world: _import(world, args, bar, cancel))
-    finally:
-        bar.finish()
+    report = run_cancellable(args, lambda world, cancel: _import(world, args, bar, cancel), bar)
     print_report(report, sys.stdout)
     if report.cancelled:
         return EXIT_INTERRUPTED

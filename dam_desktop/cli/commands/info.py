@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from dam_desktop.cli.common import EXIT_OK, guarded, run_with_world
+from dam_desktop.cli.common import EXIT_OK, Access, guarded, run_with_world
 from dam_desktop.core.migrations import current_revision
 from dam_desktop.core.world import World
 from dam_desktop.services import ecs_service
@@ -28,7 +28,7 @@ async def _collect(world: World) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    facts = run_with_world(args, _collect)
+    facts = run_with_world(args, _collect, Access.READ)
     width = max(len(k) for k in facts)
     for key, value in facts.items():
         print(f"{key:<{width}}  {value}")

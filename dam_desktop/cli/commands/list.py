@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from dam_desktop.cli.common import EXIT_OK, guarded, run_with_world, safe_streams, tab_line
+from dam_desktop.cli.common import EXIT_OK, Access, guarded, run_with_world, safe_streams, tab_line
 from dam_desktop.core.world import World
 from dam_desktop.models.files import FilePropertiesComponent, TrashedComponent
 
@@ -20,14 +20,16 @@ from dam_desktop.models.files import FilePropertiesComponent, TrashedComponent
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("list", help="list the library's assets: id, type and file name")
     parser.add_argument("--type", choices=("image", "audio", "other"), help="only assets of this type")
+    parser.add_argument("--trash", action="store_true", help="list the assets in the trash instead")
     parser.set_defaults(handler=guarded(run))
 
 
-async def _print_assets(world: World, asset_type: str | None) -> int:
+async def _print_assets(world: World, asset_type: str | None, trashed: bool) -> int:
     fp = FilePropertiesComponent
+    in_trash = select(TrashedComponent.id).where(TrashedComponent.entity_id == fp.entity_id).exists()
     stmt = (
         select(fp.entity_id, fp.asset_type, fp.original_filename)
-        .where(~select(TrashedComponent.id).where(TrashedComponent.entity_id == fp.entity_id).exists())
+        .where(in_trash if trashed else ~in_trash)
         .order_by(fp.entity_id)
     )
     if asset_type:
@@ -43,5 +45,5 @@ async def _print_assets(world: World, asset_type: str | None) -> int:
 
 def run(args: argparse.Namespace) -> int:
     safe_streams()
-    run_with_world(args, lambda world: _print_assets(world, args.type))
+    run_with_world(args, lambda world: _print_assets(world, args.type, args.trash), Access.READ)
     return EXIT_OK

@@ -14,7 +14,16 @@ from typing import Any
 
 from sqlalchemy import text
 
-from dam_desktop.cli.common import EXIT_OK, EXIT_USAGE, fail, guarded, run_with_world, safe_streams, tab_line
+from dam_desktop.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    Access,
+    fail,
+    guarded,
+    run_with_world,
+    safe_streams,
+    tab_line,
+)
 from dam_desktop.core.world import World
 from dam_desktop.services.search import search_service
 from dam_desktop.services.search.sorting import SortKey
@@ -117,6 +126,6 @@ def run(args: argparse.Namespace) -> int:
     if error is not None:
         return query_failure(args.query, error)
     try:
-        return run_with_world(args, lambda world: _search(world, args))
+        return run_with_world(args, lambda world: _search(world, args), Access.READ)
     except QueryError as exc:
         return query_failure(args.query, exc)

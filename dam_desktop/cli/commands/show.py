@@ -1,4 +1,4 @@
-"""`dam-desktop show ID`: an asset's components, one block per component, as readable text."""
+"""`dam-desktop show ID` or `show --sha256 HEX`: an asset's components, one block per component, as text."""
 
 from __future__ import annotations
 
@@ -10,12 +10,22 @@ from typing import Any
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select, text
 
-from dam_desktop.cli.common import EXIT_FAILURE, EXIT_OK, fail, guarded, run_with_world, safe_streams
+from dam_desktop.cli.common import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    EXIT_USAGE,
+    Access,
+    fail,
+    guarded,
+    run_with_world,
+    safe_streams,
+)
 from dam_desktop.core.world import World
 from dam_desktop.models.core.base_class import Base
 from dam_desktop.models.core.base_component import BaseComponent
 from dam_desktop.models.core.entity import Entity
 from dam_desktop.services.store.stored_paths import decode_db_path
+from dam_desktop.use_cases.assets import find_by_sha256, parse_sha256
 from dam_desktop.utils.media_utils import display_path
 
 HIDDEN_COLUMNS = frozenset({"id", "entity_id"})
@@ -23,7 +33,10 @@ HIDDEN_COLUMNS = frozenset({"id", "entity_id"})
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("show", help="show everything the library knows about one asset")
-    parser.add_argument("entity_id", type=int, metavar="ID", help="the asset's id, as `list` prints it")
+    parser.add_argument(
+        "entity_id", type=int, nargs="?", metavar="ID", help="the asset's id, as `list` prints it"
+    )
+    parser.add_argument("--sha256", metavar="HEX", help="find the asset by the SHA-256 of its content")
     parser.set_defaults(handler=guarded(run))
 
 
@@ -83,10 +96,26 @@ async def _describe(world: World, entity_id: int) -> list[str] | None:
     return lines
 
 
+async def _describe_by_hash(world: World, digest: bytes) -> list[str] | None:
+    found = await find_by_sha256(world, digest)
+    return await _describe(world, found[0]) if found else None
+
+
 def run(args: argparse.Namespace) -> int:
     safe_streams()
-    lines = run_with_world(args, lambda world: _describe(world, args.entity_id))
-    if lines is None:
-        return fail(f"no asset with id {args.entity_id}", EXIT_FAILURE)
+    if (args.entity_id is None) == (args.sha256 is None):
+        return fail("give either an asset id or --sha256 HEX", EXIT_USAGE)
+    if args.sha256 is not None:
+        try:
+            digest = parse_sha256(args.sha256)
+        except ValueError as exc:
+            return fail(str(exc), EXIT_USAGE)
+        lines = run_with_world(args, lambda world: _describe_by_hash(world, digest), Access.READ)
+        if lines is None:
+            return fail(f"no asset with SHA-256 {digest.hex()}", EXIT_FAILURE)
+    else:
+        lines = run_with_world(args, lambda world: _describe(world, args.entity_id), Access.READ)
+        if lines is None:
+            return fail(f"no asset with id {args.entity_id}", EXIT_FAILURE)
     sys.stdout.write("\n".join(lines) + "\n")
     return EXIT_OK

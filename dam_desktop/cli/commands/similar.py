@@ -12,7 +12,16 @@ import argparse
 import sys
 from typing import Any
 
-from dam_desktop.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, fail, guarded, run_with_world, tab_line
+from dam_desktop.cli.common import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    EXIT_USAGE,
+    Access,
+    fail,
+    guarded,
+    run_with_world,
+    tab_line,
+)
 from dam_desktop.core.model_manager import ModelExecutionManager
 from dam_desktop.core.world import World
 from dam_desktop.services.semantic.audio_service import AudioSettings
@@ -74,9 +83,13 @@ def _print(results: SemanticResults) -> int:
 
 
 async def _catch_up(world: World) -> None:
-    """Embed what an import left waiting (cheap when nothing is): the answer covers every asset."""
+    """Embed what an import left waiting (cheap when nothing is): the answer covers every asset.
+
+    While the window has the library open, it does that work itself; the command then reads."""
     from dam_desktop.core.stages import SystemStage
 
+    if world.read_only:
+        return
     await world.run_all_stages(
         [SystemStage.AUDIO_PROCESSING, SystemStage.TEXT_EMBEDDING, SystemStage.IMAGE_EMBEDDING]
     )
@@ -117,7 +130,7 @@ def _run_guarded(args: argparse.Namespace, action: Any) -> int:
     from dam_desktop.services.search.tag_query.errors import QueryError
 
     try:
-        return _print(run_with_world(args, lambda world: action(world, args)))
+        return _print(run_with_world(args, lambda world: action(world, args), Access.READ_OR_WRITE))
     except QueryError as exc:
         return fail(f"query error at position {exc.position}: {exc.message} (in {args.where!r})", EXIT_USAGE)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from dam_desktop.cli.common import EXIT_OK, guarded, run_with_world, safe_streams
+from dam_desktop.cli.common import EXIT_OK, Access, guarded, run_with_world, safe_streams
 from dam_desktop.core.world import World
 from dam_desktop.services.tags import tag_service
 
@@ -28,7 +28,7 @@ async def _list(world: World, args: argparse.Namespace) -> list[tag_service.TagI
 
 def run(args: argparse.Namespace) -> int:
     safe_streams()
-    for tag in run_with_world(args, lambda world: _list(world, args)):
+    for tag in run_with_world(args, lambda world: _list(world, args), Access.READ):
         if tag.use_count > 0 or args.unused:
             print(f"{tag.use_count}\t{tag.name}")
     return EXIT_OK
