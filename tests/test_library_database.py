@@ -104,7 +104,7 @@ async def test_a_second_opener_gets_a_clear_message(library_path: Path) -> None:
 async def test_a_second_process_cannot_open_the_library_for_writing(library_path: Path) -> None:
     async with await World.open(library_path):
         result = subprocess.run(
-            [sys.executable, "-m", "dam_desktop", "--library", str(library_path), "info"],
+            [sys.executable, "-m", "dam_desktop", "--library", str(library_path), "trash", "1"],
             capture_output=True,
             text=True,
             timeout=60,
