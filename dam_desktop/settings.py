@@ -26,3 +26,24 @@ def default_library_path() -> Path:
     QCoreApplication.setApplicationName(APPLICATION_NAME)
     data_dir = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
     return Path(data_dir) / DEFAULT_LIBRARY_FOLDER
+
+
+MODELS_FOLDER = "models"
+
+
+def app_data_dir() -> Path:
+    """The app's own data folder: ~/.local/share/dam-desktop on Linux, %LOCALAPPDATA%\\dam-desktop
+    on Windows, ~/Library/Application Support/dam-desktop on macOS.
+
+    Built from Qt's generic data location plus the app's name, not from AppDataLocation, which
+    appends organisation and application name both and gave ~/.local/share/dam-desktop/dam-desktop.
+    """
+    from PySide6.QtCore import QStandardPaths
+
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericDataLocation)
+    return Path(base) / APPLICATION_NAME
+
+
+def models_dir() -> Path:
+    """The one models folder: imported weights live here (downloads go to the Hugging Face cache)."""
+    return app_data_dir() / MODELS_FOLDER

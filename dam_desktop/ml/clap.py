@@ -127,3 +127,61 @@ def load_clap_folder(folder: Path, device: str = "cpu") -> ClapEmbedder:
     model = ClapModel.from_pretrained(str(folder), local_files_only=True).to(device)  # type: ignore[arg-type]
     model.eval()
     return ClapEmbedder(model, ClapProcessor.from_pretrained(str(folder), local_files_only=True), device)
+
+
+CLAP_WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
+
+
+def import_clap_folder(repo: str, source: Path, models_dir: Path | None = None) -> Path:
+    """Check a CLAP model folder (config.json, weights, tokenizer files as on the hub) and copy it in.
+
+    `source` is the folder or any file in it. The copy goes to a temporary folder, is loaded as a
+    ClapModel there (transformers reads .bin files with weights_only), and is renamed into place only
+    when every weight fits; a refusal names `source`.
+    """
+    import shutil
+    import uuid
+
+    from dam_desktop.ml.checkpoints import InvalidWeightsError
+
+    folder = source if source.is_dir() else source.parent
+    shown = str(source)
+    if not (folder / "config.json").is_file() or not any((folder / n).is_file() for n in CLAP_WEIGHT_FILES):
+        raise InvalidWeightsError(
+            f"{shown} is not a CLAP model folder: it needs config.json and model.safetensors "
+            "(or pytorch_model.bin) beside the tokenizer files, as on the hub"
+        )
+    target = local_clap_dir(repo, models_dir)
+    staging = target.parent / f".import-{uuid.uuid4().hex}"
+    staging.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        shutil.copytree(folder, staging, ignore=shutil.ignore_patterns(".*"))
+        _check_clap_folder(staging, shown)
+        if target.exists():
+            shutil.rmtree(target)
+        staging.replace(target)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+    return target
+
+
+def _check_clap_folder(folder: Path, shown: str) -> None:
+    from transformers import ClapModel
+
+    from dam_desktop.ml.checkpoints import InvalidWeightsError
+
+    try:
+        loaded: Any = ClapModel.from_pretrained(str(folder), local_files_only=True, output_loading_info=True)
+        info: dict[str, Any] = loaded[1]
+    except (OSError, ValueError, RuntimeError) as exc:
+        reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+        raise InvalidWeightsError(
+            f"{shown} does not hold CLAP weights that fit its config.json ({reason})"
+        ) from exc
+    missing = list(info.get("missing_keys", ())) + list(info.get("mismatched_keys", ()))
+    if missing:
+        raise InvalidWeightsError(
+            f"{shown} does not hold a whole CLAP model: {len(missing)} weights are missing or of the wrong "
+            f"shape (first: {missing[0]})"
+        )

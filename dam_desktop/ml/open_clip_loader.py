@@ -26,6 +26,16 @@ from pathlib import Path
 from typing import Any
 
 from dam_desktop.core.errors import DamError
+from dam_desktop.ml.checkpoints import (
+    InvalidWeightsError,
+    TowerShape,
+    mismatch_message,
+    read_state_dict,
+    tower_shape_of_config,
+    tower_shape_of_weights,
+)
+
+__all__ = ["InvalidWeightsError", "OpenClipBundle", "OpenClipSpec", "WeightsMissingError"]
 
 log = logging.getLogger(__name__)
 
@@ -49,10 +59,6 @@ class WeightsMissingError(DamError):
         if hint:
             self.user_message += f" {hint}"
         super().__init__(f"{self.user_message} Looked in: {'; '.join(searched)}")
-
-
-class InvalidWeightsError(DamError):
-    """A weights file the user picked does not fit the model."""
 
 
 @dataclass(frozen=True)
@@ -82,19 +88,13 @@ class OpenClipSpec:
 
 
 def default_models_dir() -> Path:
-    """`$DAM_DESKTOP_MODELS_DIR`, else `models/` in the app's data folder (next to the default library)."""
+    """`$DAM_DESKTOP_MODELS_DIR`, else the app's one models folder (see `settings.models_dir`)."""
     override = os.environ.get(MODELS_DIR_ENV_VAR)
     if override:
         return Path(override).expanduser()
-    from PySide6.QtCore import QCoreApplication, QStandardPaths
+    from dam_desktop.settings import models_dir
 
-    from dam_desktop.settings import APPLICATION_NAME, ORGANIZATION_NAME
-
-    if not QCoreApplication.organizationName():
-        QCoreApplication.setOrganizationName(ORGANIZATION_NAME)
-        QCoreApplication.setApplicationName(APPLICATION_NAME)
-    data_dir = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-    return Path(data_dir) / "models"
+    return models_dir()
 
 
 def local_weights_dir(spec: OpenClipSpec, models_dir: Path | None = None) -> Path:
@@ -108,8 +108,17 @@ def _pretrained_cfg(spec: OpenClipSpec) -> dict[str, Any]:
     return dict(cfg) if cfg else {}
 
 
+def _catalogue_hf_hub(spec: OpenClipSpec) -> str | None:
+    from dam_desktop.ml.catalogue import entry_for_open_clip
+
+    entry = entry_for_open_clip(spec.name)
+    return entry.hf_hub if entry is not None and entry.hf_repo else None
+
+
 def _hf_repo(spec: OpenClipSpec) -> tuple[str, list[str]] | None:
-    hub = spec.hf_hub if spec.hf_hub is not None else _pretrained_cfg(spec).get("hf_hub", "")
+    hub = spec.hf_hub if spec.hf_hub is not None else _catalogue_hf_hub(spec)
+    if hub is None:
+        hub = _pretrained_cfg(spec).get("hf_hub", "")
     if not hub:
         return None
     repo_id, filename = os.path.split(hub.rstrip("/")) if not hub.endswith("/") else (hub.rstrip("/"), "")
@@ -127,16 +136,16 @@ def find_local_weights(spec: OpenClipSpec, models_dir: Path | None = None) -> Pa
 
 def find_cached_weights(spec: OpenClipSpec) -> Path | None:
     """The weights file in the Hugging Face cache, without touching the network."""
+    from dam_desktop.ml.hub_download import cached_file
+
     repo = _hf_repo(spec)
     if repo is None:
         return None
-    from huggingface_hub import try_to_load_from_cache
-
     repo_id, filenames = repo
     for filename in filenames:
-        found = try_to_load_from_cache(repo_id, filename)
-        if isinstance(found, str) and Path(found).is_file():
-            return Path(found)
+        found = cached_file(repo_id, filename)
+        if found is not None:
+            return found
     return None
 
 
@@ -153,22 +162,9 @@ def describe_search(spec: OpenClipSpec, models_dir: Path | None = None) -> list[
 
 
 def is_offline() -> bool:
-    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
+    from dam_desktop.ml.hub_download import downloads_turned_off
 
-
-def download_weights(spec: OpenClipSpec) -> Path:
-    """Fetch the weights into the Hugging Face cache. Raises WeightsMissingError when it cannot."""
-    cfg = _pretrained_cfg(spec)
-    if not cfg:
-        raise WeightsMissingError(spec.name, describe_search(spec), "open_clip has no download for it.")
-    if is_offline():
-        raise WeightsMissingError(spec.name, describe_search(spec), "Downloads are off (HF_HUB_OFFLINE).")
-    from open_clip.pretrained import download_pretrained
-
-    try:
-        return Path(download_pretrained(cfg))
-    except Exception as exc:
-        raise WeightsMissingError(spec.name, describe_search(spec), f"The download failed: {exc}") from exc
+    return downloads_turned_off()
 
 
 @dataclass
@@ -184,16 +180,66 @@ class OpenClipBundle:
     image_size: int
 
 
-def build_model(spec: OpenClipSpec, weights: Path | None, device: str = "cpu") -> OpenClipBundle:
+def register_catalogue_configs() -> None:
+    """Tell open_clip about architectures that catalogue entries bring as config files."""
+    import open_clip
+
+    from dam_desktop.ml.catalogue import catalogue
+
+    for entry in catalogue():
+        if entry.open_clip_config is not None and entry.architecture not in open_clip.list_models():
+            open_clip.add_model_config(entry.open_clip_config)
+
+
+def _known_tower_shapes() -> dict[str, TowerShape]:
+    """Image-tower shapes of the catalogue's architectures, for naming what a wrong file holds."""
+    from open_clip import get_model_config
+
+    from dam_desktop.ml.catalogue import FAMILY_OPEN_CLIP, catalogue
+
+    shapes: dict[str, TowerShape] = {}
+    for entry in catalogue():
+        config = get_model_config(entry.architecture) if entry.family == FAMILY_OPEN_CLIP else None
+        shape = tower_shape_of_config(config) if config else None
+        if shape is not None:
+            shapes.setdefault(entry.architecture, shape)
+    return shapes
+
+
+def load_weights_into(model: Any, spec: OpenClipSpec, weights: Path, shown: str) -> None:
+    """Load a checkpoint into a freshly built model; any misfit becomes one InvalidWeightsError."""
+    from open_clip import get_model_config
+
+    tensors = read_state_dict(weights, shown)
+    config = get_model_config(spec.architecture)
+    wanted = tower_shape_of_config(config) if config else None
+    found = tower_shape_of_weights(tensors)
+    if found is None or (wanted is not None and found != wanted):
+        raise InvalidWeightsError(
+            mismatch_message(shown, spec.architecture, found, wanted, _known_tower_shapes())
+        )
+    try:
+        model.load_state_dict(tensors, strict=True)
+    except RuntimeError as exc:
+        raise InvalidWeightsError(
+            f"{shown} does not fit {spec.architecture}: {str(exc).splitlines()[0][:200]}"
+        ) from exc
+
+
+def build_model(
+    spec: OpenClipSpec, weights: Path | None, device: str = "cpu", *, shown: str | None = None
+) -> OpenClipBundle:
     """Build the architecture and load `weights` into it (random weights when `weights` is None).
 
-    Raises InvalidWeightsError when the file does not fit the architecture.
+    The weights are read by `checkpoints.read_state_dict` (weights_only=True for pickles) rather
+    than by open_clip, so a refusal names the user's file (`shown`) and what it actually holds.
     """
     import open_clip
 
     from dam_desktop.ml.model_thread import get_model_thread
 
     get_model_thread().configure_torch()
+    register_catalogue_configs()
     cfg = _pretrained_cfg(spec)
     preprocess_overrides: dict[str, Any] = {}
     for key, option in (
@@ -204,20 +250,12 @@ def build_model(spec: OpenClipSpec, weights: Path | None, device: str = "cpu") -
     ):
         if key in cfg:
             preprocess_overrides[option] = cfg[key]
-    try:
-        model, _, preprocess = open_clip.create_model_and_transforms(
-            spec.architecture,
-            pretrained=str(weights) if weights is not None else None,
-            device=device,
-            pretrained_text=False,
-            **preprocess_overrides,
-        )
-    except (RuntimeError, KeyError, ValueError, OSError) as exc:
-        if weights is None:
-            raise
-        raise InvalidWeightsError(
-            f"{weights.name} does not hold weights for {spec.architecture}: {str(exc).splitlines()[0][:300]}"
-        ) from exc
+    model, _, preprocess = open_clip.create_model_and_transforms(
+        spec.architecture, pretrained=None, device="cpu", **preprocess_overrides
+    )
+    if weights is not None:
+        load_weights_into(model, spec, weights, shown or str(weights))
+    model = model.to(device)
     model.eval()
     image_size = model.visual.image_size
     size = int(image_size[0] if isinstance(image_size, tuple | list) else image_size)
@@ -242,7 +280,9 @@ def load_open_clip(
     """Find the weights (model folder, then HF cache, then a download if allowed) and build the model."""
     weights = find_weights(spec, models_dir)
     if weights is None and allow_download:
-        weights = download_weights(spec)
+        from dam_desktop.ml.hub_download import download_open_clip_weights
+
+        weights = download_open_clip_weights(spec)
     if weights is None:
         raise WeightsMissingError(spec.name, describe_search(spec, models_dir))
     log.info("loading open_clip %s from %s on %s", spec.name, weights, device)
@@ -268,15 +308,15 @@ def import_weights_file(spec: OpenClipSpec, source: Path, models_dir: Path | Non
     """Check that `source` holds weights for the model and copy it into the model folder.
 
     The copy is written under a temporary name and renamed once the model has been built from it,
-    so a bad or half-copied file never sits where the loader looks. Returns the installed path.
+    so a bad or half-copied file never sits where the loader looks. Every refusal names `source`,
+    never the temporary copy. Returns the installed path.
     """
     source = Path(source)
+    shown = str(source)
     if not source.is_file():
-        raise InvalidWeightsError(f"{source} is not a file")
+        raise InvalidWeightsError(f"{shown} is not a file")
     if source.suffix.lower() not in WEIGHT_SUFFIXES:
-        raise InvalidWeightsError(
-            f"{source.name} is not a weights file (expected {', '.join(WEIGHT_SUFFIXES)})"
-        )
+        raise InvalidWeightsError(f"{shown} is not a weights file (expected {', '.join(WEIGHT_SUFFIXES)})")
     folder = local_weights_dir(spec, models_dir)
     folder.mkdir(parents=True, exist_ok=True)
     suffix = source.suffix.lower()
@@ -287,7 +327,7 @@ def import_weights_file(spec: OpenClipSpec, source: Path, models_dir: Path | Non
             shutil.copyfile(source, partial)
             with partial.open("rb") as fh:
                 os.fsync(fh.fileno())
-            build_model(spec, partial, "cpu")
+            build_model(spec, partial, "cpu", shown=shown)
             for old in folder.iterdir():
                 if old.is_file() and old.suffix in WEIGHT_SUFFIXES and old != partial:
                     old.unlink()

@@ -30,32 +30,42 @@ class BaseSpecificImageEmbeddingComponent(BaseComponent):
 
 
 class ImageEmbeddingClipViTB32Dim512Component(BaseSpecificImageEmbeddingComponent):
-    """OpenAI CLIP ViT-B/32 (open_clip `ViT-B-32`, pretrained `openai`), 512 dimensions."""
+    """CLIP ViT-B/32 (open_clip `ViT-B-32`, pretrained `laion2b_s34b_b79k`), 512 dimensions."""
 
     __tablename__ = "component_embedding_clip_vit_b32_d512"
 
 
 class ImageEmbeddingClipViTL14Dim768Component(BaseSpecificImageEmbeddingComponent):
-    """OpenAI CLIP ViT-L/14 (open_clip `ViT-L-14`, pretrained `openai`), 768 dimensions."""
+    """CLIP ViT-L/14 (open_clip `ViT-L-14`, pretrained `laion2b_s32b_b82k`), 768 dimensions."""
 
     __tablename__ = "component_embedding_clip_vit_l14_d768"
 
 
 class ImageEmbeddingModelInfo(TypedDict):
     model_class: type[BaseSpecificImageEmbeddingComponent]
-    # open_clip's architecture name and pretrained tag; a weights file the user imports for this
-    # model replaces the tag's download.
+    # open_clip's architecture name and pretrained tag, as in the model catalogue
+    # (resources/models/catalogue.json): the same checkpoint serves image search and AI tags.
     default_params: dict[str, Any]
 
 
 IMAGE_EMBEDDING_MODEL_REGISTRY: dict[str, ImageEmbeddingModelInfo] = {
     "clip-vit-b-32": {
         "model_class": ImageEmbeddingClipViTB32Dim512Component,
-        "default_params": {"architecture": "ViT-B-32", "pretrained": "openai", "dimensions": 512},
+        "default_params": {
+            "architecture": "ViT-B-32",
+            "pretrained": "laion2b_s34b_b79k",
+            "dimensions": 512,
+            "hf_hub": "laion/CLIP-ViT-B-32-laion2B-s34B-b79K/open_clip_model.safetensors",
+        },
     },
     "clip-vit-l-14": {
         "model_class": ImageEmbeddingClipViTL14Dim768Component,
-        "default_params": {"architecture": "ViT-L-14", "pretrained": "openai", "dimensions": 768},
+        "default_params": {
+            "architecture": "ViT-L-14",
+            "pretrained": "laion2b_s32b_b82k",
+            "dimensions": 768,
+            "hf_hub": "laion/CLIP-ViT-L-14-laion2B-s32B-b82K/open_clip_pytorch_model.bin",
+        },
     },
 }
 

@@ -133,9 +133,9 @@ async def import_tagging_weights(
 
 async def download_tagging_weights(manager: ModelExecutionManager, settings: AutoTaggingSettings) -> Path:
     """Download the weights into the Hugging Face cache (needs the internet)."""
-    from dam_desktop.ml.open_clip_loader import download_weights
+    from dam_desktop.ml.hub_download import download_open_clip_weights
 
-    path: Path = await manager.run(download_weights, _spec(settings.model_name))
+    path: Path = await manager.run(download_open_clip_weights, _spec(settings.model_name))
     return path
 
 
