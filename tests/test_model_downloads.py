@@ -14,12 +14,12 @@ from dam_desktop.ml.catalogue import get_entry
 from dam_desktop.ml.hub_download import ChecksumMismatchError, DownloadCancelledError, OfflineError, sha256_of
 from dam_desktop.ml.model_store import STATE_ABSENT, STATE_READY, download_model, model_status
 from tests.fake_hub import FakeHub
-from tests.model_fixtures import TINY_FILE, TINY_REPO, TinyModels, fake_hub, tiny_checkpoints, tiny_models  # noqa: F401
+from tests.model_fixtures import TINY_FILE, TINY_REPO, TinyModels
 
 
 def test_a_download_lands_in_the_hf_cache_verified_with_progress(
     tiny_models: TinyModels,
-    fake_hub: FakeHub,  # noqa: F811
+    fake_hub: FakeHub,
 ) -> None:
     entry = get_entry("tiny-clip")
     assert model_status(entry).state == STATE_ABSENT
@@ -39,7 +39,7 @@ def test_a_download_lands_in_the_hf_cache_verified_with_progress(
 
 def test_a_cut_connection_is_resumed_from_where_it_stopped(
     tiny_models: TinyModels,
-    fake_hub: FakeHub,  # noqa: F811
+    fake_hub: FakeHub,
 ) -> None:
     fake_hub.cut_next = True
 
@@ -53,7 +53,7 @@ def test_a_cut_connection_is_resumed_from_where_it_stopped(
 
 def test_a_cancelled_download_keeps_its_bytes_and_the_next_one_resumes(
     tiny_models: TinyModels,
-    fake_hub: FakeHub,  # noqa: F811
+    fake_hub: FakeHub,
 ) -> None:
     entry = get_entry("tiny-clip")
     cancel = threading.Event()
@@ -81,7 +81,7 @@ def test_a_cancelled_download_keeps_its_bytes_and_the_next_one_resumes(
 
 def test_bytes_that_do_not_match_the_checksum_are_deleted_and_reported(
     tiny_models: TinyModels,
-    fake_hub: FakeHub,  # noqa: F811
+    fake_hub: FakeHub,
 ) -> None:
     fake_hub.corrupt = True
     entry = get_entry("tiny-clip")
@@ -96,7 +96,7 @@ def test_bytes_that_do_not_match_the_checksum_are_deleted_and_reported(
 
 def test_a_hub_file_that_is_not_the_catalogued_one_is_not_downloaded(
     tiny_models: TinyModels,
-    fake_hub: FakeHub,  # noqa: F811
+    fake_hub: FakeHub,
 ) -> None:
     fake_hub.add(TINY_REPO, TINY_FILE, tiny_models.p16_weights.read_bytes())
 
@@ -107,7 +107,7 @@ def test_a_hub_file_that_is_not_the_catalogued_one_is_not_downloaded(
 
 
 def test_without_a_network_the_download_fails_fast_in_one_sentence(
-    tiny_models: TinyModels,  # noqa: F811
+    tiny_models: TinyModels,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from huggingface_hub import constants
@@ -129,6 +129,6 @@ def test_without_a_network_the_download_fails_fast_in_one_sentence(
     assert "\n" not in message and "Traceback" not in message
 
 
-def test_with_downloads_turned_off_the_user_is_told_so(tiny_models: TinyModels) -> None:  # noqa: F811
+def test_with_downloads_turned_off_the_user_is_told_so(tiny_models: TinyModels) -> None:
     with pytest.raises(OfflineError, match="HF_HUB_OFFLINE"):
         download_model(get_entry("tiny-clip"))

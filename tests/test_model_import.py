@@ -13,7 +13,7 @@ from dam_desktop.cli.main import main
 from dam_desktop.ml.catalogue import get_entry
 from dam_desktop.ml.checkpoints import InvalidWeightsError
 from dam_desktop.ml.model_store import STATE_ABSENT, STATE_READY, import_model, model_status
-from tests.model_fixtures import TINY_P16_ARCH, TinyModels, tiny_checkpoints, tiny_models  # noqa: F401
+from tests.model_fixtures import TINY_P16_ARCH, TinyModels
 from tests.tagging_fixtures import TINY_ARCH
 from tests.test_audio_clap import tiny_clap_folder  # noqa: F401
 
@@ -24,7 +24,7 @@ def _state_dict(weights: Path) -> dict[str, object]:
     return dict(load_file(str(weights)))
 
 
-def test_a_safetensors_file_makes_the_model_ready(tiny_models: TinyModels) -> None:  # noqa: F811
+def test_a_safetensors_file_makes_the_model_ready(tiny_models: TinyModels) -> None:
     entry = get_entry("tiny-clip")
 
     installed = import_model(entry, tiny_models.weights)
@@ -36,7 +36,7 @@ def test_a_safetensors_file_makes_the_model_ready(tiny_models: TinyModels) -> No
 
 
 def test_the_hubs_bin_and_a_training_checkpoint_with_module_prefix_are_accepted(
-    tiny_models: TinyModels,  # noqa: F811
+    tiny_models: TinyModels,
     tmp_path: Path,
 ) -> None:
     import torch  # noqa: TID251
@@ -54,7 +54,7 @@ def test_the_hubs_bin_and_a_training_checkpoint_with_module_prefix_are_accepted(
     assert model_status(entry).weights is not None and model_status(entry).weights.suffix == ".pt"
 
 
-def test_another_models_weights_are_named_in_the_refusal(tiny_models: TinyModels) -> None:  # noqa: F811
+def test_another_models_weights_are_named_in_the_refusal(tiny_models: TinyModels) -> None:
     entry = get_entry("tiny-clip")
 
     with pytest.raises(InvalidWeightsError) as refused:
@@ -73,7 +73,7 @@ class _Payload:
 
 
 def test_a_pickle_that_carries_code_is_refused_without_running_it(
-    tiny_models: TinyModels,  # noqa: F811
+    tiny_models: TinyModels,
     tmp_path: Path,
 ) -> None:
     import torch  # noqa: TID251
@@ -91,7 +91,7 @@ def test_a_pickle_that_carries_code_is_refused_without_running_it(
 
 
 def test_the_models_command_lists_imports_and_removes(
-    tiny_models: TinyModels,  # noqa: F811
+    tiny_models: TinyModels,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert main(["models", "list"]) == 0
@@ -117,8 +117,8 @@ def test_the_models_command_lists_imports_and_removes(
 
 
 def test_a_clap_model_folder_is_imported_for_sound_search(
-    tiny_models: TinyModels,  # noqa: F811
-    tiny_clap_folder: Path,
+    tiny_models: TinyModels,
+    tiny_clap_folder: Path,  # noqa: F811
     tmp_path: Path,
 ) -> None:
     entry = get_entry("clap-htsat-unfused")
