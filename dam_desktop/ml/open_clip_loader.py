@@ -129,7 +129,12 @@ def find_local_weights(spec: OpenClipSpec, models_dir: Path | None = None) -> Pa
     folder = local_weights_dir(spec, models_dir)
     if not folder.is_dir():
         return None
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in WEIGHT_SUFFIXES)
+    # A dot name is an import still being checked (`.import-<uuid>`), never weights to load.
+    files = sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file() and p.suffix in WEIGHT_SUFFIXES and not p.name.startswith(".")
+    )
     files.sort(key=lambda p: p.suffix != ".safetensors")
     return files[0] if files else None
 

@@ -73,6 +73,7 @@ from dam_desktop.ui.grid.thumbnail_loader import ThumbnailLoader
 from dam_desktop.ui.inspector.inspector import Inspector
 from dam_desktop.ui.jobs.import_panel import ImportPanel
 from dam_desktop.ui.jobs.jobs import ImportJob, JobList
+from dam_desktop.ui.models.menu import install_models_menu
 from dam_desktop.ui.window import context_menu
 from dam_desktop.ui.window.context_menu import LIBRARY_VIEW, TRASH_VIEW, ActionContext, AssetAction, Selection
 from dam_desktop.ui.window.library_menu import LibraryMenu, remember_library
@@ -357,6 +358,7 @@ class MainWindow(QMainWindow):
         self.library_menu.open_requested.connect(self.library_requested)
         self.library_menu.reveal.triggered.connect(self._reveal_library)
         menu_bar.addMenu(self.library_menu.menu)
+        install_models_menu(self)
 
         play = QAction("Play or Pause", self)
         play.setShortcut(QKeySequence(Qt.Key.Key_Space))

@@ -1,0 +1,1 @@
+"""The Models dialog (Preferences › Models…): the catalogue's weights, downloaded or imported."""

@@ -1,0 +1,31 @@
+"""Preferences › Models…: the menu entry that opens the one Models dialog of a window."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMainWindow
+
+from dam_desktop.ui.models.models_dialog import ModelsDialog
+
+
+def open_models_dialog(window: QMainWindow, select: str | None = None) -> ModelsDialog:
+    """Show the window's Models dialog (made on first use), optionally with one model selected."""
+    dialog = window.findChild(ModelsDialog)
+    if dialog is None:
+        dialog = ModelsDialog(window)
+    else:
+        dialog.refresh()
+    if select is not None:
+        dialog.select(select)
+    dialog.show()
+    dialog.raise_()
+    dialog.activateWindow()
+    return dialog
+
+
+def install_models_menu(window: QMainWindow) -> QAction:
+    menu = window.menuBar().addMenu("&Preferences")
+    action = menu.addAction("&Models…")
+    action.setMenuRole(QAction.MenuRole.PreferencesRole)
+    action.triggered.connect(lambda: open_models_dialog(window))
+    return action

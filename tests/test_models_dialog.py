@@ -1,0 +1,82 @@
+"""The Models dialog (Preferences › Models…): a download from the fake hub shows its progress,
+can be cancelled and resumed; an import that does not fit says why; Remove frees the disk."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from dam_desktop.ml.catalogue import CatalogueEntry
+from dam_desktop.ui.models.models_dialog import ModelsDialog
+from tests.fake_hub import FakeHub
+from tests.model_fixtures import TINY_P16_ARCH, TinyModels
+
+
+def _dialog(qtbot: QtBot) -> ModelsDialog:
+    dialog = ModelsDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.state_text("tiny-clip") == "absent")
+    dialog.select("tiny-clip")
+    return dialog
+
+
+def test_a_download_shows_progress_and_can_be_cancelled_then_resumed(
+    qtbot: QtBot, tiny_models: TinyModels, fake_hub: FakeHub
+) -> None:
+    dialog = _dialog(qtbot)
+    fake_hub.gate = threading.Event()
+
+    dialog.download_button.click()
+
+    qtbot.waitUntil(lambda: dialog.state_text("tiny-clip").startswith("downloading "), timeout=20000)
+    assert dialog.progress.isVisible() and dialog.progress.value() > 0
+    assert dialog.cancel_button.isEnabled() and not dialog.download_button.isEnabled()
+    dialog.cancel_button.click()
+    fake_hub.gate.set()
+    qtbot.waitUntil(lambda: dialog.state_text("tiny-clip") == "absent", timeout=20000)
+    assert "cancelled" in dialog.message.text()
+
+    fake_hub.gate = None
+    dialog.download_button.click()
+    qtbot.waitUntil(lambda: dialog.state_text("tiny-clip") == "ready", timeout=20000)
+    assert fake_hub.ranges()[-1] is not None  # the second download asked only for the rest
+    assert "is ready" in dialog.message.text()
+    qtbot.waitUntil(lambda: dialog.remove_button.isEnabled())
+
+    dialog.remove_button.click()
+    qtbot.waitUntil(lambda: dialog.state_text("tiny-clip") == "absent", timeout=20000)
+    assert "freed" in dialog.message.text()
+
+
+def test_an_import_that_does_not_fit_is_refused_in_the_dialog(qtbot: QtBot, tiny_models: TinyModels) -> None:
+    dialog = _dialog(qtbot)
+    chosen: list[Path] = [tiny_models.p16_weights]
+
+    def choose(entry: CatalogueEntry) -> Path | None:
+        return chosen.pop(0)
+
+    dialog.choose_file = choose
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: dialog.state_text("tiny-clip") == "failed", timeout=60000)
+    assert dialog.message.text().endswith(f"holds {TINY_P16_ARCH} weights, but dam-test-tiny-vit was chosen")
+
+    chosen.append(tiny_models.weights)
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: dialog.state_text("tiny-clip") == "ready", timeout=60000)
+    assert (
+        dialog.message.text()
+        == f"Imported {tiny_models.weights.name}: Tiny test CLIP (dam-test-tiny-vit) is ready."
+    )
+
+
+def test_offline_the_dialog_says_so_and_offers_import(qtbot: QtBot, tiny_models: TinyModels) -> None:
+    dialog = _dialog(qtbot)  # HF_HUB_OFFLINE=1 in the tests: downloads are off
+
+    dialog.download_button.click()
+
+    qtbot.waitUntil(lambda: dialog.state_text("tiny-clip") == "failed", timeout=10000)
+    assert "Import weights file" in dialog.message.text()
+    assert dialog.import_button.isEnabled()
