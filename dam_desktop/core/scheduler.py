@@ -327,7 +327,7 @@ class WorldScheduler:
                     .limit(self._batch_sizes.get(progress.stage, registered.metadata.batch_size))
                 )
                 entities = list((await session.scalars(stmt)).all())
-                if not entities:
+                if not entities or stopped():  # a pause or cancel may have come during the read
                     break
                 ids = [e.id for e in entities]
                 last_id = ids[-1]

@@ -1,7 +1,9 @@
 """`dam-desktop import PATH... [--mode copy|reference]`: import files and folders, with progress.
 
 The progress bar goes to stderr (redrawn in place on a terminal, a line per tenth otherwise); the
-summary and each failure with its reason go to stdout. Exits 1 when any file failed, 130 when
+summary and each failure with its reason go to stdout. Then, as in the window, the processing
+stages run over what the import left waiting (thumbnails, fingerprints, embeddings, model tags;
+see `process`), unless `--no-process` is given. Exits 1 when any file failed, 130 when
 interrupted (Ctrl-C stops the import cleanly: files already stored stay imported).
 """
 
@@ -11,6 +13,7 @@ import argparse
 import sys
 from typing import Any, TextIO
 
+from dam_desktop.cli.commands.process import StageProgressLine, print_outcomes, run_pipeline
 from dam_desktop.cli.common import (
     EXIT_FAILURE,
     EXIT_INTERRUPTED,
@@ -53,6 +56,11 @@ def register(subparsers: Any) -> None:
         help="also import hidden files and system files (Thumbs.db, .DS_Store, partial downloads, ...)",
     )
     parser.add_argument("--no-follow-symlinks", action="store_true", help="do not follow symbolic links")
+    parser.add_argument(
+        "--no-process",
+        action="store_true",
+        help="only import: leave fingerprints, embeddings and model tags for `dam-desktop process`",
+    )
     parser.set_defaults(handler=guarded(run))
 
 
@@ -97,11 +105,24 @@ async def _import(
     )
 
 
+async def _import_and_process(
+    world: World, args: argparse.Namespace, bar: ProgressBar, cancel: CancelToken
+) -> tuple[ImportReport, list[Any]]:
+    report = await _import(world, args, bar, cancel)
+    bar.finish()
+    if report.cancelled or args.no_process:
+        return report, []
+    return report, await run_pipeline(world, None, StageProgressLine(sys.stderr))
+
+
 def run(args: argparse.Namespace) -> int:
     safe_streams()
     bar = ProgressBar(sys.stderr)
-    report = run_cancellable(args, lambda world, cancel: _import(world, args, bar, cancel), bar)
+    report, outcomes = run_cancellable(
+        args, lambda world, cancel: _import_and_process(world, args, bar, cancel), bar
+    )
     print_report(report, sys.stdout)
-    if report.cancelled:
+    processed = print_outcomes(outcomes, sys.stdout, sys.stderr)
+    if report.cancelled or processed == EXIT_INTERRUPTED:
         return EXIT_INTERRUPTED
-    return EXIT_FAILURE if report.failed else EXIT_OK
+    return EXIT_FAILURE if report.failed or processed != EXIT_OK else EXIT_OK
