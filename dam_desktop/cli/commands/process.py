@@ -105,7 +105,7 @@ def print_outcomes(outcomes: Sequence[Any], out: TextIO, err: TextIO) -> int:
     """A line per stage on `out`, notes and failures on `err`; returns the exit status."""
     failed = False
     shown = [o for o in outcomes if o.done or o.failed or o.remaining or o.notes or o.cancelled or o.paused]
-    if not shown:
+    if outcomes and not shown:
         out.write("nothing waiting to be processed\n")
     for outcome in shown:
         state = " (stopped)" if outcome.cancelled else " (paused)" if outcome.paused else ""
