@@ -69,7 +69,7 @@ class BackgroundWork(QObject):
         self.status_action.setEnabled(False)
         self.menu.addAction(self.status_action)
         self.menu.addSeparator()
-        self.pause_action = QAction("&Pause Model Work", self.menu)
+        self.pause_action = QAction("&Pause Model Work (Embeddings, Tags)", self.menu)
         self.pause_action.setCheckable(True)
         self.pause_action.setChecked(model_work_paused(settings))
         self.pause_action.setToolTip(
@@ -153,6 +153,7 @@ class BackgroundWork(QObject):
         else:
             text = "Idle: nothing waiting"
         self.status_action.setText(text)
+        self.run_action.setEnabled(not running)  # while a stage runs, what arrives joins it anyway
         self.status_action.setToolTip(self.note)
 
     def _spawn(self, coro: Any) -> None:
