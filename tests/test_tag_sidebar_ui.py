@@ -103,4 +103,4 @@ def test_saved_searches(qtbot: Any, ui_client: Any) -> None:
     )
     assert requested == ["cat -pet"]
     run(qtbot, sidebar.delete_saved("Cats only"))
-    assert sidebar.saved_list.count() == 0
+    qtbot.waitUntil(lambda: sidebar.saved_list.count() == 0)

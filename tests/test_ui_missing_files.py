@@ -58,7 +58,7 @@ def _has_red(window: MainWindow, entity_id: int) -> bool:
 @pytest.fixture
 def missing_ui(qtbot: Any, ui_window: MainWindow) -> MissingFilesUI:
     ui = install_missing_files(ui_window)
-    qtbot.waitUntil(lambda: not ui_window._tasks)
+    qtbot.waitUntil(lambda: not len(ui_window.tasks))
     return ui
 
 
@@ -200,7 +200,7 @@ def test_closing_the_window_during_a_check_stops_it_before_the_library_closes(
     job = missing_ui.start_check()
     assert job is not None
     qtbot.waitUntil(lambda: bool(calls))
-    closing = ui_window._spawn(ui_window.shutdown())
+    closing = ui_window.tasks.spawn(ui_window.shutdown())
     qtbot.waitUntil(lambda: job.token is not None and job.token.cancelled)
     assert not closing.done(), "the window waits for the check to stop"
     go.set()

@@ -7,6 +7,11 @@ A client exists before its world does. The window is built around a client whose
 opening (`WorldClient(path)` then `begin_open()`): loading SQLAlchemy and opening the library takes
 about a second, and the window paints its first grid from the start-up read meanwhile. Calls made
 before the world is open wait for it.
+
+`client.changes.changed` is a Qt signal, emitted on the GUI thread with each `WorldChanged` the
+world reports after a commit (a use case, a background stage): widgets refresh from it instead of
+from calls wired by hand after each action. The world tells its listeners on the world thread; the
+relay crosses to the GUI thread through a queued connection, the one thing that may cross.
 """
 
 from __future__ import annotations
@@ -17,6 +22,9 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from PySide6.QtCore import QObject, Qt, Signal
+
+from dam_desktop.core.events import WorldChanged
 from dam_desktop.core.library import LibraryPaths
 from dam_desktop.core.world_thread import WorldThread
 
@@ -27,11 +35,27 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+class ChangeRelay(QObject):
+    """Carries the world's change events from the world thread to the GUI thread."""
+
+    changed = Signal(object)  # a WorldChanged, on the GUI thread
+    _arrived = Signal(object)  # emitted on the world thread
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._arrived.connect(self.changed.emit, Qt.ConnectionType.QueuedConnection)
+
+    def tell(self, change: WorldChanged) -> None:
+        """The world's listener (world thread): queue the change for the GUI thread."""
+        self._arrived.emit(change)
+
+
 class WorldClient:
     def __init__(self, library_path: Path) -> None:
         self.paths = LibraryPaths(Path(library_path).expanduser().resolve())
         self._thread: WorldThread | None = None
         self._opened: Future[World] | None = None
+        self.changes = ChangeRelay()
 
     @classmethod
     async def open(cls, library_path: Path) -> WorldClient:
@@ -46,7 +70,7 @@ class WorldClient:
         if self._opened is not None:
             return
         self._thread = WorldThread()
-        self._opened = self._thread.submit(_open_world(self.paths.root, lock))
+        self._opened = self._thread.submit(_open_world(self.paths.root, lock, self.changes.tell))
 
     async def wait_open(self) -> World:
         """The open world; raises what opening it raised (and then stops its thread).
@@ -107,9 +131,13 @@ class WorldClient:
         self._thread.stop()
 
 
-async def _open_world(root: Path, lock: LibraryLock | None) -> World:
+async def _open_world(
+    root: Path, lock: LibraryLock | None, listener: Callable[[WorldChanged], None]
+) -> World:
     # Imported here, on the world thread: loading SQLAlchemy, the models and the systems takes
     # most of a second, and on the GUI thread it would freeze the window that just painted.
     from dam_desktop.world_setup import open_world
 
-    return await open_world(root, lock=lock)
+    world = await open_world(root, lock=lock)
+    world.add_change_listener(listener)
+    return world

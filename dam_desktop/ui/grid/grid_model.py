@@ -25,6 +25,7 @@ from PySide6.QtCore import (
 )
 
 from dam_desktop.services.browse.browse_sql import IdArray, TileInfo
+from dam_desktop.ui.tasks import TaskSet
 from dam_desktop.ui.world_client import WorldClient
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ class AssetGridModel(QAbstractListModel):
         self._ids: ShownIds = array("q")
         self._infos: OrderedDict[int, TileInfo] = OrderedDict()
         self._requested: set[int] = set()
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks = TaskSet()
         self._generation = 0
         self.loading = False
         self.loaded_once = False
@@ -206,6 +207,14 @@ class AssetGridModel(QAbstractListModel):
             self._infos.pop(eid, None)
             self._requested.discard(eid)
 
+    def refresh_infos(self, entity_ids: Iterable[int] | None) -> None:
+        """Read again the facts of these assets (all, for None) that the model holds: they were on
+        screen recently; the others are read when they next scroll into view. The old facts stay
+        shown until the new ones arrive, so the tiles do not blink."""
+        known = list(self._infos) if entity_ids is None else [e for e in entity_ids if e in self._infos]
+        if known:
+            self._start_fetch(known)
+
     def missing_infos(self, entity_ids: Iterable[int]) -> list[int]:
         return [eid for eid in entity_ids if eid not in self._infos and eid not in self._requested]
 
@@ -214,18 +223,16 @@ class AssetGridModel(QAbstractListModel):
         wanted = self.missing_infos(entity_ids)
         if not wanted:
             return None
+        return self._start_fetch(wanted)
+
+    def _start_fetch(self, wanted: list[int]) -> asyncio.Task[None]:
         self._requested.update(wanted)
-        task = asyncio.get_running_loop().create_task(self._fetch(wanted))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task: asyncio.Task[None] = self._tasks.spawn(self._fetch(wanted))
         return task
 
     async def stop(self) -> None:
         """Cancel background fetches and wait for them (before the world closes)."""
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await self._tasks.cancel_all()
 
     async def fetch_infos(self, entity_ids: Sequence[int]) -> dict[int, TileInfo]:
         """Tile facts for `entity_ids`, fetching what is not known yet."""
@@ -235,16 +242,14 @@ class AssetGridModel(QAbstractListModel):
         return {eid: info for eid in entity_ids if (info := self._infos.get(eid)) is not None}
 
     async def _fetch(self, entity_ids: list[int]) -> None:
-        from dam_desktop.services.browse import browse_service
-
-        paths = self.client.paths
         try:
             for start in range(0, len(entity_ids), INFO_BATCH):
                 batch = entity_ids[start : start + INFO_BATCH]
 
                 async def read(world: World, batch: list[int] = batch) -> dict[int, TileInfo]:
-                    async with world.session() as session:
-                        return await browse_service.tile_infos(session, paths, batch)
+                    from dam_desktop.use_cases.library import tile_infos
+
+                    return await tile_infos(world, batch)
 
                 infos = await self.client.call(read)
                 self._store(infos)

@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dam_desktop.core.events import WorldChanged
+from dam_desktop.ui.changes import ChangeFollower, concerns
 from dam_desktop.ui.inspector.audio_player import SHORT_SOUND_S, AudioPlayer, format_time
 from dam_desktop.ui.inspector.image_preview import ImagePreview
 from dam_desktop.ui.world_client import WorldClient
@@ -29,6 +31,9 @@ from dam_desktop.ui.world_client import WorldClient
 if TYPE_CHECKING:
     from dam_desktop.core.world import World
     from dam_desktop.services.browse.browse_service import AssetDetails
+
+
+DETAIL_COMPONENTS = frozenset({"file", "asset", "trash"})  # changes that alter the properties shown
 
 
 def format_size(size: int) -> str:
@@ -139,6 +144,7 @@ class Inspector(QScrollArea):
         self._generation = 0
         self._task: asyncio.Task[None] | None = None
         self.previews.hide()
+        self.change_follower = ChangeFollower(client, self._follows, self._on_change, self)
 
     @property
     def image_preview(self) -> ImagePreview:
@@ -167,16 +173,7 @@ class Inspector(QScrollArea):
         if count != 1 or not entity_ids:
             self._show_summary(count)
             return
-        entity_id = entity_ids[0]
-        paths = self.client.paths
-
-        async def read(world: World) -> AssetDetails | None:
-            from dam_desktop.services.browse import browse_service
-
-            async with world.session() as session:
-                return await browse_service.asset_details(session, paths, entity_id)
-
-        details = await self.client.call(read)
+        details = await self._read_details(entity_ids[0])
         if generation != self._generation:
             return
         if details is None:
@@ -190,6 +187,44 @@ class Inspector(QScrollArea):
         )
         self._fill_properties(details)
         await self._show_preview(details)
+
+    async def _read_details(self, entity_id: int) -> AssetDetails | None:
+        async def read(world: World) -> AssetDetails | None:
+            # Imported here, on the world thread: the inspector is built before SQLAlchemy loads.
+            from dam_desktop.use_cases.library import asset_details
+
+            return await asset_details(world, entity_id)
+
+        return await self.client.call(read)
+
+    def _follows(self, change: WorldChanged) -> bool:
+        return (
+            self.details is not None
+            and bool(change.everything or change.components & DETAIL_COMPONENTS)
+            and concerns(change, self.selected_ids)
+        )
+
+    def _on_change(self, _change: WorldChanged) -> None:
+        if self.details is not None and (self._task is None or self._task.done()):
+            self._task = asyncio.get_running_loop().create_task(self._refresh_details())
+
+    async def _refresh_details(self) -> None:
+        """Show the asset's properties again after it changed (moved, relinked, trashed); the
+        preview is reloaded only when its file moved."""
+        shown = self.details
+        if shown is None:
+            return
+        generation = self._generation
+        details = await self._read_details(shown.entity_id)
+        if generation != self._generation:
+            return
+        if details is None:
+            self._show_summary(0)
+            return
+        self.details = details
+        self._fill_properties(details)
+        if details.file_path != shown.file_path:
+            await self._show_preview(details)
 
     def _show_summary(self, count: int) -> None:
         self.details = None

@@ -29,9 +29,9 @@ from dam_desktop.ui.jobs.jobs import ImportJob
 from dam_desktop.ui.locations.location_jobs import CheckJob, LocationJob, RelinkJob
 from dam_desktop.ui.locations.missing_files_dialog import MissingFilesDialog, check_status, relink_summary
 from dam_desktop.ui.window.context_menu import LIBRARY_VIEW
+from dam_desktop.use_cases import library
 
 if TYPE_CHECKING:
-    from dam_desktop.core.world import World
     from dam_desktop.services.locations.location_check import CheckReport
     from dam_desktop.services.locations.location_relink import RelinkReport
     from dam_desktop.ui.window.main_window import MainWindow
@@ -109,7 +109,7 @@ class MissingFilesUI(QObject):
 
     def _on_import_completed(self, _report: object) -> None:
         if self.reasons:
-            self.window._spawn(self.load_marks())
+            self.window.tasks.spawn(self.load_marks())
 
     # menu and status bar ------------------------------------------------------------------------
     def _build_menu(self) -> None:
@@ -232,7 +232,7 @@ class MissingFilesUI(QObject):
         self.stop_button.show()
         # In the window's own tasks: its shutdown cancels and awaits them, which stops the job
         # (cooperatively, see `location_jobs`) before the library closes.
-        job.start(self.window._spawn)
+        job.start(self.window.tasks.spawn)
 
     def cancel(self) -> None:
         if self.job is not None:
@@ -254,7 +254,7 @@ class MissingFilesUI(QObject):
         if not report.cancelled or job.scheduled:
             self.record_run()
         self.last_report = report
-        self.window._spawn(self.load_marks())
+        self.window.tasks.spawn(self.load_marks())
         newly_missing = set(report.missing_assets) - before
         if job.scheduled and not newly_missing:
             self.window.statusBar().showMessage(check_status(report, weekly=True), 12_000)
@@ -268,7 +268,7 @@ class MissingFilesUI(QObject):
             self.dialog.deleteLater()
         dialog = MissingFilesDialog(report, self.window)
         dialog.relink_requested.connect(self.relink_from_folder)
-        dialog.show_in_grid_requested.connect(lambda: self.window._spawn(self.show_missing_in_grid()))
+        dialog.show_in_grid_requested.connect(lambda: self.window.tasks.spawn(self.show_missing_in_grid()))
         self.dialog = dialog
         dialog.show()
         return dialog
@@ -302,19 +302,13 @@ class MissingFilesUI(QObject):
         ids = report.relinked_ids
         self.window.model.forget_infos(ids)
         self.window.model.request_infos([i for i in ids if self.window.model.row_of(i) >= 0])
-        self.window._spawn(self.load_marks())
+        self.window.tasks.spawn(self.load_marks())
 
     # the grid -----------------------------------------------------------------------------------
     async def load_marks(self) -> None:
         """Read which assets the last check marked, and mark their tiles."""
 
-        async def read(world: World) -> dict[int, tuple[str, str]]:
-            from dam_desktop.services.locations.location_check import missing_marks
-
-            async with world.session() as session:
-                return await missing_marks(session)
-
-        self.reasons = await self.client.call(read)
+        self.reasons = await self.client.call(library.missing_marks)
         self.window.grid.delegate.file_problems = {eid: problem for eid, (problem, _) in self.reasons.items()}
         self.window.grid.viewport().update()
 
@@ -357,6 +351,6 @@ class MissingFilesUI(QObject):
 def install_missing_files(window: Any) -> MissingFilesUI:
     """Add the check for missing files to `window` (a MainWindow whose world is open)."""
     ui = MissingFilesUI(window)
-    ui.window._spawn(ui.load_marks())
+    ui.window.tasks.spawn(ui.load_marks())
     ui.arm_schedule()
     return ui

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Awaitable, Callable, Coroutine, Iterable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -50,44 +49,26 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from dam_desktop.core.model_manager import ModelExecutionManager
+from dam_desktop.core.events import WorldChanged
 from dam_desktop.core.stages import SystemStage
 from dam_desktop.core.world import World
 from dam_desktop.ml.open_clip_loader import is_offline
-from dam_desktop.services.browse.asset_summary import thumbnail_paths_for
-from dam_desktop.services.store.asset_files import readable_files
-from dam_desktop.services.tagging import tagging_service
-from dam_desktop.services.tagging.tagging_service import (
-    AutoTaggingSettings,
-    ModelTagProposal,
-)
+from dam_desktop.services.tagging.tagging_service import ModelTagProposal
+from dam_desktop.ui.changes import ChangeFollower
+from dam_desktop.ui.tasks import TaskSet
 from dam_desktop.ui.world_client import WorldClient
-from dam_desktop.use_cases import pipeline
+from dam_desktop.use_cases import models, pipeline, proposals
 from dam_desktop.use_cases.pipeline import StageOutcome
+from dam_desktop.use_cases.proposals import Pair, ReviewState
+
+# proposals.accept / proposals.reject: (world, pairs) -> how many changed
+ReviewDecision = Callable[[World, list[Pair]], Awaitable[int]]
 
 THUMB = 56
 PAGE_SIZE = 500
 ALL_TAGS = ""
 COLUMNS = ("", "File", "Tag", "Confidence", "Model")
-
-# accept_model_tags / reject_model_tags: (session, (entity id, tag id) pairs) -> how many changed
-ReviewDecision = Callable[[AsyncSession, Iterable[tuple[int, int]]], Awaitable[int]]
-
-
-@dataclass(frozen=True)
-class ReviewState:
-    """What the view shows, read in one world call."""
-
-    model_name: str
-    weights_missing: str | None
-    weights_searched: list[str]
-    pending: int
-    proposals: list[ModelTagProposal]
-    total: int
-    tag_counts: list[tuple[str, int]]
-    thumbnails: dict[int, Path]
 
 
 class ProposalTableModel(QAbstractTableModel):
@@ -170,7 +151,6 @@ def _read_thumbnail(path: Path, size: int) -> QImage:
 class ModelTagsView(QWidget):
     """Self-contained review widget over a `WorldClient`; `await view.refresh()` loads it."""
 
-    tags_changed = Signal()  # manual tags were added (accept): grids and tag lists may refresh
     proposals_counted = Signal(int)  # open proposals, after each refresh
     _progress = Signal(int, int)  # emitted from the world thread during a run
 
@@ -183,8 +163,9 @@ class ModelTagsView(QWidget):
         self.last_report: StageOutcome | None = None
         self.last_error = ""
         self._cancel = threading.Event()
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self.tasks = TaskSet()
         self._loaded_once = False
+        self._reads = 0  # counts refreshes and reviews, so that only the newest read is shown
         # Replaceable in tests: the file dialog and the confirmation.
         self.choose_weights_file: Callable[[], Path | None] = self._choose_weights_file_with_dialog
         self.confirm: Callable[[str, str], bool] = self._confirm_with_dialog
@@ -214,6 +195,14 @@ class ModelTagsView(QWidget):
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.run_bar)
         self._progress.connect(self._on_progress)
+        self.change_follower = ChangeFollower(
+            client, lambda change: change.touches(models.PROPOSALS), self._on_proposals_changed, self
+        )
+
+    def _on_proposals_changed(self, _change: WorldChanged) -> None:
+        """Proposals came or went (a review here, a tagging run, the CLI): the shown page, or only
+        the sidebar's count while the view has never been opened."""
+        self.tasks.spawn(self.refresh() if self._loaded_once else self.count_proposals())
 
     # construction -----------------------------------------------------------------------------
     def _build_missing_page(self) -> QWidget:
@@ -230,10 +219,10 @@ class ModelTagsView(QWidget):
         self.missing_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.import_button = QPushButton("Import weights file…", page)
         self.import_button.setObjectName("importWeightsButton")
-        self.import_button.clicked.connect(lambda: self._spawn(self.import_weights()))
+        self.import_button.clicked.connect(lambda: self.tasks.spawn(self.import_weights()))
         self.download_button = QPushButton("Download (needs internet)", page)
         self.download_button.setObjectName("downloadWeightsButton")
-        self.download_button.clicked.connect(lambda: self._spawn(self.download_weights()))
+        self.download_button.clicked.connect(lambda: self.tasks.spawn(self.download_weights()))
         if is_offline():
             self.download_button.setEnabled(False)
             self.download_button.setToolTip("Downloads are switched off (HF_HUB_OFFLINE is set)")
@@ -275,7 +264,7 @@ class ModelTagsView(QWidget):
         self.tag_filter.setObjectName("tagFilter")
         self.tag_filter.setMinimumWidth(200)
         self.tag_filter.addItem("All tags", ALL_TAGS)
-        self.tag_filter.currentIndexChanged.connect(lambda _i: self._spawn(self.refresh()))
+        self.tag_filter.currentIndexChanged.connect(lambda _i: self.tasks.spawn(self.refresh()))
         self.threshold = QDoubleSpinBox(page)
         self.threshold.setObjectName("thresholdBox")
         self.threshold.setRange(0.0, 100.0)
@@ -284,16 +273,16 @@ class ModelTagsView(QWidget):
         self.threshold.setSuffix(" %")
         self.threshold.setValue(0.0)
         self.threshold.setKeyboardTracking(False)
-        self.threshold.valueChanged.connect(lambda _v: self._spawn(self.refresh()))
+        self.threshold.valueChanged.connect(lambda _v: self.tasks.spawn(self.refresh()))
         self.accept_button = QPushButton("Accept", page)
         self.accept_button.setToolTip("Make the selected proposals manual tags (A)")
-        self.accept_button.clicked.connect(lambda: self._spawn(self.accept_selected()))
+        self.accept_button.clicked.connect(lambda: self.tasks.spawn(self.accept_selected()))
         self.reject_button = QPushButton("Reject", page)
         self.reject_button.setToolTip("Reject the selected proposals; they will not be proposed again (R)")
-        self.reject_button.clicked.connect(lambda: self._spawn(self.reject_selected()))
+        self.reject_button.clicked.connect(lambda: self.tasks.spawn(self.reject_selected()))
         self.bulk_button = QPushButton("Accept all ≥ 0 %", page)
         self.bulk_button.setObjectName("bulkAcceptButton")
-        self.bulk_button.clicked.connect(lambda: self._spawn(self.bulk_accept()))
+        self.bulk_button.clicked.connect(lambda: self.tasks.spawn(self.bulk_accept()))
         filters = QHBoxLayout()
         filters.addWidget(QLabel("Tag", page))
         filters.addWidget(self.tag_filter)
@@ -347,7 +336,7 @@ class ModelTagsView(QWidget):
         self.run_button = QPushButton("Tag library", bar)
         self.run_button.setObjectName("runTaggingButton")
         self.run_button.setToolTip("Let the model propose tags for every image it has not tagged yet")
-        self.run_button.clicked.connect(lambda: self._spawn(self.start_tagging()))
+        self.run_button.clicked.connect(lambda: self.tasks.spawn(self.start_tagging()))
         self.progress = QProgressBar(bar)
         self.progress.setObjectName("taggingProgress")
         self.progress.setFormat("%v / %m images")
@@ -378,39 +367,18 @@ class ModelTagsView(QWidget):
         return float(self.threshold.value()) / 100.0
 
     async def refresh(self) -> None:
+        """Read the page again. A read that a review overtook is dropped: the table already lost
+        the reviewed rows, and the review's change event brings a newer read."""
         tag, threshold = self.tag or None, self.min_confidence
-
-        async def read(world: World) -> ReviewState:
-            settings = world.resources.get(AutoTaggingSettings)
-            missing = None
-            searched: list[str] = []
-            if tagging_service.find_tagging_weights(settings) is None:
-                missing = tagging_service.weights_missing_message(settings)
-                searched = tagging_service.weights_search_places(settings)
-            async with world.session() as session:
-                proposals = await tagging_service.list_proposals(
-                    session, tag=tag, min_confidence=threshold, limit=PAGE_SIZE
-                )
-                ids = sorted({p.entity_id for p in proposals})
-                thumbs = await thumbnail_paths_for(session, world.paths, ids)
-                absent = [i for i in ids if i not in thumbs or not thumbs[i].is_file()]
-                if absent:
-                    files, _ = await readable_files(session, world.paths, absent, "image")
-                    thumbs.update(files)
-                return ReviewState(
-                    model_name=settings.model_name,
-                    weights_missing=missing,
-                    weights_searched=searched,
-                    pending=await tagging_service.pending_tagging_count(session),
-                    proposals=proposals,
-                    total=await tagging_service.count_proposals(session, tag=tag, min_confidence=threshold),
-                    tag_counts=await tagging_service.proposal_tag_counts(session),
-                    thumbnails=thumbs,
-                )
-
-        state = await self.client.call(read)
+        self._reads += 1
+        read = self._reads
+        state = await self.client.call(
+            lambda world: proposals.review_state(world, tag=tag, min_confidence=threshold, limit=PAGE_SIZE)
+        )
+        if read != self._reads:
+            return
         self._apply(state)
-        self._spawn(self._load_thumbnails(state))
+        self.tasks.spawn(self._load_thumbnails(state))
 
     def _apply(self, state: ReviewState) -> None:
         self.state = state
@@ -422,7 +390,11 @@ class ModelTagsView(QWidget):
             "Looked in: " + "; ".join(state.weights_searched) if state.weights_searched else ""
         )
         self._fill_tag_filter(state.tag_counts)
+        # A refresh can come from a change event while the person is choosing rows: keep them.
+        chosen = set(self.selected_pairs())
         self.model.set_rows(state.proposals)
+        if chosen:
+            self.select_rows([n for n, p in enumerate(state.proposals) if (p.entity_id, p.tag_id) in chosen])
         pct = round(self.min_confidence * 100)
         self.bulk_button.setText(f"Accept all ≥ {pct} %")
         self.bulk_button.setEnabled(state.total > 0)
@@ -475,7 +447,7 @@ class ModelTagsView(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._loaded_once:
-            self._spawn(self.refresh())
+            self.tasks.spawn(self.refresh())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.table and event.type() == QEvent.Type.KeyPress:
@@ -485,10 +457,10 @@ class ModelTagsView(QWidget):
                 Qt.KeyboardModifier.ShiftModifier,
             )
             if plain and event.key() == Qt.Key.Key_A:
-                self._spawn(self.accept_selected())
+                self.tasks.spawn(self.accept_selected())
                 return True
             if plain and event.key() == Qt.Key.Key_R:
-                self._spawn(self.reject_selected())
+                self.tasks.spawn(self.reject_selected())
                 return True
         return super().eventFilter(watched, event)
 
@@ -506,28 +478,20 @@ class ModelTagsView(QWidget):
         self.table.setSelectionMode(mode)
 
     async def accept_selected(self) -> int:
-        return await self._review_selected(tagging_service.accept_model_tags, tags_changed=True)
+        return await self._review_selected(proposals.accept)
 
     async def reject_selected(self) -> int:
-        return await self._review_selected(tagging_service.reject_model_tags, tags_changed=False)
+        return await self._review_selected(proposals.reject)
 
-    async def _review_selected(self, decide: ReviewDecision, *, tags_changed: bool) -> int:
-        """Accept or reject the selected proposals on the world thread; drop them from the table."""
+    async def _review_selected(self, decide: ReviewDecision) -> int:
+        """Accept or reject the selected proposals on the world thread; drop them from the table at
+        once (the refresh that follows the change event fills the page up again)."""
         pairs = self.selected_pairs()
         if not pairs:
             return 0
-
-        async def apply(world: World) -> int:
-            async with world.session() as session:
-                changed = await decide(session, pairs)
-                await session.commit()
-                return changed
-
-        changed = await self.client.call(apply)
+        self._reads += 1
+        changed = await self.client.call(lambda world: decide(world, pairs))
         self.model.remove_pairs(set(pairs))
-        if tags_changed:
-            self.tags_changed.emit()
-        await self.refresh()
         return changed
 
     async def bulk_accept(self) -> int:
@@ -540,18 +504,10 @@ class ModelTagsView(QWidget):
         ):
             return 0
 
-        async def accept_all(world: World) -> int:
-            async with world.session() as session:
-                added = await tagging_service.bulk_accept_model_tags(
-                    session, min_confidence=threshold, tag=tag
-                )
-                await session.commit()
-                return added
-
-        added = await self.client.call(accept_all)
+        added = await self.client.call(
+            lambda world: proposals.accept_all(world, min_confidence=threshold, tag=tag)
+        )
         self.run_status.setText(f"Accepted {added:,} tags.")
-        self.tags_changed.emit()
-        await self.refresh()
         return added
 
     # weights ------------------------------------------------------------------------------------
@@ -562,13 +518,8 @@ class ModelTagsView(QWidget):
         self.import_button.setEnabled(False)
         self.import_status.setText(f"Checking {chosen.name}…")
 
-        async def install(world: World) -> Path:
-            manager = world.resources.get(ModelExecutionManager)
-            settings = world.resources.get(AutoTaggingSettings)
-            return await tagging_service.import_tagging_weights(manager, settings, chosen)
-
         try:
-            installed = await self.client.call(install)
+            installed = await self.client.call(lambda world: models.import_tagging_weights(world, chosen))
         except Exception as exc:  # InvalidWeightsError, or an OS error copying the file
             self.last_error = str(exc)
             self.import_status.setText(f"Could not use {chosen.name}: {exc}")
@@ -584,13 +535,8 @@ class ModelTagsView(QWidget):
         self.download_button.setEnabled(False)
         self.import_status.setText("Downloading the weights… (about 600 MB for ViT-B-32)")
 
-        async def fetch(world: World) -> Path:
-            manager = world.resources.get(ModelExecutionManager)
-            settings = world.resources.get(AutoTaggingSettings)
-            return await tagging_service.download_tagging_weights(manager, settings)
-
         try:
-            await self.client.call(fetch)
+            await self.client.call(models.download_tagging_weights)
         except Exception as exc:  # WeightsMissingError: offline, or the download failed
             self.last_error = getattr(exc, "user_message", str(exc))
             self.import_status.setText(f"Could not download the weights. {exc}")
@@ -630,20 +576,10 @@ class ModelTagsView(QWidget):
         self.run_status.setText("Loading the model…")
         progress = self._progress
 
-        def on_progress(step: Any) -> None:
-            if step.stage == SystemStage.AUTO_TAGGING:
-                progress.emit(step.done, step.total)
-
-        async def run(world: World) -> StageOutcome:
-            settings = world.resources.get(AutoTaggingSettings)
-            async with world.session() as session:
-                await tagging_service.queue_for_tagging(session, settings.model_name, retag=retag)
-                await session.commit()
-            [outcome] = await pipeline.run_stages(world, [SystemStage.AUTO_TAGGING], on_progress=on_progress)
-            return outcome
-
         try:
-            report = await self.client.call(run)
+            report = await self.client.call(
+                lambda world: models.tag_library(world, retag=retag, progress=progress.emit)
+            )
         except Exception as exc:
             self.last_error = str(exc)
             self.run_status.setText(f"Tagging stopped: {exc}")
@@ -662,11 +598,7 @@ class ModelTagsView(QWidget):
     async def count_proposals(self) -> int:
         """Count the open proposals (for the sidebar) without loading the list."""
 
-        async def count(world: World) -> int:
-            async with world.session() as session:
-                return await tagging_service.count_proposals(session)
-
-        total = await self.client.call(count)
+        total = await self.client.call(proposals.count_open)
         self.proposals_counted.emit(total)
         return total
 
@@ -674,7 +606,7 @@ class ModelTagsView(QWidget):
         if self.running:
             self._cancel.set()
             stage = [SystemStage.AUTO_TAGGING]
-            self._spawn(self.client.call(lambda world: pipeline.cancel_stages(world, stage)))
+            self.tasks.spawn(self.client.call(lambda world: pipeline.cancel_stages(world, stage)))
             self.cancel_button.setEnabled(False)
             self.run_status.setText("Cancelling after the current batch…")
 
@@ -697,13 +629,6 @@ class ModelTagsView(QWidget):
             parts.append(f"cancelled, {report.remaining:,} still waiting")
         return ", ".join(parts) + "."
 
-    # plumbing ---------------------------------------------------------------------------------------
-    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
-        task: asyncio.Task[Any] = asyncio.get_event_loop().create_task(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
-
 
 MODEL_TAGS_VIEW = "model-tags"
 
@@ -712,20 +637,14 @@ def install_model_tags_view(window: Any) -> ModelTagsView:
     """Add the view to the main window as the sidebar entry "Model tags".
 
     `window` is a `MainWindow` (typed loosely to keep this module free of a dependency on it).
-    Accepting proposals refreshes the window's grid and counts; new imports are tagged by the
-    background pipeline once the weights are installed.
+    New imports are tagged by the background pipeline once the weights are installed; the view
+    and its sidebar count follow the "proposals" change events its model-tag stage and the review
+    use cases send, and accepted tags reach the grid and the tag lists as "tags" events.
     """
     view = ModelTagsView(window.client, window)
     view.confirm = lambda title, text: bool(window.confirm(title, text))
     icon = view.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView)
     window.add_view(MODEL_TAGS_VIEW, "Model tags", view, icon)
-    view.tags_changed.connect(lambda: view._spawn(window.reload()))
     view.proposals_counted.connect(lambda n: window.sidebar.set_count(MODEL_TAGS_VIEW, n or None))
-    view._spawn(view.count_proposals())
-    background = getattr(window, "background_work", None)
-    if background is not None:
-        tagging = int(SystemStage.AUTO_TAGGING)
-        background.stage_finished.connect(
-            lambda stage: view._spawn(view.refresh()) if stage == tagging else None
-        )
+    view.tasks.spawn(view.count_proposals())
     return view

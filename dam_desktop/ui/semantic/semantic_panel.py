@@ -30,9 +30,13 @@ from PySide6.QtWidgets import (
 )
 
 from dam_desktop.core.world import World
+from dam_desktop.ui.tasks import TaskSet
 from dam_desktop.ui.window import context_menu
-from dam_desktop.ui.window.context_menu import LIBRARY_VIEW, Selection
+from dam_desktop.ui.window.context_menu import LIBRARY_VIEW, AssetAction, Selection
 from dam_desktop.ui.world_client import WorldClient
+from dam_desktop.use_cases.library import thumbnail_paths
+from dam_desktop.use_cases.search import search_by_sentence
+from dam_desktop.use_cases.similarity import find_similar
 
 if TYPE_CHECKING:
     from dam_desktop.services.semantic.semantic_search import SemanticResults
@@ -76,41 +80,9 @@ class Request:
 
 async def run_request(world: World, request: Request, where: str) -> SemanticResults:
     """On the world thread: the semantic search, narrowed by the tag query `where` if given."""
-    from dam_desktop.core.model_manager import ModelExecutionManager
-    from dam_desktop.services.search import search_service
-    from dam_desktop.services.semantic.audio_service import AudioSettings
-    from dam_desktop.services.semantic.semantic_search import find_similar, search_by_sentence
-    from dam_desktop.services.semantic.semantic_service import SemanticSettings
-    from dam_desktop.services.semantic.vector_index import VectorIndexCache
-
-    async with world.session() as session:
-        allowed = set(await search_service.search(session, where, limit=None)) if where.strip() else None
-        cache = world.resources.get(VectorIndexCache)
-        settings = world.resources.get(SemanticSettings)
-        audio = world.resources.get(AudioSettings)
-        if request.similar_to is not None:
-            return await find_similar(
-                session, cache, settings, audio, request.similar_to, limit=LIMIT, allowed_entity_ids=allowed
-            )
-        manager = world.resources.get(ModelExecutionManager)
-        return await search_by_sentence(
-            session,
-            cache,
-            manager,
-            settings,
-            audio,
-            request.sentence or "",
-            limit=LIMIT,
-            allowed_entity_ids=allowed,
-        )
-
-
-async def _thumbnail_paths(world: World, ids: list[int]) -> dict[int, Any]:
-    from dam_desktop.services.browse.browse_service import tile_infos
-
-    async with world.session() as session:
-        infos = await tile_infos(session, world.paths, ids)
-    return {eid: info.thumbnail_path for eid, info in infos.items()}
+    if request.similar_to is not None:
+        return await find_similar(world, request.similar_to, where=where, limit=LIMIT)
+    return await search_by_sentence(world, request.sentence or "", where=where, limit=LIMIT)
 
 
 def _load_images(paths: dict[int, Any]) -> dict[int, QImage]:
@@ -131,6 +103,7 @@ class SemanticPanel(QWidget):
 
     def __init__(self, client: WorldClient, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.tasks = TaskSet()
         self.setObjectName("semanticPanel")
         self.client = client
         self.request: Request | None = None
@@ -147,7 +120,7 @@ class SemanticPanel(QWidget):
         self.filter_box.setObjectName("semanticFilter")
         self.filter_box.setPlaceholderText("Narrow by tag query, e.g.  type:audio -draft")
         self.filter_box.setClearButtonEnabled(True)
-        self.filter_box.returnPressed.connect(lambda: self._spawn(self.refresh()))
+        self.filter_box.returnPressed.connect(lambda: self.tasks.spawn(self.refresh()))
         top = QHBoxLayout()
         top.addWidget(self.filter_box, 1)
         self.table = QTableWidget(0, len(COLUMNS), self)
@@ -169,12 +142,6 @@ class SemanticPanel(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.notes)
         layout.addWidget(self.table, 1)
-        self._tasks: set[asyncio.Task[Any]] = set()
-
-    def _spawn(self, coro: Awaitable[Any]) -> None:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
 
     async def show_request(self, request: Request) -> None:
         self.request = request
@@ -203,7 +170,7 @@ class SemanticPanel(QWidget):
         self._fill(results)
         self.results_shown.emit()
         ids = [h.entity_id for h in results.hits]
-        paths = await self.client.call(lambda world: _thumbnail_paths(world, ids))
+        paths = await self.client.call(lambda world: thumbnail_paths(world, ids))
         images = await asyncio.to_thread(_load_images, paths)
         if self.results is results:
             for row, hit in enumerate(results.hits):
@@ -245,6 +212,7 @@ class SemanticSearch(QObject):
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
+        self.tasks = TaskSet()
         self.window = window
         self.panel = SemanticPanel(window.client, window)
         window.add_view(SEMANTIC_VIEW, "Semantic Search", self.panel, _glyph_icon("≈"))
@@ -257,12 +225,11 @@ class SemanticSearch(QObject):
         self._tag_placeholder = window.search_box.placeholderText()
         # Results have the grid's context menu (Find Similar again, Open, Show in File Manager…).
         self.panel.table.customContextMenuRequested.connect(
-            lambda pos: self._spawn(self._result_menu(self.panel.table.viewport().mapToGlobal(pos)))
+            lambda pos: self.tasks.spawn(self._result_menu(self.panel.table.viewport().mapToGlobal(pos)))
         )
         self.panel.table.doubleClicked.connect(
-            lambda _index: self._spawn(self._run_on_results("open-default"))
+            lambda _index: self.tasks.spawn(self._run_on_results("open-default"))
         )
-        self._tasks: set[asyncio.Task[Any]] = set()
         # The box's own handler (a tag query) stays in charge unless the toggle is on.
         self._tag_search: Callable[[str], Awaitable[None]] = window.apply_search
         window.apply_search = self.apply_search  # type: ignore[method-assign]
@@ -296,11 +263,6 @@ class SemanticSearch(QObject):
         self.window.sidebar.select_view(SEMANTIC_VIEW)
         await self.panel.show_request(request)
 
-    def _spawn(self, coro: Awaitable[Any]) -> None:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
     async def result_selection(self) -> Selection:
         ids = self.panel.selected_result_ids()
         infos = await self.window.model.fetch_infos(ids)
@@ -310,9 +272,11 @@ class SemanticSearch(QObject):
         selection = await self.result_selection()
         if not len(selection):
             return
-        menu = context_menu.build_menu(
-            self.panel, selection, lambda action: self._spawn(self.window.run_action(action, selection))
-        )
+
+        def trigger(action: AssetAction) -> None:
+            self.tasks.spawn(self.window.run_action(action, selection))
+
+        menu = context_menu.build_menu(self.panel, selection, trigger)
         self.last_menu = menu
         menu.popup(global_pos)
 

@@ -33,10 +33,14 @@ from PySide6.QtWidgets import (
     QWidgetItem,
 )
 
+from dam_desktop.core.events import WorldChanged
 from dam_desktop.core.world import World
 from dam_desktop.services.tags import tag_service
 from dam_desktop.services.tags.tag_service import SelectionTags, TagEdit, TagInfo
+from dam_desktop.ui.changes import ChangeFollower, concerns
+from dam_desktop.ui.tasks import TaskSet
 from dam_desktop.ui.world_client import WorldClient
+from dam_desktop.use_cases import tags as tag_cases
 
 
 class FlowLayout(QLayout):
@@ -168,31 +172,19 @@ class TagEditCommand(QUndoCommand):
     def undo(self) -> None:
         self.editor.enqueue(self._revert)
 
-    async def _apply(self, session: Any) -> None:
+    async def _apply(self, world: World) -> None:
         if self.remove_ids:
-            self.edit = await tag_service.remove_tag_ids(session, self.entity_ids, self.remove_ids)
-            return
-        added = TagEdit(())
-        if self.add_names:
-            added = await tag_service.add_tags(session, self.entity_ids, self.add_names)
-        if self.add_ids:
-            more = await tag_service.add_tag_ids(session, self.entity_ids, self.add_ids)
-            added = TagEdit(added.links + more.links)
-        self.edit = added
-
-    async def _revert(self, session: Any) -> None:
-        if self.edit is None:
-            return
-        if self.remove_ids:
-            await tag_service.restore_links(session, self.edit)
+            self.edit = await tag_cases.remove_tag_ids(world, self.entity_ids, self.remove_ids)
         else:
-            await tag_service.drop_links(session, self.edit)
+            self.edit = await tag_cases.add_tags(world, self.entity_ids, self.add_names, self.add_ids)
+
+    async def _revert(self, world: World) -> None:
+        if self.edit is not None:
+            await tag_cases.undo_edit(world, self.edit, removal=bool(self.remove_ids))
 
 
 class TagEditor(QWidget):
     """Tag chips and an input for the current selection. Call `set_entities` when it changes."""
-
-    tagsChanged = Signal()
 
     def __init__(
         self, client: WorldClient, undo_stack: QUndoStack | None = None, parent: QWidget | None = None
@@ -206,7 +198,7 @@ class TagEditor(QWidget):
         self._worker: asyncio.Task[None] | None = None
         self._pending = 0
         self._idle: asyncio.Event | None = None
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self.tasks = TaskSet()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -227,7 +219,7 @@ class TagEditor(QWidget):
         self._complete_timer = QTimer(self)
         self._complete_timer.setSingleShot(True)
         self._complete_timer.setInterval(120)
-        self._complete_timer.timeout.connect(lambda: self._spawn(self.refresh_completions()))
+        self._complete_timer.timeout.connect(lambda: self.tasks.spawn(self.refresh_completions()))
         self.input.textEdited.connect(lambda _t: self._complete_timer.start())
         self.input.returnPressed.connect(self._return_pressed)
         layout.addWidget(self.chips_host)
@@ -244,6 +236,9 @@ class TagEditor(QWidget):
             # A window that puts Undo/Redo in its Edit menu disables these (one owner per key).
             self.shortcuts.append(shortcut)
         self.setEnabled(False)
+        self.change_follower = ChangeFollower(
+            client, self._follows, lambda _c: self.tasks.spawn(self.reload()), self
+        )
 
     # --- selection --------------------------------------------------------------------------------
 
@@ -255,15 +250,20 @@ class TagEditor(QWidget):
 
     async def reload(self) -> None:
         ids = list(self.entity_ids)
-
-        async def read(world: World) -> SelectionTags:
-            async with world.session() as session:
-                return await tag_service.tags_of_selection(session, ids)
-
-        selection = await self.client.call(read) if ids else SelectionTags([], [])
+        selection = await self.client.call(lambda world: tag_cases.tags_of_selection(world, ids))
         if ids == self.entity_ids:
             self.selection = selection
             self._rebuild_chips()
+
+    def _follows(self, change: WorldChanged) -> bool:
+        """Tags of the shown assets changed elsewhere (the model review, the CLI, a tag renamed);
+        the editor's own edits reload when its queue drains."""
+        return (
+            self._pending == 0
+            and bool(self.entity_ids)
+            and change.touches(tag_cases.TAGS)
+            and concerns(change, self.entity_ids)
+        )
 
     def _rebuild_chips(self) -> None:
         while (item := self.chips.takeAt(0)) is not None:
@@ -319,8 +319,8 @@ class TagEditor(QWidget):
                 return tag.name
         return "tag"
 
-    def enqueue(self, action: Callable[[Any], Coroutine[Any, Any, None]]) -> None:
-        """Run `action(session)` on the world thread after every earlier edit; commit; reload."""
+    def enqueue(self, action: Callable[[World], Coroutine[Any, Any, None]]) -> None:
+        """Run `action(world)` on the world thread after every earlier edit, then reload."""
         loop = asyncio.get_event_loop()
         if self._queue is None:
             self._queue = asyncio.Queue()
@@ -329,12 +329,7 @@ class TagEditor(QWidget):
             self._worker = loop.create_task(self._drain())
 
         async def step() -> None:
-            async def write(world: World) -> None:
-                async with world.session() as session:
-                    await action(session)
-                    await session.commit()
-
-            await self.client.call(write)
+            await self.client.call(action)
 
         self._pending += 1
         assert self._idle is not None
@@ -351,7 +346,6 @@ class TagEditor(QWidget):
                 self._pending -= 1
             if self._pending == 0:
                 await self.reload()
-                self.tagsChanged.emit()
                 if self._pending == 0 and self._idle is not None:
                     self._idle.set()
 
@@ -380,20 +374,10 @@ class TagEditor(QWidget):
             self.completions.setStringList([])
             return []
 
-        async def read(world: World) -> list[TagInfo]:
-            async with world.session() as session:
-                return await tag_service.autocomplete(session, prefix, limit=12)
-
-        found = await self.client.call(read)
+        found = await self.client.call(lambda world: tag_cases.autocomplete(world, prefix, limit=12))
         if self.input.text().split(",")[-1].strip() != prefix:
             return found
         self.completions.setStringList([f"{t.name}  ({t.use_count:,})" for t in found])
         if found and self.input.hasFocus():
             self.completer.complete()
         return found
-
-    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
-        task: asyncio.Task[Any] = asyncio.get_event_loop().create_task(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task

@@ -5,11 +5,9 @@ already taken, a parent that would make a cycle) are shown in the dialog, in wor
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -29,14 +27,14 @@ from dam_desktop.core.errors import DamError
 from dam_desktop.core.world import World
 from dam_desktop.services.tags import tag_service
 from dam_desktop.services.tags.tag_service import TagInfo
+from dam_desktop.ui.tasks import TaskSet
 from dam_desktop.ui.world_client import WorldClient
+from dam_desktop.use_cases import tags as tag_cases
 
 TAG_ID_ROLE = Qt.ItemDataRole.UserRole
 
 
 class TagManagerDialog(QDialog):
-    tagsChanged = Signal()  # something was renamed, merged, re-parented or deleted
-
     def __init__(self, client: WorldClient, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Manage Tags")
@@ -44,14 +42,14 @@ class TagManagerDialog(QDialog):
         self.client = client
         self.current: TagInfo | None = None
         self.tags: list[TagInfo] = []
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self.tasks = TaskSet()
 
         self.filter = QLineEdit(self)
         self.filter.setPlaceholderText("Find a tag…")
         self._filter_timer = QTimer(self)
         self._filter_timer.setSingleShot(True)
         self._filter_timer.setInterval(150)
-        self._filter_timer.timeout.connect(lambda: self._spawn(self.load_tags()))
+        self._filter_timer.timeout.connect(lambda: self.tasks.spawn(self.load_tags()))
         self.filter.textEdited.connect(lambda _t: self._filter_timer.start())
         self.tag_list = QListWidget(self)
         self.tag_list.currentItemChanged.connect(self._current_changed)
@@ -68,29 +66,33 @@ class TagManagerDialog(QDialog):
         form.addRow(self.title)
         self.name_edit = QLineEdit(right)
         self.rename_button = QPushButton("Rename", right)
-        self.rename_button.clicked.connect(lambda: self._spawn(self.rename(self.name_edit.text())))
+        self.rename_button.clicked.connect(lambda: self.tasks.spawn(self.rename(self.name_edit.text())))
         form.addRow("Name", self._row(self.name_edit, self.rename_button))
         self.merge_edit = QLineEdit(right)
         self.merge_edit.setPlaceholderText("target tag")
         self.merge_button = QPushButton("Merge into", right)
-        self.merge_button.clicked.connect(lambda: self._spawn(self.merge_into(self.merge_edit.text())))
+        self.merge_button.clicked.connect(lambda: self.tasks.spawn(self.merge_into(self.merge_edit.text())))
         form.addRow("Merge", self._row(self.merge_edit, self.merge_button))
         self.parent_list = QListWidget(right)
         self.parent_list.setMaximumHeight(90)
         self.parent_edit = QLineEdit(right)
         self.parent_edit.setPlaceholderText("add a parent (this tag implies it)")
-        self.parent_edit.returnPressed.connect(lambda: self._spawn(self.add_parent(self.parent_edit.text())))
+        self.parent_edit.returnPressed.connect(
+            lambda: self.tasks.spawn(self.add_parent(self.parent_edit.text()))
+        )
         self.remove_parent_button = QPushButton("Remove", right)
-        self.remove_parent_button.clicked.connect(lambda: self._spawn(self.remove_selected_parent()))
+        self.remove_parent_button.clicked.connect(lambda: self.tasks.spawn(self.remove_selected_parent()))
         form.addRow("Parents", self.parent_list)
         form.addRow("", self._row(self.parent_edit, self.remove_parent_button))
         self.alias_list = QListWidget(right)
         self.alias_list.setMaximumHeight(90)
         self.alias_edit = QLineEdit(right)
         self.alias_edit.setPlaceholderText("add an alias (another name for this tag)")
-        self.alias_edit.returnPressed.connect(lambda: self._spawn(self.add_alias(self.alias_edit.text())))
+        self.alias_edit.returnPressed.connect(
+            lambda: self.tasks.spawn(self.add_alias(self.alias_edit.text()))
+        )
         self.remove_alias_button = QPushButton("Remove", right)
-        self.remove_alias_button.clicked.connect(lambda: self._spawn(self.remove_selected_alias()))
+        self.remove_alias_button.clicked.connect(lambda: self.tasks.spawn(self.remove_selected_alias()))
         form.addRow("Aliases", self.alias_list)
         form.addRow("", self._row(self.alias_edit, self.remove_alias_button))
         self.delete_button = QPushButton("Delete tag…", right)
@@ -142,13 +144,8 @@ class TagManagerDialog(QDialog):
     async def load_tags(self) -> None:
         prefix = self.filter.text().strip()
 
-        async def read(world: World) -> list[TagInfo]:
-            async with world.session() as session:
-                if prefix:
-                    return await tag_service.autocomplete(session, prefix, limit=500)
-                return await tag_service.list_tags(session, order="name", limit=5000)
-
-        self.tags = await self.client.call(read)
+        limit = 500 if prefix else 5000
+        self.tags = await self.client.call(lambda world: tag_cases.find_tags(world, prefix, limit))
         keep = self.current.id if self.current else None
         self.tag_list.blockSignals(True)
         self.tag_list.clear()
@@ -180,7 +177,7 @@ class TagManagerDialog(QDialog):
 
     def _current_changed(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
         tag_id = int(item.data(TAG_ID_ROLE)) if item is not None else None
-        self._spawn(self.show_tag(tag_id))
+        self.tasks.spawn(self.show_tag(tag_id))
 
     async def show_tag(self, tag_id: int | None) -> None:
         self.message.clear()
@@ -190,22 +187,12 @@ class TagManagerDialog(QDialog):
             self._set_editing_enabled(False)
             return
 
-        async def read(world: World) -> tuple[TagInfo | None, list[TagInfo], list[str]]:
-            async with world.session() as session:
-                info = await tag_service.get_tag(session, tag_id)
-                if info is None:
-                    return None, [], []
-                return (
-                    info,
-                    await tag_service.parents_of(session, tag_id),
-                    await tag_service.aliases_of(session, tag_id),
-                )
-
-        info, parents, aliases = await self.client.call(read)
-        self.current = info
-        self._set_editing_enabled(info is not None)
-        if info is None:
+        details = await self.client.call(lambda world: tag_cases.tag_details(world, tag_id))
+        self.current = details.tag if details is not None else None
+        self._set_editing_enabled(details is not None)
+        if details is None:
             return
+        info, parents, aliases = details.tag, details.parents, details.aliases
         self.title.setText(f"{info.name} — on {info.use_count:,} assets")
         self.name_edit.setText(info.name)
         self.parent_list.clear()
@@ -218,19 +205,16 @@ class TagManagerDialog(QDialog):
 
     # --- edits ------------------------------------------------------------------------------------
 
-    async def _edit(self, action: Callable[[Any, TagInfo], Awaitable[None]], *, reload_list: bool) -> bool:
-        """Run one change in its own transaction; show its refusal, if any, in the dialog."""
+    async def _edit(
+        self, action: Callable[[World, TagInfo], Awaitable[object]], *, reload_list: bool
+    ) -> bool:
+        """Run one change (a use case, its own transaction); show its refusal, if any, in the dialog.
+        The window follows from the change event the use case sends."""
         tag = self.current
         if tag is None:
             return False
-
-        async def write(world: World) -> None:
-            async with world.session() as session:
-                await action(session, tag)
-                await session.commit()
-
         try:
-            await self.client.call(write)
+            await self.client.call(lambda world: action(world, tag))
         except DamError as exc:
             self.message.setText(str(exc))
             return False
@@ -238,21 +222,17 @@ class TagManagerDialog(QDialog):
         if reload_list:
             await self.load_tags()
         await self.show_tag(self.current.id if self.current else None)
-        self.tagsChanged.emit()
         return True
 
     async def rename(self, new_name: str) -> bool:
-        async def act(session: Any, tag: TagInfo) -> None:
-            await tag_service.rename_tag(session, tag.id, new_name)
-
-        return await self._edit(act, reload_list=True)
+        return await self._edit(
+            lambda world, tag: tag_cases.rename_tag(world, tag.id, new_name), reload_list=True
+        )
 
     async def merge_into(self, target_name: str) -> bool:
-        async def act(session: Any, tag: TagInfo) -> None:
-            target = await tag_service.require_tag(session, target_name)
-            await tag_service.merge_tags(session, tag.id, target)
-
-        done = await self._edit(act, reload_list=False)
+        done = await self._edit(
+            lambda world, tag: tag_cases.merge_tags(world, tag.id, target_name), reload_list=False
+        )
         if done:
             self.current = None
             await self.load_tags()
@@ -261,11 +241,9 @@ class TagManagerDialog(QDialog):
         return done
 
     async def add_parent(self, parent_name: str) -> bool:
-        async def act(session: Any, tag: TagInfo) -> None:
-            parent = await tag_service.get_or_create_tag_concept(session, parent_name)
-            await tag_service.add_parent(session, tag.id, parent)
-
-        done = await self._edit(act, reload_list=True)
+        done = await self._edit(
+            lambda world, tag: tag_cases.add_parent(world, tag.id, parent_name), reload_list=True
+        )
         if done:
             self.parent_edit.clear()
         return done
@@ -276,16 +254,14 @@ class TagManagerDialog(QDialog):
             return False
         parent_id = int(item.data(TAG_ID_ROLE))
 
-        async def act(session: Any, tag: TagInfo) -> None:
-            await tag_service.remove_parent(session, tag.id, parent_id)
-
-        return await self._edit(act, reload_list=False)
+        return await self._edit(
+            lambda world, tag: tag_cases.remove_parent(world, tag.id, parent_id), reload_list=False
+        )
 
     async def add_alias(self, alias: str) -> bool:
-        async def act(session: Any, tag: TagInfo) -> None:
-            await tag_service.add_alias(session, tag.id, alias)
-
-        done = await self._edit(act, reload_list=False)
+        done = await self._edit(
+            lambda world, tag: tag_cases.add_alias(world, tag.id, alias), reload_list=False
+        )
         if done:
             self.alias_edit.clear()
         return done
@@ -296,16 +272,10 @@ class TagManagerDialog(QDialog):
             return False
         alias = item.text()
 
-        async def act(session: Any, tag: TagInfo) -> None:
-            await tag_service.remove_alias(session, alias)
-
-        return await self._edit(act, reload_list=False)
+        return await self._edit(lambda world, _tag: tag_cases.remove_alias(world, alias), reload_list=False)
 
     async def delete_current(self) -> bool:
-        async def act(session: Any, tag: TagInfo) -> None:
-            await tag_service.delete_tag(session, tag.id)
-
-        done = await self._edit(act, reload_list=False)
+        done = await self._edit(lambda world, tag: tag_cases.delete_tag(world, tag.id), reload_list=False)
         if done:
             self.current = None
             await self.load_tags()
@@ -317,16 +287,10 @@ class TagManagerDialog(QDialog):
         if tag is not None and self.confirm(
             "Delete tag", f"Delete '{tag.name}'? It is removed from {tag.use_count:,} assets."
         ):
-            self._spawn(self.delete_current())
+            self.tasks.spawn(self.delete_current())
 
     def _confirm(self, title: str, text: str) -> bool:
         from PySide6.QtWidgets import QMessageBox
 
         answer = QMessageBox.question(self, title, text)
         return answer == QMessageBox.StandardButton.Yes
-
-    def _spawn(self, coro: Any) -> asyncio.Task[Any]:
-        task: asyncio.Task[Any] = asyncio.get_event_loop().create_task(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task

@@ -3,14 +3,13 @@
 Click a tag to narrow the current query to it; Ctrl-click to exclude it. Click a saved search to
 run it; "Save…" keeps the current query under a name in the library. The widget never changes
 the grid itself: it emits `queryRequested(text)` and the window applies it (and then calls
-`refresh(query)` with the query it shows, so the counts follow the result).
+`refresh(query)` with the query it shows, so the counts follow the result). When the world says
+tags, saved searches or the set of assets changed, it reads its counts again by itself.
 """
 
 from __future__ import annotations
 
-import asyncio
 import re
-from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QPainter, QPalette
@@ -28,15 +27,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dam_desktop.core.world import World
-from dam_desktop.services.search import search_service
+from dam_desktop.core.events import WorldChanged
 from dam_desktop.services.search.search_service import SavedSearch, TagCount
-from dam_desktop.services.search.tag_query.errors import QueryError
 from dam_desktop.services.search.tag_query.to_sql import TERM_HANDLERS
+from dam_desktop.ui.changes import ChangeFollower
+from dam_desktop.ui.tasks import TaskSet
 from dam_desktop.ui.world_client import WorldClient
+from dam_desktop.use_cases import search as search_cases
 
 TAG_ROLE = Qt.ItemDataRole.UserRole
 COUNT_ROLE = Qt.ItemDataRole.UserRole + 1
+# Changes after which the counts or the saved searches may read differently.
+SIDEBAR_COMPONENTS = frozenset({"tags", "trash", search_cases.SAVED_SEARCHES})
 _PLAIN = re.compile(r"^[^\s()|\"*:-][^\s()|\"*]*$")
 
 
@@ -92,7 +94,10 @@ class TagSidebar(QWidget):
         self.query = ""
         self.counts: list[TagCount] = []
         self.saved: list[SavedSearch] = []
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self.tasks = TaskSet()
+        self.change_follower = ChangeFollower(
+            client, self._follows, lambda _change: self.tasks.spawn(self.refresh(self.query)), self
+        )
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -130,15 +135,8 @@ class TagSidebar(QWidget):
         """Show the tags of `query`'s result with their counts, and the saved searches."""
         self.query = query
 
-        async def read(world: World) -> tuple[list[TagCount], list[SavedSearch]]:
-            async with world.session() as session:
-                try:
-                    counts = await search_service.tag_counts_for_query(session, query, limit)
-                except QueryError:
-                    counts = []
-                return counts, await search_service.list_saved_searches(session)
-
-        counts, saved = await self.client.call(read)
+        found = await self.client.call(lambda world: search_cases.sidebar_tags(world, query, limit))
+        counts, saved = found.counts, found.saved
         if query != self.query:
             return
         self.counts, self.saved = counts, saved
@@ -179,26 +177,20 @@ class TagSidebar(QWidget):
     def _ask_and_save(self) -> None:
         name = self.ask_name()
         if name:
-            task = asyncio.get_event_loop().create_task(self.save_current(name))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            self.tasks.spawn(self.save_current(name))
 
     async def save_current(self, name: str) -> None:
+        """Keep the current query under `name`; the list follows from the change event."""
         query = self.query
-
-        async def write(world: World) -> None:
-            async with world.session() as session:
-                await search_service.save_search(session, name, query)
-                await session.commit()
-
-        await self.client.call(write)
-        await self.refresh(self.query)
+        await self.client.call(lambda world: search_cases.save_search(world, name, query))
 
     async def delete_saved(self, name: str) -> None:
-        async def write(world: World) -> None:
-            async with world.session() as session:
-                await search_service.delete_saved_search(session, name)
-                await session.commit()
+        await self.client.call(lambda world: search_cases.delete_saved_search(world, name))
 
-        await self.client.call(write)
-        await self.refresh(self.query)
+    def _follows(self, change: WorldChanged) -> bool:
+        return (
+            change.added
+            or change.removed
+            or change.everything
+            or bool(change.components & SIDEBAR_COMPONENTS)
+        )

@@ -4,12 +4,12 @@
 - the tag sidebar (counts for the current result, click / Ctrl-click, saved searches) as a
   sidebar section whose clicks set the search box and whose counts follow each loaded result;
 - Edit › Undo / Redo for tag edits and Edit › Manage Tags… (the tag manager dialog);
-- after a tag edit, undo or tag-manager change, the window reloads its result and counts.
+- nothing is wired from an edit to the window: the tag use cases report what changed, and the
+  grid, the sidebar counts and the chips follow those change events.
 """
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QMenu
 from dam_desktop.ui.tags.tag_editor import TagEditor
 from dam_desktop.ui.tags.tag_manager import TagManagerDialog
 from dam_desktop.ui.tags.tag_sidebar import TagSidebar
+from dam_desktop.ui.tasks import TaskSet
 
 SELECTION_LIMIT = 5000  # the editor edits at most this many selected assets at once
 
@@ -29,13 +30,7 @@ class TagUI:
     editor: TagEditor
     sidebar: TagSidebar
     selection_timer: QTimer
-    tasks: set[asyncio.Task[Any]]
-
-    def spawn(self, coro: Any) -> asyncio.Task[Any]:
-        task: asyncio.Task[Any] = asyncio.get_event_loop().create_task(coro)
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
-        return task
+    tasks: TaskSet
 
 
 def install_tag_ui(window: Any) -> TagUI:
@@ -47,16 +42,18 @@ def install_tag_ui(window: Any) -> TagUI:
     timer = QTimer(window)
     timer.setSingleShot(True)
     timer.setInterval(120)
-    ui = TagUI(editor, sidebar, timer, set())
+    ui = TagUI(editor, sidebar, timer, TaskSet())
 
-    timer.timeout.connect(lambda: ui.spawn(editor.set_entities(window.selected_ids(limit=SELECTION_LIMIT))))
+    timer.timeout.connect(
+        lambda: ui.tasks.spawn(editor.set_entities(window.selected_ids(limit=SELECTION_LIMIT)))
+    )
     window.grid.selectionModel().selectionChanged.connect(lambda *_: timer.start())
-    window.model.result_loaded.connect(lambda: ui.spawn(sidebar.refresh(window.search_text)))
+    window.model.result_loaded.connect(lambda: ui.tasks.spawn(sidebar.refresh(window.search_text)))
     # A new result resets the grid's selection without a selectionChanged signal.
     window.model.result_loaded.connect(lambda: timer.start())
     if window.model.loaded_once:
         # Installed once the world is open, after the grid was filled from the start-up read.
-        ui.spawn(sidebar.refresh(window.search_text))
+        ui.tasks.spawn(sidebar.refresh(window.search_text))
 
     async def show_query(query: str) -> None:
         window.search_box.blockSignals(True)
@@ -64,8 +61,7 @@ def install_tag_ui(window: Any) -> TagUI:
         window.search_box.blockSignals(False)
         await window.apply_search(query)
 
-    sidebar.queryRequested.connect(lambda query: ui.spawn(show_query(query)))
-    editor.tagsChanged.connect(lambda: ui.spawn(window.reload()))
+    sidebar.queryRequested.connect(lambda query: ui.tasks.spawn(show_query(query)))
 
     edit_menu = next(
         (a.menu() for a in window.menuBar().actions() if a.menu() and "Edit" in a.text()),
@@ -89,9 +85,8 @@ def install_tag_ui(window: Any) -> TagUI:
 
         def open_manager() -> None:
             dialog = TagManagerDialog(window.client, window)
-            dialog.tagsChanged.connect(lambda: ui.spawn(window.reload()))
             dialog.show()
-            ui.spawn(dialog.load_tags())
+            ui.tasks.spawn(dialog.load_tags())
 
         manage.triggered.connect(open_manager)
     return ui

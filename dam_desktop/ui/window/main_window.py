@@ -63,8 +63,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dam_desktop.core.events import WorldChanged
 from dam_desktop.services.browse.browse_sql import IdArray, LibraryCounts
 from dam_desktop.services.search.sorting import SortKey
+from dam_desktop.ui.changes import ChangeFollower
 from dam_desktop.ui.grid.grid_model import AssetGridModel, ResultQuery
 from dam_desktop.ui.grid.grid_settings import save_sort, saved_sort
 from dam_desktop.ui.grid.grid_view import DEFAULT_TILE, MAX_TILE, MIN_TILE, AssetGridView
@@ -74,6 +76,7 @@ from dam_desktop.ui.inspector.inspector import Inspector
 from dam_desktop.ui.jobs.import_panel import ImportPanel
 from dam_desktop.ui.jobs.jobs import ImportJob, JobList
 from dam_desktop.ui.models.menu import install_models_menu
+from dam_desktop.ui.tasks import TaskSet
 from dam_desktop.ui.window import context_menu
 from dam_desktop.ui.window.context_menu import LIBRARY_VIEW, TRASH_VIEW, ActionContext, AssetAction, Selection
 from dam_desktop.ui.window.library_menu import LibraryMenu, remember_library
@@ -90,6 +93,7 @@ IMPORT_MODES: dict[ImportMode, str] = {
     "reference": "Link to Files Where They Are",
 }
 MAX_SELECTION_FOR_ACTIONS = 10_000
+TILE_COMPONENTS = frozenset({"file", "asset", "trash"})  # changes that alter what a tile shows
 GRID_PAGE = "grid"
 
 
@@ -135,7 +139,7 @@ class MainWindow(QMainWindow):
         self.search_text = ""
         self.custom_query: ResultQuery | None = None
         self.counts = LibraryCounts(0, 0, 0, 0)
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self.tasks = TaskSet()
         self.confirm = self._confirm_with_dialog
 
         self.sort, self.descending = saved_sort(self.settings)
@@ -158,7 +162,7 @@ class MainWindow(QMainWindow):
         self.grid.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.grid.customContextMenuRequested.connect(self._on_context_menu)
         self.grid.zoom_changed.connect(self._on_zoom_changed)
-        self.grid.activated.connect(lambda _index: self._spawn(self._run_action_by_key("open-default")))
+        self.grid.activated.connect(lambda _index: self.tasks.spawn(self._run_action_by_key("open-default")))
         self._selection_timer = QTimer(self)
         self._selection_timer.setSingleShot(True)
         self._selection_timer.setInterval(0)
@@ -166,6 +170,7 @@ class MainWindow(QMainWindow):
         self.grid.selectionModel().selectionChanged.connect(lambda *_: self._selection_timer.start())
         self.model.modelReset.connect(self._selection_timer.start)
         self.jobs.changed.connect(self._update_jobs_indicator)
+        self.change_follower = ChangeFollower(client, lambda _change: True, self.on_world_changed, self)
 
     # construction -------------------------------------------------------------------------------
     def _build_toolbar(self) -> None:
@@ -191,7 +196,9 @@ class MainWindow(QMainWindow):
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(250)
-        self._search_timer.timeout.connect(lambda: self._spawn(self.apply_search(self.search_box.text())))
+        self._search_timer.timeout.connect(
+            lambda: self.tasks.spawn(self.apply_search(self.search_box.text()))
+        )
         self.search_box.textChanged.connect(lambda _text: self._search_timer.start())
         self.search_box.returnPressed.connect(self._search_now)
         toolbar.addWidget(self.search_box)
@@ -418,10 +425,7 @@ class MainWindow(QMainWindow):
         if self.import_job is not None and self.import_job.task is not None:
             self.import_job.cancel()
             await asyncio.gather(self.import_job.task, return_exceptions=True)
-        tasks = [task for task in self._tasks if task is not asyncio.current_task()]
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await self.tasks.cancel_all()
         await self.model.stop()
         self.loader.shutdown()
 
@@ -436,32 +440,43 @@ class MainWindow(QMainWindow):
             self.search_text,
         )
 
+        # The use cases are imported inside the queries, on the world thread: they load SQLAlchemy.
         if text and not trashed:
-            from dam_desktop.services.search import search_service
 
             async def searched(world: World) -> IdArray:
-                async with world.session() as session:
-                    ids = await search_service.search(
-                        session, text, limit=None, sort=sort, descending=descending
-                    )
-                import numpy as np
+                from dam_desktop.use_cases.search import search_ids
 
-                return np.asarray(ids, dtype=np.int64)
+                return await search_ids(world, text, sort=sort, descending=descending)
 
             return searched
 
         async def listed(world: World) -> IdArray:
-            from dam_desktop.services.browse import browse_service
+            from dam_desktop.use_cases.library import asset_ids
 
-            async with world.session() as session:
-                return await browse_service.asset_ids(
-                    session, sort, descending=descending, trashed=trashed, name_contains=text or None
-                )
+            return await asset_ids(
+                world, sort, descending=descending, trashed=trashed, name_contains=text or None
+            )
 
         return listed
 
     async def refresh(self) -> None:
         await self.reload()
+
+    def on_world_changed(self, change: WorldChanged) -> None:
+        """Follow what the world says changed: the changed tiles' facts and thumbnails, and the
+        whole result with the counts when the set of assets changed (or, under a tag query, tags)."""
+        ids = list(change.entity_ids)
+        if change.touches("thumbnail"):
+            self.grid.retry_thumbnails(ids)
+        if change.everything or change.components & TILE_COMPONENTS:
+            self.model.refresh_infos(None if change.everything else ids)
+        if (
+            change.added
+            or change.removed
+            or change.touches("trash")
+            or (self.search_text and self.custom_query is None and change.touches("tags"))
+        ):
+            self.tasks.spawn(self.reload())
 
     async def reload(self) -> None:
         """Re-run the current query (keeping the selection where it still applies) and the counts."""
@@ -502,10 +517,9 @@ class MainWindow(QMainWindow):
 
     async def update_counts(self) -> None:
         async def read(world: World) -> LibraryCounts:
-            from dam_desktop.services.browse import browse_service
+            from dam_desktop.use_cases.library import library_counts
 
-            async with world.session() as session:
-                return await browse_service.library_counts(session)
+            return await library_counts(world)
 
         self._show_counts(await self.client.call(read))
 
@@ -612,7 +626,7 @@ class MainWindow(QMainWindow):
             else "or choose File › Import… to add files and folders to this library"
         )
         self._update_banner()
-        self._spawn(self._reload_from_top())
+        self.tasks.spawn(self._reload_from_top())
 
     async def _reload_from_top(self) -> None:
         await self.reload()
@@ -621,9 +635,9 @@ class MainWindow(QMainWindow):
     def _on_banner_button(self) -> None:
         if self.custom_query is not None:
             self.custom_query = None
-            self._spawn(self._reload_from_top())
+            self.tasks.spawn(self._reload_from_top())
         elif self.view_key == TRASH_VIEW:
-            self._spawn(self.empty_trash())
+            self.tasks.spawn(self.empty_trash())
 
     async def empty_trash(self) -> None:
         count = self.counts.trashed
@@ -646,12 +660,12 @@ class MainWindow(QMainWindow):
         self.descending = self.sort.default_descending
         self.sort_actions[self.sort].setChecked(True)
         self._update_direction_button()
-        self._spawn(self._reload_from_top())
+        self.tasks.spawn(self._reload_from_top())
 
     def _toggle_direction(self) -> None:
         self.descending = not self.descending
         self._update_direction_button()
-        self._spawn(self._reload_from_top())
+        self.tasks.spawn(self._reload_from_top())
 
     def _update_direction_button(self) -> None:
         words = {
@@ -691,8 +705,7 @@ class MainWindow(QMainWindow):
         count = self._selected_count()
         ids = self.selected_ids(limit=1) if count == 1 else []
         task = self.inspector.show_selection(ids, count)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self.tasks.add(task)
         if 1 < count <= 5000:
             self.model.request_infos(self.selected_ids(limit=5000))
 
@@ -725,7 +738,7 @@ class MainWindow(QMainWindow):
             self.grid.selectionModel().setCurrentIndex(
                 index, QItemSelectionModel.SelectionFlag.ClearAndSelect
             )
-        self._spawn(self._show_context_menu(self.grid.viewport().mapToGlobal(pos)))
+        self.tasks.spawn(self._show_context_menu(self.grid.viewport().mapToGlobal(pos)))
 
     async def _show_context_menu(self, global_pos: Any) -> None:
         selection = await self.current_selection()
@@ -733,7 +746,7 @@ class MainWindow(QMainWindow):
             return
 
         def trigger(action: AssetAction) -> None:
-            self._spawn(self.run_action(action, selection))
+            self.tasks.spawn(self.run_action(action, selection))
 
         menu = context_menu.build_menu(self, selection, trigger)
         self.last_menu = menu
@@ -750,7 +763,7 @@ class MainWindow(QMainWindow):
                 await self.run_action(action)
 
     def _remove_or_delete_selection(self) -> None:
-        self._spawn(
+        self.tasks.spawn(
             self._run_action_by_key("remove" if self.view_key != TRASH_VIEW else "delete-permanently")
         )
 
@@ -796,8 +809,7 @@ class MainWindow(QMainWindow):
         self.jobs.add(job)
         self.import_panel.track(job)
         task = job.start()
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self.tasks.add(task)
         return job
 
     def _on_assets_ready(self, entity_ids: list[int]) -> None:
@@ -819,7 +831,7 @@ class MainWindow(QMainWindow):
         self.import_job = None
         self.import_panel.finish()
         self.statusBar().showMessage(report_summary(report), 10000)
-        self._spawn(self.reload())
+        self.tasks.spawn(self.reload())
         if report.failed or report.cancelled or report.duplicates or len(report.imported) > 0:
             self.report_dialog = ImportReportDialog(report, self)
             self.report_dialog.open()
@@ -828,7 +840,7 @@ class MainWindow(QMainWindow):
         self.import_job = None
         self.import_panel.finish()
         QMessageBox.critical(self, "Import failed", f"The import stopped with an error:\n\n{message}")
-        self._spawn(self.reload())
+        self.tasks.spawn(self.reload())
 
     def _update_jobs_indicator(self) -> None:
         busy = self.jobs.busy
@@ -877,14 +889,8 @@ class MainWindow(QMainWindow):
     # helpers ------------------------------------------------------------------------------------
     def _search_now(self) -> None:
         self._search_timer.stop()
-        self._spawn(self.apply_search(self.search_box.text()))
+        self.tasks.spawn(self.apply_search(self.search_box.text()))
 
     def _focus_search(self) -> None:
         self.search_box.setFocus()
         self.search_box.selectAll()
-
-    def _spawn(self, coro: Any) -> asyncio.Task[Any]:
-        task: asyncio.Task[Any] = asyncio.get_running_loop().create_task(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task

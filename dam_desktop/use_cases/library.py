@@ -1,0 +1,101 @@
+"""Reading the library for browsing: the ids of a listing, the counts, tile facts, one asset's
+details, thumbnails of a few assets, and the marks of the last missing-files check.
+
+These only read; they change nothing, so they notify nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from dam_desktop.services.browse import browse_service
+from dam_desktop.services.browse.asset_summary import thumbnail_paths_for
+from dam_desktop.services.browse.browse_sql import IdArray, LibraryCounts, TileInfo
+from dam_desktop.services.search.sorting import SortKey
+from dam_desktop.services.store.asset_files import readable_files
+
+if TYPE_CHECKING:
+    from dam_desktop.core.world import World
+    from dam_desktop.services.browse.browse_service import AssetDetails
+
+LIST_BATCH = 2000
+
+
+async def asset_ids(
+    world: World,
+    sort: SortKey = SortKey.ADDED,
+    *,
+    descending: bool = True,
+    trashed: bool = False,
+    name_contains: str | None = None,
+) -> IdArray:
+    """The ids of every asset (or of the trash), in the given order."""
+    async with world.session() as session:
+        return await browse_service.asset_ids(
+            session, sort, descending=descending, trashed=trashed, name_contains=name_contains
+        )
+
+
+async def library_counts(world: World) -> LibraryCounts:
+    async with world.session() as session:
+        return await browse_service.library_counts(session)
+
+
+async def tile_infos(world: World, entity_ids: list[int]) -> dict[int, TileInfo]:
+    """What a tile shows (name, type, thumbnail and file paths) for a batch of ids."""
+    async with world.session() as session:
+        return await browse_service.tile_infos(session, world.paths, entity_ids)
+
+
+async def asset_details(world: World, entity_id: int) -> AssetDetails | None:
+    """Everything the inspector shows about one asset; None when it is gone."""
+    async with world.session() as session:
+        return await browse_service.asset_details(session, world.paths, entity_id)
+
+
+async def thumbnail_paths(
+    world: World, entity_ids: list[int], *, image_fallback: bool = False
+) -> dict[int, Path]:
+    """Each asset's thumbnail file; with `image_fallback`, an image without a thumbnail yet gives
+    its own file (small lists, such as proposals waiting for review, show the picture at once)."""
+    async with world.session() as session:
+        thumbs = await thumbnail_paths_for(session, world.paths, entity_ids)
+        if image_fallback:
+            absent = [i for i in entity_ids if i not in thumbs or not thumbs[i].is_file()]
+            if absent:
+                files, _ = await readable_files(session, world.paths, absent, "image")
+                thumbs.update(files)
+    return thumbs
+
+
+async def missing_marks(world: World) -> dict[int, tuple[str, str]]:
+    """The assets the last missing-files check marked: id -> (problem, reason)."""
+    from dam_desktop.services.locations.location_check import missing_marks as read_marks
+
+    async with world.session() as session:
+        return await read_marks(session)
+
+
+async def iter_assets(
+    world: World, asset_type: str | None = None
+) -> AsyncIterator[list[tuple[int, str, str]]]:
+    """(entity id, type, original file name) of every asset outside the trash, by id, in batches:
+    a listing of a million assets streams instead of being held in memory."""
+    from dam_desktop.models.files import FilePropertiesComponent, TrashedComponent
+
+    fp = FilePropertiesComponent
+    stmt = (
+        select(fp.entity_id, fp.asset_type, fp.original_filename)
+        .where(~select(TrashedComponent.id).where(TrashedComponent.entity_id == fp.entity_id).exists())
+        .order_by(fp.entity_id)
+    )
+    if asset_type:
+        stmt = stmt.where(fp.asset_type == asset_type)
+    async with world.session() as session:
+        result = await session.stream(stmt.execution_options(yield_per=LIST_BATCH))
+        async for rows in result.partitions():
+            yield [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
