@@ -1,0 +1,139 @@
+"""Manual tags on assets: adding and removing them in bulk, undoing exactly an edit, reading them.
+
+Every edit is set-based: adding three tags to ten thousand assets is one INSERT ... SELECT. Entity
+id lists travel as one JSON parameter (`json_each`), so there is no limit on their length.
+Functions flush but never commit: the caller owns the transaction, so a bulk edit is all or nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dam_desktop.services.tags.tag_concepts import get_or_create_tag_concepts, lookup_names
+from dam_desktop.services.tags.tag_sql import CONCEPT, LINK, ids_json, select_tags_with
+from dam_desktop.services.tags.tag_types import SelectionTags, TagEdit, TagInfo, normalize_tag_name
+
+
+async def add_tags(
+    session: AsyncSession, entity_ids: Iterable[int], tag_names: Iterable[str], value: str | None = None
+) -> TagEdit:
+    """Tag every entity with every tag (creating tags as needed); one INSERT for the lot.
+
+    Links that already exist are left as they are. Returns the links this call created.
+    """
+    names = list(tag_names)
+    ids = ids_json(entity_ids)
+    if not names or ids == "[]":
+        return TagEdit(())
+    tag_ids = (await get_or_create_tag_concepts(session, names)).values()
+    return await _insert_links(session, ids, ids_json(tag_ids), value)
+
+
+async def add_tag_ids(
+    session: AsyncSession, entity_ids: Iterable[int], tag_ids: Iterable[int], value: str | None = None
+) -> TagEdit:
+    return await _insert_links(session, ids_json(entity_ids), ids_json(tag_ids), value)
+
+
+async def _insert_links(session: AsyncSession, ids: str, tags: str, value: str | None) -> TagEdit:
+    """Link every entity of the JSON list `ids` that exists to every tag of `tags`.
+
+    The links created are read back afterwards as one JSON value rather than RETURNING a row each:
+    a new row's id is one above the table's largest, so they are exactly the rows above the
+    largest id before the INSERT, and 10k links cost one value in Python instead of 10k rows.
+    """
+    before = int(await session.scalar(text(f"SELECT coalesce(max(id), 0) FROM {LINK}")) or 0)
+    await session.execute(
+        text(
+            f"INSERT OR IGNORE INTO {LINK} (entity_id, tag_concept_entity_id, tag_value)"
+            " SELECT e.value, t.value, :v FROM json_each(:e) e CROSS JOIN json_each(:t) t"
+            " WHERE EXISTS (SELECT 1 FROM entities x WHERE x.id = e.value)"
+        ),
+        {"e": ids, "t": tags, "v": value},
+    )
+    created = await session.scalar(
+        text(
+            "SELECT json_group_array(json_array(entity_id, tag_concept_entity_id, tag_value))"
+            f" FROM {LINK} WHERE id > :before"
+        ),
+        {"before": before},
+    )
+    return TagEdit(tuple((int(e), int(t), v) for e, t, v in json.loads(created or "[]")))
+
+
+async def remove_tags(session: AsyncSession, entity_ids: Iterable[int], tag_names: Iterable[str]) -> TagEdit:
+    """Remove the tags (by name or alias) from every entity; unknown names are ignored."""
+    norm = [normalize_tag_name(n) for n in tag_names]
+    found = await lookup_names(session, norm) if norm else {}
+    return await remove_tag_ids(session, entity_ids, sorted(set(found.values())))
+
+
+async def remove_tag_ids(session: AsyncSession, entity_ids: Iterable[int], tag_ids: Iterable[int]) -> TagEdit:
+    tags = ids_json(tag_ids)
+    if tags == "[]":
+        return TagEdit(())
+    result = await session.execute(
+        text(
+            f"DELETE FROM {LINK} WHERE tag_concept_entity_id IN (SELECT value FROM json_each(:t))"
+            " AND entity_id IN (SELECT value FROM json_each(:e))"
+            " RETURNING entity_id, tag_concept_entity_id, tag_value"
+        ),
+        {"e": ids_json(entity_ids), "t": tags},
+    )
+    return TagEdit(tuple((int(r[0]), int(r[1]), r[2]) for r in result.all()))
+
+
+async def restore_links(session: AsyncSession, edit: TagEdit) -> None:
+    """Put back links a `remove_*` call returned (undo of a removal)."""
+    if edit.links:
+        await session.execute(
+            text(
+                f"INSERT OR IGNORE INTO {LINK} (entity_id, tag_concept_entity_id, tag_value)"
+                " VALUES (:e, :t, :v)"
+            ),
+            [{"e": e, "t": t, "v": v} for e, t, v in edit.links],
+        )
+
+
+async def drop_links(session: AsyncSession, edit: TagEdit) -> None:
+    """Remove links an `add_*` call returned (undo of an addition)."""
+    if edit.links:
+        await session.execute(
+            text(f"DELETE FROM {LINK} WHERE entity_id = :e AND tag_concept_entity_id = :t"),
+            [{"e": e, "t": t} for e, t, _ in edit.links],
+        )
+
+
+async def tags_of_entities(session: AsyncSession, entity_ids: Iterable[int]) -> dict[int, list[TagInfo]]:
+    """Each entity's manual tags, sorted by name; one query however many entities."""
+    ids = [int(i) for i in entity_ids]
+    out: dict[int, list[TagInfo]] = {i: [] for i in ids}
+    found = await select_tags_with(
+        session,
+        f"FROM {LINK} l JOIN {CONCEPT} c ON c.entity_id = l.tag_concept_entity_id"
+        " WHERE l.entity_id IN (SELECT value FROM json_each(:e)) ORDER BY c.tag_name",
+        {"e": json.dumps(ids)},
+        extra="l.entity_id",
+    )
+    for tag, (entity_id,) in found:
+        out[int(entity_id)].append(tag)
+    return out
+
+
+async def tags_of_selection(session: AsyncSession, entity_ids: Iterable[int]) -> SelectionTags:
+    ids = sorted({int(i) for i in entity_ids})
+    found = await select_tags_with(
+        session,
+        f"FROM {LINK} l JOIN {CONCEPT} c ON c.entity_id = l.tag_concept_entity_id"
+        " WHERE l.entity_id IN (SELECT value FROM json_each(:e))"
+        " GROUP BY c.entity_id ORDER BY c.tag_name",
+        {"e": json.dumps(ids)},
+        extra="count(*)",
+    )
+    every = [tag for tag, (n,) in found if int(n) == len(ids)]
+    some = [(tag, int(n)) for tag, (n,) in found if int(n) < len(ids)]
+    return SelectionTags(every, some)
