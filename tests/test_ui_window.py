@@ -82,7 +82,7 @@ def test_zoom_sort_and_splitter_persist_in_settings(qtbot: Any, ui_client: Any, 
     first = MainWindow(ui_client, QSettings(settings_path, QSettings.Format.IniFormat))
     qtbot.addWidget(first)
     first.show()
-    first.zoom_slider.setValue(300)
+    first.toolbar.zoom_slider.setValue(300)
     first.sort_box.setCurrentIndex(1)  # Name
     first.splitter.setSizes([200, 700, 400])
     sizes = first.splitter.sizes()
@@ -93,7 +93,7 @@ def test_zoom_sort_and_splitter_persist_in_settings(qtbot: Any, ui_client: Any, 
     qtbot.addWidget(second)
     second.show()
     assert second.grid.tile_size == 300
-    assert second.zoom_slider.value() == 300
+    assert second.toolbar.zoom_slider.value() == 300
     assert second.sort_box.currentText() == "Name"
     # The sidebar and inspector keep their widths; the grid takes whatever the window has left.
     assert second.splitter.sizes()[0] == sizes[0]

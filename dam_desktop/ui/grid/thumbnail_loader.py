@@ -15,8 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSize, Qt, Signal
-from PySide6.QtGui import QImage, QImageReader
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QImage
+
+from dam_desktop.ui.image_decode import decode_scaled
 
 
 @dataclass(frozen=True)
@@ -80,17 +82,6 @@ class ThumbnailQueue:
             self._condition.notify_all()
 
 
-def decode_thumbnail(path: Path, size: int) -> QImage:
-    """Read an image file scaled to fit a `size` square (EXIF orientation applied)."""
-    reader = QImageReader(str(path))
-    reader.setAutoTransform(True)
-    original = reader.size()
-    if original.isValid() and (original.width() > size or original.height() > size):
-        reader.setScaledSize(original.scaled(QSize(size, size), Qt.AspectRatioMode.KeepAspectRatio))
-    image = reader.read()
-    return image
-
-
 class ThumbnailLoader(QObject):
     loaded = Signal(int, QImage, int)  # entity id, image, the size it was decoded for
     missing = Signal(int)  # no thumbnail file (yet), or it could not be read
@@ -119,7 +110,7 @@ class ThumbnailLoader(QObject):
     def _work(self) -> None:
         while (request := self.queue.pop()) is not None:
             try:
-                image = decode_thumbnail(request.path, request.size) if request.path.is_file() else QImage()
+                image = decode_scaled(request.path, request.size) if request.path.is_file() else QImage()
             except Exception:
                 image = QImage()
             finally:

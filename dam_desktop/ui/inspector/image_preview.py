@@ -10,8 +10,10 @@ import asyncio
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QImage, QImageReader, QMouseEvent, QPainter, QPaintEvent, QPixmap, QWheelEvent
+from PySide6.QtGui import QImage, QMouseEvent, QPainter, QPaintEvent, QPixmap, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from dam_desktop.ui.image_decode import decode_error, decode_scaled
 
 # Larger pictures are decoded at this size on their long side: the panel never needs more, and a
 # 100 MP scan would otherwise cost hundreds of MB.
@@ -21,14 +23,9 @@ MAX_ZOOM = 16.0
 
 
 def decode_preview(path: Path, max_edge: int = MAX_PREVIEW_EDGE) -> QImage:
-    reader = QImageReader(str(path))
-    reader.setAutoTransform(True)
-    size = reader.size()
-    if size.isValid() and max(size.width(), size.height()) > max_edge:
-        reader.setScaledSize(size.scaled(QSize(max_edge, max_edge), Qt.AspectRatioMode.KeepAspectRatio))
-    image = reader.read()
+    image = decode_scaled(path, max_edge)
     if image.isNull():
-        raise ValueError(reader.errorString() or "unreadable image")
+        raise ValueError(decode_error(path))
     return image
 
 

@@ -150,6 +150,11 @@ class Inspector(QScrollArea):
     def image_preview(self) -> ImagePreview:
         return self.image_pane.preview
 
+    def toggle_playback(self) -> None:
+        """Space over the grid: play or pause the selected sound, when its player is showing."""
+        if self.previews.currentWidget() is self.audio_player and self.previews.isVisible():
+            self.audio_player.toggle()
+
     def add_section(self, title: str, widget: QWidget) -> None:
         """Add a titled section under the properties (e.g. the tag editor)."""
         label = QLabel(title, self)

@@ -30,7 +30,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QImage, QImageReader, QKeyEvent, QPixmap, QShowEvent
+from PySide6.QtGui import QKeyEvent, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -56,6 +56,7 @@ from dam_desktop.core.world import World
 from dam_desktop.ml.open_clip_loader import is_offline
 from dam_desktop.services.tagging.tagging_service import ModelTagProposal
 from dam_desktop.ui.changes import ChangeFollower
+from dam_desktop.ui.image_decode import decode_thumbnails
 from dam_desktop.ui.tasks import TaskSet
 from dam_desktop.ui.world_client import WorldClient
 from dam_desktop.use_cases import models, pipeline, proposals
@@ -136,16 +137,6 @@ class ProposalTableModel(QAbstractTableModel):
                 f"{proposal.filename}: {proposal.tag_name} ({proposal.confidence:.1%}, {proposal.model_name})"
             )
         return None
-
-
-def _read_thumbnail(path: Path, size: int) -> QImage:
-    """Decode a thumbnail (or the image itself) scaled to `size`; runs off the GUI thread."""
-    reader = QImageReader(str(path))
-    reader.setAutoTransform(True)
-    original = reader.size()
-    if original.isValid() and (original.width() > size or original.height() > size):
-        reader.setScaledSize(original.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio))
-    return reader.read()
 
 
 class ModelTagsView(QWidget):
@@ -433,16 +424,13 @@ class ModelTagsView(QWidget):
         self.tag_filter.blockSignals(False)
 
     async def _load_thumbnails(self, state: ReviewState) -> None:
-        for entity_id, path in state.thumbnails.items():
-            if entity_id in self.model.pixmaps:
-                continue
-            image = await asyncio.to_thread(_read_thumbnail, path, THUMB)
-            if image.isNull():
-                continue
-            try:
+        wanted = {i: path for i, path in state.thumbnails.items() if i not in self.model.pixmaps}
+        images = await asyncio.to_thread(decode_thumbnails, wanted, THUMB)
+        try:
+            for entity_id, image in images.items():
                 self.model.set_pixmap(entity_id, QPixmap.fromImage(image))
-            except RuntimeError:  # the view was closed while the thumbnail loaded
-                return
+        except RuntimeError:  # the view was closed while the thumbnails loaded
+            return
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QFont, QIcon, QImage, QPainter, QPixmap
+from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from dam_desktop.core.world import World
+from dam_desktop.ui.image_decode import decode_thumbnails
 from dam_desktop.ui.tasks import TaskSet
 from dam_desktop.ui.window import context_menu
 from dam_desktop.ui.window.context_menu import LIBRARY_VIEW, AssetAction, Selection
@@ -83,17 +84,6 @@ async def run_request(world: World, request: Request, where: str) -> SemanticRes
     if request.similar_to is not None:
         return await find_similar(world, request.similar_to, where=where, limit=LIMIT)
     return await search_by_sentence(world, request.sentence or "", where=where, limit=LIMIT)
-
-
-def _load_images(paths: dict[int, Any]) -> dict[int, QImage]:
-    images: dict[int, QImage] = {}
-    for eid, path in paths.items():
-        image = QImage(str(path))
-        if not image.isNull():
-            images[eid] = image.scaled(
-                THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
-            )
-    return images
 
 
 class SemanticPanel(QWidget):
@@ -171,7 +161,7 @@ class SemanticPanel(QWidget):
         self.results_shown.emit()
         ids = [h.entity_id for h in results.hits]
         paths = await self.client.call(lambda world: thumbnail_paths(world, ids))
-        images = await asyncio.to_thread(_load_images, paths)
+        images = await asyncio.to_thread(decode_thumbnails, paths, THUMB)
         if self.results is results:
             for row, hit in enumerate(results.hits):
                 if hit.entity_id in images:

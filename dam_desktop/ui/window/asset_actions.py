@@ -1,0 +1,75 @@
+"""The grid's context menu and the actions it runs on the selected assets (open, find similar,
+remove, ...): what the actions registered in `ui.window.actions` get to work with."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QItemSelectionModel, QObject, QPoint
+from PySide6.QtWidgets import QMenu
+
+from dam_desktop.ui.window import context_menu
+from dam_desktop.ui.window.context_menu import TRASH_VIEW, ActionContext, AssetAction, Selection
+
+if TYPE_CHECKING:
+    from dam_desktop.ui.window.main_window import MainWindow
+
+MAX_SELECTION_FOR_ACTIONS = 10_000
+
+
+class AssetActions(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.last_menu: QMenu | None = None
+
+    def context(self) -> ActionContext:
+        window = self.window
+        return ActionContext(
+            window=window,
+            client=window.client,
+            confirm=lambda title, text: window.confirm(title, text),
+            reload=window.reload,
+            show_message=lambda text: window.statusBar().showMessage(text, 6000),
+            show_result=window.show_result,  # type: ignore[arg-type]
+        )
+
+    async def current_selection(self) -> Selection:
+        window = self.window
+        ids = window.selected_ids(limit=MAX_SELECTION_FOR_ACTIONS)
+        infos = await window.model.fetch_infos(ids)
+        return Selection(ids, [infos[i] for i in ids if i in infos], window.view_key)
+
+    def menu_requested(self, pos: QPoint) -> None:
+        """A right-click on the grid: the tile under the pointer joins the selection if it is not in it."""
+        grid = self.window.grid
+        index = grid.indexAt(pos)
+        if index.isValid() and not grid.selectionModel().isSelected(index):
+            grid.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.window.tasks.spawn(self._show_menu(grid.viewport().mapToGlobal(pos)))
+
+    async def _show_menu(self, global_pos: Any) -> None:
+        selection = await self.current_selection()
+        if not len(selection):
+            return
+
+        def trigger(action: AssetAction) -> None:
+            self.window.tasks.spawn(self.run(action, selection))
+
+        self.last_menu = context_menu.build_menu(self.window, selection, trigger)
+        self.last_menu.popup(global_pos)
+
+    async def run(self, action: AssetAction, selection: Selection | None = None) -> None:
+        selection = selection if selection is not None else await self.current_selection()
+        if action.applies_to(selection):
+            await action.run(self.context(), selection)
+
+    async def run_by_key(self, key: str) -> None:
+        for action in context_menu.registered_actions():
+            if action.key == key:
+                await self.run(action)
+
+    def remove_or_delete(self) -> None:
+        """Delete: into the trash from the library, for good from the trash."""
+        key = "remove" if self.window.view_key != TRASH_VIEW else "delete-permanently"
+        self.window.tasks.spawn(self.run_by_key(key))

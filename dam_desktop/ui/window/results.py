@@ -1,0 +1,75 @@
+"""What the grid shows: the query for the current view (the library listing, a tag search or the
+trash), and keeping the selection across a reload.
+
+The use cases are imported inside the queries, which run on the world thread: they load
+SQLAlchemy, which the window's first paint does not wait for.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QItemSelectionRange
+
+from dam_desktop.services.browse.browse_sql import IdArray
+from dam_desktop.services.search.sorting import SortKey
+from dam_desktop.ui.grid.grid_model import AssetGridModel, ResultQuery
+from dam_desktop.ui.grid.grid_view import AssetGridView
+
+if TYPE_CHECKING:
+    from dam_desktop.core.world import World
+
+
+def view_query(sort: SortKey, descending: bool, *, trashed: bool, text: str) -> ResultQuery:
+    """A tag search over the library, or the listing of the library (or the trash) by file name."""
+    if text and not trashed:
+
+        async def searched(world: World) -> IdArray:
+            from dam_desktop.use_cases.search import search_ids
+
+            return await search_ids(world, text, sort=sort, descending=descending)
+
+        return searched
+
+    async def listed(world: World) -> IdArray:
+        from dam_desktop.use_cases.library import asset_ids
+
+        return await asset_ids(
+            world, sort, descending=descending, trashed=trashed, name_contains=text or None
+        )
+
+    return listed
+
+
+def selection_ranges(grid: AssetGridView) -> list[QItemSelectionRange]:
+    selection = grid.selectionModel().selection()
+    return [selection.at(n) for n in range(selection.size())]
+
+
+def selected_count(grid: AssetGridView) -> int:
+    return sum(r.bottom() - r.top() + 1 for r in selection_ranges(grid))
+
+
+def selected_ids(grid: AssetGridView, model: AssetGridModel, limit: int | None = None) -> list[int]:
+    found: list[int] = []
+    for selected_range in selection_ranges(grid):
+        found.extend(model.ids_in(selected_range.top(), selected_range.bottom() + 1))
+        if limit is not None and len(found) >= limit:
+            return found[:limit]
+    return found
+
+
+def reselect(grid: AssetGridView, model: AssetGridModel, selected: list[int], current_id: int | None) -> None:
+    """Select again the assets that were selected before a reload, where the new result has them."""
+    if not selected:
+        return
+    import numpy as np
+
+    rows = np.flatnonzero(np.isin(model.ids, np.asarray(selected, dtype=np.int64)))
+    selection = QItemSelection()
+    for row in rows.tolist():
+        index = model.index(row, 0)
+        selection.select(index, index)
+    grid.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    if current_id is not None and (row := model.row_of(current_id)) >= 0:
+        grid.selectionModel().setCurrentIndex(model.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate)

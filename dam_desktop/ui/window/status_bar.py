@@ -1,0 +1,55 @@
+"""The window's status bar: what the grid shows (and how much is selected), and the running jobs."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
+
+from dam_desktop.services.browse.browse_sql import LibraryCounts
+from dam_desktop.ui.jobs.jobs import JobList
+
+
+def count_text(counts: LibraryCounts, shown: int, selected: int, *, trash: bool, narrowed: bool) -> str:
+    """`12 assets · 10 images · 2 sounds`, `3 of 12 assets` under a search, `4 in the trash`."""
+    if trash:
+        text = f"{shown:,} in the trash"
+    elif narrowed:
+        text = f"{shown:,} of {counts.assets:,} assets"
+    else:
+        text = f"{counts.assets:,} assets · {counts.images:,} images · {counts.sounds:,} sounds"
+    if selected:
+        text += f"  ·  {selected:,} selected"
+    return text
+
+
+class StatusBar(QStatusBar):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("statusBar")
+        self.count_label = QLabel("", self)
+        self.count_label.setObjectName("countLabel")
+        self.jobs_label = QLabel("", self)
+        self.jobs_label.setObjectName("jobsLabel")
+        self.jobs_bar = QProgressBar(self)
+        self.jobs_bar.setObjectName("jobsBar")
+        self.jobs_bar.setFixedWidth(110)
+        self.jobs_bar.setFixedHeight(6)
+        self.jobs_bar.setTextVisible(False)
+        self.jobs_label.hide()
+        self.jobs_bar.hide()
+        self.addPermanentWidget(self.jobs_label)
+        self.addPermanentWidget(self.jobs_bar)
+        self.addPermanentWidget(self.count_label)
+
+    def show_jobs(self, jobs: JobList) -> None:
+        busy = jobs.busy
+        self.jobs_label.setVisible(busy)
+        self.jobs_bar.setVisible(busy)
+        if not busy:
+            return
+        self.jobs_label.setText(jobs.summary())
+        job = jobs.jobs[0]
+        if job.total:
+            self.jobs_bar.setRange(0, job.total)
+            self.jobs_bar.setValue(job.done)
+        else:
+            self.jobs_bar.setRange(0, 0)
