@@ -3,10 +3,9 @@
 A table of open proposals (thumbnail, file, tag, confidence, model), filtered by tag and a
 confidence threshold. Accept (A) turns the selected proposals into manual tags, Reject (R) is
 remembered so the tag is not proposed again for that asset, "Accept all ≥ N%" accepts in bulk.
-"Tag library" queues the images the model has not seen and runs the pipeline's model-tag stage now
-(new imports are tagged by the background pipeline without it); progress shows below and the run
-can be cancelled between batches. Without weights the view says so plainly and
-offers "Import weights file…".
+"Tag library" (`tagging_run`) runs the pipeline's model-tag stage now (new imports are tagged by the
+background pipeline without it). Without weights the view says so plainly and offers "Import weights
+file…" (`weights_page`).
 
 Everything it asks of the world runs on the world thread through `WorldClient.call`, and the model
 itself on the model thread: the view only paints and awaits.
@@ -15,17 +14,13 @@ itself on the model thread: the view only paints and awaits.
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QEvent,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
     QSize,
     Qt,
     Signal,
@@ -35,13 +30,10 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDoubleSpinBox,
-    QFileDialog,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QStackedWidget,
     QStyle,
@@ -51,114 +43,41 @@ from PySide6.QtWidgets import (
 )
 
 from dam_desktop.core.events import WorldChanged
-from dam_desktop.core.stages import SystemStage
 from dam_desktop.core.world import World
-from dam_desktop.ml.open_clip_loader import is_offline
-from dam_desktop.services.tagging.tagging_service import ModelTagProposal
 from dam_desktop.ui.changes import ChangeFollower
 from dam_desktop.ui.image_decode import decode_thumbnails
+from dam_desktop.ui.model_tags.proposal_table import THUMB, ProposalTableModel
+from dam_desktop.ui.model_tags.tagging_run import TaggingRunBar
+from dam_desktop.ui.model_tags.weights_page import WeightsPage
 from dam_desktop.ui.tasks import TaskSet
 from dam_desktop.ui.world_client import WorldClient
-from dam_desktop.use_cases import models, pipeline, proposals
+from dam_desktop.use_cases import models, proposals
 from dam_desktop.use_cases.pipeline import StageOutcome
 from dam_desktop.use_cases.proposals import Pair, ReviewState
 
 # proposals.accept / proposals.reject: (world, pairs) -> how many changed
 ReviewDecision = Callable[[World, list[Pair]], Awaitable[int]]
 
-THUMB = 56
 PAGE_SIZE = 500
 ALL_TAGS = ""
-COLUMNS = ("", "File", "Tag", "Confidence", "Model")
-
-
-class ProposalTableModel(QAbstractTableModel):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[ModelTagProposal] = []
-        self.pixmaps: dict[int, QPixmap] = {}
-
-    def set_rows(self, rows: list[ModelTagProposal]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def remove_pairs(self, pairs: set[tuple[int, int]]) -> None:
-        keep = [r for r in self.rows if (r.entity_id, r.tag_id) not in pairs]
-        if len(keep) != len(self.rows):
-            self.set_rows(keep)
-
-    def set_pixmap(self, entity_id: int, pixmap: QPixmap) -> None:
-        self.pixmaps[entity_id] = pixmap
-        for row, proposal in enumerate(self.rows):
-            if proposal.entity_id == entity_id:
-                index = self.index(row, 0)
-                self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if not index.isValid():
-            return None
-        proposal = self.rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DecorationRole and column == 0:
-            return self.pixmaps.get(proposal.entity_id)
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == 1:
-                return proposal.filename or f"#{proposal.entity_id}"
-            if column == 2:
-                return proposal.tag_name
-            if column == 3:
-                return (
-                    f"{proposal.confidence:.0%}"
-                    if proposal.confidence >= 0.01
-                    else f"{proposal.confidence:.1%}"
-                )
-            if column == 4:
-                return proposal.model_name
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == 3:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and column in (1, 2):
-            return (
-                f"{proposal.filename}: {proposal.tag_name} ({proposal.confidence:.1%}, {proposal.model_name})"
-            )
-        return None
 
 
 class ModelTagsView(QWidget):
     """Self-contained review widget over a `WorldClient`; `await view.refresh()` loads it."""
 
     proposals_counted = Signal(int)  # open proposals, after each refresh
-    _progress = Signal(int, int)  # emitted from the world thread during a run
 
     def __init__(self, client: WorldClient, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("modelTagsView")
         self.client = client
         self.state: ReviewState | None = None
-        self.running = False
-        self.last_report: StageOutcome | None = None
-        self.last_error = ""
-        self._cancel = threading.Event()
         self.tasks = TaskSet()
         self._loaded_once = False
         self._reads = 0  # counts refreshes and reviews, so that only the newest read is shown
         # Replaceable in tests: the file dialog and the confirmation.
-        self.choose_weights_file: Callable[[], Path | None] = self._choose_weights_file_with_dialog
+        self.weights = WeightsPage(client, self)
+        self.choose_weights_file: Callable[[], Path | None] = self.weights.choose_file_with_dialog
         self.confirm: Callable[[str, str], bool] = self._confirm_with_dialog
 
         title = QLabel("Model tags", self)
@@ -175,17 +94,25 @@ class ModelTagsView(QWidget):
         header.addWidget(self.summary, 1)
 
         self.pages = QStackedWidget(self)
-        self.pages.addWidget(self._build_missing_page())
+        self.pages.addWidget(self.weights)
         self.pages.addWidget(self._build_review_page())
+        self.import_button, self.download_button = self.weights.import_button, self.weights.download_button
+        self.missing_label, self.import_status = self.weights.missing_label, self.weights.import_status
+        self.import_button.clicked.connect(lambda: self.tasks.spawn(self.import_weights()))
+        self.download_button.clicked.connect(lambda: self.tasks.spawn(self.download_weights()))
 
-        self.run_bar = self._build_run_bar()
+        self.run_bar = TaggingRunBar(client, self)
+        self.run_button, self.cancel_button = self.run_bar.run_button, self.run_bar.cancel_button
+        self.progress, self.run_status = self.run_bar.progress, self.run_bar.run_status
+        self._cancel = self.run_bar.cancel_requested
+        self.weights.installed.connect(self.run_status.setText)
+        self.run_button.clicked.connect(lambda: self.tasks.spawn(self.start_tagging()))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addLayout(header)
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.run_bar)
-        self._progress.connect(self._on_progress)
         self.change_follower = ChangeFollower(
             client, lambda change: change.touches(models.PROPOSALS), self._on_proposals_changed, self
         )
@@ -196,59 +123,6 @@ class ModelTagsView(QWidget):
         self.tasks.spawn(self.refresh() if self._loaded_once else self.count_proposals())
 
     # construction -----------------------------------------------------------------------------
-    def _build_missing_page(self) -> QWidget:
-        page = QFrame(self)
-        page.setObjectName("weightsMissing")
-        self.missing_title = QLabel("Model weights are missing", page)
-        font = self.missing_title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        font.setBold(True)
-        self.missing_title.setFont(font)
-        self.missing_label = QLabel("", page)
-        self.missing_label.setWordWrap(True)
-        self.missing_label.setFixedWidth(600)
-        self.missing_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.import_button = QPushButton("Import weights file…", page)
-        self.import_button.setObjectName("importWeightsButton")
-        self.import_button.clicked.connect(lambda: self.tasks.spawn(self.import_weights()))
-        self.download_button = QPushButton("Download (needs internet)", page)
-        self.download_button.setObjectName("downloadWeightsButton")
-        self.download_button.clicked.connect(lambda: self.tasks.spawn(self.download_weights()))
-        if is_offline():
-            self.download_button.setEnabled(False)
-            self.download_button.setToolTip("Downloads are switched off (HF_HUB_OFFLINE is set)")
-        self.import_status = QLabel("", page)
-        self.import_status.setWordWrap(True)
-        self.import_status.setFixedWidth(600)
-        layout = QVBoxLayout(page)
-        layout.addStretch(1)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.import_button)
-        buttons.addWidget(self.download_button)
-        buttons.addStretch(1)
-        self.missing_where = QLabel("", page)
-        self.missing_where.setObjectName("dimLabel")
-        self.missing_where.setWordWrap(True)
-        self.missing_where.setFixedWidth(600)
-        self.missing_where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.missing_title, 0, Qt.AlignmentFlag.AlignHCenter)
-        for label in (self.missing_label, self.missing_where):
-            row = QHBoxLayout()  # centred without an alignment flag, so the label gets its wrapped height
-            row.addStretch(1)
-            row.addWidget(label)
-            row.addStretch(1)
-            layout.addLayout(row)
-        layout.addSpacing(8)
-        layout.addLayout(buttons)
-        status_row = QHBoxLayout()
-        status_row.addStretch(1)
-        status_row.addWidget(self.import_status)
-        status_row.addStretch(1)
-        layout.addLayout(status_row)
-        layout.addStretch(2)
-        return page
-
     def _build_review_page(self) -> QWidget:
         page = QWidget(self)
         self.tag_filter = QComboBox(page)
@@ -321,32 +195,34 @@ class ModelTagsView(QWidget):
         layout.addWidget(self.empty_label, 1)
         return page
 
-    def _build_run_bar(self) -> QWidget:
-        bar = QFrame(self)
-        bar.setObjectName("taggingRunBar")
-        self.run_button = QPushButton("Tag library", bar)
-        self.run_button.setObjectName("runTaggingButton")
-        self.run_button.setToolTip("Let the model propose tags for every image it has not tagged yet")
-        self.run_button.clicked.connect(lambda: self.tasks.spawn(self.start_tagging()))
-        self.progress = QProgressBar(bar)
-        self.progress.setObjectName("taggingProgress")
-        self.progress.setFormat("%v / %m images")
-        self.progress.setTextVisible(True)
-        self.progress.hide()
-        self.cancel_button = QPushButton("Cancel", bar)
-        self.cancel_button.setObjectName("cancelTaggingButton")
-        self.cancel_button.clicked.connect(self.cancel_tagging)
-        self.cancel_button.hide()
-        self.run_status = QLabel("", bar)
-        self.run_status.setObjectName("dimLabel")
-        self.run_status.setWordWrap(True)
-        layout = QHBoxLayout(bar)
-        layout.setContentsMargins(0, 8, 0, 0)
-        layout.addWidget(self.run_button)
-        layout.addWidget(self.progress, 1)
-        layout.addWidget(self.cancel_button)
-        layout.addWidget(self.run_status, 1)
-        return bar
+    # weights and runs ---------------------------------------------------------------------------
+    async def import_weights(self) -> bool:
+        done = await self.weights.import_weights(self.choose_weights_file)
+        if done:
+            await self.refresh()
+        return done
+
+    async def download_weights(self) -> bool:
+        done = await self.weights.download_weights()
+        if done:
+            await self.refresh()
+        return done
+
+    async def start_tagging(self, *, retag: bool = False) -> StageOutcome | None:
+        """Tag the images the model has not seen now (see `TaggingRunBar`), then show the page."""
+        report = await self.run_bar.start(retag=retag)
+        await self.refresh()
+        return report
+
+    async def count_proposals(self) -> int:
+        """Count the open proposals (for the sidebar) without loading the list."""
+        total = await self.client.call(proposals.count_open)
+        self.proposals_counted.emit(total)
+        return total
+
+    def _confirm_with_dialog(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self, title, text)
+        return answer == QMessageBox.StandardButton.Yes
 
     # loading ------------------------------------------------------------------------------------
     @property
@@ -376,10 +252,7 @@ class ModelTagsView(QWidget):
         self._loaded_once = True
         show_missing = state.weights_missing is not None and not state.proposals and not self.tag
         self.pages.setCurrentIndex(0 if show_missing else 1)
-        self.missing_label.setText(state.weights_missing or "")
-        self.missing_where.setText(
-            "Looked in: " + "; ".join(state.weights_searched) if state.weights_searched else ""
-        )
+        self.weights.show_missing(state.weights_missing, state.weights_searched)
         self._fill_tag_filter(state.tag_counts)
         # A refresh can come from a change event while the person is choosing rows: keep them.
         chosen = set(self.selected_pairs())
@@ -403,11 +276,7 @@ class ModelTagsView(QWidget):
                 if self.tag or self.min_confidence > 0
                 else "No open proposals. “Tag library” lets the model propose tags for your images."
             )
-        if not self.running:
-            self.run_button.setEnabled(state.weights_missing is None)
-            self.run_button.setToolTip(
-                state.weights_missing or "Let the model propose tags for every image it has not tagged yet"
-            )
+        self.run_bar.show_weights_missing(state.weights_missing)
 
     def _fill_tag_filter(self, counts: list[tuple[str, int]]) -> None:
         current = self.tag
@@ -497,125 +366,6 @@ class ModelTagsView(QWidget):
         )
         self.run_status.setText(f"Accepted {added:,} tags.")
         return added
-
-    # weights ------------------------------------------------------------------------------------
-    async def import_weights(self) -> bool:
-        chosen = self.choose_weights_file()
-        if chosen is None:
-            return False
-        self.import_button.setEnabled(False)
-        self.import_status.setText(f"Checking {chosen.name}…")
-
-        try:
-            installed = await self.client.call(lambda world: models.import_tagging_weights(world, chosen))
-        except Exception as exc:  # InvalidWeightsError, or an OS error copying the file
-            self.last_error = str(exc)
-            self.import_status.setText(f"Could not use {chosen.name}: {exc}")
-            return False
-        finally:
-            self.import_button.setEnabled(True)
-        self.import_status.setText("")
-        self.run_status.setText(f"Weights installed: {installed}")
-        await self.refresh()
-        return True
-
-    async def download_weights(self) -> bool:
-        self.download_button.setEnabled(False)
-        self.import_status.setText("Downloading the weights… (about 600 MB for ViT-B-32)")
-
-        try:
-            await self.client.call(models.download_tagging_weights)
-        except Exception as exc:  # WeightsMissingError: offline, or the download failed
-            self.last_error = getattr(exc, "user_message", str(exc))
-            self.import_status.setText(f"Could not download the weights. {exc}")
-            return False
-        finally:
-            self.download_button.setEnabled(not is_offline())
-        self.import_status.setText("")
-        await self.refresh()
-        return True
-
-    def _choose_weights_file_with_dialog(self) -> Path | None:
-        name, _ = QFileDialog.getOpenFileName(
-            self,
-            "Import weights file",
-            str(Path.home()),
-            "open_clip weights (*.safetensors *.bin *.pt *.pth);;All files (*)",
-        )
-        return Path(name) if name else None
-
-    def _confirm_with_dialog(self, title: str, text: str) -> bool:
-        answer = QMessageBox.question(self, title, text)
-        return answer == QMessageBox.StandardButton.Yes
-
-    # background run ----------------------------------------------------------------------------
-    async def start_tagging(self, *, retag: bool = False) -> StageOutcome | None:
-        """Queue the images the model has not tagged, then run the model-tag stage over every one
-        waiting (joining the background pipeline's pass when it is already tagging)."""
-        if self.running:
-            return None
-        self.running = True
-        self._cancel.clear()
-        self.run_button.setEnabled(False)
-        self.cancel_button.setEnabled(True)
-        self.cancel_button.show()
-        self.progress.setRange(0, 0)
-        self.progress.show()
-        self.run_status.setText("Loading the model…")
-        progress = self._progress
-
-        try:
-            report = await self.client.call(
-                lambda world: models.tag_library(world, retag=retag, progress=progress.emit)
-            )
-        except Exception as exc:
-            self.last_error = str(exc)
-            self.run_status.setText(f"Tagging stopped: {exc}")
-            report = None
-        finally:
-            self.running = False
-            self.cancel_button.hide()
-            self.progress.hide()
-            self.run_button.setEnabled(True)
-        if report is not None:
-            self.last_report = report
-            self.run_status.setText(self._describe(report))
-        await self.refresh()
-        return report
-
-    async def count_proposals(self) -> int:
-        """Count the open proposals (for the sidebar) without loading the list."""
-
-        total = await self.client.call(proposals.count_open)
-        self.proposals_counted.emit(total)
-        return total
-
-    def cancel_tagging(self) -> None:
-        if self.running:
-            self._cancel.set()
-            stage = [SystemStage.AUTO_TAGGING]
-            self.tasks.spawn(self.client.call(lambda world: pipeline.cancel_stages(world, stage)))
-            self.cancel_button.setEnabled(False)
-            self.run_status.setText("Cancelling after the current batch…")
-
-    def _on_progress(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
-        if not self._cancel.is_set():
-            self.run_status.setText("Tagging…")
-
-    @staticmethod
-    def _describe(report: StageOutcome) -> str:
-        if report.paused:
-            return "Model work is paused (Library › Background Work)."
-        if report.notes and not report.done:
-            return "Model weights are missing; import a weights file to tag images."
-        parts = [f"Tagged {report.done:,} images"]
-        if report.failed:
-            parts.append(f"{len(report.failed):,} could not be read")
-        if report.cancelled:
-            parts.append(f"cancelled, {report.remaining:,} still waiting")
-        return ", ".join(parts) + "."
 
 
 MODEL_TAGS_VIEW = "model-tags"
