@@ -69,7 +69,7 @@ def test_a_thumbnail_change_repaints_those_tiles(
     run(qtbot, ui_window.reload())
     grid = ui_window.grid
     qtbot.waitUntil(lambda: ui_window.model.rowCount() == 2)
-    qtbot.waitUntil(lambda: all(m.entity_id in grid._missing for m in made))
+    qtbot.waitUntil(lambda: all(m.entity_id in grid.thumbnails.missing for m in made))
     assert not any(grid.thumbnail_shown(m.entity_id) for m in made)
 
     # What the thumbnail stage does: write the files, then say which assets have new thumbnails.

@@ -23,24 +23,24 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QColor,
-    QDrag,
-    QFont,
-    QImage,
     QMouseEvent,
     QPainter,
     QPaintEvent,
     QPalette,
-    QPixmap,
     QRegion,
     QResizeEvent,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QAbstractItemView, QFrame, QStyle, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QFrame, QWidget
 
+from dam_desktop.ui.grid.cursor_moves import cursor_target
+from dam_desktop.ui.grid.empty_state import paint_empty_state
 from dam_desktop.ui.grid.grid_delegate import TileDelegate
-from dam_desktop.ui.grid.grid_model import MAX_DRAG_ITEMS, AssetGridModel
+from dam_desktop.ui.grid.grid_drag import drag_selection_out
+from dam_desktop.ui.grid.grid_model import AssetGridModel
 from dam_desktop.ui.grid.thumbnail_cache import ThumbnailCache
-from dam_desktop.ui.grid.thumbnail_loader import ThumbnailLoader, ThumbnailRequest
+from dam_desktop.ui.grid.thumbnail_loader import ThumbnailLoader
+from dam_desktop.ui.grid.tile_thumbnails import TileThumbnails
 
 MIN_TILE = 64
 MAX_TILE = 512
@@ -79,7 +79,6 @@ class AssetGridView(QAbstractItemView):
         self._rubber: QRect | None = None
         self._hover_row = -1
         self.painted_once = False
-        self._missing: set[int] = set()
 
         self.setModel(model)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -99,10 +98,7 @@ class AssetGridView(QAbstractItemView):
         self.viewport().setPalette(palette)
         self.viewport().setAutoFillBackground(True)
 
-        self._request_timer = QTimer(self)
-        self._request_timer.setSingleShot(True)
-        self._request_timer.setInterval(0)
-        self._request_timer.timeout.connect(self._request_visible)
+        self.thumbnails = TileThumbnails(self, loader, cache)
         # "Opening the library…" only if the first result takes long enough to be noticed (a new
         # library's schema being created or upgraded): the usual start fills the grid sooner, and a
         # hint flashing for a few frames would look like a glitch.
@@ -117,8 +113,6 @@ class AssetGridView(QAbstractItemView):
         model.rowsInserted.connect(self._on_layout_changed)
         model.rowsRemoved.connect(self._on_layout_changed)
         model.infos_arrived.connect(self._on_infos_arrived)
-        loader.loaded.connect(self._on_thumbnail_loaded)
-        loader.missing.connect(self._on_thumbnail_missing)
         self.verticalScrollBar().valueChanged.connect(self._schedule_requests)
         self._relayout()
 
@@ -244,29 +238,8 @@ class AssetGridView(QAbstractItemView):
             return QModelIndex()
         current = self.currentIndex()
         row = current.row() if current.isValid() else -1
-        Action = QAbstractItemView.CursorAction
         per_page = max(1, self.viewport().height() // self._cell_h) * self._columns
-        if row < 0:
-            target = 0
-        elif action in (Action.MoveLeft, Action.MovePrevious):
-            target = row - 1
-        elif action in (Action.MoveRight, Action.MoveNext):
-            target = row + 1
-        elif action == Action.MoveUp:
-            target = row - self._columns if row >= self._columns else row
-        elif action == Action.MoveDown:
-            target = row + self._columns if row + self._columns < count else row
-        elif action == Action.MovePageUp:
-            target = row - per_page
-        elif action == Action.MovePageDown:
-            target = row + per_page
-        elif action == Action.MoveHome:
-            target = 0
-        elif action == Action.MoveEnd:
-            target = count - 1
-        else:
-            target = row
-        return self.model().index(max(0, min(count - 1, target)), 0)
+        return self.model().index(cursor_target(action, row, count, self._columns, per_page), 0)
 
     def horizontalOffset(self) -> int:
         return 0
@@ -340,22 +313,7 @@ class AssetGridView(QAbstractItemView):
             self._hover_row = -1
 
     def startDrag(self, supportedActions: Qt.DropAction) -> None:
-        rows: list[int] = []
-        selection = self.selectionModel().selection()
-        for selected_range in (selection.at(n) for n in range(selection.size())):
-            rows.extend(range(selected_range.top(), selected_range.bottom() + 1))
-            if len(rows) >= MAX_DRAG_ITEMS:
-                break
-        indexes = [self.model().index(row, 0) for row in rows[:MAX_DRAG_ITEMS]]
-        mime = self.grid_model.mimeData(indexes)
-        if not mime.urls():
-            return
-        drag = QDrag(self)
-        drag.setMimeData(mime)
-        entry = self.cache.peek(self.grid_model.entity_id(rows[0])) if rows else None
-        if entry is not None:
-            drag.setPixmap(entry.pixmap.scaled(96, 96, Qt.AspectRatioMode.KeepAspectRatio))
-        drag.exec(Qt.DropAction.CopyAction)
+        drag_selection_out(self)
 
     # painting -----------------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -365,7 +323,7 @@ class AssetGridView(QAbstractItemView):
         count = self.model().rowCount()
         if count == 0:
             if self.grid_model.loaded_once:
-                self._paint_empty_state(painter)
+                paint_empty_state(self, painter)
             elif self.loading_hint_shown:
                 painter.setPen(self.delegate.colors.dim_text)
                 painter.drawText(self.viewport().rect(), int(Qt.AlignmentFlag.AlignCenter), LOADING_HINT)
@@ -408,65 +366,16 @@ class AssetGridView(QAbstractItemView):
             self.loading_hint_shown = True
             self.viewport().update()
 
-    def _paint_empty_state(self, painter: QPainter) -> None:
-        area = self.viewport().rect()
-        icon = self.style().standardIcon(QStyle.StandardPixmap.SP_DialogOpenButton)
-        edge = 72
-        centre = area.center()
-        icon_rect = QRect(centre.x() - edge // 2, centre.y() - edge - 24, edge, edge)
-        painter.setOpacity(0.6)
-        icon.paint(painter, icon_rect)
-        painter.setOpacity(1.0)
-        title_font = QFont(self.font())
-        title_font.setPointSizeF(self.font().pointSizeF() * 1.5)
-        title_font.setBold(True)
-        painter.setFont(title_font)
-        painter.setPen(self.delegate.colors.text)
-        title_rect = QRect(area.left(), centre.y() - 12, area.width(), 36)
-        painter.drawText(title_rect, int(Qt.AlignmentFlag.AlignCenter), self.empty_title)
-        painter.setFont(self.font())
-        painter.setPen(self.delegate.colors.dim_text)
-        hint_rect = QRect(area.left() + 20, centre.y() + 28, area.width() - 40, 48)
-        painter.drawText(
-            hint_rect,
-            int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap),
-            self.empty_hint,
-        )
-
     # thumbnails ---------------------------------------------------------------------------------
     def _schedule_requests(self) -> None:
-        if not self._request_timer.isActive():
-            self._request_timer.start()
+        self.thumbnails.schedule()
 
-    def _request_visible(self) -> None:
-        """Ask for tile facts and thumbnails: visible rows first, then one screen below and above."""
-        visible = self.visible_rows()
-        if not len(visible):
-            self.loader.cancel()
-            return
-        span = len(visible)
-        count = self.model().rowCount()
-        below = range(visible.stop, min(count, visible.stop + span))
-        above = range(max(0, visible.start - span), visible.start)
-        model = self.grid_model
-        ordered = [eid for rows in (visible, below, above) for eid in model.ids_in(rows.start, rows.stop)]
-        self.grid_model.request_infos(ordered)
-        wanted_size = self._decode_size()
-        requests = []
-        for entity_id in ordered:
-            info = self.grid_model.info(entity_id)
-            if info is None or entity_id in self._missing:
-                continue
-            entry = self.cache.get(entity_id)
-            if entry is not None and entry.decoded_for == wanted_size:
-                continue
-            requests.append(ThumbnailRequest(entity_id, info.thumbnail_path, wanted_size))
-        self.loader.request(requests)
+    def retry_thumbnails(self, entity_ids: list[int]) -> None:
+        """Thumbnails for these may exist now (an import or the thumbnail stage just made them)."""
+        self.thumbnails.retry(entity_ids)
 
-    def _decode_size(self) -> int:
-        """Decode to the tile's size in device pixels: painting is then a blit, not a rescale.
-        After a zoom the old pixmaps are drawn scaled until the new ones arrive."""
-        return int(self._tile * self.devicePixelRatioF())
+    def thumbnail_shown(self, entity_id: int) -> bool:
+        return self.thumbnails.shown(entity_id)
 
     def _on_layout_changed(self, *args: object) -> None:
         self._relayout()
@@ -477,26 +386,7 @@ class AssetGridView(QAbstractItemView):
         self.viewport().update()
         self._schedule_requests()
 
-    def _on_thumbnail_loaded(self, entity_id: int, image: QImage, decoded_for: int) -> None:
-        self._missing.discard(entity_id)
-        self.cache.put(entity_id, QPixmap.fromImage(image), decoded_for)
-        self._update_entity(entity_id)
-
-    def _on_thumbnail_missing(self, entity_id: int) -> None:
-        self._missing.add(entity_id)
-        self._update_entity(entity_id)
-
-    def retry_thumbnails(self, entity_ids: list[int]) -> None:
-        """Thumbnails for these may exist now (an import just finished them)."""
-        self._missing.difference_update(entity_ids)
-        for entity_id in entity_ids:
-            self.cache.discard(entity_id)
-        self._schedule_requests()
-
-    def thumbnail_shown(self, entity_id: int) -> bool:
-        return self.cache.peek(entity_id) is not None
-
-    def _update_entity(self, entity_id: int) -> None:
+    def update_entity(self, entity_id: int) -> None:
         visible = self.visible_rows()
         ids = self.grid_model.ids_in(visible.start, visible.stop)
         if entity_id in ids:
