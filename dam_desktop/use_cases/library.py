@@ -81,16 +81,17 @@ async def missing_marks(world: World) -> dict[int, tuple[str, str]]:
 
 
 async def iter_assets(
-    world: World, asset_type: str | None = None
+    world: World, asset_type: str | None = None, *, trashed: bool = False
 ) -> AsyncIterator[list[tuple[int, str, str]]]:
-    """(entity id, type, original file name) of every asset outside the trash, by id, in batches:
-    a listing of a million assets streams instead of being held in memory."""
+    """(entity id, type, original file name) of every asset outside the trash (or in it), by id, in
+    batches: a listing of a million assets streams instead of being held in memory."""
     from dam_desktop.models.files import FilePropertiesComponent, TrashedComponent
 
     fp = FilePropertiesComponent
+    in_trash = select(TrashedComponent.id).where(TrashedComponent.entity_id == fp.entity_id).exists()
     stmt = (
         select(fp.entity_id, fp.asset_type, fp.original_filename)
-        .where(~select(TrashedComponent.id).where(TrashedComponent.entity_id == fp.entity_id).exists())
+        .where(in_trash if trashed else ~in_trash)
         .order_by(fp.entity_id)
     )
     if asset_type:

@@ -10,11 +10,9 @@ import argparse
 import sys
 from typing import Any
 
-from sqlalchemy import select
-
 from dam_desktop.cli.common import EXIT_OK, Access, guarded, run_with_world, safe_streams, tab_line
 from dam_desktop.core.world import World
-from dam_desktop.models.files import FilePropertiesComponent, TrashedComponent
+from dam_desktop.use_cases.library import iter_assets
 
 
 def register(subparsers: Any) -> None:
@@ -25,21 +23,10 @@ def register(subparsers: Any) -> None:
 
 
 async def _print_assets(world: World, asset_type: str | None, trashed: bool) -> int:
-    fp = FilePropertiesComponent
-    in_trash = select(TrashedComponent.id).where(TrashedComponent.entity_id == fp.entity_id).exists()
-    stmt = (
-        select(fp.entity_id, fp.asset_type, fp.original_filename)
-        .where(in_trash if trashed else ~in_trash)
-        .order_by(fp.entity_id)
-    )
-    if asset_type:
-        stmt = stmt.where(fp.asset_type == asset_type)
     count = 0
-    async with world.session() as session:
-        result = await session.stream(stmt.execution_options(yield_per=2000))
-        async for rows in result.partitions():
-            sys.stdout.write("".join(tab_line(*row) + "\n" for row in rows))
-            count += len(rows)
+    async for rows in iter_assets(world, asset_type, trashed=trashed):
+        sys.stdout.write("".join(tab_line(*row) + "\n" for row in rows))
+        count += len(rows)
     return count
 
 

@@ -8,11 +8,8 @@ error prints one line naming the position and exits with status 2.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
-
-from sqlalchemy import text
 
 from dam_desktop.cli.common import (
     EXIT_OK,
@@ -28,6 +25,7 @@ from dam_desktop.core.world import World
 from dam_desktop.services.search import search_service
 from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.services.search.tag_query.errors import QueryError
+from dam_desktop.use_cases import search as search_cases
 
 
 def register(subparsers: Any) -> None:
@@ -84,34 +82,19 @@ def query_failure(query: str, error: QueryError) -> int:
 
 
 async def _search(world: World, args: argparse.Namespace) -> int:
-    async with world.session() as session:
-        compiled = await search_service.compile_search(session, args.query)
-        if args.count:
-            print(await search_service.count(session, compiled))
-            return EXIT_OK
-        sort = SortKey(args.sort)
-        batch = 5000
-        offset = args.offset
-        remaining = args.limit
-        while remaining is None or remaining > 0:
-            size = batch if remaining is None else min(batch, remaining)
-            ids = await search_service.search(session, compiled, offset, size, sort, args.descending)
-            if not ids:
-                break
-            rows = await session.execute(
-                text(
-                    "SELECT entity_id, asset_type, original_filename FROM component_file_properties"
-                    " WHERE entity_id IN (SELECT value FROM json_each(:ids))"
-                ),
-                {"ids": json.dumps(ids)},
-            )
-            facts = {int(r[0]): (str(r[1]), str(r[2])) for r in rows.all()}
-            sys.stdout.write("".join(tab_line(i, *facts[i]) + "\n" for i in ids if i in facts))
-            offset += len(ids)
-            if remaining is not None:
-                remaining -= len(ids)
-            if len(ids) < size:
-                break
+    if args.count:
+        print(await search_cases.count_matches(world, args.query))
+        return EXIT_OK
+    pages = search_cases.search_rows(
+        world,
+        args.query,
+        offset=args.offset,
+        limit=args.limit,
+        sort=SortKey(args.sort),
+        descending=args.descending,
+    )
+    async for rows in pages:
+        sys.stdout.write("".join(tab_line(*row) + "\n" for row in rows))
     return EXIT_OK
 
 

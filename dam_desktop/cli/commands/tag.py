@@ -12,10 +12,8 @@ name that cannot be used prints one line and exits with status 2.
 from __future__ import annotations
 
 import argparse
-import json
+from collections.abc import Awaitable, Callable
 from typing import Any
-
-from sqlalchemy import text
 
 from dam_desktop.cli.commands.search import query_failure
 from dam_desktop.cli.common import EXIT_OK, EXIT_USAGE, fail, guarded, run_with_world, safe_streams
@@ -23,6 +21,7 @@ from dam_desktop.core.world import World
 from dam_desktop.services.search import search_service
 from dam_desktop.services.search.tag_query.errors import QueryError
 from dam_desktop.services.tags import tag_service
+from dam_desktop.use_cases import tags as tag_cases
 
 
 def _id_list(value: str) -> list[int]:
@@ -63,29 +62,9 @@ def register(subparsers: Any) -> None:
 
 
 async def _edit(world: World, args: argparse.Namespace) -> int:
-    async with world.session() as session:
-        if args.ids is not None:
-            rows = await session.execute(
-                text(
-                    "SELECT j.value FROM json_each(:ids) j WHERE NOT EXISTS (SELECT 1 FROM"
-                    " component_file_properties fp WHERE fp.entity_id = j.value)"
-                ),
-                {"ids": json.dumps(args.ids)},
-            )
-            missing = [int(r[0]) for r in rows.all()]
-            if missing:
-                raise tag_service.TagError("no asset with id " + ", ".join(map(str, missing)))
-        if args.tag_action == "add":
-            if args.ids is not None:
-                changed = len(await tag_service.add_tags(session, args.ids, args.tags))
-            else:
-                changed = await search_service.add_tags_to_query(session, args.query, args.tags)
-        elif args.ids is not None:
-            changed = len(await tag_service.remove_tags(session, args.ids, args.tags))
-        else:
-            changed = await search_service.remove_tags_from_query(session, args.query, args.tags)
-        await session.commit()
-    return changed
+    return await tag_cases.edit_assets(
+        world, args.tags, add=args.tag_action == "add", ids=args.ids, query=args.query
+    )
 
 
 def run_edit(args: argparse.Namespace) -> int:
@@ -105,31 +84,20 @@ def run_edit(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# What each management action does, and what it says when done: (use case, message).
+MANAGE_CASES: dict[str, tuple[Callable[[World, argparse.Namespace], Awaitable[object]], str]] = {
+    "rename": (lambda w, a: tag_cases.rename_tag(w, a.tag, a.new_name), "renamed '{tag}' to '{done}'"),
+    "merge": (lambda w, a: tag_cases.merge_tags(w, a.source, a.target), "merged '{source}' into '{target}'"),
+    "delete": (lambda w, a: tag_cases.delete_tag(w, a.tag), "deleted '{tag}'"),
+    "alias": (lambda w, a: tag_cases.add_alias(w, a.tag, a.alias), "'{alias}' now stands for '{tag}'"),
+    "parent": (lambda w, a: tag_cases.add_parent(w, a.child, a.parent), "'{child}' now implies '{parent}'"),
+}
+
+
 async def _manage(world: World, args: argparse.Namespace) -> str:
-    async with world.session() as session:
-        if args.tag_action == "rename":
-            tag_id = await tag_service.require_tag(session, args.tag)
-            await tag_service.rename_tag(session, tag_id, args.new_name)
-            message = f"renamed '{args.tag}' to '{tag_service.normalize_tag_name(args.new_name)}'"
-        elif args.tag_action == "merge":
-            source = await tag_service.require_tag(session, args.source)
-            target = await tag_service.require_tag(session, args.target)
-            await tag_service.merge_tags(session, source, target)
-            message = f"merged '{args.source}' into '{args.target}'"
-        elif args.tag_action == "delete":
-            await tag_service.delete_tag(session, await tag_service.require_tag(session, args.tag))
-            message = f"deleted '{args.tag}'"
-        elif args.tag_action == "alias":
-            tag_id = await tag_service.require_tag(session, args.tag)
-            await tag_service.add_alias(session, tag_id, args.alias)
-            message = f"'{args.alias}' now stands for '{args.tag}'"
-        else:
-            child = await tag_service.get_or_create_tag_concept(session, args.child)
-            parent = await tag_service.get_or_create_tag_concept(session, args.parent)
-            await tag_service.add_parent(session, child, parent)
-            message = f"'{args.child}' now implies '{args.parent}'"
-        await session.commit()
-    return message
+    action, message = MANAGE_CASES[args.tag_action]
+    done = await action(world, args)
+    return message.format(done=done, **vars(args))
 
 
 def run_manage(args: argparse.Namespace) -> int:

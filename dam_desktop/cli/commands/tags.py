@@ -10,7 +10,8 @@ from typing import Any
 
 from dam_desktop.cli.common import EXIT_OK, Access, guarded, run_with_world, safe_streams
 from dam_desktop.core.world import World
-from dam_desktop.services.tags import tag_service
+from dam_desktop.services.tags.tag_types import TagInfo
+from dam_desktop.use_cases import tags as tag_cases
 
 
 def register(subparsers: Any) -> None:
@@ -21,9 +22,8 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=guarded(run))
 
 
-async def _list(world: World, args: argparse.Namespace) -> list[tag_service.TagInfo]:
-    async with world.session() as session:
-        return await tag_service.list_tags(session, order=args.sort, prefix=args.prefix)
+async def _list(world: World, args: argparse.Namespace) -> list[TagInfo]:
+    return await tag_cases.list_tags(world, order=args.sort, prefix=args.prefix)
 
 
 def run(args: argparse.Namespace) -> int:
