@@ -22,7 +22,10 @@ from dam_desktop.services.search.tag_query.errors import QueryError
 
 if TYPE_CHECKING:
     from dam_desktop.core.world import World
+    from dam_desktop.services.semantic.audio_service import AudioSettings
     from dam_desktop.services.semantic.semantic_search import SemanticResults
+    from dam_desktop.services.semantic.semantic_service import SemanticSettings
+    from dam_desktop.services.semantic.vector_index import VectorIndexCache
 
 SAVED_SEARCHES = "saved_searches"  # the component name a change event gives for saved searches
 PAGE = 5000
@@ -117,26 +120,44 @@ async def allowed_by_query(world: World, where: str) -> set[int] | None:
         return set(await search_service.search(session, where, limit=None))
 
 
+@dataclass(frozen=True)
+class SemanticContext:
+    """What a semantic search reads besides the database: the vector indexes and the settings."""
+
+    cache: VectorIndexCache
+    settings: SemanticSettings
+    audio: AudioSettings
+
+
+def semantic_context(world: World) -> SemanticContext:
+    from dam_desktop.services.semantic.audio_service import AudioSettings
+    from dam_desktop.services.semantic.semantic_service import SemanticSettings
+    from dam_desktop.services.semantic.vector_index import VectorIndexCache
+
+    resources = world.resources
+    return SemanticContext(
+        resources.get(VectorIndexCache), resources.get(SemanticSettings), resources.get(AudioSettings)
+    )
+
+
 async def search_by_sentence(
     world: World, sentence: str, *, where: str = "", limit: int = 100
 ) -> SemanticResults:
     """Assets ranked by how well they match a sentence (images, sounds, names and tags), narrowed
     by the tag query `where`."""
     from dam_desktop.core.model_manager import ModelExecutionManager
-    from dam_desktop.services.semantic.audio_service import AudioSettings
     from dam_desktop.services.semantic.semantic_search import search_by_sentence as ranked
-    from dam_desktop.services.semantic.semantic_service import SemanticSettings
-    from dam_desktop.services.semantic.vector_index import VectorIndexCache
 
     allowed = await allowed_by_query(world, where)
-    resources = world.resources
+    context = semantic_context(world)
+    manager = world.resources.get(ModelExecutionManager)
     async with world.session() as session:
         return await ranked(
             session,
-            resources.get(VectorIndexCache),
-            resources.get(ModelExecutionManager),
-            resources.get(SemanticSettings),
-            resources.get(AudioSettings),
+            context.cache,
+            manager,
+            context.settings,
+            context.audio,
             sentence,
             limit=limit,
             allowed_entity_ids=allowed,

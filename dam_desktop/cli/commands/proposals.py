@@ -17,6 +17,7 @@ import argparse
 import sys
 from typing import Any
 
+from dam_desktop.cli.commands.search import _positive
 from dam_desktop.cli.commands.tag import _id_list
 from dam_desktop.cli.common import EXIT_OK, EXIT_USAGE, fail, guarded, run_with_world, safe_streams, tab_line
 from dam_desktop.core.world import World
@@ -30,16 +31,6 @@ def _confidence(value: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
     if not 0.0 <= number <= 1.0:
         raise argparse.ArgumentTypeError(f"a confidence is between 0 and 1, not {value}")
-    return number
-
-
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
     return number
 
 

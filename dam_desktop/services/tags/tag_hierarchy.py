@@ -43,19 +43,19 @@ async def remove_parent(session: AsyncSession, child_id: int, parent_id: int) ->
 
 
 async def parents_of(session: AsyncSession, tag_id: int) -> list[TagInfo]:
-    return await select_tags(
-        session,
-        f"FROM {PARENT} p JOIN {CONCEPT} c ON c.entity_id = p.parent_tag_entity_id"
-        " WHERE p.entity_id = :t ORDER BY c.tag_name",
-        {"t": tag_id},
-    )
+    return await _linked(session, tag_id, shown="parent_tag_entity_id", given="entity_id")
 
 
 async def children_of(session: AsyncSession, tag_id: int) -> list[TagInfo]:
+    return await _linked(session, tag_id, shown="entity_id", given="parent_tag_entity_id")
+
+
+async def _linked(session: AsyncSession, tag_id: int, *, shown: str, given: str) -> list[TagInfo]:
+    """The tags on the `shown` side of the parent links whose `given` side is `tag_id`, by name."""
     return await select_tags(
         session,
-        f"FROM {PARENT} p JOIN {CONCEPT} c ON c.entity_id = p.entity_id"
-        " WHERE p.parent_tag_entity_id = :t ORDER BY c.tag_name",
+        f"FROM {PARENT} p JOIN {CONCEPT} c ON c.entity_id = p.{shown}"
+        f" WHERE p.{given} = :t ORDER BY c.tag_name",
         {"t": tag_id},
     )
 

@@ -173,12 +173,17 @@ class Inspector(QScrollArea):
 
     async def _show(self, entity_ids: list[int], count: int) -> None:
         self._generation += 1
-        generation = self._generation
         self.selected_ids = entity_ids
         if count != 1 or not entity_ids:
             self._show_summary(count)
             return
-        details = await self._read_details(entity_ids[0])
+        await self._show_details(entity_ids[0], None)
+
+    async def _show_details(self, entity_id: int, shown: AssetDetails | None) -> None:
+        """Read and show one asset; `shown` is what the panel shows of it already (after a change),
+        whose preview is kept unless the file moved."""
+        generation = self._generation
+        details = await self._read_details(entity_id)
         if generation != self._generation:
             return
         if details is None:
@@ -191,7 +196,8 @@ class Inspector(QScrollArea):
             f"{kind} · {details.extension.upper() or details.mime_type} · {format_size(details.size_bytes)}"
         )
         self._fill_properties(details)
-        await self._show_preview(details)
+        if shown is None or details.file_path != shown.file_path:
+            await self._show_preview(details)
 
     async def _read_details(self, entity_id: int) -> AssetDetails | None:
         async def read(world: World) -> AssetDetails | None:
@@ -214,22 +220,9 @@ class Inspector(QScrollArea):
             self._task = asyncio.get_running_loop().create_task(self._refresh_details())
 
     async def _refresh_details(self) -> None:
-        """Show the asset's properties again after it changed (moved, relinked, trashed); the
-        preview is reloaded only when its file moved."""
-        shown = self.details
-        if shown is None:
-            return
-        generation = self._generation
-        details = await self._read_details(shown.entity_id)
-        if generation != self._generation:
-            return
-        if details is None:
-            self._show_summary(0)
-            return
-        self.details = details
-        self._fill_properties(details)
-        if details.file_path != shown.file_path:
-            await self._show_preview(details)
+        """Show the asset again after it changed (moved, relinked, trashed)."""
+        if self.details is not None:
+            await self._show_details(self.details.entity_id, self.details)
 
     def _show_summary(self, count: int) -> None:
         self.details = None

@@ -74,7 +74,7 @@ class ModelTagsView(QWidget):
         self.state: ReviewState | None = None
         self.tasks = TaskSet()
         self._loaded_once = False
-        self._reads = 0  # counts refreshes and reviews, so that only the newest read is shown
+        self._reviews = 0  # reviews so far: a read that one overtook is stale
         # Replaceable in tests: the file dialog and the confirmation.
         self.weights = WeightsPage(client, self)
         self.choose_weights_file: Callable[[], Path | None] = self.weights.choose_file_with_dialog
@@ -237,12 +237,11 @@ class ModelTagsView(QWidget):
         """Read the page again. A read that a review overtook is dropped: the table already lost
         the reviewed rows, and the review's change event brings a newer read."""
         tag, threshold = self.tag or None, self.min_confidence
-        self._reads += 1
-        read = self._reads
+        reviews = self._reviews
         state = await self.client.call(
             lambda world: proposals.review_state(world, tag=tag, min_confidence=threshold, limit=PAGE_SIZE)
         )
-        if read != self._reads:
+        if reviews != self._reviews:
             return
         self._apply(state)
         self.tasks.spawn(self._load_thumbnails(state))
@@ -346,7 +345,7 @@ class ModelTagsView(QWidget):
         pairs = self.selected_pairs()
         if not pairs:
             return 0
-        self._reads += 1
+        self._reviews += 1
         changed = await self.client.call(lambda world: decide(world, pairs))
         self.model.remove_pairs(set(pairs))
         return changed
