@@ -14,13 +14,14 @@ from dam_desktop.cli.main import main
 from dam_desktop.core.stages import SystemStage
 from dam_desktop.core.world import World
 from dam_desktop.models.core.pipeline_markers import NeedsEmbeddingMarker
+from dam_desktop.models.files import FilePropertiesComponent
 from dam_desktop.models.semantic.image_embedding_component import (
     IMAGE_EMBEDDING_MODEL_REGISTRY,
     BaseSpecificImageEmbeddingComponent,
     get_image_embedding_component_class,
 )
 from dam_desktop.services.ingest.import_service import import_paths
-from dam_desktop.services.semantic import semantic_service
+from dam_desktop.services.semantic import image_embeddings
 from dam_desktop.services.semantic.audio_service import AudioSettings
 from dam_desktop.services.semantic.semantic_search import find_similar, search_by_sentence
 from dam_desktop.services.semantic.semantic_service import SemanticSettings
@@ -95,7 +96,7 @@ async def test_tiny_clip_runs_from_import_to_search(
     from dam_desktop.core.model_manager import ModelExecutionManager
 
     manager = world.resources.get(ModelExecutionManager)
-    installed = await semantic_service.import_image_model_weights(manager, tiny_clip, tiny_weights_file)
+    installed = await image_embeddings.import_image_model_weights(manager, tiny_clip, tiny_weights_file)
     assert installed.is_file() and installed.is_relative_to(tmp_path / "models")
 
     await world.run_all_stages([SystemStage.TEXT_EMBEDDING, SystemStage.IMAGE_EMBEDDING])
@@ -105,7 +106,7 @@ async def test_tiny_clip_runs_from_import_to_search(
         assert len(rows) == 5 and all(len(r.embedding_vector) == 32 * 4 for r in rows)
         ids = {
             h.filename: h.entity_id
-            for h in await semantic_service.search_images_by_text(
+            for h in await image_embeddings.search_images_by_text(
                 session, world.resources.get(VectorIndexCache), manager, tiny_clip, "a red disc", limit=10
             )
         }
@@ -147,8 +148,8 @@ async def test_an_image_without_an_embedding_is_compared_by_name_and_tags(
     )  # text only: no weights
     async with world.session() as session:
         disc = await session.scalar(
-            select(semantic_service.FilePropertiesComponent.entity_id).where(
-                semantic_service.FilePropertiesComponent.original_filename == "disc.png"
+            select(FilePropertiesComponent.entity_id).where(
+                FilePropertiesComponent.original_filename == "disc.png"
             )
         )
         assert disc is not None

@@ -17,7 +17,7 @@ from dam_desktop.core.stages import SystemStage
 from dam_desktop.core.systems import system
 from dam_desktop.models.core.pipeline_markers import NeedsEmbeddingMarker
 from dam_desktop.models.semantic.text_embedding_marker import NeedsTextEmbeddingMarker
-from dam_desktop.services.semantic import semantic_service
+from dam_desktop.services.semantic import image_embeddings, semantic_service
 from dam_desktop.services.semantic.semantic_service import SemanticSettings
 
 
@@ -56,10 +56,10 @@ async def image_embedding_system(
     """Embed marked images with the CLIP model; defers while its weights are missing."""
     from dam_desktop.ml.open_clip_loader import InvalidWeightsError, WeightsMissingError
 
-    if semantic_service.find_image_model_weights(settings) is None:
-        raise SystemDeferred(semantic_service.image_weights_missing_message(settings))
+    if image_embeddings.find_image_model_weights(settings) is None:
+        raise SystemDeferred(image_embeddings.image_weights_missing_message(settings))
     try:
-        failed = await semantic_service.embed_images(
+        failed = await image_embeddings.embed_images(
             session, paths, manager, settings, [e.id for e in entities]
         )
     except WeightsMissingError as exc:

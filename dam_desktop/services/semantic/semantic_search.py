@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dam_desktop.core.model_manager import ModelExecutionManager
-from dam_desktop.services.semantic import audio_service, semantic_service
+from dam_desktop.services.semantic import audio_service, image_embeddings, semantic_service
 from dam_desktop.services.semantic.audio_service import AudioSettings, NoAudioEmbeddingError
 from dam_desktop.services.semantic.semantic_service import NoEmbeddingError, SemanticSettings
 from dam_desktop.services.semantic.vector_index import Hit, VectorIndexCache
@@ -88,11 +88,11 @@ async def search_by_sentence(
             settings.text_model,
         )
     ]
-    if semantic_service.find_image_model_weights(settings) is not None:
+    if image_embeddings.find_image_model_weights(settings) is not None:
         try:
             lists.append(
                 _tagged(
-                    await semantic_service.search_images_by_text(
+                    await image_embeddings.search_images_by_text(
                         session,
                         cache,
                         manager,
@@ -151,7 +151,7 @@ async def find_similar(
         return results
     try:
         if kind == "image":
-            hits = await semantic_service.find_similar_images(
+            hits = await image_embeddings.find_similar_images(
                 session, cache, settings, entity_id, limit=limit, allowed_entity_ids=allowed_entity_ids
             )
             results.hits = _tagged(hits, settings.image_model)
