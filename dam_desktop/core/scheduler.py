@@ -18,12 +18,9 @@ after its batch); markers not reached stay for the next run.
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import logging
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from functools import cache
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -32,16 +29,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dam_desktop.core.errors import DependencyResolutionError, SystemDeferred, SystemExecutionError
 from dam_desktop.core.events import BaseEvent, WorldChanged
 from dam_desktop.core.injection import (
-    Dependency,
     DependencyKind,
     SystemResult,
     WorldContext,
     analyse_dependencies,
 )
 from dam_desktop.core.marker_ops import finish_markers, pending_marker_count
+from dam_desktop.core.registered_systems import RegisteredSystem, SystemFunc, check_resolvable
 from dam_desktop.core.stage_reports import StageProgress, StageReport, SystemRunReport
 from dam_desktop.core.stages import STAGE_INFO, SystemStage
-from dam_desktop.core.systems import SystemMetadata, get_system_metadata
+from dam_desktop.core.systems import get_system_metadata
 from dam_desktop.models.core.entity import Entity
 from dam_desktop.models.core.markers import BaseMarker
 
@@ -50,37 +47,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SystemFunc = Callable[..., Awaitable[Any]]
 ProgressListener = Callable[[StageProgress], None]
-
-
-@cache
-def module_installed(name: str) -> bool:
-    """Whether `name` can be imported here, found without importing it (torch takes seconds)."""
-    try:
-        return importlib.util.find_spec(name) is not None
-    except (ImportError, ValueError):
-        return False
-
-
-@dataclass(frozen=True)
-class RegisteredSystem:
-    func: SystemFunc
-    name: str
-    metadata: SystemMetadata
-    dependencies: tuple[Dependency, ...]
-
-    @property
-    def marker(self) -> type[BaseMarker] | None:
-        for dep in self.dependencies:
-            if dep.kind == DependencyKind.MARKED_ENTITIES:
-                marker: type[BaseMarker] = dep.target
-                return marker
-        return None
-
-    @property
-    def missing_modules(self) -> list[str]:
-        return [name for name in self.metadata.requires if not module_installed(name)]
 
 
 class _Pass:
@@ -129,7 +96,7 @@ class WorldScheduler:
                 name, "-", "function is not decorated with @system or @listens_for"
             )
         deps = analyse_dependencies(func)
-        self._check_resolvable(name, metadata, deps)
+        check_resolvable(self._world, name, metadata, deps)
         registered = RegisteredSystem(func=func, name=name, metadata=metadata, dependencies=deps)
         if metadata.stage is not None:
             if any(s.func is func for s in self._stage_systems[metadata.stage]):
@@ -140,32 +107,6 @@ class WorldScheduler:
                 return registered
             self._event_handlers[metadata.event_type].append(registered)
         return registered
-
-    def _check_resolvable(self, name: str, metadata: SystemMetadata, deps: tuple[Dependency, ...]) -> None:
-        markers = [d for d in deps if d.kind == DependencyKind.MARKED_ENTITIES]
-        if len(markers) > 1:
-            raise DependencyResolutionError(name, markers[1].name, "a system may drain only one marker")
-        for dep in deps:
-            if dep.kind == DependencyKind.RESOURCE and not self._world.resources.has(dep.target):
-                raise DependencyResolutionError(
-                    name,
-                    dep.name,
-                    f"no resource of type {dep.target.__qualname__} in world '{self._world.name}'",
-                )
-            if dep.kind == DependencyKind.EVENT:
-                if metadata.event_type is None:
-                    raise DependencyResolutionError(
-                        name, dep.name, "only @listens_for handlers receive events"
-                    )
-                if not issubclass(metadata.event_type, dep.target):
-                    raise DependencyResolutionError(
-                        name,
-                        dep.name,
-                        f"handler listens for {metadata.event_type.__name__} "
-                        f"but the parameter wants {dep.target.__name__}",
-                    )
-            if dep.kind == DependencyKind.MARKED_ENTITIES and metadata.stage is None:
-                raise DependencyResolutionError(name, dep.name, "event handlers cannot drain markers")
 
     def systems_for_stage(self, stage: SystemStage) -> list[RegisteredSystem]:
         return list(self._stage_systems.get(stage, []))

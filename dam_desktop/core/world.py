@@ -22,8 +22,9 @@ from dam_desktop.core.events import BaseEvent, WorldChanged
 from dam_desktop.core.library import LibraryPaths, prepare_library_folder
 from dam_desktop.core.library_lock import LibraryLock
 from dam_desktop.core.migrations import upgrade_library
+from dam_desktop.core.registered_systems import RegisteredSystem, SystemFunc
 from dam_desktop.core.resources import ResourceManager
-from dam_desktop.core.scheduler import RegisteredSystem, SystemFunc, WorldScheduler
+from dam_desktop.core.scheduler import WorldScheduler
 from dam_desktop.core.schema_version import is_up_to_date
 from dam_desktop.core.stage_reports import StageReport
 from dam_desktop.core.stages import SystemStage

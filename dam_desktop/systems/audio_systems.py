@@ -15,7 +15,7 @@ from dam_desktop.core.events import AudioSearchQuery
 from dam_desktop.core.injection import MarkedEntityList, Resource, SystemResult, WorldSession
 from dam_desktop.core.library import LibraryPaths
 from dam_desktop.core.model_manager import ModelExecutionManager
-from dam_desktop.core.scheduler import module_installed
+from dam_desktop.core.registered_systems import module_installed
 from dam_desktop.core.stages import SystemStage
 from dam_desktop.core.systems import listens_for, system
 from dam_desktop.models.core.pipeline_markers import NeedsAudioProcessingMarker
