@@ -48,3 +48,26 @@ class SystemDeferred(DamError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class UnsafePathError(DamError, OSError):
+    """A path from the database or a file name would lead outside the folder it belongs to.
+
+    An OSError too, so every writer's existing "could not write X: reason" handling reports it.
+    """
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class LibraryWriteError(DamError):
+    """The library cannot be written to: its disk is full, or its folder or database is read-only.
+
+    Whatever was already committed stays; the operation that hit it stops.
+    """
+
+
+class DiskFullError(LibraryWriteError):
+    """No space left where the library keeps its files or its database."""

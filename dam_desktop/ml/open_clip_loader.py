@@ -34,6 +34,7 @@ from dam_desktop.ml.checkpoints import (
     tower_shape_of_config,
     tower_shape_of_weights,
 )
+from dam_desktop.utils.safe_paths import inside
 
 __all__ = ["InvalidWeightsError", "OpenClipBundle", "OpenClipSpec", "WeightsMissingError"]
 
@@ -322,7 +323,11 @@ def import_weights_file(spec: OpenClipSpec, source: Path, models_dir: Path | Non
         raise InvalidWeightsError(f"{shown} is not a file")
     if source.suffix.lower() not in WEIGHT_SUFFIXES:
         raise InvalidWeightsError(f"{shown} is not a weights file (expected {', '.join(WEIGHT_SUFFIXES)})")
-    folder = local_weights_dir(spec, models_dir)
+    base = models_dir or default_models_dir()
+    # The model's folder is named after the catalogue's model name: it must stay in the models
+    # folder, and a link put in its place must not send the copy (or the removal of old weights)
+    # elsewhere.
+    folder = inside(base, f"{OPEN_CLIP_SUBDIR}/{spec.folder_name}")
     folder.mkdir(parents=True, exist_ok=True)
     suffix = source.suffix.lower()
     partial = folder / f".import-{uuid.uuid4().hex}{suffix}"
@@ -334,7 +339,8 @@ def import_weights_file(spec: OpenClipSpec, source: Path, models_dir: Path | Non
                 os.fsync(fh.fileno())
             build_model(spec, partial, "cpu", shown=shown)
             for old in folder.iterdir():
-                if old.is_file() and old.suffix in WEIGHT_SUFFIXES and old != partial:
+                stale = old.suffix in WEIGHT_SUFFIXES and old != partial
+                if stale and old.is_file() and not old.is_symlink():
                     old.unlink()
             partial.replace(final)
         finally:

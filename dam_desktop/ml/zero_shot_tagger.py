@@ -22,6 +22,7 @@ from PIL import Image
 from dam_desktop.ml.open_clip_loader import OpenClipBundle, local_weights_dir, open_clip_loader
 from dam_desktop.paths import resources_dir
 from dam_desktop.utils.model_utils import oom_retry_batch_adjustment
+from dam_desktop.utils.safe_paths import UnsafePathError, child
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +131,14 @@ class ZeroShotTagger:
             digest.update(part.encode("utf-8") + b"\0")
         return digest.hexdigest()[:24]
 
+    def _cache_file(self, cache_dir: Path, key: str) -> Path | None:
+        """The cache file in `cache_dir`; None when the vocabulary's name would lead elsewhere."""
+        try:
+            return child(cache_dir, f"vocabulary-{self.vocabulary.name}-{key}.npy")
+        except UnsafePathError as exc:
+            log.warning("not caching the vocabulary embeddings: %s", exc)
+            return None
+
     def _cached_vocabulary_features(self, cache_dir: Path | None) -> Any:
         """Text embeddings of the vocabulary, from `cache_dir` when an earlier load saved them.
 
@@ -140,7 +149,7 @@ class ZeroShotTagger:
         import torch  # noqa: TID251
 
         key = self._vocabulary_cache_key() if cache_dir is not None else None
-        path = cache_dir / f"vocabulary-{self.vocabulary.name}-{key}.npy" if cache_dir and key else None
+        path = self._cache_file(cache_dir, key) if cache_dir and key else None
         if path is not None and path.is_file():
             try:
                 cached = np.load(path)
@@ -153,6 +162,7 @@ class ZeroShotTagger:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 partial = path.with_suffix(".partial.npy")
+                partial.unlink(missing_ok=True)  # a link left there must be replaced, not written through
                 np.save(partial, features.float().cpu().numpy())
                 partial.replace(path)
             except OSError as exc:

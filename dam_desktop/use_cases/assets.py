@@ -18,7 +18,8 @@ SHA256_HEX_DIGITS = 64
 @dataclass(frozen=True)
 class ExportOutcome:
     written: list[Path]
-    unreadable: dict[int, str] = field(default_factory=dict)  # entity id -> why it was not exported
+    # entity id -> why it was not exported (no readable file, a refused name, a failed copy)
+    unreadable: dict[int, str] = field(default_factory=dict)
     unknown: list[int] = field(default_factory=list)  # ids that name no asset in the library
 
 
@@ -32,9 +33,12 @@ async def export(world: World, entity_ids: Sequence[int], folder: Path) -> Expor
     async with world.session() as session:
         plan = await export_sources(session, world.paths, ids)
     files = [(source.path, source.name) for source in plan.sources]
-    written = await asyncio.to_thread(export_copies, files, folder)
+    result = await asyncio.to_thread(export_copies, files, folder)
+    # A name that is a path (a tampered row) or a copy that failed is not exported: say which and why.
+    for refusal in result.refused:
+        plan.unreadable[plan.sources[refusal.index].entity_id] = f"{refusal.name}: {refusal.reason}"
     listed = {s.entity_id for s in plan.sources} | set(plan.unreadable)
-    return ExportOutcome(written, plan.unreadable, [i for i in ids if i not in listed])
+    return ExportOutcome(result.written, plan.unreadable, [i for i in ids if i not in listed])
 
 
 async def export_query(world: World, query: str, folder: Path) -> ExportOutcome:

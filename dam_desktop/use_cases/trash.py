@@ -22,6 +22,8 @@ class TrashOutcome:
     files: int  # managed copies moved or deleted
     unknown: list[int] = field(default_factory=list)  # ids that name no asset
     unchanged: list[int] = field(default_factory=list)  # already in (or, restoring, not in) the trash
+    # "path: reason" for each stored file left alone because its row names a path outside the library
+    refused: list[str] = field(default_factory=list)
 
 
 async def move_to_trash(world: World, entity_ids: Sequence[int]) -> TrashOutcome:
@@ -38,6 +40,7 @@ async def move_to_trash(world: World, entity_ids: Sequence[int]) -> TrashOutcome
         result.files_moved,
         unknown=[i for i in ids if i not in known],
         unchanged=[i for i in ids if i in already],
+        refused=result.refused,
     )
 
 
@@ -55,6 +58,7 @@ async def restore_from_trash(world: World, entity_ids: Sequence[int]) -> TrashOu
         result.files_moved,
         unknown=[i for i in ids if i not in known],
         unchanged=[i for i in ids if i in known and i not in done],
+        refused=result.refused,
     )
 
 
@@ -72,4 +76,5 @@ async def delete_for_good(world: World, entity_ids: Sequence[int] | None = None)
         result.files_moved,
         unknown=[i for i in ids or () if i not in known],
         unchanged=[i for i in ids or () if i in known and i not in done],
+        refused=result.refused,
     )

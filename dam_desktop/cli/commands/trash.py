@@ -35,10 +35,12 @@ def report(outcome: TrashOutcome, done: str, unchanged: str) -> int:
     print(f"{done.format(plural(len(outcome.entity_ids)))} ({copies})")
     if outcome.unchanged:
         print(f"dam-desktop: {unchanged}: " + ", ".join(map(str, outcome.unchanged)), file=sys.stderr)
+    for refused in outcome.refused:
+        print(f"dam-desktop: left alone: {refused}", file=sys.stderr)
     if outcome.unknown:
         print("dam-desktop: no asset with id " + ", ".join(map(str, outcome.unknown)), file=sys.stderr)
         return EXIT_FAILURE
-    return EXIT_OK
+    return EXIT_FAILURE if outcome.refused else EXIT_OK
 
 
 def run(args: argparse.Namespace) -> int:

@@ -7,7 +7,8 @@ For the missing *references* a check found (`location_check.LocationProblem.reli
 2. candidates are hashed in the CPU pool, those named like a missing file first; a candidate is
    accepted only when its sha256 is the asset's (`ContentHashSHA256Component`), so a same-size
    file with other content is never linked;
-3. accepted files replace the old paths (through `stored_paths.encode_db_path`), one transaction
+3. accepted files replace the old paths (absolute and resolved, through `stored_paths.encode_db_path`),
+   one transaction
    per batch; the relinked assets lose their missing-file mark.
 
 A managed copy that is gone cannot be found this way (its content-addressed name is the library's
@@ -181,7 +182,9 @@ async def _apply(session: AsyncSession, matches: Sequence[tuple[LocationProblem,
     known = {(int(eid), path) for eid, path in rows}
     done: list[Relinked] = []
     for problem, found in matches:
-        stored = encode_db_path(found)
+        # Absolute and resolved: a relative or linked path would name another file (or none) when
+        # seen from another working folder.
+        stored = encode_db_path(os.path.realpath(found))
         location = FileLocationComponent
         unchanged = (location.id == problem.location_id, location.path == problem.stored_path)
         if (problem.entity_id, stored) in known:
@@ -318,7 +321,7 @@ async def relink_from_folder(
     walk or the comparing; files already matched are still linked, so nothing verified is lost.
     """
     cancel = cancel or CancelToken()
-    root = Path(folder).expanduser()
+    root = Path(folder).expanduser().resolve()
     report = RelinkReport(folder=display_path(str(root)))
     report.not_relinkable = [p for p in problems if not p.relinkable]
     candidates_for = [p for p in problems if p.relinkable]

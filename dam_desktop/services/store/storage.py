@@ -21,12 +21,14 @@ import contextlib
 import os
 import threading
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from dam_desktop.core.library import LibraryPaths
+from dam_desktop.utils.safe_paths import contained
 
 COPY_CHUNK = 1024 * 1024
 
@@ -58,37 +60,41 @@ def temp_file(paths: LibraryPaths, suffix: str = "") -> Iterator[tuple[BinaryIO,
 _known_folders: set[Path] = set()
 
 
-def ensure_folder(folder: Path) -> None:
+def ensure_folder(paths: LibraryPaths, folder: Path) -> None:
+    """Make `folder` (inside the library) once; refuse it when a link on its way leads elsewhere."""
     if folder not in _known_folders:
+        contained(paths.root, folder)
         folder.mkdir(parents=True, exist_ok=True)
         _known_folders.add(folder)
 
 
-def commit_temp_file(handle: BinaryIO, tmp: Path, final: Path, *, durable: bool = True) -> None:
+def commit_temp_file(
+    paths: LibraryPaths, handle: BinaryIO, tmp: Path, final: Path, *, durable: bool = True
+) -> None:
     """Flush `handle` (fsynced when `durable`) and rename its file to `final` atomically."""
     handle.flush()
     if durable:
         os.fsync(handle.fileno())
     handle.close()
-    rename_into_place(tmp, final)
+    rename_into_place(paths, tmp, final)
     if durable:
         _fsync_dir(final.parent)
 
 
-def rename_into_place(tmp: Path, final: Path) -> None:
+def rename_into_place(paths: LibraryPaths, tmp: Path, final: Path) -> None:
     try:
-        ensure_folder(final.parent)
+        ensure_folder(paths, final.parent)
         tmp.replace(final)
     except FileNotFoundError:  # the folder went away since we saw it (a library emptied, say)
         _known_folders.discard(final.parent)
-        final.parent.mkdir(parents=True, exist_ok=True)
+        ensure_folder(paths, final.parent)
         tmp.replace(final)
 
 
 def write_atomic(paths: LibraryPaths, final: Path, data: bytes, *, durable: bool = True) -> None:
     with temp_file(paths, final.suffix) as (handle, tmp):
         handle.write(data)
-        commit_temp_file(handle, tmp, final, durable=durable)
+        commit_temp_file(paths, handle, tmp, final, durable=durable)
 
 
 def store_bytes(paths: LibraryPaths, sha256_hex: str, data: bytes) -> bool:
@@ -119,17 +125,22 @@ def _fsync_dir_quietly(folder: Path) -> None:
         _fsync_dir(folder)
 
 
-def stage_bytes(paths: LibraryPaths, sha256_hex: str, data: bytes) -> Path | None:
-    """Write `data` under `tmp/` for `publish_staged`; None when the store already holds it."""
-    if paths.stored_file_path(sha256_hex).is_file():
+def stage_bytes(paths: LibraryPaths, sha256_hex: str, data: bytes, *, replace: bool = False) -> Path | None:
+    """Write `data` under `tmp/` for `publish_staged`; None when the store already holds it
+    (unless `replace`: the stored copy is known to be damaged and these bytes will replace it)."""
+    if not replace and paths.stored_file_path(sha256_hex).is_file():
         return None
     tmp = paths.tmp_dir / uuid.uuid4().hex
-    with tmp.open("xb") as handle:
-        handle.write(data)
+    try:
+        with tmp.open("xb") as handle:
+            handle.write(data)
+    except BaseException:  # a full disk leaves half a file: it must not wait for the next open
+        tmp.unlink(missing_ok=True)
+        raise
     return tmp
 
 
-def _fsync_path(path: Path) -> str | None:
+def _fsync_path(path: Path) -> OSError | None:
     try:
         fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
         try:
@@ -137,37 +148,60 @@ def _fsync_path(path: Path) -> str | None:
         finally:
             os.close(fd)
     except OSError as exc:
-        return exc.strerror or str(exc)
+        return exc
     return None
 
 
-def publish_staged(paths: LibraryPaths, staged: Sequence[tuple[Path, str]]) -> dict[Path, str]:
-    """Make staged copies durable and rename them into the store; returns {temp path: error}."""
+@dataclass
+class Published:
+    """What `publish_staged` did: the copies it renamed into the store, and the ones it could not."""
+
+    placed: list[Path] = field(default_factory=list)
+    # Damaged stored copies replaced (atomically, by rename) with good bytes: by their hash.
+    replaced: set[str] = field(default_factory=set)
+    errors: dict[Path, OSError] = field(default_factory=dict)  # by temp path
+
+
+def publish_staged(
+    paths: LibraryPaths, staged: Sequence[tuple[Path, str]], replace: Collection[str] = ()
+) -> Published:
+    """Make staged copies durable and rename them into the store.
+
+    `placed` lists the store files this call created (not those already there), so a caller whose
+    database write then fails can take exactly those back out. A copy whose hash is in `replace`
+    (a stored copy found damaged) is renamed over the old one: readers see the old file or the
+    new one, never a mix.
+    """
     pool = _fsync_executor()
-    errors: dict[Path, str] = {}
+    result = Published()
     tmps = [tmp for tmp, _ in staged]
     for tmp, error in zip(tmps, pool.map(_fsync_path, tmps), strict=True):
         if error is not None:
-            errors[tmp] = error
+            result.errors[tmp] = error
     folders: set[Path] = set()
     for tmp, sha256_hex in staged:
-        if tmp in errors:
+        if tmp in result.errors:
             tmp.unlink(missing_ok=True)
             continue
         final = paths.stored_file_path(sha256_hex)
         try:
-            if final.is_file():  # another file with the same content got there first
+            existed = final.is_file()
+            if existed and sha256_hex not in replace:  # a file with the same content got there first
                 tmp.unlink()
             else:
-                rename_into_place(tmp, final)
+                rename_into_place(paths, tmp, final)
+                if existed:
+                    result.replaced.add(sha256_hex)
+                else:
+                    result.placed.append(final)
         except OSError as exc:
-            errors[tmp] = exc.strerror or str(exc)
+            result.errors[tmp] = exc
             tmp.unlink(missing_ok=True)
             continue
         folders.update((final.parent, final.parent.parent))
     if os.name != "nt":
         list(pool.map(_fsync_dir_quietly, folders))
-    return errors
+    return result
 
 
 def discard_staged(tmps: Sequence[Path]) -> None:

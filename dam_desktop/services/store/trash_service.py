@@ -4,13 +4,18 @@ Removing an asset moves its managed copies from `files/...` to `trash/files/...`
 `TrashedComponent` recording what moved; restoring moves them back and drops the component.
 Referenced files are never touched: they belong to the user, the library only forgets them.
 Only `empty_trash` deletes anything, and only what sits in the trash.
+
+Every path comes from a database row, which may have been tampered with: each goes through
+`safe_paths.inside` and one that would leave `files/` or `trash/files/` (or pass a symbolic link) is
+left alone and reported in `TrashResult.refused`, never moved or deleted.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import delete, select
@@ -21,20 +26,48 @@ from dam_desktop.models.core.entity import Entity
 from dam_desktop.models.files.content_hash_component import ContentHashSHA256Component
 from dam_desktop.models.files.file_location_component import FileLocationComponent
 from dam_desktop.models.files.trashed_component import TrashedComponent
+from dam_desktop.utils.safe_paths import UnsafePathError, contained, inside
 
 
 @dataclass(frozen=True)
 class TrashResult:
     entity_ids: list[int]
     files_moved: int
+    # "path: reason" for each file left alone because its path would lead outside the library.
+    refused: list[str] = field(default_factory=list)
 
 
-def trash_location(paths: LibraryPaths, library_relative: str) -> Path:
-    return paths.trash_dir / library_relative
+def _store_relative(library_relative: str) -> str:
+    """The part below `files/` of a managed copy's stored path; refuses any other place."""
+    head, sep, rest = library_relative.partition("/")
+    if head != "files" or not sep:
+        raise UnsafePathError(library_relative, "is not a stored copy under files/, refused")
+    return rest
+
+
+def stored_copy(paths: LibraryPaths, library_relative: str) -> Path:
+    """The managed copy a row names, checked to stay inside `files/`."""
+    return inside(paths.files_dir, _store_relative(library_relative))
+
+
+def trashed_copy(paths: LibraryPaths, library_relative: str) -> Path:
+    """Where the trash keeps that copy, checked to stay inside `trash/files/`."""
+    return inside(paths.trash_dir / "files", _store_relative(library_relative))
+
+
+def _moved_files(component: TrashedComponent, refused: list[str]) -> list[str]:
+    try:
+        moved = json.loads(component.moved_files or "[]")
+    except ValueError:
+        moved = None
+    if not isinstance(moved, list) or not all(isinstance(item, str) for item in moved):
+        refused.append(f"trash entry of asset {component.entity_id}: unreadable list of files, left alone")
+        return []
+    return moved
 
 
 def _move(source: Path, target: Path) -> bool:
-    if not source.exists():
+    if not os.path.lexists(source):
         return False
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.move(source, target)  # a rename within the library folder; a copy only across devices
@@ -69,12 +102,16 @@ async def move_to_trash(session: AsyncSession, paths: LibraryPaths, entity_ids: 
         return TrashResult([], 0)
     managed = await _managed_paths(session, todo)
     moved_back: list[tuple[Path, Path]] = []
+    refused: list[str] = []
     try:
         for eid in todo:
             moved: list[str] = []
             for relative in managed[eid]:
-                source = paths.root / relative
-                target = trash_location(paths, relative)
+                try:
+                    source, target = stored_copy(paths, relative), trashed_copy(paths, relative)
+                except UnsafePathError as exc:
+                    refused.append(str(exc))
+                    continue
                 if _move(source, target):
                     moved_back.append((target, source))
                     moved.append(relative)
@@ -85,7 +122,7 @@ async def move_to_trash(session: AsyncSession, paths: LibraryPaths, entity_ids: 
         for target, source in reversed(moved_back):
             _move(target, source)
         raise
-    return TrashResult(todo, len(moved_back))
+    return TrashResult(todo, len(moved_back), refused)
 
 
 def _trashed(entity_id: int, moved: list[str]) -> TrashedComponent:
@@ -103,15 +140,21 @@ async def restore_from_trash(
     ).all()
     restored: list[int] = []
     files = 0
+    refused: list[str] = []
     for component in rows:
-        for relative in json.loads(component.moved_files or "[]"):
-            if _move(trash_location(paths, relative), paths.root / relative):
+        for relative in _moved_files(component, refused):
+            try:
+                source, target = trashed_copy(paths, relative), stored_copy(paths, relative)
+            except UnsafePathError as exc:
+                refused.append(str(exc))
+                continue
+            if _move(source, target):
                 files += 1
         restored.append(component.entity_id)
     if restored:
         await session.execute(delete(TrashedComponent).where(TrashedComponent.entity_id.in_(restored)))
         await session.commit()
-    return TrashResult(restored, files)
+    return TrashResult(restored, files, refused)
 
 
 async def empty_trash(
@@ -134,14 +177,24 @@ async def empty_trash(
             select(ContentHashSHA256Component.hash_value).where(ContentHashSHA256Component.entity_id.in_(ids))
         )
     ).all()
-    doomed = [trash_location(paths, rel) for c in rows for rel in json.loads(c.moved_files or "[]")]
+    refused: list[str] = []
+    doomed: list[Path] = []
+    for component in rows:
+        for relative in _moved_files(component, refused):
+            try:
+                doomed.append(trashed_copy(paths, relative))
+            except UnsafePathError as exc:
+                refused.append(str(exc))
     await session.execute(delete(Entity).where(Entity.id.in_(ids)))
     await session.commit()
     files = 0
     for path in doomed:
-        if path.exists():
+        if path.is_file():
             path.unlink()
             files += 1
     for hash_value in hashes:
-        paths.thumbnail_path(bytes(hash_value).hex()).unlink(missing_ok=True)
-    return TrashResult(ids, files)
+        try:
+            contained(paths.root, paths.thumbnail_path(bytes(hash_value).hex())).unlink(missing_ok=True)
+        except UnsafePathError as exc:
+            refused.append(str(exc))
+    return TrashResult(ids, files, refused)

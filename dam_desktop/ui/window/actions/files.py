@@ -76,7 +76,7 @@ async def _export(context: ActionContext, selection: Selection) -> None:
     message = f"Exported {written} file{'s' if written != 1 else ''} to {folder}"
     if outcome.unreadable:
         first_reason = next(iter(outcome.unreadable.values()))
-        message += f"; {len(outcome.unreadable)} could not be read ({first_reason})"
+        message += f"; {len(outcome.unreadable)} not exported ({first_reason})"
     context.show_message(message)
 
 

@@ -24,7 +24,11 @@ async def _apply(context: ActionContext, selection: Selection, operation: TrashO
     ids = list(selection.entity_ids)
     result = await context.client.call(lambda world: operation(world, ids))
     await context.reload()
-    context.show_message(done.format(_plural(len(result.entity_ids))))
+    message = done.format(_plural(len(result.entity_ids)))
+    if result.refused:
+        # A path that would lead outside the library is never moved or deleted; say which and why.
+        message += f"; left {len(result.refused)} file(s) alone: {result.refused[0]}"
+    context.show_message(message)
 
 
 async def remove_to_trash(context: ActionContext, selection: Selection) -> None:
