@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from dam_desktop.core.errors import DamError
+from dam_desktop.services.search.tag_query.errors import is_surrogate, shown
 
 
 class TagError(DamError):
@@ -77,6 +78,10 @@ def normalize_tag_name(name: str) -> str:
         raise TagNameError(f"'{name}' is not a usable tag name")
     if len(cleaned) > 255:
         raise TagNameError(f"tag names are at most 255 characters ('{cleaned[:40]}...')")
+    if any(is_surrogate(ch) for ch in cleaned):
+        # Bytes that are not UTF-8 arrive as lone surrogates (a shell passing a Latin-1 name): the
+        # database cannot store them.
+        raise TagNameError(f"'{shown(cleaned)}' is not a usable tag name: it holds bytes that are not UTF-8")
     return cleaned
 
 

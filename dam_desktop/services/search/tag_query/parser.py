@@ -9,22 +9,68 @@ Grammar (implicit AND binds loosest, then `|`, then `-`)::
     atom     := '(' and_expr ')' | WORD
 
 So `cat dog | bird` means `cat (dog | bird)`, and `-a | b` means `(-a) | b`.
+
+Limits keep a hostile or pasted query from reaching Python's recursion limit or SQLite's (a
+compound SELECT takes at most 500 parts, an expression tree 1,000 levels): at most `MAX_DEPTH`
+nested parentheses or negations and `MAX_TERMS` terms, each refused with a `QueryLimitError`
+pointing at the term that went over. Text holding bytes that are not UTF-8 is refused up front
+(`QueryEncodingError`), naming the word.
 """
 
 from __future__ import annotations
 
 from dam_desktop.services.search.tag_query.ast import COMPARISON_OPS, And, MatchAll, Node, Not, Or, Term
-from dam_desktop.services.search.tag_query.errors import QuerySyntaxError
+from dam_desktop.services.search.tag_query.errors import (
+    QueryEncodingError,
+    QueryLimitError,
+    QuerySyntaxError,
+    is_surrogate,
+    shown,
+)
 from dam_desktop.services.search.tag_query.tokenizer import Token, TokenKind, tokenize
 
 _ENDS = (TokenKind.EOF, TokenKind.RPAREN)
 
+# Deep enough for any query a person writes; each level costs the compiler a few Python frames
+# and SQLite a few expression levels.
+MAX_DEPTH = 32
+# Well under SQLite's 500 parts of a compound SELECT (1,000 tags joined by INTERSECT failed).
+MAX_TERMS = 200
+
+
+def _check_encoding(query: str) -> None:
+    bad = next((i for i, ch in enumerate(query) if is_surrogate(ch)), None)
+    if bad is None:
+        return
+    start = max((query.rfind(sep, 0, bad) for sep in " \t\r\n()|"), default=-1) + 1
+    ends = [i for i in (query.find(sep, bad) for sep in " \t\r\n()|") if i >= 0]
+    word = query[start : min(ends, default=len(query))]
+    raise QueryEncodingError(f"'{shown(word)}' holds bytes that are not UTF-8 text", bad)
+
 
 class _Parser:
     def __init__(self, query: str) -> None:
+        _check_encoding(query)
         self.query = query
         self.tokens = tokenize(query)
         self.i = 0
+        self.depth = 0
+        self.terms = 0
+
+    def deeper(self, tok: Token) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise QueryLimitError(
+                f"nested more than {MAX_DEPTH} levels deep ('{tok.kind.value}' at position {tok.position})",
+                tok.position,
+            )
+
+    def counted(self, node: Node, tok: Token) -> Node:
+        self.terms += _count_terms(node)
+        if self.terms > MAX_TERMS:
+            word = shown(self.query[tok.position : tok.position + tok.length])
+            raise QueryLimitError(f"more than {MAX_TERMS} terms (at '{word}')", tok.position, tok.length)
+        return node
 
     def peek(self) -> Token:
         return self.tokens[self.i]
@@ -64,7 +110,10 @@ class _Parser:
             self.take()
             if self.peek().kind in (*_ENDS, TokenKind.PIPE):
                 raise QuerySyntaxError("expected a term after '-'", tok.position)
-            return Not(self.unary(), position=tok.position)
+            self.deeper(tok)
+            node = Not(self.unary(), position=tok.position)
+            self.depth -= 1
+            return node
         return self.atom()
 
     def atom(self) -> Node:
@@ -74,14 +123,16 @@ class _Parser:
                 raise QuerySyntaxError("empty parentheses", tok.position, 2)
             if self.peek().kind is TokenKind.EOF:
                 raise QuerySyntaxError("expected a term after '('", tok.position)
+            self.deeper(tok)
             node = self.and_expr()
             close = self.peek()
             if close.kind is not TokenKind.RPAREN:
                 raise QuerySyntaxError(f"missing ')' to close '(' at position {tok.position}", close.position)
             self.take()
+            self.depth -= 1
             return node
         if tok.kind is TokenKind.WORD:
-            return word_to_node(tok)
+            return self.counted(word_to_node(tok), tok)
         if tok.kind is TokenKind.PIPE:
             raise QuerySyntaxError("expected a term before '|'", tok.position)
         if tok.kind is TokenKind.RPAREN:
@@ -120,6 +171,10 @@ def word_to_node(tok: Token) -> Node:
         alternatives.append(_term(key, value, start, length, op))
         offset += len(part) + 1
     return alternatives[0] if len(alternatives) == 1 else Or(tuple(alternatives))
+
+
+def _count_terms(node: Node) -> int:
+    return len(node.children) if isinstance(node, Or) else 1
 
 
 def _term(key: str | None, value: str, position: int, length: int, op: str = "=") -> Term:

@@ -158,6 +158,10 @@ def _without(items: list[Pred], used: list[Pred]) -> list[Pred]:
     return [i for i in items if not any(i is u for u in used)]
 
 
+# Tag joins per walk: with the walk's source, the assets and the entities, within SQLite's 64 tables.
+MAX_TAG_JOINS = 48
+
+
 @dataclass(frozen=True)
 class _Checks:
     """The conjuncts a walk checks per row, in the order it checks them: those decided by the
@@ -193,13 +197,19 @@ class _Checks:
         return "".join(
             f" CROSS JOIN {LINK} j{i} INDEXED BY {LINK_BY_TAG} ON j{i}.tag_concept_entity_id"
             f" = {next(iter(tags.ids))} AND j{i}.entity_id = {eid}"
-            for i, tags in enumerate(t for t in map(_joinable, self.by_entity) if t is not None)
+            for i, tags in enumerate(self.joined())
         )
+
+    def joined(self) -> list[TagSet]:
+        """The tags `joins` joins: SQLite joins at most 64 tables, so past `MAX_TAG_JOINS` the
+        rest are checked with EXISTS instead (a 200-tag query failed with "at most 64 tables")."""
+        return [t for t in map(_joinable, self.by_entity) if t is not None][:MAX_TAG_JOINS]
 
     def where(self, eid: str, *, trash: bool, join: bool = True) -> list[str]:
         """Conditions after the walk's own; `join`: `fp` is joined on `eid` here."""
+        joined = {id(t) for t in self.joined()}
         return [
-            *(to_sql(p, eid) for p in self.by_entity if _joinable(p) is None),
+            *(to_sql(p, eid) for p in self.by_entity if id(p) not in joined),
             *([f"fp.entity_id = {eid}"] if join else []),
             *([NOT_TRASHED] if trash else []),
             *(to_sql(p) for p in self.others),

@@ -250,6 +250,10 @@ _SQL_OPS = {"=": "=", ">": ">", ">=": ">=", "<": "<", "<=": "<="}
 _NUMBER = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*([a-z]*)\s*$", re.IGNORECASE)
 
 
+# SQLite's integers are 64-bit; a larger bound cannot be bound as a parameter at all.
+MAX_NUMBER = 2**63 - 1
+
+
 def _number(term: Term, units: dict[str, float], what: str) -> float:
     m = _NUMBER.match(term.value)
     unit = m.group(2).lower() if m else ""
@@ -258,7 +262,15 @@ def _number(term: Term, units: dict[str, float], what: str) -> float:
         raise QueryTermError(
             f"'{term.key}:' expects {what} (units: {names}), not '{term.value}'", term.position, term.length
         )
-    return float(m.group(1)) * units[unit]
+    value = float(m.group(1)) * units[unit]
+    if not math.isfinite(value) or value > MAX_NUMBER:
+        op = "" if term.op == "=" else term.op
+        raise QueryTermError(
+            f"'{term.key}:{op}{term.value}' is too large (at most {MAX_NUMBER})",
+            term.position,
+            term.length,
+        )
+    return value
 
 
 def _compare(term: Term, column: str, value: float, ctx: CompileContext) -> str:
