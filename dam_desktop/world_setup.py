@@ -12,6 +12,7 @@ from dam_desktop.ml.model_thread import get_model_thread
 from dam_desktop.services.semantic.audio_service import AudioSettings
 from dam_desktop.services.semantic.semantic_service import SemanticSettings
 from dam_desktop.services.semantic.vector_index import VectorIndexCache
+from dam_desktop.services.store import publish_journal
 from dam_desktop.services.tagging.tagging_service import AutoTaggingSettings
 from dam_desktop.systems import DEFAULT_SYSTEMS
 
@@ -38,6 +39,14 @@ async def open_world(
         world = await World.open_read_only(library_path)
     else:
         world = await World.open(library_path, lock=lock)
+        try:
+            async with world.session() as session:
+                # Copies an interrupted import put into the store but never committed (publish_journal);
+                # only the writer, who holds the lock, may delete them.
+                await publish_journal.sweep(session, world.paths)
+        except BaseException:
+            await world.close()
+            raise
     initialize_world_resources(world)
     for system_func in DEFAULT_SYSTEMS:
         world.register_system(system_func)

@@ -83,6 +83,10 @@ def print_report(report: ImportReport, out: TextIO) -> None:
         f"skipped: {len(report.skipped)}  failed: {len(report.failed)}  "
         f"(of {report.total_files} files){status}\n"
     )
+    if report.repaired:
+        out.write(f"repaired: {len(report.repaired)} damaged stored copies replaced by their originals\n")
+    if report.stopped:
+        out.write(f"stopped: {report.stopped}\n")
     if report.ignored:
         out.write(f"left out {report.ignored} hidden or system files (use --include-hidden to import them)\n")
     for title, entries in (("failed", report.failed), ("skipped", report.skipped)):
@@ -110,7 +114,8 @@ async def _import_and_process(
 ) -> tuple[ImportReport, list[Any]]:
     report = await _import(world, args, bar, cancel)
     bar.finish()
-    if report.cancelled or args.no_process:
+    # A library that could not be written (report.stopped) is not asked for more writes.
+    if report.cancelled or report.stopped or args.no_process:
         return report, []
     return report, await run_pipeline(world, None, StageProgressLine(sys.stderr))
 
@@ -125,4 +130,4 @@ def run(args: argparse.Namespace) -> int:
     processed = print_outcomes(outcomes, sys.stdout, sys.stderr)
     if report.cancelled or processed == EXIT_INTERRUPTED:
         return EXIT_INTERRUPTED
-    return EXIT_FAILURE if report.failed or processed != EXIT_OK else EXIT_OK
+    return EXIT_FAILURE if report.failed or report.stopped or processed != EXIT_OK else EXIT_OK

@@ -29,10 +29,11 @@ import finishes the rest, because already-stored files dedupe.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +42,9 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dam_desktop.core.errors import DiskFullError, LibraryWriteError
 from dam_desktop.core.events import WorldChanged
+from dam_desktop.core.library import LibraryPaths
 from dam_desktop.core.stages import SystemStage
 from dam_desktop.core.world import World
 from dam_desktop.models.core.markers import BaseMarker
@@ -52,6 +55,7 @@ from dam_desktop.models.core.pipeline_markers import (
     NeedsThumbnailMarker,
 )
 from dam_desktop.models.files import (
+    PROBLEM_CHANGED,
     STORAGE_MANAGED,
     STORAGE_REFERENCE,
     ContentHashSHA256Component,
@@ -81,8 +85,10 @@ from dam_desktop.services.ingest.import_worker import (
     WorkerContext,
     process_file,
 )
+from dam_desktop.services.store import publish_journal
 from dam_desktop.services.store.storage import discard_staged, publish_staged
 from dam_desktop.services.store.stored_paths import encode_db_path, managed_relative_path
+from dam_desktop.services.store.write_errors import free_bytes, library_write_error, megabytes
 from dam_desktop.utils.cpu_pool import cpu_worker_count, shared_cpu_pool
 from dam_desktop.utils.media_utils import display_path
 
@@ -148,6 +154,11 @@ class ImportReport:
     ignored: int = 0
     # New assets whose thumbnail could not be made during the import (marked NeedsThumbnail).
     thumbnails_pending: list[int] = field(default_factory=list)
+    # Assets whose damaged stored copy this import replaced with the original's bytes.
+    repaired: list[int] = field(default_factory=list)
+    # Why the import stopped early: the library could not be written (a full disk, a read-only
+    # library). Files imported before that are kept; None when it ran to the end.
+    stopped: str | None = None
 
     @property
     def thumbnails_made(self) -> int:
@@ -158,6 +169,7 @@ class ImportReport:
 class BatchOutcome:
     new_ids: list[int] = field(default_factory=list)
     duplicates: int = 0
+    repaired: list[int] = field(default_factory=list)
     skipped: list[ImportFailure] = field(default_factory=list)
     thumbnails_pending: list[int] = field(default_factory=list)
 
@@ -229,9 +241,13 @@ def _component_rows(entity_id: int, file: ProcessedFile) -> dict[type[Any], dict
 
 
 async def write_batch(
-    session: AsyncSession, files: Sequence[ProcessedFile], mode: ImportMode
+    session: AsyncSession, files: Sequence[ProcessedFile], mode: ImportMode, repaired: Collection[bytes] = ()
 ) -> BatchOutcome:
-    """Write processed files: new assets for new content, locations for known content. Set-based."""
+    """Write processed files: new assets for new content, locations for known content. Set-based.
+
+    `repaired`: hashes whose damaged stored copy the batch has just replaced; their files repair
+    the asset rather than count as duplicates.
+    """
     outcome = BatchOutcome()
     by_sha: dict[bytes, list[ProcessedFile]] = {}
     for file in files:
@@ -286,7 +302,11 @@ async def write_batch(
                 for f in group
             )
             continue
-        outcome.duplicates += len(group) if sha in known else len(group) - 1
+        if sha in known and sha in repaired:
+            outcome.repaired.append(eid)
+            outcome.duplicates += len(group) - 1
+        else:
+            outcome.duplicates += len(group) if sha in known else len(group) - 1
         for file in group:
             row = _location(file, mode)
             key = (eid, row["storage_type"], row["path"])
@@ -340,6 +360,10 @@ class _ImportRun:
         # Walk position of each file: a batch is written in this order, so new assets get ids in
         # the order a person sees the files (by folder, by name), whichever worker finished first.
         self.order: dict[str, int] = {}
+        # Set when the library cannot be written: no further file is started.
+        self.stop: LibraryWriteError | None = None
+        # Hashes (hex) of stored copies a verify found damaged (copy mode): re-stored, not deduped.
+        self.damaged: frozenset[str] = frozenset()
 
     def emit(self, *, force: bool = False) -> None:
         if self.on_progress is None:
@@ -362,6 +386,11 @@ class _ImportRun:
         if isinstance(result, RejectedFile):
             entry = ImportFailure(result.path, result.reason)
             (self.report.skipped if result.unsupported else self.report.failed).append(entry)
+            if result.write_failure is not None and self.stop is None:
+                root, cause = self.world.paths.root, result.write_failure
+                self.stop = library_write_error(cause, root) or LibraryWriteError(
+                    f"cannot write into the library ({root}): {cause.strerror or cause}"
+                )
             return
         if not self.batch:
             self.batch_started = time.monotonic()
@@ -376,38 +405,104 @@ class _ImportRun:
         if not self.batch:
             return
         batch, self.batch = sorted(self.batch, key=lambda f: self.order.get(f.source, 0)), []
-        staged = [(f.staged, f.sha256_hex) for f in batch if f.staged is not None]
-        if staged:
-            errors = await asyncio.to_thread(publish_staged, self.world.paths, staged)
-            if errors:
-                for file in batch:
-                    if file.staged in errors:
-                        reason = f"could not store the file in the library: {errors[file.staged]}"
-                        self.report.failed.append(ImportFailure(display_path(file.source), reason))
-                batch = [f for f in batch if f.staged not in errors]
-        async with _commit_lock(self.world), self.world.session() as session:
-            outcome = await write_batch(session, batch, self.mode)
-            await session.commit()
+        # Publish and commit under one lock: the journal then speaks for one batch at a time.
+        async with _commit_lock(self.world):
+            batch, placed, repaired = await self._publish(batch)
+            try:
+                async with self.world.session() as session:
+                    outcome = await write_batch(session, batch, self.mode, repaired)
+                    await session.commit()
+            except BaseException as exc:
+                # Classified first: taking the copies back frees the space that says "full".
+                failure = library_write_error(exc, self.world.paths.root)
+                # The rows are not there: neither must the copies only they would have named be.
+                await asyncio.to_thread(_take_back, self.world.paths, placed)
+                if failure is None:
+                    raise
+                self._not_imported(batch, failure)
+                raise failure from exc
+            await asyncio.to_thread(publish_journal.end, self.world.paths)
         if outcome.new_ids:
             self.world.notify_changed(WorldChanged.of(outcome.new_ids, "asset", added=True))
         self.report.imported.extend(outcome.new_ids)
         self.report.duplicates += outcome.duplicates
+        self.report.repaired.extend(outcome.repaired)
         self.report.skipped.extend(outcome.skipped)
         self.report.thumbnails_pending.extend(outcome.thumbnails_pending)
         self.unreported_ids.extend(outcome.new_ids)
 
+    def _not_imported(self, files: list[ProcessedFile], failure: LibraryWriteError) -> None:
+        self.report.failed.extend(
+            ImportFailure(display_path(f.source), f"not imported: {failure}") for f in files
+        )
+
+    async def _publish(
+        self, batch: list[ProcessedFile]
+    ) -> tuple[list[ProcessedFile], list[Path], set[bytes]]:
+        """Rename the batch's staged copies into the store: (files still to write, copies placed,
+        hashes whose damaged copy was replaced)."""
+        staged = [(f.staged, f.sha256_hex) for f in batch if f.staged is not None]
+        if not staged:
+            return batch, [], set()
+        paths = self.world.paths
+        try:
+            await asyncio.to_thread(publish_journal.begin, paths, [sha for _, sha in staged])
+        except OSError as exc:
+            discard_staged([tmp for tmp, _ in staged])
+            failure = library_write_error(exc, paths.root)
+            if failure is None:
+                raise
+            self._not_imported(batch, failure)
+            raise failure from exc
+        published = await asyncio.to_thread(publish_staged, paths, staged, self.damaged)
+        repaired = {bytes.fromhex(sha) for sha in published.replaced}
+        if not published.errors:
+            return batch, published.placed, repaired
+        write_failure: LibraryWriteError | None = None
+        for file in batch:
+            error = published.errors.get(file.staged) if file.staged is not None else None
+            if error is None:
+                continue
+            write_failure = write_failure or library_write_error(error, paths.root)
+            reason = f"could not store the file in the library: {error.strerror or error}"
+            self.report.failed.append(ImportFailure(display_path(file.source), reason))
+        if write_failure is not None:
+            # The disk is full: the rest of the batch would not commit either.
+            await asyncio.to_thread(_take_back, paths, published.placed)
+            self._not_imported([f for f in batch if f.staged not in published.errors], write_failure)
+            raise write_failure
+        return [f for f in batch if f.staged not in published.errors], published.placed, repaired
+
+    async def check_free_space(self, upcoming: list[str]) -> None:
+        """Stop before a batch the library's disk has no room for, rather than in the middle of it."""
+        needed = await asyncio.to_thread(_space_needed, upcoming, self.mode)
+        free = await asyncio.to_thread(free_bytes, self.world.paths.root)
+        if free is not None and free < needed:
+            self.stop = DiskFullError(
+                f"not enough free space for the next {len(upcoming)} files on the disk holding the library "
+                f"({self.world.paths.root}): {megabytes(free)} free, about {megabytes(needed)} needed; "
+                "free some space, then import again (files already imported are kept)"
+            )
+
     async def run(self, files: list[str], executor: Executor, window: int) -> None:
         loop = asyncio.get_running_loop()
-        ctx = WorkerContext(paths=self.world.paths, mode=self.mode, cancel=self.cancel)
+        if self.mode == "copy":
+            async with self.world.session() as session:
+                self.damaged = await damaged_copies(session)
+        ctx = WorkerContext(self.world.paths, self.mode, self.cancel, self.damaged)
         self.order = {path: index for index, path in enumerate(files)}
         queue = iter(files)
+        dispatched = 0
         in_flight: set[asyncio.Future[ProcessedFile | RejectedFile | None]] = set()
         try:
             while True:
-                while len(in_flight) < window and not self.cancel.cancelled:
+                while len(in_flight) < window and not self.cancel.cancelled and self.stop is None:
                     path = next(queue, None)
                     if path is None:
                         break
+                    if dispatched % BATCH_SIZE == 0:
+                        await self.check_free_space(files[dispatched : dispatched + BATCH_SIZE])
+                    dispatched += 1
                     in_flight.add(loop.run_in_executor(executor, process_file, path, ctx))
                     self.current_path = display_path(path)
                 if not in_flight:
@@ -419,6 +514,8 @@ class _ImportRun:
                     await self.flush()
                 self.emit()
             await self.flush()
+            if self.stop is not None:
+                raise self.stop
         finally:
             if in_flight:
                 # Never return while a worker may still write into the library.
@@ -461,9 +558,12 @@ async def import_paths(
     walked = await asyncio.to_thread(walk_paths, list(paths), rules, is_cancelled, [world.paths.root])
     report.failed.extend(ImportFailure(path, reason) for path, reason in walked.failures)
     report.ignored = walked.ignored
-    report.total_files = len(walked.files)
+    # Files the walk could not even look at are files of this import too: "failed: 1 (of 0 files)"
+    # read as a contradiction. They count as done from the start.
+    report.total_files = len(walked.files) + len(walked.failures)
 
     run = _ImportRun(world, mode, cancel, on_progress, report)
+    run.done = len(walked.failures)
     run.emit(force=True)
     own_pool = ThreadPoolExecutor(workers, thread_name_prefix="dam-import") if workers else None
     executor: Executor = own_pool or shared_cpu_pool()
@@ -471,6 +571,8 @@ async def import_paths(
     try:
         if not cancel.cancelled:
             await run.run(walked.files, executor, window)
+    except LibraryWriteError as exc:
+        report.stopped = str(exc)
     finally:
         if own_pool is not None:
             own_pool.shutdown(wait=False)
@@ -478,6 +580,42 @@ async def import_paths(
     if report.thumbnails_pending and not report.cancelled:
         await _make_pending_thumbnails(world)
     return report
+
+
+async def damaged_copies(session: AsyncSession) -> frozenset[str]:
+    """Hashes (hex) of the stored copies the last verify found damaged (marked "changed")."""
+    mark = MissingFileComponent
+    rows = await session.scalars(
+        select(ContentHashSHA256Component.hash_value)
+        .join(mark, mark.entity_id == ContentHashSHA256Component.entity_id)
+        .where(mark.problem == PROBLEM_CHANGED, mark.storage_type == STORAGE_MANAGED)
+    )
+    return frozenset(bytes(value).hex() for value in rows.all())
+
+
+# Room kept free beyond a batch's copies: its thumbnails, the database's pages and its WAL.
+SPACE_MARGIN = 1024 * 1024
+THUMBNAIL_ALLOWANCE = 64 * 1024
+
+
+def _space_needed(upcoming: list[str], mode: ImportMode) -> int:
+    needed = SPACE_MARGIN + THUMBNAIL_ALLOWANCE * len(upcoming)
+    if mode == "copy":
+        for path in upcoming:
+            with contextlib.suppress(OSError):  # a file gone since the walk is the worker's to report
+                needed += Path(path).stat().st_size
+    return needed
+
+
+def _take_back(paths: LibraryPaths, placed: list[Path]) -> None:
+    """Remove copies a failed batch put into the store; the journal stays if one cannot go."""
+    for copy in placed:
+        try:
+            copy.unlink(missing_ok=True)
+        except OSError:
+            log.exception("could not remove %s after a failed import batch", copy)
+            return
+    publish_journal.end(paths)
 
 
 async def _make_pending_thumbnails(world: World) -> None:

@@ -30,6 +30,7 @@ from dam_desktop.core.library import LibraryPaths
 from dam_desktop.services.media.media_probe import AudioFacts, ImageFacts, MediaError, Probe, probe_media
 from dam_desktop.services.media.thumbnails import save_thumbnail
 from dam_desktop.services.store import storage
+from dam_desktop.services.store.write_errors import is_library_write_errno
 from dam_desktop.utils.media_utils import (
     MEDIA_EXTENSIONS,
     SNIFF_BYTES,
@@ -90,6 +91,8 @@ class RejectedFile:
     path: str  # display-safe
     reason: str
     unsupported: bool = False  # a kind of file the library does not hold, rather than a bad one
+    # Set when writing into the library failed (a full disk, a read-only folder): the import stops.
+    write_failure: OSError | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,23 @@ class WorkerContext:
     paths: LibraryPaths
     mode: ImportMode
     cancel: CancelToken
+    # Hashes (hex) whose stored copy a verify found damaged: their bytes are stored again.
+    damaged: frozenset[str] = frozenset()
+
+
+class _WriteFailure(Exception):
+    """Writing into the library (not reading the user's file) failed."""
+
+    def __init__(self, cause: OSError) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+def _stage(ctx: WorkerContext, sha_hex: str, data: bytes) -> Path | None:
+    try:
+        return storage.stage_bytes(ctx.paths, sha_hex, data, replace=sha_hex in ctx.damaged)
+    except OSError as exc:
+        raise _WriteFailure(exc) from exc
 
 
 class _Reject(Exception):
@@ -104,6 +124,14 @@ class _Reject(Exception):
         super().__init__(reason)
         self.reason = reason
         self.unsupported = unsupported
+
+
+def _write_reason(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full"
+    if exc.errno == errno.EROFS:
+        return "the disk is read-only"
+    return exc.strerror or str(exc)
 
 
 def _os_reason(exc: OSError) -> str:
@@ -144,6 +172,9 @@ def process_file(path: str, ctx: WorkerContext) -> ProcessedFile | RejectedFile 
         return RejectedFile(display_path(path), exc.reason, unsupported=exc.unsupported)
     except MediaError as exc:
         return RejectedFile(display_path(path), str(exc))
+    except _WriteFailure as exc:
+        reason = f"could not write into the library: {_write_reason(exc.cause)}"
+        return RejectedFile(display_path(path), reason, write_failure=exc.cause)
     except OSError as exc:
         return RejectedFile(display_path(path), _os_reason(exc))
     except Exception as exc:  # a bug or an exotic decoder error costs one file, never the import
@@ -174,7 +205,7 @@ def _process(path: str, ctx: WorkerContext) -> ProcessedFile:
             sha = hashlib.sha256(data).digest()
             fmt = _classify(data[:SNIFF_BYTES], path)
             probe = probe_media(io.BytesIO(data), fmt)
-            staged = storage.stage_bytes(ctx.paths, sha.hex(), data) if ctx.mode == "copy" else None
+            staged = _stage(ctx, sha.hex(), data) if ctx.mode == "copy" else None
             size = len(data)
         else:
             sha, size, fmt, probe, staged = _process_streamed(handle, path, ctx)
@@ -201,11 +232,15 @@ def _process_streamed(
                 hasher.update(chunk)
                 size += len(chunk)
                 if out is not None:
-                    out.write(chunk)
+                    try:
+                        out.write(chunk)
+                    except OSError as exc:
+                        raise _WriteFailure(exc) from exc
         fmt = _classify(head, path)
         sha = hasher.digest()
         probe = probe_media(staged if staged is not None else Path(path), fmt)
-        if staged is not None and ctx.paths.stored_file_path(sha.hex()).is_file():
+        stored = ctx.paths.stored_file_path(sha.hex())
+        if staged is not None and sha.hex() not in ctx.damaged and stored.is_file():
             staged.unlink()
             staged = None
     except BaseException:
@@ -230,6 +265,8 @@ def _finish(
         try:
             save_thumbnail(ctx.paths, sha_hex, probe.thumbnail)
         except OSError as exc:
+            if is_library_write_errno(exc.errno):
+                raise _WriteFailure(exc) from exc  # the disk is full: not this file's fault
             thumbnail_error = f"could not write the thumbnail: {exc.strerror or exc}"
     name = Path(path).name
     return ProcessedFile(
