@@ -1,10 +1,13 @@
-"""`dam-desktop check [--relink FOLDER]`: find moved or missing files, and relink moved ones.
+"""`dam-desktop check [--verify] [--relink FOLDER]`: find moved, missing or damaged files, relink moved ones.
 
 Looks at every file the library expects (trashed assets aside) and prints, on stdout, one
 tab-separated line per missing or changed file: entity id, `missing` or `changed`, the path, the
 reason; then a summary. With `--relink FOLDER` it then looks in FOLDER (recursively) for the
 missing referenced files, matched by size and confirmed by sha256, prints a `relinked` line for
-each one it links, and lists only what is still missing. Progress goes to stderr.
+each one it links, and lists only what is still missing. With `--verify` every file of the right
+size is also re-hashed (at most `--rate` MB/s) and one whose content is not what was imported is
+`changed`: a damaged stored copy is repaired by importing its original again. Progress goes to
+stderr.
 
 Exits 0 when every file is where the library expects it (after relinking), 1 when something is
 missing or changed, 2 when FOLDER is not a folder, 130 when interrupted (Ctrl-C stops cleanly;
@@ -45,6 +48,7 @@ from dam_desktop.services.locations.location_relink import (
     RelinkReport,
     relink_from_folder,
 )
+from dam_desktop.services.locations.location_verify import DEFAULT_BYTES_PER_SECOND, Verifier
 
 
 def register(subparsers: Any) -> None:
@@ -59,6 +63,19 @@ def register(subparsers: Any) -> None:
         metavar="FOLDER",
         help="look in FOLDER (recursively) for missing referenced files and point the library at them "
         "(matched by size, confirmed by SHA-256)",
+    )
+    parser.add_argument(
+        "--verify",
+        action="store_true",
+        help="also re-hash every file and report those whose content changed (a damaged stored copy "
+        "is repaired by importing its original again)",
+    )
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=DEFAULT_BYTES_PER_SECOND / 1e6,
+        metavar="MB_PER_S",
+        help="with --verify: read at most this many megabytes per second (0: no limit; default %(default)g)",
     )
     parser.set_defaults(handler=guarded(run))
 
@@ -126,8 +143,12 @@ def print_outcome(outcome: Outcome, out: TextIO) -> None:
         )
 
 
-async def _check(world: World, folder: Path | None, status: StatusLine, cancel: CancelToken) -> Outcome:
-    outcome = Outcome(await check_locations(world, on_progress=status.checking, cancel=cancel))
+async def _check(
+    world: World, folder: Path | None, status: StatusLine, cancel: CancelToken, verifier: Verifier | None
+) -> Outcome:
+    outcome = Outcome(
+        await check_locations(world, on_progress=status.checking, cancel=cancel, verify=verifier)
+    )
     status.finish()
     if folder is not None and not cancel.cancelled and outcome.check.problems:
         outcome.relink = await relink_from_folder(
@@ -141,8 +162,13 @@ def run(args: argparse.Namespace) -> int:
     folder = Path(args.relink).expanduser() if args.relink else None
     if folder is not None and not folder.is_dir():
         return fail(f"not a folder: {folder}", EXIT_USAGE)
+    if args.rate < 0:
+        return fail("--rate must be 0 (no limit) or more", EXIT_USAGE)
+    verifier = Verifier(int(args.rate * 1e6)) if args.verify else None
     status = StatusLine(sys.stderr)
-    outcome = run_cancellable(args, lambda world, cancel: _check(world, folder, status, cancel), status)
+    outcome = run_cancellable(
+        args, lambda world, cancel: _check(world, folder, status, cancel, verifier), status
+    )
     print_outcome(outcome, sys.stdout)
     if outcome.cancelled:
         return EXIT_INTERRUPTED

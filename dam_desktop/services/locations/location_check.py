@@ -38,12 +38,14 @@ from dam_desktop.core.world import World
 from dam_desktop.models.files import (
     PROBLEM_CHANGED,
     PROBLEM_MISSING,
+    ContentHashSHA256Component,
     FileLocationComponent,
     FilePropertiesComponent,
     MissingFileComponent,
     TrashedComponent,
 )
 from dam_desktop.services.ingest.import_worker import CancelToken
+from dam_desktop.services.locations.location_verify import Verifier
 from dam_desktop.services.store.stored_paths import decode_db_path, location_file
 from dam_desktop.utils.media_utils import display_path
 
@@ -65,6 +67,8 @@ log = logging.getLogger(__name__)
 BATCH_SIZE = 500
 # Files per stat call in a worker thread; a batch's chunks run at once.
 STAT_CHUNK = 50
+# Files per worker-thread call when verifying (each is read whole).
+VERIFY_CHUNK = 4
 # on_progress is called at most this often (and once at the start and the end).
 PROGRESS_INTERVAL_S = 0.1
 
@@ -138,6 +142,7 @@ class _Asset:
     file_name: str
     size: int
     locations: list[_Location]
+    sha256: bytes | None = None
 
 
 # --- looking at one file (worker thread) -----------------------------------------------------------
@@ -211,13 +216,19 @@ Verdict = tuple[str, str, str] | None
 
 
 def _inspect_chunk(
-    paths: LibraryPaths, items: Sequence[tuple[_Location, int]], cancel: CancelToken
+    paths: LibraryPaths,
+    items: Sequence[tuple[_Location, int, bytes | None]],
+    cancel: CancelToken,
+    verifier: Verifier | None,
 ) -> list[Verdict] | None:
     if cancel.cancelled:
         return None
     verdicts: list[Verdict] = []
-    for location, size in items:
+    for location, size, sha in items:
         found = _inspect(paths, location, size)
+        if found is None and verifier is not None:
+            file = location_file(paths, location.storage_type, location.stored_path)
+            found = verifier.verdict(file, location.storage_type, sha, cancel)
         if found is None:
             verdicts.append(None)
             continue
@@ -264,30 +275,34 @@ async def _read_batch(session: AsyncSession, after: int, upto: int) -> list[_Ass
             loc.storage_type,
             loc.path,
             loc.source_path,
+            ContentHashSHA256Component.hash_value,
         )
         .outerjoin(loc, loc.entity_id == fp.entity_id)
+        .outerjoin(ContentHashSHA256Component, ContentHashSHA256Component.entity_id == fp.entity_id)
         .where(fp.entity_id > after, fp.entity_id <= upto, _not_trashed(fp.entity_id))
         .order_by(fp.entity_id, loc.id)
     )
     assets: list[_Asset] = []
     locations: list[_Location] = []
-    for eid, name, size, location_id, storage_type, path, source in rows:
+    for eid, name, size, location_id, storage_type, path, source, sha in rows:
         if not assets or assets[-1].entity_id != eid:
             locations = []
-            assets.append(_Asset(eid, name, int(size), locations))
+            assets.append(_Asset(eid, name, int(size), locations, bytes(sha) if sha is not None else None))
         if location_id is not None:
             locations.append(_Location(location_id, eid, storage_type, path, source))
     return assets
 
 
 async def _inspect_batch(
-    paths: LibraryPaths, assets: Sequence[_Asset], cancel: CancelToken
+    paths: LibraryPaths, assets: Sequence[_Asset], cancel: CancelToken, verifier: Verifier | None
 ) -> list[Verdict] | None:
     """Each location's verdict, in the batch's order; None when cancelled."""
-    items = [(loc, asset.size) for asset in assets for loc in asset.locations]
-    chunks = [items[i : i + STAT_CHUNK] for i in range(0, len(items), STAT_CHUNK)]
+    items = [(loc, asset.size, asset.sha256) for asset in assets for loc in asset.locations]
+    # Verifying reads whole files: smaller chunks keep the threads busy evenly.
+    step = STAT_CHUNK if verifier is None else VERIFY_CHUNK
+    chunks = [items[i : i + step] for i in range(0, len(items), step)]
     results = await asyncio.gather(
-        *(asyncio.to_thread(_inspect_chunk, paths, chunk, cancel) for chunk in chunks)
+        *(asyncio.to_thread(_inspect_chunk, paths, chunk, cancel, verifier) for chunk in chunks)
     )
     verdicts: list[Verdict] = []
     for result in results:
@@ -405,11 +420,14 @@ async def check_locations(
     on_progress: Callable[[CheckProgress], None] | None = None,
     cancel: CancelToken | None = None,
     batch_size: int | None = None,
+    verify: Verifier | None = None,
 ) -> CheckReport:
     """Look at every file the library expects (trashed assets aside) and record what is missing.
 
     Runs on the world's loop; `on_progress` is called on that loop's thread. `cancel` stops it
-    between batches; the report then says `cancelled` and covers the batches done.
+    between batches; the report then says `cancelled` and covers the batches done. With `verify`,
+    every file of the right size is also re-hashed (throttled by the verifier) and one whose
+    content differs from what was imported is "changed" (`location_verify`).
     """
     cancel = cancel or CancelToken()
     batch_size = batch_size or BATCH_SIZE
@@ -442,7 +460,7 @@ async def check_locations(
             assets = await _read_batch(session, after, upto) if upto is not None else []
         if upto is None:
             break
-        verdicts = await _inspect_batch(paths, assets, cancel)
+        verdicts = await _inspect_batch(paths, assets, cancel, verify)
         if verdicts is None:
             break
         problems = _problems_of(assets, verdicts)

@@ -110,10 +110,17 @@ class CheckJob(LocationJob):
     """Looks at every file the library expects; `completed` carries the CheckReport."""
 
     def __init__(
-        self, client: WorldClient, parent: QObject | None = None, *, scheduled: bool = False
+        self,
+        client: WorldClient,
+        parent: QObject | None = None,
+        *,
+        scheduled: bool = False,
+        verify: bool = False,
     ) -> None:
-        super().__init__("Checking for missing files", client, parent)
+        title = "Verifying the files' contents" if verify else "Checking for missing files"
+        super().__init__(title, client, parent)
         self.scheduled = scheduled
+        self.verify = verify
 
     @property
     def summary(self) -> str:
@@ -124,11 +131,14 @@ class CheckJob(LocationJob):
 
     async def work(self, world: World, token: CancelToken) -> Any:
         from dam_desktop.services.locations.location_check import check_locations
+        from dam_desktop.services.locations.location_verify import Verifier
 
         def progress(update: CheckProgress) -> None:
             self.progressed.emit(update.done, update.total, update.current_path)
 
-        return await check_locations(world, on_progress=progress, cancel=token)
+        # Verifying reads every file, throttled so the window and imports keep most of the disk.
+        verifier = Verifier() if self.verify else None
+        return await check_locations(world, on_progress=progress, cancel=token, verify=verifier)
 
 
 class RelinkJob(LocationJob):

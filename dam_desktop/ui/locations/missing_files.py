@@ -118,6 +118,11 @@ class MissingFilesUI(QObject):
         self.check_action = menu.addAction("Check for &Missing Files…")
         self.check_action.setStatusTip("Look at every file the library expects, and list those not found")
         self.check_action.triggered.connect(lambda: self.start_check())
+        self.verify_action = menu.addAction("&Verify Files' Contents…")
+        self.verify_action.setStatusTip(
+            "Check for missing files and re-read every file to find damaged or altered ones (slower)"
+        )
+        self.verify_action.triggered.connect(lambda: self.start_check(verify=True))
         self.schedule_menu = menu.addMenu("Check Automatically")
         self.last_run_action = self.schedule_menu.addAction("")
         self.last_run_action.setEnabled(False)
@@ -209,13 +214,13 @@ class MissingFilesUI(QObject):
         self.start_check(scheduled=True)
 
     # the check ----------------------------------------------------------------------------------
-    def start_check(self, *, scheduled: bool = False) -> CheckJob | None:
+    def start_check(self, *, scheduled: bool = False, verify: bool = False) -> CheckJob | None:
         if self.job is not None:
             self.window.statusBar().showMessage(
                 "A check or relink of missing files is running already.", 6000
             )
             return None
-        job = CheckJob(self.client, self, scheduled=scheduled)
+        job = CheckJob(self.client, self, scheduled=scheduled, verify=verify)
         job.completed.connect(lambda report: self._on_check_completed(job, report))
         job.crashed.connect(lambda message: self._on_crashed("The check for missing files", message))
         self._start(job)
