@@ -9,9 +9,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+
+from dam_desktop.core.errors import LibraryError
 
 DB_FILENAME = "dam.sqlite3"
 # `FileLocationComponent.storage_type`: where an asset's bytes live.
@@ -64,12 +67,24 @@ class LibraryPaths:
         return self.db_path.is_file()
 
 
+def check_library_layout(paths: LibraryPaths) -> None:
+    """Refuse a library whose own folders are something else (`files/` replaced by a plain file),
+    with a message saying which; creating or writing into them would fail file by file."""
+    for folder in (paths.files_dir, paths.thumbnails_dir, paths.trash_dir, paths.tmp_dir):
+        if os.path.lexists(folder) and not folder.is_dir():
+            raise LibraryError(
+                f"{folder} is not a folder: the library keeps its files there; "
+                "move whatever is in its place away, then open the library again"
+            )
+
+
 def prepare_library_folder(paths: LibraryPaths) -> int:
     """Create the folder layout and drop half-written files left by a crash.
 
     Writers only ever create files under `tmp/` and rename them into place when complete, so
     whatever is in `tmp/` at open time belongs to a process that died. Returns how many went.
     """
+    check_library_layout(paths)
     for folder in (paths.root, paths.files_dir, paths.thumbnails_dir, paths.trash_dir):
         folder.mkdir(parents=True, exist_ok=True)
     removed = 0

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import IO
 
-from dam_desktop.core.errors import LibraryLockedError
+from dam_desktop.core.errors import LibraryError, LibraryLockedError
 
 
 class LibraryLock:
@@ -19,7 +19,14 @@ class LibraryLock:
         self._handle: IO[str] | None = None
 
     def acquire(self) -> None:
-        handle = self._path.open("a+", encoding="utf-8")
+        try:
+            handle = self._path.open("a+", encoding="utf-8")
+        except OSError as exc:
+            # A read-only disk or folder: say so in one line; the library cannot be written at all.
+            raise LibraryError(
+                f"cannot open the library at {self._path.parent}: {exc.strerror or exc} "
+                f"(it needs to write {self._path.name} there; is the folder or its disk read-only?)"
+            ) from exc
         try:
             _lock_nonblocking(handle)
         except OSError:

@@ -8,6 +8,7 @@ user can change; a path the user named explicitly is always taken.
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 import stat
@@ -68,7 +69,7 @@ def _hidden_on_windows(path: str) -> bool:
 def _inside(path: Path, roots: Sequence[Path]) -> bool:
     try:
         resolved = path.resolve()
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a link loop (pathlib before 3.13)
         return False
     return any(resolved.is_relative_to(root) for root in roots)
 
@@ -86,6 +87,21 @@ def _walk_error(exc: OSError) -> str:
     if isinstance(exc, FileNotFoundError):
         return "the folder disappeared while it was being read"
     return f"cannot read the folder: {exc.strerror or exc}"
+
+
+LINK_LOOP = "symbolic link loop: it never leads to a file or folder"
+
+
+def _entry_error(exc: OSError) -> str:
+    return LINK_LOOP if exc.errno == errno.ELOOP else f"cannot read: {exc.strerror or exc}"
+
+
+def _is_link_loop(path: str) -> bool:
+    try:
+        Path(path).stat()
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
 def walk_paths(
@@ -142,7 +158,7 @@ def walk_paths(
                     )
                 # Sockets, pipes and devices are not files anyone means to import.
             except OSError as exc:
-                result.failures.append((display_path(entry.path), f"cannot read: {exc.strerror or exc}"))
+                result.failures.append((display_path(entry.path), _entry_error(exc)))
         return subfolders
 
     def visit_dir(root: str) -> None:
@@ -157,7 +173,9 @@ def walk_paths(
         # abspath, not resolve(): a path given through a symbolic link keeps the name the user chose.
         path = os.path.abspath(os.fspath(raw))  # noqa: PTH100
         as_path = Path(path)
-        if _inside(as_path, excluded_roots):
+        if _is_link_loop(path):
+            result.failures.append((display_path(path), LINK_LOOP))
+        elif _inside(as_path, excluded_roots):
             result.failures.append((display_path(path), "is inside the library itself"))
         elif as_path.is_dir():
             visit_dir(path)
