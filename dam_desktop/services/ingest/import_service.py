@@ -424,6 +424,8 @@ class _ImportRun:
             await asyncio.to_thread(publish_journal.end, self.world.paths)
         if outcome.new_ids:
             self.world.notify_changed(WorldChanged.of(outcome.new_ids, "asset", added=True))
+        if outcome.repaired:
+            self.world.notify_changed(WorldChanged.of(outcome.repaired, "file"))
         self.report.imported.extend(outcome.new_ids)
         self.report.duplicates += outcome.duplicates
         self.report.repaired.extend(outcome.repaired)
