@@ -504,6 +504,8 @@ class _ImportRun:
                         break
                     if dispatched % BATCH_SIZE == 0:
                         await self.check_free_space(files[dispatched : dispatched + BATCH_SIZE])
+                        if self.stop is not None:
+                            break
                     dispatched += 1
                     in_flight.add(loop.run_in_executor(executor, process_file, path, ctx))
                     self.current_path = display_path(path)
