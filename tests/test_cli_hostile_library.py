@@ -94,12 +94,15 @@ def test_a_link_loop_named_to_import_is_one_failed_file_counted_in_the_total(
     assert f"{tmp_path / 'ping'}: symbolic link loop" in result.stdout
 
 
-def test_a_read_only_library_folder_is_one_line(library: Path) -> None:
+def test_a_read_only_library_folder_is_one_line(library: Path, tmp_path: Path) -> None:
+    second = make_png(tmp_path / "src2" / "second.png", seed=2)
     _make_read_only(library)
     try:
-        for argv in (("list",), ("search", "type:image")):
+        for argv in (("import", str(second)), ("tag", "add", "--ids", "1", "cat")):
             line = _one_line_error(dam(library, *argv))
             assert str(library) in line and "read-only" in line
+        # Reading commands open without the lock; whatever they say, it is one line.
+        _one_line_error(dam(library, "list"))
     finally:
         _make_writable(library)
     assert dam(library, "list").returncode == 0
@@ -124,13 +127,17 @@ def test_a_read_only_database_lists_but_an_import_stops_with_one_line(library: P
 
 
 def test_files_replaced_by_a_plain_file_is_one_line_and_nothing_is_lost(library: Path) -> None:
+    """A writer refuses to open it (it would store copies there); nothing is moved or deleted."""
     stored = [p for p in (library / "files").rglob("*") if p.is_file()]
     kept = library.parent / "kept-files"
     (library / "files").rename(kept)
     (library / "files").write_text("not a folder")
-    line = _one_line_error(dam(library, "list"))
+    second = make_png(library.parent / "src2" / "second.png", seed=2)
+    line = _one_line_error(dam(library, "import", str(second)))
     assert f"{library / 'files'} is not a folder" in line
     assert (library / "files").read_text() == "not a folder"
+    listed = dam(library, "list")  # reading needs no files/: the list still answers
+    assert listed.returncode == 0 and "first.png" in listed.stdout
     (library / "files").unlink()
     kept.rename(library / "files")
     assert all(p.is_file() for p in stored)
