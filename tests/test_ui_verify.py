@@ -22,7 +22,7 @@ def test_verify_from_the_menu_lists_a_damaged_stored_copy_and_marks_it(
     qtbot: Any, ui_window: MainWindow, tmp_path: Path
 ) -> None:
     ui = install_missing_files(ui_window)
-    qtbot.waitUntil(lambda: not ui_window._tasks)
+    qtbot.waitUntil(lambda: not len(ui_window.tasks))
     files = [make_image(tmp_path / "shoot" / f"pic{n}.png", (20 + 9 * n, 90, 160)) for n in range(2)]
     report = run(qtbot, ui_window.client.call(lambda world: import_paths(world, files)))
     run(qtbot, ui_window.reload())
