@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -253,3 +254,23 @@ def test_importing_weights_into_a_model_folder_linked_elsewhere_is_refused(
     with pytest.raises(UnsafePathError, match="symbolic link"):
         import_weights_file(spec, source, models)
     assert _listing(outside) == before
+
+
+def test_check_relink_with_a_relative_folder_on_the_command_line_stores_absolute_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dam_desktop.cli.main import main
+
+    library = tmp_path / "lib"
+    sound = make_sound(tmp_path / "linked" / "tone.wav")
+    assert main(["--library", str(library), "import", "--mode", "reference", "--no-process", str(sound)]) == 0
+    (tmp_path / "moved").mkdir()
+    sound.rename(tmp_path / "moved" / "tone.wav")
+    monkeypatch.chdir(tmp_path)
+    assert main(["--library", str(library), "check", "--relink", "moved"]) == 0
+    assert f"relinked\t{tmp_path / 'moved' / 'tone.wav'}" in capsys.readouterr().out
+    with sqlite3.connect(library / "dam.sqlite3") as db:
+        [(stored,)] = db.execute("SELECT path FROM component_file_location").fetchall()
+    assert stored == os.path.realpath(tmp_path / "moved" / "tone.wav")
+    monkeypatch.chdir(library)
+    assert main(["--library", str(library), "check"]) == 0
