@@ -40,16 +40,25 @@ class TinyClipEmbeddingComponent(BaseSpecificImageEmbeddingComponent):
 
 
 @pytest.fixture
-def tiny_clip(world: World, tmp_path: Path, tiny_weights_file: Path) -> SemanticSettings:  # noqa: F811
-    IMAGE_EMBEDDING_MODEL_REGISTRY[TINY_EMBEDDING_MODEL] = {
-        "model_class": TinyClipEmbeddingComponent,
-        "default_params": {
-            "architecture": TINY_ARCH,
-            "pretrained": "random-init",
-            "dimensions": 32,
-            "hf_hub": "",
+def tiny_clip(
+    world: World,
+    tmp_path: Path,
+    tiny_weights_file: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> SemanticSettings:
+    monkeypatch.setitem(
+        IMAGE_EMBEDDING_MODEL_REGISTRY,
+        TINY_EMBEDDING_MODEL,
+        {
+            "model_class": TinyClipEmbeddingComponent,
+            "default_params": {
+                "architecture": TINY_ARCH,
+                "pretrained": "random-init",
+                "dimensions": 32,
+                "hf_hub": "",
+            },
         },
-    }
+    )
     settings = world.resources.get(SemanticSettings)
     settings.image_model = TINY_EMBEDDING_MODEL
     settings.models_dir = tmp_path / "models"

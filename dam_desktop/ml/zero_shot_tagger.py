@@ -15,7 +15,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PIL import Image
 
@@ -23,6 +23,9 @@ from dam_desktop.ml.open_clip_loader import OpenClipBundle, local_weights_dir, o
 from dam_desktop.paths import resources_dir
 from dam_desktop.utils.model_utils import oom_retry_batch_adjustment
 from dam_desktop.utils.safe_paths import UnsafePathError, child
+
+if TYPE_CHECKING:
+    from dam_desktop.ml.embedding_tags import VocabularyEmbedding
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +115,7 @@ class ZeroShotTagger:
         self.vocabulary = vocabulary
         self.model_name = bundle.spec.name
         self._text_features = self._cached_vocabulary_features(cache_dir)
+        self._vocabulary_embedding: VocabularyEmbedding | None = None
 
     def _vocabulary_cache_key(self) -> str | None:
         """Names the embedded vocabulary: the weights file (path, size, mtime) and every prompt."""
@@ -188,6 +192,19 @@ class ZeroShotTagger:
             )
             per_tag = per_tag / per_tag.norm(dim=-1, keepdim=True)
         return per_tag
+
+    def vocabulary_embedding(self) -> VocabularyEmbedding:
+        """The embedded vocabulary as numpy, for tagging stored image embeddings (no vision pass)."""
+        from dam_desktop.ml.embedding_tags import VocabularyEmbedding
+
+        if self._vocabulary_embedding is None:
+            self._vocabulary_embedding = VocabularyEmbedding(
+                model_name=self.model_name,
+                tags=self.vocabulary.tags,
+                matrix=self._text_features.float().cpu().numpy().astype("float32"),
+                logit_scale=float(self.bundle.model.logit_scale.exp().item()),
+            )
+        return self._vocabulary_embedding
 
     def preprocess(self, image: Image.Image) -> Any:
         return self.bundle.preprocess(image)

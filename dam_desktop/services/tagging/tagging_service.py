@@ -220,9 +220,19 @@ async def tag_entities(
 ) -> dict[int, str]:
     """Run the tagging model over these assets and store its proposals; returns failures by id.
 
-    Non-image and trashed assets are skipped (not failures). Raises WeightsMissingError when the
-    model's weights are not on this computer; nothing is written then.
+    When the tagging model also makes an image-embedding table (the default does), the tags come
+    from the stored embeddings and no image is decoded (`embedding_tagging`); otherwise the vision
+    model runs on the files. Non-image and trashed assets are skipped (not failures). Raises
+    WeightsMissingError when the model's weights are not on this computer; nothing is written then.
     """
+    from dam_desktop.services.tagging.embedding_tagging import (
+        image_table_for_tagging_model,
+        tag_from_embeddings,
+    )
+
+    routed = image_table_for_tagging_model(settings.model_name)
+    if routed is not None:
+        return await tag_from_embeddings(session, paths, manager, settings, entity_ids, *routed)
     files, failed = await readable_files(session, paths, entity_ids, "image")
     if not files:
         return failed
