@@ -17,7 +17,7 @@ from dam_desktop.ml.zero_shot_tagger import ZeroShotTagger
 from dam_desktop.models.core.pipeline_markers import NeedsEmbeddingMarker
 from dam_desktop.models.tags import ModelGeneratedTagLinkComponent
 from dam_desktop.services import ecs_service
-from dam_desktop.services.semantic import semantic_service
+from dam_desktop.services.semantic import image_embeddings, semantic_service
 from dam_desktop.services.semantic.semantic_service import SemanticSettings
 from dam_desktop.services.tagging import tagging_service
 from dam_desktop.services.tagging.tagging_service import TAGGING_MODEL_CONCEPTUAL_PARAMS, AutoTaggingSettings
@@ -54,7 +54,7 @@ async def test_tags_come_from_stored_embeddings_without_decoding_images(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     manager = world.resources.get(ModelExecutionManager)
-    await semantic_service.import_image_model_weights(manager, tiny_clip, tiny_weights_file)
+    await image_embeddings.import_image_model_weights(manager, tiny_clip, tiny_weights_file)
     await _create_tiny_table(world)
     pictures = [draw_image(tmp_path / "pics" / f"{kind}.png", kind) for kind in ("disc", "stripes", "square")]
     ids = [await add_asset(world, path) for path in pictures]
@@ -111,7 +111,7 @@ async def test_an_image_not_embedded_yet_is_embedded_once_while_tagging(
     tmp_path: Path,
 ) -> None:
     manager = world.resources.get(ModelExecutionManager)
-    await semantic_service.import_image_model_weights(manager, tiny_clip, tiny_weights_file)
+    await image_embeddings.import_image_model_weights(manager, tiny_clip, tiny_weights_file)
     await _create_tiny_table(world)
     entity_id = await add_asset(world, draw_image(tmp_path / "disc.png", "disc"))
     async with world.session() as session:

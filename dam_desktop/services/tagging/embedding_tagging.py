@@ -78,7 +78,7 @@ async def tag_from_embeddings(
 ) -> dict[int, str]:
     """Store the tagging model's proposals for these assets from their image embeddings."""
     from dam_desktop.ml.embedding_tags import tags_from_embeddings
-    from dam_desktop.services.semantic import semantic_service
+    from dam_desktop.services.semantic import image_embeddings, semantic_service
     from dam_desktop.services.tagging import tagging_service
 
     ids = await _image_ids(session, entity_ids)
@@ -89,7 +89,7 @@ async def tag_from_embeddings(
         embedding_settings = semantic_service.SemanticSettings(
             image_model=image_model, models_dir=settings.models_dir
         )
-        failed = await semantic_service.embed_images(session, paths, manager, embedding_settings, missing)
+        failed = await image_embeddings.embed_images(session, paths, manager, embedding_settings, missing)
         embedded = [i for i in missing if i not in failed]
         await session.execute(
             delete(NeedsEmbeddingMarker).where(NeedsEmbeddingMarker.entity_id.in_(embedded))
