@@ -6,7 +6,7 @@ from pathlib import Path
 
 from dam_desktop.core.world import World
 from dam_desktop.services.search.search_service import count, search
-from dam_desktop.services.tagging import tagging_service
+from dam_desktop.services.tagging import proposal_review, tagging_service
 from dam_desktop.services.tagging.tagging_service import AutoTaggingSettings
 from dam_desktop.services.tags import tag_service
 from tests.tagging_fixtures import TINY_MODEL, add_asset, draw_image
@@ -43,8 +43,8 @@ async def test_model_terms_follow_proposals_through_accept_and_reject(
     async with world.session() as session:
         cat = await tag_service.require_tag(session, "cat")
         dog = await tag_service.require_tag(session, "dog")
-        await tagging_service.accept_model_tag(session, cat_pic, cat)
-        await tagging_service.reject_model_tag(session, dog_pic, dog)
+        await proposal_review.accept_model_tag(session, cat_pic, cat)
+        await proposal_review.reject_model_tag(session, dog_pic, dog)
         await session.commit()
 
     assert await _search(world, "cat") == {cat_pic}

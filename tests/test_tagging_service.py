@@ -17,7 +17,7 @@ from dam_desktop.models.core.pipeline_markers import NeedsAutoTaggingMarker
 from dam_desktop.models.files.trashed_component import TrashedComponent
 from dam_desktop.models.tags import ModelGeneratedTagLinkComponent
 from dam_desktop.services import ecs_service
-from dam_desktop.services.tagging import tagging_service
+from dam_desktop.services.tagging import proposal_review, tagging_service
 from dam_desktop.services.tagging.tagging_service import AutoTaggingSettings
 from dam_desktop.services.tags import tag_service
 from dam_desktop.use_cases import pipeline
@@ -42,7 +42,7 @@ async def _images(world: World, folder: Path, kinds: list[str]) -> list[int]:
 
 async def _proposals(world: World, entity_id: int) -> list[tuple[str, float, str]]:
     async with world.session() as session:
-        found = await tagging_service.proposals_for_entity(session, entity_id)
+        found = await proposal_review.proposals_for_entity(session, entity_id)
     return [(p.tag_name, p.confidence, p.model_name) for p in found]
 
 
@@ -160,15 +160,15 @@ async def test_accepting_makes_a_manual_tag_and_rejecting_is_remembered(
     await _import_weights(world, tiny_settings, tiny_weights_file)
     await _tag(world)
     async with world.session() as session:
-        accepted, rejected, third = await tagging_service.proposals_for_entity(session, entity_id)
-        assert await tagging_service.accept_model_tag(session, entity_id, accepted.tag_id)
-        await tagging_service.reject_model_tag(session, entity_id, rejected.tag_id)
+        accepted, rejected, third = await proposal_review.proposals_for_entity(session, entity_id)
+        assert await proposal_review.accept_model_tag(session, entity_id, accepted.tag_id)
+        await proposal_review.reject_model_tag(session, entity_id, rejected.tag_id)
         await session.commit()
 
     async with world.session() as session:
         manual = await tag_service.tags_of_entities(session, [entity_id])
-        remaining = [p.tag_name for p in await tagging_service.proposals_for_entity(session, entity_id)]
-        assert await tagging_service.rejected_tags_of(session, entity_id) == [rejected.tag_name]
+        remaining = [p.tag_name for p in await proposal_review.proposals_for_entity(session, entity_id)]
+        assert await proposal_review.rejected_tags_of(session, entity_id) == [rejected.tag_name]
         await tagging_service.queue_for_tagging(session, TINY_MODEL, retag=True)
         await session.commit()
     assert [t.name for t in manual[entity_id]] == [accepted.tag_name]
@@ -181,7 +181,7 @@ async def test_accepting_makes_a_manual_tag_and_rejecting_is_remembered(
 
     # Accepting a rejected pair does nothing.
     async with world.session() as session:
-        assert not await tagging_service.accept_model_tag(session, entity_id, rejected.tag_id)
+        assert not await proposal_review.accept_model_tag(session, entity_id, rejected.tag_id)
 
 
 async def test_bulk_accept_takes_only_proposals_above_the_threshold(
@@ -195,15 +195,15 @@ async def test_bulk_accept_takes_only_proposals_above_the_threshold(
         )
         red = await tag_service.find_tag(session, "red")
         assert red is not None
-        await tagging_service.reject_model_tag(session, b, red)
-        assert await tagging_service.count_proposals(session, min_confidence=0.3) == 2
-        assert await tagging_service.proposal_tag_counts(session) == [("circle", 1), ("green", 1), ("red", 1)]
+        await proposal_review.reject_model_tag(session, b, red)
+        assert await proposal_review.count_proposals(session, min_confidence=0.3) == 2
+        assert await proposal_review.proposal_tag_counts(session) == [("circle", 1), ("green", 1), ("red", 1)]
 
-        added = await tagging_service.bulk_accept_model_tags(session, min_confidence=0.3)
+        added = await proposal_review.bulk_accept_model_tags(session, min_confidence=0.3)
         await session.commit()
 
         manual = await tag_service.tags_of_entities(session, [a, b])
-        left = await tagging_service.list_proposals(session)
+        left = await proposal_review.list_proposals(session)
     assert added == 2
     assert sorted(t.name for t in manual[a]) == ["circle", "red"]
     assert manual[b] == []
@@ -222,8 +222,8 @@ async def test_proposal_listing_filters_by_tag_and_threshold_and_hides_trashed_a
         )
         await ecs_service.add_component_to_entity(session, c, TrashedComponent())
         await session.commit()
-        red = await tagging_service.list_proposals(session, tag="Red")
-        confident = await tagging_service.list_proposals(session, min_confidence=0.5)
+        red = await proposal_review.list_proposals(session, tag="Red")
+        confident = await proposal_review.list_proposals(session, min_confidence=0.5)
 
     assert [(p.entity_id, p.confidence, p.filename) for p in red] == [(a, 0.9, "a.png"), (b, 0.3, "b.png")]
     assert [(p.entity_id, p.tag_name) for p in confident] == [(a, "red"), (b, "green")]

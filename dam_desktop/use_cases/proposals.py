@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dam_desktop.core.events import WorldChanged
-from dam_desktop.services.tagging import tagging_service
-from dam_desktop.services.tagging.tagging_service import ModelTagProposal
+from dam_desktop.services.tagging import proposal_review, tagging_service
+from dam_desktop.services.tagging.proposal_review import ModelTagProposal
 from dam_desktop.use_cases.library import thumbnail_paths
 from dam_desktop.use_cases.models import PROPOSALS, weights_state
 from dam_desktop.use_cases.tags import TAGS
@@ -43,10 +43,10 @@ async def list_proposals(
     offset: int = 0,
 ) -> ProposalPage:
     async with world.session() as session:
-        proposals = await tagging_service.list_proposals(
+        proposals = await proposal_review.list_proposals(
             session, tag=tag, min_confidence=min_confidence, model_name=model_name, limit=limit, offset=offset
         )
-        total = await tagging_service.count_proposals(
+        total = await proposal_review.count_proposals(
             session, tag=tag, min_confidence=min_confidence, model_name=model_name
         )
         return ProposalPage(proposals, total)
@@ -54,7 +54,7 @@ async def list_proposals(
 
 async def count_open(world: World) -> int:
     async with world.session() as session:
-        return await tagging_service.count_proposals(session)
+        return await proposal_review.count_proposals(session)
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ async def review_state(world: World, *, tag: str | None, min_confidence: float, 
     ids = sorted({p.entity_id for p in page.proposals})
     async with world.session() as session:
         pending = await tagging_service.pending_tagging_count(session)
-        tag_counts = await tagging_service.proposal_tag_counts(session)
+        tag_counts = await proposal_review.proposal_tag_counts(session)
     return ReviewState(
         model_name=weights.model_name,
         weights_missing=weights.missing,
@@ -95,7 +95,7 @@ async def accept(world: World, pairs: Iterable[Pair]) -> int:
     skipped)."""
     pairs = list(pairs)
     async with world.session() as session:
-        added = await tagging_service.accept_model_tags(session, pairs)
+        added = await proposal_review.accept_model_tags(session, pairs)
         await session.commit()
     world.notify_changed(WorldChanged.of({e for e, _ in pairs}, TAGS, PROPOSALS))
     return added
@@ -104,7 +104,7 @@ async def accept(world: World, pairs: Iterable[Pair]) -> int:
 async def reject(world: World, pairs: Iterable[Pair]) -> int:
     pairs = list(pairs)
     async with world.session() as session:
-        rejected = await tagging_service.reject_model_tags(session, pairs)
+        rejected = await proposal_review.reject_model_tags(session, pairs)
         await session.commit()
     world.notify_changed(WorldChanged.of({e for e, _ in pairs}, PROPOSALS))
     return rejected
@@ -115,7 +115,7 @@ async def accept_all(
 ) -> int:
     """Accept every open proposal at or above `min_confidence` (optionally of one tag or model)."""
     async with world.session() as session:
-        added = await tagging_service.bulk_accept_model_tags(
+        added = await proposal_review.bulk_accept_model_tags(
             session, min_confidence=min_confidence, tag=tag, model_name=model_name
         )
         await session.commit()
@@ -128,5 +128,5 @@ async def find_pairs(world: World, entity_ids: Iterable[int], tag: str | None = 
     assets and a tag, not pairs."""
     ids = set(entity_ids)
     async with world.session() as session:
-        proposals = await tagging_service.list_proposals(session, tag=tag, limit=-1)
+        proposals = await proposal_review.list_proposals(session, tag=tag, limit=-1)
     return [(p.entity_id, p.tag_id) for p in proposals if p.entity_id in ids]

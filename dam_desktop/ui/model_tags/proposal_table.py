@@ -8,7 +8,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QWidget
 
-from dam_desktop.services.tagging.tagging_service import ModelTagProposal
+from dam_desktop.services.tagging.proposal_review import ModelTagProposal
 
 THUMB = 56
 COLUMNS = ("", "File", "Tag", "Confidence", "Model")
