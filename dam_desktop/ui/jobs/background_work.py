@@ -10,13 +10,13 @@ model work is paused is kept in QSettings, so it stays paused across sessions.
 
 from __future__ import annotations
 
-import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QAction
 
 from dam_desktop.ui.jobs.jobs import Job
+from dam_desktop.ui.tasks import TaskSet
 
 if TYPE_CHECKING:
     from dam_desktop.core.stage_reports import StageProgress
@@ -58,7 +58,7 @@ class BackgroundWork(QObject):
         self.stage_jobs: dict[int, StageJob] = {}
         self.processed: dict[int, int] = {}  # entities each stage went through since the window opened
         self.note = ""
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self.tasks = TaskSet()
         self._alive = True
         self.progressed.connect(self._on_progress)
         self.destroyed.connect(self._forget)
@@ -104,24 +104,24 @@ class BackgroundWork(QObject):
         async def start(world: World) -> None:
             await pipeline.start_background_work(world, listener, model_work_paused=paused)
 
-        self._spawn(self.window.client.call(start))
+        self.tasks.spawn(self.window.client.call(start))
 
     def set_model_work_paused(self, paused: bool) -> None:
         from dam_desktop.use_cases import pipeline
 
         self.settings.setValue(PAUSED_KEY, paused)
-        self._spawn(self.window.client.call(lambda world: pipeline.set_model_work_paused(world, paused)))
+        self.tasks.spawn(self.window.client.call(lambda world: pipeline.set_model_work_paused(world, paused)))
         self._show_status()
 
     def run_now(self) -> None:
         from dam_desktop.use_cases import pipeline
 
-        self._spawn(self.window.client.call(pipeline.wake_background_work))
+        self.tasks.spawn(self.window.client.call(pipeline.wake_background_work))
 
     def cancel_stage(self, stage: SystemStage) -> None:
         from dam_desktop.use_cases import pipeline
 
-        self._spawn(self.window.client.call(lambda world: pipeline.cancel_stages(world, [stage])))
+        self.tasks.spawn(self.window.client.call(lambda world: pipeline.cancel_stages(world, [stage])))
 
     def _on_progress(self, progress: StageProgress) -> None:
         job = self.stage_jobs.get(int(progress.stage))
@@ -155,11 +155,6 @@ class BackgroundWork(QObject):
         self.status_action.setText(text)
         self.run_action.setEnabled(not running)  # while a stage runs, what arrives joins it anyway
         self.status_action.setToolTip(self.note)
-
-    def _spawn(self, coro: Any) -> None:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
 
 
 def install_background_work(window: MainWindow) -> BackgroundWork:
