@@ -14,7 +14,7 @@ test: setup
 	@bash scripts/test.sh
 
 lint: setup
-	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy
+	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy && $(VENV)/bin/lint-imports --no-cache
 
 clean:
 	rm -rf build dist .mypy_cache .ruff_cache .pytest_cache

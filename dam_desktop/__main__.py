@@ -1,3 +1,3 @@
-from dam_desktop.cli.main import main
+from dam_desktop.launch import main
 
 raise SystemExit(main())

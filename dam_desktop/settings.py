@@ -47,3 +47,10 @@ def app_data_dir() -> Path:
 def models_dir() -> Path:
     """The one models folder: imported weights live here (downloads go to the Hugging Face cache)."""
     return app_data_dir() / MODELS_FOLDER
+
+
+def downloads_turned_off() -> bool:
+    """HF_HUB_OFFLINE asks for no network; read from the environment, cheaply, on any thread.
+
+    Here rather than in `ml`, so the window can grey out its download buttons without naming ml."""
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}

@@ -8,7 +8,6 @@ import dam_desktop.services.locations.missing_file_terms  # noqa: F401  (registe
 from dam_desktop.core.library_lock import LibraryLock
 from dam_desktop.core.model_manager import ModelExecutionManager
 from dam_desktop.core.world import World
-from dam_desktop.ml.model_thread import get_model_thread
 from dam_desktop.services.semantic.audio_service import AudioSettings
 from dam_desktop.services.semantic.semantic_service import SemanticSettings
 from dam_desktop.services.semantic.vector_index import VectorIndexCache
@@ -20,6 +19,8 @@ from dam_desktop.systems import DEFAULT_SYSTEMS
 def initialize_world_resources(world: World) -> None:
     """Add the resources every world carries (spec §4.1). Later rooms add theirs here."""
     if not world.resources.has(ModelExecutionManager):
+        from dam_desktop.ml.model_thread import get_model_thread
+
         world.resources.add(ModelExecutionManager(runner=get_model_thread()))
     if not world.resources.has(AutoTaggingSettings):
         world.resources.add(AutoTaggingSettings())

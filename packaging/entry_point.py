@@ -1,4 +1,4 @@
-"""The frozen app's entry point: the same `dam_desktop.cli.main:main` the `dam-desktop` script runs.
+"""The frozen app's entry point: the same `dam_desktop.launch:main` the `dam-desktop` script runs.
 
 With DAM_DESKTOP_PACKAGE_SELF_CHECK=1 it instead checks, from inside the installed bundle, that
 what the flavour promises loads: the smoke test uses it to prove the full package runs the model
@@ -44,6 +44,6 @@ if __name__ == "__main__":
     multiprocessing.freeze_support()
     if os.environ.get("DAM_DESKTOP_PACKAGE_SELF_CHECK") == "1":
         sys.exit(package_self_check())
-    from dam_desktop.cli.main import main
+    from dam_desktop.launch import main
 
     sys.exit(main())

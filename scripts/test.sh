@@ -9,6 +9,8 @@ echo "== ruff"
 "$VENV/bin/ruff" format --check .
 echo "== mypy"
 "$VENV/bin/mypy"
+echo "== import contracts (layers, see pyproject.toml)"
+"$VENV/bin/lint-imports" --no-cache
 echo "== pytest"
 export QT_QPA_PLATFORM=offscreen
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1

@@ -1,4 +1,5 @@
-"""Entry point of `dam-desktop`.
+"""The headless commands of `dam-desktop` (`dam_desktop.launch.main` sends a command line here
+when it names one, and opens the window otherwise).
 
 Subcommands live one per module in `dam_desktop.cli.commands`; each module has
 `register(subparsers)` that adds its parser and sets `handler` to a function taking the parsed
@@ -38,35 +39,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def wants_gui(argv: Sequence[str]) -> bool:
-    """True when the arguments name no subcommand and ask for no help or version.
-
-    What is left after `--library` is either empty or Qt's own options (`-platform offscreen`),
-    which start with a dash; a bare word is a subcommand, known or not, for the full parser.
-    The window then starts without importing every command's module (the import pipeline, the
-    search compiler ...), which would cost start-up time for nothing.
-    """
-    pre = argparse.ArgumentParser(add_help=False)
-    pre.add_argument("--library")
-    _known, rest = pre.parse_known_args(argv)
-    if any(arg in ("-h", "--help", "--version") for arg in rest):
-        return False
-    return not rest or rest[0].startswith("-")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command line (a command is required) at the error edge; returns the exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     pre = argparse.ArgumentParser(add_help=False)
     pre.add_argument("--library")
-    known, qt_args = pre.parse_known_args(args_list)
+    known, _rest = pre.parse_known_args(args_list)
     if known.library is not None and not known.library.strip():
         # An empty value (an unset shell variable) must not quietly mean the default library.
         print("dam-desktop: --library is empty: name a library folder", file=sys.stderr)
         return 2
-    if wants_gui(args_list):
-        from dam_desktop.launch import start_gui
-
-        return start_gui(known.library, qt_args)
     from dam_desktop.cli.edge import run_at_edge
 
     parser = build_parser()

@@ -23,6 +23,7 @@ from types import TracebackType
 from typing import Any
 
 from dam_desktop.core.errors import DamError
+from dam_desktop.settings import downloads_turned_off
 
 METADATA_TIMEOUT_S = 4.0
 HASH_CHUNK = 4 * 1024 * 1024
@@ -81,11 +82,6 @@ def hub_cache_dir() -> Path:
     from huggingface_hub import constants
 
     return Path(constants.HF_HUB_CACHE)
-
-
-def downloads_turned_off() -> bool:
-    """HF_HUB_OFFLINE asks for no network; read from the environment, cheaply, on any thread."""
-    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 def repo_cache_dir(repo: str) -> Path:
