@@ -33,6 +33,12 @@ def describe(exc: BaseException) -> tuple[str, int]:
         return f"query error at position {exc.position}: {exc.message}", EXIT_USAGE
     if isinstance(exc, UsageError):
         return str(exc), EXIT_USAGE
+    if isinstance(exc, ModuleNotFoundError) and exc.name:
+        return (
+            f"this needs the {exc.name.partition('.')[0]} package, which this installation does not have "
+            "(the full dam-desktop package has it)",
+            EXIT_FAILURE,
+        )
     if isinstance(exc, DamError):
         return str(exc), EXIT_FAILURE
     if isinstance(exc, OSError):

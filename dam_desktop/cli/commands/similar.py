@@ -143,6 +143,10 @@ def run_semantic(args: argparse.Namespace) -> int:
     """`search --semantic`: `args.query` is a sentence; `--limit` and `--where` as for `similar`."""
     if not args.query.strip():
         return fail("the semantic query is empty", EXIT_USAGE)
+    from dam_desktop.features import MODEL_FEATURES_UNAVAILABLE_NOTE, model_features_available
+
+    if not model_features_available():
+        return fail(MODEL_FEATURES_UNAVAILABLE_NOTE, EXIT_FAILURE)
     if args.limit is None:
         args.limit = 20
     return _run_guarded(args, _sentence)

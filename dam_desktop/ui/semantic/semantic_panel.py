@@ -211,7 +211,12 @@ class SemanticSearch(QObject):
         self.toggle.setCheckable(True)
         self.toggle.setToolTip("Search by meaning: type a sentence instead of a tag query")
         self.toggle.toggled.connect(self._on_toggled)
-        window.search_box.addAction(self.toggle, QLineEdit.ActionPosition.TrailingPosition)
+        from dam_desktop.features import model_features_available
+
+        # Without the model packages (lite) the panel still shows "Find Similar" for sounds, but a
+        # sentence cannot be searched: no toggle to offer it.
+        if model_features_available():
+            window.search_box.addAction(self.toggle, QLineEdit.ActionPosition.TrailingPosition)
         self._tag_placeholder = window.search_box.placeholderText()
         # Results have the grid's context menu (Find Similar again, Open, Show in File Manager…).
         self.panel.table.customContextMenuRequested.connect(
