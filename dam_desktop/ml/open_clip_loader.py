@@ -168,7 +168,7 @@ def describe_search(spec: OpenClipSpec, models_dir: Path | None = None) -> list[
 
 
 def is_offline() -> bool:
-    from dam_desktop.ml.hub_download import downloads_turned_off
+    from dam_desktop.settings import downloads_turned_off
 
     return downloads_turned_off()
 
