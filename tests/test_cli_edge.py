@@ -164,6 +164,8 @@ def test_usage_and_query_errors_exit_2_and_a_damaged_database_exits_1(library: P
 
     query = _cli(library, "search", "cat (dog")
     assert query.returncode == 2 and "query error at position" in _one_line_error(query)
+    huge = _cli(library, "search", "width:>99999999999999999999")
+    assert huge.returncode == 2 and "too large" in _one_line_error(huge)
 
     damaged = tmp_path / "damaged"
     damaged.mkdir()

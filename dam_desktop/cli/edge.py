@@ -50,6 +50,8 @@ def describe(exc: BaseException) -> tuple[str, int]:
         return f"the library database failed: {exc}", EXIT_FAILURE
     if isinstance(exc, UnicodeError):
         return f"text that is not valid in its encoding: {exc}", EXIT_USAGE
+    if isinstance(exc, OverflowError):
+        return f"a number in the input is too large: {exc}", EXIT_USAGE
     if isinstance(exc, RecursionError):
         return "the input is nested too deeply to handle", EXIT_USAGE
     return f"unexpected error ({type(exc).__name__}): {exc}", EXIT_FAILURE
