@@ -61,10 +61,13 @@ class LazyOnlyContract(Contract):
     source_modules = fields.ListField(subfield=fields.ModuleExpressionField())
     lazy_modules = fields.ListField(subfield=fields.ModuleField())
     allowed_modules = fields.ListField(subfield=fields.ModuleField(), required=False)
+    # Modules inside `lazy_modules` that may be imported anyhow (data and files, no torch behind them).
+    exempt_modules = fields.ListField(subfield=fields.ModuleField(), required=False)
 
     def check(self, graph: ImportGraph, verbose: bool) -> ContractCheck:
         lazy = [m.name for m in self.lazy_modules]  # type: ignore[attr-defined]
         allowed = [m.name for m in (self.allowed_modules or [])]  # type: ignore[attr-defined]
+        exempt = [m.name for m in (self.exempt_modules or [])]  # type: ignore[attr-defined]
         sources = [str(e.expression) for e in self.source_modules]  # type: ignore[attr-defined]
 
         def inside(module: str, roots: list[str]) -> bool:
@@ -84,7 +87,7 @@ class LazyOnlyContract(Contract):
             if path is None or not path.is_file():
                 continue
             for imported in sorted(graph.find_modules_directly_imported_by(importer)):
-                if not inside(imported, lazy):
+                if not inside(imported, lazy) or inside(imported, exempt):
                     continue
                 for detail in graph.get_import_details(importer=importer, imported=imported):
                     if detail["line_number"] in _eager_import_lines(path):

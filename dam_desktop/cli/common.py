@@ -8,7 +8,7 @@ import contextlib
 import signal
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from enum import Enum
 from pathlib import Path
 from typing import TextIO, TypeVar
@@ -134,6 +134,20 @@ def run_with_world(
     return asyncio.run(runner())
 
 
+@contextlib.contextmanager
+def interrupt_calls(callback: Callable[[], None]) -> Iterator[None]:
+    """While inside, Ctrl-C calls `callback` (which asks the running job to stop at its next step)
+    instead of raising KeyboardInterrupt; call it from the running event loop."""
+    loop = asyncio.get_running_loop()
+    with contextlib.suppress(NotImplementedError, RuntimeError):  # no signal handlers on Windows loops
+        loop.add_signal_handler(signal.SIGINT, callback)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.remove_signal_handler(signal.SIGINT)
+
+
 def run_cancellable(
     args: argparse.Namespace,
     action: Callable[[World, CancelToken], Awaitable[T]],
@@ -144,14 +158,8 @@ def run_cancellable(
     cancel = CancelToken()
 
     async def with_interrupt(world: World) -> T:
-        loop = asyncio.get_running_loop()
-        with contextlib.suppress(NotImplementedError, RuntimeError):  # no signal handlers on Windows loops
-            loop.add_signal_handler(signal.SIGINT, cancel.cancel)
-        try:
+        with interrupt_calls(cancel.cancel):
             return await action(world, cancel)
-        finally:
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.remove_signal_handler(signal.SIGINT)
 
     try:
         return run_with_world(args, with_interrupt)

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import signal
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
@@ -24,6 +22,7 @@ from dam_desktop.cli.common import (
     EXIT_OK,
     ProgressLine,
     guarded,
+    interrupt_calls,
     run_with_world,
     safe_streams,
 )
@@ -85,20 +84,16 @@ async def run_pipeline(
         interrupted.set()
         world.scheduler.cancel()
 
-    loop = asyncio.get_running_loop()
-    with contextlib.suppress(NotImplementedError, RuntimeError):  # no signal handlers on Windows loops
-        loop.add_signal_handler(signal.SIGINT, interrupt)
     try:
-        outcomes: list[Any] = []
-        for stage in world.scheduler.stages if stages is None else sorted(stages):
-            if interrupted.is_set():
-                break
-            outcomes += await pipeline.run_stages(world, [stage], on_progress=line.update)
-        return outcomes
+        with interrupt_calls(interrupt):
+            outcomes: list[Any] = []
+            for stage in world.scheduler.stages if stages is None else sorted(stages):
+                if interrupted.is_set():
+                    break
+                outcomes += await pipeline.run_stages(world, [stage], on_progress=line.update)
+            return outcomes
     finally:
         line.finish()
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.remove_signal_handler(signal.SIGINT)
 
 
 def print_outcomes(outcomes: Sequence[Any], out: TextIO, err: TextIO) -> int:
