@@ -19,7 +19,16 @@ from typing import Any
 
 from dam_desktop.cli.commands.search import _positive
 from dam_desktop.cli.commands.tag import _id_list
-from dam_desktop.cli.common import EXIT_OK, EXIT_USAGE, fail, guarded, run_with_world, safe_streams, tab_line
+from dam_desktop.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    Access,
+    fail,
+    guarded,
+    run_with_world,
+    safe_streams,
+    tab_line,
+)
 from dam_desktop.core.world import World
 from dam_desktop.use_cases import proposals
 
@@ -63,7 +72,7 @@ def run_list(args: argparse.Namespace) -> int:
             world, tag=args.tag, min_confidence=args.min_confidence, limit=args.limit or -1
         )
 
-    page = run_with_world(args, read)
+    page = run_with_world(args, read, Access.READ)
     sys.stdout.write(
         "".join(
             tab_line(p.entity_id, p.tag_name, f"{p.confidence:.3f}", p.model_name, p.filename) + "\n"

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from dam_desktop.ml.open_clip_loader import is_offline
+from dam_desktop.settings import downloads_turned_off
 from dam_desktop.ui.world_client import WorldClient
 from dam_desktop.use_cases import models
 
@@ -53,7 +53,7 @@ class WeightsPage(QFrame):
         self.import_button.setObjectName("importWeightsButton")
         self.download_button = QPushButton("Download (needs internet)", self)
         self.download_button.setObjectName("downloadWeightsButton")
-        if is_offline():
+        if downloads_turned_off():
             self.download_button.setEnabled(False)
             self.download_button.setToolTip("Downloads are switched off (HF_HUB_OFFLINE is set)")
         self.import_status = _wrapped("", self, selectable=False)
@@ -104,7 +104,7 @@ class WeightsPage(QFrame):
             self.import_status.setText(f"Could not download the weights. {exc}")
             return False
         finally:
-            self.download_button.setEnabled(not is_offline())
+            self.download_button.setEnabled(not downloads_turned_off())
         self.import_status.setText("")
         return True
 
