@@ -243,3 +243,31 @@ def test_oom_retry_lets_other_errors_through_at_once() -> None:
     with pytest.raises(ValueError, match="bad input"):
         broken(batch_size=8)
     assert sizes == [8]
+
+
+async def test_probing_the_machine_runs_on_the_model_thread_not_the_callers_loop(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Probing imports torch (seconds); on the world's loop it would stall every window call.
+    from dam_desktop.core import model_manager
+
+    probed_on: list[str] = []
+    real_probe = model_manager.detect_compute_resources
+
+    def probe() -> model_manager.ComputeResources:
+        probed_on.append(threading.current_thread().name)
+        return real_probe()
+
+    monkeypatch.setattr(model_manager, "detect_compute_resources", probe)
+    thread = ModelThread(name="test-model")
+    try:
+        manager = ModelExecutionManager(runner=thread)
+        resources = await manager.detect_resources()
+        await manager.detect_resources()
+
+        assert probed_on and probed_on[0].startswith("test-model")
+        assert len(probed_on) == 1
+        assert manager.get_model_device_preference() in {"cpu", "cuda", "mps"}
+        assert resources.system_ram_bytes > 0
+    finally:
+        thread.shutdown()

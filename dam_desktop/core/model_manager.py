@@ -170,6 +170,17 @@ class ModelExecutionManager:
             self._resources = detect_compute_resources()
         return self._resources
 
+    async def detect_resources(self) -> ComputeResources:
+        """`resources` for code on an event loop: the first probe runs on the model runner.
+
+        Probing imports torch, which takes seconds (over 4 s measured on a busy 2-core machine);
+        on the world's loop that stalls every call the window makes meanwhile (the inspector, the
+        grid's tiles). Async code calls this before `get_model_device_preference`.
+        """
+        if self._resources is None:
+            await self._runner.run(lambda: self.resources)
+        return self.resources
+
     def get_model_device_preference(self) -> str:
         """'cuda', 'mps' or 'cpu': the best available, unless DAM_DESKTOP_DEVICE says otherwise."""
         override = os.environ.get(DEVICE_ENV_VAR, "").strip().lower()

@@ -93,6 +93,7 @@ async def get_clap(manager: ModelExecutionManager, settings: AudioSettings) -> C
 
     if not manager.has_model_loader(CLAP_MODEL_IDENTIFIER):
         manager.register_model_loader(CLAP_MODEL_IDENTIFIER, clap_loader)
+    await manager.detect_resources()
     params: dict[str, Any] = {"device": manager.get_model_device_preference()}
     if settings.models_dir is not None:
         params["models_dir"] = str(settings.models_dir)

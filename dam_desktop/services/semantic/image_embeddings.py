@@ -84,6 +84,7 @@ async def import_image_model_weights(
 
     spec, extra = image_model_spec(settings.image_model)
     installed = await manager.run(import_weights_file, spec, Path(source), settings.models_dir)
+    await manager.detect_resources()
     for params in manager_params_variants(manager, settings, extra):
         manager.unload_model(IMAGE_MODEL_IDENTIFIER, spec.name, params)
     return installed
@@ -105,6 +106,7 @@ async def get_clip_embedder(manager: ModelExecutionManager, settings: SemanticSe
     if not manager.has_model_loader(IMAGE_MODEL_IDENTIFIER):
         manager.register_model_loader(IMAGE_MODEL_IDENTIFIER, clip_embedder_loader)
     spec, extra = image_model_spec(settings.image_model)
+    await manager.detect_resources()
     [params] = manager_params_variants(manager, settings, extra)
     embedder: ClipEmbedder = await manager.get_model(IMAGE_MODEL_IDENTIFIER, spec.name, params)
     return embedder

@@ -88,6 +88,7 @@ async def get_text_encoder(
 
     if not manager.has_model_loader(TEXT_MODEL_IDENTIFIER):
         manager.register_model_loader(TEXT_MODEL_IDENTIFIER, minilm_loader)
+    await manager.detect_resources()
     encoder: MiniLMEncoder = await manager.get_model(
         TEXT_MODEL_IDENTIFIER, model_name, {"device": manager.get_model_device_preference()}
     )

@@ -123,6 +123,7 @@ async def import_tagging_weights(
     installed: Path = await manager.run(
         import_weights_file, _spec(settings.model_name), Path(source), settings.models_dir
     )
+    await manager.detect_resources()
     manager.unload_model(TAGGING_MODEL_IDENTIFIER, settings.model_name, _load_params(manager, settings))
     return installed
 
@@ -151,6 +152,7 @@ async def get_tagging_model(manager: ModelExecutionManager, settings: AutoTaggin
 
     if not manager.has_model_loader(TAGGING_MODEL_IDENTIFIER):
         manager.register_model_loader(TAGGING_MODEL_IDENTIFIER, zero_shot_tagger_loader)
+    await manager.detect_resources()
     tagger: ZeroShotTagger = await manager.get_model(
         TAGGING_MODEL_IDENTIFIER, settings.model_name, _load_params(manager, settings)
     )
