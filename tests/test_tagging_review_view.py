@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt, QTimer
 
 from dam_desktop.core.model_manager import ModelExecutionManager
@@ -15,6 +16,7 @@ from dam_desktop.services.tagging import tagging_service
 from dam_desktop.services.tagging.tagging_service import TAGGING_MODEL_CONCEPTUAL_PARAMS, AutoTaggingSettings
 from dam_desktop.services.tags import tag_service
 from dam_desktop.ui.model_tags.model_tags_view import ModelTagsView
+from dam_desktop.use_cases import pipeline
 from tests.tagging_fixtures import TINY_MODEL, TINY_PARAMS, add_asset, draw_image
 from tests.ui_helpers import run
 
@@ -167,7 +169,12 @@ def _row_of(view: ModelTagsView, entity_id: int, tag_id: int) -> int:
 
 
 def test_a_run_can_be_cancelled_from_the_view(
-    qtbot: Any, ui_client: Any, tagging_models_dir: Path, tiny_weights_file: Path, tmp_path: Path
+    qtbot: Any,
+    ui_client: Any,
+    tagging_models_dir: Path,
+    tiny_weights_file: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     _point_at_tiny_model(qtbot, ui_client, tagging_models_dir)
     _add_images(qtbot, ui_client, tmp_path / "pics", ["disc"] * 8)
@@ -175,8 +182,9 @@ def test_a_run_can_be_cancelled_from_the_view(
     view.choose_weights_file = lambda: tiny_weights_file
     assert run(qtbot, view.import_weights(), timeout=60_000)
 
-    # Clicking Cancel once the progress bar shows the first batch; the second batch waits for the
-    # click, so the run stops after exactly two batches whatever the machine's speed.
+    # Cancel is clicked once the progress bar shows the first batch, and the second batch waits
+    # until that cancel has reached the world: the run stops after exactly two batches whatever
+    # the machine's speed (the click alone could land before or after the second batch began).
     async def tagger_of(world: World) -> Any:
         settings = world.resources.get(AutoTaggingSettings)
         return await tagging_service.get_tagging_model(world.resources.get(ModelExecutionManager), settings)
@@ -189,8 +197,17 @@ def test_a_run_can_be_cancelled_from_the_view(
         nonlocal batches
         batches += 1
         if batches == 2:
-            assert view._cancel.wait(timeout=30), "Cancel was never clicked"
+            assert cancel_reached_the_world.wait(timeout=30), "Cancel was never clicked"
         return real_encode(pixels)
+
+    cancel_reached_the_world = threading.Event()
+    real_cancel_stages = pipeline.cancel_stages
+
+    async def cancel_stages(world: World, stages: Any = ()) -> None:
+        await real_cancel_stages(world, stages)
+        cancel_reached_the_world.set()
+
+    monkeypatch.setattr(pipeline, "cancel_stages", cancel_stages)
 
     def click_cancel_after_first_batch() -> None:
         if view.progress.value() >= 2 and view.cancel_button.isEnabled():
