@@ -80,3 +80,20 @@ def test_offline_the_dialog_says_so_and_offers_import(qtbot: QtBot, tiny_models:
     qtbot.waitUntil(lambda: dialog.state_text("tiny-clip") == "failed", timeout=10000)
     assert "Import weights file" in dialog.message.text()
     assert dialog.import_button.isEnabled()
+
+
+def test_the_missing_weights_page_opens_the_models_dialog_on_the_image_model(qtbot: QtBot) -> None:
+    from typing import Any, cast
+
+    from dam_desktop.ui.model_tags.weights_page import WeightsPage
+
+    page = WeightsPage(cast(Any, None))
+    qtbot.addWidget(page)
+    page.show()
+
+    page.models_button.click()
+
+    dialog = page.window().findChild(ModelsDialog)
+    assert dialog is not None and dialog.isVisible()
+    selected = dialog.selected_entry()
+    assert selected is not None and selected.name == "clip-vit-b-32"

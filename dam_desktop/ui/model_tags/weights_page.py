@@ -1,5 +1,5 @@
 """What the review view shows while the tagging model's weights are missing: why, where the app
-looked, and "Import weights file…" / "Download" to fix it."""
+looked, and "Import weights file…" / "Download" / "Models…" (the Models dialog) to fix it."""
 
 from __future__ import annotations
 
@@ -56,11 +56,15 @@ class WeightsPage(QFrame):
         if downloads_turned_off():
             self.download_button.setEnabled(False)
             self.download_button.setToolTip("Downloads are switched off (HF_HUB_OFFLINE is set)")
+        self.models_button = QPushButton("Models…", self)
+        self.models_button.setToolTip("Download or import the weights of any model in the catalogue")
+        self.models_button.clicked.connect(self.open_models)
         self.import_status = _wrapped("", self, selectable=False)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.import_button)
         buttons.addWidget(self.download_button)
+        buttons.addWidget(self.models_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
@@ -71,6 +75,12 @@ class WeightsPage(QFrame):
         layout.addLayout(buttons)
         layout.addLayout(_centred(self.import_status))
         layout.addStretch(2)
+
+    def open_models(self) -> None:
+        from dam_desktop.ml.catalogue import TASK_IMAGE_TAGS, default_entry
+        from dam_desktop.ui.models.menu import open_models_dialog
+
+        open_models_dialog(self.window(), select=default_entry(TASK_IMAGE_TAGS).name)
 
     def show_missing(self, message: str | None, searched: list[str]) -> None:
         self.missing_label.setText(message or "")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QMainWindow, QWidget
 
 from dam_desktop.ui.models.models_dialog import ModelsDialog
 
 
-def open_models_dialog(window: QMainWindow, select: str | None = None) -> ModelsDialog:
+def open_models_dialog(window: QWidget, select: str | None = None) -> ModelsDialog:
     """Show the window's Models dialog (made on first use), optionally with one model selected."""
     dialog = window.findChild(ModelsDialog)
     if dialog is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -20,6 +21,14 @@ from dam_desktop.ml.model_store import ModelStatus, download_model, import_model
 
 # A progress signal per 1/200 of the file: smooth bar, and a few hundred queued events per download.
 PROGRESS_STEPS = 200
+
+
+def _emit(signal: Any, *args: object) -> None:
+    """Report from a worker; a dialog closed meanwhile has nobody left to tell."""
+    try:
+        signal.emit(*args)
+    except RuntimeError:
+        return
 
 
 class ModelJobs(QObject):
@@ -41,18 +50,18 @@ class ModelJobs(QObject):
             try:
                 message = work()
             except DownloadCancelledError as exc:
-                self.cancelled.emit(name, str(exc))
+                _emit(self.cancelled, name, str(exc))
             except (DamError, OSError) as exc:
-                self.failed.emit(name, str(exc))
+                _emit(self.failed, name, str(exc))
             else:
-                self.finished.emit(name, message)
+                _emit(self.finished, name, message)
 
         return run
 
     def read_statuses(self) -> None:
         def work() -> None:
             statuses: list[ModelStatus] = [model_status(entry) for entry in catalogue()]
-            self.statuses_read.emit(statuses)
+            _emit(self.statuses_read, statuses)
 
         self._start("status", work)
 
@@ -68,7 +77,7 @@ class ModelJobs(QObject):
             step = done * PROGRESS_STEPS // total if total else -1
             if step != last_step[0] or total is None:
                 last_step[0] = step
-                self.progress.emit(entry.name, done, total)
+                _emit(self.progress, entry.name, done, total)
 
         def work() -> str:
             try:
