@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from dam_desktop.core.events import AudioSearchQuery
 from dam_desktop.core.stages import SystemStage
 from dam_desktop.core.world import World
-from dam_desktop.models.semantic import AudioEmbeddingLogMelStatsDim224Component
+from dam_desktop.models.semantic import AudioEmbeddingSoundprintV2Dim128Component
 from dam_desktop.models.semantic.audio_embedding_component import (
     AUDIO_EMBEDDING_MODEL_REGISTRY,
     BaseSpecificAudioEmbeddingComponent,
@@ -114,10 +114,10 @@ async def test_sounds_get_clap_embeddings_and_a_description_finds_sounds(
     assert not stage.failed
     async with world.session() as session:
         clap_rows = (await session.scalars(select(TinyClapEmbeddingComponent))).all()
-        logmel = await session.scalar(
-            select(func.count()).select_from(AudioEmbeddingLogMelStatsDim224Component)
+        fingerprints = await session.scalar(
+            select(func.count()).select_from(AudioEmbeddingSoundprintV2Dim128Component)
         )
-    assert len(clap_rows) == 6 and logmel == 6
+    assert len(clap_rows) == 6 and fingerprints == 6
     assert {row.model_name for row in clap_rows} == {TINY_CLAP}
     assert all(len(row.embedding_vector) == 16 * 4 for row in clap_rows)
 

@@ -18,7 +18,7 @@ from dam_desktop.ml.open_clip_loader import WeightsMissingError
 from dam_desktop.models.files import FilePropertiesComponent
 from dam_desktop.models.semantic import (
     AudioEmbeddingClapHtsatUnfusedDim512Component,
-    AudioEmbeddingLogMelStatsDim224Component,
+    AudioEmbeddingSoundprintV2Dim128Component,
 )
 from dam_desktop.services.ingest.import_service import import_paths
 from dam_desktop.services.semantic import audio_service
@@ -100,18 +100,18 @@ async def test_every_sound_has_a_weights_free_embedding_and_none_from_clap(
         async with world.session() as session:
             rows = (
                 await session.execute(
-                    select(AudioEmbeddingLogMelStatsDim224Component.model_name, func.count()).group_by(
-                        AudioEmbeddingLogMelStatsDim224Component.model_name
+                    select(AudioEmbeddingSoundprintV2Dim128Component.model_name, func.count()).group_by(
+                        AudioEmbeddingSoundprintV2Dim128Component.model_name
                     )
                 )
             ).all()
             clap_rows = await session.scalar(
                 select(func.count()).select_from(AudioEmbeddingClapHtsatUnfusedDim512Component)
             )
-            component = await session.scalar(select(AudioEmbeddingLogMelStatsDim224Component).limit(1))
-        assert rows == [("logmel-stats-v1", 50 + len(COPIED))]
+            component = await session.scalar(select(AudioEmbeddingSoundprintV2Dim128Component).limit(1))
+        assert rows == [("soundprint-v2", 50 + len(COPIED))]
         assert clap_rows == 0
-        assert component is not None and len(component.embedding_vector) == 224 * 4
+        assert component is not None and len(component.embedding_vector) == 128 * 4
     finally:
         await world.close()
 
@@ -166,7 +166,7 @@ def test_cli_similar_lists_the_original_first_with_its_score(
     entity_id, score, asset_type, filename, model = out[0].split("\t")
     assert int(entity_id) == ids["sound_03.wav"]
     assert 0.0 < float(score) <= 1.0
-    assert (asset_type, filename, model) == ("audio", "sound_03.wav", "logmel-stats-v1")
+    assert (asset_type, filename, model) == ("audio", "sound_03.wav", "soundprint-v2")
     scores = [float(line.split("\t")[1]) for line in out]
     assert scores == sorted(scores, reverse=True)
 

@@ -119,7 +119,7 @@ def test_show_prints_the_components_of_an_asset(tmp_path: Path, capsys: pytest.C
         "AudioPropertiesComponent",
         "  audio_format      FLAC",
         "ContentHashSHA256Component",
-        "AudioEmbeddingLogMelStatsDim224Component",  # the import ran the pipeline: fingerprinted
+        "AudioEmbeddingSoundprintV2Dim128Component",  # the import ran the pipeline: fingerprinted
     ):
         assert expected in lines, expected
 

@@ -21,6 +21,7 @@ EXPECTED = {
     ("text", "all-MiniLM-L6-v2"): "component_embedding_minilm_l6_v2_d384",
     ("image", "clip-vit-b-32"): "component_embedding_clip_vit_b32_d512",
     ("image", "clip-vit-l-14"): "component_embedding_clip_vit_l14_d768",
+    ("audio", "soundprint-v2"): "component_audio_embedding_soundprint_d128",
     ("audio", "logmel-stats-v1"): "component_audio_embedding_logmel_d224",
     ("audio", "clap-htsat-unfused"): "component_audio_embedding_clap_htsat_unfused_d512",
 }

@@ -22,6 +22,7 @@ from dam_desktop.models.media import (
 from dam_desktop.models.semantic import (
     AudioEmbeddingClapHtsatUnfusedDim512Component,
     AudioEmbeddingLogMelStatsDim224Component,
+    AudioEmbeddingSoundprintV2Dim128Component,
     ImageEmbeddingClipViTB32Dim512Component,
     ImageEmbeddingClipViTL14Dim768Component,
     NeedsTextEmbeddingMarker,
@@ -40,6 +41,7 @@ from dam_desktop.models.tags import (
 __all__ = [
     "AudioEmbeddingClapHtsatUnfusedDim512Component",
     "AudioEmbeddingLogMelStatsDim224Component",
+    "AudioEmbeddingSoundprintV2Dim128Component",
     "AudioPropertiesComponent",
     "Base",
     "BaseComponent",

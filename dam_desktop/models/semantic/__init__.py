@@ -2,6 +2,7 @@ from dam_desktop.models.semantic.audio_embedding_component import (
     AUDIO_EMBEDDING_MODEL_REGISTRY,
     AudioEmbeddingClapHtsatUnfusedDim512Component,
     AudioEmbeddingLogMelStatsDim224Component,
+    AudioEmbeddingSoundprintV2Dim128Component,
     BaseSpecificAudioEmbeddingComponent,
     get_audio_embedding_component_class,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "IMAGE_EMBEDDING_MODEL_REGISTRY",
     "AudioEmbeddingClapHtsatUnfusedDim512Component",
     "AudioEmbeddingLogMelStatsDim224Component",
+    "AudioEmbeddingSoundprintV2Dim128Component",
     "BaseSpecificAudioEmbeddingComponent",
     "BaseSpecificEmbeddingComponent",
     "BaseSpecificImageEmbeddingComponent",

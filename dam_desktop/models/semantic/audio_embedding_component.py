@@ -1,8 +1,9 @@
 """Audio embeddings (spec §2.6): one table per audio model, each row naming its model.
 
-`logmel-stats-v1` needs no downloaded weights (statistics of a log-mel spectrogram, see
-`dam_desktop.ml.audio_features`), so "find similar sounds" works on any machine; CLAP adds
-text→audio search where its weights are installed.
+`soundprint-v2` needs no downloaded weights (`dam_desktop.ml.sound_fingerprint`), so "find
+similar sounds" works on any machine; it replaced `logmel-stats-v1`, whose table stays so a
+library opened by an older version keeps answering until the pipeline has recomputed its sounds.
+CLAP adds text→audio search where its weights are installed.
 """
 
 from __future__ import annotations
@@ -39,6 +40,13 @@ class AudioEmbeddingLogMelStatsDim224Component(BaseSpecificAudioEmbeddingCompone
     __tablename__ = "component_audio_embedding_logmel_d224"
 
 
+class AudioEmbeddingSoundprintV2Dim128Component(BaseSpecificAudioEmbeddingComponent):
+    """Weights-free, robust to codecs, noise, trims and speed: band-limited spectral statistics,
+    modulation spectrum and rhythm, 128 dimensions."""
+
+    __tablename__ = "component_audio_embedding_soundprint_d128"
+
+
 class AudioEmbeddingClapHtsatUnfusedDim512Component(BaseSpecificAudioEmbeddingComponent):
     """LAION CLAP (`laion/clap-htsat-unfused`), 512 dimensions, shared with its text encoder."""
 
@@ -51,9 +59,14 @@ class AudioEmbeddingModelInfo(TypedDict):
 
 
 LOGMEL_MODEL_NAME = "logmel-stats-v1"
+SOUNDPRINT_MODEL_NAME = "soundprint-v2"
 CLAP_MODEL_NAME = "clap-htsat-unfused"
 
 AUDIO_EMBEDDING_MODEL_REGISTRY: dict[str, AudioEmbeddingModelInfo] = {
+    SOUNDPRINT_MODEL_NAME: {
+        "model_class": AudioEmbeddingSoundprintV2Dim128Component,
+        "default_params": {"dimensions": 128, "needs_weights": False, "supports_text": False},
+    },
     LOGMEL_MODEL_NAME: {
         "model_class": AudioEmbeddingLogMelStatsDim224Component,
         "default_params": {"dimensions": 224, "needs_weights": False, "supports_text": False},
@@ -69,7 +82,7 @@ AUDIO_EMBEDDING_MODEL_REGISTRY: dict[str, AudioEmbeddingModelInfo] = {
     },
 }
 
-DEFAULT_AUDIO_EMBEDDING_MODEL = LOGMEL_MODEL_NAME
+DEFAULT_AUDIO_EMBEDDING_MODEL = SOUNDPRINT_MODEL_NAME
 
 
 def get_audio_embedding_component_class(

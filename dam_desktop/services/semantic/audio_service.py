@@ -1,8 +1,9 @@
 """Audio embeddings and sound searches (spec §2.6).
 
-`logmel-stats-v1` needs no weights: it is computed in the CPU pool with numpy, so every library
-can find similar sounds. CLAP, when its weights are installed, adds text→audio search; it runs on
-the model thread. Both store float32 bytes in their own table, rows naming their model.
+The weights-free fingerprints (`soundprint-v2` by default, see `dam_desktop.ml.audio_features`)
+are computed in the CPU pool with numpy, so every library can find similar sounds. CLAP, when its
+weights are installed, adds text→audio search; it runs on the model thread. Both store float32
+bytes in their own table, rows naming their model.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from dam_desktop.services.store.asset_files import readable_files
 from dam_desktop.utils.cpu_pool import shared_cpu_pool
 
 if TYPE_CHECKING:
-    from dam_desktop.ml.audio_features import DecodedAudio
+    from dam_desktop.ml.audio_decode import DecodedAudio
     from dam_desktop.ml.clap import ClapEmbedder
 
 log = logging.getLogger(__name__)
@@ -103,14 +104,16 @@ async def get_clap(manager: ModelExecutionManager, settings: AudioSettings) -> C
     return model
 
 
-def _logmel_batch(files: Sequence[Path]) -> tuple[list[npt.NDArray[np.float32] | None], list[str]]:
+def _fingerprint_batch(
+    model_name: str, files: Sequence[Path]
+) -> tuple[list[npt.NDArray[np.float32] | None], list[str]]:
     from dam_desktop.ml.audio_features import AudioDecodeError, embed_file
 
     vectors: list[npt.NDArray[np.float32] | None] = []
     errors: list[str] = []
     for path in files:
         try:
-            vectors.append(embed_file(path))
+            vectors.append(embed_file(path, model_name))
             errors.append("")
         except AudioDecodeError as exc:
             vectors.append(None)
@@ -118,12 +121,16 @@ def _logmel_batch(files: Sequence[Path]) -> tuple[list[npt.NDArray[np.float32] |
     return vectors, errors
 
 
-async def _compute_logmel(files: Sequence[Path]) -> tuple[list[npt.NDArray[np.float32] | None], list[str]]:
+async def _compute_fingerprints(
+    model_name: str, files: Sequence[Path]
+) -> tuple[list[npt.NDArray[np.float32] | None], list[str]]:
     """Fingerprints in the CPU pool, several files at once (numpy and libsndfile release the GIL)."""
     loop = asyncio.get_running_loop()
     pool = shared_cpu_pool()
     chunks = [list(files[i : i + 4]) for i in range(0, len(files), 4)]
-    results = await asyncio.gather(*(loop.run_in_executor(pool, _logmel_batch, chunk) for chunk in chunks))
+    results = await asyncio.gather(
+        *(loop.run_in_executor(pool, _fingerprint_batch, model_name, chunk) for chunk in chunks)
+    )
     vectors: list[npt.NDArray[np.float32] | None] = []
     errors: list[str] = []
     for chunk_vectors, chunk_errors in results:
@@ -176,7 +183,7 @@ async def generate_audio_embeddings(
             manager, settings or AudioSettings(text_model=model_name), [files[i] for i in ids]
         )
     else:
-        vectors, errors = await _compute_logmel([files[i] for i in ids])
+        vectors, errors = await _compute_fingerprints(model_name, [files[i] for i in ids])
     done: list[tuple[int, npt.NDArray[np.float32]]] = []
     for entity_id, vector, error in zip(ids, vectors, errors, strict=True):
         if vector is None:
