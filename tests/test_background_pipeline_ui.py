@@ -81,7 +81,7 @@ def test_dropped_files_are_processed_with_no_further_action(
 
     # A new sound, dropped later: its fingerprint comes by itself, and "Find similar" finds its source.
     (tmp_path / "later").mkdir()
-    write_altered_copy(sounds[7], tmp_path / "later" / "take_2_quieter.ogg")
+    write_altered_copy(sounds[10], tmp_path / "later" / "take_2_quieter.ogg")
     assert ui_window.start_import([tmp_path / "later"]) is not None
     qtbot.waitUntil(
         lambda: _processed(background, SystemStage.AUDIO_PROCESSING) == SOUNDS + 1, timeout=60_000
@@ -96,4 +96,4 @@ def test_dropped_files_are_processed_with_no_further_action(
     run(qtbot, ui_window._run_action_by_key("find-similar"), timeout=30_000)
     semantic = semantic_search_of(ui_window)
     assert semantic is not None
-    assert semantic.panel.rows()[0][1] == "sound_07.wav"
+    assert semantic.panel.rows()[0][1] == "sound_10.wav"
