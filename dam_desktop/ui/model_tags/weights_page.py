@@ -77,10 +77,9 @@ class WeightsPage(QFrame):
         layout.addStretch(2)
 
     def open_models(self) -> None:
-        from dam_desktop.ml.catalogue import TASK_IMAGE_TAGS, default_entry
-        from dam_desktop.ui.models.menu import open_models_dialog
+        from dam_desktop.ui.models.menu import open_models_dialog_for_task
 
-        open_models_dialog(self.window(), select=default_entry(TASK_IMAGE_TAGS).name)
+        open_models_dialog_for_task(self.window(), "image-tags")
 
     def show_missing(self, message: str | None, searched: list[str]) -> None:
         self.missing_label.setText(message or "")

@@ -23,6 +23,13 @@ def open_models_dialog(window: QWidget, select: str | None = None) -> ModelsDial
     return dialog
 
 
+def open_models_dialog_for_task(window: QWidget, task: str) -> ModelsDialog:
+    """The Models dialog with the default model of `task` (a catalogue task name) selected."""
+    from dam_desktop.ml.catalogue import default_entry
+
+    return open_models_dialog(window, select=default_entry(task).name)
+
+
 def install_models_menu(window: QMainWindow) -> QAction:
     menu = window.menuBar().addMenu("&Preferences")
     action = menu.addAction("&Models…")
