@@ -19,21 +19,16 @@ moved.
 from __future__ import annotations
 
 import asyncio
-import errno
 import logging
-import os
-import stat
 import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, delete, func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dam_desktop.core.library import STORAGE_MANAGED, STORAGE_REFERENCE, LibraryPaths
+from dam_desktop.core.library import STORAGE_REFERENCE, LibraryPaths
 from dam_desktop.core.world import World
 from dam_desktop.models.files import (
     PROBLEM_CHANGED,
@@ -41,12 +36,12 @@ from dam_desktop.models.files import (
     ContentHashSHA256Component,
     FileLocationComponent,
     FilePropertiesComponent,
-    MissingFileComponent,
-    TrashedComponent,
 )
 from dam_desktop.services.ingest.import_worker import CancelToken
+from dam_desktop.services.locations.location_inspect import StoredLocation, inspect_file, inspect_location
+from dam_desktop.services.locations.location_marks import missing_marks, not_trashed, write_marks
 from dam_desktop.services.locations.location_verify import Verifier
-from dam_desktop.services.store.stored_paths import decode_db_path, location_file
+from dam_desktop.services.store.stored_paths import location_file
 from dam_desktop.utils.media_utils import display_path
 
 __all__ = [
@@ -128,87 +123,12 @@ class CheckReport:
 
 
 @dataclass(frozen=True)
-class _Location:
-    location_id: int
-    entity_id: int
-    storage_type: str
-    stored_path: str
-    source_path: str | None
-
-
-@dataclass(frozen=True)
-class _Asset:
+class CheckedAsset:
     entity_id: int
     file_name: str
     size: int
-    locations: list[_Location]
+    locations: list[StoredLocation]
     sha256: bytes | None = None
-
-
-# --- looking at one file (worker thread) -----------------------------------------------------------
-
-
-def _missing_reference_reason(file: Path, exc: OSError) -> str:
-    if isinstance(exc, PermissionError):
-        return "permission denied: the file cannot be looked at"
-    if not isinstance(exc, FileNotFoundError | NotADirectoryError):
-        return f"cannot be looked at: {exc.strerror or exc}"
-    if os.path.lexists(file):
-        return "a symbolic link whose target is gone"
-    if not file.parent.is_dir():
-        return "its folder is gone too: moved or renamed, or on a drive that is not connected"
-    return "not in its folder any more: deleted, renamed or moved"
-
-
-def _missing_managed_reason(location: _Location, size: int) -> str:
-    gone = "the stored copy was deleted from the library folder"
-    if location.source_path:
-        source = Path(decode_db_path(location.source_path))
-        try:
-            original = source.stat()
-        except OSError:
-            original = None
-        if original is not None and stat.S_ISREG(original.st_mode) and original.st_size == size:
-            return (
-                f"{gone}; the original is still at {display_path(str(source))}: import it again to restore it"
-            )
-    return f"{gone}; import the original again to restore it"
-
-
-def inspect_location(
-    paths: LibraryPaths, storage_type: str, stored_path: str, size: int, source_path: str | None = None
-) -> tuple[str, str] | None:
-    """None when the file is where the location says, with the size recorded at import; else
-    (problem, reason). Blocking: call it from a worker thread."""
-    location = _Location(0, 0, storage_type, stored_path, source_path)
-    return _inspect(paths, location, size)
-
-
-def _inspect(paths: LibraryPaths, location: _Location, size: int) -> tuple[str, str] | None:
-    file = location_file(paths, location.storage_type, location.stored_path)
-    managed = location.storage_type == STORAGE_MANAGED
-    try:
-        info = file.stat()
-    except OSError as exc:
-        if managed and isinstance(exc, FileNotFoundError | NotADirectoryError):
-            return PROBLEM_MISSING, _missing_managed_reason(location, size)
-        if exc.errno == errno.ENAMETOOLONG:
-            return PROBLEM_MISSING, "the path is too long for this system"
-        return PROBLEM_MISSING, _missing_reference_reason(file, exc)
-    if stat.S_ISDIR(info.st_mode):
-        return PROBLEM_MISSING, "a folder, not a file, is at this path now"
-    if not stat.S_ISREG(info.st_mode):
-        return PROBLEM_MISSING, "something other than a regular file is at this path now"
-    if info.st_size != size:
-        if managed:
-            return PROBLEM_CHANGED, (
-                f"the stored copy was altered: {info.st_size:,} bytes, {size:,} expected"
-            )
-        return PROBLEM_CHANGED, (
-            f"a different file is there: {info.st_size:,} bytes now, {size:,} when it was imported "
-            "(edited or replaced since)"
-        )
-    return None
 
 
 # (problem, reason, display path) for a location whose file is not as expected; None when it is.
@@ -217,7 +137,7 @@ Verdict = tuple[str, str, str] | None
 
 def _inspect_chunk(
     paths: LibraryPaths,
-    items: Sequence[tuple[_Location, int, bytes | None]],
+    items: Sequence[tuple[StoredLocation, int, bytes | None]],
     cancel: CancelToken,
     verifier: Verifier | None,
 ) -> list[Verdict] | None:
@@ -225,7 +145,7 @@ def _inspect_chunk(
         return None
     verdicts: list[Verdict] = []
     for location, size, sha in items:
-        found = _inspect(paths, location, size)
+        found = inspect_file(paths, location, size)
         if found is None and verifier is not None:
             file = location_file(paths, location.storage_type, location.stored_path)
             found = verifier.verdict(file, location.storage_type, sha, cancel)
@@ -241,15 +161,11 @@ def _inspect_chunk(
 # --- the check ----------------------------------------------------------------------------------
 
 
-def _not_trashed(entity_id: Any) -> ColumnElement[bool]:
-    return ~select(TrashedComponent.id).where(TrashedComponent.entity_id == entity_id).exists()
-
-
 async def _count_assets(session: AsyncSession) -> int:
     stmt = (
         select(func.count())
         .select_from(FilePropertiesComponent)
-        .where(_not_trashed(FilePropertiesComponent.entity_id))
+        .where(not_trashed(FilePropertiesComponent.entity_id))
     )
     return int((await session.scalar(stmt)) or 0)
 
@@ -263,7 +179,7 @@ async def _batch_end(session: AsyncSession, after: int, limit: int) -> int | Non
     return None if last is None else int(last)
 
 
-async def _read_batch(session: AsyncSession, after: int, upto: int) -> list[_Asset]:
+async def _read_batch(session: AsyncSession, after: int, upto: int) -> list[CheckedAsset]:
     """The assets with ids in (after, upto], trash aside, each with its locations."""
     fp, loc = FilePropertiesComponent, FileLocationComponent
     rows = await session.execute(
@@ -279,22 +195,24 @@ async def _read_batch(session: AsyncSession, after: int, upto: int) -> list[_Ass
         )
         .outerjoin(loc, loc.entity_id == fp.entity_id)
         .outerjoin(ContentHashSHA256Component, ContentHashSHA256Component.entity_id == fp.entity_id)
-        .where(fp.entity_id > after, fp.entity_id <= upto, _not_trashed(fp.entity_id))
+        .where(fp.entity_id > after, fp.entity_id <= upto, not_trashed(fp.entity_id))
         .order_by(fp.entity_id, loc.id)
     )
-    assets: list[_Asset] = []
-    locations: list[_Location] = []
+    assets: list[CheckedAsset] = []
+    locations: list[StoredLocation] = []
     for eid, name, size, location_id, storage_type, path, source, sha in rows:
         if not assets or assets[-1].entity_id != eid:
             locations = []
-            assets.append(_Asset(eid, name, int(size), locations, bytes(sha) if sha is not None else None))
+            assets.append(
+                CheckedAsset(eid, name, int(size), locations, bytes(sha) if sha is not None else None)
+            )
         if location_id is not None:
-            locations.append(_Location(location_id, eid, storage_type, path, source))
+            locations.append(StoredLocation(location_id, eid, storage_type, path, source))
     return assets
 
 
 async def _inspect_batch(
-    paths: LibraryPaths, assets: Sequence[_Asset], cancel: CancelToken, verifier: Verifier | None
+    paths: LibraryPaths, assets: Sequence[CheckedAsset], cancel: CancelToken, verifier: Verifier | None
 ) -> list[Verdict] | None:
     """Each location's verdict, in the batch's order; None when cancelled."""
     items = [(loc, asset.size, asset.sha256) for asset in assets for loc in asset.locations]
@@ -312,7 +230,7 @@ async def _inspect_batch(
     return verdicts
 
 
-def _problems_of(assets: Sequence[_Asset], verdicts: Sequence[Verdict]) -> list[LocationProblem]:
+def _problems_of(assets: Sequence[CheckedAsset], verdicts: Sequence[Verdict]) -> list[LocationProblem]:
     problems: list[LocationProblem] = []
     position = 0
     for asset in assets:
@@ -352,66 +270,6 @@ def _problems_of(assets: Sequence[_Asset], verdicts: Sequence[Verdict]) -> list[
                 )
             )
     return problems
-
-
-def _mark_for(problems: Sequence[LocationProblem]) -> LocationProblem:
-    """The location an asset's mark describes: "changed" only when every location is changed."""
-    return next((p for p in problems if p.problem == PROBLEM_MISSING), problems[0])
-
-
-async def _write_marks(
-    session: AsyncSession,
-    after: int,
-    upto: int,
-    assets: Sequence[_Asset],
-    problems: Sequence[LocationProblem],
-) -> None:
-    """Record the verdict on the assets with ids in (after, upto] in one transaction (commits)."""
-    fp, loc, mark = FilePropertiesComponent, FileLocationComponent, MissingFileComponent
-    in_batch = (after, upto)
-    broken: dict[int, list[LocationProblem]] = {}
-    for problem in problems:
-        if not problem.other_copy_present:
-            broken.setdefault(problem.entity_id, []).append(problem)
-    await session.execute(delete(mark).where(mark.entity_id > in_batch[0], mark.entity_id <= in_batch[1]))
-    if broken:
-        # The disk was looked at without a transaction open: an asset trashed, deleted, or given
-        # a new location (an import brought its file back) meanwhile is left unmarked; the next
-        # check decides it.
-        seen = {a.entity_id: {location.location_id for location in a.locations} for a in assets}
-        now: dict[int, set[int]] = {}
-        rows = await session.execute(
-            select(loc.entity_id, loc.id).where(loc.entity_id > in_batch[0], loc.entity_id <= in_batch[1])
-        )
-        for eid, location_id in rows:
-            now.setdefault(eid, set()).add(location_id)
-        live = set(
-            (
-                await session.scalars(
-                    select(fp.entity_id).where(
-                        fp.entity_id > in_batch[0], fp.entity_id <= in_batch[1], _not_trashed(fp.entity_id)
-                    )
-                )
-            ).all()
-        )
-        rows_to_insert = []
-        for eid, found in broken.items():
-            if eid not in live or now.get(eid, set()) != seen[eid]:
-                continue
-            shown = _mark_for(found)
-            rows_to_insert.append(
-                {
-                    "entity_id": eid,
-                    "problem": shown.problem,
-                    "reason": shown.reason[:2000],
-                    "path": shown.stored_path[:4096],
-                    "storage_type": shown.storage_type,
-                }
-            )
-        if rows_to_insert:
-            # The table, not the class: a plain executemany, without the ORM's bulk bookkeeping.
-            await session.execute(insert(cast(Table, mark.__table__)), rows_to_insert)
-    await session.commit()
 
 
 async def check_locations(
@@ -465,7 +323,7 @@ async def check_locations(
             break
         problems = _problems_of(assets, verdicts)
         async with world.session() as session:
-            await _write_marks(session, after, upto, assets, problems)
+            await write_marks(session, after, upto, assets, problems)
         report.problems.extend(problems)
         report.assets_checked += len(assets)
         report.locations_checked += len(verdicts)
@@ -480,12 +338,3 @@ async def check_locations(
         report.total_assets = report.assets_checked
     emit(force=True)
     return report
-
-
-async def missing_marks(session: AsyncSession) -> dict[int, tuple[str, str]]:
-    """{entity id: (problem, reason)} for every asset marked by the last check, trash aside."""
-    mark = MissingFileComponent
-    rows = await session.execute(
-        select(mark.entity_id, mark.problem, mark.reason).where(_not_trashed(mark.entity_id))
-    )
-    return {int(eid): (problem, sys.intern(reason)) for eid, problem, reason in rows}
