@@ -8,10 +8,10 @@ How an import runs (`import_paths`, on the world's event loop):
    type (sniffed from content), properties, perceptual hash and thumbnail come from those bytes,
    and in copy mode the same bytes go to the store (temp name, fsync, rename). At most a small
    window of files is in flight, so memory stays flat however many files there are.
-3. **Batched writes** (`write_batch`, on the loop): finished files are written in one transaction
-   per batch: entities, components, locations, and the markers later stages drain. A file whose
-   hash is already known adds a location to the existing asset instead (dedupe), so importing the
-   same folder twice adds nothing.
+3. **Batched writes** (`import_batch.write_batch`, on the loop): finished files are written in one
+   transaction per batch: entities, components, locations, and the markers later stages drain. A
+   file whose hash is already known adds a location to the existing asset instead (dedupe), so
+   importing the same folder twice adds nothing.
 
 Thumbnails: the import makes them from the pixels it already decoded, which is what keeps an
 import to one read per file. Only a file whose thumbnail could not be written then gets a
@@ -32,50 +32,23 @@ import asyncio
 import contextlib
 import logging
 import time
-import weakref
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import delete, insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from dam_desktop.core.errors import DiskFullError, LibraryWriteError
 from dam_desktop.core.events import WorldChanged
 from dam_desktop.core.library import LibraryPaths
 from dam_desktop.core.stages import SystemStage
 from dam_desktop.core.world import World
-from dam_desktop.models.core.markers import BaseMarker
-from dam_desktop.models.core.pipeline_markers import (
-    NeedsAudioProcessingMarker,
-    NeedsAutoTaggingMarker,
-    NeedsEmbeddingMarker,
-    NeedsThumbnailMarker,
-)
-from dam_desktop.models.files import (
-    PROBLEM_CHANGED,
-    STORAGE_MANAGED,
-    STORAGE_REFERENCE,
-    ContentHashSHA256Component,
-    FileLocationComponent,
-    FilePropertiesComponent,
-    MissingFileComponent,
-    TrashedComponent,
-)
-from dam_desktop.models.media import (
-    AudioPropertiesComponent,
-    ImagePerceptualHashComponent,
-    ImagePropertiesComponent,
-)
-from dam_desktop.services import ecs_service
 from dam_desktop.services.browse.asset_summary import (
     AssetLocation,
     AssetSummary,
     read_asset_summaries,
     thumbnail_paths_for,
 )
+from dam_desktop.services.ingest.import_batch import commit_lock, damaged_copies, write_batch
+from dam_desktop.services.ingest.import_report import ImportFailure, ImportProgress, ImportReport
 from dam_desktop.services.ingest.import_walk import DEFAULT_SKIP_PATTERNS, ImportRules, walk_paths
 from dam_desktop.services.ingest.import_worker import (
     CancelToken,
@@ -87,7 +60,6 @@ from dam_desktop.services.ingest.import_worker import (
 )
 from dam_desktop.services.store import publish_journal
 from dam_desktop.services.store.storage import discard_staged, publish_staged
-from dam_desktop.services.store.stored_paths import encode_db_path, managed_relative_path
 from dam_desktop.services.store.write_errors import free_bytes, library_write_error, megabytes
 from dam_desktop.utils.cpu_pool import cpu_worker_count, shared_cpu_pool
 from dam_desktop.utils.media_utils import display_path
@@ -118,223 +90,6 @@ BATCH_MAX_WAIT_S = 0.5
 PROGRESS_INTERVAL_S = 0.1
 # Files in flight per worker thread: enough to keep the pool busy, few enough to keep memory flat.
 IN_FLIGHT_PER_WORKER = 2
-
-MARKERS_BY_TYPE: dict[str, tuple[type[BaseMarker], ...]] = {
-    "image": (NeedsAutoTaggingMarker, NeedsEmbeddingMarker),
-    "audio": (NeedsAudioProcessingMarker,),
-}
-
-
-@dataclass
-class ImportFailure:
-    path: str  # display-safe: bytes that are not UTF-8 appear as \xNN
-    reason: str
-
-
-@dataclass
-class ImportProgress:
-    done: int
-    total: int
-    current_path: str
-    # Assets written since the previous progress call, each with its thumbnail in place (or a
-    # NeedsThumbnailMarker recording why not).
-    new_entity_ids: list[int]
-
-
-@dataclass
-class ImportReport:
-    imported: list[int] = field(default_factory=list)
-    duplicates: int = 0
-    failed: list[ImportFailure] = field(default_factory=list)
-    cancelled: bool = False
-    total_files: int = 0
-    # Files that are neither images nor sounds, or already in the library's trash: not errors.
-    skipped: list[ImportFailure] = field(default_factory=list)
-    # Hidden and system files left out by the rules.
-    ignored: int = 0
-    # New assets whose thumbnail could not be made during the import (marked NeedsThumbnail).
-    thumbnails_pending: list[int] = field(default_factory=list)
-    # Assets whose damaged stored copy this import replaced with the original's bytes.
-    repaired: list[int] = field(default_factory=list)
-    # Why the import stopped early: the library could not be written (a full disk, a read-only
-    # library). Files imported before that are kept; None when it ran to the end.
-    stopped: str | None = None
-
-    @property
-    def thumbnails_made(self) -> int:
-        return len(self.imported) - len(self.thumbnails_pending)
-
-
-@dataclass
-class BatchOutcome:
-    new_ids: list[int] = field(default_factory=list)
-    duplicates: int = 0
-    repaired: list[int] = field(default_factory=list)
-    skipped: list[ImportFailure] = field(default_factory=list)
-    thumbnails_pending: list[int] = field(default_factory=list)
-
-
-_commit_locks: weakref.WeakKeyDictionary[World, asyncio.Lock] = weakref.WeakKeyDictionary()
-
-
-def _commit_lock(world: World) -> asyncio.Lock:
-    """Serialises the check-then-insert of concurrent imports into one world (say, two drops)."""
-    lock = _commit_locks.get(world)
-    if lock is None:
-        lock = _commit_locks[world] = asyncio.Lock()
-    return lock
-
-
-def _location(file: ProcessedFile, mode: ImportMode) -> dict[str, Any]:
-    if mode == "copy":
-        return {
-            "storage_type": STORAGE_MANAGED,
-            "path": managed_relative_path(file.sha256_hex),
-            "source_path": encode_db_path(file.source),
-        }
-    return {"storage_type": STORAGE_REFERENCE, "path": encode_db_path(file.source), "source_path": None}
-
-
-def _component_rows(entity_id: int, file: ProcessedFile) -> dict[type[Any], dict[str, Any]]:
-    rows: dict[type[Any], dict[str, Any]] = {
-        ContentHashSHA256Component: {"entity_id": entity_id, "hash_value": file.sha256},
-        FilePropertiesComponent: {
-            "entity_id": entity_id,
-            "original_filename": file.original_filename[:1024],
-            "file_size_bytes": file.size,
-            "mime_type": file.fmt.mime_type,
-            "file_extension": file.file_extension,
-            "asset_type": file.fmt.asset_type,
-        },
-    }
-    if file.image is not None:
-        facts = file.image
-        rows[ImagePropertiesComponent] = {
-            "entity_id": entity_id,
-            "width": facts.width,
-            "height": facts.height,
-            "mode": facts.mode,
-            "is_animated": facts.is_animated,
-            "frame_count": facts.frame_count,
-            "exif_orientation": facts.exif_orientation,
-            "exif_datetime": facts.exif_datetime,
-            "camera_make": facts.camera_make,
-            "camera_model": facts.camera_model,
-        }
-    if file.phash is not None and file.dhash is not None:
-        rows[ImagePerceptualHashComponent] = {
-            "entity_id": entity_id,
-            "phash": file.phash,
-            "dhash": file.dhash,
-        }
-    if file.audio is not None:
-        audio = file.audio
-        rows[AudioPropertiesComponent] = {
-            "entity_id": entity_id,
-            "duration_seconds": audio.duration_seconds,
-            "sample_rate": audio.sample_rate,
-            "channels": audio.channels,
-            "audio_format": audio.audio_format,
-            "subtype": audio.subtype,
-        }
-    return rows
-
-
-async def write_batch(
-    session: AsyncSession, files: Sequence[ProcessedFile], mode: ImportMode, repaired: Collection[bytes] = ()
-) -> BatchOutcome:
-    """Write processed files: new assets for new content, locations for known content. Set-based.
-
-    `repaired`: hashes whose damaged stored copy the batch has just replaced; their files repair
-    the asset rather than count as duplicates.
-    """
-    outcome = BatchOutcome()
-    by_sha: dict[bytes, list[ProcessedFile]] = {}
-    for file in files:
-        by_sha.setdefault(file.sha256, []).append(file)
-    if not by_sha:
-        return outcome
-
-    hash_rows = await session.execute(
-        select(ContentHashSHA256Component.hash_value, ContentHashSHA256Component.entity_id).where(
-            ContentHashSHA256Component.hash_value.in_(list(by_sha))
-        )
-    )
-    known: dict[bytes, int] = {sha: eid for sha, eid in hash_rows.all()}
-    trashed: set[int] = set()
-    if known:
-        trashed = set(
-            (
-                await session.scalars(
-                    select(TrashedComponent.entity_id).where(
-                        TrashedComponent.entity_id.in_(list(known.values()))
-                    )
-                )
-            ).all()
-        )
-
-    new_shas = [sha for sha in by_sha if sha not in known]
-    new_ids = await ecs_service.create_entities(session, len(new_shas))
-    entity_for = dict(known) | dict(zip(new_shas, new_ids, strict=True))
-
-    component_rows: dict[type[Any], list[dict[str, Any]]] = {}
-    for sha, eid in zip(new_shas, new_ids, strict=True):
-        for component, row in _component_rows(eid, by_sha[sha][0]).items():
-            component_rows.setdefault(component, []).append(row)
-
-    existing_locations: set[tuple[int, str, str]] = set()
-    if known:
-        rows = await session.execute(
-            select(
-                FileLocationComponent.entity_id,
-                FileLocationComponent.storage_type,
-                FileLocationComponent.path,
-            ).where(FileLocationComponent.entity_id.in_(list(known.values())))
-        )
-        existing_locations = {(eid, kind, path) for eid, kind, path in rows.all()}
-
-    location_rows: list[dict[str, Any]] = []
-    for sha, group in by_sha.items():
-        eid = entity_for[sha]
-        if eid in trashed:
-            outcome.skipped.extend(
-                ImportFailure(display_path(f.source), "already in the library's trash: restore it from there")
-                for f in group
-            )
-            continue
-        if sha in known and sha in repaired:
-            outcome.repaired.append(eid)
-            outcome.duplicates += len(group) - 1
-        else:
-            outcome.duplicates += len(group) if sha in known else len(group) - 1
-        for file in group:
-            row = _location(file, mode)
-            key = (eid, row["storage_type"], row["path"])
-            if key not in existing_locations:
-                existing_locations.add(key)
-                location_rows.append({"entity_id": eid, **row})
-    if location_rows:
-        component_rows[FileLocationComponent] = location_rows
-
-    for component, rows_for_table in component_rows.items():
-        await session.execute(insert(component), rows_for_table)
-    # A file imported again makes its asset whole: copy mode has just put the bytes back into the
-    # store (how a lost managed copy is restored), reference mode has just read them where they are.
-    restored = [eid for eid in known.values() if eid not in trashed]
-    if restored:
-        marks = MissingFileComponent
-        await session.execute(delete(marks).where(marks.entity_id.in_(restored)))
-
-    for asset_type, markers in MARKERS_BY_TYPE.items():
-        ids = [entity_for[sha] for sha in new_shas if by_sha[sha][0].fmt.asset_type == asset_type]
-        for marker in markers:
-            await ecs_service.add_marker(session, ids, marker)
-    pending = [entity_for[sha] for sha in new_shas if by_sha[sha][0].thumbnail_error is not None]
-    if pending:
-        await ecs_service.add_marker(session, pending, NeedsThumbnailMarker)
-    outcome.new_ids = new_ids
-    outcome.thumbnails_pending = pending
-    return outcome
 
 
 class _ImportRun:
@@ -406,7 +161,7 @@ class _ImportRun:
             return
         batch, self.batch = sorted(self.batch, key=lambda f: self.order.get(f.source, 0)), []
         # Publish and commit under one lock: the journal then speaks for one batch at a time.
-        async with _commit_lock(self.world):
+        async with commit_lock(self.world):
             batch, placed, repaired = await self._publish(batch)
             try:
                 async with self.world.session() as session:
@@ -584,17 +339,6 @@ async def import_paths(
     if report.thumbnails_pending and not report.cancelled:
         await _make_pending_thumbnails(world)
     return report
-
-
-async def damaged_copies(session: AsyncSession) -> frozenset[str]:
-    """Hashes (hex) of the stored copies the last verify found damaged (marked "changed")."""
-    mark = MissingFileComponent
-    rows = await session.scalars(
-        select(ContentHashSHA256Component.hash_value)
-        .join(mark, mark.entity_id == ContentHashSHA256Component.entity_id)
-        .where(mark.problem == PROBLEM_CHANGED, mark.storage_type == STORAGE_MANAGED)
-    )
-    return frozenset(bytes(value).hex() for value in rows.all())
 
 
 # Room kept free beyond a batch's copies: its thumbnails, the database's pages and its WAL.
