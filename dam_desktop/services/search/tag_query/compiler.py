@@ -1,0 +1,114 @@
+"""Syntax tree -> predicate tree: the term registry and the walk that resolves tag names.
+
+`compile_query` walks the tree and turns each `Term` into a predicate through the term registry
+(`TERM_HANDLERS`, filled by `builtin_terms` and by other rooms); tag names are resolved here
+(aliases, then every descendant tag through the parent links), so the SQL only compares integer
+ids. See `to_sql` for how to register a term.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dam_desktop.services.search.tag_query.ast import And, MatchAll, Node, Not, Or, Term
+from dam_desktop.services.search.tag_query.errors import QueryTermError
+from dam_desktop.services.search.tag_query.predicates import AllOf, AnyOf, Const, NotP, Pred, TagSet, simplify
+from dam_desktop.services.tags import tag_service
+
+
+@dataclass
+class CompileContext:
+    session: AsyncSession
+    params: dict[str, Any] = field(default_factory=dict)
+    resolved: dict[str, tag_service.ResolvedTags] = field(default_factory=dict)
+
+    def param(self, value: Any) -> str:
+        """Bind `value`; returns the placeholder to put in SQL (`:q3`)."""
+        name = f"q{len(self.params)}"
+        self.params[name] = value
+        return f":{name}"
+
+    async def tags(self, name: str, *, wildcard: bool = False) -> tag_service.ResolvedTags:
+        """The tag ids a name stands for (aliases and descendants included)."""
+        if wildcard:
+            return await tag_service.resolve_tag_pattern(self.session, name)
+        if name in self.resolved:
+            return self.resolved[name]
+        try:
+            return await tag_service.resolve_tag_query_name(self.session, name)
+        except tag_service.TagNameError:
+            return tag_service.ResolvedTags(frozenset(), 0)
+
+
+TermHandler = Callable[[CompileContext, Term], Awaitable[Pred]]
+TERM_HANDLERS: dict[str, TermHandler] = {}
+
+
+def register_term(name: str, handler: TermHandler) -> None:
+    """Register (or replace) a term: "word", "key:" or "key:value" (see the module docstring)."""
+    TERM_HANDLERS[name.lower()] = handler
+
+
+def term_handler(name: str) -> Callable[[TermHandler], TermHandler]:
+    def deco(fn: TermHandler) -> TermHandler:
+        register_term(name, fn)
+        return fn
+
+    return deco
+
+
+def _lookup_handler(term: Term) -> TermHandler | None:
+    if term.key is None:
+        return None if term.quoted else TERM_HANDLERS.get(term.value.lower())
+    return TERM_HANDLERS.get(f"{term.key}:{term.value.lower()}") or TERM_HANDLERS.get(f"{term.key}:")
+
+
+async def tag_term(ctx: CompileContext, term: Term) -> Pred:
+    """A plain or namespaced tag, optionally with `*` wildcards."""
+    if term.op != "=":
+        raise QueryTermError(
+            f"'{term.key}' is a tag namespace; comparisons like '{term.op}' apply to"
+            " width, height, duration, size and added",
+            term.position,
+            term.length,
+        )
+    resolved = await ctx.tags(term.text, wildcard=term.wildcard and not term.quoted)
+    return TagSet(resolved.ids, resolved.use_count)
+
+
+async def compile_query(session: AsyncSession, node: Node) -> tuple[Pred, dict[str, Any]]:
+    """Turn a syntax tree into a simplified predicate and its bind parameters."""
+    ctx = CompileContext(session)
+    # Resolve every plain tag of the query in one round trip.
+    names = [t.text for t in _terms(node) if not (t.wildcard and not t.quoted) and _lookup_handler(t) is None]
+    if names:
+        ctx.resolved.update(await tag_service.resolve_tag_query_names(session, names))
+    pred = await _compile(ctx, node)
+    return simplify(pred), ctx.params
+
+
+def _terms(node: Node) -> list[Term]:
+    if isinstance(node, Term):
+        return [node]
+    if isinstance(node, Not):
+        return _terms(node.child)
+    if isinstance(node, And | Or):
+        return [t for c in node.children for t in _terms(c)]
+    return []
+
+
+async def _compile(ctx: CompileContext, node: Node) -> Pred:
+    if isinstance(node, MatchAll):
+        return Const(True)
+    if isinstance(node, Not):
+        return NotP(await _compile(ctx, node.child))
+    if isinstance(node, And):
+        return AllOf(tuple([await _compile(ctx, c) for c in node.children]))
+    if isinstance(node, Or):
+        return AnyOf(tuple([await _compile(ctx, c) for c in node.children]))
+    handler = _lookup_handler(node) or tag_term
+    return await handler(ctx, node)
