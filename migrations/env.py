@@ -1,16 +1,20 @@
 """Alembic environment for a dam-desktop library.
 
 The app passes an open connection in `config.attributes["connection"]` (see
-`dam_desktop.core.migrations`); the alembic command line falls back to `sqlalchemy.url`.
+`dam_desktop.core.migrations`); the alembic command line falls back to `sqlalchemy.url`. Either way
+the connection is in a real SQLite transaction (`create_sync_library_engine`), which alembic runs
+every migration inside, so a whole upgrade commits or rolls back as one.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic import context
-from sqlalchemy import create_engine
 from sqlalchemy.engine import Connection
 
 import dam_desktop.models  # noqa: F401  (registers every table on the metadata)
+from dam_desktop.core.database import create_sync_library_engine
 from dam_desktop.models.core.base_class import Base
 
 config = context.config
@@ -23,6 +27,7 @@ def _configure(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite alters tables by rebuilding them
         compare_type=True,
+        transactional_ddl=True,  # SQLite rolls DDL back too, inside a real transaction
     )
 
 
@@ -34,8 +39,8 @@ def run_migrations_online() -> None:
             context.run_migrations()
         return
     scratch_db = context.get_x_argument(as_dictionary=True).get("db")
-    url = f"sqlite:///{scratch_db}" if scratch_db else config.get_main_option("sqlalchemy.url")
-    engine = create_engine(url or "")
+    url = config.get_main_option("sqlalchemy.url") or ""
+    engine = create_sync_library_engine(Path(scratch_db or url.removeprefix("sqlite:///")))
     with engine.begin() as conn:
         _configure(conn)
         with context.begin_transaction():

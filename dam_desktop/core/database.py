@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.ext.asyncio import AsyncSession as _AsyncSession
 
@@ -54,10 +54,28 @@ def create_library_engine(db_path: Path) -> AsyncEngine:
 
 
 def create_sync_library_engine(db_path: Path) -> Engine:
-    """A synchronous engine for migrations and tools that must not need an event loop."""
+    """A synchronous engine for migrations and tools that must not need an event loop.
+
+    Its transactions are real SQLite transactions, DDL included (SQLAlchemy's documented pysqlite
+    recipe): the driver's own transaction handling commits before every CREATE, DROP or ALTER, so
+    a migration killed half-way used to leave a schema that matched no revision ("table entities
+    already exists") and a library that never opened again. Here the driver is put in autocommit
+    mode and the engine emits `BEGIN IMMEDIATE` itself, so an upgrade is one transaction that a
+    crash rolls back whole, and the write lock is taken before the first statement.
+    """
     engine = create_engine(f"sqlite:///{db_path}")
-    event.listen(engine, "connect", apply_pragmas)
+    event.listen(engine, "connect", _connect_for_real_transactions)
+    event.listen(engine, "begin", _begin_immediate)
     return engine
+
+
+def _connect_for_real_transactions(dbapi_connection: Any, record: Any) -> None:
+    apply_pragmas(dbapi_connection, record)
+    dbapi_connection.isolation_level = None
+
+
+def _begin_immediate(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_session_maker(engine: AsyncEngine) -> async_sessionmaker[_AsyncSession]:
