@@ -25,9 +25,9 @@ from tests.big_library import FIRST_REVISION, ROW_COUNTS, build_big_library, row
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RUNNER = Path(__file__).with_name("kill_runner.py")
-UPGRADE_KILL_POINTS = 24
-COPY_KILL_FRACTIONS = (0.1, 0.3, 0.5, 0.7, 0.9, 0.99)
-CREATE_KILL_POINTS = 24
+UPGRADE_KILL_POINTS = 16
+COPY_KILL_FRACTIONS = (0.2, 0.5, 0.8, 0.99)
+CREATE_KILL_POINTS = 16
 
 
 @pytest.fixture(scope="session")
