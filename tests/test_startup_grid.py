@@ -200,7 +200,7 @@ async def test_a_damaged_database_is_refused_in_words(tmp_path: Path) -> None:
         check=False,
     )
     assert cli.returncode != 0
-    assert "file is not a database" in cli.stderr and "Traceback" not in cli.stderr
+    assert "not an SQLite database" in cli.stderr and "Traceback" not in cli.stderr
 
 
 def test_big_id_listings_parse_the_same_as_small_ones() -> None:

@@ -13,7 +13,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TextIO, TypeVar
 
-from dam_desktop.core.errors import DamError, LibraryLockedError
+from dam_desktop.core.errors import DamError, LibraryDamagedError, LibraryLockedError
 from dam_desktop.core.world import World
 from dam_desktop.services.ingest.import_worker import CancelToken
 from dam_desktop.settings import default_library_path
@@ -126,6 +126,11 @@ def run_with_world(
 
     async def runner() -> T:
         world = await _open(path, access)
+        if world.damage.damaged:
+            if access is Access.WRITE:  # refused before anything is stored for rows it cannot write
+                await world.close()
+                raise LibraryDamagedError(world.damage.message)
+            print(f"dam-desktop: {world.damage.message}", file=sys.stderr)
         try:
             return await action(world)
         finally:

@@ -37,8 +37,9 @@ def refuse_unusable_database(db_path: Path) -> None:
         raise LibraryError(f"cannot read the library database {db_path}: {exc.strerror or exc}") from exc
     if header != SQLITE_HEADER:
         raise LibraryError(
-            f"{db_path} is not an SQLite database, so it is not a dam-desktop library; it is left "
-            "untouched. Move it away, or open another library"
+            f"{db_path} is not an SQLite database (the file may be damaged, or another program's); "
+            "it is left untouched. Bring back a backup with `dam-desktop restore --backup FOLDER`, "
+            "or move it away"
         )
     if not _is_ours(db_path):
         raise LibraryError(

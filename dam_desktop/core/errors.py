@@ -71,3 +71,7 @@ class LibraryWriteError(DamError):
 
 class DiskFullError(LibraryWriteError):
     """No space left where the library keeps its files or its database."""
+
+
+class LibraryDamagedError(LibraryError):
+    """SQLite found the library's database damaged; the library is read-only in this process."""

@@ -17,11 +17,12 @@ from dam_desktop.core.database import (
     create_read_only_library_engine,
     create_session_maker,
 )
+from dam_desktop.core.database_health import CheckResult, DamageGuard
 from dam_desktop.core.errors import LibraryError
 from dam_desktop.core.events import BaseEvent, WorldChanged
 from dam_desktop.core.library import LibraryPaths, prepare_library_folder
+from dam_desktop.core.library_database import prepare_database
 from dam_desktop.core.library_lock import LibraryLock
-from dam_desktop.core.migrations import upgrade_library
 from dam_desktop.core.registered_systems import RegisteredSystem, SystemFunc
 from dam_desktop.core.resources import ResourceManager
 from dam_desktop.core.scheduler import WorldScheduler
@@ -58,6 +59,10 @@ class World:
         self.resources.add(config.paths)
         self.scheduler = WorldScheduler(self)
         self.orphan_temp_files_removed = 0
+        self.open_check: CheckResult | None = None  # the quick check run on open (None: new library)
+        # Read-only from the first sign of a damaged database on (see core.database_health).
+        self.damage = DamageGuard(config.paths.db_path)
+        self.damage.attach(engine.sync_engine)
         self._change_listeners: list[Callable[[WorldChanged], None]] = []
         self.read_only = False
 
@@ -74,7 +79,8 @@ class World:
         `lock` is the library's lock when the caller already holds it (the app takes it before
         anything else, so a second window never starts); the world then owns and releases it.
         Raises LibraryLockedError when another process has it open, LibraryError when the folder
-        is not a library and `create` is False, or the database cannot be upgraded.
+        is not a library and `create` is False, or the database cannot be upgraded. A damaged but
+        current database opens read-only (`world.damage`).
         """
         paths = LibraryPaths(Path(library_path).expanduser().resolve())
         if not create and not paths.is_library():
@@ -86,12 +92,15 @@ class World:
             lock.acquire()
         try:
             removed = await asyncio.to_thread(prepare_library_folder, paths)
-            await asyncio.to_thread(upgrade_library, paths.db_path)
+            check = await asyncio.to_thread(prepare_database, paths.db_path)
             world = cls(WorldConfig(paths=paths), create_library_engine(paths.db_path), lock)
         except BaseException:
             lock.release()
             raise
         world.orphan_temp_files_removed = removed
+        world.open_check = check
+        if check is not None and check.problems:
+            world.damage.mark_damaged("; ".join(check.problems[:3]))
         return world
 
     @classmethod
