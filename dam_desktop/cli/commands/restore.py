@@ -1,4 +1,5 @@
 """`dam-desktop restore ID...`: put trashed assets back in the library, with their stored copies.
+`dam-desktop restore --backup SRC`: bring back a backup written by `backup` (see `commands.backup`).
 
 `restore` brings something back from a source: the library's trash unless another source's option
 is given. Each other source (a backup, say) adds its option in its own function called from
@@ -11,6 +12,7 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
+from dam_desktop.cli.commands.backup import add_restore_backup_option, run_restore_backup
 from dam_desktop.cli.commands.trash import add_id_arguments, report
 from dam_desktop.cli.common import EXIT_USAGE, fail, guarded, run_with_world, safe_streams
 from dam_desktop.use_cases.trash import restore_from_trash
@@ -21,10 +23,12 @@ RestoreHandler = Callable[[argparse.Namespace], int]
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "restore",
-        help="put trashed assets back in the library",
-        description="Put assets from the library's trash back in the library (`list --trash` lists them).",
+        help="put trashed assets back in the library, or bring back a backup (--backup)",
+        description="Put assets from the library's trash back in the library (`list --trash` lists them), "
+        "or, with --backup, bring back a backup folder written by `backup`.",
     )
     add_id_arguments(parser, "the trashed assets to put back", required=False)
+    add_restore_backup_option(parser)
     parser.set_defaults(handler=guarded(run))
 
 
@@ -36,7 +40,7 @@ def run_from_trash(args: argparse.Namespace) -> int:
 
 
 # (the option's argparse dest, its handler): the first whose option was given runs.
-SOURCES: list[tuple[str, RestoreHandler]] = []
+SOURCES: list[tuple[str, RestoreHandler]] = [("backup", run_restore_backup)]
 
 
 def run(args: argparse.Namespace) -> int:
