@@ -113,10 +113,15 @@ def install_room_ui(window: MainWindow) -> None:
     """
     from dam_desktop.features import MODEL_FEATURES_UNAVAILABLE_NOTE, model_features_available
     from dam_desktop.ui.jobs.background_work import install_background_work
+    from dam_desktop.ui.jobs.scheduled_backup import install_scheduled_backup
     from dam_desktop.ui.locations.missing_files import install_missing_files
     from dam_desktop.ui.tags.tag_ui import install_tag_ui
+    from dam_desktop.ui.window.damaged_library import install_damaged_library_notice
 
-    install_background_work(window)
+    install_damaged_library_notice(window)
+    install_scheduled_backup(window)
+    if not window.client.world.damage.damaged:  # read-only: the pipeline's writes would only fail
+        install_background_work(window)
     install_tag_ui(window)
     install_missing_files(window)
     if not model_features_available():
