@@ -14,6 +14,7 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+from dam_desktop.core.database_file import refuse_unusable_database
 from dam_desktop.core.errors import LibraryError
 from dam_desktop.paths import migrations_dir
 
@@ -56,6 +57,7 @@ def stored_revisions(db_path: Path) -> frozenset[str]:
                     return frozenset()
                 raise
     except sqlite3.DatabaseError as exc:
+        refuse_unusable_database(db_path)  # an empty or foreign file: says so in its own words
         raise LibraryError(
             f"cannot read the library database {db_path}: {exc}. The file may be damaged; "
             "restore it from a backup, or open another library."
