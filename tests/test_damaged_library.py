@@ -182,3 +182,26 @@ async def test_another_programs_sqlite_database_is_refused_and_left_alone(tmp_pa
     with pytest.raises(LibraryError, match="database of another program"):
         await World.open(root)
     assert digest(root / "dam.sqlite3") == before
+
+
+async def test_repair_counts_tag_uses_from_the_links_that_survived(tmp_path: Path) -> None:
+    db_path = await make_library(tmp_path / "lib")
+    tag = ASSETS + 1
+    with closing(sqlite3.connect(db_path)) as connection, connection:
+        connection.execute("INSERT INTO entities (id) VALUES (?)", (tag,))
+        connection.execute(
+            "INSERT INTO component_tag_concept (entity_id, tag_name) VALUES (?, 'sunset')", (tag,)
+        )
+        connection.executemany(
+            "INSERT INTO component_entity_tag_link (entity_id, tag_concept_entity_id) VALUES (?, ?)",
+            ((i, tag) for i in range(1, ASSETS + 1)),
+        )
+    with closing(sqlite3.connect(db_path)) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    corrupt_a_leaf_page(db_path, "component_entity_tag_link")
+    repaired = cli(db_path.parent, "repair")
+    assert repaired.returncode == 1 and "Traceback" not in repaired.stderr
+    with closing(sqlite3.connect(db_path)) as connection:
+        links = connection.execute("SELECT count(*) FROM component_entity_tag_link").fetchone()[0]
+        uses = connection.execute("SELECT use_count FROM component_tag_concept").fetchone()[0]
+    assert 0 < links < ASSETS and uses == links

@@ -14,6 +14,7 @@ wherever an index still counts them.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -31,6 +32,13 @@ BUILDING_SUFFIX = ".repairing"
 _MIN_ROWID = -(2**63)
 _MAX_ROWID = 2**63 - 1
 _SKIPPED = ("alembic_version",)
+# Values the schema's triggers keep as rows come and go, counted afresh from the rows that
+# survived (the copy runs with the triggers dropped). One statement per derived value.
+RECOUNTS: tuple[str, ...] = (
+    "UPDATE component_tag_concept SET use_count = (SELECT count(*) FROM component_entity_tag_link l "
+    "WHERE l.tag_concept_entity_id = component_tag_concept.entity_id AND NOT EXISTS "
+    "(SELECT 1 FROM component_trashed t WHERE t.entity_id = l.entity_id))",
+)
 
 
 @dataclass(frozen=True)
@@ -99,7 +107,7 @@ def _readable_revision(db_path: Path) -> str:
 def _copy_everything(source: sqlite3.Connection, target: sqlite3.Connection) -> tuple[TableRecovery, ...]:
     target.execute("PRAGMA foreign_keys = OFF")
     target.execute("BEGIN")
-    # Triggers keep derived counts as rows come and go; the copied rows bring their counts along.
+    # Triggers keep derived counts as rows come and go; the copy would count every row twice.
     triggers = target.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
     for name, _sql in triggers:
         target.execute(f'DROP TRIGGER "{name}"')
@@ -113,6 +121,9 @@ def _copy_everything(source: sqlite3.Connection, target: sqlite3.Connection) -> 
     recovered = {name: _copy_table(source, target, name) for name in names}
     _copy_sequences(source, target)
     orphans = _drop_orphans(target)
+    for recount in RECOUNTS:
+        with contextlib.suppress(sqlite3.OperationalError):  # a revision from before that value
+            target.execute(recount)
     for _name, sql in triggers:
         target.execute(sql)
     target.execute("COMMIT")
