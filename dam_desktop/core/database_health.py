@@ -15,6 +15,7 @@ check stops and the rest is left to detection in use (`benchmarks/library_safety
 from __future__ import annotations
 
 import logging
+import shlex
 import sqlite3
 import threading
 import time
@@ -86,7 +87,7 @@ def damaged_message(db_path: Path, detail: str) -> str:
     library = db_path.parent
     return (
         f"the library database {db_path} is damaged ({detail}); nothing more is written to it. "
-        f"Close dam-desktop and run `dam-desktop --library {library} repair` to rebuild it "
+        f"Close dam-desktop and run `dam-desktop --library {shlex.quote(str(library))} repair` to rebuild it "
         "(the damaged file is kept)"
     )
 
