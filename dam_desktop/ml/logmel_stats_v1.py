@@ -19,12 +19,11 @@ Only numpy and soundfile: it runs on any machine, in the CPU pool, and releases 
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 import numpy.typing as npt
 
 from dam_desktop.ml.audio_decode import DecodedAudio
+from dam_desktop.ml.mel_filters import mel_filters
 
 MODEL_NAME = "logmel-stats-v1"
 N_MELS = 128  # fine bands, for the long-term spectrum (a pitched sound's signature)
@@ -41,34 +40,9 @@ BLOCK_WEIGHTS = (1.0, 0.8, 0.6, 0.6)  # band means, band spreads, band movement,
 Vector = npt.NDArray[np.float32]
 
 
-def _hz_to_mel(hz: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    return 2595.0 * np.log10(1.0 + hz / 700.0)
-
-
-def _mel_to_hz(mel: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    return 700.0 * (10.0 ** (mel / 2595.0) - 1.0)
-
-
-@lru_cache(maxsize=16)
 def mel_filterbank(sample_rate: int, n_fft: int) -> npt.NDArray[np.float32]:
-    """Triangular filters between FMIN_HZ and FMAX_HZ (bands above Nyquist stay empty)."""
-    mels = np.linspace(_hz_to_mel(np.array(FMIN_HZ)), _hz_to_mel(np.array(FMAX_HZ)), N_MELS + 2)
-    edges = _mel_to_hz(mels)
-    freqs = np.fft.rfftfreq(n_fft, 1.0 / sample_rate)
-    bank = np.zeros((N_MELS, freqs.shape[0]), dtype=np.float64)
-    for band in range(N_MELS):
-        lo, mid, hi = edges[band], edges[band + 1], edges[band + 2]
-        rising = (freqs - lo) / max(mid - lo, 1e-9)
-        falling = (hi - freqs) / max(hi - mid, 1e-9)
-        bank[band] = np.clip(np.minimum(rising, falling), 0.0, None)
-        # Narrow low bands may fall between FFT bins: give them their nearest bin.
-        if not bank[band].any() and mid < sample_rate / 2:
-            bank[band, int(np.argmin(np.abs(freqs - mid)))] = 1.0
-        # Area-normalised, so a band's value does not depend on how many bins it covers.
-        area = bank[band].sum()
-        if area > 0:
-            bank[band] /= area
-    return bank.astype(np.float32)
+    """This descriptor's mel filters (N_MELS bands between FMIN_HZ and FMAX_HZ)."""
+    return mel_filters(sample_rate, n_fft, N_MELS, FMIN_HZ, FMAX_HZ)
 
 
 def log_mel_spectrogram(audio: DecodedAudio) -> tuple[npt.NDArray[np.float32], float]:

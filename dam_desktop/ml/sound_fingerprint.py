@@ -25,12 +25,11 @@ Only numpy: it runs in the lite package and in the CPU pool.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 import numpy.typing as npt
 
 from dam_desktop.ml.audio_decode import DecodedAudio
+from dam_desktop.ml.mel_filters import mel_filters
 
 MODEL_NAME = "soundprint-v2"
 N_BANDS = 32
@@ -54,33 +53,9 @@ Vector = npt.NDArray[np.float32]
 Floats = npt.NDArray[np.float64]
 
 
-def _hz_to_mel(hz: Floats) -> Floats:
-    return 2595.0 * np.log10(1.0 + hz / 700.0)
-
-
-def _mel_to_hz(mel: Floats) -> Floats:
-    return 700.0 * (10.0 ** (mel / 2595.0) - 1.0)
-
-
-@lru_cache(maxsize=16)
 def band_filters(sample_rate: int, n_fft: int) -> npt.NDArray[np.float32]:
-    """Area-normalised triangular mel filters between FMIN_HZ and FMAX_HZ."""
-    mels = np.linspace(_hz_to_mel(np.array(FMIN_HZ)), _hz_to_mel(np.array(FMAX_HZ)), N_BANDS + 2)
-    edges = _mel_to_hz(mels)
-    freqs = np.fft.rfftfreq(n_fft, 1.0 / sample_rate)
-    bank = np.zeros((N_BANDS, freqs.shape[0]), dtype=np.float64)
-    for band in range(N_BANDS):
-        lo, mid, hi = edges[band], edges[band + 1], edges[band + 2]
-        rising = (freqs - lo) / max(mid - lo, 1e-9)
-        falling = (hi - freqs) / max(hi - mid, 1e-9)
-        bank[band] = np.clip(np.minimum(rising, falling), 0.0, None)
-        # Narrow low bands may fall between FFT bins: give them their nearest bin.
-        if not bank[band].any() and mid < sample_rate / 2:
-            bank[band, int(np.argmin(np.abs(freqs - mid)))] = 1.0
-        area = bank[band].sum()
-        if area > 0:
-            bank[band] /= area
-    return bank.astype(np.float32)
+    """This descriptor's mel filters (N_BANDS bands between FMIN_HZ and FMAX_HZ)."""
+    return mel_filters(sample_rate, n_fft, N_BANDS, FMIN_HZ, FMAX_HZ)
 
 
 def _frames(audio: DecodedAudio) -> tuple[npt.NDArray[np.float32], float, int]:
