@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.kernel_fixtures import kernel_world  # noqa: F401
 from tests.model_fixtures import fake_hub, tiny_checkpoints, tiny_models  # noqa: F401
 from tests.tagging_fixtures import tagging_models_dir, tiny_settings, tiny_weights_file  # noqa: F401
 from tests.ui_helpers import ui_client, ui_loop, ui_window  # noqa: F401  (fixtures for the window's tests)

@@ -6,14 +6,19 @@ create their tables next to the real ones in the same library database.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 
+import pytest
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dam_desktop.core.events import BaseEvent
+from dam_desktop.core.world import World
 from dam_desktop.models.core.base_component import BaseComponent
 from dam_desktop.models.core.markers import BaseMarker
+from dam_desktop.services import ecs_service
 
 
 class NoteComponent(BaseComponent):
@@ -26,6 +31,26 @@ class NeedsProcessingMarker(BaseMarker):
 
 
 TEST_TABLES = [NoteComponent.__table__, NeedsProcessingMarker.__table__]
+
+
+@pytest.fixture
+async def kernel_world(library_path: Path) -> AsyncIterator[World]:
+    """A library whose database also holds the test tables above."""
+    world = await World.open(library_path)
+    async with world.engine.begin() as conn:
+        for table in TEST_TABLES:
+            await conn.run_sync(table.create)
+    yield world
+    await world.close()
+
+
+async def make_marked_entities(world: World, count: int) -> list[int]:
+    """`count` new entities, each marked NeedsProcessing, committed."""
+    async with world.session() as session:
+        ids = await ecs_service.create_entities(session, count)
+        await ecs_service.add_marker(session, ids, NeedsProcessingMarker)
+        await session.commit()
+    return ids
 
 
 @dataclass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import pytest
@@ -23,25 +22,13 @@ from dam_desktop.core import (
 )
 from dam_desktop.core.world import WorldConfig
 from dam_desktop.services import ecs_service
-from tests.kernel_fixtures import TEST_TABLES, EchoQuery, Greeting, NeedsProcessingMarker, NoteComponent
-
-
-@pytest.fixture
-async def kernel_world(library_path: Path) -> World:
-    world = await World.open(library_path)
-    async with world.engine.begin() as conn:
-        for table in TEST_TABLES:
-            await conn.run_sync(table.create)
-    yield world
-    await world.close()
-
-
-async def _make_marked_entities(world: World, count: int) -> list[int]:
-    async with world.session() as session:
-        ids = await ecs_service.create_entities(session, count)
-        await ecs_service.add_marker(session, ids, NeedsProcessingMarker)
-        await session.commit()
-    return ids
+from tests.kernel_fixtures import (
+    EchoQuery,
+    Greeting,
+    NeedsProcessingMarker,
+    NoteComponent,
+    make_marked_entities,
+)
 
 
 async def _notes(world: World) -> list[tuple[int, str]]:
@@ -66,7 +53,7 @@ async def _marked_ids(world: World) -> dict[int, tuple[int, str | None]]:
 
 async def test_each_injection_kind_reaches_the_system(kernel_world: World) -> None:
     kernel_world.resources.add(Greeting("hello"))
-    ids = await _make_marked_entities(kernel_world, 3)
+    ids = await make_marked_entities(kernel_world, 3)
     seen: dict[str, object] = {}
 
     @system(stage=SystemStage.METADATA_EXTRACTION)
@@ -94,7 +81,7 @@ async def test_each_injection_kind_reaches_the_system(kernel_world: World) -> No
 
 
 async def test_marker_list_comes_in_batches_until_drained(kernel_world: World) -> None:
-    await _make_marked_entities(kernel_world, 7)
+    await make_marked_entities(kernel_world, 7)
     batch_sizes: list[int] = []
 
     @system(stage=SystemStage.METADATA_EXTRACTION, batch_size=3)
@@ -129,7 +116,7 @@ async def test_stages_run_in_order_whatever_the_registration_order(kernel_world:
 
 
 async def test_a_failing_system_is_named_in_its_report_and_earlier_work_stays(kernel_world: World) -> None:
-    ids = await _make_marked_entities(kernel_world, 2)
+    ids = await make_marked_entities(kernel_world, 2)
 
     @system(stage=SystemStage.METADATA_EXTRACTION)
     async def writes_notes(session: WorldSession, entities: MarkedEntityList[NeedsProcessingMarker]) -> None:
@@ -152,7 +139,7 @@ async def test_a_failing_system_is_named_in_its_report_and_earlier_work_stays(ke
 
 
 async def test_only_finished_entities_lose_their_marker(kernel_world: World) -> None:
-    ids = await _make_marked_entities(kernel_world, 4)
+    ids = await make_marked_entities(kernel_world, 4)
     bad = ids[1]
 
     @system(stage=SystemStage.METADATA_EXTRACTION)
@@ -173,7 +160,7 @@ async def test_only_finished_entities_lose_their_marker(kernel_world: World) -> 
 
 
 async def test_a_raising_drain_keeps_every_marker_and_records_why(kernel_world: World) -> None:
-    ids = await _make_marked_entities(kernel_world, 2)
+    ids = await make_marked_entities(kernel_world, 2)
 
     @system(stage=SystemStage.METADATA_EXTRACTION)
     async def always_raises(entities: MarkedEntityList[NeedsProcessingMarker]) -> None:
@@ -186,7 +173,7 @@ async def test_a_raising_drain_keeps_every_marker_and_records_why(kernel_world: 
 
 
 async def test_entities_that_keep_failing_stop_being_retried(kernel_world: World) -> None:
-    [only] = await _make_marked_entities(kernel_world, 1)
+    [only] = await make_marked_entities(kernel_world, 1)
     calls: list[int] = []
 
     @system(stage=SystemStage.METADATA_EXTRACTION)

@@ -4,37 +4,15 @@ failing and deferring systems, systems whose modules are not installed, and chan
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from dam_desktop.core import MarkedEntityList, SystemDeferred, SystemResult, SystemStage, World, system
 from dam_desktop.core.events import WorldChanged
 from dam_desktop.core.stage_reports import StageProgress
-from dam_desktop.services import ecs_service
-from tests.kernel_fixtures import TEST_TABLES, NeedsProcessingMarker
+from tests.kernel_fixtures import NeedsProcessingMarker, make_marked_entities
 
 STAGE = SystemStage.METADATA_EXTRACTION
-
-
-@pytest.fixture
-async def kernel_world(library_path: Path) -> AsyncIterator[World]:
-    world = await World.open(library_path)
-    async with world.engine.begin() as conn:
-        for table in TEST_TABLES:
-            await conn.run_sync(table.create)
-    yield world
-    await world.close()
-
-
-async def _marked(world: World, count: int) -> list[int]:
-    async with world.session() as session:
-        ids = await ecs_service.create_entities(session, count)
-        await ecs_service.add_marker(session, ids, NeedsProcessingMarker)
-        await session.commit()
-    return ids
 
 
 async def _markers(world: World) -> dict[int, tuple[int, str | None]]:
@@ -45,7 +23,7 @@ async def _markers(world: World) -> dict[int, tuple[int, str | None]]:
 
 
 async def test_two_requests_at_once_drain_each_marker_once(kernel_world: World) -> None:
-    ids = await _marked(kernel_world, 5)
+    ids = await make_marked_entities(kernel_world, 5)
     seen: list[int] = []
     entered, gate = asyncio.Event(), asyncio.Event()
 
@@ -60,7 +38,7 @@ async def test_two_requests_at_once_drain_each_marker_once(kernel_world: World) 
     await entered.wait()  # the first request is inside its first batch, not committed yet
     assert kernel_world.scheduler.is_running(STAGE)
     second = asyncio.ensure_future(kernel_world.execute_stage(STAGE))
-    late = await _marked(kernel_world, 1)  # arrives while the stage runs
+    late = await make_marked_entities(kernel_world, 1)  # arrives while the stage runs
     gate.set()
     reports = await asyncio.gather(first, second)
 
@@ -71,7 +49,7 @@ async def test_two_requests_at_once_drain_each_marker_once(kernel_world: World) 
 
 
 async def test_a_failing_system_is_recorded_on_its_markers_and_the_stage_goes_on(kernel_world: World) -> None:
-    ids = await _marked(kernel_world, 6)
+    ids = await make_marked_entities(kernel_world, 6)
     bad = ids[2]
     handled: list[int] = []
 
@@ -92,7 +70,7 @@ async def test_a_failing_system_is_recorded_on_its_markers_and_the_stage_goes_on
 
 
 async def test_a_deferring_system_leaves_its_markers_untouched_until_it_can_run(kernel_world: World) -> None:
-    ids = await _marked(kernel_world, 5)
+    ids = await make_marked_entities(kernel_world, 5)
     weights = {"installed": False}
     calls: list[int] = []
 
@@ -120,7 +98,7 @@ async def test_a_deferring_system_leaves_its_markers_untouched_until_it_can_run(
 
 async def test_pausing_stops_after_the_batch_and_resuming_finishes(kernel_world: World) -> None:
     scheduler = kernel_world.scheduler
-    await _marked(kernel_world, 6)
+    await make_marked_entities(kernel_world, 6)
     batches: list[int] = []
 
     @system(stage=STAGE, batch_size=2)
@@ -145,7 +123,7 @@ async def test_pausing_stops_after_the_batch_and_resuming_finishes(kernel_world:
 
 async def test_cancelling_stops_the_running_pass_and_the_next_run_finishes(kernel_world: World) -> None:
     scheduler = kernel_world.scheduler
-    await _marked(kernel_world, 6)
+    await make_marked_entities(kernel_world, 6)
     batches: list[int] = []
 
     @system(stage=STAGE, batch_size=2)
@@ -164,7 +142,7 @@ async def test_cancelling_stops_the_running_pass_and_the_next_run_finishes(kerne
 
 
 async def test_progress_and_change_events_follow_each_committed_batch(kernel_world: World) -> None:
-    ids = await _marked(kernel_world, 5)
+    ids = await make_marked_entities(kernel_world, 5)
     changes: list[WorldChanged] = []
     progress: list[tuple[int, int, bool]] = []
     kernel_world.add_change_listener(changes.append)
@@ -185,7 +163,7 @@ async def test_progress_and_change_events_follow_each_committed_batch(kernel_wor
 async def test_a_system_whose_modules_are_missing_is_skipped_with_its_markers_kept(
     kernel_world: World,
 ) -> None:
-    ids = await _marked(kernel_world, 3)
+    ids = await make_marked_entities(kernel_world, 3)
     ran: list[int] = []
 
     @system(stage=STAGE, requires=("dam_desktop_no_such_module",))
