@@ -182,7 +182,7 @@ def test_a_run_can_be_cancelled_from_the_view(
     view.choose_weights_file = lambda: tiny_weights_file
     assert run(qtbot, view.import_weights(), timeout=60_000)
 
-    # Cancel is clicked once the progress bar shows the first batch, and the second batch waits
+    # Cancel is clicked while the second batch is in the model, and that batch waits
     # until that cancel has reached the world: the run stops after exactly two batches whatever
     # the machine's speed (the click alone could land before or after the second batch began).
     async def tagger_of(world: World) -> Any:
@@ -197,9 +197,11 @@ def test_a_run_can_be_cancelled_from_the_view(
         nonlocal batches
         batches += 1
         if batches == 2:
+            in_second_batch.set()
             assert cancel_reached_the_world.wait(timeout=30), "Cancel was never clicked"
         return real_encode(pixels)
 
+    in_second_batch = threading.Event()
     cancel_reached_the_world = threading.Event()
     real_cancel_stages = pipeline.cancel_stages
 
@@ -210,7 +212,7 @@ def test_a_run_can_be_cancelled_from_the_view(
     monkeypatch.setattr(pipeline, "cancel_stages", cancel_stages)
 
     def click_cancel_after_first_batch() -> None:
-        if view.progress.value() >= 2 and view.cancel_button.isEnabled():
+        if in_second_batch.is_set() and view.cancel_button.isEnabled():
             view.cancel_button.click()
 
     watcher = QTimer()
