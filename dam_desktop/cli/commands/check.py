@@ -35,20 +35,18 @@ from dam_desktop.cli.common import (
     tab_line,
 )
 from dam_desktop.core.world import World
-from dam_desktop.services.locations.location_check import (
+from dam_desktop.use_cases.locations import (
+    DEFAULT_BYTES_PER_SECOND,
+    PHASE_LOOKING,
     CancelToken,
     CheckProgress,
     CheckReport,
     LocationProblem,
-    check_locations,
-)
-from dam_desktop.services.locations.location_relink import (
-    PHASE_LOOKING,
     RelinkProgress,
     RelinkReport,
+    check_files,
     relink_from_folder,
 )
-from dam_desktop.services.locations.location_verify import DEFAULT_BYTES_PER_SECOND, Verifier
 
 
 def register(subparsers: Any) -> None:
@@ -144,10 +142,16 @@ def print_outcome(outcome: Outcome, out: TextIO) -> None:
 
 
 async def _check(
-    world: World, folder: Path | None, status: StatusLine, cancel: CancelToken, verifier: Verifier | None
+    world: World, folder: Path | None, status: StatusLine, cancel: CancelToken, verify_rate: int | None
 ) -> Outcome:
     outcome = Outcome(
-        await check_locations(world, on_progress=status.checking, cancel=cancel, verify=verifier)
+        await check_files(
+            world,
+            verify=verify_rate is not None,
+            verify_bytes_per_second=verify_rate or 0,
+            on_progress=status.checking,
+            cancel=cancel,
+        )
     )
     status.finish()
     if folder is not None and not cancel.cancelled and outcome.check.problems:
@@ -164,10 +168,10 @@ def run(args: argparse.Namespace) -> int:
         return fail(f"not a folder: {folder}", EXIT_USAGE)
     if args.rate < 0:
         return fail("--rate must be 0 (no limit) or more", EXIT_USAGE)
-    verifier = Verifier(int(args.rate * 1e6)) if args.verify else None
+    verify_rate = int(args.rate * 1e6) if args.verify else None
     status = StatusLine(sys.stderr)
     outcome = run_cancellable(
-        args, lambda world, cancel: _check(world, folder, status, cancel, verifier), status
+        args, lambda world, cancel: _check(world, folder, status, cancel, verify_rate), status
     )
     print_outcome(outcome, sys.stdout)
     if outcome.cancelled:

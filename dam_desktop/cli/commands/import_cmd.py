@@ -24,14 +24,7 @@ from dam_desktop.cli.common import (
     safe_streams,
 )
 from dam_desktop.core.world import World
-from dam_desktop.services.ingest.import_service import (
-    CancelToken,
-    ImportProgress,
-    ImportReport,
-    ImportRules,
-    import_paths,
-)
-from dam_desktop.services.ingest.import_walk import DEFAULT_SKIP_PATTERNS
+from dam_desktop.use_cases.imports import CancelToken, ImportProgress, ImportReport, import_files
 
 BAR_WIDTH = 30
 
@@ -99,13 +92,14 @@ def print_report(report: ImportReport, out: TextIO) -> None:
 async def _import(
     world: World, args: argparse.Namespace, bar: ProgressBar, cancel: CancelToken
 ) -> ImportReport:
-    rules = ImportRules(
-        skip_hidden=not args.include_hidden,
-        skip_patterns=() if args.include_hidden else DEFAULT_SKIP_PATTERNS,
+    return await import_files(
+        world,
+        args.paths,
+        mode=args.mode,
+        include_hidden=args.include_hidden,
         follow_symlinks=not args.no_follow_symlinks,
-    )
-    return await import_paths(
-        world, args.paths, mode=args.mode, rules=rules, on_progress=bar.update, cancel=cancel
+        on_progress=bar.update,
+        cancel=cancel,
     )
 
 

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from dam_desktop.ui.world_client import WorldClient
 
 if TYPE_CHECKING:
-    from dam_desktop.services.ingest.import_service import ImportMode, ImportProgress, ImportReport
+    from dam_desktop.use_cases.imports import ImportMode, ImportProgress, ImportReport
 
 
 class Job(QObject):
@@ -57,7 +57,7 @@ class ImportJob(Job):
         parent: QObject | None = None,
     ) -> None:
         super().__init__("Importing", parent)
-        from dam_desktop.services.ingest.import_service import CancelToken
+        from dam_desktop.use_cases.imports import CancelToken
 
         self.client = client
         self.paths = [Path(p) for p in paths]
@@ -89,18 +89,12 @@ class ImportJob(Job):
         self.changed.emit()
 
     async def _run(self) -> None:
-        from dam_desktop.services.ingest import import_service
+        from dam_desktop.use_cases.imports import import_files
 
         paths, mode, token, on_progress = self.paths, self.mode, self.token, self._progress_from_world_thread
 
         async def work(world: Any) -> ImportReport:
-            return await import_service.import_paths(
-                world,
-                paths,
-                mode=mode,
-                on_progress=on_progress,
-                cancel=token,
-            )
+            return await import_files(world, paths, mode=mode, on_progress=on_progress, cancel=token)
 
         try:
             self.report = await self.client.call(work)

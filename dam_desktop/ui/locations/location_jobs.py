@@ -1,8 +1,8 @@
 """The check for missing files and the relink from a folder, as jobs the status bar shows.
 
-Each runs on the world thread (`services.location_check` / `location_relink`); their progress
-callbacks run there too and only emit signals, which Qt queues to the GUI thread. The services are
-imported on the world thread first (`_load_services`), so the GUI thread never loads SQLAlchemy
+Each runs on the world thread (`use_cases.locations`); their progress
+callbacks run there too and only emit signals, which Qt queues to the GUI thread. The use cases are
+imported on the world thread first (`_load_use_cases`), so the GUI thread never loads SQLAlchemy
 for them; by the time the GUI asks for a `CancelToken`, its module is already in memory.
 
 Cancelling a job's task (the window does when it closes) cancels the job cooperatively: the
@@ -25,15 +25,13 @@ from dam_desktop.ui.world_client import WorldClient
 
 if TYPE_CHECKING:
     from dam_desktop.core.world import World
-    from dam_desktop.services.locations.location_check import CancelToken, CheckProgress, LocationProblem
-    from dam_desktop.services.locations.location_relink import RelinkProgress
+    from dam_desktop.use_cases.locations import CancelToken, CheckProgress, LocationProblem, RelinkProgress
 
 Spawn = Callable[[Coroutine[Any, Any, None]], "asyncio.Task[Any]"]
 
 
-async def _load_services(world: World) -> None:
-    import dam_desktop.services.locations.location_check
-    import dam_desktop.services.locations.location_relink  # noqa: F401
+async def _load_use_cases(world: World) -> None:
+    import dam_desktop.use_cases.locations  # noqa: F401
 
 
 class LocationJob(Job):
@@ -76,8 +74,8 @@ class LocationJob(Job):
 
     async def _run(self) -> None:
         try:
-            await self.client.call(_load_services)
-            from dam_desktop.services.locations.location_check import CancelToken
+            await self.client.call(_load_use_cases)
+            from dam_desktop.use_cases.locations import CancelToken
 
             token = self.token = CancelToken()
             if self._cancel_asked:
@@ -130,15 +128,12 @@ class CheckJob(LocationJob):
         return f"{state}…"
 
     async def work(self, world: World, token: CancelToken) -> Any:
-        from dam_desktop.services.locations.location_check import check_locations
-        from dam_desktop.services.locations.location_verify import Verifier
+        from dam_desktop.use_cases.locations import check_files
 
         def progress(update: CheckProgress) -> None:
             self.progressed.emit(update.done, update.total, update.current_path)
 
-        # Verifying reads every file, throttled so the window and imports keep most of the disk.
-        verifier = Verifier() if self.verify else None
-        return await check_locations(world, on_progress=progress, cancel=token, verify=verifier)
+        return await check_files(world, verify=self.verify, on_progress=progress, cancel=token)
 
 
 class RelinkJob(LocationJob):
@@ -169,7 +164,7 @@ class RelinkJob(LocationJob):
         return f"Comparing files {self.done:,} of {self.total:,}"
 
     async def work(self, world: World, token: CancelToken) -> Any:
-        from dam_desktop.services.locations.location_relink import PHASE_LOOKING, relink_from_folder
+        from dam_desktop.use_cases.locations import PHASE_LOOKING, relink_from_folder
 
         def progress(update: RelinkProgress) -> None:
             # The walk has no total yet: 0 keeps the status bar's bar busy instead of full.

@@ -32,9 +32,8 @@ from dam_desktop.ui.window.context_menu import LIBRARY_VIEW
 from dam_desktop.use_cases import library
 
 if TYPE_CHECKING:
-    from dam_desktop.services.locations.location_check import CheckReport
-    from dam_desktop.services.locations.location_relink import RelinkReport
     from dam_desktop.ui.window.main_window import MainWindow
+    from dam_desktop.use_cases.locations import CheckReport, RelinkReport
 
 SCHEDULE_KEY = "missing_files/schedule"
 LAST_RUN_PREFIX = "missing_files/last_check/"

@@ -27,8 +27,7 @@ from PySide6.QtWidgets import (
 from dam_desktop.ui.grid.grid_delegate import FILE_PROBLEM_MARKS
 
 if TYPE_CHECKING:
-    from dam_desktop.services.locations.location_check import CheckReport, LocationProblem
-    from dam_desktop.services.locations.location_relink import RelinkReport
+    from dam_desktop.use_cases.locations import CheckReport, LocationProblem, RelinkReport
 
 COLUMNS = ("File", "Problem", "Expected at", "Why")
 STILL_OPENS = " The asset still opens from another copy."
