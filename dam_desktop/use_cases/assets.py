@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dam_desktop.core.world import World
+from dam_desktop.services.entity_dump import EntityDump, dump_entity
 from dam_desktop.services.search import search_service
 from dam_desktop.services.store.asset_files import asset_ids_with_sha256
 from dam_desktop.services.store.export import export_copies, export_sources
@@ -63,3 +64,9 @@ async def find_by_sha256(world: World, digest: bytes) -> list[int]:
     """The assets (in the library or its trash) whose content has this SHA-256."""
     async with world.session() as session:
         return await asset_ids_with_sha256(session, digest)
+
+
+async def describe_asset(world: World, entity_id: int) -> EntityDump | None:
+    """Everything stored about one asset, component by component (`dam-desktop show`)."""
+    async with world.session() as session:
+        return await dump_entity(session, entity_id)

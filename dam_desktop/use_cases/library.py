@@ -7,6 +7,7 @@ These only read; they change nothing, so they notify nothing.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -100,3 +101,22 @@ async def iter_assets(
         result = await session.stream(stmt.execution_options(yield_per=LIST_BATCH))
         async for rows in result.partitions():
             yield [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
+
+
+@dataclass(frozen=True)
+class LibraryFacts:
+    root: Path
+    database: Path
+    schema: str  # the migration revision the database is at ("none" before the first)
+    entities: int
+
+
+async def library_facts(world: World) -> LibraryFacts:
+    """Where the library is, its schema revision and how many entities it holds (`dam-desktop info`)."""
+    from dam_desktop.core.migrations import current_revision
+    from dam_desktop.services.ecs_service import count_entities
+
+    async with world.session() as session:
+        entities = await count_entities(session)
+    schema = current_revision(world.paths.db_path) or "none"
+    return LibraryFacts(world.paths.root, world.paths.db_path, schema, entities)

@@ -6,9 +6,7 @@ import argparse
 from typing import Any
 
 from dam_desktop.cli.common import EXIT_OK, Access, guarded, run_with_world
-from dam_desktop.core.migrations import current_revision
-from dam_desktop.core.world import World
-from dam_desktop.services import ecs_service
+from dam_desktop.use_cases.library import library_facts
 
 
 def register(subparsers: Any) -> None:
@@ -16,20 +14,15 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=guarded(run))
 
 
-async def _collect(world: World) -> dict[str, str]:
-    async with world.session() as session:
-        entities = await ecs_service.count_entities(session)
-    return {
-        "library": str(world.paths.root),
-        "database": str(world.paths.db_path),
-        "schema": current_revision(world.paths.db_path) or "none",
-        "entities": str(entities),
-    }
-
-
 def run(args: argparse.Namespace) -> int:
-    facts = run_with_world(args, _collect, Access.READ)
-    width = max(len(k) for k in facts)
-    for key, value in facts.items():
+    facts = run_with_world(args, library_facts, Access.READ)
+    lines = {
+        "library": str(facts.root),
+        "database": str(facts.database),
+        "schema": facts.schema,
+        "entities": str(facts.entities),
+    }
+    width = max(len(k) for k in lines)
+    for key, value in lines.items():
         print(f"{key:<{width}}  {value}")
     return EXIT_OK

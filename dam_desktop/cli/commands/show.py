@@ -7,9 +7,6 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import select, text
-
 from dam_desktop.cli.common import (
     EXIT_FAILURE,
     EXIT_OK,
@@ -21,14 +18,8 @@ from dam_desktop.cli.common import (
     safe_streams,
 )
 from dam_desktop.core.world import World
-from dam_desktop.models.core.base_class import Base
-from dam_desktop.models.core.base_component import BaseComponent
-from dam_desktop.models.core.entity import Entity
-from dam_desktop.services.store.stored_paths import decode_db_path
-from dam_desktop.use_cases.assets import find_by_sha256, parse_sha256
+from dam_desktop.use_cases.assets import describe_asset, find_by_sha256, parse_sha256
 from dam_desktop.utils.media_utils import display_path
-
-HIDDEN_COLUMNS = frozenset({"id", "entity_id"})
 
 
 def register(subparsers: Any) -> None:
@@ -38,15 +29,6 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--sha256", metavar="HEX", help="find the asset by the SHA-256 of its content")
     parser.set_defaults(handler=guarded(run))
-
-
-def component_classes() -> list[type[BaseComponent]]:
-    classes = [
-        mapper.class_
-        for mapper in Base.registry.mappers
-        if issubclass(mapper.class_, BaseComponent) and mapper.class_.__table__ is not None
-    ]
-    return sorted(classes, key=lambda cls: cls.__name__)
 
 
 HEX_INTEGERS = frozenset({"phash", "dhash"})  # 64-bit hashes read best as 16 hex digits
@@ -64,35 +46,21 @@ def format_value(name: str, value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.3f}"
     if isinstance(value, str):
-        if name in ("path", "source_path"):
-            return display_path(decode_db_path(value))
         return display_path(value)
     return str(value)
 
 
 async def _describe(world: World, entity_id: int) -> list[str] | None:
-    lines: list[str] = []
-    async with world.session() as session:
-        entity = await session.get(Entity, entity_id)
-        if entity is None:
-            return None
-        lines.append(f"entity {entity_id}  added {format_value('created_at', entity.created_at)}")
-        # Only tables this library has: code may know component classes (plug-ins, tests) that
-        # this database never created.
-        tables = set(
-            (await session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'table'"))).all()
+    dump = await describe_asset(world, entity_id)
+    if dump is None:
+        return None
+    lines = [f"entity {entity_id}  added {format_value('created_at', dump.created_at)}"]
+    for component in dump.components:
+        lines.append(component.name)
+        width = max((len(column) for column, _ in component.values), default=0)
+        lines.extend(
+            f"  {column:<{width}}  {format_value(column, value)}" for column, value in component.values
         )
-        for cls in component_classes():
-            if cls.__tablename__ not in tables:
-                continue
-            rows = (
-                await session.scalars(select(cls).where(cls.entity_id == entity_id).order_by(cls.id))
-            ).all()
-            columns = [c.key for c in sa_inspect(cls).column_attrs if c.key not in HIDDEN_COLUMNS]
-            for row in rows:
-                lines.append(cls.__name__)
-                width = max((len(c) for c in columns), default=0)
-                lines.extend(f"  {c:<{width}}  {format_value(c, getattr(row, c))}" for c in columns)
     return lines
 
 
