@@ -1,4 +1,5 @@
-"""Errors the kernel raises, each naming what failed and why."""
+"""Errors the kernel raises, and the errors that cross layers (a query the user typed, a tag name
+that cannot be used): each names what failed and why."""
 
 from __future__ import annotations
 
@@ -75,3 +76,48 @@ class DiskFullError(LibraryWriteError):
 
 class LibraryDamagedError(LibraryError):
     """SQLite found the library's database damaged; the library is read-only in this process."""
+
+
+class QueryError(DamError):
+    """A query that cannot be run. `position` is the 0-based character offset the error points at.
+
+    `str(error)` is one line meant for people: "position 5: expected ')' to close '(' at 0".
+    """
+
+    def __init__(self, message: str, position: int, length: int = 1) -> None:
+        super().__init__(f"position {position}: {message}")
+        self.message = message
+        self.position = position
+        self.length = max(1, length)
+
+
+class QuerySyntaxError(QueryError):
+    """The text does not follow the grammar (unbalanced parentheses, a dangling '-' or '|')."""
+
+
+class QueryTermError(QueryError):
+    """A term is well formed but its value is not (`width:>abc`, `size:>10XB`, `added:>2026-13-01`)."""
+
+
+class QueryLimitError(QueryError):
+    """A query nested deeper or longer than the compiler and SQLite can take (`MAX_DEPTH`, `MAX_TERMS`)."""
+
+
+class QueryEncodingError(QueryError):
+    """The query text holds bytes that are not UTF-8 (they reach Python as lone surrogates)."""
+
+
+class TagError(DamError):
+    """A tag operation that cannot be done, with a message for people."""
+
+
+class TagNotFoundError(TagError):
+    pass
+
+
+class TagNameError(TagError):
+    pass
+
+
+class TagCycleError(TagError):
+    """Making the parent link would let a tag imply itself."""

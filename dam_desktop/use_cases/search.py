@@ -162,3 +162,9 @@ async def search_by_sentence(
             limit=limit,
             allowed_entity_ids=allowed,
         )
+
+
+def query_syntax_error(query: str) -> QueryError | None:
+    """The syntax error in `query`, or None. Needs no database: for checking while typing and
+    before a command opens the library."""
+    return search_service.syntax_error(query)

@@ -220,3 +220,10 @@ async def remove_parent(world: World, child: int | str, parent: int | str) -> bo
         )
         await _tags_edited(world, session)
     return removed
+
+
+def normalize_tag_name(name: str) -> str:
+    """The name as the library stores it (trimmed, lower-case, inner spaces collapsed); raises
+    TagNameError, with a message for people, when it cannot be a tag's name. Needs no database:
+    the window checks names while they are typed."""
+    return tag_service.normalize_tag_name(name)

@@ -23,8 +23,8 @@ from dam_desktop.cli.common import (
     run_with_world,
     safe_streams,
 )
-from dam_desktop.services.search import search_service
 from dam_desktop.use_cases.assets import ExportOutcome, export, export_query
+from dam_desktop.use_cases.search import query_syntax_error
 
 
 def register(subparsers: Any) -> None:
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     folder = Path(args.to).expanduser().absolute()
     if not folder.is_dir():
         return fail(f"not a folder: {folder}", EXIT_USAGE)
-    if args.query is not None and (error := search_service.syntax_error(args.query)) is not None:
+    if args.query is not None and (error := query_syntax_error(args.query)) is not None:
         raise error
     outcome: ExportOutcome
     if args.query is not None:

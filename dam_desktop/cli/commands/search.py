@@ -22,7 +22,6 @@ from dam_desktop.cli.common import (
     tab_line,
 )
 from dam_desktop.core.world import World
-from dam_desktop.services.search import search_service
 from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.services.search.tag_query.errors import QueryError
 from dam_desktop.use_cases import search as search_cases
@@ -105,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
 
         return run_semantic(args)
     # Syntax errors need no library: report them before opening it.
-    error = search_service.syntax_error(args.query)
+    error = search_cases.query_syntax_error(args.query)
     if error is not None:
         return query_failure(args.query, error)
     try:

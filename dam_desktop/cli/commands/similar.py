@@ -22,12 +22,13 @@ from dam_desktop.cli.common import (
     run_with_world,
     tab_line,
 )
-from dam_desktop.core.model_manager import ModelExecutionManager
+from dam_desktop.core.errors import QueryError
+from dam_desktop.core.stages import SystemStage
 from dam_desktop.core.world import World
-from dam_desktop.services.semantic.audio_service import AudioSettings
-from dam_desktop.services.semantic.semantic_search import SemanticResults, find_similar, search_by_sentence
-from dam_desktop.services.semantic.semantic_service import SemanticSettings
-from dam_desktop.services.semantic.vector_index import VectorIndexCache
+from dam_desktop.services.semantic.semantic_search import SemanticResults
+from dam_desktop.use_cases import search as search_cases
+from dam_desktop.use_cases import similarity
+from dam_desktop.use_cases.pipeline import run_stages
 
 
 def register(subparsers: Any) -> None:
@@ -61,15 +62,6 @@ def format_hit_row(entity_id: int, score: float, asset_type: str, filename: str,
     return tab_line(entity_id, f"{score:.4f}", asset_type, filename, model)
 
 
-async def _allowed_ids(world: World, where: str | None) -> set[int] | None:
-    if not where:
-        return None
-    from dam_desktop.services.search import search_service
-
-    async with world.session() as session:
-        return set(await search_service.search(session, where, limit=None))
-
-
 def _print(results: SemanticResults) -> int:
     for note in results.notes:
         print(f"dam-desktop: {note}", file=sys.stderr)
@@ -86,49 +78,24 @@ async def _catch_up(world: World) -> None:
     """Embed what an import left waiting (cheap when nothing is): the answer covers every asset.
 
     While the window has the library open, it does that work itself; the command then reads."""
-    from dam_desktop.core.stages import SystemStage
-
     if world.read_only:
         return
-    await world.run_all_stages(
-        [SystemStage.AUDIO_PROCESSING, SystemStage.TEXT_EMBEDDING, SystemStage.IMAGE_EMBEDDING]
+    await run_stages(
+        world, [SystemStage.AUDIO_PROCESSING, SystemStage.TEXT_EMBEDDING, SystemStage.IMAGE_EMBEDDING]
     )
 
 
 async def _similar(world: World, args: argparse.Namespace) -> SemanticResults:
     await _catch_up(world)
-    allowed = await _allowed_ids(world, args.where)
-    async with world.session() as session:
-        return await find_similar(
-            session,
-            world.resources.get(VectorIndexCache),
-            world.resources.get(SemanticSettings),
-            world.resources.get(AudioSettings),
-            args.entity_id,
-            limit=args.limit,
-            allowed_entity_ids=allowed,
-        )
+    return await similarity.find_similar(world, args.entity_id, where=args.where or "", limit=args.limit)
 
 
 async def _sentence(world: World, args: argparse.Namespace) -> SemanticResults:
     await _catch_up(world)
-    allowed = await _allowed_ids(world, args.where)
-    async with world.session() as session:
-        return await search_by_sentence(
-            session,
-            world.resources.get(VectorIndexCache),
-            world.resources.get(ModelExecutionManager),
-            world.resources.get(SemanticSettings),
-            world.resources.get(AudioSettings),
-            args.query,
-            limit=args.limit,
-            allowed_entity_ids=allowed,
-        )
+    return await search_cases.search_by_sentence(world, args.query, where=args.where or "", limit=args.limit)
 
 
 def _run_guarded(args: argparse.Namespace, action: Any) -> int:
-    from dam_desktop.services.search.tag_query.errors import QueryError
-
     try:
         return _print(run_with_world(args, lambda world: action(world, args), Access.READ_OR_WRITE))
     except QueryError as exc:

@@ -17,11 +17,10 @@ from typing import Any
 
 from dam_desktop.cli.commands.search import query_failure
 from dam_desktop.cli.common import EXIT_OK, EXIT_USAGE, fail, guarded, run_with_world, safe_streams
+from dam_desktop.core.errors import QueryError, TagCycleError, TagError, TagNameError
 from dam_desktop.core.world import World
-from dam_desktop.services.search import search_service
-from dam_desktop.services.search.tag_query.errors import QueryError
-from dam_desktop.services.tags import tag_service
 from dam_desktop.use_cases import tags as tag_cases
+from dam_desktop.use_cases.search import query_syntax_error
 
 
 def _id_list(value: str) -> list[int]:
@@ -69,15 +68,15 @@ async def _edit(world: World, args: argparse.Namespace) -> int:
 
 def run_edit(args: argparse.Namespace) -> int:
     safe_streams()
-    if args.query is not None and (error := search_service.syntax_error(args.query)) is not None:
+    if args.query is not None and (error := query_syntax_error(args.query)) is not None:
         return query_failure(args.query, error)
     try:
         for name in args.tags:
-            tag_service.normalize_tag_name(name)
+            tag_cases.normalize_tag_name(name)
         changed = run_with_world(args, lambda world: _edit(world, args))
     except QueryError as exc:
         return query_failure(args.query or "", exc)
-    except tag_service.TagError as exc:
+    except TagError as exc:
         return fail(str(exc), EXIT_USAGE)
     verb = "added" if args.tag_action == "add" else "removed"
     print(f"{verb} {changed} tag link{'s' if changed != 1 else ''}")
@@ -104,6 +103,6 @@ def run_manage(args: argparse.Namespace) -> int:
     safe_streams()
     try:
         print(run_with_world(args, lambda world: _manage(world, args)))
-    except (tag_service.TagNameError, tag_service.TagCycleError) as exc:
+    except (TagNameError, TagCycleError) as exc:
         return fail(str(exc), EXIT_USAGE)
     return EXIT_OK

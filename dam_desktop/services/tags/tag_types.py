@@ -9,24 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dam_desktop.core.errors import DamError
+# The errors cross layers (the window and the CLI show them), so they live with the kernel's.
+from dam_desktop.core.errors import TagCycleError as TagCycleError
+from dam_desktop.core.errors import TagError as TagError
+from dam_desktop.core.errors import TagNameError as TagNameError
+from dam_desktop.core.errors import TagNotFoundError as TagNotFoundError
 from dam_desktop.services.search.tag_query.errors import is_surrogate, shown
-
-
-class TagError(DamError):
-    """A tag operation that cannot be done, with a message for people."""
-
-
-class TagNotFoundError(TagError):
-    pass
-
-
-class TagNameError(TagError):
-    pass
-
-
-class TagCycleError(TagError):
-    """Making the parent link would let a tag imply itself."""
 
 
 @dataclass(frozen=True)

@@ -33,10 +33,10 @@ from PySide6.QtWidgets import (
     QWidgetItem,
 )
 
+from dam_desktop.core.errors import TagNameError
 from dam_desktop.core.events import WorldChanged
 from dam_desktop.core.world import World
-from dam_desktop.services.tags import tag_service
-from dam_desktop.services.tags.tag_service import SelectionTags, TagEdit, TagInfo
+from dam_desktop.services.tags.tag_types import SelectionTags, TagEdit, TagInfo
 from dam_desktop.ui.changes import ChangeFollower, concerns
 from dam_desktop.ui.tasks import TaskSet
 from dam_desktop.ui.world_client import WorldClient
@@ -298,8 +298,8 @@ class TagEditor(QWidget):
         clean = []
         for name in names:
             try:
-                clean.append(tag_service.normalize_tag_name(name))
-            except tag_service.TagNameError:
+                clean.append(tag_cases.normalize_tag_name(name))
+            except TagNameError:
                 continue
         if clean and self.entity_ids:
             label = f"Add {', '.join(clean)}" if len(clean) < 4 else f"Add {len(clean)} tags"

@@ -25,8 +25,7 @@ from PySide6.QtWidgets import (
 
 from dam_desktop.core.errors import DamError
 from dam_desktop.core.world import World
-from dam_desktop.services.tags import tag_service
-from dam_desktop.services.tags.tag_service import TagInfo
+from dam_desktop.services.tags.tag_types import TagInfo
 from dam_desktop.ui.tasks import TaskSet
 from dam_desktop.ui.world_client import WorldClient
 from dam_desktop.use_cases import tags as tag_cases
@@ -237,7 +236,7 @@ class TagManagerDialog(QDialog):
             self.current = None
             await self.load_tags()
             self.merge_edit.clear()
-            await self.open_tag(tag_service.normalize_tag_name(target_name))
+            await self.open_tag(tag_cases.normalize_tag_name(target_name))
         return done
 
     async def add_parent(self, parent_name: str) -> bool:

@@ -2,36 +2,24 @@
 
 from __future__ import annotations
 
-from dam_desktop.core.errors import DamError
+# The errors cross layers (the window and the CLI show them), so they live with the kernel's.
+from dam_desktop.core.errors import (
+    QueryEncodingError,
+    QueryError,
+    QueryLimitError,
+    QuerySyntaxError,
+    QueryTermError,
+)
 
-
-class QueryError(DamError):
-    """A query that cannot be run. `position` is the 0-based character offset the error points at.
-
-    `str(error)` is one line meant for people: "position 5: expected ')' to close '(' at 0".
-    """
-
-    def __init__(self, message: str, position: int, length: int = 1) -> None:
-        super().__init__(f"position {position}: {message}")
-        self.message = message
-        self.position = position
-        self.length = max(1, length)
-
-
-class QuerySyntaxError(QueryError):
-    """The text does not follow the grammar (unbalanced parentheses, a dangling '-' or '|')."""
-
-
-class QueryTermError(QueryError):
-    """A term is well formed but its value is not (`width:>abc`, `size:>10XB`, `added:>2026-13-01`)."""
-
-
-class QueryLimitError(QueryError):
-    """A query nested deeper or longer than the compiler and SQLite can take (`MAX_DEPTH`, `MAX_TERMS`)."""
-
-
-class QueryEncodingError(QueryError):
-    """The query text holds bytes that are not UTF-8 (they reach Python as lone surrogates)."""
+__all__ = [
+    "QueryEncodingError",
+    "QueryError",
+    "QueryLimitError",
+    "QuerySyntaxError",
+    "QueryTermError",
+    "is_surrogate",
+    "shown",
+]
 
 
 def is_surrogate(ch: str) -> bool:
