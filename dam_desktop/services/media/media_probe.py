@@ -20,13 +20,9 @@ from typing import BinaryIO
 import soundfile as sf
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from dam_desktop.services.media.thumbnails import (
-    THUMBNAIL_SIZE,
-    render_waveform,
-    shrink_image,
-    waveform_peaks,
-)
+from dam_desktop.services.media.thumbnails import THUMBNAIL_SIZE, WAVEFORM_SIZE, render_waveform, shrink_image
 from dam_desktop.utils.media_utils import MediaFormat, perceptual_hashes
+from dam_desktop.utils.waveform import waveform_peaks
 
 EXIF_ORIENTATION = 0x0112
 EXIF_MAKE = 0x010F
@@ -184,7 +180,7 @@ def probe_audio(source: Source, fmt: MediaFormat) -> Probe:
         with sf.SoundFile(source) as sound:
             if sound.samplerate <= 0 or sound.channels <= 0:
                 raise MediaError(f"corrupt {fmt.name}: no sample rate or channels")
-            lows, highs = waveform_peaks(sound)
+            lows, highs = waveform_peaks(sound, WAVEFORM_SIZE[0])
             facts = AudioFacts(
                 duration_seconds=float(sound.frames) / float(sound.samplerate),
                 sample_rate=int(sound.samplerate),

@@ -11,12 +11,11 @@ import io
 from pathlib import Path
 
 import numpy as np
-import numpy.typing as npt
-import soundfile as sf
 from PIL import Image
 
 from dam_desktop.core.library import LibraryPaths
 from dam_desktop.services.store.storage import write_atomic
+from dam_desktop.utils.waveform import FloatArray
 
 THUMBNAIL_SIZE = 256
 WEBP_QUALITY = 80
@@ -28,10 +27,6 @@ WAVEFORM_SIZE = (THUMBNAIL_SIZE, THUMBNAIL_SIZE // 2)
 WAVEFORM_BACKGROUND = (31, 36, 48, 255)
 WAVEFORM_COLOUR = (79, 195, 247, 255)
 WAVEFORM_AXIS = (70, 78, 96, 255)
-# Frames read per block while drawing a waveform (per channel); bounds memory for long files.
-WAVEFORM_BLOCK_FRAMES = 1 << 18
-
-FloatArray = npt.NDArray[np.float32]
 
 
 def has_alpha(image: Image.Image) -> bool:
@@ -62,37 +57,6 @@ def save_thumbnail(paths: LibraryPaths, sha256_hex: str, image: Image.Image) -> 
     final = paths.thumbnail_path(sha256_hex)
     write_atomic(paths, final, encode_webp(image), durable=False)
     return final
-
-
-def waveform_peaks(sound: sf.SoundFile, columns: int = WAVEFORM_SIZE[0]) -> tuple[FloatArray, FloatArray]:
-    """Per-column (min, max) of the channel mix, reading the file once in bounded blocks.
-
-    Returns fewer columns than asked for a sound shorter than `columns` frames.
-    """
-    frames = max(int(sound.frames), 1)
-    per_column = max(frames // columns + (frames % columns > 0), 1)
-    cols_per_block = max(WAVEFORM_BLOCK_FRAMES // per_column, 1)
-    lows: list[FloatArray] = []
-    highs: list[FloatArray] = []
-    carry = np.zeros(0, dtype=np.float32)
-    while True:
-        block = sound.read(per_column * cols_per_block, dtype="float32", always_2d=True)
-        if len(block) == 0:
-            break
-        mono = np.concatenate([carry, block.mean(axis=1, dtype=np.float32)])
-        usable = len(mono) - len(mono) % per_column
-        if usable:
-            shaped = mono[:usable].reshape(-1, per_column)
-            lows.append(shaped.min(axis=1))
-            highs.append(shaped.max(axis=1))
-        carry = mono[usable:]
-    if len(carry):
-        lows.append(np.array([carry.min()], dtype=np.float32))
-        highs.append(np.array([carry.max()], dtype=np.float32))
-    if not lows:
-        empty = np.zeros(0, dtype=np.float32)
-        return empty, empty
-    return np.concatenate(lows), np.concatenate(highs)
 
 
 def render_waveform(lows: FloatArray, highs: FloatArray) -> Image.Image:

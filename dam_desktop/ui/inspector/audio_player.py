@@ -25,10 +25,10 @@ SHORT_SOUND_S = 1.0  # shorter sounds show their times in tenths of a second
 
 
 def read_peaks(path: Path, columns: int = WAVEFORM_COLUMNS) -> tuple[FloatArray, FloatArray, float]:
-    """Runs in a worker thread. Imported here: soundfile and the thumbnail code cost start-up time."""
+    """Runs in a worker thread. Imported here: soundfile costs start-up time."""
     import soundfile as sf
 
-    from dam_desktop.services.media.thumbnails import waveform_peaks
+    from dam_desktop.utils.waveform import waveform_peaks
 
     with sf.SoundFile(str(path)) as sound:
         duration = sound.frames / float(sound.samplerate or 1)
