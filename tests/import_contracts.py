@@ -103,3 +103,73 @@ class LazyOnlyContract(Contract):
                 "import it inside the function that needs it"
             )
             output.new_line()
+
+
+def _imported_names(path: Path) -> list[tuple[int, str, str]]:
+    """(line, module, name) of every `from module import name` in the file, at any depth."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: list[tuple[int, str, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.extend((node.lineno, node.module, alias.name) for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.extend((node.lineno, alias.name, "") for alias in node.names)
+    return found
+
+
+def _is_value_type(module: str, name: str) -> bool:
+    """Whether `module.name` is something a front end may name without calling into the layer:
+    a class (a dataclass, an enum, an error), a type alias or a constant, not a function or a
+    module. Errors and results cross layers; the actions stay behind the use cases."""
+    import importlib
+    import inspect
+
+    if not name:
+        return False  # `import dam_desktop.services.x`: the whole module
+    owner = importlib.import_module(module)
+    value = getattr(owner, name, None)
+    if value is None:
+        try:
+            importlib.import_module(f"{module}.{name}")
+        except ImportError:
+            return True  # not found: the type checker reports it, not this contract
+        return False  # a submodule
+    return not (inspect.ismodule(value) or inspect.isroutine(value))
+
+
+class CallsOnlyUseCasesContract(Contract):
+    """`source_modules` (the window and the CLI) may name values and types from `layers` but may
+    not import their functions or modules: every action goes through a use case, which owns its
+    transaction and tells the world what changed."""
+
+    source_modules = fields.ListField(subfield=fields.ModuleExpressionField())
+    layers = fields.ListField(subfield=fields.ModuleField())
+
+    def check(self, graph: ImportGraph, verbose: bool) -> ContractCheck:
+        layers = [m.name for m in self.layers]  # type: ignore[attr-defined]
+        sources = [str(e.expression).removesuffix(".*").removesuffix(".**") for e in self.source_modules]  # type: ignore[attr-defined]
+
+        def inside(module: str, roots: list[str]) -> bool:
+            return any(module == r or module.startswith(r + ".") for r in roots)
+
+        calls: list[dict[str, Any]] = []
+        for importer in sorted(graph.modules):
+            if not inside(importer, sources):
+                continue
+            path = _module_file(importer)
+            if path is None or not path.is_file():
+                continue
+            for line, module, name in _imported_names(path):
+                if inside(module, layers) and not _is_value_type(module, name):
+                    calls.append(
+                        {"importer": importer, "imported": f"{module}.{name}".rstrip("."), "line": line}
+                    )
+        return ContractCheck(kept=not calls, metadata={"calls": calls})
+
+    def render_broken_contract(self, check: ContractCheck) -> None:
+        for item in check.metadata["calls"]:
+            output.print_error(
+                f"{item['importer']} imports {item['imported']} (line {item['line']}), a function or "
+                "module behind the use cases; call a use case in dam_desktop.use_cases instead"
+            )
+            output.new_line()
