@@ -101,6 +101,10 @@ class DamageGuard:
         self.detail: str | None = None
         self._lock = threading.Lock()
         self._listeners: list[Callable[[str], None]] = []
+        # Cleared while the open-time check runs in the background: a write waits for its verdict,
+        # so nothing is written into a damaged b-tree; reads go ahead (the grid lists at once).
+        self._checked = threading.Event()
+        self._checked.set()
 
     @property
     def damaged(self) -> bool:
@@ -123,6 +127,14 @@ class DamageGuard:
         if already:
             listener(self.message)
 
+    def begin_check(self) -> None:
+        self._checked.clear()
+
+    def end_check(self, result: CheckResult | None) -> None:
+        if result is not None and result.problems:
+            self.mark_damaged("; ".join(result.problems[:3]))
+        self._checked.set()
+
     def mark_damaged(self, detail: str) -> None:
         with self._lock:
             if self.detail is not None:
@@ -142,7 +154,12 @@ class DamageGuard:
             raise LibraryDamagedError(self.message) from context.original_exception
 
     def _before_execute(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if self.damaged and statement.lstrip().split(None, 1)[0].upper() in _WRITE_VERBS:
+        if statement.lstrip().split(None, 1)[0].upper() not in _WRITE_VERBS:
+            return
+        if not self._checked.is_set():
+            # Bounded: the check stops itself after its budget.
+            self._checked.wait(OPEN_CHECK_BUDGET_S + 5.0)
+        if self.damaged:
             raise LibraryDamagedError(self.message)
 
     def _on_checkout(self, dbapi_connection: Any, _record: Any, _proxy: Any) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -17,7 +19,7 @@ from dam_desktop.core.database import (
     create_read_only_library_engine,
     create_session_maker,
 )
-from dam_desktop.core.database_health import CheckResult, DamageGuard
+from dam_desktop.core.database_health import CheckResult, DamageGuard, quick_check
 from dam_desktop.core.errors import LibraryError
 from dam_desktop.core.events import BaseEvent, WorldChanged
 from dam_desktop.core.library import LibraryPaths, prepare_library_folder
@@ -60,6 +62,7 @@ class World:
         self.scheduler = WorldScheduler(self)
         self.orphan_temp_files_removed = 0
         self.open_check: CheckResult | None = None  # the quick check run on open (None: new library)
+        self._open_check_done: concurrent.futures.Future[None] | None = None
         # Read-only from the first sign of a damaged database on (see core.database_health).
         self.damage = DamageGuard(config.paths.db_path)
         self.damage.attach(engine.sync_engine)
@@ -92,16 +95,43 @@ class World:
             lock.acquire()
         try:
             removed = await asyncio.to_thread(prepare_library_folder, paths)
-            check = await asyncio.to_thread(prepare_database, paths.db_path)
+            prepared = await asyncio.to_thread(prepare_database, paths.db_path)
             world = cls(WorldConfig(paths=paths), create_library_engine(paths.db_path), lock)
         except BaseException:
             lock.release()
             raise
         world.orphan_temp_files_removed = removed
-        world.open_check = check
-        if check is not None and check.problems:
-            world.damage.mark_damaged("; ".join(check.problems[:3]))
+        world.open_check = prepared.check
+        if prepared.check_owed:
+            world._start_open_check()
         return world
+
+    def _start_open_check(self) -> None:
+        """Run the open-time check on its own thread, started now: a write that comes meanwhile
+        blocks this loop until the verdict (DamageGuard), so the check must not wait on the loop
+        or on a shared pool to begin."""
+        self.damage.begin_check()
+        done: concurrent.futures.Future[None] = concurrent.futures.Future()
+
+        def run() -> None:
+            result: CheckResult | None = None
+            try:
+                result = quick_check(self.paths.db_path)
+                self.open_check = result
+            except Exception:
+                log.exception("the open-time check of %s failed", self.paths.db_path)
+            finally:
+                self.damage.end_check(result)
+                done.set_result(None)
+
+        threading.Thread(target=run, name="dam-open-check", daemon=True).start()
+        self._open_check_done = done
+
+    async def wait_open_check(self) -> CheckResult | None:
+        """The open-time check of the database, once it has finished (None for a new library)."""
+        if self._open_check_done is not None:
+            await asyncio.wrap_future(self._open_check_done)
+        return self.open_check
 
     @classmethod
     async def open_read_only(cls, library_path: Path | str) -> World:
@@ -125,6 +155,8 @@ class World:
         return world
 
     async def close(self) -> None:
+        # The check's thread cannot be interrupted, but it stops itself within the check's budget.
+        await self.wait_open_check()
         await self.scheduler.close()
         await self.engine.dispose()
         if self._lock is not None:
