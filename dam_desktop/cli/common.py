@@ -126,6 +126,7 @@ def run_with_world(
 
     async def runner() -> T:
         world = await _open(path, access)
+        await world.wait_open_check()  # a command says up front that the library is damaged
         if world.damage.damaged:
             if access is Access.WRITE:  # refused before anything is stored for rows it cannot write
                 await world.close()

@@ -122,6 +122,8 @@ class BackgroundWork:
         while True:
             self._again = False
             for stage in self.world.scheduler.stages:
+                if self.world.damage.damaged:
+                    return  # read-only from now on (core.database_health): every write would fail
                 if self.world.scheduler.is_paused(stage):
                     continue
                 try:
