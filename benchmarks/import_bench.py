@@ -11,6 +11,7 @@ WAV and FLAC), then measures, each run in its own process so peak RSS is the run
   thumbnail, durable copy into the store, batched database writes);
 - ours on the 12 MP JPEGs alone, for thumbnails/s of big photos;
 - ours on 2N files, to show peak memory stays flat as N grows;
+- ours on 4N JPEGs of 640x480, for files/s where the decoder's own scaling matters most;
 - naive: per file, sha256 by a separate read, then Pillow open -> full decode -> resize -> save
   (a waveform from a full `soundfile.read` for sounds), one file after another.
 
@@ -44,6 +45,7 @@ sys.path.insert(0, str(REPO))
 
 BIG = (4000, 3000)  # 12 MP
 SMALL = (1632, 1224)  # 2 MP
+VGA = (640, 480)  # web and phone-screenshot size: small enough that the JPEG decoder's scaling matters
 VARIANTS = 4  # distinct pictures per size; files differ by a trailer after the JPEG's end
 
 
@@ -107,6 +109,15 @@ def make_dataset(folder: Path, n: int, originals: Originals) -> dict[str, list[P
         path.write_bytes(data + f"bench-{index}".encode())
         files["audio"].append(path)
     return files
+
+
+def make_vga(folder: Path, n: int) -> Path:
+    """n 640x480 JPEGs (four pictures, each file made unique by a trailer)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    pictures = [_jpeg_bytes(VGA, 200 + seed) for seed in range(VARIANTS)]
+    for index in range(n):
+        (folder / f"vga-{index:05}.jpg").write_bytes(pictures[index % VARIANTS] + f"bench-{index}".encode())
+    return folder
 
 
 def _peak_rss_mb() -> float:
@@ -242,6 +253,7 @@ def main() -> int:
         originals = make_originals()
         files = make_dataset(work / "data", n, originals)
         make_dataset(work / "data-2n", 2 * n, originals)
+        vga = make_vga(work / "data-vga", 4 * n)
         total_mb = sum(p.stat().st_size for group in files.values() for p in group) / 1e6
         print(f"  {total_mb:.0f} MB in {time.perf_counter() - made:.0f} s; {os.cpu_count()} CPU cores\n")
 
@@ -252,6 +264,8 @@ def main() -> int:
             "naive 12 MP": run_child("naive", [data / "big"], work / "unused", None),
             "ours 12 MP": run_child("ours", [data / "big"], work / "lib-big", args.workers),
             "ours 2N": run_child("ours", [work / "data-2n"], work / "lib-2n", args.workers),
+            "naive 640x480": run_child("naive", [vga], work / "unused", None),
+            "ours 640x480": run_child("ours", [vga], work / "lib-vga", args.workers),
         }
         labels = {
             "naive": f"naive baseline, N={n} (+audio)",
@@ -259,6 +273,8 @@ def main() -> int:
             "naive 12 MP": "naive baseline, 12 MP JPEGs only",
             "ours 12 MP": "dam-desktop import, 12 MP JPEGs only",
             "ours 2N": f"dam-desktop import, 2N={2 * n} (+audio)",
+            "naive 640x480": f"naive baseline, {4 * n} JPEGs of 640x480",
+            "ours 640x480": f"dam-desktop import, {4 * n} JPEGs of 640x480",
         }
         for key, stats in results.items():
             print(describe(labels[key], stats))
@@ -282,6 +298,11 @@ def main() -> int:
             f"thumbnails/s on 12 MP JPEGs: {big['thumbnails'] / big['seconds']:.1f} (target >= 25); "
             f"naive {rate('naive 12 MP'):.1f}; CPU-bound on {cores} idle cores: "
             f"{cores / cpu_per_file('ours 12 MP'):.1f} ours, {1 / cpu_per_file('naive 12 MP'):.1f} naive"
+        )
+        print(
+            f"files/s on 640x480 JPEGs: {rate('ours 640x480'):.1f} (target >= 200); "
+            f"naive {rate('naive 640x480'):.1f}; CPU-bound on {cores} idle cores: "
+            f"{cores / cpu_per_file('ours 640x480'):.1f} ours, {1 / cpu_per_file('naive 640x480'):.1f} naive"
         )
         print(
             f"peak RSS: N={n}: {results['ours']['peak_rss_mb']:.0f} MB, "

@@ -15,6 +15,7 @@ from dam_desktop.core.world import World
 from dam_desktop.models.core.pipeline_markers import NeedsThumbnailMarker
 from dam_desktop.models.media import AudioPropertiesComponent, ImagePerceptualHashComponent
 from dam_desktop.services.ingest.import_service import import_paths, read_asset_summaries, thumbnail_paths_for
+from dam_desktop.services.media.media_probe import draft_box
 from dam_desktop.services.media.thumbnail_service import request_thumbnails
 from dam_desktop.utils.media_utils import hamming_distance
 from tests.import_media_factory import make_jpeg, make_png, make_sound, sha256_of
@@ -42,6 +43,26 @@ async def test_a_large_jpeg_gets_a_256_pixel_webp_thumbnail(world: World, tmp_pa
     with Image.open(await _thumbnail(world, entity_id)) as thumb:
         assert thumb.format == "WEBP"
         assert thumb.size == (256, 171)
+
+
+async def test_a_small_photo_is_decoded_at_half_size_and_looks_like_a_full_decode(
+    world: World, tmp_path: Path
+) -> None:
+    """A 640x480 JPEG's thumbnail comes from the decoder's half-size output (the box keeps the
+    photo's aspect ratio) and matches a shrink of the full-size decode to the eye."""
+    smooth = Image.radial_gradient("L").resize((640, 480)).convert("RGB")
+    path = tmp_path / "photo.jpg"
+    smooth.save(path, "JPEG", quality=92)
+    with Image.open(path) as probe:
+        probe.draft("RGB", draft_box(probe.size))
+        assert probe.size == (320, 240)
+        reference = Image.open(path).convert("RGB")
+        reference.thumbnail((256, 256), Image.Resampling.LANCZOS)
+    entity_id = await _import_one(world, path)
+    with Image.open(await _thumbnail(world, entity_id)) as thumb:
+        assert thumb.size == (256, 192)
+        difference = np.abs(np.asarray(thumb.convert("RGB"), float) - np.asarray(reference, float))
+    assert difference.mean() < 3.0
 
 
 async def test_thumbnail_follows_the_exif_rotation(world: World, tmp_path: Path) -> None:
