@@ -54,3 +54,18 @@ def test_unknown_command_is_a_usage_error() -> None:
     result = _run("-m", "dam_desktop", "frobnicate")
     assert result.returncode == 2
     assert "invalid choice" in result.stderr
+
+
+def test_the_start_up_clock_counts_from_the_process_start_not_the_second_before() -> None:
+    """The first-paint figure's clock: a child's own age is never more than the parent saw pass
+    from before starting it to after it ended (a whole-second process start time read up to 1 s
+    high), and includes the interpreter's start (more than zero)."""
+    import time
+
+    code = "from dam_desktop.app import process_seconds; print(process_seconds())"
+    for _ in range(3):
+        before = time.monotonic()
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        elapsed = time.monotonic() - before
+        age = float(out.stdout)
+        assert 0.0 < age <= elapsed + 0.02  # /proc's clock ticks are 10 ms
