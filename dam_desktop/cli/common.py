@@ -11,12 +11,14 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from enum import Enum
 from pathlib import Path
-from typing import TextIO, TypeVar
+from typing import TYPE_CHECKING, TextIO, TypeVar
 
+from dam_desktop.core.cancel import CancelToken
 from dam_desktop.core.errors import DamError, LibraryDamagedError, LibraryLockedError
-from dam_desktop.core.world import World
-from dam_desktop.services.ingest.import_worker import CancelToken
 from dam_desktop.settings import default_library_path
+
+if TYPE_CHECKING:
+    from dam_desktop.core.world import World
 
 T = TypeVar("T")
 

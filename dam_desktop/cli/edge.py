@@ -14,11 +14,8 @@ import sqlite3
 import sys
 from collections.abc import Callable
 
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-
 from dam_desktop.cli.common import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, UsageError
-from dam_desktop.core.errors import DamError
-from dam_desktop.services.search.tag_query.errors import QueryError
+from dam_desktop.core.errors import DamError, QueryError
 
 EXIT_BROKEN_PIPE = 141
 
@@ -44,10 +41,8 @@ def describe(exc: BaseException) -> tuple[str, int]:
     if isinstance(exc, OSError):
         where = f"{exc.filename}: " if exc.filename else ""
         return f"{where}{exc.strerror or exc}", EXIT_FAILURE
-    if isinstance(exc, DBAPIError) and exc.orig is not None:
-        return f"the library database failed: {exc.orig}", EXIT_FAILURE
-    if isinstance(exc, sqlite3.Error | SQLAlchemyError):
-        return f"the library database failed: {exc}", EXIT_FAILURE
+    if _is_database_error(exc):
+        return f"the library database failed: {getattr(exc, 'orig', None) or exc}", EXIT_FAILURE
     if isinstance(exc, UnicodeError):
         return f"text that is not valid in its encoding: {exc}", EXIT_USAGE
     if isinstance(exc, OverflowError):
@@ -55,6 +50,15 @@ def describe(exc: BaseException) -> tuple[str, int]:
     if isinstance(exc, RecursionError):
         return "the input is nested too deeply to handle", EXIT_USAGE
     return f"unexpected error ({type(exc).__name__}): {exc}", EXIT_FAILURE
+
+
+def _is_database_error(exc: BaseException) -> bool:
+    """SQLite's errors, bare or wrapped by SQLAlchemy. SQLAlchemy is looked at only when a command
+    has loaded it: importing it here would cost every command (`--version` too) about half a second."""
+    if isinstance(exc, sqlite3.Error):
+        return True
+    sqlalchemy_exc = sys.modules.get("sqlalchemy.exc")
+    return sqlalchemy_exc is not None and isinstance(exc, sqlalchemy_exc.SQLAlchemyError)
 
 
 def _silence_stdout() -> None:
@@ -84,7 +88,7 @@ def run_at_edge(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
         return EXIT_INTERRUPTED
     except Exception as exc:
         message, status = describe(exc)
-        known = isinstance(exc, DamError | OSError | sqlite3.Error | SQLAlchemyError | UnicodeError)
+        known = isinstance(exc, DamError | OSError | UnicodeError) or _is_database_error(exc)
         if not known and os.environ.get("DAM_DESKTOP_DEBUG"):
             raise
         _say(message)

@@ -18,7 +18,9 @@ from dam_desktop import __version__
 from dam_desktop.cli import commands
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of `dam-desktop`. Only `command`'s module is imported and registers its full
+    parser; the others are listed with their help line (`commands.COMMANDS`). None: all of them."""
     parser = argparse.ArgumentParser(
         prog="dam-desktop",
         description="Browse, tag and search large libraries of images and sounds. "
@@ -30,12 +32,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="library folder to use (default: $DAM_DESKTOP_LIBRARY or the platform data folder)",
     )
-    import pkgutil  # here, not at the top: the window's start-up path never lists commands
-
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module_info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{commands.__name__}.{module_info.name}")
-        module.register(subparsers)
+    for name, help_line in commands.COMMANDS.items():
+        if command is None or name == command:
+            importlib.import_module(commands.module_name(name)).register(subparsers)
+        else:
+            subparsers.add_parser(name, help=help_line)
     return parser
 
 
@@ -44,17 +46,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     pre = argparse.ArgumentParser(add_help=False)
     pre.add_argument("--library")
-    known, _rest = pre.parse_known_args(args_list)
+    known, rest = pre.parse_known_args(args_list)
     if known.library is not None and not known.library.strip():
         # An empty value (an unset shell variable) must not quietly mean the default library.
         print("dam-desktop: --library is empty: name a library folder", file=sys.stderr)
         return 2
-    from dam_desktop.cli.edge import run_at_edge
-
-    parser = build_parser()
+    chosen = rest[0] if rest and rest[0] in commands.COMMANDS else ""
+    parser = build_parser(chosen)
     args = parser.parse_args(args_list)
     if args.command is None:
         parser.error("no command given")
+    from dam_desktop.cli.edge import run_at_edge  # after parsing: --version and --help never need it
+
     return run_at_edge(args.handler, args)
 
 

@@ -20,12 +20,12 @@ import io
 import logging
 import os
 import stat
-import threading
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal
 
+from dam_desktop.core.cancel import CancelToken as CancelToken
 from dam_desktop.core.library import LibraryPaths
 from dam_desktop.services.media.media_probe import AudioFacts, ImageFacts, MediaError, Probe, probe_media
 from dam_desktop.services.media.thumbnails import save_thumbnail
@@ -49,20 +49,6 @@ ImportMode = Literal["copy", "reference"]
 # Files up to this size are read into memory once; bigger ones are streamed. With a few files in
 # flight per thread, this bounds the import's memory however big the files are.
 IN_MEMORY_LIMIT = 32 * 1024 * 1024
-
-
-class CancelToken:
-    """Asks a running import to stop; safe to call from any thread."""
-
-    def __init__(self) -> None:
-        self._event = threading.Event()
-
-    def cancel(self) -> None:
-        self._event.set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._event.is_set()
 
 
 @dataclass(frozen=True)
