@@ -135,7 +135,7 @@ def install_room_ui(window: MainWindow) -> None:
         window.statusBar().showMessage(MODEL_FEATURES_UNAVAILABLE_NOTE, 15_000)
         return
     from dam_desktop.ui.model_tags.model_tags_view import install_model_tags_view
-    from dam_desktop.ui.semantic.semantic_panel import install_semantic_search
+    from dam_desktop.ui.semantic.semantic_search import install_semantic_search
 
     install_semantic_search(window)
     install_model_tags_view(window)

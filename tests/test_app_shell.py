@@ -14,7 +14,7 @@ import dam_desktop
 import dam_desktop.app
 import dam_desktop.ui.window.main_window
 import dam_desktop.ui.model_tags.model_tags_view
-import dam_desktop.ui.semantic.semantic_panel
+import dam_desktop.ui.semantic.semantic_search
 import dam_desktop.ui.tags.tag_ui
 from dam_desktop.cli.main import build_parser
 build_parser()

@@ -17,7 +17,7 @@ from dam_desktop.models.semantic.text_embedding_component import DEFAULT_TEXT_EM
 from dam_desktop.services.semantic.audio_service import AudioSettings, audio_component_class
 from dam_desktop.services.semantic.semantic_service import text_component_class
 from dam_desktop.ui.jobs.background_work import BackgroundWork
-from dam_desktop.ui.semantic.semantic_panel import semantic_search_of
+from dam_desktop.ui.semantic.semantic_search import semantic_search_of
 from dam_desktop.ui.window.main_window import MainWindow
 from tests.audio_synthesis import write_altered_copy, write_sounds
 from tests.import_media_factory import make_png
@@ -94,6 +94,6 @@ def test_dropped_files_are_processed_with_no_further_action(
         ui_window.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
     )
     run(qtbot, ui_window._run_action_by_key("find-similar"), timeout=30_000)
-    semantic = semantic_search_of(ui_window)
-    assert semantic is not None
-    assert semantic.panel.rows()[0][1] == "sound_10.wav"
+    assert semantic_search_of(ui_window) is not None
+    first = ui_window.model.entity_id(0)
+    assert run(qtbot, ui_window.model.fetch_infos([first]))[first].filename == "sound_10.wav"

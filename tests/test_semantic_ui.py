@@ -1,28 +1,22 @@
-"""Semantic search in the window: "Find Similar" on a sound, embeddings from the background pipeline,
-the box's meaning mode."""
+"""Semantic search in the window: "Find Similar" on a sound and the box's ≈ mode show their results
+in the main grid, ranked, with scores, a header naming the method and the narrowing query as a chip;
+embeddings come from the background pipeline."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel
 
 from dam_desktop.core.stages import SystemStage
+from dam_desktop.ui.grid.grid_model import SCORE_ROLE
 from dam_desktop.ui.jobs.background_work import BackgroundWork, install_background_work
-from dam_desktop.ui.semantic.semantic_panel import SEMANTIC_VIEW, install_semantic_search
+from dam_desktop.ui.semantic.semantic_search import install_semantic_search
 from dam_desktop.ui.window import context_menu
 from dam_desktop.ui.window.main_window import MainWindow
 from tests.audio_synthesis import write_altered_copy, write_sounds
 from tests.ui_helpers import run
-
-
-def _screenshot(widget: Any, name: str) -> None:
-    """With DAM_SCREENSHOTS set to a folder, keep a picture of the window (for the docs)."""
-    folder = os.environ.get("DAM_SCREENSHOTS")
-    if folder:
-        widget.grab().save(str(Path(folder) / name))
 
 
 def _import(qtbot: Any, client: Any, folders: list[Path]) -> None:
@@ -36,7 +30,21 @@ def _processed(background: BackgroundWork, stage: SystemStage) -> int:
     return background.processed.get(int(stage), 0)
 
 
-def test_find_similar_on_a_sound_lists_its_original_first_with_scores(
+def grid_rows(qtbot: Any, window: MainWindow) -> list[tuple[int, str, float | None]]:
+    """(entity id, file name, score badge) of the grid's tiles, top to bottom."""
+    model = window.model
+    ids = model.ids_in(0, model.rowCount())
+    infos = run(qtbot, model.fetch_infos(ids))
+    return [(eid, infos[eid].filename, model.data(model.index(row, 0), SCORE_ROLE)) for row, eid in enumerate(ids)]
+
+
+def select_row(window: MainWindow, row: int) -> None:
+    window.grid.selectionModel().setCurrentIndex(
+        window.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+    )
+
+
+def test_find_similar_on_a_sound_ranks_its_original_first_in_the_grid(
     qtbot: Any, ui_window: MainWindow, ui_client: Any, tmp_path: Path
 ) -> None:
     originals = write_sounds(tmp_path / "sounds", count=14)
@@ -45,68 +53,59 @@ def test_find_similar_on_a_sound_lists_its_original_first_with_scores(
     write_altered_copy(originals[4], copies / "take_2_quieter.ogg")
     background = install_background_work(ui_window)
     _import(qtbot, ui_client, [tmp_path / "sounds", copies])
-    semantic = install_semantic_search(ui_window)
+    install_semantic_search(ui_window)
 
     # The background pipeline computes the sounds' fingerprints and the text embeddings of their
     # names (15 of each) with no button.
     qtbot.waitUntil(lambda: _processed(background, SystemStage.AUDIO_PROCESSING) == 15, timeout=60_000)
     qtbot.waitUntil(lambda: _processed(background, SystemStage.TEXT_EMBEDDING) == 15, timeout=60_000)
 
-    ui_window.sidebar.select_view("library")
     run(qtbot, ui_window.reload())
-    copy_row = next(
-        row
-        for row in range(ui_window.model.rowCount())
-        if run(qtbot, ui_window.model.fetch_infos([int(ui_window.model.ids[row])]))[
-            int(ui_window.model.ids[row])
-        ].filename
-        == "take_2_quieter.ogg"
-    )
-    ui_window.grid.selectionModel().setCurrentIndex(
-        ui_window.model.index(copy_row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
-    )
+    copy_row = next(n for n, row in enumerate(grid_rows(qtbot, ui_window)) if row[1] == "take_2_quieter.ogg")
+    select_row(ui_window, copy_row)
     selection = run(qtbot, ui_window.current_selection())
     menu = context_menu.build_menu(ui_window, selection, lambda action: None)
     assert "find-similar" in [entry.objectName() for entry in menu.actions()]
 
     run(qtbot, ui_window._run_action_by_key("find-similar"), timeout=30_000)
-    panel = semantic.panel
-    assert ui_window.sidebar.current_view == SEMANTIC_VIEW
-    rows = panel.rows()
+    rows = grid_rows(qtbot, ui_window)
     assert rows[0][1] == "sound_04.wav"
     assert len(rows) == 14
-    assert [score for _, _, score in rows] == sorted((score for _, _, score in rows), reverse=True)
-    assert panel.table.item(0, 0).text().startswith("sound_04.wav")
-    assert panel.table.item(0, 2).text() == f"{rows[0][2]:.3f}"
-    assert panel.title.text().startswith("Similar to take_2_quieter.ogg")
+    scores = [score for _, _, score in rows]
+    assert all(score is not None for score in scores)
+    assert scores == sorted(scores, reverse=True)  # type: ignore[type-var]
+    assert ui_window.banner.isVisible()
+    assert ui_window.banner.label.text() == "Similar to take_2_quieter.ogg — sound fingerprint"
+    assert not ui_window.banner.chip.isVisible()
 
-    # A result has the grid's menu: "Find Similar" again, from the second row this time.
-    panel.table.selectRow(1)
+    # A result tile has the grid's menu: "Find Similar" again, from the second tile this time.
+    select_row(ui_window, 1)
     second = rows[1]
-    run(qtbot, semantic._run_on_results("find-similar"), timeout=30_000)
-    assert panel.title.text().startswith(f"Similar to {second[1]}")
-    assert second[0] not in [row[0] for row in panel.rows()]
     run(qtbot, ui_window._run_action_by_key("find-similar"), timeout=30_000)
-    assert panel.rows() == rows
+    assert ui_window.banner.label.text().startswith(f"Similar to {second[1]}")
+    assert second[0] not in [row[0] for row in grid_rows(qtbot, ui_window)]
 
-    # Narrowed by a tag query: only the tagged sounds remain.
-    from dam_desktop.services.tags import tag_service
+    # Narrowed by a tag query: only the tagged sounds remain, and the chip says so until removed.
+    from dam_desktop.use_cases.tags import add_tags
 
-    keep = [rows[3][0], rows[5][0]]
+    again = grid_rows(qtbot, ui_window)
+    keep = [again[3][0], again[5][0]]
+    run(qtbot, ui_client.call(lambda world: add_tags(world, keep, ["keeper"])))
+    run(qtbot, ui_window.set_narrowing("keeper"), timeout=30_000)
+    # (the tagging's change event may reload the result once more: wait for the grid to settle)
+    qtbot.waitUntil(lambda: ui_window.model.rowCount() == 2 and not ui_window.model.loading, timeout=30_000)
+    assert [row[0] for row in grid_rows(qtbot, ui_window)] == keep
+    assert ui_window.banner.chip.isVisible()
+    assert ui_window.banner.chip.label.text() == "Only: keeper"
+    ui_window.banner.chip.close_button.click()
+    qtbot.waitUntil(lambda: ui_window.model.rowCount() == len(again))
+    assert not ui_window.banner.chip.isVisible()
 
-    async def tag(world: Any) -> None:
-        async with world.session() as session:
-            await tag_service.add_tags(session, keep, ["keeper"])
-            await session.commit()
-
-    run(qtbot, ui_client.call(tag))
-    panel.filter_box.setText("keeper")
-    run(qtbot, panel.refresh(), timeout=30_000)
-    assert [row[0] for row in panel.rows()] == keep
-    panel.filter_box.setText("")
-    run(qtbot, panel.refresh(), timeout=30_000)
-    qtbot.waitUntil(lambda: panel.table.item(0, 0) is not None and not panel.table.item(0, 0).icon().isNull())
-    _screenshot(ui_window, "find-similar-sound.png")
+    # Back to All Assets: the library, no header, no scores.
+    ui_window.banner.button.click()
+    qtbot.waitUntil(lambda: ui_window.model.rowCount() == 15 and ui_window.ranked is None)
+    assert not ui_window.banner.isVisible()
+    assert ui_window.model.data(ui_window.model.index(0, 0), SCORE_ROLE) is None
 
 
 def test_the_search_box_switches_to_sentences(
@@ -125,35 +124,24 @@ def test_the_search_box_switches_to_sentences(
     semantic = install_semantic_search(ui_window)
     qtbot.waitUntil(lambda: _processed(background, SystemStage.TEXT_EMBEDDING) == 4, timeout=120_000)
 
+    off_icon = semantic.toggle.icon().cacheKey()
     semantic.set_semantic_mode(True)
+    # The toggle shows its state: another icon, a tooltip and a placeholder that say ≈ is on.
+    assert semantic.toggle.isChecked() and semantic.toggle.icon().cacheKey() != off_icon
+    assert semantic.toggle.toolTip().startswith("≈ on")
     assert "Describe" in ui_window.search_box.placeholderText()
     ui_window.search_box.setText("apples and pears in a dish")
-    run(qtbot, ui_window.apply_search(ui_window.search_box.text()), timeout=60_000)
-    assert ui_window.sidebar.current_view == SEMANTIC_VIEW
-    # Typing also fired the box's own delayed search, which in this mode asks the same question.
-    qtbot.waitUntil(
-        lambda: bool(semantic.panel.rows()) and "…" not in semantic.panel.title.text(), timeout=60_000
-    )
-    assert semantic.panel.rows()[0][1] == "bowl_of_fresh_fruit.png"
-    assert "Images were matched by name and tags only" in semantic.panel.notes.text()
-    qtbot.waitUntil(lambda: not semantic.panel.table.item(0, 0).icon().isNull())
-    _screenshot(ui_window, "semantic-search.png")
+    qtbot.waitUntil(lambda: ui_window.model.ranking is not None and not ui_window.model.loading, timeout=60_000)
+    rows = grid_rows(qtbot, ui_window)
+    assert rows[0][1] == "bowl_of_fresh_fruit.png"
+    assert rows[0][2] is not None
+    assert ui_window.banner.label.text().startswith("Matching “apples and pears in a dish”")
+    assert "Images were matched by name and tags only" in ui_window.banner.notes.text()
 
-    # Back to tag queries: the grid is filtered by the tag language again.
+    # Back to tag queries: the same words, as a tag query, and the toggle reads off again.
     semantic.set_semantic_mode(False)
-    ui_window.sidebar.select_view("library")
+    assert semantic.toggle.toolTip().startswith("≈ off")
+    qtbot.waitUntil(lambda: ui_window.ranked is None and ui_window.search_text == "apples and pears in a dish")
     run(qtbot, ui_window.apply_search("type:image"))
     assert ui_window.search_text == "type:image"
-
-
-def test_assets_imported_in_the_window_get_embeddings_in_the_background(
-    qtbot: Any, ui_window: MainWindow, ui_client: Any, tmp_path: Path
-) -> None:
-    background = install_background_work(ui_window)
-    write_sounds(tmp_path / "sounds", count=3)
-    import_job = ui_window.start_import([tmp_path / "sounds"])
-    assert import_job is not None
-    qtbot.waitUntil(lambda: _processed(background, SystemStage.AUDIO_PROCESSING) == 3, timeout=60_000)
-    qtbot.waitUntil(lambda: _processed(background, SystemStage.TEXT_EMBEDDING) == 3, timeout=60_000)
-    qtbot.waitUntil(lambda: not ui_window.jobs.busy)
-    assert background.status_action.text() == "Idle: nothing waiting"
+    assert ui_window.model.rowCount() == 4

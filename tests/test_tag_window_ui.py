@@ -64,4 +64,4 @@ def test_the_tag_editor_follows_the_selection_through_a_new_search(
     qtbot.waitUntil(lambda: ui_window.model.rowCount() == 2)
     assert ui_window.selected_ids() == []
     qtbot.waitUntil(lambda: ui.editor.entity_ids == [])
-    assert ui.editor.chip_names() == []
+    qtbot.waitUntil(lambda: ui.editor.chip_names() == [])

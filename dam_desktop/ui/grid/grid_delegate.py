@@ -23,6 +23,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QStyle, QWidget
 
 from dam_desktop.services.browse.browse_sql import TileInfo
+from dam_desktop.ui.grid.ranked import score_text
 
 TILE_PADDING = 8
 LABEL_GAP = 6
@@ -47,6 +48,7 @@ class TileColors:
     badge_fill: QColor
     badge_text: QColor
     focus: QColor
+    score_fill: QColor
 
     @classmethod
     def from_palette(cls, palette: QPalette) -> TileColors:
@@ -69,6 +71,7 @@ class TileColors:
             badge_fill=QColor(0, 0, 0, 150),
             badge_text=QColor(255, 255, 255),
             focus=highlight.lighter(130),
+            score_fill=QColor(highlight.red(), highlight.green(), highlight.blue(), 225),
         )
 
 
@@ -86,6 +89,7 @@ class TileDelegate:
         self._labels: dict[tuple[int, int], QStaticText] = {}
         self._placeholder_icons: dict[tuple[str, int], QPixmap] = {}
         self._badges: dict[str, QPixmap] = {}
+        self._scores: dict[str, QPixmap] = {}
         self.colors = TileColors.from_palette(widget.palette())
         # {entity id: "missing" or "changed"} for assets the last check for missing files marked
         # (set by `ui.missing_files`); such tiles are dimmed and carry a mark.
@@ -100,6 +104,7 @@ class TileDelegate:
 
     def refresh_palette(self) -> None:
         self.colors = TileColors.from_palette(self._widget.palette())
+        self._scores.clear()
 
     @property
     def label_height(self) -> int:
@@ -119,6 +124,7 @@ class TileDelegate:
         selected: bool,
         current: bool,
         hovered: bool,
+        score: float | None = None,
     ) -> None:
         colors = self.colors
         frame = QRectF(cell).adjusted(2, 2, -2, -2)
@@ -140,6 +146,8 @@ class TileDelegate:
         if problem is not None:
             painter.setOpacity(1.0)
             self._paint_problem_mark(painter, self._image_rect(square, pixmap), problem)
+        if score is not None:
+            self._paint_score(painter, self._image_rect(square, pixmap), score)
         if info is not None:
             self._paint_badge(painter, square, info)
             label = QRect(
@@ -219,6 +227,21 @@ class TileDelegate:
         ratio = badge.devicePixelRatio() or 1.0
         height = int(badge.height() / ratio)
         painter.drawPixmap(QPoint(square.left() + 6, square.bottom() - height - 5), badge)
+
+    def _paint_score(self, painter: QPainter, image: QRect, score: float) -> None:
+        """The ranked result's score in the thumbnail's top-left corner (the file mark takes the
+        top-right one), drawn once per distinct text and blitted."""
+        text = score_text(score)
+        badge = self._scores.get(text)
+        if badge is None:
+            if len(self._scores) > 2000:
+                self._scores.clear()
+            width = self.badge_metrics.horizontalAdvance(text) + 12
+            height = self.badge_metrics.height() + 4
+            badge = self._scores[text] = self._render_label(
+                text, self.colors.score_fill, width, height, radius=height / 2
+            )
+        painter.drawPixmap(QPoint(image.left() + 4, image.top() + 4), badge)
 
     @staticmethod
     def _image_rect(square: QRect, pixmap: QPixmap | None) -> QRect:

@@ -25,6 +25,7 @@ from PySide6.QtCore import (
 )
 
 from dam_desktop.services.browse.browse_sql import IdArray, TileInfo
+from dam_desktop.ui.grid.ranked import RankedIds
 from dam_desktop.ui.tasks import TaskSet
 from dam_desktop.ui.world_client import WorldClient
 
@@ -36,10 +37,12 @@ if TYPE_CHECKING:
 ShownIds: TypeAlias = "IdArray | array[int]"
 
 # A string: the World type (and SQLAlchemy behind it) is not loaded when the window first paints.
-ResultQuery: TypeAlias = "Callable[[World], Awaitable[IdArray]]"
+# A query answers ids in the order to show, or a ranked result (ids with scores).
+ResultQuery: TypeAlias = "Callable[[World], Awaitable[IdArray | RankedIds]]"
 
 ENTITY_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 TILE_INFO_ROLE = Qt.ItemDataRole.UserRole + 2
+SCORE_ROLE = Qt.ItemDataRole.UserRole + 3
 
 INFO_BATCH = 400
 MAX_INFOS = 20_000
@@ -62,6 +65,8 @@ class AssetGridModel(QAbstractListModel):
         self._generation = 0
         self.loading = False
         self.loaded_once = False
+        # The ranking of the result shown (scores for the tiles' badges), or None for a listing.
+        self.ranking: RankedIds | None = None
 
     # Qt model API -----------------------------------------------------------------------------
     def rowCount(self, parent: _ModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -73,6 +78,8 @@ class AssetGridModel(QAbstractListModel):
         entity_id = int(self._ids[index.row()])
         if role == ENTITY_ID_ROLE:
             return entity_id
+        if role == SCORE_ROLE:
+            return self.score(entity_id)
         info = self._infos.get(entity_id)
         if role == TILE_INFO_ROLE:
             return info
@@ -189,9 +196,30 @@ class AssetGridModel(QAbstractListModel):
         if generation != self._generation:
             return False
         self.loaded_once = True
-        self.set_ids(ids)
+        if isinstance(ids, RankedIds):
+            self.ranking = ids
+            self.set_ids(ids.ids)
+        else:
+            self.ranking = None
+            self.set_ids(ids)
         self.result_loaded.emit()
         return True
+
+    def show_nothing(self) -> None:
+        """Empty the grid (a query that cannot run shows its error, not the previous result), and
+        make any load still running lose."""
+        import numpy as np
+
+        self._generation += 1
+        self.loading = False
+        self.loaded_once = True
+        self.ranking = None
+        self.set_ids(np.zeros(0, dtype=np.int64))
+        self.result_loaded.emit()
+
+    def score(self, entity_id: int) -> float | None:
+        """The ranked result's score of this asset (None when the grid shows a listing)."""
+        return self.ranking.scores.get(entity_id) if self.ranking is not None else None
 
     # tile facts ---------------------------------------------------------------------------------
     def info(self, entity_id: int) -> TileInfo | None:

@@ -34,7 +34,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QWidget
 
 from dam_desktop.ui.grid.cursor_moves import cursor_target
-from dam_desktop.ui.grid.empty_state import paint_empty_state
+from dam_desktop.ui.grid.empty_state import DROP_HERE, EmptyState, paint_empty_state
 from dam_desktop.ui.grid.grid_delegate import TileDelegate
 from dam_desktop.ui.grid.grid_drag import drag_selection_out
 from dam_desktop.ui.grid.grid_model import AssetGridModel
@@ -69,8 +69,7 @@ class AssetGridView(QAbstractItemView):
         self.loader = loader
         self.cache = cache
         self.delegate = TileDelegate(self)
-        self.empty_title = "Drop images or sounds here"
-        self.empty_hint = "or choose File › Import… to add files and folders to this library"
+        self.empty_state = DROP_HERE
         self._tile = DEFAULT_TILE
         self._columns = 1
         self._cell_w = 1
@@ -359,7 +358,15 @@ class AssetGridView(QAbstractItemView):
                 selected=selection.isSelected(model.index(row, 0)),
                 current=row == current,
                 hovered=row == self._hover_row,
+                score=model.score(entity_id),
             )
+
+    def set_empty_state(self, state: EmptyState) -> None:
+        """What the grid says when the result is empty (no matches, a search error, ...)."""
+        if state != self.empty_state:
+            self.empty_state = state
+            if self.model().rowCount() == 0:
+                self.viewport().update()
 
     def _show_loading_hint(self) -> None:
         if not self.grid_model.loaded_once:

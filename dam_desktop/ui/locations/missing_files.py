@@ -323,9 +323,7 @@ class MissingFilesUI(QObject):
         query = f"{MISSING_QUERY} | {CHANGED_QUERY}" if changed else MISSING_QUERY
         if window.view_key != LIBRARY_VIEW:
             window.sidebar.select_view(LIBRARY_VIEW)
-        window.search_box.blockSignals(True)
-        window.search_box.setText(query)
-        window.search_box.blockSignals(False)
+        window.controls.show_text(query)
         if window.search_text == query:
             window.custom_query = None
             await window.reload()

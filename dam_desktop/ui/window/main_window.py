@@ -8,7 +8,9 @@ Extension points for other parts of the app:
   `window.add_view(key, title, widget, icon)` adds a sidebar entry showing its own centre widget.
 - `window.inspector.add_section(title, widget)` adds an inspector section (the tag editor).
 - Context-menu entries are modules in `dam_desktop.ui.window.actions` (see `ui.context_menu`).
-- `await window.show_result(title, query)` fills the grid from any async id query ("Find similar").
+- `await window.show_result(title, query)` fills the grid from any async id query;
+  `await window.show_ranked(result)` shows a ranked result narrowed by a tag query ("Find similar",
+  a sentence's matches) with its scores, header and chip.
 - The grid, the counts and the banner follow the world's change events (`on_world_changed`).
 """
 
@@ -32,9 +34,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dam_desktop.core.errors import DamError
 from dam_desktop.core.events import WorldChanged
 from dam_desktop.services.browse.browse_sql import LibraryCounts
 from dam_desktop.ui.changes import ChangeFollower
+from dam_desktop.ui.grid.empty_state import DROP_HERE, EMPTY_TRASH, EmptyState, no_matches, search_error
 from dam_desktop.ui.grid.grid_model import AssetGridModel, ResultQuery
 from dam_desktop.ui.grid.grid_settings import saved_sort
 from dam_desktop.ui.grid.grid_view import DEFAULT_TILE, AssetGridView
@@ -51,6 +55,7 @@ from dam_desktop.ui.window.import_flow import ImportFlow
 from dam_desktop.ui.window.library_menu import remember_library
 from dam_desktop.ui.window.menus import build_menus
 from dam_desktop.ui.window.result_banner import ResultBanner
+from dam_desktop.ui.window.results import RankedResult
 from dam_desktop.ui.window.sidebar import Sidebar
 from dam_desktop.ui.window.status_bar import StatusBar, count_text
 from dam_desktop.ui.window.toolbar import BrowseControls, build_toolbar
@@ -85,7 +90,9 @@ class MainWindow(QMainWindow):
         self.view_key = LIBRARY_VIEW
         self.search_text = ""
         self.custom_query: ResultQuery | None = None
+        self.ranked: RankedResult | None = None
         self.result_title = ""
+        self.search_failure: str | None = None  # why the last query could not run
         self.counts = LibraryCounts(0, 0, 0, 0)
         self.confirm = self._confirm_with_dialog
         self.sort, self.descending = saved_sort(self.settings)
@@ -139,6 +146,7 @@ class MainWindow(QMainWindow):
         self.banner = ResultBanner(self)
         self.banner_label, self.banner_button = self.banner.label, self.banner.button
         self.banner_button.clicked.connect(self._on_banner_button)
+        self.banner.chip.removed.connect(lambda: self.tasks.spawn(self.set_narrowing("")))
 
         self.import_panel = ImportPanel(self)
         grid_page = QWidget(self)
@@ -184,6 +192,8 @@ class MainWindow(QMainWindow):
 
     # the result ---------------------------------------------------------------------------------
     def current_query(self) -> ResultQuery:
+        if self.ranked is not None:
+            return self.ranked.query()
         if self.custom_query is not None:
             return self.custom_query
         trashed = self.view_key == TRASH_VIEW
@@ -200,18 +210,24 @@ class MainWindow(QMainWindow):
         scroll = self.grid.verticalScrollBar().value()
         try:
             shown = await self.model.load(self.current_query())
-        except Exception as exc:
-            from dam_desktop.services.search import QueryError
+        except DamError as exc:
+            # The grid shows why, not the previous result; the box marks the place in the query.
+            from dam_desktop.services.search.tag_query.errors import QueryError
 
-            if not isinstance(exc, QueryError):
-                raise
-            self.toolbar.show_query_error(exc)
-            self.statusBar().showMessage(f"Search: {exc}", 8000)
+            self.search_failure = getattr(exc, "user_message", None) or (
+                exc.message if isinstance(exc, QueryError) else str(exc)
+            )
+            in_box = isinstance(exc, QueryError) and self.ranked is None
+            self.toolbar.show_query_error(exc if in_box else None)
+            self.model.show_nothing()
+            await self.update_counts()
             return
+        self.search_failure = None
         self.toolbar.show_query_error(None)
         if shown:
             self.grid.verticalScrollBar().setValue(scroll)
             results.reselect(self.grid, self.model, selected, current_id)
+            self._update_banner()  # the header comes with its result, not after the counts
         await self.update_counts()
 
     def on_world_changed(self, change: WorldChanged) -> None:
@@ -222,7 +238,9 @@ class MainWindow(QMainWindow):
             self.grid.retry_thumbnails(ids)
         if change.everything or change.components & TILE_COMPONENTS:
             self.model.refresh_infos(None if change.everything else ids)
-        tag_query_shown = bool(self.search_text) and self.custom_query is None
+        tag_query_shown = (bool(self.search_text) and self.custom_query is None and self.ranked is None) or (
+            self.ranked is not None and bool(self.ranked.narrowing)
+        )
         if (
             change.added
             or change.removed
@@ -253,16 +271,50 @@ class MainWindow(QMainWindow):
         self.sidebar.set_count(TRASH_VIEW, counts.trashed or None)
         self._update_count_label()
         self._update_banner()
+        self.grid.set_empty_state(self._empty_state())
+
+    def _empty_state(self) -> EmptyState:
+        """What an empty grid says: the error, "No matches for …" in a library with assets, or
+        the drop prompt in an empty one."""
+        if self.view_key == TRASH_VIEW:
+            return EMPTY_TRASH
+        if self.search_failure is not None:
+            return search_error(self.search_failure)
+        if not self.counts.assets:
+            return DROP_HERE
+        ranked = self.ranked
+        if ranked is not None:
+            what = f"“{ranked.sentence}”" if ranked.sentence else ranked.title[:1].lower() + ranked.title[1:]
+            within = f" among assets matching “{ranked.narrowing}”" if ranked.narrowing else ""
+            hint = (
+                f"Nothing was ranked{within}. Remove the narrowing query, or try other words."
+                if ranked.narrowing
+                else "Nothing could be compared yet: embeddings are made in the background after import."
+            )
+            return no_matches(what, hint)
+        if self.custom_query is not None:
+            return no_matches(self.result_title, "")
+        if self.search_text:
+            return no_matches(
+                f"“{self.search_text}”",
+                "Check the spelling, use fewer terms, or press Escape to see all assets.",
+            )
+        return DROP_HERE
 
     def _update_count_label(self) -> None:
-        narrowed = bool(self.search_text) or self.custom_query is not None
+        narrowed = bool(self.search_text) or self.custom_query is not None or self.ranked is not None
         selected = results.selected_count(self.grid)
         trash = self.view_key == TRASH_VIEW
         shown = self.model.rowCount()
         self.count_label.setText(count_text(self.counts, shown, selected, trash=trash, narrowed=narrowed))
 
     def _update_banner(self) -> None:
-        if self.custom_query is not None:
+        if self.ranked is not None:
+            ranking = self.model.ranking
+            method = f" — {ranking.method}" if ranking is not None and ranking.method else ""
+            notes = ranking.notes if ranking is not None else ()
+            self.banner.show_result(self.ranked.title + method, self.ranked.narrowing, notes)
+        elif self.custom_query is not None:
             self.banner.show_result(self.result_title)
         elif self.view_key == TRASH_VIEW:
             self.banner.show_trash(self.counts.trashed)
@@ -272,8 +324,55 @@ class MainWindow(QMainWindow):
     async def show_result(self, title: str, query: ResultQuery) -> None:
         """Show the ids an arbitrary query returns (e.g. "Similar to x.png") until the user goes back."""
         self.custom_query = query
+        self.ranked = None
         self.result_title = title
         self.banner_label.setText(title)
+        await self._show_in_grid()
+
+    async def show_ranked(self, result: RankedResult) -> None:
+        """Show a ranked result in the grid (best first, with scores) until the user goes back;
+        the search box shows its sentence, or nothing for "Find similar"."""
+        self.ranked = result
+        self.custom_query = None
+        self.search_text = ""
+        self.controls.show_text(result.sentence)
+        await self._show_in_grid()
+
+    async def set_narrowing(self, query: str) -> None:
+        """Narrow the ranked result shown by a tag query ("" to stop narrowing)."""
+        if self.ranked is None or self.ranked.narrowing == query.strip():
+            return
+        from dataclasses import replace
+
+        self.ranked = replace(self.ranked, narrowing=query.strip())
+        await self.reload_from_top()
+
+    def sidebar_query(self) -> str:
+        """The tag query the tag sidebar counts and narrows: the search, or a ranked result's narrowing."""
+        return self.ranked.narrowing if self.ranked is not None else self.search_text
+
+    async def apply_sidebar_query(self, query: str) -> None:
+        """A tag (or saved search) clicked in the sidebar: it narrows a ranked result, else it is
+        the search (and the box shows it)."""
+        if self.ranked is not None:
+            await self.set_narrowing(query)
+            return
+        if self.controls.sentence_mode and self.controls.switch_sentence_mode is not None:
+            self.controls.switch_sentence_mode(False)  # a tag is a tag query, not a sentence
+        self.controls.show_text(query, remember=True)
+        await self.apply_search(query)
+
+    async def leave_result(self) -> None:
+        """Back to the library (the box's sentence goes with the result it asked for)."""
+        if self.ranked is None and self.custom_query is None:
+            return
+        if self.ranked is not None and self.ranked.sentence:
+            self.controls.show_text("")
+        self.ranked = None
+        self.custom_query = None
+        await self.reload_from_top()
+
+    async def _show_in_grid(self) -> None:
         self.sidebar.nav.blockSignals(True)
         self.sidebar.select_view(LIBRARY_VIEW)
         self.sidebar.nav.blockSignals(False)
@@ -290,10 +389,11 @@ class MainWindow(QMainWindow):
 
     async def apply_search(self, text: str) -> None:
         text = text.strip()
-        if text == self.search_text:
+        if text == self.search_text and self.ranked is None and self.custom_query is None:
             return
         self.search_text = text
         self.custom_query = None
+        self.ranked = None
         await self.reload_from_top()
 
     def _on_view_selected(self, key: str) -> None:
@@ -303,16 +403,13 @@ class MainWindow(QMainWindow):
             self.centre.setCurrentWidget(page)
             return
         self.centre.setCurrentWidget(self._pages[GRID_PAGE])
+        if self.ranked is not None and self.ranked.sentence:
+            self.controls.show_text("")
         self.custom_query = None
+        self.ranked = None
         self.grid.clearSelection()
         self.search_box.setEnabled(key == LIBRARY_VIEW)
-        trash = key == TRASH_VIEW
-        self.grid.empty_title = "The trash is empty" if trash else "Drop images or sounds here"
-        self.grid.empty_hint = (
-            "Assets you remove from the library wait here until you empty the trash"
-            if trash
-            else "or choose File › Import… to add files and folders to this library"
-        )
+        self.grid.set_empty_state(self._empty_state())
         self._update_banner()
         self.tasks.spawn(self.reload_from_top())
 
@@ -321,9 +418,8 @@ class MainWindow(QMainWindow):
         self.grid.verticalScrollBar().setValue(0)
 
     def _on_banner_button(self) -> None:
-        if self.custom_query is not None:
-            self.custom_query = None
-            self.tasks.spawn(self.reload_from_top())
+        if self.custom_query is not None or self.ranked is not None:
+            self.tasks.spawn(self.leave_result())
         elif self.view_key == TRASH_VIEW:
             self.tasks.spawn(self.empty_trash())
 

@@ -1,5 +1,5 @@
 """What the grid shows: the query for the current view (the library listing, a tag search or the
-trash), and keeping the selection across a reload.
+trash), a ranked result narrowed by a tag query, and keeping the selection across a reload.
 
 The use cases are imported inside the queries, which run on the world thread: they load
 SQLAlchemy, which the window's first paint does not wait for.
@@ -7,6 +7,8 @@ SQLAlchemy, which the window's first paint does not wait for.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QItemSelectionRange
@@ -18,6 +20,20 @@ from dam_desktop.ui.grid.grid_view import AssetGridView
 
 if TYPE_CHECKING:
     from dam_desktop.core.world import World
+
+
+@dataclass(frozen=True)
+class RankedResult:
+    """A ranked result the grid shows instead of the view ("Similar to x.png", a sentence's
+    matches), narrowed by the tag query `narrowing` (shown as a chip the user can remove)."""
+
+    title: str
+    query_for: Callable[[str], ResultQuery]  # the narrowing tag query -> the grid's query
+    narrowing: str = ""
+    sentence: str = ""  # the ≈ sentence it answers, which the search box shows ("" for "similar")
+
+    def query(self) -> ResultQuery:
+        return self.query_for(self.narrowing)
 
 
 def view_query(sort: SortKey, descending: bool, *, trashed: bool, text: str) -> ResultQuery:

@@ -1,21 +1,26 @@
-"""The window's toolbar: Import, the search box, sort key and direction, and the tile size."""
+"""The window's toolbar: Import, the search box (with autocomplete and recent searches), sort key
+and direction, and the tile size."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QSlider, QStyle, QToolBar, QToolButton, QWidget
+from PySide6.QtCore import QObject, QPoint, Qt, QTimer
+from PySide6.QtWidgets import QComboBox, QLabel, QSlider, QStyle, QToolBar, QToolButton, QWidget
 
 from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.ui.grid.grid_view import MAX_TILE, MIN_TILE
+from dam_desktop.ui.window.recent_searches import RecentSearch, RecentSearches
+from dam_desktop.ui.window.search_box import SearchBox
+from dam_desktop.ui.window.search_completer import SearchCompleter
 
 if TYPE_CHECKING:
     from dam_desktop.ui.window.main_window import MainWindow
 
 SEARCH_DELAY_MS = 250  # typing pauses this long before the search runs
+TAG_PLACEHOLDER = "Search names and tags, e.g.  storm  name:IMG_2*  cat -dog  width:>1000"
 
 # How each sort key reads in each direction: (descending, ascending).
 DIRECTION_WORDS: dict[SortKey, tuple[str, str]] = {
@@ -26,26 +31,11 @@ DIRECTION_WORDS: dict[SortKey, tuple[str, str]] = {
 }
 
 
-def search_icon() -> QIcon:
-    """A magnifying glass (Qt's standard icons have none)."""
-    pixmap = QPixmap(32, 32)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    pen = QPen(QColor("#9aa3b2"), 3.2)
-    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-    painter.setPen(pen)
-    painter.drawEllipse(QRectF(5, 5, 15, 15))
-    painter.drawLine(QPointF(18, 18), QPointF(26, 26))
-    painter.end()
-    return QIcon(pixmap)
-
-
 @dataclass
 class Toolbar:
     bar: QToolBar
     import_button: QToolButton
-    search_box: QLineEdit
+    search_box: SearchBox
     sort_box: QComboBox
     direction_button: QToolButton
     zoom_slider: QSlider
@@ -56,12 +46,13 @@ class Toolbar:
         self.direction_button.setToolTip(f"Showing {shown}; click to reverse the order")
 
     def show_query_error(self, error: Exception | None) -> None:
-        """Mark the search box red (the style sheet's `invalid` property) with the error as tooltip."""
-        box = self.search_box
-        box.setProperty("invalid", error is not None)
-        box.style().unpolish(box)
-        box.style().polish(box)
-        box.setToolTip(str(error) if error is not None else "")
+        """Mark the query error where it is in the box (a `QueryError` knows its position)."""
+        if error is None:
+            self.search_box.show_error(None)
+            return
+        message = getattr(error, "message", None) or str(error)
+        position, length = int(getattr(error, "position", 0)), int(getattr(error, "length", 1))
+        self.search_box.show_error(message, position, length)
 
 
 def _spacer(parent: QWidget, bar: QToolBar) -> None:
@@ -89,12 +80,9 @@ def build_toolbar(parent: QWidget, sort: SortKey, tile_size: int) -> Toolbar:
     import_button.setToolTip("Import files (Ctrl+I)")
     bar.addWidget(import_button)
 
-    search_box = QLineEdit(parent)
-    search_box.setObjectName("searchBox")
-    search_box.setPlaceholderText("Search tags, e.g.  cat -dog type:image width:>1000")
-    search_box.setClearButtonEnabled(True)
-    search_box.addAction(search_icon(), QLineEdit.ActionPosition.LeadingPosition)
-    search_box.setMinimumWidth(320)
+    search_box = SearchBox(parent)
+    search_box.setPlaceholderText(TAG_PLACEHOLDER)
+    search_box.setMinimumWidth(420)
     bar.addWidget(search_box)
 
     _spacer(parent, bar)
@@ -122,8 +110,9 @@ def build_toolbar(parent: QWidget, sort: SortKey, tile_size: int) -> Toolbar:
 
 
 class BrowseControls(QObject):
-    """Wires the toolbar to the window: searching as one types (Enter at once), the sort key and
-    direction, and the size slider kept in step with Ctrl+wheel zooming over the grid."""
+    """Wires the toolbar to the window: searching as one types (Enter, clearing or a completion at
+    once), recent searches, the sort key and direction, and the size slider kept in step with
+    Ctrl+wheel zooming over the grid."""
 
     def __init__(self, window: MainWindow, toolbar: Toolbar) -> None:
         super().__init__(window)
@@ -134,17 +123,54 @@ class BrowseControls(QObject):
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.search_now)
         toolbar.import_button.clicked.connect(window.importer.choose_files)
-        toolbar.search_box.textChanged.connect(lambda _text: self._search_timer.start())
-        toolbar.search_box.returnPressed.connect(self.search_now)
+        box = toolbar.search_box
+        # Sentences (the ≈ mode) are recorded as such in the recent searches; ui/semantic says when.
+        self.sentence_mode = False
+        self.switch_sentence_mode: Callable[[bool], None] | None = None
+        self.recent = RecentSearches(window.settings, str(window.client.library_path))
+        self.completer = SearchCompleter(box, window.client, self)
+        box.edited.connect(self._on_edited)
+        box.returnPressed.connect(lambda: self.search_now(remember=True))
+        box.escaped.connect(lambda: window.tasks.spawn(window.leave_result()))
+        box.history_requested.connect(self.show_recent_menu)
+        self.completer.inserted.connect(lambda: self.search_now(remember=True))
         toolbar.sort_box.currentIndexChanged.connect(self._on_sort_changed)
         toolbar.direction_button.clicked.connect(self._toggle_direction)
         toolbar.show_direction(window.sort, window.descending)
         toolbar.zoom_slider.valueChanged.connect(window.grid.set_tile_size)
         window.grid.zoom_changed.connect(self._on_zoom_changed)
 
-    def search_now(self) -> None:
+    def _on_edited(self, text: str) -> None:
+        if text:
+            self._search_timer.start()
+        else:
+            self.search_now()  # the × or Escape: all assets at once, no typing pause to wait for
+
+    def search_now(self, remember: bool = False) -> None:
         self._search_timer.stop()
-        self.window.tasks.spawn(self.window.apply_search(self.toolbar.search_box.text()))
+        text = self.toolbar.search_box.text()
+        if remember and text.strip():
+            self.recent.add(RecentSearch(text.strip(), self.sentence_mode))
+        self.window.tasks.spawn(self.window.apply_search(text))
+
+    def show_text(self, text: str, remember: bool = False) -> None:
+        """Show `text` in the box as what the grid shows, without searching again."""
+        self._search_timer.stop()
+        self.toolbar.search_box.show_text(text)
+        if remember and text.strip():
+            self.recent.add(RecentSearch(text.strip(), self.sentence_mode))
+
+    def show_recent_menu(self) -> None:
+        box = self.toolbar.search_box
+        self.recent_menu = self.recent.menu(box, self.run_recent)
+        self.recent_menu.popup(box.mapToGlobal(QPoint(0, box.height())))
+
+    def run_recent(self, search: RecentSearch) -> None:
+        """Run a recent search again, in the mode it was made in."""
+        if self.switch_sentence_mode is not None:
+            self.switch_sentence_mode(search.sentence)
+        self.toolbar.search_box.show_text(search.text)
+        self.search_now(remember=True)
 
     def focus_search(self) -> None:
         self.toolbar.search_box.setFocus()

@@ -11,7 +11,7 @@ def _one_image_or_sound(selection: Selection) -> bool:
 
 
 async def _find_similar(context: ActionContext, selection: Selection) -> None:
-    from dam_desktop.ui.semantic.semantic_panel import install_semantic_search
+    from dam_desktop.ui.semantic.semantic_search import install_semantic_search
 
     single = selection.single
     if single is None:
