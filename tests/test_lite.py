@@ -66,7 +66,7 @@ async def main():
         await window._run_action_by_key("find-similar")
         if window.ranked is not None and window.model.rowCount() >= 2:
             break
-        await window.leave_result()
+        await window.ranked_flow.leave()
         window.grid.selectionModel().setCurrentIndex(
             window.model.index(window.model.row_of(int(sys.argv[2])), 0),
             QItemSelectionModel.SelectionFlag.ClearAndSelect,

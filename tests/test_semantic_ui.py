@@ -35,7 +35,8 @@ def grid_rows(qtbot: Any, window: MainWindow) -> list[tuple[int, str, float | No
     model = window.model
     ids = model.ids_in(0, model.rowCount())
     infos = run(qtbot, model.fetch_infos(ids))
-    return [(eid, infos[eid].filename, model.data(model.index(row, 0), SCORE_ROLE)) for row, eid in enumerate(ids)]
+    scores = [model.data(model.index(row, 0), SCORE_ROLE) for row in range(len(ids))]
+    return [(eid, infos[eid].filename, score) for eid, score in zip(ids, scores, strict=True)]
 
 
 def select_row(window: MainWindow, row: int) -> None:
@@ -91,7 +92,7 @@ def test_find_similar_on_a_sound_ranks_its_original_first_in_the_grid(
     again = grid_rows(qtbot, ui_window)
     keep = [again[3][0], again[5][0]]
     run(qtbot, ui_client.call(lambda world: add_tags(world, keep, ["keeper"])))
-    run(qtbot, ui_window.set_narrowing("keeper"), timeout=30_000)
+    run(qtbot, ui_window.ranked_flow.narrow("keeper"), timeout=30_000)
     # (the tagging's change event may reload the result once more: wait for the grid to settle)
     qtbot.waitUntil(lambda: ui_window.model.rowCount() == 2 and not ui_window.model.loading, timeout=30_000)
     assert [row[0] for row in grid_rows(qtbot, ui_window)] == keep
@@ -131,7 +132,8 @@ def test_the_search_box_switches_to_sentences(
     assert semantic.toggle.toolTip().startswith("≈ on")
     assert "Describe" in ui_window.search_box.placeholderText()
     ui_window.search_box.setText("apples and pears in a dish")
-    qtbot.waitUntil(lambda: ui_window.model.ranking is not None and not ui_window.model.loading, timeout=60_000)
+    model = ui_window.model
+    qtbot.waitUntil(lambda: model.ranking is not None and not model.loading, timeout=60_000)
     rows = grid_rows(qtbot, ui_window)
     assert rows[0][1] == "bowl_of_fresh_fruit.png"
     assert rows[0][2] is not None
@@ -141,7 +143,7 @@ def test_the_search_box_switches_to_sentences(
     # Back to tag queries: the same words, as a tag query, and the toggle reads off again.
     semantic.set_semantic_mode(False)
     assert semantic.toggle.toolTip().startswith("≈ off")
-    qtbot.waitUntil(lambda: ui_window.ranked is None and ui_window.search_text == "apples and pears in a dish")
+    qtbot.waitUntil(lambda: ui_window.ranked is None and ui_window.search_text == ui_window.search_box.text())
     run(qtbot, ui_window.apply_search("type:image"))
     assert ui_window.search_text == "type:image"
     assert ui_window.model.rowCount() == 4

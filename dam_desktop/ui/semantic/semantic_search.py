@@ -4,7 +4,7 @@
 `install_semantic_search(window)` adds the ≈ toggle to the search box without the window knowing.
 The toggle shows its state: a plain grey ≈ when off, a white ≈ on the accent colour when on, with
 the box's placeholder and tooltip saying which language it takes. Results are the window's ranked
-result (`MainWindow.show_ranked`), so the inspector, preview, playback, tagging, drag-out and the
+result (`window.ranked_flow.show`), so the inspector, preview, playback, tagging, drag-out and the
 context menu work on them as on any tile. A tag query narrowing them shows as a chip in the header.
 """
 
@@ -116,7 +116,7 @@ class SemanticSearch(QObject):
             return
         request = Request(sentence=sentence)
         narrowing = ranked.narrowing if ranked is not None else ""
-        await window.show_ranked(RankedResult(request.title, request.query, narrowing, sentence))
+        await window.ranked_flow.show(RankedResult(request.title, request.query, narrowing, sentence))
 
     async def find_similar(self, entity_id: int, filename: str) -> None:
         """The assets like this one, narrowed by the tag query the grid showed (as a chip)."""
@@ -126,7 +126,7 @@ class SemanticSearch(QObject):
         else:
             narrowing = "" if self.semantic_mode else window.search_text
         request = Request(similar_to=entity_id, similar_name=filename)
-        await window.show_ranked(RankedResult(request.title, request.query, narrowing))
+        await window.ranked_flow.show(RankedResult(request.title, request.query, narrowing))
 
 
 def install_semantic_search(window: MainWindow) -> SemanticSearch:

@@ -48,14 +48,15 @@ def install_tag_ui(window: Any) -> TagUI:
         lambda: ui.tasks.spawn(editor.set_entities(window.selected_ids(limit=SELECTION_LIMIT)))
     )
     window.grid.selectionModel().selectionChanged.connect(lambda *_: timer.start())
-    window.model.result_loaded.connect(lambda: ui.tasks.spawn(sidebar.refresh(window.sidebar_query())))
+    flow = window.ranked_flow
+    window.model.result_loaded.connect(lambda: ui.tasks.spawn(sidebar.refresh(flow.sidebar_query())))
     # A new result resets the grid's selection without a selectionChanged signal.
     window.model.result_loaded.connect(lambda: timer.start())
     if window.model.loaded_once:
         # Installed once the world is open, after the grid was filled from the start-up read.
-        ui.tasks.spawn(sidebar.refresh(window.sidebar_query()))
+        ui.tasks.spawn(sidebar.refresh(flow.sidebar_query()))
     # A click searches, or narrows the ranked result shown ("Find similar"), by the clicked tag.
-    sidebar.queryRequested.connect(lambda query: ui.tasks.spawn(window.apply_sidebar_query(query)))
+    sidebar.queryRequested.connect(lambda query: ui.tasks.spawn(flow.apply_sidebar_query(query)))
 
     edit_menu = next(
         (a.menu() for a in window.menuBar().actions() if a.menu() and "Edit" in a.text()),

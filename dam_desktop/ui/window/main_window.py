@@ -9,8 +9,8 @@ Extension points for other parts of the app:
 - `window.inspector.add_section(title, widget)` adds an inspector section (the tag editor).
 - Context-menu entries are modules in `dam_desktop.ui.window.actions` (see `ui.context_menu`).
 - `await window.show_result(title, query)` fills the grid from any async id query;
-  `await window.show_ranked(result)` shows a ranked result narrowed by a tag query ("Find similar",
-  a sentence's matches) with its scores, header and chip.
+  `await window.ranked_flow.show(result)` shows a ranked result narrowed by a tag query ("Find
+  similar", a sentence's matches) with its scores, header and chip (`ui/window/ranked_flow.py`).
 - The grid, the counts and the banner follow the world's change events (`on_world_changed`).
 """
 
@@ -38,7 +38,6 @@ from dam_desktop.core.errors import DamError
 from dam_desktop.core.events import WorldChanged
 from dam_desktop.services.browse.browse_sql import LibraryCounts
 from dam_desktop.ui.changes import ChangeFollower
-from dam_desktop.ui.grid.empty_state import DROP_HERE, EMPTY_TRASH, EmptyState, no_matches, search_error
 from dam_desktop.ui.grid.grid_model import AssetGridModel, ResultQuery
 from dam_desktop.ui.grid.grid_settings import saved_sort
 from dam_desktop.ui.grid.grid_view import DEFAULT_TILE, AssetGridView
@@ -54,6 +53,7 @@ from dam_desktop.ui.window.context_menu import LIBRARY_VIEW, TRASH_VIEW, AssetAc
 from dam_desktop.ui.window.import_flow import ImportFlow
 from dam_desktop.ui.window.library_menu import remember_library
 from dam_desktop.ui.window.menus import build_menus
+from dam_desktop.ui.window.ranked_flow import RankedFlow
 from dam_desktop.ui.window.result_banner import ResultBanner
 from dam_desktop.ui.window.results import RankedResult
 from dam_desktop.ui.window.sidebar import Sidebar
@@ -115,6 +115,7 @@ class MainWindow(QMainWindow):
         self.controls = BrowseControls(self, self.toolbar)
         self._build_centre()
         self.actions_menu = AssetActions(self)
+        self.ranked_flow = RankedFlow(self)
         self.menus = build_menus(self)
         self.remove_action, self.library_menu = self.menus.remove_action, self.menus.library_menu
         self.status_bar = StatusBar(self)
@@ -146,7 +147,7 @@ class MainWindow(QMainWindow):
         self.banner = ResultBanner(self)
         self.banner_label, self.banner_button = self.banner.label, self.banner.button
         self.banner_button.clicked.connect(self._on_banner_button)
-        self.banner.chip.removed.connect(lambda: self.tasks.spawn(self.set_narrowing("")))
+        self.banner.chip.removed.connect(lambda: self.tasks.spawn(self.ranked_flow.narrow("")))
 
         self.import_panel = ImportPanel(self)
         grid_page = QWidget(self)
@@ -212,14 +213,7 @@ class MainWindow(QMainWindow):
             shown = await self.model.load(self.current_query())
         except DamError as exc:
             # The grid shows why, not the previous result; the box marks the place in the query.
-            from dam_desktop.services.search.tag_query.errors import QueryError
-
-            self.search_failure = getattr(exc, "user_message", None) or (
-                exc.message if isinstance(exc, QueryError) else str(exc)
-            )
-            in_box = isinstance(exc, QueryError) and self.ranked is None
-            self.toolbar.show_query_error(exc if in_box else None)
-            self.model.show_nothing()
+            self.ranked_flow.show_failure(exc)
             await self.update_counts()
             return
         self.search_failure = None
@@ -227,7 +221,8 @@ class MainWindow(QMainWindow):
         if shown:
             self.grid.verticalScrollBar().setValue(scroll)
             results.reselect(self.grid, self.model, selected, current_id)
-            self._update_banner()  # the header comes with its result, not after the counts
+            self.ranked_flow.update_banner()  # the header and an empty grid's words come with the result
+            self.grid.set_empty_state(self.ranked_flow.empty_state())
         await self.update_counts()
 
     def on_world_changed(self, change: WorldChanged) -> None:
@@ -270,36 +265,8 @@ class MainWindow(QMainWindow):
         self.sidebar.set_count(LIBRARY_VIEW, counts.assets)
         self.sidebar.set_count(TRASH_VIEW, counts.trashed or None)
         self._update_count_label()
-        self._update_banner()
-        self.grid.set_empty_state(self._empty_state())
-
-    def _empty_state(self) -> EmptyState:
-        """What an empty grid says: the error, "No matches for …" in a library with assets, or
-        the drop prompt in an empty one."""
-        if self.view_key == TRASH_VIEW:
-            return EMPTY_TRASH
-        if self.search_failure is not None:
-            return search_error(self.search_failure)
-        if not self.counts.assets:
-            return DROP_HERE
-        ranked = self.ranked
-        if ranked is not None:
-            what = f"“{ranked.sentence}”" if ranked.sentence else ranked.title[:1].lower() + ranked.title[1:]
-            within = f" among assets matching “{ranked.narrowing}”" if ranked.narrowing else ""
-            hint = (
-                f"Nothing was ranked{within}. Remove the narrowing query, or try other words."
-                if ranked.narrowing
-                else "Nothing could be compared yet: embeddings are made in the background after import."
-            )
-            return no_matches(what, hint)
-        if self.custom_query is not None:
-            return no_matches(self.result_title, "")
-        if self.search_text:
-            return no_matches(
-                f"“{self.search_text}”",
-                "Check the spelling, use fewer terms, or press Escape to see all assets.",
-            )
-        return DROP_HERE
+        self.ranked_flow.update_banner()
+        self.grid.set_empty_state(self.ranked_flow.empty_state())
 
     def _update_count_label(self) -> None:
         narrowed = bool(self.search_text) or self.custom_query is not None or self.ranked is not None
@@ -308,71 +275,16 @@ class MainWindow(QMainWindow):
         shown = self.model.rowCount()
         self.count_label.setText(count_text(self.counts, shown, selected, trash=trash, narrowed=narrowed))
 
-    def _update_banner(self) -> None:
-        if self.ranked is not None:
-            ranking = self.model.ranking
-            method = f" — {ranking.method}" if ranking is not None and ranking.method else ""
-            notes = ranking.notes if ranking is not None else ()
-            self.banner.show_result(self.ranked.title + method, self.ranked.narrowing, notes)
-        elif self.custom_query is not None:
-            self.banner.show_result(self.result_title)
-        elif self.view_key == TRASH_VIEW:
-            self.banner.show_trash(self.counts.trashed)
-        else:
-            self.banner.hide()
-
     async def show_result(self, title: str, query: ResultQuery) -> None:
         """Show the ids an arbitrary query returns (e.g. "Similar to x.png") until the user goes back."""
         self.custom_query = query
         self.ranked = None
         self.result_title = title
         self.banner_label.setText(title)
-        await self._show_in_grid()
+        await self.show_grid_page()
 
-    async def show_ranked(self, result: RankedResult) -> None:
-        """Show a ranked result in the grid (best first, with scores) until the user goes back;
-        the search box shows its sentence, or nothing for "Find similar"."""
-        self.ranked = result
-        self.custom_query = None
-        self.search_text = ""
-        self.controls.show_text(result.sentence)
-        await self._show_in_grid()
-
-    async def set_narrowing(self, query: str) -> None:
-        """Narrow the ranked result shown by a tag query ("" to stop narrowing)."""
-        if self.ranked is None or self.ranked.narrowing == query.strip():
-            return
-        from dataclasses import replace
-
-        self.ranked = replace(self.ranked, narrowing=query.strip())
-        await self.reload_from_top()
-
-    def sidebar_query(self) -> str:
-        """The tag query the tag sidebar counts and narrows: the search, or a ranked result's narrowing."""
-        return self.ranked.narrowing if self.ranked is not None else self.search_text
-
-    async def apply_sidebar_query(self, query: str) -> None:
-        """A tag (or saved search) clicked in the sidebar: it narrows a ranked result, else it is
-        the search (and the box shows it)."""
-        if self.ranked is not None:
-            await self.set_narrowing(query)
-            return
-        if self.controls.sentence_mode and self.controls.switch_sentence_mode is not None:
-            self.controls.switch_sentence_mode(False)  # a tag is a tag query, not a sentence
-        self.controls.show_text(query, remember=True)
-        await self.apply_search(query)
-
-    async def leave_result(self) -> None:
-        """Back to the library (the box's sentence goes with the result it asked for)."""
-        if self.ranked is None and self.custom_query is None:
-            return
-        if self.ranked is not None and self.ranked.sentence:
-            self.controls.show_text("")
-        self.ranked = None
-        self.custom_query = None
-        await self.reload_from_top()
-
-    async def _show_in_grid(self) -> None:
+    async def show_grid_page(self) -> None:
+        """The library's grid from the top, for a result that replaces the view."""
         self.sidebar.nav.blockSignals(True)
         self.sidebar.select_view(LIBRARY_VIEW)
         self.sidebar.nav.blockSignals(False)
@@ -409,8 +321,8 @@ class MainWindow(QMainWindow):
         self.ranked = None
         self.grid.clearSelection()
         self.search_box.setEnabled(key == LIBRARY_VIEW)
-        self.grid.set_empty_state(self._empty_state())
-        self._update_banner()
+        self.grid.set_empty_state(self.ranked_flow.empty_state())
+        self.ranked_flow.update_banner()
         self.tasks.spawn(self.reload_from_top())
 
     async def reload_from_top(self) -> None:
@@ -419,7 +331,7 @@ class MainWindow(QMainWindow):
 
     def _on_banner_button(self) -> None:
         if self.custom_query is not None or self.ranked is not None:
-            self.tasks.spawn(self.leave_result())
+            self.tasks.spawn(self.ranked_flow.leave())
         elif self.view_key == TRASH_VIEW:
             self.tasks.spawn(self.empty_trash())
 

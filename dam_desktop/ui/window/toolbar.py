@@ -131,7 +131,7 @@ class BrowseControls(QObject):
         self.completer = SearchCompleter(box, window.client, self)
         box.edited.connect(self._on_edited)
         box.returnPressed.connect(lambda: self.search_now(remember=True))
-        box.escaped.connect(lambda: window.tasks.spawn(window.leave_result()))
+        box.escaped.connect(lambda: window.tasks.spawn(window.ranked_flow.leave()))
         box.history_requested.connect(self.show_recent_menu)
         self.completer.inserted.connect(lambda: self.search_now(remember=True))
         toolbar.sort_box.currentIndexChanged.connect(self._on_sort_changed)
