@@ -19,7 +19,8 @@ def _sidebar_entries(window: MainWindow) -> list[str]:
 def test_full_build_window_has_tags_semantic_search_and_model_tags(qtbot: Any, ui_window: MainWindow) -> None:
     app_module.install_room_ui(ui_window)
     entries = " | ".join(_sidebar_entries(ui_window))
-    assert "Semantic Search" in entries
+    # Search by meaning is the search box's ≈ toggle; its results fill the main grid (no view of its own).
+    assert "Search by meaning" in [action.text() for action in ui_window.search_box.actions()]
     assert "Model Tags" in entries or "Model tags" in entries
     section_titles = [
         label.text() for label in ui_window.sidebar.findChildren(type(ui_window.sidebar.heading))
@@ -33,6 +34,6 @@ def test_lite_build_hides_model_features_and_says_why(
     monkeypatch.setattr(features, "model_features_available", lambda: False)
     app_module.install_room_ui(ui_window)
     entries = " | ".join(_sidebar_entries(ui_window))
-    assert "Semantic Search" not in entries
+    assert "Search by meaning" not in [action.text() for action in ui_window.search_box.actions()]
     assert "Model" not in entries
     assert ui_window.statusBar().currentMessage() == features.MODEL_FEATURES_UNAVAILABLE_NOTE
