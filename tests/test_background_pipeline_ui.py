@@ -95,5 +95,7 @@ def test_dropped_files_are_processed_with_no_further_action(
     )
     run(qtbot, ui_window._run_action_by_key("find-similar"), timeout=30_000)
     assert semantic_search_of(ui_window) is not None
+    # (a change event of the import may reload the result once more: wait for the grid to settle)
+    qtbot.waitUntil(lambda: ui_window.model.ranking is not None and not ui_window.model.loading)
     first = ui_window.model.entity_id(0)
     assert run(qtbot, ui_window.model.fetch_infos([first]))[first].filename == "sound_10.wav"
