@@ -17,7 +17,6 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Sign
 from PySide6.QtGui import QPainter, QPalette, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QCompleter, QListView, QStyledItemDelegate, QStyleOptionViewItem
 
-from dam_desktop.ui.tags.tag_sidebar import term_for_tag
 from dam_desktop.ui.tasks import TaskSet
 
 if TYPE_CHECKING:
@@ -76,6 +75,10 @@ def term_suggestions(word: str) -> list[Suggestion]:
 
 def tag_suggestions(word: str, tags: list[tuple[str, str | None, int]]) -> list[Suggestion]:
     """Tags (name, namespace, use count) as suggestions, with each namespace the word starts."""
+    # Imported here: the tag sidebar loads the query compiler (SQLAlchemy), which the window's
+    # first paint does not wait for.
+    from dam_desktop.ui.tags.tag_sidebar import term_for_tag
+
     found: list[Suggestion] = []
     lowered = word.lower()
     namespaces: dict[str, int] = {}
