@@ -1,25 +1,30 @@
 """The tag sidebar: tags with counts for the current result, and saved searches.
 
 Click a tag to narrow the current query to it; Ctrl-click to exclude it. Click a saved search to
-run it; "Save…" keeps the current query under a name in the library. The widget never changes
-the grid itself: it emits `queryRequested(text)` and the window applies it (and then calls
-`refresh(query)` with the query it shows, so the counts follow the result). When the world says
-tags, saved searches or the set of assets changed, it reads its counts again by itself.
+run it; "Save…" keeps the current query under a name in the library; right-click (or F2, Delete,
+dragging) renames, deletes and reorders saved searches, undoably (`saved_searches.py`).
+The widget never changes the grid itself: it emits `queryRequested(text)` and the window
+applies it (and then calls `refresh(query)` with the query it shows, so the counts follow the
+result). When the world says tags, saved searches or the set of assets changed, it reads its
+counts again by itself.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QPainter, QPalette
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QKeySequence, QPainter, QPalette, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QApplication,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPushButton,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -31,6 +36,7 @@ from dam_desktop.core.events import WorldChanged
 from dam_desktop.services.search.search_service import SavedSearch, TagCount
 from dam_desktop.services.search.tag_query.to_sql import TERM_HANDLERS
 from dam_desktop.ui.changes import ChangeFollower
+from dam_desktop.ui.tags.saved_searches import SavedSearchEdits
 from dam_desktop.ui.tasks import TaskSet
 from dam_desktop.ui.world_client import WorldClient
 from dam_desktop.use_cases import search as search_cases
@@ -85,6 +91,7 @@ class _CountDelegate(QStyledItemDelegate):
 
 class TagSidebar(QWidget):
     queryRequested = Signal(str)  # the query the window should show now
+    message = Signal(str)  # a one-line note for the status bar (a saved search deleted, a name taken)
 
     def __init__(
         self, client: WorldClient, parent: QWidget | None = None, *, show_title: bool = True
@@ -128,8 +135,31 @@ class TagSidebar(QWidget):
         layout.addWidget(self.tag_list, 3)
         layout.addLayout(saved_row)
         layout.addWidget(self.saved_list, 1)
-        # Tests replace this to answer the name prompt.
+        # Tests replace these to answer the name prompts.
         self.ask_name = self._ask_name
+        self.ask_rename = self._ask_rename
+        self.edits: SavedSearchEdits | None = None
+        self.saved_menu: QMenu | None = None
+
+    def manage_saved(self, edits: SavedSearchEdits) -> None:
+        """Let the saved searches be renamed, reordered (drag or menu) and deleted, via `edits`."""
+        self.edits = edits
+        edits.reordered = self._show_saved
+        edits.renamed = self._renamed
+        edits.failed = self.message.emit
+        saved = self.saved_list
+        saved.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        saved.setDefaultDropAction(Qt.DropAction.MoveAction)
+        saved.model().rowsMoved.connect(lambda *_: self._dragged())
+        saved.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        saved.customContextMenuRequested.connect(self._saved_menu)
+        for keys, slot in (
+            (QKeySequence(Qt.Key.Key_F2), self.rename_current),
+            (QKeySequence(QKeySequence.StandardKey.Delete), self.delete_current),
+        ):
+            shortcut = QShortcut(keys, saved)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(slot)
 
     async def refresh(self, query: str, limit: int = 60) -> None:
         """Show the tags of `query`'s result with their counts, and the saved searches."""
@@ -139,7 +169,8 @@ class TagSidebar(QWidget):
         counts, saved = found.counts, found.saved
         if query != self.query:
             return
-        self.counts, self.saved = counts, saved
+        self.counts = counts
+        self.saved = self.edits.order.arrange(saved) if self.edits is not None else saved
         self.tag_list.clear()
         for entry in counts:
             mark = "" if entry.exact else "~"
@@ -150,12 +181,90 @@ class TagSidebar(QWidget):
                 f"{entry.count:,} of the {'' if entry.exact else 'newest '}results carry '{entry.name}'"
             )
             self.tag_list.addItem(item)
+        self._show_saved()
+
+    def _show_saved(self) -> None:
+        if self.edits is not None:
+            self.saved = self.edits.order.arrange(self.saved)
+        # The current item stays current across the rebuild (by name, or by place after a rename).
+        current, row = self._current_name(), self.saved_list.currentRow()
         self.saved_list.clear()
-        for s in saved:
+        for s in self.saved:
             item = QListWidgetItem(s.name)
             item.setData(TAG_ROLE, s.query)
             item.setToolTip(s.query)
             self.saved_list.addItem(item)
+            if s.name == current:
+                self.saved_list.setCurrentItem(item)
+        if current is not None and self._current_name() != current and 0 <= row < self.saved_list.count():
+            self.saved_list.setCurrentRow(row)
+
+    def _renamed(self, old: str, new: str) -> None:
+        self.saved = [replace(s, name=new) if s.name == old else s for s in self.saved]
+        for row in range(self.saved_list.count()):
+            if (item := self.saved_list.item(row)).text() == old:
+                item.setText(new)
+
+    def saved_names(self) -> list[str]:
+        """The saved searches as listed, top to bottom."""
+        return [self.saved_list.item(row).text() for row in range(self.saved_list.count())]
+
+    # managing saved searches ------------------------------------------------------------------------
+    def _current_name(self) -> str | None:
+        item = self.saved_list.currentItem()
+        return item.text() if item is not None else None
+
+    def rename_current(self) -> None:
+        name = self._current_name()
+        if name is not None and self.edits is not None:
+            new = self.ask_rename(name)
+            taken = {s.name for s in self.saved} - {name}
+            if new and " ".join(new.split()) in taken:
+                self.message.emit(f"There is already a saved search named “{' '.join(new.split())}”")
+            elif new and " ".join(new.split()) != name:
+                self.edits.rename(self.saved, name, new)
+
+    def delete_current(self) -> None:
+        name = self._current_name()
+        if name is not None and self.edits is not None:
+            self.edits.delete(self.saved, name)
+            self.message.emit(f"Deleted the saved search “{name}” (Edit › Undo brings it back)")
+
+    def move_current(self, step: int) -> None:
+        name = self._current_name()
+        if name is None or self.edits is None:
+            return
+        names = [s.name for s in self.saved]
+        row = names.index(name)
+        target = max(0, min(len(names) - 1, row + step))
+        names.insert(target, names.pop(row))
+        self.edits.move(self.saved, names)
+        self.saved_list.setCurrentRow(target)
+
+    def _dragged(self) -> None:
+        if self.edits is not None:
+            self.edits.move(self.saved, self.saved_names())
+
+    def _saved_menu(self, pos: QPoint) -> None:
+        item = self.saved_list.itemAt(pos)
+        if item is None:
+            return
+        self.saved_list.setCurrentItem(item)
+        row = self.saved_list.row(item)
+        menu = QMenu(self)
+        menu.setObjectName("savedSearchMenu")
+        menu.addAction("Run").triggered.connect(lambda: self._saved_clicked(item))
+        menu.addSeparator()
+        menu.addAction("Rename…").triggered.connect(self.rename_current)
+        up, down = menu.addAction("Move Up"), menu.addAction("Move Down")
+        up.setEnabled(row > 0)
+        down.setEnabled(row < self.saved_list.count() - 1)
+        up.triggered.connect(lambda: self.move_current(-1))
+        down.triggered.connect(lambda: self.move_current(1))
+        menu.addSeparator()
+        menu.addAction("Delete").triggered.connect(self.delete_current)
+        self.saved_menu = menu
+        menu.popup(self.saved_list.viewport().mapToGlobal(pos))
 
     def click_tag(self, name: str, exclude: bool = False) -> str:
         """What a click on the tag does (Ctrl: exclude); returns and emits the new query."""
@@ -173,6 +282,10 @@ class TagSidebar(QWidget):
     def _ask_name(self) -> str | None:
         name, ok = QInputDialog.getText(self, "Save search", f"Name for “{self.query}”:")
         return name if ok and name.strip() else None
+
+    def _ask_rename(self, name: str) -> str | None:
+        new, ok = QInputDialog.getText(self, "Rename saved search", "New name:", text=name)
+        return new if ok and new.strip() else None
 
     def _ask_and_save(self) -> None:
         name = self.ask_name()

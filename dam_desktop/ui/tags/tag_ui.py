@@ -17,6 +17,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMenu
 
+from dam_desktop.ui.tags.saved_searches import SavedOrder, SavedSearchEdits
 from dam_desktop.ui.tags.tag_editor import TagEditor
 from dam_desktop.ui.tags.tag_manager import TagManagerDialog
 from dam_desktop.ui.tags.tag_sidebar import TagSidebar
@@ -39,6 +40,10 @@ def install_tag_ui(window: Any) -> TagUI:
     window.inspector.add_section("Tags", editor)
     sidebar = TagSidebar(window.client, window, show_title=False)
     window.sidebar.add_section("Tags", sidebar)
+    # Saved searches are renamed, reordered and deleted on the tag edits' undo stack (one Edit › Undo).
+    order = SavedOrder(window.settings, str(window.client.library_path))
+    sidebar.manage_saved(SavedSearchEdits(window.client, order, editor.undo_stack))
+    sidebar.message.connect(lambda text: window.statusBar().showMessage(text, 8000))
     timer = QTimer(window)
     timer.setSingleShot(True)
     timer.setInterval(120)

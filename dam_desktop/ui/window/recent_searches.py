@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMenu, QWidget
 
+from dam_desktop.ui.settings_lists import string_list
+
 MAX_RECENT = 12
 SENTENCE_MARK = "≈ "  # how a sentence (the ≈ mode) is marked in the menu and in the settings
 
@@ -31,13 +33,11 @@ class RecentSearches:
         self.key = f"search/recent_{digest[:16]}"
 
     def items(self) -> list[RecentSearch]:
-        stored = self.settings.value(self.key, [])
-        # An INI file gives back a one-item list as a plain string.
-        entries = [stored] if isinstance(stored, str) else list(stored) if isinstance(stored, list) else []
+        entries = string_list(self.settings, self.key)
         return [
             RecentSearch(e[len(SENTENCE_MARK) :], True) if e.startswith(SENTENCE_MARK) else RecentSearch(e)
             for e in entries
-            if isinstance(e, str) and e
+            if e
         ]
 
     def add(self, search: RecentSearch) -> None:
