@@ -43,15 +43,24 @@ class MediaFormat:
         return ext if ext in self.extensions else self.canonical_extension
 
 
-def _starts(prefix: bytes) -> Callable[[bytes], bool]:
-    return lambda head: head.startswith(prefix)
+# A matcher sees the file's first SNIFF_BYTES bytes and its lower-case extension ('' for none).
+Matcher = Callable[[bytes, str], bool]
 
 
-def _riff(kind: bytes) -> Callable[[bytes], bool]:
-    return lambda head: head[:4] in (b"RIFF", b"RF64") and head[8:12] == kind
+def _starts(*prefixes: bytes) -> Matcher:
+    return lambda head, _ext: head.startswith(prefixes)
 
 
-def _mp3(head: bytes) -> bool:
+def _riff(kind: bytes) -> Matcher:
+    return lambda head, _ext: head[:4] in (b"RIFF", b"RF64") and head[8:12] == kind
+
+
+def _named(prefixes: tuple[bytes, ...], extensions: tuple[str, ...]) -> Matcher:
+    """A weak signature (two to four common bytes) counts only under one of the format's own names."""
+    return lambda head, ext: ext in extensions and head.startswith(prefixes)
+
+
+def _mp3(head: bytes, _ext: str) -> bool:
     if head.startswith(b"ID3"):
         return True
     # MPEG audio frame sync: 11 set bits, and a layer field other than the reserved 00 (which
@@ -59,8 +68,26 @@ def _mp3(head: bytes) -> bool:
     return len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0 and head[1] & 0x06 != 0
 
 
-def _ogg_with(codec: bytes) -> Callable[[bytes], bool]:
-    return lambda head: head.startswith(b"OggS") and codec in head
+def _ogg_with(codec: bytes) -> Matcher:
+    return lambda head, _ext: head.startswith(b"OggS") and codec in head
+
+
+def _tga(head: bytes, ext: str) -> bool:
+    """TGA has no signature: its name, and a header Pillow's reader would take (no colour map or
+    an 8-bit-indexed one, a known image type, a sane pixel depth)."""
+    if ext not in TGA.extensions or len(head) < 18:
+        return False
+    colour_map, image_type, depth = head[1], head[2], head[16]
+    return colour_map in (0, 1) and image_type in (1, 2, 3, 9, 10, 11) and depth in (1, 8, 15, 16, 24, 32)
+
+
+def _fli(head: bytes, ext: str) -> bool:
+    # Autodesk FLI/FLC animation: the magic is at offset 4, after the file size.
+    return ext in FLI.extensions and head[4:6] in (b"\x11\xaf", b"\x12\xaf")
+
+
+def _iso_brand(*brands: bytes) -> Matcher:
+    return lambda head, _ext: head[4:8] == b"ftyp" and head[8:12] in brands
 
 
 JPEG = MediaFormat("JPEG image", "image/jpeg", "image", ("jpg", "jpeg", "jpe", "jfif"), "JPEG")
@@ -69,6 +96,26 @@ GIF = MediaFormat("GIF image", "image/gif", "image", ("gif",), "GIF")
 WEBP = MediaFormat("WebP image", "image/webp", "image", ("webp",), "WEBP")
 BMP = MediaFormat("BMP image", "image/bmp", "image", ("bmp", "dib"), "BMP")
 TIFF = MediaFormat("TIFF image", "image/tiff", "image", ("tif", "tiff"), "TIFF")
+AVIF = MediaFormat("AVIF image", "image/avif", "image", ("avif",), "AVIF")
+PSD = MediaFormat("Photoshop image", "image/vnd.adobe.photoshop", "image", ("psd",), "PSD")
+TGA = MediaFormat("TGA image", "image/x-tga", "image", ("tga", "icb", "vda", "vst"), "TGA")
+DDS = MediaFormat("DDS texture", "image/vnd-ms.dds", "image", ("dds",), "DDS")
+ICO = MediaFormat("Windows icon", "image/vnd.microsoft.icon", "image", ("ico",), "ICO")
+CUR = MediaFormat("Windows cursor", "image/x-win-bitmap", "image", ("cur",), "CUR")
+ICNS = MediaFormat("macOS icon", "image/icns", "image", ("icns",), "ICNS")
+JPEG2000 = MediaFormat(
+    "JPEG 2000 image", "image/jp2", "image", ("jp2", "j2k", "jpx", "jpf", "j2c"), "JPEG2000"
+)
+QOI = MediaFormat("QOI image", "image/qoi", "image", ("qoi",), "QOI")
+PNM = MediaFormat(
+    "Netpbm image", "image/x-portable-anymap", "image", ("ppm", "pgm", "pbm", "pnm", "pfm"), "PPM"
+)
+SGI = MediaFormat("SGI image", "image/sgi", "image", ("sgi", "rgb", "rgba", "bw"), "SGI")
+PCX = MediaFormat("PCX image", "image/x-pcx", "image", ("pcx",), "PCX")
+XBM = MediaFormat("X bitmap", "image/x-xbitmap", "image", ("xbm",), "XBM")
+XPM = MediaFormat("X pixmap", "image/x-xpixmap", "image", ("xpm",), "XPM")
+BLP = MediaFormat("Blizzard texture", "image/x-blp", "image", ("blp",), "BLP")
+FLI = MediaFormat("FLI/FLC animation", "video/x-fli", "image", ("fli", "flc"), "FLI")
 WAV = MediaFormat("WAV audio", "audio/wav", "audio", ("wav", "wave"))
 FLAC = MediaFormat("FLAC audio", "audio/flac", "audio", ("flac",))
 OPUS = MediaFormat("Opus audio", "audio/ogg", "audio", ("opus", "ogg", "oga"))
@@ -76,36 +123,49 @@ VORBIS = MediaFormat("Ogg Vorbis audio", "audio/ogg", "audio", ("ogg", "oga"))
 MP3 = MediaFormat("MP3 audio", "audio/mpeg", "audio", ("mp3",))
 AIFF = MediaFormat("AIFF audio", "audio/aiff", "audio", ("aiff", "aif", "aifc"))
 
-# Checked in order; the first match wins.
-MEDIA_FORMATS: tuple[tuple[Callable[[bytes], bool], MediaFormat], ...] = (
+# Checked in order; the first match wins. Still images are what this Pillow decodes; formats
+# without a signature of their own (TGA, PCX, ICO ...) count only under their own names.
+MEDIA_FORMATS: tuple[tuple[Matcher, MediaFormat], ...] = (
     (_starts(b"\xff\xd8\xff"), JPEG),
     (_starts(b"\x89PNG\r\n\x1a\n"), PNG),
-    (_starts(b"GIF87a"), GIF),
-    (_starts(b"GIF89a"), GIF),
+    (_starts(b"GIF87a", b"GIF89a"), GIF),
     (_riff(b"WEBP"), WEBP),
-    (_starts(b"II*\x00"), TIFF),
-    (_starts(b"MM\x00*"), TIFF),
+    (_starts(b"II*\x00", b"MM\x00*"), TIFF),
+    (_iso_brand(b"avif", b"avis"), AVIF),
+    (_starts(b"8BPS\x00\x01"), PSD),
+    (_starts(b"DDS "), DDS),
+    (_starts(b"qoif"), QOI),
+    (_starts(b"icns"), ICNS),
+    (_starts(b"\x00\x00\x00\x0cjP  \r\n\x87\n", b"\xffO\xffQ"), JPEG2000),
+    (_starts(b"BLP1", b"BLP2"), BLP),
+    (_starts(b"/* XPM */"), XPM),
+    (_fli, FLI),
+    (_tga, TGA),
+    (_named((b"\x00\x00\x01\x00",), ICO.extensions), ICO),
+    (_named((b"\x00\x00\x02\x00",), CUR.extensions), CUR),
+    (_named(tuple(f"P{n}".encode() for n in "123456f"), PNM.extensions), PNM),
+    (_named((b"\x01\xda",), SGI.extensions), SGI),
+    (_named((b"\x0a",), PCX.extensions), PCX),
+    (_named((b"#define",), XBM.extensions), XBM),
     (_starts(b"BM"), BMP),
     (_riff(b"WAVE"), WAV),
     (_starts(b"fLaC"), FLAC),
     (_ogg_with(b"OpusHead"), OPUS),
     (_ogg_with(b"\x01vorbis"), VORBIS),
-    (lambda head: head[:4] == b"FORM" and head[8:12] in (b"AIFF", b"AIFC"), AIFF),
+    (lambda head, _ext: head[:4] == b"FORM" and head[8:12] in (b"AIFF", b"AIFC"), AIFF),
     (_mp3, MP3),
 )
 
 # Recognised so the report can name them, but not imported.
 KNOWN_UNSUPPORTED: tuple[tuple[Callable[[bytes], bool], str], ...] = (
-    (_starts(b"%PDF"), "PDF document"),
-    (_starts(b"PK\x03\x04"), "ZIP archive (or an Office document)"),
+    (lambda head: head.startswith(b"%PDF"), "PDF document"),
+    (lambda head: head.startswith(b"PK\x03\x04"), "ZIP archive (or an Office document)"),
     (lambda head: head[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1"), "HEIC image"),
-    (lambda head: head[4:12] == b"ftypavif", "AVIF image"),
     (lambda head: head[4:8] == b"ftyp", "MP4/QuickTime video or audio"),
-    (_starts(b"\x1aE\xdf\xa3"), "Matroska/WebM video"),
-    (_starts(b"8BPS"), "Photoshop document"),
-    (_starts(b"\x7fELF"), "program file"),
-    (_starts(b"MZ"), "Windows program file"),
-    (_starts(b"SQLite format 3\x00"), "SQLite database"),
+    (lambda head: head.startswith(b"\x1aE\xdf\xa3"), "Matroska/WebM video"),
+    (lambda head: head.startswith(b"\x7fELF"), "program file"),
+    (lambda head: head.startswith(b"MZ"), "Windows program file"),
+    (lambda head: head.startswith(b"SQLite format 3\x00"), "SQLite database"),
 )
 
 # Extensions a person would expect to be an image or a sound: garbage under one of these names is
@@ -113,10 +173,12 @@ KNOWN_UNSUPPORTED: tuple[tuple[Callable[[bytes], bool], str], ...] = (
 MEDIA_EXTENSIONS: frozenset[str] = frozenset(ext for _, fmt in MEDIA_FORMATS for ext in fmt.extensions)
 
 
-def sniff_media(head: bytes) -> MediaFormat | None:
-    """The importable format these leading bytes start, or None."""
+def sniff_media(head: bytes, name: str = "") -> MediaFormat | None:
+    """The importable format these leading bytes start, or None. `name` (the file's name) is
+    needed only for the few formats with no signature of their own, such as TGA."""
+    ext = file_extension(name) if name else ""
     for matches, fmt in MEDIA_FORMATS:
-        if matches(head):
+        if matches(head, ext):
             return fmt
     return None
 

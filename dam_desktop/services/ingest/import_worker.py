@@ -133,7 +133,7 @@ def _os_reason(exc: OSError) -> str:
 
 
 def _classify(head: bytes, path: str) -> MediaFormat:
-    fmt = sniff_media(head)
+    fmt = sniff_media(head, path)
     if fmt is not None:
         return fmt
     ext = file_extension(path)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
@@ -16,7 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dam_desktop.core.library import LibraryPaths
 from dam_desktop.models.core.pipeline_markers import NeedsThumbnailMarker
-from dam_desktop.models.files import ContentHashSHA256Component, FileLocationComponent
+from dam_desktop.models.files import (
+    ContentHashSHA256Component,
+    FileLocationComponent,
+    FilePropertiesComponent,
+)
 from dam_desktop.services import ecs_service
 from dam_desktop.services.media.media_probe import MediaError, probe_media
 from dam_desktop.services.media.thumbnails import save_thumbnail
@@ -30,10 +35,19 @@ async def request_thumbnails(session: AsyncSession, entity_ids: Sequence[int]) -
     await ecs_service.add_marker(session, entity_ids, NeedsThumbnailMarker)
 
 
+@dataclass(frozen=True)
+class ThumbnailSource:
+    sha256_hex: str
+    # The name it was imported under: a few formats (TGA, PCX, ICO) are known by their name only,
+    # and stored copies are named by their hash.
+    original_name: str
+    files: list[Path]  # where its bytes can be read, managed copies first
+
+
 async def thumbnail_sources(
     session: AsyncSession, paths: LibraryPaths, entity_ids: Sequence[int]
-) -> dict[int, tuple[str, list[Path]]]:
-    """For each asset: its sha256 (hex) and the files its bytes can be read from, managed copies first."""
+) -> dict[int, ThumbnailSource]:
+    """For each asset: its hash, its original name and the files its bytes can be read from."""
     ids = list(entity_ids)
     if not ids:
         return {}
@@ -43,6 +57,10 @@ async def thumbnail_sources(
             ContentHashSHA256Component.hash_value,
             FileLocationComponent.storage_type,
             FileLocationComponent.path,
+            FilePropertiesComponent.original_filename,
+        )
+        .outerjoin(
+            FilePropertiesComponent, FilePropertiesComponent.entity_id == ContentHashSHA256Component.entity_id
         )
         .outerjoin(
             FileLocationComponent, FileLocationComponent.entity_id == ContentHashSHA256Component.entity_id
@@ -52,21 +70,22 @@ async def thumbnail_sources(
             ContentHashSHA256Component.entity_id, FileLocationComponent.storage_type, FileLocationComponent.id
         )
     )
-    sources: dict[int, tuple[str, list[Path]]] = {}
-    for entity_id, sha, storage_type, stored_path in (await session.execute(stmt)).all():
-        _, files = sources.setdefault(entity_id, (sha.hex(), []))
+    sources: dict[int, ThumbnailSource] = {}
+    for entity_id, sha, storage_type, stored_path, name in (await session.execute(stmt)).all():
+        source = sources.setdefault(entity_id, ThumbnailSource(sha.hex(), name or "", []))
         if stored_path is not None:
-            files.append(location_file(paths, storage_type, stored_path))
+            source.files.append(location_file(paths, storage_type, stored_path))
     return sources
 
 
-def remake_thumbnail(paths: LibraryPaths, sha256_hex: str, files: Sequence[Path]) -> None:
+def remake_thumbnail(paths: LibraryPaths, source: ThumbnailSource) -> None:
     """Decode the first readable copy and write its thumbnail; raise MediaError saying why not."""
     reasons: list[str] = []
-    for file in files:
+    sha256_hex = source.sha256_hex
+    for file in source.files:
         try:
             with file.open("rb") as handle:
-                fmt = sniff_media(handle.read(SNIFF_BYTES))
+                fmt = sniff_media(handle.read(SNIFF_BYTES), source.original_name or file.name)
             if fmt is None:
                 reasons.append(f"{display_path(file)}: not a recognised image or sound")
                 continue
@@ -96,7 +115,7 @@ async def remake_thumbnails(
     pool = shared_cpu_pool()
     ordered = list(sources.items())
     results = await asyncio.gather(
-        *(loop.run_in_executor(pool, remake_thumbnail, paths, sha, files) for _, (sha, files) in ordered),
+        *(loop.run_in_executor(pool, remake_thumbnail, paths, source) for _, source in ordered),
         return_exceptions=True,
     )
     for (entity_id, _), result in zip(ordered, results, strict=True):
