@@ -119,3 +119,23 @@ def test_keyboard_shift_and_rubber_band_selection(qtbot: Any, ui_client: Any, tm
     rows = sorted(i.row() for i in view.selectionModel().selectedIndexes())
     assert rows == [0, 1, view.columns, view.columns + 1]
     close_grid(qtbot, view)
+
+
+def test_the_badge_names_the_content_not_the_file_name(qtbot: Any, ui_client: Any, tmp_path: Path) -> None:
+    """A PNG saved as `.jpg` gets a PNG badge; a real JPEG named `.jpeg` keeps its own spelling."""
+    from dam_desktop.use_cases.imports import import_files
+    from tests.import_media_factory import make_jpeg, make_png
+
+    png = make_png(tmp_path / "in" / "screenshot.png", (300, 200))
+    disguised = png.rename(png.with_name("screenshot.jpg"))
+    photo = make_jpeg(tmp_path / "in" / "photo.jpeg", (300, 200))
+    report = run(qtbot, ui_client.call(lambda world: import_files(world, [disguised, photo])))
+    assert len(report.imported) == 2
+    view = make_grid(qtbot, ui_client)
+    view.set_tile_size(160)
+    assert run(qtbot, view.grid_model.load(all_assets()))
+    qtbot.waitUntil(lambda: all(view.grid_model.info_at(r) is not None for r in range(2)))
+    view.viewport().grab()  # paints every visible tile, badges included
+    painted = set(view.delegate._badges)
+    assert painted == {"PNG", "JPEG"}, painted
+    close_grid(qtbot, view)

@@ -135,6 +135,9 @@ class TileInfo:
     sha256_hex: str
     thumbnail_path: Path
     file_path: Path | None  # the first readable-looking location; managed copies first
+    # What the content is, as an extension (the file's own when it fits, e.g. "jpeg"): a PNG
+    # named .jpg has "png". The tile's badge shows it.
+    extension: str = ""
 
 
 def id_parameters(entity_ids: Iterable[int]) -> tuple[dict[str, int], str]:
@@ -145,7 +148,7 @@ def id_parameters(entity_ids: Iterable[int]) -> tuple[dict[str, int], str]:
 
 def tile_properties_sql(placeholders: str) -> str:
     return (
-        "SELECT fp.entity_id, fp.original_filename, fp.asset_type, h.hash_value "
+        "SELECT fp.entity_id, fp.original_filename, fp.asset_type, h.hash_value, fp.file_extension "
         "FROM component_file_properties fp "
         "LEFT JOIN component_content_hash_sha256 h ON h.entity_id = fp.entity_id "
         f"WHERE fp.entity_id IN ({placeholders})"
@@ -168,7 +171,7 @@ def tile_infos_from_rows(
     for eid, storage_type, path in locations:
         first_location.setdefault(int(eid), location_file(paths, storage_type, path))
     infos: dict[int, TileInfo] = {}
-    for eid, filename, asset_type, hash_value in properties:
+    for eid, filename, asset_type, hash_value, extension in properties:
         sha_hex = bytes(hash_value).hex() if hash_value is not None else ""
         infos[int(eid)] = TileInfo(
             entity_id=int(eid),
@@ -177,6 +180,7 @@ def tile_infos_from_rows(
             sha256_hex=sha_hex,
             thumbnail_path=paths.thumbnail_path(sha_hex) if sha_hex else Path(),
             file_path=first_location.get(int(eid)),
+            extension=extension or "",
         )
     return infos
 

@@ -217,8 +217,9 @@ class TileDelegate:
     def _paint_badge(self, painter: QPainter, square: QRect, info: TileInfo) -> None:
         if square.width() < 96:
             return
+        # The content's format, not the name's: a PNG named .jpg says PNG.
         stem, dot, suffix = info.filename.rpartition(".")
-        extension = suffix.upper()[:5] if dot and stem else ""
+        extension = (info.extension or (suffix if dot and stem else "")).upper()[:5]
         if not extension:
             return
         badge = self._badges.get(extension)
