@@ -95,12 +95,7 @@ class SemanticSearch(QObject):
     def _on_toggled(self, on: bool) -> None:
         """The same words are searched again in the other language, so the grid matches the box."""
         self._show_toggle_state(on)
-        window = self.window
-        text = window.search_box.text().strip()
-        if on:
-            window.tasks.spawn(self.apply_search(text))
-        else:
-            window.tasks.spawn(self._tag_search(text))
+        self.window.controls.search_now()
 
     async def apply_search(self, text: str) -> None:
         if not self.semantic_mode:

@@ -151,7 +151,12 @@ class BrowseControls(QObject):
         text = self.toolbar.search_box.text()
         if remember and text.strip():
             self.recent.add(RecentSearch(text.strip(), self.sentence_mode))
-        self.window.tasks.spawn(self.window.apply_search(text))
+        self.window.tasks.spawn(self._search_the_box())
+
+    async def _search_the_box(self) -> None:
+        # The box's text when the search starts, not when it was asked for: text set for the box
+        # in between (leaving a result clears a sentence) is what the grid must match.
+        await self.window.apply_search(self.toolbar.search_box.text())
 
     def show_text(self, text: str, remember: bool = False) -> None:
         """Show `text` in the box as what the grid shows, without searching again."""
