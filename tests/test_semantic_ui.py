@@ -75,6 +75,8 @@ def test_find_similar_on_a_sound_ranks_its_original_first_in_the_grid(
     scores = [score for _, _, score in rows]
     assert all(score is not None for score in scores)
     assert scores == sorted(scores, reverse=True)  # type: ignore[type-var]
+    # Each tile's badge: the score, in one format for the whole result.
+    assert ui_window.model.score_text(rows[0][0]) == f"{rows[0][2]:.2f}"
     assert ui_window.banner.isVisible()
     assert ui_window.banner.label.text() == "Similar to take_2_quieter.ogg — sound fingerprint"
     assert not ui_window.banner.chip.isVisible()

@@ -23,7 +23,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QStyle, QWidget
 
 from dam_desktop.services.browse.browse_sql import TileInfo
-from dam_desktop.ui.grid.ranked import score_text
 
 TILE_PADDING = 8
 LABEL_GAP = 6
@@ -124,7 +123,7 @@ class TileDelegate:
         selected: bool,
         current: bool,
         hovered: bool,
-        score: float | None = None,
+        score: str | None = None,
     ) -> None:
         colors = self.colors
         frame = QRectF(cell).adjusted(2, 2, -2, -2)
@@ -229,10 +228,9 @@ class TileDelegate:
         height = int(badge.height() / ratio)
         painter.drawPixmap(QPoint(square.left() + 6, square.bottom() - height - 5), badge)
 
-    def _paint_score(self, painter: QPainter, image: QRect, score: float) -> None:
+    def _paint_score(self, painter: QPainter, image: QRect, text: str) -> None:
         """The ranked result's score in the thumbnail's top-left corner (the file mark takes the
         top-right one), drawn once per distinct text and blitted."""
-        text = score_text(score)
         badge = self._scores.get(text)
         if badge is None:
             if len(self._scores) > 2000:

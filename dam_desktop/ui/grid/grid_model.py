@@ -221,6 +221,10 @@ class AssetGridModel(QAbstractListModel):
         """The ranked result's score of this asset (None when the grid shows a listing)."""
         return self.ranking.scores.get(entity_id) if self.ranking is not None else None
 
+    def score_text(self, entity_id: int) -> str | None:
+        """The score as the tile's badge shows it."""
+        return self.ranking.score_text(entity_id) if self.ranking is not None else None
+
     # tile facts ---------------------------------------------------------------------------------
     def info(self, entity_id: int) -> TileInfo | None:
         return self._infos.get(entity_id)

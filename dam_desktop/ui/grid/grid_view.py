@@ -358,7 +358,7 @@ class AssetGridView(QAbstractItemView):
                 selected=selection.isSelected(model.index(row, 0)),
                 current=row == current,
                 hovered=row == self._hover_row,
-                score=model.score(entity_id),
+                score=model.score_text(entity_id),
             )
 
     def set_empty_state(self, state: EmptyState) -> None:

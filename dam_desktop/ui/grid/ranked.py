@@ -7,21 +7,29 @@ on each tile, and the window's header names the method ("— CLIP", "— visual 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from dam_desktop.services.browse.browse_sql import IdArray
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RankedIds:
     ids: IdArray
     scores: dict[int, float] = field(default_factory=dict)
     method: str = ""  # how the ranking was made, in words ("CLIP", "visual descriptor")
     notes: tuple[str, ...] = ()  # what the person should know (a model that could not take part)
 
+    def score_text(self, entity_id: int) -> str | None:
+        """The score as its badge reads: two decimals (cosines), or three where the whole ranking
+        is below 0.1 (rank-fused scores), so that neighbours in the ranking still read apart; one
+        format for the whole result, so the badges line up."""
+        score = self.scores.get(entity_id)
+        if score is None:
+            return None
+        return f"{score:.3f}" if self.fine else f"{score:.2f}"
 
-def score_text(score: float) -> str:
-    """Cosine scores as two decimals; a rank-fused score (well under 0.1) keeps three significant
-    digits, so that neighbours in the ranking still read differently."""
-    return f"{score:.2f}" if abs(score) >= 0.1 else f"{score:.3g}"
+    @cached_property
+    def fine(self) -> bool:
+        return bool(self.scores) and max(abs(s) for s in self.scores.values()) < 0.1

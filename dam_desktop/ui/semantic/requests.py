@@ -19,34 +19,50 @@ if TYPE_CHECKING:
 
 LIMIT = 200  # a ranked result's length: two screens of small tiles, scores past it are noise
 
-# How a ranking's model reads in the header, by the start of the model's name (registry as data).
-METHOD_LABELS: tuple[tuple[str, str], ...] = (
-    ("clip", "CLIP"),
-    ("siglip", "SigLIP"),
-    ("clap", "CLAP"),
-    ("soundprint", "sound fingerprint"),
-    ("all-minilm", "names and tags (MiniLM)"),
-    ("descriptor", "visual descriptor"),
-    ("visual", "visual descriptor"),
+# How a ranking's model or method reads in the header, by the start of its name (registry as
+# data): the full label when it ranked alone, the short one in a hybrid's list.
+METHOD_LABELS: tuple[tuple[str, str, str], ...] = (
+    ("clip", "CLIP", "CLIP"),
+    ("siglip", "SigLIP", "SigLIP"),
+    ("clap", "CLAP", "CLAP"),
+    ("soundprint", "sound fingerprint", "sound fingerprint"),
+    ("all-minilm", "names and tags (MiniLM)", "MiniLM"),
+    ("words", "words (BM25)", "words"),
+    ("exact name", "exact name", "exact name"),
+    ("wavelet", "visual descriptor", "visual descriptor"),
+    ("descriptor", "visual descriptor", "visual descriptor"),
 )
 
 
-def method_label(model: str) -> str:
+def method_label(model: str, *, short: bool = False) -> str:
     lowered = model.lower()
-    return next((label for prefix, label in METHOD_LABELS if lowered.startswith(prefix)), model)
+    found = next((entry for entry in METHOD_LABELS if lowered.startswith(entry[0])), None)
+    return model if found is None else found[2 if short else 1]
+
+
+def ranking_method(results: SemanticResults) -> str:
+    """How the result was ranked, in words: the method the engine names ("find similar" says
+    whether CLIP or the visual descriptor ranked it), the rankers a hybrid fused, or else the
+    model of the best hit."""
+    method = str(getattr(results, "method", "") or "")
+    if method:
+        return method_label(method)
+    rankers = [str(r) for r in getattr(results, "rankers", ()) or ()]
+    if len(rankers) > 1:
+        return "hybrid: " + " + ".join(method_label(r, short=True) for r in rankers)
+    if rankers:
+        return method_label(rankers[0])
+    return method_label(results.hits[0].model) if results.hits else ""
 
 
 def ranked_ids(results: SemanticResults) -> RankedIds:
     import numpy as np
 
     hits = results.hits
-    # The method that ranked the result: the engine names it where it knows (which "find similar"
-    # used); otherwise the model of the best hit.
-    method = str(getattr(results, "method", "") or (hits[0].model if hits else ""))
     return RankedIds(
         np.asarray([h.entity_id for h in hits], dtype=np.int64),
         {h.entity_id: h.score for h in hits},
-        method_label(method) if method else "",
+        ranking_method(results),
         tuple(results.notes),
     )
 
