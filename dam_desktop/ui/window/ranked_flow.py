@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from dam_desktop.core.errors import DamError
+from dam_desktop.core.errors import DamError, QueryError
 from dam_desktop.ui.grid.empty_state import DROP_HERE, EMPTY_TRASH, EmptyState, no_matches, search_error
 from dam_desktop.ui.window.context_menu import TRASH_VIEW
 
@@ -74,8 +74,6 @@ class RankedFlow:
     def show_failure(self, error: DamError) -> None:
         """A query that cannot run: the grid shows why instead of the previous result, and the
         search box marks the place of a query error."""
-        from dam_desktop.services.search.tag_query.errors import QueryError
-
         window = self.window
         in_box = isinstance(error, QueryError) and window.ranked is None
         message = error.message if isinstance(error, QueryError) else str(error)

@@ -129,8 +129,9 @@ class SearchCompleter(QObject):
         self.completer.setMaxVisibleItems(12)
         self.popup = QListView()
         self.popup.setObjectName("searchCompletions")
-        self.popup.setItemDelegate(_DetailDelegate(self.popup))
         self.completer.setPopup(self.popup)
+        # After setPopup, which puts its own delegate on the list.
+        self.popup.setItemDelegate(_DetailDelegate(self.popup))
         self.completer.activated.connect(self._chosen_text)
         self._word = ""
         box.textEdited.connect(self._on_edited)
