@@ -1,87 +1,23 @@
 """Near-duplicates of real wallpapers: found in groups, resolved keep-best, and the resolution undone.
 
-Seven Debian and GNOME wallpapers (tests/fixtures/wallpapers, see its NOTICE) each get four
+Eleven Debian and GNOME wallpapers (tests/fixtures/wallpapers, see its NOTICE) each get four
 near-copies the way libraries collect them: resized to half, re-encoded as JPEG quality 60,
-cropped by 5%, and a small colour shift.
+cropped by 5%, and a small colour shift (tests/wallpaper_fixtures.py).
 """
 
 from __future__ import annotations
 
-import asyncio
-import io
-from dataclasses import dataclass
-from pathlib import Path
-
 import numpy as np
 import pytest
-from PIL import Image
-from sqlalchemy import select
 
 from dam_desktop.cli.main import main
-from dam_desktop.models.files import FilePropertiesComponent
-from dam_desktop.services.ingest.import_service import import_paths
 from dam_desktop.services.similarity.hash_index import near_pairs, near_pairs_all_pairs
 from dam_desktop.services.store import trash_service
 from dam_desktop.services.tags import tag_service
 from dam_desktop.use_cases.duplicates import find_duplicates, resolve_keep_best, undo_resolution
 from dam_desktop.world_setup import open_world
-
-WALLPAPERS = Path(__file__).parent / "fixtures" / "wallpapers"
-COPIES = ("half", "q60", "crop5", "colour")
-
-
-def _copy(image: Image.Image, kind: str) -> Image.Image:
-    w, h = image.size
-    if kind == "half":
-        return image.resize((w // 2, h // 2), Image.Resampling.LANCZOS)
-    if kind == "q60":
-        buffer = io.BytesIO()
-        image.save(buffer, "JPEG", quality=60)
-        return Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
-    if kind == "crop5":
-        dx, dy = int(w * 0.025), int(h * 0.025)
-        return image.crop((dx, dy, w - dx, h - dy))
-    r, g, b = image.split()
-    return Image.merge("RGB", (r.point(lambda v: min(255, v + 12)), g, b.point(lambda v: max(0, v - 8))))
-
-
-@dataclass(frozen=True)
-class WallpaperLibrary:
-    path: Path
-    ids: dict[str, int]  # file name -> entity id
-
-
-@pytest.fixture
-def wallpaper_library(tmp_path: Path) -> WallpaperLibrary:
-    originals, copies = tmp_path / "originals", tmp_path / "copies"
-    originals.mkdir()
-    copies.mkdir()
-    for source in sorted(WALLPAPERS.glob("*.jpg")):
-        image = Image.open(source).convert("RGB")
-        image.save(originals / source.name, quality=92)
-        for kind in COPIES:
-            _copy(image, kind).save(copies / f"{source.stem}.{kind}.jpg", quality=92)
-    library = WallpaperLibrary(tmp_path / "library", {})
-
-    async def build() -> dict[str, int]:
-        world = await open_world(library.path)
-        try:
-            assert not (await import_paths(world, [originals])).failed
-            assert not (await import_paths(world, [copies])).failed
-            async with world.session() as session:
-                rows = await session.execute(
-                    select(FilePropertiesComponent.original_filename, FilePropertiesComponent.entity_id)
-                )
-                return {name: eid for name, eid in rows.all()}
-        finally:
-            await world.close()
-
-    library.ids.update(asyncio.run(build()))
-    return library
-
-
-def _wallpaper(filename: str) -> str:
-    return filename.split(".")[0]
+from tests.wallpaper_fixtures import COPIES, WALLPAPERS, WallpaperLibrary, wallpaper_names
+from tests.wallpaper_fixtures import wallpaper_of as _wallpaper
 
 
 async def test_each_wallpaper_is_grouped_with_all_its_copies_and_nothing_else(
@@ -93,7 +29,7 @@ async def test_each_wallpaper_is_grouped_with_all_its_copies_and_nothing_else(
     finally:
         await world.close()
     names = [sorted(m.filename for m in g.members) for g in groups]
-    wallpapers = sorted(p.stem for p in WALLPAPERS.glob("*.jpg"))
+    wallpapers = wallpaper_names()
     assert sorted(_wallpaper(g[0]) for g in names) == wallpapers
     for group in names:
         stem = _wallpaper(group[0])

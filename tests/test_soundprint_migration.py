@@ -18,6 +18,9 @@ def _make_it_old(db_path: Path) -> None:
     """What a library written by the previous version holds: v1 fingerprints, no v2 table, no markers."""
     with sqlite3.connect(db_path) as conn:
         conn.execute("DROP TABLE component_audio_embedding_soundprint_d128")
+        # Tables of later revisions, which the upgrade from BEFORE makes again.
+        conn.execute("DROP TABLE component_image_wavelet_signature")
+        conn.execute("DROP TABLE component_marker_needs_image_descriptor")
         conn.execute("DELETE FROM component_marker_needs_audio_processing")
         conn.execute("UPDATE alembic_version SET version_num = ?", (BEFORE,))
 

@@ -1,8 +1,8 @@
 """The ordered phases a world runs its systems in, and what each one means to a person.
 
 The order is the background pipeline's priority: what makes the grid whole (thumbnails) comes
-first, the weights-free sound fingerprint next, and the neural models last, since they are the
-slowest and the ones a person may pause.
+first, the weights-free image descriptor (read from the thumbnail) and sound fingerprint next,
+and the neural models last, since they are the slowest and the ones a person may pause.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ class SystemStage(IntEnum):
 
     METADATA_EXTRACTION = 10
     THUMBNAIL_GENERATION = 20
+    IMAGE_DESCRIPTORS = 25
     AUDIO_PROCESSING = 30
     TEXT_EMBEDDING = 40
     IMAGE_EMBEDDING = 50
@@ -34,6 +35,7 @@ class StageInfo:
 STAGE_INFO: dict[SystemStage, StageInfo] = {
     SystemStage.METADATA_EXTRACTION: StageInfo("properties", "Reading properties", "asset", False),
     SystemStage.THUMBNAIL_GENERATION: StageInfo("thumbnails", "Making thumbnails", "thumbnail", False),
+    SystemStage.IMAGE_DESCRIPTORS: StageInfo("descriptors", "Describing images", "descriptor", False),
     SystemStage.AUDIO_PROCESSING: StageInfo("fingerprints", "Fingerprinting sounds", "fingerprint", False),
     SystemStage.TEXT_EMBEDDING: StageInfo("text-embeddings", "Embedding names and tags", "embedding", True),
     SystemStage.IMAGE_EMBEDDING: StageInfo("image-embeddings", "Embedding images", "embedding", True),

@@ -5,6 +5,7 @@ from dam_desktop.models.core.pipeline_markers import (
     NeedsAudioProcessingMarker,
     NeedsAutoTaggingMarker,
     NeedsEmbeddingMarker,
+    NeedsImageDescriptorMarker,
     NeedsMetadataMarker,
     NeedsThumbnailMarker,
 )
@@ -18,6 +19,7 @@ from dam_desktop.models.media import (
     AudioPropertiesComponent,
     ImagePerceptualHashComponent,
     ImagePropertiesComponent,
+    ImageWaveletSignatureComponent,
 )
 from dam_desktop.models.semantic import (
     AudioEmbeddingClapHtsatUnfusedDim512Component,
@@ -55,11 +57,13 @@ __all__ = [
     "ImageEmbeddingClipViTL14Dim768Component",
     "ImagePerceptualHashComponent",
     "ImagePropertiesComponent",
+    "ImageWaveletSignatureComponent",
     "MissingFileComponent",
     "ModelGeneratedTagLinkComponent",
     "NeedsAudioProcessingMarker",
     "NeedsAutoTaggingMarker",
     "NeedsEmbeddingMarker",
+    "NeedsImageDescriptorMarker",
     "NeedsMetadataMarker",
     "NeedsTextEmbeddingMarker",
     "NeedsThumbnailMarker",

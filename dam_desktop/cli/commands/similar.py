@@ -1,16 +1,19 @@
 """`dam-desktop similar ID`: the assets most like asset ID, best first, one per line.
 
-Images are compared by their CLIP embeddings, sounds by their weights-free audio fingerprints;
-an asset without one is compared by name and tags. Each line is tab-separated: entity id, score
-(cosine similarity), type, file name, and the model that scored it. `--where` narrows the
-answers to a tag query. The same output serves `dam-desktop search --semantic "TEXT"`.
+Images are compared by their CLIP embeddings when the image model's weights are installed, and by
+their weights-free wavelet signatures otherwise; sounds by their audio fingerprints. Answers are
+of the asset's own kind. The method is named on standard error ("similar by: ..."). Each line is
+tab-separated: entity id, score (similarity; 1.0 is the same picture or sound), type, file name,
+and the model or descriptor that scored it. `--where` narrows the answers to a tag query. The same
+output serves `dam-desktop search --semantic "TEXT"`.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Protocol
 
 from dam_desktop.cli.common import (
     EXIT_FAILURE,
@@ -23,12 +26,36 @@ from dam_desktop.cli.common import (
     tab_line,
 )
 from dam_desktop.core.errors import QueryError
-from dam_desktop.core.stages import SystemStage
 from dam_desktop.core.world import World
-from dam_desktop.services.semantic.semantic_search import SemanticResults
-from dam_desktop.use_cases import search as search_cases
-from dam_desktop.use_cases import similarity
-from dam_desktop.use_cases.pipeline import run_stages
+from dam_desktop.use_cases.search import search_by_sentence
+from dam_desktop.use_cases.similarity import SimilarResults, find_similar, prepare_similarity
+
+
+class _Hit(Protocol):
+    @property
+    def entity_id(self) -> int: ...
+
+    @property
+    def score(self) -> float: ...
+
+    @property
+    def asset_type(self) -> str: ...
+
+    @property
+    def filename(self) -> str: ...
+
+    @property
+    def model(self) -> str: ...
+
+
+class _Results(Protocol):
+    """What `similar` and `search --semantic` print: ranked hits and notes."""
+
+    @property
+    def hits(self) -> Sequence[_Hit]: ...
+
+    @property
+    def notes(self) -> Sequence[str]: ...
 
 
 def register(subparsers: Any) -> None:
@@ -62,9 +89,11 @@ def format_hit_row(entity_id: int, score: float, asset_type: str, filename: str,
     return tab_line(entity_id, f"{score:.4f}", asset_type, filename, model)
 
 
-def _print(results: SemanticResults) -> int:
+def _print(results: _Results) -> int:
     for note in results.notes:
         print(f"dam-desktop: {note}", file=sys.stderr)
+    if isinstance(results, SimilarResults) and results.method:
+        print(f"similar by: {results.method_label}", file=sys.stderr)
     sys.stdout.write(
         "".join(
             format_hit_row(h.entity_id, h.score, h.asset_type, h.filename, h.model) + "\n"
@@ -74,28 +103,19 @@ def _print(results: SemanticResults) -> int:
     return EXIT_OK if results.hits or not results.notes else EXIT_FAILURE
 
 
-async def _catch_up(world: World) -> None:
-    """Embed what an import left waiting (cheap when nothing is): the answer covers every asset.
-
-    While the window has the library open, it does that work itself; the command then reads."""
-    if world.read_only:
-        return
-    await run_stages(
-        world, [SystemStage.AUDIO_PROCESSING, SystemStage.TEXT_EMBEDDING, SystemStage.IMAGE_EMBEDDING]
-    )
+async def _similar(world: World, args: argparse.Namespace) -> SimilarResults:
+    await prepare_similarity(world)
+    return await find_similar(world, args.entity_id, where=args.where or "", limit=args.limit)
 
 
-async def _similar(world: World, args: argparse.Namespace) -> SemanticResults:
-    await _catch_up(world)
-    return await similarity.find_similar(world, args.entity_id, where=args.where or "", limit=args.limit)
+async def _sentence(world: World, args: argparse.Namespace) -> _Results:
+    await prepare_similarity(world)
+    return await search_by_sentence(world, args.query, where=args.where or "", limit=args.limit)
 
 
-async def _sentence(world: World, args: argparse.Namespace) -> SemanticResults:
-    await _catch_up(world)
-    return await search_cases.search_by_sentence(world, args.query, where=args.where or "", limit=args.limit)
-
-
-def _run_guarded(args: argparse.Namespace, action: Any) -> int:
+def _run_guarded(
+    args: argparse.Namespace, action: Callable[[World, argparse.Namespace], Awaitable[_Results]]
+) -> int:
     try:
         return _print(run_with_world(args, lambda world: action(world, args), Access.READ_OR_WRITE))
     except QueryError as exc:

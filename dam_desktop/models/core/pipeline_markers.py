@@ -23,3 +23,7 @@ class NeedsAutoTaggingMarker(BaseMarker):
 
 class NeedsEmbeddingMarker(BaseMarker):
     __tablename__ = "component_marker_needs_embedding"
+
+
+class NeedsImageDescriptorMarker(BaseMarker):
+    __tablename__ = "component_marker_needs_image_descriptor"

@@ -1,5 +1,11 @@
 from dam_desktop.models.media.audio_properties_component import AudioPropertiesComponent
 from dam_desktop.models.media.image_properties_component import ImagePropertiesComponent
 from dam_desktop.models.media.perceptual_hash_component import ImagePerceptualHashComponent
+from dam_desktop.models.media.wavelet_signature_component import ImageWaveletSignatureComponent
 
-__all__ = ["AudioPropertiesComponent", "ImagePerceptualHashComponent", "ImagePropertiesComponent"]
+__all__ = [
+    "AudioPropertiesComponent",
+    "ImagePerceptualHashComponent",
+    "ImagePropertiesComponent",
+    "ImageWaveletSignatureComponent",
+]

@@ -19,6 +19,7 @@ from dam_desktop.models.core.pipeline_markers import (
     NeedsAudioProcessingMarker,
     NeedsAutoTaggingMarker,
     NeedsEmbeddingMarker,
+    NeedsImageDescriptorMarker,
     NeedsThumbnailMarker,
 )
 from dam_desktop.models.files import (
@@ -43,7 +44,7 @@ from dam_desktop.services.store.stored_paths import encode_db_path, managed_rela
 from dam_desktop.utils.media_utils import display_path
 
 MARKERS_BY_TYPE: dict[str, tuple[type[BaseMarker], ...]] = {
-    "image": (NeedsAutoTaggingMarker, NeedsEmbeddingMarker),
+    "image": (NeedsImageDescriptorMarker, NeedsAutoTaggingMarker, NeedsEmbeddingMarker),
     "audio": (NeedsAudioProcessingMarker,),
 }
 
