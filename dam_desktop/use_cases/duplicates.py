@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from dam_desktop.core.events import WorldChanged
@@ -19,6 +20,17 @@ from dam_desktop.services.similarity.duplicate_groups import Member
 from dam_desktop.services.store import trash_service
 from dam_desktop.services.tags import tag_service
 from dam_desktop.services.tags.tag_service import TagEdit
+
+__all__ = [
+    "AssetKind",
+    "DuplicateGroup",
+    "Member",
+    "Resolution",
+    "find_duplicates",
+    "resolve_keep_best",
+    "sound_files",
+    "undo_resolution",
+]
 
 AssetKind = Literal["image", "audio"]
 
@@ -84,3 +96,12 @@ async def undo_resolution(world: World, resolution: Resolution) -> None:
         world.notify_changed(WorldChanged.of(resolution.trashed, "trash", added=True))
     if resolution.tags_added.links:
         world.notify_changed(WorldChanged.of(resolution.kept, "tags"))
+
+
+async def sound_files(world: World, entity_ids: Sequence[int]) -> dict[int, Path]:
+    """The readable file of each sound among the ids (the review view plays them)."""
+    from dam_desktop.services.store.asset_files import readable_files
+
+    async with world.session() as session:
+        files, _ = await readable_files(session, world.paths, list(entity_ids), "audio")
+    return files

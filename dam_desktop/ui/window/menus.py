@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QStyle
 
 from dam_desktop.services.search.sorting import SortKey
+from dam_desktop.ui.duplicates.duplicates_view import install_duplicates_menu
 from dam_desktop.ui.models.menu import install_models_menu
 from dam_desktop.ui.window.library_menu import LibraryMenu
 
@@ -115,6 +116,7 @@ def build_menus(window: MainWindow) -> Menus:
     library_menu.open_requested.connect(window.library_requested)
     library_menu.reveal.triggered.connect(lambda: _reveal(window.client.library_path))
     menu_bar.addMenu(library_menu.menu)
+    install_duplicates_menu(window, library_menu.menu)
     install_models_menu(window)
 
     play = QAction("Play or Pause", window)
