@@ -1,6 +1,6 @@
 """Near-duplicates of real wallpapers: found in groups, resolved keep-best, and the resolution undone.
 
-Eleven Debian and GNOME wallpapers (tests/fixtures/wallpapers, see its NOTICE) each get four
+Thirteen Debian and GNOME wallpapers (tests/fixtures/wallpapers, see its NOTICE) each get four
 near-copies the way libraries collect them: resized to half, re-encoded as JPEG quality 60,
 cropped by 5%, and a small colour shift (tests/wallpaper_fixtures.py).
 """

@@ -42,6 +42,11 @@ def mixed_library(tmp_path: Path) -> WallpaperLibrary:
     return build_wallpaper_library(tmp_path, sounds=SOUNDS)
 
 
+@pytest.fixture
+def undescribed_library(tmp_path: Path) -> WallpaperLibrary:
+    return build_wallpaper_library(tmp_path, sounds=SOUNDS, describe=False)
+
+
 def _sibling(filename: str, wallpaper: str) -> bool:
     """A near-copy of `wallpaper` (not the original)."""
     return wallpaper_of(filename) == wallpaper and filename != f"{wallpaper}.jpg"
@@ -75,10 +80,10 @@ async def test_each_copys_nearest_image_is_its_original_by_the_wavelet_signature
 
 
 async def test_the_pipeline_describes_every_image_and_finishes_the_other_assets(
-    mixed_library: WallpaperLibrary,
+    undescribed_library: WallpaperLibrary,
 ) -> None:
     images = len(wallpaper_names()) * (1 + len(COPIES))
-    world = await open_world(mixed_library.path)
+    world = await open_world(undescribed_library.path)
     try:
         db = world.paths.db_path
         assert _count(db, "SELECT count(*) FROM component_marker_needs_image_descriptor") == images

@@ -1,6 +1,8 @@
 """A library of real wallpapers and their near-copies (tests/fixtures/wallpapers, see its NOTICE).
 
-Each wallpaper gets four near-copies the way libraries collect them: resized to half, re-encoded
+GNOME's light and dark "licorice" are the same design in two colourings: different wallpapers
+whose pHashes are 10 bits apart, which a duplicate finder must keep apart. Each wallpaper gets
+four near-copies the way libraries collect them: resized to half, re-encoded
 as JPEG quality 60, cropped by 5%, and a small colour shift. A few synthesized sounds join them,
 so a test can see that an image query never answers with sounds.
 """
@@ -16,6 +18,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
+from dam_desktop.core.stages import SystemStage
 from dam_desktop.models.files import FilePropertiesComponent
 from dam_desktop.services.ingest.import_service import import_paths
 from dam_desktop.world_setup import open_world
@@ -67,7 +70,9 @@ def write_wallpapers(folder: Path) -> tuple[Path, Path]:
     return originals, copies
 
 
-def build_wallpaper_library(tmp_path: Path, *, sounds: int = 0) -> WallpaperLibrary:
+def build_wallpaper_library(tmp_path: Path, *, sounds: int = 0, describe: bool = True) -> WallpaperLibrary:
+    """Import the wallpapers, their copies and `sounds` sounds; `describe` runs the image-descriptor
+    stage after, as the window's background work would."""
     originals, copies = write_wallpapers(tmp_path)
     folders = [originals, copies]
     if sounds:
@@ -80,6 +85,8 @@ def build_wallpaper_library(tmp_path: Path, *, sounds: int = 0) -> WallpaperLibr
         try:
             for folder in folders:
                 assert not (await import_paths(world, [folder])).failed
+            if describe:
+                assert not (await world.execute_stage(SystemStage.IMAGE_DESCRIPTORS)).failed
             async with world.session() as session:
                 rows = await session.execute(
                     select(FilePropertiesComponent.original_filename, FilePropertiesComponent.entity_id)

@@ -22,6 +22,8 @@ from dam_desktop.services.tags import tag_service
 from dam_desktop.services.tags.tag_service import TagEdit
 
 __all__ = [
+    "AUDIO_THRESHOLD",
+    "IMAGE_THRESHOLD",
     "AssetKind",
     "DuplicateGroup",
     "Member",
@@ -33,6 +35,8 @@ __all__ = [
 ]
 
 AssetKind = Literal["image", "audio"]
+IMAGE_THRESHOLD = duplicate_groups.DEFAULT_IMAGE_THRESHOLD  # pHash bits
+AUDIO_THRESHOLD = round((1.0 - duplicate_groups.DEFAULT_AUDIO_MIN_COSINE) * 100)  # hundredths
 
 
 @dataclass(frozen=True)
@@ -51,8 +55,9 @@ class Resolution:
 async def find_duplicates(
     world: World, kind: AssetKind = "image", threshold: int | None = None
 ) -> list[DuplicateGroup]:
-    """Groups of near-duplicates. `threshold`: for images the pHash bits that may differ (default 10);
-    for sounds how far below 1.0 the fingerprint cosine may fall, in hundredths (default 3: 0.97)."""
+    """Groups of near-duplicates. `threshold`: for images the pHash bits that may differ (default 12,
+    each pair confirmed by the wavelet signatures); for sounds how far below 1.0 the fingerprint
+    cosine may fall, in hundredths (default 3: 0.97)."""
     async with world.session() as session:
         if kind == "image":
             bits = duplicate_groups.DEFAULT_IMAGE_THRESHOLD if threshold is None else threshold

@@ -32,7 +32,8 @@ def register(subparsers: Any) -> None:
         "--threshold",
         type=int,
         metavar="N",
-        help="images: pHash bits that may differ (0-32, default 10); "
+        help="images: pHash bits that may differ (0-32, default 12; each pair is confirmed by the "
+        "images' wavelet signatures); "
         "sounds: hundredths the fingerprint cosine may fall below 1 (default 3)",
     )
     parser.add_argument(

@@ -1,7 +1,8 @@
 """Groups of near-duplicate assets: images by perceptual hash, sounds by their fingerprint.
 
 Images: every pair whose 64-bit pHash differs in at most `threshold` bits (multi-index hashing,
-`hash_index.near_pairs`), joined into groups (connected components). Sounds: every pair whose
+`hash_index.near_pairs`), confirmed by the wavelet signatures where both images have one, joined
+into groups (connected components). Sounds: every pair whose
 `soundprint-v2` cosine is at least `min_cosine`, by a blocked matrix product over the fingerprint
 matrix (sounds are far fewer than images; 100k × 128 floats is one 50 MB matrix). Trashed assets
 take no part. Each group lists its members best first (`keep_best_order`).
@@ -23,16 +24,23 @@ from dam_desktop.models.files import FilePropertiesComponent, TrashedComponent
 from dam_desktop.models.media.audio_properties_component import AudioPropertiesComponent
 from dam_desktop.models.media.image_properties_component import ImagePropertiesComponent
 from dam_desktop.models.media.perceptual_hash_component import ImagePerceptualHashComponent
+from dam_desktop.models.media.wavelet_signature_component import ImageWaveletSignatureComponent
 from dam_desktop.models.semantic.audio_embedding_component import (
     DEFAULT_AUDIO_EMBEDDING_MODEL,
     get_audio_embedding_component_class,
 )
 from dam_desktop.services.semantic.vector_index import bytes_to_vector, normalise_rows
-from dam_desktop.services.similarity.hash_index import near_pairs
+from dam_desktop.services.similarity.hash_index import Pairs, near_pairs
+from dam_desktop.services.similarity.wavelet_signature import SignatureMatrix, pair_similarities
 
-# Bits of 64. Measured on seven Debian and GNOME wallpapers (tests/fixtures/wallpapers): half size,
-# JPEG q60 and a colour shift move the pHash 0-6 bits, a 5% crop 2-10; different wallpapers are 18+.
-DEFAULT_IMAGE_THRESHOLD = 10
+# Bits of 64. Measured on 22 Debian and GNOME wallpapers (scripts/build_wallpaper_corpus.py) with
+# half-size, JPEG q60, 5%-cropped and colour-shifted copies: a copy is 0-12 bits from its original,
+# but GNOME's light and dark "licorice" are 10 apart, and "grid" 12. pHash alone cannot split those.
+DEFAULT_IMAGE_THRESHOLD = 12
+# The wavelet signatures (`wavelet_signature.pair_similarities`) of a pHash pair must agree this much:
+# on the same corpus every pair of one wallpaper's pictures scored 0.17 or more, while the closest
+# pair of different wallpapers within 16 bits (licorice light and dark) scored 0.055.
+MIN_SIGNATURE_SIMILARITY = 0.1
 DEFAULT_AUDIO_MIN_COSINE = 0.97
 LOSSLESS_EXTENSIONS = frozenset({"png", "bmp", "tif", "tiff", "gif", "flac", "wav", "aif", "aiff", "qoi"})
 BLOCK_ROWS = 4096
@@ -145,8 +153,33 @@ async def image_duplicate_groups(
     if len(rows) < 2:
         return []
     ids = np.array([r[0] for r in rows], dtype=np.int64)
-    pairs = near_pairs(_to_uint64(r[1] for r in rows), threshold)
+    pairs = await _confirmed(session, ids, near_pairs(_to_uint64(r[1] for r in rows), threshold))
     return await _resolve(session, ids, connected_groups(pairs.left, pairs.right), "image")
+
+
+async def _confirmed(session: AsyncSession, ids: npt.NDArray[np.int64], pairs: Pairs) -> Pairs:
+    """The pairs whose wavelet signatures agree; a pair with an image not yet described stays."""
+    if pairs.left.shape[0] == 0:
+        return pairs
+    involved = np.unique(np.concatenate([pairs.left, pairs.right]))
+    table = ImageWaveletSignatureComponent
+    blobs: dict[int, bytes] = {}
+    for start in range(0, involved.shape[0], 30_000):
+        chunk = [int(ids[p]) for p in involved[start : start + 30_000]]
+        rows = await session.execute(
+            select(table.entity_id, table.signature).where(table.entity_id.in_(chunk))
+        )
+        blobs.update((int(eid), bytes(blob)) for eid, blob in rows.all())
+    left_ids, right_ids = ids[pairs.left], ids[pairs.right]
+    both = np.array([int(a) in blobs and int(b) in blobs for a, b in zip(left_ids, right_ids, strict=True)])
+    keep = ~both
+    if both.any():
+        order = {eid: n for n, eid in enumerate(blobs)}
+        matrix = SignatureMatrix.of(list(blobs.values()))
+        left = np.array([order[int(e)] for e in left_ids[both]], dtype=np.int64)
+        right = np.array([order[int(e)] for e in right_ids[both]], dtype=np.int64)
+        keep[both] = pair_similarities(matrix.rows(left), matrix.rows(right)) >= MIN_SIGNATURE_SIMILARITY
+    return Pairs(pairs.left[keep], pairs.right[keep], pairs.distance[keep])
 
 
 async def audio_duplicate_groups(

@@ -156,6 +156,9 @@ class SignatureMatrix:
     def __len__(self) -> int:
         return int(self.means.shape[0])
 
+    def rows(self, index: npt.NDArray[np.int64]) -> SignatureMatrix:
+        return SignatureMatrix(self.means[index], self.positions[index], self.layout[index])
+
 
 def self_weight(query: Signature) -> float:
     """The score of a picture against itself: every position shared, means equal."""
@@ -184,3 +187,28 @@ def similarities(
     difference = np.abs(library.layout.astype(np.float32) - query.layout.astype(np.float32)[None]) / scale
     score -= layout_weight * difference.mean(axis=(1, 2))
     return score.astype(np.float32)
+
+
+def pair_similarities(left: SignatureMatrix, right: SignatureMatrix, block: int = 8192) -> FloatArray:
+    """The similarity of each row of `left` to the same row of `right`, symmetric: the shared weight
+    is divided by the larger of the two self-scores (the lower of the two directed scores)."""
+    scores = np.empty(len(left), dtype=np.float32)
+    channels = np.arange(CHANNELS)[None, :, None]
+    for start in range(0, len(left), block):
+        a = left.positions[start : start + block].astype(np.int32)
+        b = right.positions[start : start + block].astype(np.int32)
+        weights_a = WEIGHTS[POSITION_BIN[np.abs(a)], channels]
+        shared = (a[:, :, :, None] == b[:, :, None, :]).any(axis=3)
+        self_a = weights_a.sum(axis=(1, 2))
+        self_b = WEIGHTS[POSITION_BIN[np.abs(b)], channels].sum(axis=(1, 2))
+        means = np.abs(left.means[start : start + block] - right.means[start : start + block])
+        score = (shared * weights_a).sum(axis=(1, 2)) - (means * WEIGHTS[0][None, :]).sum(axis=1)
+        score /= np.maximum(np.maximum(self_a, self_b), 1e-6)
+        layout = (
+            np.abs(
+                left.layout[start : start + block].astype(np.float32) - right.layout[start : start + block]
+            )
+            / LAYOUT_SCALE[None, :, :]
+        )
+        scores[start : start + block] = score - LAYOUT_WEIGHT * layout.mean(axis=(1, 2))
+    return scores

@@ -1,4 +1,5 @@
-"""Library › Find Duplicates…: near-duplicate groups side by side, and what to do with them.
+"""The duplicate review (Library › Find Duplicates…, `ui/duplicates/menu.py`): near-duplicate
+groups side by side, and what to do with them.
 
 Each group shows its members best first (the largest resolution, then a lossless format, then the
 oldest) with resolution, size, format and date; sounds can be played. "Keep Best" keeps a group's
@@ -14,14 +15,13 @@ import asyncio
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction, QKeySequence, QResizeEvent
+from PySide6.QtGui import QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QMenu,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -35,6 +35,8 @@ from dam_desktop.ui.image_decode import decode_thumbnails
 from dam_desktop.ui.tasks import TaskSet
 from dam_desktop.ui.world_client import WorldClient
 from dam_desktop.use_cases.duplicates import (
+    AUDIO_THRESHOLD,
+    IMAGE_THRESHOLD,
     AssetKind,
     DuplicateGroup,
     Resolution,
@@ -54,8 +56,15 @@ CARD_SPACING = 10
 SHOWN_GROUPS = 200  # more would be thousands of widgets; the rest wait for the next Find
 # (kind, label, threshold range, default, unit, what the threshold means)
 KINDS: tuple[tuple[AssetKind, str, int, int, str, str], ...] = (
-    ("image", "Images", 32, 10, " bits", "how many of the 64 perceptual-hash bits may differ"),
-    ("audio", "Sounds", 30, 3, " %", "how far (in hundredths) the fingerprint similarity may fall below 1"),
+    ("image", "Images", 32, IMAGE_THRESHOLD, " bits", "how many of the 64 perceptual-hash bits may differ"),
+    (
+        "audio",
+        "Sounds",
+        30,
+        AUDIO_THRESHOLD,
+        " %",
+        "how far (in hundredths) the fingerprint similarity may fall below 1",
+    ),
 )
 
 
@@ -312,13 +321,3 @@ def open_duplicates(window: MainWindow) -> DuplicatesView:
     if not view.groups and not view.busy:
         view.tasks.spawn(view.look())
     return view
-
-
-def install_duplicates_menu(window: MainWindow, menu: QMenu) -> QAction:
-    """Library › Find Duplicates… (Ctrl+Shift+D)."""
-    menu.addSeparator()
-    action = menu.addAction("Find &Duplicates…")
-    action.setObjectName("findDuplicatesAction")
-    action.setShortcut(QKeySequence("Ctrl+Shift+D"))
-    action.triggered.connect(lambda: open_duplicates(window))
-    return action

@@ -12,7 +12,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QStyle
 
 from dam_desktop.services.search.sorting import SortKey
-from dam_desktop.ui.duplicates.duplicates_view import install_duplicates_menu
+from dam_desktop.ui.duplicates.menu import install_duplicates_menu
 from dam_desktop.ui.models.menu import install_models_menu
 from dam_desktop.ui.window.library_menu import LibraryMenu
 
