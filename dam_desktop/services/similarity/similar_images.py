@@ -24,7 +24,7 @@ METHOD = "wavelet-signature"
 @dataclass(frozen=True)
 class ImageMatch:
     entity_id: int
-    score: float  # 1.0 for the same signature, about 0 for an unrelated picture
+    score: float  # 1.0 for the same signature, 0 for an unrelated picture (the order keeps the rest)
     filename: str
 
 
@@ -73,4 +73,5 @@ async def find_similar_by_signature(
             )
         ).all()
     )
-    return [ImageMatch(int(ids[i]), float(scores[i]), names.get(int(ids[i]), "")) for i in best]
+    # Below 0 the layout's penalty outweighs what is shared: unrelated, and shown as 0.
+    return [ImageMatch(int(ids[i]), max(0.0, float(scores[i])), names.get(int(ids[i]), "")) for i in best]

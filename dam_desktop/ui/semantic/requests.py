@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from dam_desktop.core.world import World
     from dam_desktop.services.semantic.semantic_search import SemanticResults
     from dam_desktop.ui.grid.grid_model import ResultQuery
+    from dam_desktop.use_cases.similarity import SimilarResults
 
 LIMIT = 200  # a ranked result's length: two screens of small tiles, scores past it are noise
 
@@ -29,7 +30,7 @@ METHOD_LABELS: tuple[tuple[str, str, str], ...] = (
     ("all-minilm", "names and tags (MiniLM)", "MiniLM"),
     ("words", "words (BM25)", "words"),
     ("exact name", "exact name", "exact name"),
-    ("wavelet", "visual descriptor", "visual descriptor"),
+    ("wavelet", "visual descriptor (no model weights)", "visual descriptor"),
     ("descriptor", "visual descriptor", "visual descriptor"),
 )
 
@@ -55,7 +56,7 @@ def ranking_method(results: SemanticResults) -> str:
     return method_label(results.hits[0].model) if results.hits else ""
 
 
-def ranked_ids(results: SemanticResults) -> RankedIds:
+def ranked_ids(results: SemanticResults | SimilarResults) -> RankedIds:
     import numpy as np
 
     hits = results.hits
@@ -85,6 +86,7 @@ class Request:
         """The grid query for this request, narrowed by the tag query `where`."""
 
         async def ranked(world: World) -> RankedIds:
+            results: SemanticResults | SimilarResults
             if self.similar_to is not None:
                 from dam_desktop.use_cases.similarity import find_similar
 
