@@ -269,6 +269,11 @@ class ModelExecutionManager:
         with self._registry_lock:
             return self.cache_key(model_identifier, model_name_or_path, params) in self._models
 
+    def loaded_models(self) -> list[tuple[str, str]]:
+        """(identifier, name) of every model held now, one entry per loaded copy."""
+        with self._registry_lock:
+            return [(identifier, name) for identifier, name, _params in self._models]
+
     def unload_model(
         self, model_identifier: str, model_name_or_path: str, params: Mapping[str, Any] | None = None
     ) -> bool:

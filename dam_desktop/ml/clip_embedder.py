@@ -1,5 +1,8 @@
-"""CLIP image and text embeddings with open_clip, in one space (text→image and image→image search).
+"""CLIP image and text embeddings with open_clip, in one space (text→image and image→image search),
+and the tag vocabulary embedded by the same loaded model (zero-shot tags from stored vectors).
 
+One `ClipEmbedder` per model is loaded, by the model manager, and serves the embedding stage,
+text→image search and the tagging stage alike: the model's weights sit in memory once.
 Weights are found by `open_clip_loader` (the user's models folder, then the Hugging Face cache);
 without them loading raises `WeightsMissingError`. Runs on the model thread.
 """
@@ -7,16 +10,19 @@ without them loading raises `WeightsMissingError`. Runs on the model thread.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
-from dam_desktop.ml.open_clip_loader import OpenClipBundle, open_clip_loader
+from dam_desktop.ml.open_clip_loader import OpenClipBundle, local_weights_dir, open_clip_loader
 from dam_desktop.utils.model_utils import oom_retry_batch_adjustment
+
+if TYPE_CHECKING:
+    from dam_desktop.ml.embedding_tags import VocabularyEmbedding
 
 log = logging.getLogger(__name__)
 
@@ -28,38 +34,50 @@ class ImageReadError(ValueError):
 @dataclass
 class ClipEmbedder:
     bundle: OpenClipBundle
+    # Where the embedded vocabularies are cached on disk (the model's folder); None: not cached.
+    vocabulary_cache_dir: Path | None = None
+    # The image decoder, a seam for tests that count decodes; PIL by default.
+    open_image: Callable[[Path, int], Any] | None = None
+    _vocabularies: dict[tuple[object, ...], VocabularyEmbedding] = field(default_factory=dict, repr=False)
 
     def _load_images(self, paths: Sequence[Path]) -> tuple[list[Any], dict[int, str]]:
-        from PIL import Image
+        from dam_desktop.ml.zero_shot_tagger import open_image_for_tagging
 
+        decode = self.open_image or open_image_for_tagging
         tensors: list[Any] = []
         failed: dict[int, str] = {}
         for i, path in enumerate(paths):
             try:
-                with Image.open(path) as img:
-                    img.draft("RGB", (self.bundle.image_size * 2, self.bundle.image_size * 2))
-                    tensors.append(self.bundle.preprocess(img.convert("RGB")))
+                tensors.append(self.bundle.preprocess(decode(path, self.bundle.image_size)))
             except Exception as exc:
                 failed[i] = f"cannot read image: {exc}"
         return tensors, failed
 
-    @oom_retry_batch_adjustment(max_retries=4)
     def encode_images(
         self, paths: Sequence[Path], *, batch_size: int = 32
     ) -> tuple[npt.NDArray[np.float32], dict[int, str]]:
-        """(rows for readable images, in order) and {position: reason} for the unreadable ones."""
-        import torch  # noqa: TID251
+        """(rows for readable images, in order) and {position: reason} for the unreadable ones.
 
+        Each file is decoded once: a CUDA out-of-memory retry with a smaller batch reuses the
+        preprocessed pixels instead of reading the files again.
+        """
         tensors, failed = self._load_images(paths)
         if not tensors:
             return np.zeros((0, 0), dtype=np.float32), failed
+        return self.encode_pixels(tensors, batch_size=batch_size), failed
+
+    @oom_retry_batch_adjustment(max_retries=4)
+    def encode_pixels(self, tensors: Sequence[Any], *, batch_size: int) -> npt.NDArray[np.float32]:
+        """Unit image vectors of preprocessed images, `batch_size` at a time through the vision tower."""
+        import torch  # noqa: TID251
+
         rows = []
         with torch.inference_mode():
             for start in range(0, len(tensors), batch_size):
-                batch = torch.stack(tensors[start : start + batch_size]).to(self.bundle.device)
+                batch = torch.stack(list(tensors[start : start + batch_size])).to(self.bundle.device)
                 features = self.bundle.model.encode_image(batch)
                 rows.append(torch.nn.functional.normalize(features.float(), dim=-1).cpu().numpy())
-        return np.concatenate(rows).astype(np.float32), failed
+        return np.concatenate(rows).astype(np.float32)
 
     def encode_texts(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         import torch  # noqa: TID251
@@ -69,7 +87,27 @@ class ClipEmbedder:
             features = self.bundle.model.encode_text(tokens)
             return torch.nn.functional.normalize(features.float(), dim=-1).cpu().numpy().astype(np.float32)
 
+    def vocabulary_embedding(self, vocabulary_name: str) -> VocabularyEmbedding:
+        """The tag vocabulary embedded by this model's text tower, kept per vocabulary version.
+
+        The vocabulary files are read on each call (a few hundred lines), so an edited vocabulary
+        is embedded afresh; an unchanged one comes from memory, or from the disk cache that
+        `ZeroShotTagger` keeps beside the weights (minutes of text encoding on a laptop CPU).
+        """
+        from dam_desktop.ml.zero_shot_tagger import ZeroShotTagger, load_vocabulary
+
+        vocabulary = load_vocabulary(vocabulary_name)
+        key = (vocabulary.name, vocabulary.tags, vocabulary.phrases, vocabulary.templates)
+        cached = self._vocabularies.get(key)
+        if cached is None:
+            tagger = ZeroShotTagger(self.bundle, vocabulary, cache_dir=self.vocabulary_cache_dir)
+            cached = self._vocabularies[key] = tagger.vocabulary_embedding()
+        return cached
+
 
 def clip_embedder_loader(model_name_or_path: str, params: Mapping[str, Any]) -> ClipEmbedder:
     """ModelExecutionManager loader; `model_name_or_path` is open_clip's `ARCH/pretrained`."""
-    return ClipEmbedder(open_clip_loader(model_name_or_path, params))
+    bundle = open_clip_loader(model_name_or_path, params)
+    models_dir = params.get("models_dir")
+    cache_dir = local_weights_dir(bundle.spec, Path(models_dir) if models_dir else None)
+    return ClipEmbedder(bundle, vocabulary_cache_dir=cache_dir)
