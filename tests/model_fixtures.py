@@ -67,6 +67,9 @@ def _entry(name: str, arch: str, sha: str | None, size: int) -> dict[str, object
         "sha256": sha,
         "licence": "MIT",
         "open_clip_config": f"{arch}.json",
+        # Random weights give a nearly flat distribution over the vocabulary: keep the best three.
+        "tag_threshold": 0.0,
+        "max_tags": 3,
     }
 
 

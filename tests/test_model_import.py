@@ -148,13 +148,16 @@ def test_the_models_folder_is_the_one_the_readme_names(
     assert "`~/.local/share/dam-desktop/models` (Linux)" in readme
 
 
-def test_the_image_tables_and_the_catalogue_name_the_same_checkpoints() -> None:
-    from dam_desktop.ml.catalogue import TASK_IMAGE_SEARCH, catalogue
-    from dam_desktop.models.semantic.image_embedding_component import IMAGE_EMBEDDING_MODEL_REGISTRY
+def test_every_catalogue_image_model_can_embed_and_tag() -> None:
+    from dam_desktop.ml.catalogue import FAMILY_OPEN_CLIP, TASK_IMAGE_SEARCH, TASK_IMAGE_TAGS, catalogue
+    from dam_desktop.services.semantic.image_embeddings import image_model_spec
+    from dam_desktop.services.tagging.tagging_service import tagging_model_params
 
-    for entry in catalogue():
-        if TASK_IMAGE_SEARCH in entry.tasks and entry.name in IMAGE_EMBEDDING_MODEL_REGISTRY:
-            params = IMAGE_EMBEDDING_MODEL_REGISTRY[entry.name]["default_params"]
-            assert (params["architecture"], params["pretrained"]) == (entry.architecture, entry.pretrained)
-            assert params["dimensions"] == entry.dimensions
+    image_models = [e for e in catalogue() if e.family == FAMILY_OPEN_CLIP]
+    assert {e.architecture for e in image_models} >= {"ViT-B-32", "ViT-B-16", "ViT-L-14"}
+    for entry in image_models:
+        assert {TASK_IMAGE_SEARCH, TASK_IMAGE_TAGS} <= set(entry.tasks)
+        spec, _ = image_model_spec(entry.name)
+        assert (spec.architecture, spec.pretrained) == (entry.architecture, entry.pretrained)
+        assert tagging_model_params(entry.open_clip_name).threshold > 0
     assert get_entry("clip-vit-b-32").default_for == ("image-search", "image-tags")

@@ -3,40 +3,53 @@ imports, all the way from importing pictures to text→image search and "find si
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from PIL import Image
-from sqlalchemy import LargeBinary, func, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import func, select
 
 from dam_desktop.cli.main import main
 from dam_desktop.core.stages import SystemStage
 from dam_desktop.core.world import World
 from dam_desktop.models.core.pipeline_markers import NeedsEmbeddingMarker
 from dam_desktop.models.files import FilePropertiesComponent
-from dam_desktop.models.semantic.image_embedding_component import (
-    IMAGE_EMBEDDING_MODEL_REGISTRY,
-    BaseSpecificImageEmbeddingComponent,
-    get_image_embedding_component_class,
-)
+from dam_desktop.models.semantic.image_embedding_component import ImageEmbeddingComponent
 from dam_desktop.services.ingest.import_service import import_paths
 from dam_desktop.services.semantic import image_embeddings
 from dam_desktop.services.semantic.audio_service import AudioSettings
 from dam_desktop.services.semantic.semantic_search import find_similar, search_by_sentence
 from dam_desktop.services.semantic.semantic_service import SemanticSettings
 from dam_desktop.services.semantic.vector_index import VectorIndexCache
-from tests.tagging_fixtures import TINY_ARCH, draw_image, tiny_weights_file  # noqa: F401
+from tests.tagging_fixtures import TINY_ARCH, TINY_CONFIG, draw_image, tiny_weights_file  # noqa: F401
 
 TINY_EMBEDDING_MODEL = "test-tiny-clip"
 
 
-class TinyClipEmbeddingComponent(BaseSpecificImageEmbeddingComponent):
-    """Only in tests: the table of the tiny model's 32-d vectors."""
-
-    __tablename__ = "component_embedding_test_tiny_clip_d32"
-
-    embedding_vector: Mapped[bytes] = mapped_column(LargeBinary)
+def write_tiny_catalogue(folder: Path, name: str = TINY_EMBEDDING_MODEL, **extra: object) -> Path:
+    """A catalogue file (DAM_DESKTOP_MODEL_CATALOGUE) listing the tiny model as image model `name`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{TINY_ARCH}.json").write_text(json.dumps(TINY_CONFIG))
+    entry = {
+        "name": name,
+        "title": "Tiny test CLIP",
+        "tasks": ["image-search", "image-tags"],
+        "family": "open_clip",
+        "architecture": TINY_ARCH,
+        "pretrained": "random-init",
+        "dimensions": 32,
+        "size_bytes": 0,
+        "licence": "MIT",
+        "open_clip_config": f"{TINY_ARCH}.json",
+        # Random weights give a nearly flat distribution over the vocabulary: keep the best three.
+        "tag_threshold": 0.0,
+        "max_tags": 3,
+        **extra,
+    }
+    catalogue = folder / "catalogue.json"
+    catalogue.write_text(json.dumps({"version": 1, "models": [entry]}))
+    return catalogue
 
 
 @pytest.fixture
@@ -46,19 +59,8 @@ def tiny_clip(
     tiny_weights_file: Path,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
 ) -> SemanticSettings:
-    monkeypatch.setitem(
-        IMAGE_EMBEDDING_MODEL_REGISTRY,
-        TINY_EMBEDDING_MODEL,
-        {
-            "model_class": TinyClipEmbeddingComponent,
-            "default_params": {
-                "architecture": TINY_ARCH,
-                "pretrained": "random-init",
-                "dimensions": 32,
-                "hf_hub": "",
-            },
-        },
-    )
+    """The world's image model is the tiny CLIP, listed by an added catalogue file."""
+    monkeypatch.setenv("DAM_DESKTOP_MODEL_CATALOGUE", str(write_tiny_catalogue(tmp_path / "catalogue")))
     settings = world.resources.get(SemanticSettings)
     settings.image_model = TINY_EMBEDDING_MODEL
     settings.models_dir = tmp_path / "models"
@@ -66,9 +68,12 @@ def tiny_clip(
     return settings
 
 
-async def _create_tiny_table(world: World) -> None:
-    async with world.engine.begin() as conn:
-        await conn.run_sync(TinyClipEmbeddingComponent.__table__.create, checkfirst=True)
+async def tiny_vectors(world: World, model: str = TINY_EMBEDDING_MODEL) -> list[ImageEmbeddingComponent]:
+    async with world.session() as session:
+        rows = await session.scalars(
+            select(ImageEmbeddingComponent).where(ImageEmbeddingComponent.model_name == model)
+        )
+        return list(rows.all())
 
 
 def _pictures(folder: Path) -> dict[str, Path]:
@@ -80,17 +85,12 @@ def _pictures(folder: Path) -> dict[str, Path]:
     return made
 
 
-def test_the_registry_routes_the_tiny_model_to_its_own_table(tiny_clip: SemanticSettings) -> None:
-    assert get_image_embedding_component_class(TINY_EMBEDDING_MODEL) is TinyClipEmbeddingComponent
-
-
 async def test_tiny_clip_runs_from_import_to_search(
     world: World,
     tiny_clip: SemanticSettings,
     tmp_path: Path,
     tiny_weights_file: Path,  # noqa: F811
 ) -> None:
-    await _create_tiny_table(world)
     pictures = _pictures(tmp_path / "pictures")
     report = await import_paths(world, [tmp_path / "pictures"])
     assert not report.failed and len(report.imported) == 5
@@ -100,7 +100,7 @@ async def test_tiny_clip_runs_from_import_to_search(
     async with world.session() as session:
         waiting = await session.scalar(select(func.count()).select_from(NeedsEmbeddingMarker))
         assert waiting == 5
-        assert await session.scalar(select(func.count()).select_from(TinyClipEmbeddingComponent)) == 0
+    assert await tiny_vectors(world) == []
 
     from dam_desktop.core.model_manager import ModelExecutionManager
 
@@ -111,8 +111,9 @@ async def test_tiny_clip_runs_from_import_to_search(
     await world.run_all_stages([SystemStage.TEXT_EMBEDDING, SystemStage.IMAGE_EMBEDDING])
     async with world.session() as session:
         assert await session.scalar(select(func.count()).select_from(NeedsEmbeddingMarker)) == 0
-        rows = (await session.scalars(select(TinyClipEmbeddingComponent))).all()
-        assert len(rows) == 5 and all(len(r.embedding_vector) == 32 * 4 for r in rows)
+    rows = await tiny_vectors(world)
+    assert len(rows) == 5 and all(len(r.embedding_vector) == 32 * 4 for r in rows)
+    async with world.session() as session:
         ids = {
             h.filename: h.entity_id
             for h in await image_embeddings.search_images_by_text(
@@ -149,7 +150,6 @@ async def test_tiny_clip_runs_from_import_to_search(
 async def test_an_image_without_an_embedding_is_compared_by_name_and_tags(
     world: World, tiny_clip: SemanticSettings, tmp_path: Path
 ) -> None:
-    await _create_tiny_table(world)
     _pictures(tmp_path / "pictures")
     await import_paths(world, [tmp_path / "pictures"])
     await world.run_all_stages(

@@ -11,16 +11,12 @@ from dam_desktop.core.world import World
 from dam_desktop.models.semantic import (
     AUDIO_EMBEDDING_MODEL_REGISTRY,
     EMBEDDING_MODEL_REGISTRY,
-    IMAGE_EMBEDDING_MODEL_REGISTRY,
     get_audio_embedding_component_class,
     get_embedding_component_class,
-    get_image_embedding_component_class,
 )
 
 EXPECTED = {
     ("text", "all-MiniLM-L6-v2"): "component_embedding_minilm_l6_v2_d384",
-    ("image", "clip-vit-b-32"): "component_embedding_clip_vit_b32_d512",
-    ("image", "clip-vit-l-14"): "component_embedding_clip_vit_l14_d768",
     ("audio", "soundprint-v2"): "component_audio_embedding_soundprint_d128",
     ("audio", "logmel-stats-v1"): "component_audio_embedding_logmel_d224",
     ("audio", "clap-htsat-unfused"): "component_audio_embedding_clap_htsat_unfused_d512",
@@ -28,7 +24,6 @@ EXPECTED = {
 
 LOOKUPS = {
     "text": get_embedding_component_class,
-    "image": get_image_embedding_component_class,
     "audio": get_audio_embedding_component_class,
 }
 
@@ -44,7 +39,6 @@ def test_a_model_with_other_dimensions_or_an_unknown_name_has_no_table() -> None
     assert get_embedding_component_class("all-MiniLM-L6-v2", {"dimensions": 384}) is not None
     assert get_embedding_component_class("all-MiniLM-L6-v2", {"dimensions": 256}) is None
     assert get_embedding_component_class("no-such-model") is None
-    assert get_image_embedding_component_class("clip-vit-b-32", {"dimensions": 768}) is None
     assert get_audio_embedding_component_class("vggish") is None
 
 
@@ -53,7 +47,6 @@ def test_no_two_models_share_a_table() -> None:
         info["model_class"].__tablename__
         for registry in (
             EMBEDDING_MODEL_REGISTRY,
-            IMAGE_EMBEDDING_MODEL_REGISTRY,
             AUDIO_EMBEDDING_MODEL_REGISTRY,
         )
         for info in registry.values()
@@ -67,6 +60,6 @@ async def test_a_new_library_has_every_embedding_table(world: World, library_pat
         schema = conn.execute(
             "SELECT sql FROM sqlite_master WHERE name = 'component_audio_embedding_logmel_d224'"
         ).fetchone()[0]
-    assert set(EXPECTED.values()) <= names
+    assert set(EXPECTED.values()) | {"component_image_embedding", "library_model_choice"} <= names
     assert "component_marker_needs_text_embedding" in names
     assert "model_name" in schema and "AUTOINCREMENT" in schema

@@ -23,7 +23,7 @@ from dam_desktop.services.tagging import tagging_service
 from dam_desktop.services.tagging.tagging_service import TAGGING_MODEL_CONCEPTUAL_PARAMS, AutoTaggingSettings
 from dam_desktop.use_cases import pipeline
 from tests.tagging_fixtures import TINY_MODEL, add_asset, draw_image
-from tests.test_semantic_clip import _create_tiny_table, tiny_clip  # noqa: F401
+from tests.test_semantic_clip import tiny_clip, tiny_vectors  # noqa: F401
 
 
 def _no_vision_pass(*args: object, **kwargs: object) -> object:
@@ -55,7 +55,6 @@ async def test_tags_come_from_stored_embeddings_without_decoding_images(
 ) -> None:
     manager = world.resources.get(ModelExecutionManager)
     await image_embeddings.import_image_model_weights(manager, tiny_clip, tiny_weights_file)
-    await _create_tiny_table(world)
     pictures = [draw_image(tmp_path / "pics" / f"{kind}.png", kind) for kind in ("disc", "stripes", "square")]
     ids = [await add_asset(world, path) for path in pictures]
     async with world.session() as session:
@@ -112,7 +111,6 @@ async def test_an_image_not_embedded_yet_is_embedded_once_while_tagging(
 ) -> None:
     manager = world.resources.get(ModelExecutionManager)
     await image_embeddings.import_image_model_weights(manager, tiny_clip, tiny_weights_file)
-    await _create_tiny_table(world)
     entity_id = await add_asset(world, draw_image(tmp_path / "disc.png", "disc"))
     async with world.session() as session:
         await ecs_service.add_marker(session, [entity_id], NeedsEmbeddingMarker)
@@ -123,5 +121,4 @@ async def test_an_image_not_embedded_yet_is_embedded_once_while_tagging(
     async with world.session() as session:
         assert await tagging_service.proposals_for_entity(session, entity_id, TINY_MODEL)
         assert await session.scalar(select(func.count()).select_from(NeedsEmbeddingMarker)) == 0
-        table = semantic_service.image_component_class(tiny_clip.image_model)
-        assert await session.scalar(select(func.count()).select_from(table)) == 1
+    assert len(await tiny_vectors(world)) == 1

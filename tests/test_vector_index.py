@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, insert
 
 from dam_desktop.core.world import World
-from dam_desktop.models.semantic import ImageEmbeddingClipViTB32Dim512Component as ClipTable
+from dam_desktop.models.semantic import ImageEmbeddingComponent as ClipTable
 from dam_desktop.services.semantic.vector_index import (
     VectorIndexCache,
     search_index,
@@ -39,11 +39,14 @@ def test_blocked_top_k_is_the_exact_top_k(n: int, k: int, block: int, seed: int)
     assert np.allclose(matrix[rows] @ query, scores, atol=1e-5)
 
 
-async def _store(world: World, vectors: dict[int, np.ndarray]) -> None:
+async def _store(world: World, vectors: dict[int, np.ndarray], model: str = "clip-vit-b-32") -> None:
     async with world.session() as session:
         await session.execute(
             insert(ClipTable),
-            [{"entity_id": eid, "embedding_vector": vector_to_bytes(v)} for eid, v in vectors.items()],
+            [
+                {"entity_id": eid, "model_name": model, "embedding_vector": vector_to_bytes(v)}
+                for eid, v in vectors.items()
+            ],
         )
         await session.commit()
 
@@ -241,3 +244,17 @@ def test_wide_restrictions_and_exclusions_match_a_brute_force_ranking() -> None:
     ][:10]
     got = index.nearest_entities(query, 10, allowed_entity_ids=allowed, exclude_entity_ids=excluded)
     assert [eid for eid, _ in got] == expected
+
+
+async def test_an_index_of_one_model_never_sees_another_models_vectors(world: World) -> None:
+    rng = np.random.default_rng(9)
+    ids = await _assets(world, 4)
+    first = {eid: rng.standard_normal(DIM).astype(np.float32) for eid in ids[:3]}
+    await _store(world, first, "clip-vit-b-32")
+    await _store(world, {ids[3]: first[ids[0]]}, "clip-vit-b-16")  # the same vector, another model
+    cache = VectorIndexCache()
+    async with world.session() as session:
+        b32 = await search_index(session, cache, ClipTable, first[ids[0]], 10, model_name="clip-vit-b-32")
+        b16 = await search_index(session, cache, ClipTable, first[ids[0]], 10, model_name="clip-vit-b-16")
+    assert {h.entity_id for h in b32} == set(ids[:3])
+    assert [h.entity_id for h in b16] == [ids[3]]

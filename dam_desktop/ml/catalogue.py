@@ -53,6 +53,10 @@ class CatalogueEntry:
     default_for: tuple[str, ...] = ()
     extra_files: tuple[str, ...] = ()  # small files fetched beside hf_file (CLAP's config, tokenizer)
     open_clip_config: Path | None = None
+    # Zero-shot tags: the least softmax probability a proposal needs, and how many per image at most;
+    # None: the tagging service's defaults.
+    tag_threshold: float | None = None
+    max_tags: int | None = None
 
     @property
     def open_clip_name(self) -> str:
@@ -88,6 +92,8 @@ def _entry(raw: dict[str, Any], base: Path) -> CatalogueEntry:
         default_for=tuple(str(t) for t in raw.get("default_for", ())),
         extra_files=tuple(str(f) for f in raw.get("extra_files", ())),
         open_clip_config=(base / str(config)) if config else None,
+        tag_threshold=float(raw["tag_threshold"]) if raw.get("tag_threshold") is not None else None,
+        max_tags=int(raw["max_tags"]) if raw.get("max_tags") is not None else None,
     )
 
 

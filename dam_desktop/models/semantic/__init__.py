@@ -7,11 +7,9 @@ from dam_desktop.models.semantic.audio_embedding_component import (
     get_audio_embedding_component_class,
 )
 from dam_desktop.models.semantic.image_embedding_component import (
-    IMAGE_EMBEDDING_MODEL_REGISTRY,
-    BaseSpecificImageEmbeddingComponent,
-    ImageEmbeddingClipViTB32Dim512Component,
-    ImageEmbeddingClipViTL14Dim768Component,
-    get_image_embedding_component_class,
+    DEFAULT_IMAGE_EMBEDDING_MODEL,
+    ImageEmbeddingComponent,
+    LibraryModelChoice,
 )
 from dam_desktop.models.semantic.text_embedding_component import (
     EMBEDDING_MODEL_REGISTRY,
@@ -23,19 +21,17 @@ from dam_desktop.models.semantic.text_embedding_marker import NeedsTextEmbedding
 
 __all__ = [
     "AUDIO_EMBEDDING_MODEL_REGISTRY",
+    "DEFAULT_IMAGE_EMBEDDING_MODEL",
     "EMBEDDING_MODEL_REGISTRY",
-    "IMAGE_EMBEDDING_MODEL_REGISTRY",
     "AudioEmbeddingClapHtsatUnfusedDim512Component",
     "AudioEmbeddingLogMelStatsDim224Component",
     "AudioEmbeddingSoundprintV2Dim128Component",
     "BaseSpecificAudioEmbeddingComponent",
     "BaseSpecificEmbeddingComponent",
-    "BaseSpecificImageEmbeddingComponent",
-    "ImageEmbeddingClipViTB32Dim512Component",
-    "ImageEmbeddingClipViTL14Dim768Component",
+    "ImageEmbeddingComponent",
+    "LibraryModelChoice",
     "NeedsTextEmbeddingMarker",
     "TextEmbeddingAllMiniLML6V2Dim384Component",
     "get_audio_embedding_component_class",
     "get_embedding_component_class",
-    "get_image_embedding_component_class",
 ]

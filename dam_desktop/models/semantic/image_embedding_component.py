@@ -1,82 +1,54 @@
-"""Image embeddings: one table per CLIP model (the text→image and image→image spaces).
+"""Image embeddings (spec §2.5): one table for every image–text model, each row naming its model.
 
 A CLIP model's image and text towers share one space, so a text query is encoded with the same
-model whose table it searches. Each asset holds at most one vector per model.
+model whose rows it searches, and only those rows: vectors of two models are never compared.
+Each asset holds at most one vector per model. `model_name` is the model catalogue's name
+(`clip-vit-b-32`, ...), so any catalogue entry, shipped or added, embeds without a schema change,
+and switching a library's model keeps the other model's rows (switching back costs nothing).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, TypedDict
+from typing import Any
 
-from sqlalchemy import LargeBinary, UniqueConstraint
+from sqlalchemy import Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
+from dam_desktop.models.core.base_class import Base
 from dam_desktop.models.core.base_component import BaseComponent
-from dam_desktop.models.semantic.text_embedding_component import AUTOINCREMENT, params_match
-
-
-class BaseSpecificImageEmbeddingComponent(BaseComponent):
-    """A float32 vector (little-endian bytes) of the asset's pixels, L2 normalised."""
-
-    __abstract__ = True
-    single_per_entity = True
-
-    @declared_attr.directive
-    def __table_args__(cls) -> tuple[Any, ...]:
-        return (UniqueConstraint("entity_id"), AUTOINCREMENT)
-
-    embedding_vector: Mapped[bytes] = mapped_column(LargeBinary)
-
-
-class ImageEmbeddingClipViTB32Dim512Component(BaseSpecificImageEmbeddingComponent):
-    """CLIP ViT-B/32 (open_clip `ViT-B-32`, pretrained `laion2b_s34b_b79k`), 512 dimensions."""
-
-    __tablename__ = "component_embedding_clip_vit_b32_d512"
-
-
-class ImageEmbeddingClipViTL14Dim768Component(BaseSpecificImageEmbeddingComponent):
-    """CLIP ViT-L/14 (open_clip `ViT-L-14`, pretrained `laion2b_s32b_b82k`), 768 dimensions."""
-
-    __tablename__ = "component_embedding_clip_vit_l14_d768"
-
-
-class ImageEmbeddingModelInfo(TypedDict):
-    model_class: type[BaseSpecificImageEmbeddingComponent]
-    # open_clip's architecture name and pretrained tag, as in the model catalogue
-    # (resources/models/catalogue.json): the same checkpoint serves image search and AI tags.
-    default_params: dict[str, Any]
-
-
-IMAGE_EMBEDDING_MODEL_REGISTRY: dict[str, ImageEmbeddingModelInfo] = {
-    "clip-vit-b-32": {
-        "model_class": ImageEmbeddingClipViTB32Dim512Component,
-        "default_params": {
-            "architecture": "ViT-B-32",
-            "pretrained": "laion2b_s34b_b79k",
-            "dimensions": 512,
-            "hf_hub": "laion/CLIP-ViT-B-32-laion2B-s34B-b79K/open_clip_model.safetensors",
-        },
-    },
-    "clip-vit-l-14": {
-        "model_class": ImageEmbeddingClipViTL14Dim768Component,
-        "default_params": {
-            "architecture": "ViT-L-14",
-            "pretrained": "laion2b_s32b_b82k",
-            "dimensions": 768,
-            "hf_hub": "laion/CLIP-ViT-L-14-laion2B-s32B-b82K/open_clip_pytorch_model.bin",
-        },
-    },
-}
+from dam_desktop.models.semantic.text_embedding_component import AUTOINCREMENT
 
 DEFAULT_IMAGE_EMBEDDING_MODEL = "clip-vit-b-32"
 
 
-def get_image_embedding_component_class(
-    model_name: str, model_params: Mapping[str, Any] | None = None
-) -> type[BaseSpecificImageEmbeddingComponent] | None:
-    """The table for CLIP model `model_name`, or None if the registry does not know it."""
-    info = IMAGE_EMBEDDING_MODEL_REGISTRY.get(model_name)
-    if info is None or not params_match(info["default_params"], model_params):
-        return None
-    return info["model_class"]
+class ImageEmbeddingComponent(BaseComponent):
+    """A float32 vector (little-endian bytes) of the asset's pixels, L2 normalised, and its model."""
+
+    __tablename__ = "component_image_embedding"
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        # (model_name, id): the vector index's "anything new for this model?" is one b-tree seek.
+        return (
+            UniqueConstraint("entity_id", "model_name"),
+            Index("ix_component_image_embedding_model_id", "model_name", "id"),
+            AUTOINCREMENT,
+        )
+
+    embedding_vector: Mapped[bytes] = mapped_column(LargeBinary)
+    model_name: Mapped[str] = mapped_column(String(255))
+
+    def __repr_base__(self) -> str:
+        return f"{super().__repr_base__()}, model_name={self.model_name!r}"
+
+
+class LibraryModelChoice(Base):
+    """Which catalogue model a library uses for a task (`image-search`): one row per task.
+
+    A library, not the computer, holds the choice, because its stored embeddings are that model's.
+    """
+
+    __tablename__ = "library_model_choice"
+
+    task: Mapped[str] = mapped_column(String(64), primary_key=True)
+    model_name: Mapped[str] = mapped_column(String(255))

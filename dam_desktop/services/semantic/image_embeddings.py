@@ -1,8 +1,12 @@
-"""Image embeddings (spec §2.5): one open_clip model embeds images, and encodes the query of a
-text→image search with its text tower; its weights come from a file the user imports.
+"""Image embeddings (spec §2.5): the library's image model (a catalogue entry, open_clip) embeds
+images, and encodes the query of a text→image search with its text tower; its weights are
+downloaded or imported (`ml.model_store`).
 
-Vectors are computed on the model thread, stored as float32 bytes (a changed vector replaces its
-row) and searched through the world's `VectorIndexCache`.
+Each stored vector names the model that made it, and every search reads only the rows of the
+library's chosen model (`choose_image_model`), so vectors of two models are never compared.
+Choosing another model queues the images it has not embedded; the pipeline's embedding stage then
+does them in the background. Vectors are computed on the model thread, stored as float32 bytes (a
+changed vector replaces its row) and searched through the world's `VectorIndexCache`.
 """
 
 from __future__ import annotations
@@ -11,19 +15,18 @@ from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dam_desktop.core.library import LibraryPaths
 from dam_desktop.core.marker_ops import pending_marker_count
 from dam_desktop.core.model_manager import ModelExecutionManager
 from dam_desktop.models.core.pipeline_markers import NeedsEmbeddingMarker
-from dam_desktop.models.semantic.image_embedding_component import IMAGE_EMBEDDING_MODEL_REGISTRY
+from dam_desktop.models.semantic.image_embedding_component import ImageEmbeddingComponent, LibraryModelChoice
 from dam_desktop.services.semantic.semantic_service import (
     NoEmbeddingError,
     SemanticSettings,
     UnknownModelError,
-    image_component_class,
 )
 from dam_desktop.services.semantic.vector_index import (
     Hit,
@@ -35,23 +38,30 @@ from dam_desktop.services.semantic.vector_index import (
 from dam_desktop.services.store.asset_files import readable_files
 
 if TYPE_CHECKING:
+    from dam_desktop.ml.catalogue import CatalogueEntry
     from dam_desktop.ml.clip_embedder import ClipEmbedder
     from dam_desktop.ml.open_clip_loader import OpenClipSpec
 
 IMAGE_MODEL_IDENTIFIER = "open_clip_embedder"
+IMAGE_SEARCH_TASK = "image-search"  # the catalogue's task, and the library's choice row
+
+
+def image_model_entry(model_name: str) -> CatalogueEntry:
+    """The catalogue entry of an image–text model; UnknownModelError for any other name."""
+    from dam_desktop.ml.catalogue import FAMILY_OPEN_CLIP, TASK_IMAGE_SEARCH, find_entry
+
+    entry = find_entry(model_name)
+    if entry is None or entry.family != FAMILY_OPEN_CLIP or TASK_IMAGE_SEARCH not in entry.tasks:
+        raise UnknownModelError(f"{model_name!r} is not an image model of the catalogue")
+    return entry
 
 
 def image_model_spec(model_name: str) -> tuple[OpenClipSpec, dict[str, Any]]:
-    """open_clip's spec for a registry entry, and the loader parameters it adds (`hf_hub`)."""
-    from dam_desktop.ml.open_clip_loader import OpenClipSpec
+    """open_clip's spec for a catalogue entry, and the loader parameters it adds (`hf_hub`)."""
+    from dam_desktop.ml.model_store import open_clip_spec
 
-    info = IMAGE_EMBEDDING_MODEL_REGISTRY.get(model_name)
-    if info is None:
-        raise UnknownModelError(f"no image embedding table for model {model_name!r}")
-    params = info["default_params"]
-    hf_hub = params.get("hf_hub")
-    spec = OpenClipSpec(params["architecture"], params["pretrained"], hf_hub)
-    return spec, ({"hf_hub": hf_hub} if hf_hub is not None else {})
+    spec = open_clip_spec(image_model_entry(model_name))
+    return spec, ({"hf_hub": spec.hf_hub} if spec.hf_hub is not None else {})
 
 
 def find_image_model_weights(settings: SemanticSettings) -> Path | None:
@@ -70,6 +80,60 @@ def image_weights_missing_message(settings: SemanticSettings) -> str:
         "searched by a description or by similarity yet. Import a weights file for it "
         f"(looked in: {'; '.join(describe_search(spec, settings.models_dir))})."
     )
+
+
+# --- the library's choice ---------------------------------------------------------------------------
+
+
+async def chosen_image_model(session: AsyncSession) -> str | None:
+    """The image model this library was set to use (`models use`), or None: the catalogue default."""
+    row = await session.get(LibraryModelChoice, IMAGE_SEARCH_TASK)
+    return row.model_name if row is not None else None
+
+
+async def mark_images_without_embedding(session: AsyncSession, model_name: str) -> int:
+    """Mark every image that has no `model_name` vector for the embedding stage; how many wait now.
+
+    Failed markers are reset: a new model deserves a new try at a file another model could not read.
+    """
+    await session.execute(
+        text(
+            "INSERT OR IGNORE INTO component_marker_needs_embedding (entity_id, attempts)"
+            " SELECT p.entity_id, 0 FROM component_file_properties p"
+            " WHERE p.asset_type = 'image'"
+            " AND NOT EXISTS (SELECT 1 FROM component_trashed t WHERE t.entity_id = p.entity_id)"
+            " AND NOT EXISTS (SELECT 1 FROM component_image_embedding e"
+            "  WHERE e.entity_id = p.entity_id AND e.model_name = :model)"
+        ),
+        {"model": model_name},
+    )
+    await session.execute(
+        text("UPDATE component_marker_needs_embedding SET attempts = 0, last_error = NULL WHERE attempts > 0")
+    )
+    return await pending_image_embedding_count(session)
+
+
+async def choose_image_model(session: AsyncSession, model_name: str) -> int:
+    """Make `model_name` the library's image model and queue the images it has not embedded.
+
+    The other model's vectors stay (switching back re-embeds nothing); searches read only the
+    chosen model's rows. Returns how many images wait for the embedding stage.
+    """
+    image_model_entry(model_name)
+    row = await session.get(LibraryModelChoice, IMAGE_SEARCH_TASK)
+    if row is None:
+        session.add(LibraryModelChoice(task=IMAGE_SEARCH_TASK, model_name=model_name))
+    else:
+        row.model_name = model_name
+    await session.flush()
+    return await mark_images_without_embedding(session, model_name)
+
+
+async def embedding_counts(session: AsyncSession) -> dict[str, int]:
+    """How many images each model has embedded in this library."""
+    table = ImageEmbeddingComponent
+    rows = await session.execute(select(table.model_name, func.count()).group_by(table.model_name))
+    return {str(name): int(count) for name, count in rows.all()}
 
 
 async def import_image_model_weights(
@@ -120,23 +184,24 @@ async def embed_images(
     entity_ids: Sequence[int],
 ) -> dict[int, str]:
     """Store CLIP image embeddings for the image assets among the ids; returns {entity: why it failed}."""
-    table = image_component_class(settings.image_model)
+    table = ImageEmbeddingComponent
+    model = settings.image_model
     files, failed = await readable_files(session, paths, entity_ids, "image")
     if not files:
         return failed
     embedder = await get_clip_embedder(manager, settings)
     ids = list(files)
-    batch = manager.get_optimal_batch_size(IMAGE_MODEL_IDENTIFIER, settings.image_model, 2.0, 32)
+    batch = manager.get_optimal_batch_size(IMAGE_MODEL_IDENTIFIER, model, 2.0, 32)
     vectors, unreadable = await manager.run(embedder.encode_images, [files[i] for i in ids], batch_size=batch)
     for position, reason in unreadable.items():
         failed[ids[position]] = reason
     done = [eid for pos, eid in enumerate(ids) if pos not in unreadable]
     if done:
-        await session.execute(delete(table).where(table.entity_id.in_(done)))
+        await session.execute(delete(table).where(table.entity_id.in_(done), table.model_name == model))
         await session.execute(
             insert(table),
             [
-                {"entity_id": eid, "embedding_vector": vector_to_bytes(vec)}
+                {"entity_id": eid, "model_name": model, "embedding_vector": vector_to_bytes(vec)}
                 for eid, vec in zip(done, vectors, strict=True)
             ],
         )
@@ -163,10 +228,11 @@ async def search_images_by_text(
     return await search_index(
         session,
         cache,
-        image_component_class(settings.image_model),
+        ImageEmbeddingComponent,
         vector,
         limit,
         allowed_entity_ids=allowed_entity_ids,
+        model_name=settings.image_model,
     )
 
 
@@ -180,9 +246,14 @@ async def find_similar_images(
     allowed_entity_ids: Collection[int] | None = None,
 ) -> list[Hit]:
     """Images nearest to image `entity_id` (the image itself left out). Raises NoEmbeddingError."""
-    table = image_component_class(settings.image_model)
     hits = await search_like_entity(
-        session, cache, table, entity_id, limit, allowed_entity_ids=allowed_entity_ids
+        session,
+        cache,
+        ImageEmbeddingComponent,
+        entity_id,
+        limit,
+        allowed_entity_ids=allowed_entity_ids,
+        model_name=settings.image_model,
     )
     if hits is None:
         raise NoEmbeddingError(f"asset {entity_id} has no {settings.image_model} image embedding yet")

@@ -19,12 +19,9 @@ import numpy.typing as npt
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dam_desktop.core.errors import DamError
 from dam_desktop.core.model_manager import ModelExecutionManager
-from dam_desktop.models.semantic.image_embedding_component import (
-    DEFAULT_IMAGE_EMBEDDING_MODEL,
-    BaseSpecificImageEmbeddingComponent,
-    get_image_embedding_component_class,
-)
+from dam_desktop.models.semantic.image_embedding_component import DEFAULT_IMAGE_EMBEDDING_MODEL
 from dam_desktop.models.semantic.text_embedding_component import (
     DEFAULT_TEXT_EMBEDDING_MODEL,
     BaseSpecificEmbeddingComponent,
@@ -53,14 +50,15 @@ class SemanticSettings:
     """Per-world resource: which models make the embeddings, and what the text embedding covers."""
 
     text_model: str = DEFAULT_TEXT_EMBEDDING_MODEL
+    # The catalogue name of the library's image model; the world sets it from the library's choice.
     image_model: str = DEFAULT_IMAGE_EMBEDDING_MODEL
     models_dir: Path | None = None  # where imported weights live; the app's models folder when None
     include_manual_tags: bool = True
     include_model_tags_config: ModelTagsConfig | None = None
 
 
-class UnknownModelError(ValueError):
-    """The registry has no table for this model name and parameters."""
+class UnknownModelError(DamError, ValueError):
+    """The registry or the catalogue knows no such model (for this job)."""
 
 
 def text_component_class(
@@ -71,13 +69,6 @@ def text_component_class(
         raise UnknownModelError(
             f"no text embedding table for model {model_name!r} with {dict(model_params or {})}"
         )
-    return table
-
-
-def image_component_class(model_name: str) -> type[BaseSpecificImageEmbeddingComponent]:
-    table = get_image_embedding_component_class(model_name)
-    if table is None:
-        raise UnknownModelError(f"no image embedding table for model {model_name!r}")
     return table
 
 

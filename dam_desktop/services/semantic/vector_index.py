@@ -16,10 +16,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dam_desktop.models.core.base_component import BaseComponent
@@ -104,14 +105,16 @@ class Hit:
 
 
 class VectorIndex:
-    """The vectors of one embedding table. Use through `VectorIndexCache.synced(session, table)`.
+    """The vectors of one embedding table, or of one model's rows in a table whose rows name their
+    model (`model_name`). Use through `VectorIndexCache.synced(session, table, model_name)`.
 
     Rows live in a buffer that grows by doubling, so landing embeddings one batch at a time does
     not copy the whole matrix each time.
     """
 
-    def __init__(self, component: type[BaseComponent]) -> None:
+    def __init__(self, component: type[BaseComponent], model_name: str | None = None) -> None:
         self.component = component
+        self.model_name = model_name
         self.loaded = False
         self._size = 0
         self._max_row_id = 0
@@ -139,14 +142,20 @@ class VectorIndex:
     def dimensions(self) -> int:
         return int(self._matrix.shape[1]) if self._size else 0
 
+    def _rows(self, stmt: Select[Any]) -> Select[Any]:
+        """`stmt` narrowed to this index's model, when the table holds several."""
+        if self.model_name is None:
+            return stmt
+        return stmt.where(self.component.__table__.c.model_name == self.model_name)
+
     async def sync(self, session: AsyncSession) -> None:
         """Bring the matrix up to date with the table (two aggregate reads when nothing changed)."""
         async with self._lock:
             table = self.component
             # Two statements on purpose: alone, max(id) is one b-tree seek and count(*) uses SQLite's
             # count optimisation; combined in one SELECT they scan the table (~1 ms per 10k rows).
-            max_id = int(await session.scalar(select(func.max(table.id))) or 0)
-            count = int(await session.scalar(select(func.count()).select_from(table)) or 0)
+            max_id = int(await session.scalar(self._rows(select(func.max(table.id)))) or 0)
+            count = int(await session.scalar(self._rows(select(func.count()).select_from(table))) or 0)
             if self.loaded and max_id == self._max_row_id and count == self._size:
                 return
             if max_id > self._max_row_id:
@@ -158,7 +167,7 @@ class VectorIndex:
     async def _append_new(self, session: AsyncSession) -> None:
         table = self.component
         vector_col = table.__table__.c.embedding_vector
-        stmt = (
+        stmt = self._rows(
             select(table.id, table.entity_id, vector_col)
             .where(table.id > self._max_row_id)
             .order_by(table.id)
@@ -174,7 +183,8 @@ class VectorIndex:
         self.add_rows(row_ids, entity_ids, vectors.astype(np.float32))
 
     async def _drop_missing(self, session: AsyncSession) -> None:
-        present = np.fromiter((await session.scalars(select(self.component.id))).all(), dtype=np.int64)
+        ids = await session.scalars(self._rows(select(self.component.id)))
+        present = np.fromiter(ids.all(), dtype=np.int64)
         keep = np.isin(self.row_ids, present)
         if keep.all():
             return
@@ -264,24 +274,26 @@ class VectorIndex:
 
 
 class VectorIndexCache:
-    """Per-world resource: one `VectorIndex` per embedding table, created on first use."""
+    """Per-world resource: one `VectorIndex` per embedding table (and model), created on first use."""
 
     def __init__(self) -> None:
-        self._indexes: dict[type[BaseComponent], VectorIndex] = {}
+        self._indexes: dict[tuple[type[BaseComponent], str | None], VectorIndex] = {}
 
-    def get(self, component: type[BaseComponent]) -> VectorIndex:
-        index = self._indexes.get(component)
+    def get(self, component: type[BaseComponent], model_name: str | None = None) -> VectorIndex:
+        index = self._indexes.get((component, model_name))
         if index is None:
-            index = self._indexes[component] = VectorIndex(component)
+            index = self._indexes[(component, model_name)] = VectorIndex(component, model_name)
         return index
 
-    async def synced(self, session: AsyncSession, component: type[BaseComponent]) -> VectorIndex:
-        index = self.get(component)
+    async def synced(
+        self, session: AsyncSession, component: type[BaseComponent], model_name: str | None = None
+    ) -> VectorIndex:
+        index = self.get(component, model_name)
         await index.sync(session)
         return index
 
-    def forget(self, component: type[BaseComponent]) -> None:
-        self._indexes.pop(component, None)
+    def forget(self, component: type[BaseComponent], model_name: str | None = None) -> None:
+        self._indexes.pop((component, model_name), None)
 
 
 async def map_hits(session: AsyncSession, scored: Iterable[tuple[int, float]]) -> list[Hit]:
@@ -316,12 +328,14 @@ async def search_index(
     *,
     allowed_entity_ids: Collection[int] | None = None,
     exclude_entity_ids: Collection[int] = (),
+    model_name: str | None = None,
 ) -> list[Hit]:
-    """The `limit` assets nearest to `query` in `component`'s table, best first, with their scores.
+    """The `limit` assets nearest to `query` in `component`'s table (only `model_name`'s rows when
+    given), best first, with their scores.
 
     Trashed entities are dropped after the ranking, so ask for a few more and widen if needed.
     """
-    index = await cache.synced(session, component)
+    index = await cache.synced(session, component, model_name)
     # A little headroom so that a few trashed hits do not cost a second round.
     want = limit + max(8, limit // 4)
     while True:
@@ -342,10 +356,12 @@ async def search_like_entity(
     limit: int,
     *,
     allowed_entity_ids: Collection[int] | None = None,
+    model_name: str | None = None,
 ) -> list[Hit] | None:
-    """The assets nearest to `entity_id`'s own vector in `component`'s table, the entity itself left
-    out; None when the entity has no vector there (callers say why in their own words)."""
-    index = await cache.synced(session, component)
+    """The assets nearest to `entity_id`'s own vector in `component`'s table (`model_name`'s rows
+    when given), the entity itself left out; None when the entity has no vector there (callers say
+    why in their own words)."""
+    index = await cache.synced(session, component, model_name)
     vector = index.vector_of(entity_id)
     if vector is None:
         return None
@@ -357,4 +373,5 @@ async def search_like_entity(
         limit,
         allowed_entity_ids=allowed_entity_ids,
         exclude_entity_ids=(entity_id,),
+        model_name=model_name,
     )

@@ -1,11 +1,13 @@
 """Model tags from the stored image embeddings: one vision pass per image serves search, "find
-similar" and tags.
+similar" and tags, and one loaded model serves both jobs.
 
-When the tagging model is the checkpoint of an image-embedding table (the default ViT-B-32
-laion2b is both), an image's tags are scored from its stored vector against the vocabulary's text
-embeddings (`ml.embedding_tags`); nothing is decoded. An image the embedding stage has not reached
-yet is embedded here, stored, and its embedding marker dropped, so it is still decoded only once.
-Re-tagging after a vocabulary or threshold change is then a matrix product over stored vectors.
+When the tagging model is a catalogue image model (the default ViT-B-32 laion2b is), an image's
+tags are scored from its stored vector against the vocabulary's text embeddings
+(`ml.embedding_tags`), and the vocabulary is embedded by the same loaded `ClipEmbedder` the
+embedding stage and text→image search use: nothing is decoded and no second copy of the model is
+loaded. An image the embedding stage has not reached yet is embedded here, stored, and its
+embedding marker dropped, so it is still decoded only once. Re-tagging after a vocabulary or
+threshold change is then a matrix product over stored vectors.
 """
 
 from __future__ import annotations
@@ -21,26 +23,21 @@ from dam_desktop.core.library import LibraryPaths
 from dam_desktop.core.model_manager import ModelExecutionManager
 from dam_desktop.models.core.pipeline_markers import NeedsEmbeddingMarker
 from dam_desktop.models.files import FilePropertiesComponent, TrashedComponent
-from dam_desktop.models.semantic.image_embedding_component import (
-    IMAGE_EMBEDDING_MODEL_REGISTRY,
-    BaseSpecificImageEmbeddingComponent,
-)
+from dam_desktop.models.semantic.image_embedding_component import ImageEmbeddingComponent
 from dam_desktop.services.semantic.vector_index import bytes_to_vector
 
 if TYPE_CHECKING:
     from dam_desktop.services.tagging.tagging_service import AutoTaggingSettings
 
 
-def image_table_for_tagging_model(
-    model_name: str,
-) -> tuple[str, type[BaseSpecificImageEmbeddingComponent]] | None:
-    """(registry name, table) of the image embeddings made by open_clip `ARCH/TAG`, if any."""
-    architecture, _, pretrained = model_name.partition("/")
-    for name, info in IMAGE_EMBEDDING_MODEL_REGISTRY.items():
-        params = info["default_params"]
-        if params.get("architecture") == architecture and params.get("pretrained") == pretrained:
-            return name, info["model_class"]
-    return None
+def image_model_for_tagging_model(model_name: str) -> str | None:
+    """The catalogue name of the image model that open_clip `ARCH/TAG` is, if it is one."""
+    from dam_desktop.ml.catalogue import FAMILY_OPEN_CLIP, TASK_IMAGE_SEARCH, entry_for_open_clip
+
+    entry = entry_for_open_clip(model_name)
+    if entry is None or entry.family != FAMILY_OPEN_CLIP or TASK_IMAGE_SEARCH not in entry.tasks:
+        return None
+    return entry.name
 
 
 async def _image_ids(session: AsyncSession, entity_ids: Sequence[int]) -> list[int]:
@@ -59,10 +56,13 @@ async def _image_ids(session: AsyncSession, entity_ids: Sequence[int]) -> list[i
 
 
 async def stored_vectors(
-    session: AsyncSession, table: type[BaseSpecificImageEmbeddingComponent], entity_ids: Sequence[int]
+    session: AsyncSession, image_model: str, entity_ids: Sequence[int]
 ) -> dict[int, np.ndarray]:
+    table = ImageEmbeddingComponent
     rows = await session.execute(
-        select(table.entity_id, table.embedding_vector).where(table.entity_id.in_(list(entity_ids)))
+        select(table.entity_id, table.embedding_vector).where(
+            table.entity_id.in_(list(entity_ids)), table.model_name == image_model
+        )
     )
     return {int(entity_id): bytes_to_vector(blob) for entity_id, blob in rows.all()}
 
@@ -74,7 +74,6 @@ async def tag_from_embeddings(
     settings: AutoTaggingSettings,
     entity_ids: Sequence[int],
     image_model: str,
-    table: type[BaseSpecificImageEmbeddingComponent],
 ) -> dict[int, str]:
     """Store the tagging model's proposals for these assets from their image embeddings."""
     from dam_desktop.ml.embedding_tags import tags_from_embeddings
@@ -82,25 +81,25 @@ async def tag_from_embeddings(
     from dam_desktop.services.tagging import tagging_service
 
     ids = await _image_ids(session, entity_ids)
-    vectors = await stored_vectors(session, table, ids)
+    vectors = await stored_vectors(session, image_model, ids)
     failed: dict[int, str] = {}
     missing = [i for i in ids if i not in vectors]
+    embedding_settings = semantic_service.SemanticSettings(
+        image_model=image_model, models_dir=settings.models_dir
+    )
     if missing:
-        embedding_settings = semantic_service.SemanticSettings(
-            image_model=image_model, models_dir=settings.models_dir
-        )
         failed = await image_embeddings.embed_images(session, paths, manager, embedding_settings, missing)
         embedded = [i for i in missing if i not in failed]
         await session.execute(
             delete(NeedsEmbeddingMarker).where(NeedsEmbeddingMarker.entity_id.in_(embedded))
         )
-        vectors.update(await stored_vectors(session, table, embedded))
+        vectors.update(await stored_vectors(session, image_model, embedded))
     scored = [i for i in ids if i in vectors]
     if not scored:
         return failed
-    tagger = await tagging_service.get_tagging_model(manager, settings)
-    vocabulary = await manager.run(tagger.vocabulary_embedding)
     params = tagging_service.tagging_model_params(settings.model_name)
+    embedder = await image_embeddings.get_clip_embedder(manager, embedding_settings)
+    vocabulary = await manager.run(embedder.vocabulary_embedding, params.vocabulary)
     results = tags_from_embeddings(
         np.stack([vectors[i] for i in scored]),
         vocabulary,

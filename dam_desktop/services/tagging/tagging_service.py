@@ -65,10 +65,29 @@ def register_tagging_model(model_name: str, params: TaggingModelParams) -> None:
 
 
 def tagging_model_params(model_name: str) -> TaggingModelParams:
-    try:
-        return TAGGING_MODEL_CONCEPTUAL_PARAMS[model_name]
-    except KeyError:
-        raise KeyError(f"'{model_name}' is not a registered tagging model") from None
+    """The registered parameters, else those of the catalogue's image model of that open_clip name
+    (its `tag_threshold` and `max_tags` when it gives them)."""
+    registered = TAGGING_MODEL_CONCEPTUAL_PARAMS.get(model_name)
+    if registered is not None:
+        return registered
+    from dam_desktop.ml.catalogue import TASK_IMAGE_TAGS, entry_for_open_clip
+
+    entry = entry_for_open_clip(model_name)
+    if entry is None or TASK_IMAGE_TAGS not in entry.tasks:
+        raise KeyError(f"'{model_name}' is not a registered tagging model")
+    defaults = TaggingModelParams()
+    return TaggingModelParams(
+        threshold=defaults.threshold if entry.tag_threshold is None else entry.tag_threshold,
+        max_tags=entry.max_tags or defaults.max_tags,
+        hf_hub=entry.hf_hub if entry.hf_repo else "",
+    )
+
+
+def tagging_model_for_image_model(image_model: str) -> str:
+    """The tagging model name (open_clip `ARCH/TAG`, what proposals record) of a catalogue image model."""
+    from dam_desktop.ml.catalogue import get_entry
+
+    return get_entry(image_model).open_clip_name
 
 
 @dataclass
@@ -224,13 +243,13 @@ async def tag_entities(
     WeightsMissingError when the model's weights are not on this computer; nothing is written then.
     """
     from dam_desktop.services.tagging.embedding_tagging import (
-        image_table_for_tagging_model,
+        image_model_for_tagging_model,
         tag_from_embeddings,
     )
 
-    routed = image_table_for_tagging_model(settings.model_name)
-    if routed is not None:
-        return await tag_from_embeddings(session, paths, manager, settings, entity_ids, *routed)
+    image_model = image_model_for_tagging_model(settings.model_name)
+    if image_model is not None:
+        return await tag_from_embeddings(session, paths, manager, settings, entity_ids, image_model)
     files, failed = await readable_files(session, paths, entity_ids, "image")
     if not files:
         return failed
@@ -279,6 +298,17 @@ async def update_entity_model_tags(
         (p.tag_name, p.confidence)
         for p in await proposals_for_entity(session, entity_id, settings.model_name)
     ]
+
+
+async def drop_other_models_proposals(session: AsyncSession, model_name: str) -> int:
+    """Forget the open proposals every other model made (after the library chose `model_name`);
+    accepted tags and rejections stay. Returns how many were dropped."""
+    result = await session.execute(
+        delete(ModelGeneratedTagLinkComponent).where(
+            ModelGeneratedTagLinkComponent.source_model_name != model_name
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 # --- queueing (the scheduler's AUTO_TAGGING stage drains the marker) ------------------------------
