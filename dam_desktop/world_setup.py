@@ -51,4 +51,7 @@ async def open_world(
     initialize_world_resources(world)
     for system_func in DEFAULT_SYSTEMS:
         world.register_system(system_func)
+    from dam_desktop.use_cases.models import apply_library_models
+
+    await apply_library_models(world)
     return world

@@ -1,14 +1,19 @@
-"""The tagging model's weights: whether they are installed, importing a file, downloading them,
-and tagging the images the model has not seen now (the review view's "Tag library")."""
+"""The library's image model (which one, switching it) and the tagging model's weights: whether
+they are installed, importing a file, downloading them, and tagging the images the model has not
+seen now (the review view's "Tag library")."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dam_desktop.core.events import WorldChanged
 from dam_desktop.core.model_manager import ModelExecutionManager
+from dam_desktop.services.semantic import image_embeddings
+from dam_desktop.services.semantic.semantic_service import SemanticSettings, UnknownModelError
 from dam_desktop.services.tagging import tagging_service
 from dam_desktop.services.tagging.tagging_service import AutoTaggingSettings
 
@@ -16,7 +21,79 @@ if TYPE_CHECKING:
     from dam_desktop.core.world import World
     from dam_desktop.use_cases.pipeline import StageOutcome
 
+log = logging.getLogger(__name__)
+
 PROPOSALS = "proposals"  # the component name a change event gives for model tag proposals
+IMAGE_MODEL = "image-model"  # ... and for the library's choice of image model
+
+
+@dataclass(frozen=True)
+class ImageModelChoice:
+    """The library's image model, and where its embeddings stand."""
+
+    model_name: str  # the catalogue's name
+    tagging_model: str  # what its proposals are recorded under (open_clip `ARCH/TAG`)
+    waiting: int  # images queued for it by the embedding stage
+    embedded: dict[str, int]  # images embedded per model in this library
+
+
+def _point_settings(world: World, model_name: str) -> None:
+    world.resources.get(SemanticSettings).image_model = model_name
+    world.resources.get(AutoTaggingSettings).model_name = tagging_service.tagging_model_for_image_model(
+        model_name
+    )
+
+
+async def apply_library_models(world: World) -> None:
+    """Point the world's search and tagging at the library's image model (on opening): the one it
+    chose, else the catalogue's default. Tags always come from that model, so its vectors serve both.
+
+    A choice the catalogue no longer lists (an added catalogue file taken away) leaves the default
+    in place, with a warning in the log: the library still opens, its vectors stay.
+    """
+    from dam_desktop.models.semantic.image_embedding_component import DEFAULT_IMAGE_EMBEDDING_MODEL
+
+    async with world.session() as session:
+        chosen = await image_embeddings.chosen_image_model(session)
+    for name in (chosen, DEFAULT_IMAGE_EMBEDDING_MODEL):
+        if name is None:
+            continue
+        try:
+            image_embeddings.image_model_entry(name)
+        except UnknownModelError as exc:
+            log.warning("not using image model %s: %s", name, exc)
+            continue
+        _point_settings(world, name)
+        return
+
+
+async def image_model_choice(world: World) -> ImageModelChoice:
+    settings = world.resources.get(SemanticSettings)
+    async with world.session() as session:
+        waiting = await image_embeddings.pending_image_embedding_count(session)
+        embedded = await image_embeddings.embedding_counts(session)
+    return ImageModelChoice(
+        settings.image_model, world.resources.get(AutoTaggingSettings).model_name, waiting, embedded
+    )
+
+
+async def use_image_model(world: World, model_name: str) -> ImageModelChoice:
+    """Make `model_name` (a catalogue name) the library's model for image search, "find similar"
+    and tags, in one transaction: the images it has not embedded are queued for the embedding
+    stage, and every image for the tag stage, whose proposals then come from the new vectors; the
+    other models' open proposals are dropped. The background pipeline starts on the change event.
+
+    Raises UnknownModelError for a name that is not a catalogue image model.
+    """
+    tagging_model = tagging_service.tagging_model_for_image_model(model_name)
+    async with world.session() as session:
+        await image_embeddings.choose_image_model(session, model_name)
+        await tagging_service.drop_other_models_proposals(session, tagging_model)
+        await tagging_service.queue_for_tagging(session, tagging_model)
+        await session.commit()
+    _point_settings(world, model_name)
+    world.notify_changed(WorldChanged.of((), IMAGE_MODEL, PROPOSALS))
+    return await image_model_choice(world)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,10 @@
-"""`dam-desktop models list|download NAME|import NAME FILE|remove NAME`: the model catalogue's weights.
+"""`dam-desktop models list|download NAME|import NAME FILE|remove NAME|use NAME`: the model
+catalogue's weights, and the library's image model.
 
-Weights belong to this computer, not to a library, so no library is opened. `list` prints one
+Weights belong to this computer, not to a library, so only `use` opens a library. `list` prints one
 tab-separated line per catalogue model: name, state (absent/ready), download size, disk use,
-licence, what it serves. The work is done by `ml.model_store`, the same code as the Models dialog.
+licence, what it serves. The work is done by `ml.model_store`, the same code as the Models dialog;
+`use` goes through the use case the dialog's "Use for This Library" calls.
 """
 
 from __future__ import annotations
@@ -27,6 +29,12 @@ def register(subparsers: Any) -> None:
     imported.add_argument("file", metavar="FILE", type=Path)
     remove = actions.add_parser("remove", help="delete a model's imported and downloaded weights")
     remove.add_argument("name", metavar="NAME")
+    use = actions.add_parser(
+        "use",
+        help="make NAME the library's model for image search, find similar and AI tags "
+        "(images it has not seen are embedded in the background, or by `process`)",
+    )
+    use.add_argument("name", metavar="NAME")
     parser.set_defaults(handler=guarded(run))
 
 
@@ -106,6 +114,23 @@ def _remove(name: str) -> int:
     return EXIT_OK
 
 
+def _use(args: argparse.Namespace) -> int:
+    from dam_desktop.cli.common import run_with_world
+    from dam_desktop.use_cases.models import use_image_model
+
+    choice = run_with_world(args, lambda world: use_image_model(world, args.name))
+    others = ", ".join(
+        f"{name} {count}" for name, count in sorted(choice.embedded.items()) if name != args.name
+    )
+    print(
+        f"{choice.model_name}: in use for image search, find similar and AI tags;"
+        f" {choice.embedded.get(choice.model_name, 0)} images embedded, {choice.waiting} waiting"
+        " (the window embeds them in the background; `dam-desktop process` does it now)"
+        + (f"; kept from other models: {others}" if others else "")
+    )
+    return EXIT_OK
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         return _run(args)
@@ -121,4 +146,6 @@ def _run(args: argparse.Namespace) -> int:
         return _download(args.name)
     if action == "import":
         return _import(args.name, args.file)
+    if action == "use":
+        return _use(args)
     return _remove(args.name)
