@@ -31,7 +31,7 @@ from dam_desktop.services.semantic.vector_index import VectorIndexCache
 from dam_desktop.use_cases import pipeline
 from dam_desktop.use_cases.models import use_image_model
 from dam_desktop.world_setup import open_world
-from tests.model_fixtures import TinyModels, tiny_checkpoints, tiny_models  # noqa: F401
+from tests.model_fixtures import TinyModels
 from tests.tagging_fixtures import draw_image
 
 KINDS = ("disc", "stripes", "square", "line")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 from pytestqt.qtbot import QtBot
 
@@ -12,6 +13,7 @@ from dam_desktop.ml.catalogue import CatalogueEntry
 from dam_desktop.ui.models.models_dialog import ModelsDialog
 from tests.fake_hub import FakeHub
 from tests.model_fixtures import TINY_P16_ARCH, TinyModels
+from tests.ui_helpers import run
 
 
 def _dialog(qtbot: QtBot) -> ModelsDialog:
@@ -83,7 +85,7 @@ def test_offline_the_dialog_says_so_and_offers_import(qtbot: QtBot, tiny_models:
 
 
 def test_the_missing_weights_page_opens_the_models_dialog_on_the_image_model(qtbot: QtBot) -> None:
-    from typing import Any, cast
+    from typing import cast
 
     from dam_desktop.ui.model_tags.weights_page import WeightsPage
 
@@ -97,3 +99,32 @@ def test_the_missing_weights_page_opens_the_models_dialog_on_the_image_model(qtb
     assert dialog is not None and dialog.isVisible()
     selected = dialog.selected_entry()
     assert selected is not None and selected.name == "clip-vit-b-32"
+
+
+def test_use_for_this_library_switches_the_image_model_of_the_open_library(
+    qtbot: QtBot, tiny_models: TinyModels, ui_client: Any
+) -> None:
+    from dam_desktop.ml.catalogue import get_entry
+    from dam_desktop.ml.model_store import import_model
+    from dam_desktop.use_cases.models import image_model_choice
+
+    import_model(get_entry("tiny-clip"), tiny_models.weights)
+    import_model(get_entry("tiny-clip-p16"), tiny_models.p16_weights)
+    dialog = ModelsDialog(client=ui_client)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(
+        lambda: dialog.state_text("tiny-clip-p16") == "ready" and dialog.in_use == "clip-vit-b-32"
+    )
+    dialog.select("tiny-clip-p16")
+    assert dialog.use_button.isVisible() and dialog.use_button.isEnabled()
+
+    dialog.use_button.click()
+
+    qtbot.waitUntil(lambda: dialog.state_text("tiny-clip-p16") == "ready · in use", timeout=20000)
+    assert dialog.message.text().startswith("This library now uses Tiny test CLIP (dam-test-tiny-vit-p16)")
+    assert not dialog.use_button.isEnabled()
+    dialog.select("tiny-clip")
+    assert dialog.state_text("tiny-clip") == "ready" and dialog.use_button.isEnabled()
+    choice = run(qtbot, ui_client.call(image_model_choice))
+    assert choice.model_name == "tiny-clip-p16"

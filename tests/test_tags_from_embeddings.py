@@ -17,7 +17,7 @@ from dam_desktop.ml.zero_shot_tagger import ZeroShotTagger
 from dam_desktop.models.core.pipeline_markers import NeedsEmbeddingMarker
 from dam_desktop.models.tags import ModelGeneratedTagLinkComponent
 from dam_desktop.services import ecs_service
-from dam_desktop.services.semantic import image_embeddings, semantic_service
+from dam_desktop.services.semantic import image_embeddings
 from dam_desktop.services.semantic.semantic_service import SemanticSettings
 from dam_desktop.services.tagging import tagging_service
 from dam_desktop.services.tagging.tagging_service import TAGGING_MODEL_CONCEPTUAL_PARAMS, AutoTaggingSettings

@@ -6,13 +6,16 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from dam_desktop.ui.models.models_dialog import ModelsDialog
+from dam_desktop.ui.world_client import WorldClient
 
 
 def open_models_dialog(window: QWidget, select: str | None = None) -> ModelsDialog:
     """Show the window's Models dialog (made on first use), optionally with one model selected."""
     dialog = window.findChild(ModelsDialog)
     if dialog is None:
-        dialog = ModelsDialog(window)
+        # The main window's library, whose image model the dialog can switch; none elsewhere.
+        client = getattr(window, "client", None)
+        dialog = ModelsDialog(window, client if isinstance(client, WorldClient) else None)
     else:
         dialog.refresh()
     if select is not None:

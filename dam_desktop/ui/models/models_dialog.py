@@ -1,14 +1,16 @@
 """The Models dialog: each catalogue model with its state, size and disk use, and the buttons to
-Download (with progress and Cancel), Import weights file… and Remove.
+Download (with progress and Cancel), Import weights file…, Remove, and Use for This Library (the
+image model the open library embeds, searches and tags with).
 
 The dialog only paints: statuses, downloads, imports and removals run in `ModelJobs` workers and
-come back as signals.
+come back as signals; the library's choice goes through the world client to a use case.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -26,9 +28,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dam_desktop.ml.catalogue import FAMILY_CLAP, CatalogueEntry, catalogue
+from dam_desktop.core.errors import DamError
+from dam_desktop.ml.catalogue import (
+    FAMILY_CLAP,
+    FAMILY_OPEN_CLIP,
+    TASK_IMAGE_SEARCH,
+    CatalogueEntry,
+    catalogue,
+)
 from dam_desktop.ml.model_store import STATE_READY, ModelStatus
 from dam_desktop.ui.models.model_jobs import ModelJobs
+from dam_desktop.ui.tasks import TaskSet
+from dam_desktop.use_cases.models import ImageModelChoice, image_model_choice, use_image_model
+
+if TYPE_CHECKING:
+    from dam_desktop.ui.world_client import WorldClient
 
 COLUMNS = ("Model", "Serves", "Download", "Licence", "State", "On disk")
 STATE_COLUMN = 4
@@ -47,8 +61,11 @@ def human_size(size: int, exact: bool = True) -> str:
 
 
 class ModelsDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, client: WorldClient | None = None) -> None:
         super().__init__(parent)
+        self.client = client
+        self.in_use: str | None = None  # the open library's image model
+        self.tasks = TaskSet()
         self.setWindowTitle("Models")
         self.resize(940, 380)
         self.entries: list[CatalogueEntry] = list(catalogue())
@@ -88,9 +105,21 @@ class ModelsDialog(QDialog):
         self.cancel_button = QPushButton("Cancel Download")
         self.import_button = QPushButton("Import Weights File…")
         self.remove_button = QPushButton("Remove")
+        self.use_button = QPushButton("Use for This Library")
+        self.use_button.setToolTip(
+            "Search, “Find Similar” and AI tags of this library use this model; "
+            "its images are embedded again in the background"
+        )
+        self.use_button.setVisible(client is not None)
         close = QPushButton("Close")
         buttons = QHBoxLayout()
-        for button in (self.download_button, self.cancel_button, self.import_button, self.remove_button):
+        for button in (
+            self.download_button,
+            self.cancel_button,
+            self.import_button,
+            self.remove_button,
+            self.use_button,
+        ):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(close)
@@ -105,6 +134,7 @@ class ModelsDialog(QDialog):
         self.cancel_button.clicked.connect(self.cancel_selected)
         self.import_button.clicked.connect(self.import_selected)
         self.remove_button.clicked.connect(self.remove_selected)
+        self.use_button.clicked.connect(self.use_selected)
         close.clicked.connect(self.close)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.jobs.statuses_read.connect(self._show_statuses)
@@ -115,6 +145,8 @@ class ModelsDialog(QDialog):
         if self.entries:
             self.table.selectRow(0)
         self.refresh()
+        if client is not None:
+            self.tasks.spawn(self._read_choice())
 
     # --- table ---------------------------------------------------------------------------
 
@@ -143,7 +175,8 @@ class ModelsDialog(QDialog):
 
     def set_state(self, name: str, state: str) -> None:
         self.states[name] = state
-        self._set(self._row(name), STATE_COLUMN, state)
+        shown = f"{state} · in use" if name == self.in_use and state == STATE_READY else state
+        self._set(self._row(name), STATE_COLUMN, shown)
         self._update_buttons()
 
     def refresh(self) -> None:
@@ -171,6 +204,14 @@ class ModelsDialog(QDialog):
         status = self.statuses.get(entry.name) if entry else None
         has_files = status is not None and (status.disk_bytes > 0 or status.partial_bytes > 0)
         self.remove_button.setEnabled(bool(entry) and not busy and has_files)
+        self.use_button.setEnabled(
+            self.client is not None
+            and entry is not None
+            and entry.family == FAMILY_OPEN_CLIP
+            and TASK_IMAGE_SEARCH in entry.tasks
+            and state == STATE_READY
+            and entry.name != self.in_use
+        )
 
     # --- actions -------------------------------------------------------------------------
 
@@ -206,6 +247,36 @@ class ModelsDialog(QDialog):
         entry = self.selected_entry()
         if entry is not None:
             self.jobs.remove(entry)
+
+    def use_selected(self) -> None:
+        entry = self.selected_entry()
+        if entry is not None and self.client is not None:
+            self.tasks.spawn(self._use(entry))
+
+    async def _use(self, entry: CatalogueEntry) -> None:
+        assert self.client is not None
+        try:
+            choice = await self.client.call(lambda world: use_image_model(world, entry.name))
+        except DamError as exc:
+            self.message.setText(str(exc))
+            return
+        self._show_choice(choice)
+        self.message.setText(
+            f"This library now uses {entry.title} for image search, “Find Similar” and AI tags. "
+            f"{choice.waiting} images are being embedded in the background; "
+            "the other model's embeddings are kept."
+        )
+
+    async def _read_choice(self) -> None:
+        assert self.client is not None
+        self._show_choice(await self.client.call(image_model_choice))
+
+    def _show_choice(self, choice: ImageModelChoice) -> None:
+        previous, self.in_use = self.in_use, choice.model_name
+        for name in {previous, choice.model_name}:
+            if name is not None and name in self.states:
+                self.set_state(name, self.states[name])
+        self._update_buttons()
 
     def _choose_file_with_dialog(self, entry: CatalogueEntry) -> Path | None:
         if entry.family == FAMILY_CLAP:
