@@ -97,6 +97,8 @@ class ModelsDialog(QDialog):
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(True)
+        self.progress.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.progress.setMinimumHeight(22)
         self.progress.hide()
         self.message = QLabel("")
         self.message.setWordWrap(True)
@@ -113,16 +115,14 @@ class ModelsDialog(QDialog):
         self.use_button.setVisible(client is not None)
         close = QPushButton("Close")
         buttons = QHBoxLayout()
-        for button in (
-            self.download_button,
-            self.cancel_button,
-            self.import_button,
-            self.remove_button,
-            self.use_button,
-        ):
+        actions = (self.download_button, self.cancel_button, self.import_button, self.remove_button)
+        for button in (*actions, self.use_button, close):
+            # No default button: Enter must not start a 600 MB download, and the style paints
+            # the default one blue even while it is disabled.
+            button.setAutoDefault(False)
+            if button is close:
+                buttons.addStretch(1)
             buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.table, 1)
