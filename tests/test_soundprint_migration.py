@@ -21,6 +21,14 @@ def _make_it_old(db_path: Path) -> None:
         # Tables of later revisions, which the upgrade from BEFORE makes again.
         conn.execute("DROP TABLE component_image_wavelet_signature")
         conn.execute("DROP TABLE component_marker_needs_image_descriptor")
+        # The image tables as they were before 0015, which the upgrade from BEFORE makes again.
+        conn.execute("DROP TABLE component_image_embedding")
+        conn.execute("DROP TABLE library_model_choice")
+        for table in ("component_embedding_clip_vit_b32_d512", "component_embedding_clip_vit_l14_d768"):
+            conn.execute(
+                f"CREATE TABLE {table} (id INTEGER PRIMARY KEY, entity_id INTEGER, embedding_vector BLOB)"
+            )
+            conn.execute(f"CREATE INDEX ix_{table}_entity_id ON {table} (entity_id)")
         conn.execute("DELETE FROM component_marker_needs_audio_processing")
         conn.execute("UPDATE alembic_version SET version_num = ?", (BEFORE,))
 

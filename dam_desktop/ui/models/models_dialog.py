@@ -39,10 +39,10 @@ from dam_desktop.ml.catalogue import (
 from dam_desktop.ml.model_store import STATE_READY, ModelStatus
 from dam_desktop.ui.models.model_jobs import ModelJobs
 from dam_desktop.ui.tasks import TaskSet
-from dam_desktop.use_cases.models import ImageModelChoice, image_model_choice, use_image_model
 
 if TYPE_CHECKING:
     from dam_desktop.ui.world_client import WorldClient
+    from dam_desktop.use_cases.models import ImageModelChoice
 
 COLUMNS = ("Model", "Serves", "Download", "Licence", "State", "On disk")
 STATE_COLUMN = 4
@@ -254,6 +254,10 @@ class ModelsDialog(QDialog):
             self.tasks.spawn(self._use(entry))
 
     async def _use(self, entry: CatalogueEntry) -> None:
+        # Imported here: the use cases bring SQLAlchemy and numpy, which the window's first paint
+        # does without (tests/test_startup_grid.py).
+        from dam_desktop.use_cases.models import use_image_model
+
         assert self.client is not None
         try:
             choice = await self.client.call(lambda world: use_image_model(world, entry.name))
@@ -268,6 +272,8 @@ class ModelsDialog(QDialog):
         )
 
     async def _read_choice(self) -> None:
+        from dam_desktop.use_cases.models import image_model_choice
+
         assert self.client is not None
         self._show_choice(await self.client.call(image_model_choice))
 
