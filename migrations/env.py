@@ -20,6 +20,14 @@ from dam_desktop.models.core.base_class import Base
 config = context.config
 target_metadata = Base.metadata
 
+# Search indexes are SQLite virtual tables (FTS5) with shadow tables of their own: written by
+# migrations, not models, so the comparison of models and migrations leaves them out.
+SEARCH_INDEX_PREFIX = "search_"
+
+
+def _include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    return not (type_ == "table" and (name or "").startswith(SEARCH_INDEX_PREFIX))
+
 
 def _configure(connection: Connection) -> None:
     context.configure(
@@ -27,6 +35,7 @@ def _configure(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite alters tables by rebuilding them
         compare_type=True,
+        include_name=_include_name,
         transactional_ddl=True,  # SQLite rolls DDL back too, inside a real transaction
     )
 

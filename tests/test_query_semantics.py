@@ -9,6 +9,7 @@ in several orders, the count) and compares with what the evaluator says the user
 from __future__ import annotations
 
 import fnmatch
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -197,12 +198,33 @@ class Evaluator:
         seeds |= {t for a, t in self.lib.aliases.items() if fnmatch.fnmatchcase(a, pattern)}
         return self.closure(seeds)
 
+    @staticmethod
+    def has_words(runs: list[str], a: AssetSpec, *, prefix: bool) -> bool:
+        """The runs, in order, among the words of the asset's name or of one of its tags (the last
+        run a prefix when `prefix`): what a bare word that names no tag means."""
+        for field_text in (a.name, *a.tags):
+            words = re.findall(r"[^\W_]+", field_text.lower())
+            for start in range(len(words) - len(runs) + 1):
+                *whole, last = words[start : start + len(runs)]
+                if whole == runs[:-1] and (last.startswith(runs[-1]) if prefix else last == runs[-1]):
+                    return True
+        return False
+
     def matches(self, node: tuple[Any, ...], a: AssetSpec) -> bool:
         kind = node[0]
         if kind == "tag":
-            return bool(self.resolve(node[1]) & set(a.tags))
+            tags = self.resolve(node[1])
+            if not tags and ":" not in node[1]:
+                runs = re.findall(r"[^\W_]+", node[1].lower())
+                return bool(runs) and self.has_words(runs, a, prefix=" " not in node[1])
+            return bool(tags & set(a.tags))
         if kind == "glob":
-            return bool(self.glob(node[1]) & set(a.tags))
+            tags = self.glob(node[1])
+            if not tags and ":" not in node[1]:
+                # Only a run that a wildcard follows and none precedes narrows a word search.
+                runs = [m.group() for m in re.finditer(r"(?<![*?])[^\W_]+(?=[*?])", node[1].lower())]
+                return bool(runs) and all(self.has_words([r], a, prefix=True) for r in runs)
+            return bool(tags & set(a.tags))
         if kind == "type":
             return a.asset_type == node[1]
         if kind == "ext":

@@ -61,6 +61,16 @@ def term_handler(name: str) -> Callable[[TermHandler], TermHandler]:
     return deco
 
 
+class _WordFallback:
+    """What a bare word that names no tag means (`text_terms` sets it: names and tags)."""
+
+    handler: TermHandler | None = None
+
+
+def register_word_fallback(handler: TermHandler) -> None:
+    _WordFallback.handler = handler
+
+
 def _lookup_handler(term: Term) -> TermHandler | None:
     if term.key is None:
         return None if term.quoted else TERM_HANDLERS.get(term.value.lower())
@@ -77,6 +87,8 @@ async def tag_term(ctx: CompileContext, term: Term) -> Pred:
             term.length,
         )
     resolved = await ctx.tags(term.text, wildcard=term.wildcard and not term.quoted)
+    if not resolved.ids and term.key is None and _WordFallback.handler is not None:
+        return await _WordFallback.handler(ctx, term)
     return TagSet(resolved.ids, resolved.use_count)
 
 

@@ -44,6 +44,16 @@ class Component:
 
 
 @dataclass(frozen=True)
+class TextMatch:
+    """The asset's row of the full-text index (`text_index`) matches the bound FTS5 expression
+    `param` (a placeholder like `:q3`); `estimate` is how many assets do (None: more than the
+    compiler counted), so a text term can drive a walk like a tag can."""
+
+    param: str
+    estimate: int | None
+
+
+@dataclass(frozen=True)
 class Const:
     value: bool
 
@@ -63,7 +73,7 @@ class AnyOf:
     items: tuple[Pred, ...]
 
 
-Pred = TagSet | Component | Cond | Const | NotP | AllOf | AnyOf
+Pred = TagSet | TextMatch | Component | Cond | Const | NotP | AllOf | AnyOf
 
 
 def simplify(pred: Pred) -> Pred:
@@ -138,6 +148,8 @@ def selectivity(pred: Pred, total: int) -> float:
         return 0.5 if pred.estimate is None else min(1.0, pred.estimate / n)
     if isinstance(pred, Cond | Component):
         return pred.selectivity
+    if isinstance(pred, TextMatch):
+        return 0.5 if pred.estimate is None else min(1.0, pred.estimate / n)
     if isinstance(pred, NotP):
         return 1.0 - selectivity(pred.child, total)
     if isinstance(pred, AllOf):

@@ -23,7 +23,8 @@ parameters from `ctx.param`), or a combination with `AllOf`/`AnyOf`/`NotP`; rais
 
 from __future__ import annotations
 
-import dam_desktop.services.search.tag_query.builtin_terms  # noqa: F401  (registers the built-in terms)
+import dam_desktop.services.search.tag_query.builtin_terms  # registers the built-in terms
+import dam_desktop.services.search.tag_query.text_terms  # noqa: F401  (name:, path:, words that are no tag)
 from dam_desktop.services.search.tag_query.compiler import (
     TERM_HANDLERS,
     CompileContext,
@@ -41,11 +42,13 @@ from dam_desktop.services.search.tag_query.predicates import (
     NotP,
     Pred,
     TagSet,
+    TextMatch,
     conjuncts,
     needs_entity,
     selectivity,
     simplify,
 )
+from dam_desktop.services.search.text_index import INDEX as TEXT_INDEX
 from dam_desktop.services.tags.tag_service import LINK, LINK_BY_TAG
 
 
@@ -79,6 +82,9 @@ def to_sql(pred: Pred, eid: str = "fp.entity_id") -> str:
             f"EXISTS (SELECT 1 FROM {pred.table} tl{index} WHERE tl.entity_id = {eid}"
             f" AND tl.tag_concept_entity_id {tag})"
         )
+    if isinstance(pred, TextMatch):
+        # Uncorrelated: SQLite reads the matching rowids once into a set and probes it per row.
+        return f"{eid} IN (SELECT rowid FROM {TEXT_INDEX} WHERE {TEXT_INDEX} MATCH {pred.param})"
     if isinstance(pred, Component):
         return f"EXISTS (SELECT 1 FROM {pred.table} x WHERE x.entity_id = {eid} AND {pred.where})"
     if isinstance(pred, Cond):
@@ -101,6 +107,7 @@ __all__ = [
     "Pred",
     "TagSet",
     "TermHandler",
+    "TextMatch",
     "compile_query",
     "conjuncts",
     "needs_entity",

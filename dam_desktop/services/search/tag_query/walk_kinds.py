@@ -1,12 +1,12 @@
 """The kinds of walk the planner weighs (see `planner`'s docstring): tag-ordered, tag (the rarest
-tag set merged with other sorted ranges, optionally every property term's range too), order and
-scan. Each is written out as a `Walk` with its estimated cost."""
+tag set merged with other sorted ranges, optionally every property term's range too), text, order
+and scan. Each is written out as a `Walk` with its estimated cost."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dam_desktop.services.search.tag_query.to_sql import Component, NotP, Pred, TagSet
+from dam_desktop.services.search.tag_query.to_sql import Component, NotP, Pred, TagSet, TextMatch
 from dam_desktop.services.search.tag_query.walks import (
     ASSETS,
     C_ASSET,
@@ -24,6 +24,7 @@ from dam_desktop.services.search.tag_query.walks import (
     rows_until,
     without,
 )
+from dam_desktop.services.search.text_index import INDEX as TEXT_INDEX
 from dam_desktop.services.tags.tag_service import LINK
 
 # --- tag-ordered: one tag's index range in id order -------------------------------------------------
@@ -169,6 +170,43 @@ def merged_walk(
     where = (*own, *checks.where("d.entity_id", trash=not merge.drops_trashed))
     kind = "tag+ranges" if components else "tag"
     return Walk(kind, joins(source, "d.entity_id", checks, with_entity), where, cost, "d.entity_id")
+
+
+# --- text: one text term's rows of the full-text index ---------------------------------------------
+
+# Setting up a full-text query (reading the term index for a prefix's words) and reading one of its
+# rows, in the units above: the first page of a word on 1M assets costs about what 300 probes do.
+C_TEXT_START = 200.0
+C_TEXT_ROW = 0.3
+
+
+def text_walks(
+    items: list[Pred], stats: Stats, wanted: int | None, with_entity: bool, *, sorted_rows: bool
+) -> list[Walk]:
+    """One walk per text conjunct: its index rows, which FTS5 yields in entity id order (so "date
+    added" needs no sort and a page can stop early), the rest probed per row."""
+    walks = []
+    for item in items:
+        if not isinstance(item, TextMatch):
+            continue
+        rest = without(items, [item])
+        checks = Checks.of(rest, stats)
+        est = float(item.estimate) if item.estimate is not None else stats.n / 2
+        passing = live_fraction(rest, stats)
+        rows = est if sorted_rows else rows_until(wanted, est, passing, stats)
+        cost = C_TEXT_START + rows * (C_TEXT_ROW + checks.cost_per_row(stats, est / stats.n, C_ASSET))
+        if sorted_rows:
+            cost += est * passing * C_SORT
+        walks.append(
+            Walk(
+                "text",
+                joins(f"{TEXT_INDEX} d", "d.rowid", checks, with_entity),
+                (f"d.{TEXT_INDEX} MATCH {item.param}", *checks.where("d.rowid", trash=True)),
+                cost,
+                "d.rowid",
+            )
+        )
+    return walks
 
 
 # --- order and scan: every asset ------------------------------------------------------------------

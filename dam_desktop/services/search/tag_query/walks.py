@@ -19,6 +19,7 @@ from dam_desktop.services.search.tag_query.to_sql import (
     NotP,
     Pred,
     TagSet,
+    TextMatch,
     probes_by_tag,
     selectivity,
     to_sql,
@@ -91,7 +92,7 @@ def linked(pred: Pred) -> TagSet | None:
 
 def entity_only(pred: Pred) -> bool:
     """Decided from the entity id alone (so checkable before the asset's own rows are read)."""
-    if isinstance(pred, TagSet | Component | Const):
+    if isinstance(pred, TagSet | TextMatch | Component | Const):
         return True
     if isinstance(pred, NotP):
         return entity_only(pred.child)
@@ -117,6 +118,8 @@ def probe_cost(pred: Pred, density: float, stats: Stats) -> float:
         return C_PROBE + page_cost(gap / LINKED_ENTITIES_PER_PAGE)
     if isinstance(pred, Component):
         return C_PROBE + page_cost(gap / COMPONENT_ENTRIES_PER_PAGE)
+    if isinstance(pred, TextMatch):
+        return C_PROBE
     if isinstance(pred, Cond):
         return C_PROBE + page_cost(gap / ASSET_ROWS_PER_PAGE)
     if isinstance(pred, NotP):

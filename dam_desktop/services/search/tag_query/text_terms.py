@@ -1,0 +1,110 @@
+"""The terms that read the full-text index (`text_index`): `name:`, `path:`, and a bare word that
+names no tag. Each registers itself in the term registry when this module is imported (`to_sql`
+imports it).
+
+* `name:storm` - a word of the original file name starts with `storm` (`Storm.jpg`,
+  `big_storm.png`); `name:IMG_2*` - a glob over the whole name; `name:"Storm.jpg"` - exactly that
+  name. Case and accents never matter.
+* `path:/home/me/Pictures` - a location in that folder or below it; `path:Pictures/2024` - a
+  location with those folders anywhere in its path; globs as for `name:`. A location is the file a
+  reference points at, or the file a managed copy was imported from.
+* `stor` (no tag of that name) - a word of the name or of a tag starts with `stor`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import text
+
+from dam_desktop.services.search.tag_query.ast import Term
+from dam_desktop.services.search.tag_query.compiler import (
+    CompileContext,
+    register_word_fallback,
+    term_handler,
+)
+from dam_desktop.services.search.tag_query.errors import QueryTermError
+from dam_desktop.services.search.tag_query.predicates import AllOf, Component, Cond, Const, Pred, TextMatch
+from dam_desktop.services.search.text_index import (
+    INDEX,
+    NAME,
+    PATH,
+    TAGS,
+    folded_glob,
+    glob_parts,
+    word_match,
+)
+
+# Counting a text term's matches lets the planner weigh it against tags; past this many the exact
+# number no longer changes the plan, and counting a word in half of 1M names would cost 100 ms.
+ESTIMATE_CAP = 5000
+
+LOCATION = "component_file_location"
+_PLACE = "CASE WHEN x.storage_type = 'managed' THEN x.source_path ELSE x.path END"
+_ABSOLUTE = re.compile(r"^([/\\]|[A-Za-z]:[/\\])")
+_SEP = "[/\\]"
+
+
+def _globbed(term: Term) -> bool:
+    """`*` anywhere or `?` anywhere makes a `name:` or `path:` value a glob (unless quoted)."""
+    return not term.quoted and ("*" in term.value or "?" in term.value)
+
+
+async def text_match(ctx: CompileContext, expression: str) -> TextMatch:
+    """A text predicate for an FTS5 expression, with its match count (up to the cap) as estimate."""
+    found = await ctx.session.scalar(
+        text(f"SELECT count(*) FROM (SELECT 1 FROM {INDEX} WHERE {INDEX} MATCH :m LIMIT :cap)"),
+        {"m": expression, "cap": ESTIMATE_CAP + 1},
+    )
+    count = int(found or 0)
+    return TextMatch(ctx.param(expression), None if count > ESTIMATE_CAP else count)
+
+
+def _equals_only(term: Term, example: str) -> None:
+    if term.op != "=":
+        raise QueryTermError(f"'{term.key}:' takes {example}, not a comparison", term.position, term.length)
+
+
+@term_handler("name:")
+async def _name(ctx: CompileContext, term: Term) -> Pred:
+    _equals_only(term, "a file name or a glob, like name:IMG_2*")
+    if _globbed(term):
+        check = Cond(f"fp.original_filename GLOB {ctx.param(folded_glob(term.value))}", 0.05)
+        narrowed = glob_parts(term.value).match(NAME)
+        return check if narrowed is None else AllOf((await text_match(ctx, narrowed), check))
+    expression = word_match((NAME,), term.value, prefix=not term.quoted)
+    if term.quoted:
+        exact = Cond(f"fp.original_filename GLOB {ctx.param(folded_glob(term.value, wildcards=False))}", 0.01)
+        return exact if expression is None else AllOf((await text_match(ctx, expression), exact))
+    return Const(False) if expression is None else await text_match(ctx, expression)
+
+
+def _path_globs(value: str, wildcards: bool) -> list[str]:
+    folder = folded_glob(value, wildcards=wildcards)
+    if _ABSOLUTE.match(value):
+        return [folder, f"{folder}{_SEP}*"]
+    return [f"{folder}{_SEP}*", f"*{_SEP}{folder}{_SEP}*", f"*{_SEP}{folder}"]
+
+
+@term_handler("path:")
+async def _path(ctx: CompileContext, term: Term) -> Pred:
+    _equals_only(term, "a folder, like path:/home/me/Pictures or path:Pictures/2024")
+    value = term.value.rstrip("/\\") or term.value
+    wildcards = _globbed(term)
+    globs = " OR ".join(f"{_PLACE} GLOB {ctx.param(g)}" for g in _path_globs(value, wildcards))
+    check = Component(LOCATION, f"({globs})", 0.05)
+    narrowed = glob_parts(value if wildcards else value.replace("*", " ").replace("?", " ")).match(PATH)
+    return check if narrowed is None else AllOf((await text_match(ctx, narrowed), check))
+
+
+async def _word(ctx: CompileContext, term: Term) -> Pred:
+    """A bare word that is no tag: a word of the asset's name or tags starts with it (a quoted one
+    is a phrase of whole words; one with wildcards is narrowed by its whole words)."""
+    if term.wildcard and not term.quoted:
+        expression = glob_parts(term.value).match(NAME, TAGS)
+    else:
+        expression = word_match((NAME, TAGS), term.value, prefix=not term.quoted)
+    return Const(False) if expression is None else await text_match(ctx, expression)
+
+
+register_word_fallback(_word)

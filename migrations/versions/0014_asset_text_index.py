@@ -1,0 +1,129 @@
+"""a full-text index of asset names, locations and tags (search_asset_text, FTS5)
+
+`name:`, `path:`, bare words that are not tags and the lexical half of hybrid search read this
+index instead of scanning a million names. One row per asset (rowid = entity id), kept by the
+triggers below in the same transaction as whatever changed it, from any code path; the words are
+folded for case and accents by the `unicode61 remove_diacritics 2` tokenizer, inside SQLite, so no
+application function is needed to write a library (a plain sqlite3 connection keeps it right).
+
+Existing libraries are filled here. Assets whose text embedding was made from the text before
+embedding-text version 2 (camera counters left out) are marked for text embedding again.
+
+Revision ID: 0014_asset_text_index
+Revises: 0013_soundprint_v2
+Create Date: 2026-12-05 17:00:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0014_asset_text_index"
+down_revision: str | Sequence[str] | None = "0013_soundprint_v2"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+INDEX = "search_asset_text"
+LINK = "component_entity_tag_link"
+CONCEPT = "component_tag_concept"
+LOCATION = "component_file_location"
+MARKER = "component_marker_needs_text_embedding"
+TEXT_EMBEDDINGS = "component_embedding_minilm_l6_v2_d384"
+
+# Where a person knows the file from: the source of a managed copy, the path of a reference.
+_PLACES = (
+    f"(SELECT group_concat(CASE WHEN l.storage_type = 'managed' THEN l.source_path ELSE l.path END, char(10))"
+    f" FROM {LOCATION} l WHERE l.entity_id = {{e}})"
+)
+_TAGS = (
+    f"(SELECT group_concat(c.tag_name, ' ') FROM {LINK} t CROSS JOIN {CONCEPT} c"
+    f" WHERE t.entity_id = {{e}} AND c.entity_id = t.tag_concept_entity_id)"
+)
+
+
+def _places(entity: str) -> str:
+    return _PLACES.format(e=entity)
+
+
+def _tags(entity: str) -> str:
+    return _TAGS.format(e=entity)
+
+
+TRIGGERS: dict[str, str] = {
+    "trg_search_text_asset_added": f"""
+CREATE TRIGGER trg_search_text_asset_added AFTER INSERT ON component_file_properties
+BEGIN
+    INSERT INTO {INDEX} (rowid, name, path, tags)
+    VALUES (NEW.entity_id, NEW.original_filename, {_places("NEW.entity_id")}, {_tags("NEW.entity_id")});
+END""",
+    "trg_search_text_asset_renamed": f"""
+CREATE TRIGGER trg_search_text_asset_renamed AFTER UPDATE OF original_filename ON component_file_properties
+BEGIN
+    UPDATE {INDEX} SET name = NEW.original_filename WHERE rowid = NEW.entity_id;
+END""",
+    "trg_search_text_asset_removed": f"""
+CREATE TRIGGER trg_search_text_asset_removed AFTER DELETE ON component_file_properties
+BEGIN
+    DELETE FROM {INDEX} WHERE rowid = OLD.entity_id;
+END""",
+    "trg_search_text_location_added": f"""
+CREATE TRIGGER trg_search_text_location_added AFTER INSERT ON {LOCATION}
+BEGIN
+    UPDATE {INDEX} SET path = {_places("NEW.entity_id")} WHERE rowid = NEW.entity_id;
+END""",
+    "trg_search_text_location_changed": f"""
+CREATE TRIGGER trg_search_text_location_changed AFTER UPDATE ON {LOCATION}
+BEGIN
+    UPDATE {INDEX} SET path = {_places("OLD.entity_id")} WHERE rowid = OLD.entity_id;
+    UPDATE {INDEX} SET path = {_places("NEW.entity_id")} WHERE rowid = NEW.entity_id;
+END""",
+    "trg_search_text_location_removed": f"""
+CREATE TRIGGER trg_search_text_location_removed AFTER DELETE ON {LOCATION}
+BEGIN
+    UPDATE {INDEX} SET path = {_places("OLD.entity_id")} WHERE rowid = OLD.entity_id;
+END""",
+    "trg_search_text_tag_added": f"""
+CREATE TRIGGER trg_search_text_tag_added AFTER INSERT ON {LINK}
+BEGIN
+    UPDATE {INDEX} SET tags = {_tags("NEW.entity_id")} WHERE rowid = NEW.entity_id;
+END""",
+    "trg_search_text_tag_removed": f"""
+CREATE TRIGGER trg_search_text_tag_removed AFTER DELETE ON {LINK}
+BEGIN
+    UPDATE {INDEX} SET tags = {_tags("OLD.entity_id")} WHERE rowid = OLD.entity_id;
+END""",
+    "trg_search_text_tag_renamed": f"""
+CREATE TRIGGER trg_search_text_tag_renamed AFTER UPDATE OF tag_name ON {CONCEPT}
+BEGIN
+    UPDATE {INDEX} SET tags = {_tags(INDEX + ".rowid")}
+    WHERE rowid IN (SELECT entity_id FROM {LINK} WHERE tag_concept_entity_id = NEW.entity_id);
+END""",
+}
+
+
+def upgrade() -> None:
+    # Words fold case and accents; `prefix` keeps the short prefixes a person types first
+    # (`st`, `sto`) from scanning every term that starts with them.
+    op.execute(
+        f"CREATE VIRTUAL TABLE {INDEX} USING fts5(name, path, tags,"
+        " tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
+    )
+    op.execute(
+        f"INSERT INTO {INDEX} (rowid, name, path, tags) SELECT fp.entity_id, fp.original_filename,"
+        f" {_places('fp.entity_id')}, {_tags('fp.entity_id')} FROM component_file_properties fp"
+    )
+    for sql in TRIGGERS.values():
+        op.execute(sql)
+    # Text embeddings made before the embedded text left camera counters out are made again.
+    op.execute(
+        f"INSERT OR IGNORE INTO {MARKER} (entity_id, attempts)"
+        f" SELECT DISTINCT entity_id, 0 FROM {TEXT_EMBEDDINGS} WHERE source_field_name NOT LIKE '%@v2'"
+    )
+
+
+def downgrade() -> None:
+    for name in TRIGGERS:
+        op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    op.execute(f"DROP TABLE IF EXISTS {INDEX}")
