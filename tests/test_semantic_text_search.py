@@ -108,7 +108,7 @@ async def test_adding_a_tag_refreshes_the_text_embedding(world: World, library: 
         )
     assert row is not None
     assert row.source_component_name == "FilePropertiesComponent"
-    assert row.source_field_name == "original_filename_with_tags"
+    assert row.source_field_name == "original_filename_with_tags@v2"
     assert len(row.embedding_vector) == 384 * 4
 
     async with world.session() as session:
@@ -121,7 +121,7 @@ async def test_adding_a_tag_refreshes_the_text_embedding(world: World, library: 
                 TextEmbeddingAllMiniLML6V2Dim384Component.entity_id == library["IMG_0002.png"]
             )
         )
-    assert field == "original_filename"
+    assert field == "original_filename@v2"
     assert await _score(world, "a young cat taking a nap", "IMG_0002.png") < tagged_score - 0.2
 
 
@@ -142,12 +142,13 @@ async def test_model_tags_join_the_text_only_when_asked(world: World, library: d
             ],
         )
         plain = await semantic_service.update_text_embeddings_for_entity(session, target, manager)
-        assert plain is not None and plain.source_field_name == "original_filename"
+        assert plain is not None and plain.source_field_name == "original_filename@v2"
         with_model_tags = await semantic_service.update_text_embeddings_for_entity(
             session, target, manager, include_model_tags_config=ModelTagsConfig(min_confidence=0.5)
         )
         assert (
-            with_model_tags is not None and with_model_tags.source_field_name == "original_filename_with_tags"
+            with_model_tags is not None
+            and with_model_tags.source_field_name == "original_filename_with_tags@v2"
         )
         await session.commit()
     assert (await _search(world, "a white bird of prey in winter"))[0] == "IMG_0001.png"

@@ -1,7 +1,16 @@
 """The text an asset's text embedding is made of: its name in words, then its tags.
 
 Manual tags always (when asked for), model-proposed tags when `ModelTagsConfig` asks for them;
-`source_field_name` then ends in `_with_tags`, so a search can tell the two kinds of rows apart.
+`source_field_name` then says `_with_tags`, so a search can tell the two kinds of rows apart.
+
+A camera's counter (`IMG_2104`, `DSC_0042`, `PXL_20240101_123456`) says nothing a person would
+search for, and it pulls the embedding of a tagged photo away from its tags: on the labelled set of
+`scripts/search_eval.py`, tagged photos named by their camera were the ones the tags failed to
+find. So when an asset has tags, the counter is left out of its text (a name that is only a counter
+and has no tags keeps it: there is nothing else to embed).
+
+`TEXT_VERSION` is part of every row's `source_field_name` (`original_filename@v2`); a migration
+marks the assets whose rows carry an older version, so the pipeline embeds them again.
 """
 
 from __future__ import annotations
@@ -23,6 +32,8 @@ from dam_desktop.models.tags import (
 
 SOURCE_FIELD = "original_filename"
 WITH_TAGS_SUFFIX = "_with_tags"
+TEXT_VERSION = 2
+VERSION_MARK = f"@v{TEXT_VERSION}"
 
 
 @dataclass(frozen=True)
@@ -40,6 +51,19 @@ def name_to_text(filename: str) -> str:
     """`red_sports-car.night.JPG` -> `red sports car night` (the words a person would type)."""
     stem = PurePath(filename).stem or filename
     return " ".join(_SEPARATORS.sub(" ", stem).split())
+
+
+# A camera's file counter: a maker's prefix, digits, and more digit groups (a date and a time).
+_CAMERA_COUNTER = re.compile(
+    r"(?<![A-Za-z0-9])(?:IMG|DSC[FN]?|PXL|MVIMG|VID|PANO|GOPR|DJI|CIMG)[_\-]?\d+(?:[_\-]\d+)*(?![A-Za-z0-9])",
+    re.IGNORECASE,
+)
+
+
+def without_camera_counter(filename: str) -> str:
+    """The name's words with any camera counter left out (`IMG_2104_beach.jpg` -> `beach`)."""
+    stem = PurePath(filename).stem or filename
+    return name_to_text(_CAMERA_COUNTER.sub(" ", stem) + ".x")
 
 
 def tag_to_text(tag_name: str) -> str:
@@ -116,10 +140,13 @@ async def texts_for_entities(
         if entity_id not in names:
             continue
         tags = list(dict.fromkeys([*manual.get(entity_id, []), *model.get(entity_id, [])]))
-        base = name_to_text(names[entity_id])
         if tags:
-            text = f"{base}. {', '.join(tag_to_text(t) for t in tags)}"
-            texts.append(EmbeddingText(entity_id, text, SOURCE_FIELD + WITH_TAGS_SUFFIX))
+            base = without_camera_counter(names[entity_id])
+            tag_text = ", ".join(tag_to_text(t) for t in tags)
+            text = f"{base}. {tag_text}" if base else tag_text
+            texts.append(EmbeddingText(entity_id, text, SOURCE_FIELD + WITH_TAGS_SUFFIX + VERSION_MARK))
         else:
-            texts.append(EmbeddingText(entity_id, base, SOURCE_FIELD))
+            texts.append(
+                EmbeddingText(entity_id, name_to_text(names[entity_id]), SOURCE_FIELD + VERSION_MARK)
+            )
     return texts

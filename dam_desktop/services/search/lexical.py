@@ -1,0 +1,128 @@
+"""The lexical ranking of a sentence: assets whose name, locations or tags hold its words (BM25
+over the full-text index), and the assets whose file name is exactly what was typed.
+
+Hybrid search (`semantic.semantic_search`) fuses this ranking with the embedding models' ones.
+Words are prefixes (`cat` finds `cats`), and a plural's singular is asked for too (`storms` finds
+`storm`); words that say nothing about an asset (`a`, `of`, `the`) are left out, so a sentence
+that shares no word with an asset's text finds nothing here rather than noise.
+
+BM25 weighs a word more when few assets have it and when the field is short. The columns weigh
+name 3, path 1, tags 2: a folder name is shared by everything in it, so it tells assets apart less
+than their own names and tags do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dam_desktop.services.search.text_index import INDEX, NAME, PATH, TAGS, column_match, fold, phrase, words
+
+COLUMN_WEIGHTS = (3.0, 1.0, 2.0)  # name, path, tags, in the index's column order
+STOP_WORDS = frozenset(
+    {
+        *("a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "into"),
+        *("is", "it", "its", "of", "on", "or", "that", "the", "their", "this", "to", "was", "were"),
+        *("with", "without"),
+    }
+)
+
+
+@dataclass(frozen=True)
+class LexicalHit:
+    entity_id: int
+    score: float  # -BM25: higher is better (1.0 for an exact name)
+    filename: str
+    asset_type: str
+
+
+def _variants(word: str) -> list[str]:
+    folded = fold(word)
+    out = [folded]
+    if len(folded) > 3 and folded.endswith("s") and not folded.endswith("ss"):
+        out.append(folded[:-2] if folded.endswith("es") and len(folded) > 4 else folded[:-1])
+    return out
+
+
+def sentence_match(sentence: str) -> str | None:
+    """Any of the sentence's meaningful words (or their singulars), each a prefix, in any column."""
+    wanted = [v for w in words(sentence) if fold(w) not in STOP_WORDS for v in _variants(w)]
+    unique = list(dict.fromkeys(wanted))
+    if not unique:
+        return None
+    return column_match((NAME, PATH, TAGS), " OR ".join(phrase([w], prefix=True) for w in unique))
+
+
+_ASSET = (
+    "CROSS JOIN component_file_properties fp"
+    " WHERE fp.entity_id = d.rowid"
+    " AND NOT EXISTS (SELECT 1 FROM component_trashed t WHERE t.entity_id = d.rowid)"
+)
+
+
+def _allowed(hits: list[LexicalHit], allowed: Collection[int] | None) -> list[LexicalHit]:
+    if allowed is None:
+        return hits
+    keep = set(allowed)
+    return [h for h in hits if h.entity_id in keep]
+
+
+async def exact_name_matches(
+    session: AsyncSession, sentence: str, *, allowed_entity_ids: Collection[int] | None = None
+) -> list[LexicalHit]:
+    """Assets whose file name, or its stem, is the sentence (case and accents aside), newest first."""
+    runs = words(sentence)
+    target = fold(sentence.strip())
+    if not runs or not target:
+        return []
+    rows = (
+        await session.execute(
+            text(
+                f"SELECT d.rowid, fp.original_filename, fp.asset_type FROM {INDEX} d {_ASSET}"
+                f" AND d.{INDEX} MATCH :m ORDER BY d.rowid DESC LIMIT 200"
+            ),
+            {"m": column_match((NAME,), "^ " + phrase(runs, prefix=False))},
+        )
+    ).all()
+    hits = [
+        LexicalHit(int(r[0]), 1.0, str(r[1]), str(r[2]))
+        for r in rows
+        if target in (fold(str(r[1])), fold(PurePath(str(r[1])).stem))
+    ]
+    return _allowed(hits, allowed_entity_ids)
+
+
+async def rank_by_words(
+    session: AsyncSession,
+    sentence: str,
+    *,
+    limit: int = 50,
+    allowed_entity_ids: Collection[int] | None = None,
+) -> list[LexicalHit]:
+    """Assets holding the sentence's words, best BM25 first; exact name matches ahead of them."""
+    exact = await exact_name_matches(session, sentence, allowed_entity_ids=allowed_entity_ids)
+    match = sentence_match(sentence)
+    ranked: list[LexicalHit] = []
+    if match is not None:
+        weights = ", ".join(str(w) for w in COLUMN_WEIGHTS)
+        # Narrowed by a tag query, the best `limit` allowed ones may lie deeper: read further.
+        depth = limit if allowed_entity_ids is None else max(limit * 20, 1000)
+        rows = (
+            await session.execute(
+                text(
+                    f"SELECT d.rowid, -bm25(d.{INDEX}, {weights}) AS score, fp.original_filename,"
+                    f" fp.asset_type FROM {INDEX} d {_ASSET} AND d.{INDEX} MATCH :m"
+                    f" ORDER BY bm25(d.{INDEX}, {weights}) LIMIT :k"
+                ),
+                {"m": match, "k": depth + len(exact)},
+            )
+        ).all()
+        ranked = _allowed(
+            [LexicalHit(int(r[0]), float(r[1]), str(r[2]), str(r[3])) for r in rows], allowed_entity_ids
+        )
+    first = {h.entity_id for h in exact}
+    return [*exact, *(h for h in ranked if h.entity_id not in first)][:limit]
