@@ -213,16 +213,19 @@ class Evaluator:
     def matches(self, node: tuple[Any, ...], a: AssetSpec) -> bool:
         kind = node[0]
         if kind == "tag":
-            tags = self.resolve(node[1])
-            if not tags and ":" not in node[1]:
-                runs = re.findall(r"[^\W_]+", node[1].lower())
-                return bool(runs) and self.has_words(runs, a, prefix=" " not in node[1])
+            name = str(node[1])
+            tags = self.resolve(name)
+            if not tags and ":" not in name:
+                runs: list[str] = re.findall(r"[^\W_]+", name.lower())
+                return bool(runs) and self.has_words(runs, a, prefix=" " not in name)
             return bool(tags & set(a.tags))
         if kind == "glob":
-            tags = self.glob(node[1])
-            if not tags and ":" not in node[1]:
+            pattern = str(node[1])
+            tags = self.glob(pattern)
+            if not tags and ":" not in pattern:
                 # Only a run that a wildcard follows and none precedes narrows a word search.
-                runs = [m.group() for m in re.finditer(r"(?<![*?])[^\W_]+(?=[*?])", node[1].lower())]
+                found = re.finditer(r"(?<![*?])[^\W_]+(?=[*?])", pattern.lower())
+                runs = [m.group() for m in found]
                 return bool(runs) and all(self.has_words([r], a, prefix=True) for r in runs)
             return bool(tags & set(a.tags))
         if kind == "type":

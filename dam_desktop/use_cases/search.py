@@ -1,5 +1,7 @@
 """Searching: tag queries (the grid's result, the CLI's pages and counts), the tag sidebar's counts,
-saved searches, and the semantic search by sentence.
+saved searches, the search box's autocomplete (`autocomplete`, `word_at`, `term_for_tag`; the
+`Suggestion` and `WordSpan` values are re-exported here for the window), and the semantic search
+by sentence.
 
 A query error raises `QueryError` (a `DamError`) with the position, for the search box or the CLI.
 """
@@ -17,8 +19,13 @@ from dam_desktop.core.events import WorldChanged
 from dam_desktop.services.browse.browse_sql import IdArray
 from dam_desktop.services.search import search_service
 from dam_desktop.services.search.search_service import SavedSearch, TagCount
-from dam_desktop.services.search.sorting import SortKey
-from dam_desktop.services.search.tag_query.errors import QueryError
+from dam_desktop.services.search.sorting import SortKey as SortKey
+from dam_desktop.services.search.suggestions import Suggestion as Suggestion
+from dam_desktop.services.search.suggestions import WordSpan as WordSpan
+from dam_desktop.services.search.suggestions import suggest
+from dam_desktop.services.search.suggestions import term_for_tag as term_for_tag
+from dam_desktop.services.search.suggestions import word_at as word_at
+from dam_desktop.services.search.tag_query.errors import QueryError as QueryError
 
 if TYPE_CHECKING:
     from dam_desktop.core.world import World
@@ -75,6 +82,14 @@ async def search_rows(
                 remaining -= len(ids)
             if len(ids) < size:
                 return
+
+
+async def autocomplete(world: World, word: str, limit: int = 10) -> list[Suggestion]:
+    """What the search box offers for the word being typed (`word_at(query, cursor).word`): tags,
+    the most used first, with their namespaces and use counts; tag namespaces; the query's terms
+    (`name:`, `path:`, `type:image`, ...). Each `Suggestion.text` replaces the word's span as is."""
+    async with world.session() as session:
+        return await suggest(session, word, limit)
 
 
 @dataclass(frozen=True)
@@ -141,13 +156,21 @@ def semantic_context(world: World) -> SemanticContext:
 
 
 async def search_by_sentence(
-    world: World, sentence: str, *, where: str = "", limit: int = 100
+    world: World, sentence: str, *, where: str = "", limit: int = 100, catch_up: bool = False
 ) -> SemanticResults:
-    """Assets ranked by how well they match a sentence (images, sounds, names and tags), narrowed
-    by the tag query `where`."""
+    """Assets ranked by how well they match a sentence, hybrid: its words in names, locations and
+    tags (BM25) fused with MiniLM over names and tags, CLIP over pixels and CLAP over sounds where
+    their weights exist; an exact file name first. `results.rankers` says which rankings took
+    part. Narrowed by the tag query `where`. With `catch_up`, the embeddings an import left waiting
+    are made first (the CLI: while the window is open it does that work itself)."""
     from dam_desktop.core.model_manager import ModelExecutionManager
+    from dam_desktop.core.stages import SystemStage
     from dam_desktop.services.semantic.semantic_search import search_by_sentence as ranked
 
+    if catch_up and not world.read_only:
+        await world.run_all_stages(
+            [SystemStage.AUDIO_PROCESSING, SystemStage.TEXT_EMBEDDING, SystemStage.IMAGE_EMBEDDING]
+        )
     allowed = await allowed_by_query(world, where)
     context = semantic_context(world)
     manager = world.resources.get(ModelExecutionManager)

@@ -1,8 +1,16 @@
-"""`dam-desktop search "QUERY"`: the assets matching a tag query, one per line.
+"""`dam-desktop search QUERY`: the assets matching a tag query, one per line.
 
 Each line is tab-separated like `list`: entity id, type, original file name (tabs and line breaks
 in names written as `\\t`, `\\n`, `\\r`). `--count` prints only the number of matches. A query
 error prints one line naming the position and exits with status 2.
+
+The query may start with `-` (`dam-desktop search -cat`) and may come as several words
+(`dam-desktop search -cat dog` is the query `-cat dog`): a word that is none of this command's
+options is part of the query, so no `--` is needed.
+
+`--semantic`: QUERY is a sentence, ranked hybrid (its words in names, locations and tags, fused
+with the text, image and sound models that are installed); lines as for `similar`, and a line on
+stderr says which rankers took part.
 """
 
 from __future__ import annotations
@@ -11,7 +19,9 @@ import argparse
 import sys
 from typing import Any
 
+from dam_desktop.cli.commands.similar import format_hit_row
 from dam_desktop.cli.common import (
+    EXIT_FAILURE,
     EXIT_OK,
     EXIT_USAGE,
     Access,
@@ -22,9 +32,22 @@ from dam_desktop.cli.common import (
     tab_line,
 )
 from dam_desktop.core.world import World
-from dam_desktop.services.search.sorting import SortKey
-from dam_desktop.services.search.tag_query.errors import QueryError
 from dam_desktop.use_cases import search as search_cases
+from dam_desktop.use_cases.search import QueryError, SortKey
+
+SEMANTIC_LIMIT = 20
+
+
+class QueryArgumentParser(argparse.ArgumentParser):
+    """Takes a word starting with `-` that names none of its options as a positional (the query),
+    where argparse would refuse it as an unknown option."""
+
+    def _parse_optional(self, arg_string: str) -> Any:
+        found = super()._parse_optional(arg_string)
+        if found is None or arg_string.startswith("--"):
+            return found
+        options = found if isinstance(found, list) else [found]
+        return None if all(option[0] is None for option in options) else found
 
 
 def register(subparsers: Any) -> None:
@@ -32,13 +55,17 @@ def register(subparsers: Any) -> None:
         "search",
         help="list the assets matching a tag query: id, type and file name",
         description='Query language: tag, ns:tag, -tag, "two words", a | b, (...), tag*, type:image,'
-        " ext:png, width:>1000, height:<=600, duration:>2.5, size:>10MB, added:>2026-01-01, untagged.",
+        " ext:png, name:storm, name:IMG_2*, path:/home/me/Pictures, width:>1000, height:<=600,"
+        " duration:>2.5, size:>10MB, added:>2026-01-01, untagged; a word that is no tag finds"
+        " file names and tags starting with it.",
     )
-    parser.add_argument("query", help='the tag query, e.g. "cat -dog width:>1000"')
+    # Only this command's parser takes unknown dashed words as the query.
+    parser.__class__ = QueryArgumentParser
+    parser.add_argument("query", nargs="+", help='the tag query, e.g. "cat -dog width:>1000" or -cat')
     parser.add_argument(
         "--semantic",
         action="store_true",
-        help="QUERY is a sentence: list assets by meaning (id, score, type, file name, model)",
+        help="QUERY is a sentence: list assets by meaning and words (id, score, type, file name, ranker)",
     )
     parser.add_argument(
         "--where", metavar="TAGQUERY", help="with --semantic: only assets matching this tag query"
@@ -97,12 +124,42 @@ async def _search(world: World, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+async def _sentence(world: World, args: argparse.Namespace) -> int:
+    results = await search_cases.search_by_sentence(
+        world, args.query, where=args.where or "", limit=args.limit or SEMANTIC_LIMIT, catch_up=True
+    )
+    print(f"dam-desktop: ranked by {' + '.join(results.rankers)}", file=sys.stderr)
+    for note in results.notes:
+        print(f"dam-desktop: {note}", file=sys.stderr)
+    sys.stdout.write(
+        "".join(
+            format_hit_row(h.entity_id, h.score, h.asset_type, h.filename, h.model) + "\n"
+            for h in results.hits
+        )
+    )
+    return EXIT_OK if results.hits or not results.notes else EXIT_FAILURE
+
+
+def _run_semantic(args: argparse.Namespace) -> int:
+    if not args.query.strip():
+        return fail("the semantic query is empty", EXIT_USAGE)
+    from dam_desktop.features import MODEL_FEATURES_UNAVAILABLE_NOTE, model_features_available
+
+    if not model_features_available():
+        return fail(MODEL_FEATURES_UNAVAILABLE_NOTE, EXIT_FAILURE)
+    if args.where and (error := search_cases.query_syntax_error(args.where)) is not None:
+        return query_failure(args.where, error)
+    try:
+        return run_with_world(args, lambda world: _sentence(world, args), Access.READ_OR_WRITE)
+    except QueryError as exc:
+        return query_failure(args.where or "", exc)
+
+
 def run(args: argparse.Namespace) -> int:
     safe_streams()
+    args.query = " ".join(args.query)
     if args.semantic:
-        from dam_desktop.cli.commands.similar import run_semantic
-
-        return run_semantic(args)
+        return _run_semantic(args)
     # Syntax errors need no library: report them before opening it.
     error = search_cases.query_syntax_error(args.query)
     if error is not None:
