@@ -75,3 +75,46 @@ async def test_an_up_to_date_library_is_recognised_and_an_old_one_is_not(tmp_pat
     upgrade_library(db_path)
     assert stored_revisions(db_path) == script_heads()
     assert is_up_to_date(db_path)
+
+
+async def test_the_text_index_is_filled_for_a_library_made_before_it(tmp_path: Path) -> None:
+    from dam_desktop.services.search import search_service
+
+    library = tmp_path / "old-library"
+    library.mkdir()
+    db_path = library / "dam.sqlite3"
+    upgrade_library(db_path, "0013_soundprint_v2")
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(
+            "INSERT INTO entities (id, created_at) VALUES (1, '2026-01-02 03:04:05'), (2, '2026-01-03')"
+        )
+        conn.execute(
+            "INSERT INTO component_file_properties "
+            "(entity_id, original_filename, file_size_bytes, mime_type, file_extension, asset_type) "
+            "VALUES (1, 'Été_beach.jpg', 1234, 'image/jpeg', 'jpg', 'image')"
+        )
+        conn.execute(
+            "INSERT INTO component_file_location (entity_id, storage_type, path, source_path)"
+            " VALUES (1, 'reference', '/home/me/Holidays/Été_beach.jpg', NULL)"
+        )
+        conn.execute(
+            "INSERT INTO component_tag_concept (entity_id, tag_name, use_count) VALUES (2, 'sunny day', 1)"
+        )
+        conn.execute("INSERT INTO component_entity_tag_link (entity_id, tag_concept_entity_id) VALUES (1, 2)")
+        conn.execute(
+            "INSERT INTO component_embedding_minilm_l6_v2_d384 (entity_id, embedding_vector,"
+            " source_component_name, source_field_name) VALUES (1, x'00', 'FilePropertiesComponent',"
+            " 'original_filename_with_tags')"
+        )
+        conn.execute("DELETE FROM component_marker_needs_text_embedding")
+
+    async with await World.open(library) as world, world.session() as s:
+        assert await search_service.search(s, "ete") == [1]
+        assert await search_service.search(s, "path:holidays") == [1]
+        assert await search_service.search(s, "sunn") == [1]
+
+    with sqlite3.connect(db_path) as conn:
+        # Its text embedding was made before camera counters were left out: it is made again.
+        assert conn.execute("SELECT entity_id FROM component_marker_needs_text_embedding").fetchall() == [
+            (1,)
+        ]
