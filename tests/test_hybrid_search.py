@@ -15,6 +15,7 @@ from dam_desktop.core.model_manager import ModelExecutionManager
 from dam_desktop.core.world import World
 from dam_desktop.services.ingest.import_service import import_paths
 from dam_desktop.services.semantic.embedding_text import texts_for_entities
+from dam_desktop.services.semantic.semantic_search import LEXICAL, SemanticHit, fuse
 from dam_desktop.services.tags import tag_service
 from dam_desktop.use_cases import search as search_cases
 from dam_desktop.world_setup import open_world
@@ -81,3 +82,16 @@ def test_search_semantic_prints_hits_and_the_rankers(
     assert status == 0
     assert captured.out.splitlines()[0].split("\t")[3:] == ["IMG_0001.png", "exact name"]
     assert "dam-desktop: ranked by words (BM25) + all-MiniLM-L6-v2\n" in captured.err
+
+
+def _hit(entity_id: int, score: float, model: str) -> SemanticHit:
+    return SemanticHit(entity_id, score, "image", f"{entity_id}.png", model)
+
+
+def test_words_held_by_half_a_sentence_or_less_do_not_reorder_the_models() -> None:
+    models = [_hit(1, 0.61, "all-MiniLM-L6-v2"), _hit(2, 0.60, "all-MiniLM-L6-v2")]
+    weak = [_hit(2, 1 / 3, LEXICAL), _hit(3, 0.5, LEXICAL)]
+    assert [h.entity_id for h in fuse([weak, models], 3)][:2] == [1, 2]
+    strong = [_hit(2, 2 / 3, LEXICAL)]
+    assert [h.entity_id for h in fuse([strong, models], 3)] == [2, 1]
+    assert fuse([strong, models], 3)[0].model == LEXICAL  # ranked best there

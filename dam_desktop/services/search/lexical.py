@@ -8,7 +8,10 @@ that shares no word with an asset's text finds nothing here rather than noise.
 
 BM25 weighs a word more when few assets have it and when the field is short. The columns weigh
 name 3, path 1, tags 2: a folder name is shared by everything in it, so it tells assets apart less
-than their own names and tags do.
+than their own names and tags do. Each hit also says what share of the sentence's words it holds
+(`coverage`): hybrid search counts a hit that holds one word of four as weak evidence, which is
+what kept incidental words ("dark", "off") from pushing the models' answers down on the labelled
+set of `scripts/search_eval.py`.
 """
 
 from __future__ import annotations
@@ -38,23 +41,40 @@ class LexicalHit:
     score: float  # -BM25: higher is better (1.0 for an exact name)
     filename: str
     asset_type: str
+    coverage: float = 1.0  # the share of the sentence's meaningful words the asset's text holds
 
 
 def _variants(word: str) -> list[str]:
     folded = fold(word)
     out = [folded]
     if len(folded) > 3 and folded.endswith("s") and not folded.endswith("ss"):
-        out.append(folded[:-2] if folded.endswith("es") and len(folded) > 4 else folded[:-1])
+        # boxes, dishes, buses lose "es"; games, clouds lose "s"
+        sibilant = folded.endswith(("xes", "zes", "ches", "shes", "sses"))
+        out.append(folded[:-2] if sibilant else folded[:-1])
     return out
+
+
+def meaningful_words(sentence: str) -> list[list[str]]:
+    """Each meaningful word of the sentence (stop words left out, once each) with its singular."""
+    seen = dict.fromkeys(fold(w) for w in words(sentence) if fold(w) not in STOP_WORDS)
+    return [_variants(w) for w in seen]
 
 
 def sentence_match(sentence: str) -> str | None:
     """Any of the sentence's meaningful words (or their singulars), each a prefix, in any column."""
-    wanted = [v for w in words(sentence) if fold(w) not in STOP_WORDS for v in _variants(w)]
-    unique = list(dict.fromkeys(wanted))
+    unique = list(dict.fromkeys(v for group in meaningful_words(sentence) for v in group))
     if not unique:
         return None
     return column_match((NAME, PATH, TAGS), " OR ".join(phrase([w], prefix=True) for w in unique))
+
+
+def coverage(groups: list[list[str]], *texts: str) -> float:
+    """The share of the word groups with a variant that starts a word of `texts` (as the index matches)."""
+    if not groups:
+        return 0.0
+    held = {fold(w) for t in texts for w in words(t)}
+    found = sum(any(h.startswith(v) for v in group for h in held) for group in groups)
+    return found / len(groups)
 
 
 _ASSET = (
@@ -115,14 +135,23 @@ async def rank_by_words(
             await session.execute(
                 text(
                     f"SELECT d.rowid, -bm25(d.{INDEX}, {weights}) AS score, fp.original_filename,"
-                    f" fp.asset_type FROM {INDEX} d {_ASSET} AND d.{INDEX} MATCH :m"
+                    f" fp.asset_type, d.name, d.path, d.tags FROM {INDEX} d {_ASSET} AND d.{INDEX} MATCH :m"
                     f" ORDER BY bm25(d.{INDEX}, {weights}) LIMIT :k"
                 ),
                 {"m": match, "k": depth + len(exact)},
             )
         ).all()
-        ranked = _allowed(
-            [LexicalHit(int(r[0]), float(r[1]), str(r[2]), str(r[3])) for r in rows], allowed_entity_ids
-        )
+        groups = meaningful_words(sentence)
+        hits = [
+            LexicalHit(
+                int(r[0]),
+                float(r[1]),
+                str(r[2]),
+                str(r[3]),
+                coverage(groups, *(str(t or "") for t in r[4:7])),
+            )
+            for r in rows
+        ]
+        ranked = _allowed(hits, allowed_entity_ids)
     first = {h.entity_id for h in exact}
     return [*exact, *(h for h in ranked if h.entity_id not in first)][:limit]
