@@ -185,3 +185,13 @@ async def test_name_and_path_errors_name_the_term(world: Any, library: dict[str,
             await search_service.search(s, "path:<x")
         assert caught.value.position == 0 and "path:" in caught.value.message
         assert await ids_for(s, "name:__") == set()
+
+
+async def test_an_asset_whose_name_and_tags_both_match_comes_once(world: Any) -> None:
+    async with world.session() as s:
+        (both,) = await make_assets(s, [AssetSpec(name="Storm.jpg", tags=("storm chaser", "stormy sky"))])
+        await s.commit()
+        assert await search_service.search(s, "stor", limit=None) == [both]
+        assert await search_service.count(s, "stor") == 1
+        await assert_every_walk_agrees(s, "stor", [both], SortKey.NAME, False, (0, 1))
+        await assert_every_count_agrees(s, "stor", 1)

@@ -16,6 +16,7 @@ set of `scripts/search_eval.py`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -23,7 +24,18 @@ from pathlib import PurePath
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dam_desktop.services.search.text_index import INDEX, NAME, PATH, TAGS, column_match, fold, phrase, words
+from dam_desktop.services.search.text_index import (
+    INDEX,
+    NAME,
+    PATH,
+    SHIFT,
+    TAGS,
+    column_match,
+    entity_of,
+    fold,
+    phrase,
+    words,
+)
 
 COLUMN_WEIGHTS = (3.0, 1.0, 2.0)  # name, path, tags, in the index's column order
 STOP_WORDS = frozenset(
@@ -78,9 +90,8 @@ def coverage(groups: list[list[str]], *texts: str) -> float:
 
 
 _ASSET = (
-    "CROSS JOIN component_file_properties fp"
-    " WHERE fp.entity_id = d.rowid"
-    " AND NOT EXISTS (SELECT 1 FROM component_trashed t WHERE t.entity_id = d.rowid)"
+    "CROSS JOIN component_file_properties fp WHERE fp.entity_id = {e}"
+    " AND NOT EXISTS (SELECT 1 FROM component_trashed t WHERE t.entity_id = fp.entity_id)"
 )
 
 
@@ -89,6 +100,24 @@ def _allowed(hits: list[LexicalHit], allowed: Collection[int] | None) -> list[Le
         return hits
     keep = set(allowed)
     return [h for h in hits if h.entity_id in keep]
+
+
+async def _texts(session: AsyncSession, entity_ids: list[int]) -> dict[int, list[str]]:
+    """Every text of each asset in the index: its name, locations and tags."""
+    rows = (
+        await session.execute(
+            text(
+                f"SELECT {entity_of('d.rowid')}, d.name, d.path, d.tags FROM json_each(:ids) j"
+                f" CROSS JOIN {INDEX} d WHERE d.rowid BETWEEN (j.value << {SHIFT})"
+                f" AND (j.value << {SHIFT}) + {(1 << SHIFT) - 1}"
+            ),
+            {"ids": json.dumps(entity_ids)},
+        )
+    ).all()
+    out: dict[int, list[str]] = {}
+    for r in rows:
+        out.setdefault(int(r[0]), []).extend(str(t) for t in r[1:4] if t)
+    return out
 
 
 async def exact_name_matches(
@@ -102,8 +131,9 @@ async def exact_name_matches(
     rows = (
         await session.execute(
             text(
-                f"SELECT d.rowid, fp.original_filename, fp.asset_type FROM {INDEX} d {_ASSET}"
-                f" AND d.{INDEX} MATCH :m ORDER BY d.rowid DESC LIMIT 200"
+                f"SELECT fp.entity_id, fp.original_filename, fp.asset_type FROM {INDEX} d"
+                f" {_ASSET.format(e=entity_of('d.rowid'))} AND d.{INDEX} MATCH :m"
+                " ORDER BY d.rowid DESC LIMIT 200"
             ),
             {"m": column_match((NAME,), "^ " + phrase(runs, prefix=False))},
         )
@@ -131,24 +161,24 @@ async def rank_by_words(
         weights = ", ".join(str(w) for w in COLUMN_WEIGHTS)
         # Narrowed by a tag query, the best `limit` allowed ones may lie deeper: read further.
         depth = limit if allowed_entity_ids is None else max(limit * 20, 1000)
+        # An asset has a row for its name and one per tag: its score is its best row's.
         rows = (
             await session.execute(
                 text(
-                    f"SELECT d.rowid, -bm25(d.{INDEX}, {weights}) AS score, fp.original_filename,"
-                    f" fp.asset_type, d.name, d.path, d.tags FROM {INDEX} d {_ASSET} AND d.{INDEX} MATCH :m"
-                    f" ORDER BY bm25(d.{INDEX}, {weights}) LIMIT :k"
+                    f"WITH scored AS MATERIALIZED (SELECT {entity_of('rowid')} AS e,"
+                    f" -bm25({INDEX}, {weights}) AS s FROM {INDEX} WHERE {INDEX} MATCH :m)"
+                    " SELECT b.e, b.s, fp.original_filename, fp.asset_type"
+                    " FROM (SELECT e, max(s) AS s FROM scored GROUP BY e) b"
+                    f" {_ASSET.format(e='b.e')} ORDER BY b.s DESC LIMIT :k"
                 ),
                 {"m": match, "k": depth + len(exact)},
             )
         ).all()
+        texts = await _texts(session, [int(r[0]) for r in rows])
         groups = meaningful_words(sentence)
         hits = [
             LexicalHit(
-                int(r[0]),
-                float(r[1]),
-                str(r[2]),
-                str(r[3]),
-                coverage(groups, *(str(t or "") for t in r[4:7])),
+                int(r[0]), float(r[1]), str(r[2]), str(r[3]), coverage(groups, *texts.get(int(r[0]), []))
             )
             for r in rows
         ]

@@ -1,8 +1,11 @@
 """The full-text index of asset names, locations and tags, and how query words become its queries.
 
-`search_asset_text` is an SQLite FTS5 table (migration 0014) with one row per asset, rowid = entity
-id, columns `name` (the original file name), `path` (every location a person knows the file by,
-one a line) and `tags` (the manual tags' names). Triggers keep it in step with the components.
+`search_asset_text` is an SQLite FTS5 table (migration 0014) with columns `name` (the original
+file name), `path` (every location a person knows the file by, one a line) and `tags` (a manual
+tag's name). Each asset has its own row (name and path; rowid = entity id << 31) and one row per
+manual tag (tags; rowid = (entity id << 31) + tag id): in rowid order an asset's rows sit together
+and assets come in date-added order, and tagging writes one small row (see the migration for the
+measured reason). `ENTITY` gives a row's entity id. Triggers keep the rows in step.
 Its `unicode61 remove_diacritics 2` tokenizer splits on anything that is not a letter or digit and
 folds case and accents, both in the index and in a query, so `ete` finds `Été_2024.png`.
 
@@ -25,6 +28,18 @@ from functools import cache
 
 INDEX = "search_asset_text"
 NAME, PATH, TAGS = "name", "path", "tags"
+SHIFT = 31
+
+
+def entity_of(rowid: str) -> str:
+    """SQL for the entity id of an index row whose rowid is the expression `rowid`."""
+    return f"({rowid} >> {SHIFT})"
+
+
+def own_row(entity: str) -> str:
+    """SQL for the rowid of the asset's own row (name and path)."""
+    return f"({entity} << {SHIFT})"
+
 
 # The tokenizer's idea of a word: letters and digits (unicode61 also keeps marks inside words).
 _RUN = re.compile(r"[^\W_]+")

@@ -86,7 +86,9 @@ def select_plans(
     return [
         Plan(
             w.kind,
-            w.select(columns, f" ORDER BY {sort.order_by(descending, w.eid)} LIMIT :limit OFFSET :offset"),
+            w.select(
+                columns, f" ORDER BY {sort.order_by(descending, w.id_order)} LIMIT :limit OFFSET :offset"
+            ),
             w.cost,
         )
         for w in walks

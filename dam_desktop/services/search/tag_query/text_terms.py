@@ -60,6 +60,15 @@ async def text_match(ctx: CompileContext, expression: str) -> TextMatch:
     return TextMatch(ctx.param(expression), None if count > ESTIMATE_CAP else count)
 
 
+async def _narrowed(ctx: CompileContext, expression: str, check: Pred) -> Pred:
+    """`check`, narrowed first by the index where its words are rare enough to help: a glob's words
+    on more than `ESTIMATE_CAP` assets (`IMG` of `name:IMG_4*`) match densely, so walking the assets
+    newest first and checking the glob finds a page sooner than intersecting those big word lists
+    (on the benchmark's 1M assets the intersection took 7 ms of CPU for `name:IMG_4*`)."""
+    narrowed = await text_match(ctx, expression)
+    return check if narrowed.estimate is None else AllOf((narrowed, check))
+
+
 def _equals_only(term: Term, example: str) -> None:
     if term.op != "=":
         raise QueryTermError(f"'{term.key}:' takes {example}, not a comparison", term.position, term.length)
@@ -71,7 +80,7 @@ async def _name(ctx: CompileContext, term: Term) -> Pred:
     if _globbed(term):
         check = Cond(f"fp.original_filename GLOB {ctx.param(folded_glob(term.value))}", 0.05)
         narrowed = glob_parts(term.value).match(NAME)
-        return check if narrowed is None else AllOf((await text_match(ctx, narrowed), check))
+        return check if narrowed is None else await _narrowed(ctx, narrowed, check)
     expression = word_match((NAME,), term.value, prefix=not term.quoted)
     if term.quoted:
         exact = Cond(f"fp.original_filename GLOB {ctx.param(folded_glob(term.value, wildcards=False))}", 0.01)
@@ -94,7 +103,7 @@ async def _path(ctx: CompileContext, term: Term) -> Pred:
     globs = " OR ".join(f"{_PLACE} GLOB {ctx.param(g)}" for g in _path_globs(value, wildcards))
     check = Component(LOCATION, f"({globs})", 0.05)
     narrowed = glob_parts(value if wildcards else value.replace("*", " ").replace("?", " ")).match(PATH)
-    return check if narrowed is None else AllOf((await text_match(ctx, narrowed), check))
+    return check if narrowed is None else await _narrowed(ctx, narrowed, check)
 
 
 async def _word(ctx: CompileContext, term: Term) -> Pred:

@@ -49,6 +49,7 @@ from dam_desktop.services.search.tag_query.predicates import (
     simplify,
 )
 from dam_desktop.services.search.text_index import INDEX as TEXT_INDEX
+from dam_desktop.services.search.text_index import entity_of
 from dam_desktop.services.tags.tag_service import LINK, LINK_BY_TAG
 
 
@@ -84,7 +85,8 @@ def to_sql(pred: Pred, eid: str = "fp.entity_id") -> str:
         )
     if isinstance(pred, TextMatch):
         # Uncorrelated: SQLite reads the matching rowids once into a set and probes it per row.
-        return f"{eid} IN (SELECT rowid FROM {TEXT_INDEX} WHERE {TEXT_INDEX} MATCH {pred.param})"
+        rows = f"SELECT {entity_of('rowid')} FROM {TEXT_INDEX} WHERE {TEXT_INDEX} MATCH {pred.param}"
+        return f"{eid} IN ({rows})"
     if isinstance(pred, Component):
         return f"EXISTS (SELECT 1 FROM {pred.table} x WHERE x.entity_id = {eid} AND {pred.where})"
     if isinstance(pred, Cond):

@@ -25,6 +25,7 @@ from dam_desktop.services.search.tag_query.walks import (
     without,
 )
 from dam_desktop.services.search.text_index import INDEX as TEXT_INDEX
+from dam_desktop.services.search.text_index import entity_of
 from dam_desktop.services.tags.tag_service import LINK
 
 # --- tag-ordered: one tag's index range in id order -------------------------------------------------
@@ -183,8 +184,9 @@ C_TEXT_ROW = 0.3
 def text_walks(
     items: list[Pred], stats: Stats, wanted: int | None, with_entity: bool, *, sorted_rows: bool
 ) -> list[Walk]:
-    """One walk per text conjunct: its index rows, which FTS5 yields in entity id order (so "date
-    added" needs no sort and a page can stop early), the rest probed per row."""
+    """One walk per text conjunct: its index rows, which FTS5 yields in rowid order, that is entity
+    id order (so "date added" needs no sort and a page can stop early), the rest probed per row;
+    an entity whose name and tags both match comes once."""
     walks = []
     for item in items:
         if not isinstance(item, TextMatch):
@@ -197,13 +199,16 @@ def text_walks(
         cost = C_TEXT_START + rows * (C_TEXT_ROW + checks.cost_per_row(stats, est / stats.n, C_ASSET))
         if sorted_rows:
             cost += est * passing * C_SORT
+        eid = entity_of("d.rowid")
         walks.append(
             Walk(
                 "text",
-                joins(f"{TEXT_INDEX} d", "d.rowid", checks, with_entity),
-                (f"d.{TEXT_INDEX} MATCH {item.param}", *checks.where("d.rowid", trash=True)),
+                joins(f"{TEXT_INDEX} d", eid, checks, with_entity),
+                (f"d.{TEXT_INDEX} MATCH {item.param}", *checks.where(eid, trash=True)),
                 cost,
-                "d.rowid",
+                eid,
+                order_id="d.rowid",
+                distinct=True,
             )
         )
     return walks

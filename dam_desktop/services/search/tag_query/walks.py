@@ -205,17 +205,31 @@ def rows_until(wanted: int | None, everything: float, passing: float, stats: Sta
 @dataclass(frozen=True)
 class Walk:
     """A walk written out: FROM, WHERE, its cost, and the column it reads entity ids from (which
-    is in id order for the tag-ordered and order walks, so "date added" needs no sort there)."""
+    is in id order for the tag-ordered and order walks, so "date added" needs no sort there).
+
+    `order_id`: what to order by for "date added" when it is not `eid` (the text walk reads rows
+    whose rowid orders them, and computes the entity id from it). `distinct`: the source may yield
+    an entity more than once (a text walk: its name and a tag both match), so rows are made
+    distinct (SQLite drops repeats as they come, without sorting) and counts count distinct ids.
+    """
 
     kind: str
     frm: str
     where: tuple[str, ...]
     cost: float
     eid: str
+    order_id: str | None = None
+    distinct: bool = False
 
     def select(self, columns: str, tail: str) -> str:
         where = " AND ".join(self.where) or "1"
+        if self.distinct:
+            columns = f"count(DISTINCT {self.eid})" if columns == "count(*)" else f"DISTINCT {columns}"
         return f"SELECT {columns} FROM {self.frm} WHERE {where}{tail}"
+
+    @property
+    def id_order(self) -> str:
+        return self.order_id or self.eid
 
 
 def joinable(pred: Pred) -> TagSet | None:
