@@ -14,6 +14,8 @@ For each target it prints p50/p95 in milliseconds of the service call as the app
 (parse, resolve tags, plan, run), and beside it a naive baseline: one EXISTS subquery per term,
 tags matched by name in SQL, ORDER BY/LIMIT left to SQLite without planning; autocomplete that
 counts links live; bulk tagging with one INSERT per asset (and untagging with one DELETE each).
+The lines for names and words (`name:`, a bare word, the lexical ranking, the search box's
+autocomplete) are in `tag_bench_text.py`; their baselines scan the names with LIKE / GLOB.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import text
+from tag_bench_text import text_term_lines
 
 from dam_desktop.core.library import LibraryPaths
 from dam_desktop.core.world import World
@@ -98,10 +101,12 @@ def build_library(path: Path, entities: int, tags: int, links_per_entity: float,
         " INSERT INTO entities (id, created_at)"
         f" SELECT x, datetime('2024-01-01', '+' || ((x - {first}) * 63) || ' seconds') FROM c"
     )
+    # Names as people and cameras give them: a third camera counters (IMG_0042), the rest two
+    # words (the words of tags) and a number.
     db.execute(
         "INSERT INTO component_file_properties (entity_id, original_filename, file_size_bytes, mime_type,"
         " file_extension, asset_type)"
-        " SELECT id, 'file_' || id || CASE WHEN id % 5 = 0 THEN '.wav' ELSE '.png' END,"
+        f" SELECT id, {name_sql(tags)} || CASE WHEN id % 5 = 0 THEN '.wav' ELSE '.png' END,"
         " abs(random()) % 50000000, CASE WHEN id % 5 = 0 THEN 'audio/wav' ELSE 'image/png' END,"
         " CASE WHEN id % 5 = 0 THEN 'wav' ELSE 'png' END, CASE WHEN id % 5 = 0 THEN 'audio' ELSE 'image' END"
         f" FROM entities WHERE id >= {first}"
@@ -139,6 +144,7 @@ def build_library(path: Path, entities: int, tags: int, links_per_entity: float,
         " WHERE l.tag_concept_entity_id = component_tag_concept.entity_id AND NOT EXISTS"
         " (SELECT 1 FROM component_trashed t WHERE t.entity_id = l.entity_id))"
     )
+    fill_text_index(db)
     for _, sql in triggers:
         db.execute(sql)
     db.execute("COMMIT")
@@ -150,6 +156,33 @@ def build_library(path: Path, entities: int, tags: int, links_per_entity: float,
         f"built {entities:,} assets, {tags:,} tags, {n_links:,} links in {time.perf_counter() - t0:.1f} s",
         flush=True,
     )
+
+
+def name_sql(tags: int) -> str:
+    """SQL for an asset's file name stem from its entity id: a camera counter or two tag words."""
+    word = (
+        "(SELECT replace(c.tag_name, ':', '-') FROM component_tag_concept c"
+        f" WHERE c.entity_id = 1 + (entities.id * {{k}}) % {tags})"
+    )
+    return (
+        "CASE WHEN entities.id % 3 = 0 THEN 'IMG_' || substr('000' || (entities.id % 10000), -4)"
+        f" ELSE {word.format(k=7919)} || '_' || {word.format(k=104729)} || '_' || (entities.id % 1000) END"
+    )
+
+
+def fill_text_index(db: sqlite3.Connection) -> None:
+    """What migration 0014's triggers would have written for the bulk-loaded rows."""
+    db.execute(
+        "INSERT INTO search_asset_text (rowid, name) SELECT fp.entity_id << 31, fp.original_filename"
+        " FROM component_file_properties fp"
+    )
+    db.execute(
+        "INSERT INTO search_asset_text (rowid, tags) SELECT (l.entity_id << 31) + c.entity_id, c.tag_name"
+        " FROM component_entity_tag_link l CROSS JOIN component_tag_concept c"
+        " WHERE c.entity_id = l.tag_concept_entity_id"
+        " AND EXISTS (SELECT 1 FROM component_file_properties p WHERE p.entity_id = l.entity_id)"
+    )
+    db.execute("INSERT INTO search_asset_text (search_asset_text) VALUES ('optimize')")
 
 
 async def _create_empty(path: Path) -> None:
@@ -406,6 +439,7 @@ async def run_benchmarks(path: Path, reps: int, naive_reps: int, seed: int) -> N
         exact = [await timed(lambda q=q: _sidebar(world, render(q[:1]), None)) for q in two_tag[:naive_reps]]
         report("sidebar, one-tag result (sampled)", 100, ours, exact)
         print(f"plans chosen for pages: {json.dumps(plans)}")
+        await text_term_lines(world, names, rng, reps, naive_reps, timed, report)
         await restore_as_built(world)
     finally:
         await world.close()
@@ -445,7 +479,7 @@ def main() -> int:
         "--reuse", action="store_true", help="reuse a library built earlier with the same sizes"
     )
     args = parser.parse_args()
-    key = f"lib_{args.entities}_{args.tags}_{args.links_per_entity}_{args.seed}"
+    key = f"lib3_{args.entities}_{args.tags}_{args.links_per_entity}_{args.seed}"
     path = args.cache_dir / key
     done = path / ".bench_built"
     if not (args.reuse and done.exists()):
