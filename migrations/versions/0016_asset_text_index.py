@@ -14,8 +14,8 @@ tokenizer, inside SQLite, so a plain sqlite3 connection keeps the index right to
 Existing libraries are filled here. Assets whose text embedding was made from the text before
 embedding-text version 2 (camera counters left out) are marked for text embedding again.
 
-Revision ID: 0014_asset_text_index
-Revises: 0013_soundprint_v2
+Revision ID: 0016_asset_text_index
+Revises: 0015_image_embedding_models
 Create Date: 2026-12-05 17:00:00
 """
 
@@ -25,8 +25,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0014_asset_text_index"
-down_revision: str | Sequence[str] | None = "0013_soundprint_v2"
+revision: str = "0016_asset_text_index"
+down_revision: str | Sequence[str] | None = "0015_image_embedding_models"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
