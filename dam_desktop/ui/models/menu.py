@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QWidget
 
-from dam_desktop.ui.models.models_dialog import ModelsDialog
-from dam_desktop.ui.world_client import WorldClient
+if TYPE_CHECKING:
+    from dam_desktop.ui.models.models_dialog import ModelsDialog
 
 
 def open_models_dialog(window: QWidget, select: str | None = None) -> ModelsDialog:
     """Show the window's Models dialog (made on first use), optionally with one model selected."""
+    # Imported on first use: the dialog pulls in the model store and the hub client, which the
+    # window's first paint has no need of.
+    from dam_desktop.ui.models.models_dialog import ModelsDialog
+    from dam_desktop.ui.world_client import WorldClient
+
     dialog = window.findChild(ModelsDialog)
     if dialog is None:
         # The main window's library, whose image model the dialog can switch; none elsewhere.
