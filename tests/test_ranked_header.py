@@ -31,7 +31,9 @@ class _Hybrid:  # the shape of a hybrid sentence search's answer, which names it
 
 def test_the_header_names_the_method_that_ranked_the_result() -> None:
     hits = [_hit(1, 0.9, "clip-vit-b-32")]
-    assert ranking_method(_Similar(hits, method="wavelet-signature")) == "visual descriptor (no model weights)"  # type: ignore[arg-type]
+    assert (
+        ranking_method(_Similar(hits, method="wavelet-signature")) == "visual descriptor (no model weights)"
+    )  # type: ignore[arg-type]
     assert ranking_method(_Similar(hits, method="clip-vit-b-32")) == "CLIP"  # type: ignore[arg-type]
     hybrid = _Hybrid(hits, rankers=["words (BM25)", "all-MiniLM-L6-v2", "clip-vit-b-32"])
     assert ranking_method(hybrid) == "hybrid: words + MiniLM + CLIP"  # type: ignore[arg-type]

@@ -41,7 +41,7 @@ def method_label(model: str, *, short: bool = False) -> str:
     return model if found is None else found[2 if short else 1]
 
 
-def ranking_method(results: SemanticResults) -> str:
+def ranking_method(results: SemanticResults | SimilarResults) -> str:
     """How the result was ranked, in words: the method the engine names ("find similar" says
     whether CLIP or the visual descriptor ranked it), the rankers a hybrid fused, or else the
     model of the best hit."""
