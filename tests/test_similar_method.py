@@ -17,7 +17,7 @@ from dam_desktop.services.semantic import image_embeddings
 from dam_desktop.services.semantic.semantic_service import SemanticSettings
 from dam_desktop.use_cases.similarity import WAVELET_METHOD, find_similar
 from tests.audio_synthesis import write_sounds
-from tests.test_semantic_clip import TINY_EMBEDDING_MODEL, _create_tiny_table, _pictures, tiny_clip
+from tests.test_semantic_clip import TINY_EMBEDDING_MODEL, _pictures, tiny_clip
 
 __all__ = ["tiny_clip"]  # the fixture, used by name
 
@@ -43,7 +43,6 @@ async def test_clip_ranks_when_its_weights_are_installed_and_the_signature_befor
     tmp_path: Path,
     tiny_weights_file: Path,
 ) -> None:
-    await _create_tiny_table(world)
     _pictures(tmp_path / "pictures")
     write_sounds(tmp_path / "sounds", count=3)
     assert not (await import_paths(world, [tmp_path / "pictures", tmp_path / "sounds"])).failed

@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from dam_desktop.core.events import AudioSearchQuery
+from dam_desktop.core.migrations import alembic_config
 from dam_desktop.core.stages import SystemStage
 from dam_desktop.services.ingest.import_service import import_paths
 from dam_desktop.world_setup import open_world
@@ -15,22 +16,15 @@ BEFORE = "0012_property_covering_indexes"
 
 
 def _make_it_old(db_path: Path) -> None:
-    """What a library written by the previous version holds: v1 fingerprints, no v2 table, no markers."""
+    """What a library written by the previous version holds: the schema as of BEFORE (made by the
+    migrations' own downgrades, so later revisions need no hand-made copies here), v1
+    fingerprints, no v2 table and no markers."""
+    from alembic import command
+
+    command.downgrade(alembic_config(db_path), BEFORE)
     with sqlite3.connect(db_path) as conn:
-        conn.execute("DROP TABLE component_audio_embedding_soundprint_d128")
-        # Tables of later revisions, which the upgrade from BEFORE makes again.
-        conn.execute("DROP TABLE component_image_wavelet_signature")
-        conn.execute("DROP TABLE component_marker_needs_image_descriptor")
-        # The image tables as they were before 0015, which the upgrade from BEFORE makes again.
-        conn.execute("DROP TABLE component_image_embedding")
-        conn.execute("DROP TABLE library_model_choice")
-        for table in ("component_embedding_clip_vit_b32_d512", "component_embedding_clip_vit_l14_d768"):
-            conn.execute(
-                f"CREATE TABLE {table} (id INTEGER PRIMARY KEY, entity_id INTEGER, embedding_vector BLOB)"
-            )
-            conn.execute(f"CREATE INDEX ix_{table}_entity_id ON {table} (entity_id)")
         conn.execute("DELETE FROM component_marker_needs_audio_processing")
-        conn.execute("UPDATE alembic_version SET version_num = ?", (BEFORE,))
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (BEFORE,)
 
 
 def _count(db_path: Path, sql: str) -> int:
