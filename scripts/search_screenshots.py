@@ -14,7 +14,8 @@ to completion before the window opens, as the window's background work would.
 - docs/screenshots/search-hybrid.png: the ≈ mode: a sentence ranked by meaning in the grid, each
   tile with its score, the header naming the result, narrowed by a tag query shown as a chip.
 - docs/screenshots/find-similar-grid.png: right-click › Find Similar on Storm.jpg: the ranked
-  result in the main grid with its scores and the header naming the method.
+  result in the main grid, its two near-copies first with their scores, the header naming the
+  method.
 
 Licences: MATE backgrounds GPL-2+, GNOME backgrounds CC-BY-SA 3.0, Debian themes GPL-2+; see each
 package's /usr/share/doc/<package>/copyright.
@@ -92,7 +93,21 @@ def build_corpus(into: Path) -> Path:
             target = corpus / group / name
             target.parent.mkdir(exist_ok=True)
             image.convert("RGB").save(target) if target.suffix == ".jpg" else image.save(target)
+    add_near_copies(corpus)
     return corpus
+
+
+def add_near_copies(corpus: Path) -> None:
+    """Two copies of Storm.jpg as a library collects them (a smaller download, an edited crop
+    re-saved at low quality), in a Downloads folder: what Find Similar should put first."""
+    from PIL import Image
+
+    downloads = corpus / "downloads"
+    downloads.mkdir(exist_ok=True)
+    with Image.open(corpus / "nature" / "Storm.jpg") as storm:
+        w, h = storm.size
+        storm.resize((w // 2, h // 2)).save(downloads / "storm-small.jpg", quality=85)
+        storm.crop((w // 20, h // 20, w - w // 20, h - h // 20)).save(downloads / "Storm (1).jpg", quality=60)
 
 
 async def named_assets(world: World) -> dict[str, int]:

@@ -47,3 +47,13 @@ def test_score_badges_read_in_one_format_per_result() -> None:
     fused = RankedIds(np.asarray([1, 2], dtype=np.int64), {1: 0.0328, 2: 0.0161})
     assert [fused.score_text(1), fused.score_text(2)] == ["0.033", "0.016"]
     assert fused.score_text(3) is None
+
+
+def test_a_picture_that_shares_nothing_has_no_badge_and_the_header_says_nothing_is_close() -> None:
+    near = ranked_ids(_Similar([_hit(1, 0.62, "w"), _hit(2, 0.0, "w")], method="wavelet-signature"))  # type: ignore[arg-type]
+    assert [near.score_text(1), near.score_text(2)] == ["0.62", None]
+    assert near.notes == ()
+    far = ranked_ids(_Similar([_hit(3, 0.0, "w"), _hit(4, 0.0, "w")], method="wavelet-signature"))  # type: ignore[arg-type]
+    assert [far.score_text(3), far.score_text(4)] == [None, None]
+    assert far.notes == ("Nothing here is close; the nearest come first.",)
+    assert list(far.ids) == [3, 4]

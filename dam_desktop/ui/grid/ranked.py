@@ -24,9 +24,10 @@ class RankedIds:
     def score_text(self, entity_id: int) -> str | None:
         """The score as its badge reads: two decimals (cosines), or three where the whole ranking
         is below 0.1 (rank-fused scores), so that neighbours in the ranking still read apart; one
-        format for the whole result, so the badges line up."""
+        format for the whole result, so the badges line up. A score of 0 or less (a picture that
+        shares nothing with the query) has no badge: a row of zeros would read as broken."""
         score = self.scores.get(entity_id)
-        if score is None:
+        if score is None or score <= 0:
             return None
         return f"{score:.3f}" if self.fine else f"{score:.2f}"
 

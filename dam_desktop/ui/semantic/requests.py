@@ -60,11 +60,14 @@ def ranked_ids(results: SemanticResults | SimilarResults) -> RankedIds:
     import numpy as np
 
     hits = results.hits
+    notes = tuple(results.notes)
+    if hits and max(h.score for h in hits) <= 0:
+        notes += ("Nothing here is close; the nearest come first.",)
     return RankedIds(
         np.asarray([h.entity_id for h in hits], dtype=np.int64),
         {h.entity_id: h.score for h in hits},
         ranking_method(results),
-        tuple(results.notes),
+        notes,
     )
 
 
