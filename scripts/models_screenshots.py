@@ -189,7 +189,7 @@ def main() -> int:
             from huggingface_hub import constants
 
             constants.HF_HUB_OFFLINE = False
-            create_application()
+            create_application().setQuitOnLastWindowClosed(False)
             qasync.run(shoot(library, hub))
     print(f"wrote {OUT / 'model-tags-review.png'} and {OUT / 'models-dialog-downloading.png'}")
     return 0
