@@ -95,12 +95,12 @@ async def test_files_that_are_not_images_or_sounds_are_skipped_not_failed(
     world: World, tmp_path: Path
 ) -> None:
     (tmp_path / "notes.txt").write_text("shopping list")
-    (tmp_path / "manual.pdf").write_bytes(b"%PDF-1.7\n" + b"0" * 100)
+    (tmp_path / "manual.zip").write_bytes(b"PK\x03\x04" + b"0" * 100)
     make_png(tmp_path / "picture.png")
     report = await import_paths(world, [tmp_path])
     assert len(report.imported) == 1 and report.failed == []
     skipped = _reasons(report.skipped)
-    assert skipped["manual.pdf"] == "unsupported file type: PDF document"
+    assert skipped["manual.zip"] == "unsupported file type: ZIP archive (or an Office document)"
     assert skipped["notes.txt"].startswith("unsupported file type")
 
 

@@ -46,7 +46,7 @@ async def test_a_signatureless_format_is_known_only_under_its_own_name(world: Wo
     )
     assert len(report.imported) == 1
     reasons = {Path(f.path).name: f.reason for f in report.failed + report.skipped}
-    assert "not an image or a sound" in reasons["texture.bin"]
+    assert "is not an image, sound, video, PDF or font" in reasons["texture.bin"]
     assert reasons["broken.tga"].startswith("not a valid TGA image")
 
 

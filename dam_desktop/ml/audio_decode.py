@@ -26,15 +26,30 @@ class AudioDecodeError(ValueError):
 
 
 def load_audio(path: Path | str, max_seconds: float = MAX_SECONDS) -> DecodedAudio:
-    """Decode up to `max_seconds` of a file (any format libsndfile reads) to mono float32."""
+    """Decode up to `max_seconds` of a file to mono float32: libsndfile's formats directly, the
+    rest (AAC/M4A, WMA, a video's sound) through PyAV."""
     import soundfile as sf
 
     try:
         with sf.SoundFile(str(path)) as handle:
             sample_rate = int(handle.samplerate)
             data = handle.read(frames=int(max_seconds * sample_rate), dtype="float32", always_2d=True)
+        mono = np.ascontiguousarray(data.mean(axis=1), dtype=np.float32)
     except (RuntimeError, sf.LibsndfileError, OSError) as exc:
-        raise AudioDecodeError(f"cannot decode {path}: {exc}") from exc
-    if data.shape[0] == 0:
+        mono, sample_rate = _through_ffmpeg(path, max_seconds, exc)
+    if mono.shape[0] == 0:
         raise AudioDecodeError(f"{path} holds no audio frames")
-    return DecodedAudio(np.ascontiguousarray(data.mean(axis=1), dtype=np.float32), sample_rate)
+    return DecodedAudio(mono, sample_rate)
+
+
+def _through_ffmpeg(
+    path: Path | str, max_seconds: float, first: BaseException
+) -> tuple[npt.NDArray[np.float32], int]:
+    import av
+
+    from dam_desktop.utils.av_waveform import av_samples
+
+    try:
+        return av_samples(path, max_seconds)
+    except (av.FFmpegError, ValueError, OSError):
+        raise AudioDecodeError(f"cannot decode {path}: {first}") from first

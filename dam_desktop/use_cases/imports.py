@@ -25,7 +25,15 @@ from dam_desktop.services.ingest.import_walk import DEFAULT_SKIP_PATTERNS
 if TYPE_CHECKING:
     from dam_desktop.core.world import World
 
-__all__ = ["CancelToken", "ImportMode", "ImportProgress", "ImportReport", "import_files"]
+__all__ = ["CancelToken", "ImportMode", "ImportProgress", "ImportReport", "import_files", "prepare_decoders"]
+
+
+def prepare_decoders() -> None:
+    """Call on the main thread of a process without a window (the CLI) before importing: SVG text
+    is drawn with Qt's fonts, which need an application object made on that thread."""
+    from dam_desktop.services.media.svg_probe import ensure_gui_app
+
+    ensure_gui_app()
 
 
 async def import_files(

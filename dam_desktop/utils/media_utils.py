@@ -19,7 +19,9 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-AssetType = Literal["image", "audio", "other"]
+AssetType = Literal["image", "audio", "video", "document", "font", "other"]
+# Which decoder reads a format (`services.media.media_probe` maps each to its prober).
+Decoder = Literal["pillow", "soundfile", "av_audio", "av_video", "raw", "svg", "pdf", "font"]
 
 # How many leading bytes `sniff_media` needs to see.
 SNIFF_BYTES = 64
@@ -32,6 +34,7 @@ class MediaFormat:
     asset_type: AssetType
     extensions: tuple[str, ...]  # lower case, no dot; the first is the canonical one
     pil_format: str | None = None  # Pillow's format name, for images
+    decoder: Decoder = "pillow"
 
     @property
     def canonical_extension(self) -> str:
@@ -116,22 +119,93 @@ XBM = MediaFormat("X bitmap", "image/x-xbitmap", "image", ("xbm",), "XBM")
 XPM = MediaFormat("X pixmap", "image/x-xpixmap", "image", ("xpm",), "XPM")
 BLP = MediaFormat("Blizzard texture", "image/x-blp", "image", ("blp",), "BLP")
 FLI = MediaFormat("FLI/FLC animation", "video/x-fli", "image", ("fli", "flc"), "FLI")
-WAV = MediaFormat("WAV audio", "audio/wav", "audio", ("wav", "wave"))
-FLAC = MediaFormat("FLAC audio", "audio/flac", "audio", ("flac",))
-OPUS = MediaFormat("Opus audio", "audio/ogg", "audio", ("opus", "ogg", "oga"))
-VORBIS = MediaFormat("Ogg Vorbis audio", "audio/ogg", "audio", ("ogg", "oga"))
-MP3 = MediaFormat("MP3 audio", "audio/mpeg", "audio", ("mp3",))
-AIFF = MediaFormat("AIFF audio", "audio/aiff", "audio", ("aiff", "aif", "aifc"))
+HEIC = MediaFormat("HEIC image", "image/heic", "image", ("heic", "heif", "hif"), "HEIF")
+RAW = MediaFormat(
+    "camera RAW image",
+    "image/x-raw",
+    "image",
+    ("dng", "cr2", "cr3", "nef", "nrw", "arw", "srf", "sr2", "raf", "orf", "rw2", "pef", "srw", "x3f", "erf"),
+    decoder="raw",
+)
+SVG = MediaFormat("SVG image", "image/svg+xml", "image", ("svg", "svgz"), decoder="svg")
+WAV = MediaFormat("WAV audio", "audio/wav", "audio", ("wav", "wave"), decoder="soundfile")
+FLAC = MediaFormat("FLAC audio", "audio/flac", "audio", ("flac",), decoder="soundfile")
+OPUS = MediaFormat("Opus audio", "audio/ogg", "audio", ("opus", "ogg", "oga"), decoder="soundfile")
+VORBIS = MediaFormat("Ogg Vorbis audio", "audio/ogg", "audio", ("ogg", "oga"), decoder="soundfile")
+MP3 = MediaFormat("MP3 audio", "audio/mpeg", "audio", ("mp3",), decoder="soundfile")
+AIFF = MediaFormat("AIFF audio", "audio/aiff", "audio", ("aiff", "aif", "aifc"), decoder="soundfile")
+M4A = MediaFormat("AAC audio", "audio/mp4", "audio", ("m4a", "m4b", "mp4", "aac"), decoder="av_audio")
+ADTS = MediaFormat("AAC audio", "audio/aac", "audio", ("aac",), decoder="av_audio")
+WMA = MediaFormat("WMA audio", "audio/x-ms-wma", "audio", ("wma",), decoder="av_audio")
+MKA = MediaFormat("Matroska audio", "audio/x-matroska", "audio", ("mka",), decoder="av_audio")
+MP4 = MediaFormat("MP4 video", "video/mp4", "video", ("mp4", "m4v", "3gp", "3g2"), decoder="av_video")
+MOV = MediaFormat("QuickTime video", "video/quicktime", "video", ("mov", "qt"), decoder="av_video")
+WEBM = MediaFormat("WebM video", "video/webm", "video", ("webm",), decoder="av_video")
+MKV = MediaFormat("Matroska video", "video/x-matroska", "video", ("mkv", "webm"), decoder="av_video")
+AVI = MediaFormat("AVI video", "video/x-msvideo", "video", ("avi",), decoder="av_video")
+WMV = MediaFormat("Windows Media video", "video/x-ms-wmv", "video", ("wmv", "asf"), decoder="av_video")
+MPEG = MediaFormat("MPEG video", "video/mpeg", "video", ("mpg", "mpeg", "vob"), decoder="av_video")
+FLV = MediaFormat("Flash video", "video/x-flv", "video", ("flv",), decoder="av_video")
+PDF = MediaFormat("PDF document", "application/pdf", "document", ("pdf",), decoder="pdf")
+TTF = MediaFormat("TrueType font", "font/ttf", "font", ("ttf", "ttc"), decoder="font")
+OTF = MediaFormat("OpenType font", "font/otf", "font", ("otf", "ttf"), decoder="font")
+WOFF = MediaFormat("WOFF font", "font/woff", "font", ("woff",), decoder="font")
+WOFF2 = MediaFormat("WOFF2 font", "font/woff2", "font", ("woff2",), decoder="font")
 
-# Checked in order; the first match wins. Still images are what this Pillow decodes; formats
-# without a signature of their own (TGA, PCX, ICO ...) count only under their own names.
+_QUICKTIME_BRANDS = (b"qt  ",)
+_AUDIO_BRANDS = (b"M4A ", b"M4B ", b"M4P ", b"F4A ", b"F4B ")
+_HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1")
+_ASF = b"\x30\x26\xb2\x75\x8e\x66\xcf\x11"
+
+
+def _iso_video(head: bytes, _ext: str) -> bool:
+    return head[4:8] == b"ftyp" and head[8:12] not in _AUDIO_BRANDS + _HEIF_BRANDS + (b"crx ",)
+
+
+def _ebml(extensions: tuple[str, ...], doctype: bytes | None = None) -> Matcher:
+    """Matroska and WebM start alike; the DocType (`webm`) sits in the EBML header."""
+
+    def matches(head: bytes, ext: str) -> bool:
+        if not head.startswith(b"\x1aE\xdf\xa3"):
+            return False
+        return (doctype is not None and doctype in head) or ext in extensions
+
+    return matches
+
+
+def _adts(head: bytes, _ext: str) -> bool:
+    # ADTS: 12 sync bits, then MPEG version, and the layer field at 00 (MP3's is never 00).
+    return len(head) >= 2 and head[0] == 0xFF and head[1] & 0xF6 == 0xF0
+
+
+def _svg(head: bytes, ext: str) -> bool:
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if ext == "svgz":
+        return head.startswith(b"\x1f\x8b")
+    return text.startswith(b"<svg") or (ext == "svg" and text.startswith(b"<"))
+
+
+def _tiff_raw(head: bytes, ext: str) -> bool:
+    # DNG, CR2, NEF, ARW and most RAWs are TIFF files inside: the name tells them from a TIFF.
+    tiff_like = head.startswith((b"II*\x00", b"MM\x00*", b"IIRO", b"IIU\x00", b"IIRS", b"MMOR"))
+    return ext in RAW.extensions and tiff_like
+
+
+# Checked in order; the first match wins. Still images are what this Pillow decodes, plus HEIC
+# (pillow-heif), camera RAW (LibRaw) and SVG (QtSvg); video and the audio libsndfile cannot read go
+# to PyAV. Formats without a signature of their own (TGA, PCX, ICO ...) count only under their own
+# names; RAWs are TIFFs inside, so a TIFF header under a RAW name is a RAW.
 MEDIA_FORMATS: tuple[tuple[Matcher, MediaFormat], ...] = (
+    (_tiff_raw, RAW),
+    (_iso_brand(b"crx "), RAW),
+    (_starts(b"FUJIFILMCCD-RAW"), RAW),
     (_starts(b"\xff\xd8\xff"), JPEG),
     (_starts(b"\x89PNG\r\n\x1a\n"), PNG),
     (_starts(b"GIF87a", b"GIF89a"), GIF),
     (_riff(b"WEBP"), WEBP),
     (_starts(b"II*\x00", b"MM\x00*"), TIFF),
     (_iso_brand(b"avif", b"avis"), AVIF),
+    (_iso_brand(*_HEIF_BRANDS), HEIC),
     (_starts(b"8BPS\x00\x01"), PSD),
     (_starts(b"DDS "), DDS),
     (_starts(b"qoif"), QOI),
@@ -153,16 +227,31 @@ MEDIA_FORMATS: tuple[tuple[Matcher, MediaFormat], ...] = (
     (_ogg_with(b"OpusHead"), OPUS),
     (_ogg_with(b"\x01vorbis"), VORBIS),
     (lambda head, _ext: head[:4] == b"FORM" and head[8:12] in (b"AIFF", b"AIFC"), AIFF),
+    (_adts, ADTS),
     (_mp3, MP3),
+    (_iso_brand(*_AUDIO_BRANDS), M4A),
+    (_iso_brand(*_QUICKTIME_BRANDS), MOV),
+    (_iso_video, MP4),
+    (_ebml(MKA.extensions), MKA),
+    (_ebml(WEBM.extensions, b"webm"), WEBM),
+    (_ebml(MKV.extensions, b"matroska"), MKV),
+    (_riff(b"AVI "), AVI),
+    (_named((_ASF,), WMA.extensions), WMA),
+    (_starts(_ASF), WMV),
+    (_starts(b"\x00\x00\x01\xba", b"\x00\x00\x01\xb3"), MPEG),
+    (_starts(b"FLV\x01"), FLV),
+    (_starts(b"%PDF-"), PDF),
+    (_starts(b"OTTO"), OTF),
+    (_named((b"\x00\x01\x00\x00", b"true", b"ttcf"), TTF.extensions + OTF.extensions), TTF),
+    (_starts(b"ttcf"), TTF),
+    (_starts(b"wOFF"), WOFF),
+    (_starts(b"wOF2"), WOFF2),
+    (_svg, SVG),
 )
 
 # Recognised so the report can name them, but not imported.
 KNOWN_UNSUPPORTED: tuple[tuple[Callable[[bytes], bool], str], ...] = (
-    (lambda head: head.startswith(b"%PDF"), "PDF document"),
     (lambda head: head.startswith(b"PK\x03\x04"), "ZIP archive (or an Office document)"),
-    (lambda head: head[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1"), "HEIC image"),
-    (lambda head: head[4:8] == b"ftyp", "MP4/QuickTime video or audio"),
-    (lambda head: head.startswith(b"\x1aE\xdf\xa3"), "Matroska/WebM video"),
     (lambda head: head.startswith(b"\x7fELF"), "program file"),
     (lambda head: head.startswith(b"MZ"), "Windows program file"),
     (lambda head: head.startswith(b"SQLite format 3\x00"), "SQLite database"),

@@ -115,6 +115,9 @@ async def _import_and_process(
 
 
 def run(args: argparse.Namespace) -> int:
+    from dam_desktop.use_cases.imports import prepare_decoders
+
+    prepare_decoders()
     safe_streams()
     bar = ProgressBar(sys.stderr)
     report, outcomes = run_cancellable(

@@ -121,6 +121,9 @@ def print_outcomes(outcomes: Sequence[Any], out: TextIO, err: TextIO) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from dam_desktop.use_cases.imports import prepare_decoders
+
+    prepare_decoders()
     safe_streams()
     stages = [stage_named(name) for name in args.stage] if args.stage else None
     line = StageProgressLine(sys.stderr)

@@ -28,3 +28,10 @@ class AudioPropertiesComponent(BaseComponent):
     # Container and encoding as libsndfile names them, e.g. "FLAC" / "PCM_16".
     audio_format: Mapped[str] = mapped_column(String(32))
     subtype: Mapped[str | None] = mapped_column(String(32), default=None)
+    # Tags the file carries (ID3, MP4, Vorbis comments), as read at import.
+    title: Mapped[str | None] = mapped_column(String(255), default=None)
+    artist: Mapped[str | None] = mapped_column(String(255), default=None, index=True)
+    album: Mapped[str | None] = mapped_column(String(255), default=None)
+    genre: Mapped[str | None] = mapped_column(String(255), default=None)
+    bpm: Mapped[float | None] = mapped_column(Float, default=None, index=True)
+    musical_key: Mapped[str | None] = mapped_column(String(32), default=None)

@@ -18,7 +18,11 @@ from dam_desktop.models.files import (
     FileLocationComponent,
     FilePropertiesComponent,
 )
-from dam_desktop.models.media import AudioPropertiesComponent, ImagePropertiesComponent
+from dam_desktop.models.media import (
+    AudioPropertiesComponent,
+    ImagePropertiesComponent,
+    VideoPropertiesComponent,
+)
 from dam_desktop.services.store.stored_paths import location_file
 
 
@@ -87,7 +91,9 @@ async def read_asset_summaries(session: AsyncSession, entity_ids: Sequence[int])
             ContentHashSHA256Component.hash_value,
             ImagePropertiesComponent.width,
             ImagePropertiesComponent.height,
-            AudioPropertiesComponent.duration_seconds,
+            func.coalesce(
+                AudioPropertiesComponent.duration_seconds, VideoPropertiesComponent.duration_seconds
+            ),
             Entity.created_at,
             locations,
         )
@@ -95,6 +101,7 @@ async def read_asset_summaries(session: AsyncSession, entity_ids: Sequence[int])
         .outerjoin(ContentHashSHA256Component, ContentHashSHA256Component.entity_id == fp.entity_id)
         .outerjoin(ImagePropertiesComponent, ImagePropertiesComponent.entity_id == fp.entity_id)
         .outerjoin(AudioPropertiesComponent, AudioPropertiesComponent.entity_id == fp.entity_id)
+        .outerjoin(VideoPropertiesComponent, VideoPropertiesComponent.entity_id == fp.entity_id)
         .where(fp.entity_id.in_(ids))
     )
     summaries: dict[int, AssetSummary] = {}

@@ -8,6 +8,7 @@ which the window's start-up read shares.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -125,6 +126,13 @@ class AssetDetails:
     channels: int | None = None
     audio_format: str | None = None
     trashed_at: datetime | None = None
+    # Sounds' tags: title, artist, album, genre, BPM, key (what the file carried).
+    audio_tags: dict[str, str] = field(default_factory=dict)
+    frame_rate: float | None = None
+    video_codec: str | None = None
+    audio_codec: str | None = None
+    page_count: int | None = None
+    document_title: str | None = None
 
     @property
     def file_path(self) -> Path | None:
@@ -147,13 +155,17 @@ async def asset_details(session: AsyncSession, paths: LibraryPaths, entity_id: i
                 "SELECT fp.original_filename, fp.asset_type, fp.mime_type, fp.file_extension, "
                 "fp.file_size_bytes, h.hash_value, e.created_at, "
                 "ip.width, ip.height, ip.exif_orientation, ip.exif_datetime, ip.camera_make, "
-                "ip.camera_model, ap.duration_seconds, ap.sample_rate, ap.channels, ap.audio_format, "
-                "t.trashed_at "
+                "ip.camera_model, COALESCE(ap.duration_seconds, vp.duration_seconds), ap.sample_rate, "
+                "ap.channels, ap.audio_format, t.trashed_at, "
+                "ap.title, ap.artist, ap.album, ap.genre, ap.bpm, ap.musical_key, "
+                "vp.frame_rate, vp.video_codec, vp.audio_codec, dp.page_count, dp.title "
                 "FROM component_file_properties fp JOIN entities e ON e.id = fp.entity_id "
                 "LEFT JOIN component_content_hash_sha256 h ON h.entity_id = fp.entity_id "
                 "LEFT JOIN component_image_properties ip ON ip.entity_id = fp.entity_id "
                 "LEFT JOIN component_audio_properties ap ON ap.entity_id = fp.entity_id "
                 "LEFT JOIN component_trashed t ON t.entity_id = fp.entity_id "
+                "LEFT JOIN component_video_properties vp ON vp.entity_id = fp.entity_id "
+                "LEFT JOIN component_document_properties dp ON dp.entity_id = fp.entity_id "
                 "WHERE fp.entity_id = :eid"
             ),
             {"eid": entity_id},
@@ -192,4 +204,22 @@ async def asset_details(session: AsyncSession, paths: LibraryPaths, entity_id: i
         channels=row[15],
         audio_format=row[16],
         trashed_at=_as_datetime(row[17]),
+        audio_tags=_audio_tags(row[18:24]),
+        frame_rate=row[24],
+        video_codec=row[25],
+        audio_codec=row[26],
+        page_count=row[27],
+        document_title=row[28],
     )
+
+
+AUDIO_TAG_NAMES = ("Title", "Artist", "Album", "Genre", "BPM", "Key")
+
+
+def _audio_tags(values: Sequence[Any]) -> dict[str, str]:
+    tags: dict[str, str] = {}
+    for name, value in zip(AUDIO_TAG_NAMES, values, strict=True):
+        if value is None or value == "":
+            continue
+        tags[name] = f"{value:g}" if isinstance(value, float) else str(value)
+    return tags

@@ -138,6 +138,7 @@ class TileInfo:
     # What the content is, as an extension (the file's own when it fits, e.g. "jpeg"): a PNG
     # named .jpg has "png". The tile's badge shows it.
     extension: str = ""
+    duration_seconds: float | None = None  # clips and sounds: shown on the tile
 
 
 def id_parameters(entity_ids: Iterable[int]) -> tuple[dict[str, int], str]:
@@ -148,7 +149,12 @@ def id_parameters(entity_ids: Iterable[int]) -> tuple[dict[str, int], str]:
 
 def tile_properties_sql(placeholders: str) -> str:
     return (
-        "SELECT fp.entity_id, fp.original_filename, fp.asset_type, h.hash_value, fp.file_extension "
+        "SELECT fp.entity_id, fp.original_filename, fp.asset_type, h.hash_value, fp.file_extension, "
+        "CASE fp.asset_type "
+        "WHEN 'video' THEN (SELECT v.duration_seconds FROM component_video_properties v "
+        "WHERE v.entity_id = fp.entity_id) "
+        "WHEN 'audio' THEN (SELECT a.duration_seconds FROM component_audio_properties a "
+        "WHERE a.entity_id = fp.entity_id) END "
         "FROM component_file_properties fp "
         "LEFT JOIN component_content_hash_sha256 h ON h.entity_id = fp.entity_id "
         f"WHERE fp.entity_id IN ({placeholders})"
@@ -171,7 +177,7 @@ def tile_infos_from_rows(
     for eid, storage_type, path in locations:
         first_location.setdefault(int(eid), location_file(paths, storage_type, path))
     infos: dict[int, TileInfo] = {}
-    for eid, filename, asset_type, hash_value, extension in properties:
+    for eid, filename, asset_type, hash_value, extension, duration in properties:
         sha_hex = bytes(hash_value).hex() if hash_value is not None else ""
         infos[int(eid)] = TileInfo(
             entity_id=int(eid),
@@ -181,6 +187,7 @@ def tile_infos_from_rows(
             thumbnail_path=paths.thumbnail_path(sha_hex) if sha_hex else Path(),
             file_path=first_location.get(int(eid)),
             extension=extension or "",
+            duration_seconds=float(duration) if duration is not None else None,
         )
     return infos
 

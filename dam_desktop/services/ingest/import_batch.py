@@ -34,8 +34,10 @@ from dam_desktop.models.files import (
 )
 from dam_desktop.models.media import (
     AudioPropertiesComponent,
+    DocumentPropertiesComponent,
     ImagePerceptualHashComponent,
     ImagePropertiesComponent,
+    VideoPropertiesComponent,
 )
 from dam_desktop.services import ecs_service
 from dam_desktop.services.ingest.import_report import ImportFailure
@@ -120,6 +122,28 @@ def _component_rows(entity_id: int, file: ProcessedFile) -> dict[type[Any], dict
             "channels": audio.channels,
             "audio_format": audio.audio_format,
             "subtype": audio.subtype,
+            "title": audio.tags.title,
+            "artist": audio.tags.artist,
+            "album": audio.tags.album,
+            "genre": audio.tags.genre,
+            "bpm": audio.tags.bpm,
+            "musical_key": audio.tags.musical_key,
+        }
+    if file.video is not None:
+        video = file.video
+        rows[VideoPropertiesComponent] = {
+            "entity_id": entity_id,
+            "duration_seconds": video.duration_seconds,
+            "video_codec": video.video_codec[:32],
+            "frame_rate": video.frame_rate,
+            "audio_codec": video.audio_codec[:32] if video.audio_codec else None,
+            "created_at": video.created_at,
+        }
+    if file.document is not None:
+        rows[DocumentPropertiesComponent] = {
+            "entity_id": entity_id,
+            "page_count": file.document.page_count,
+            "title": file.document.title,
         }
     return rows
 

@@ -27,7 +27,15 @@ from typing import BinaryIO, Literal
 
 from dam_desktop.core.cancel import CancelToken as CancelToken
 from dam_desktop.core.library import LibraryPaths
-from dam_desktop.services.media.media_probe import AudioFacts, ImageFacts, MediaError, Probe, probe_media
+from dam_desktop.services.media.media_facts import (
+    AudioFacts,
+    DocumentFacts,
+    ImageFacts,
+    MediaError,
+    Probe,
+    VideoFacts,
+)
+from dam_desktop.services.media.media_probe import probe_media
 from dam_desktop.services.media.thumbnails import save_thumbnail
 from dam_desktop.services.store import storage
 from dam_desktop.services.store.write_errors import is_library_write_errno
@@ -61,6 +69,8 @@ class ProcessedFile:
     file_extension: str
     image: ImageFacts | None
     audio: AudioFacts | None
+    video: VideoFacts | None
+    document: DocumentFacts | None
     phash: int | None
     dhash: int | None
     thumbnail_error: str | None  # None when the thumbnail file is in place
@@ -140,12 +150,14 @@ def _classify(head: bytes, path: str) -> MediaFormat:
     if ext in MEDIA_EXTENSIONS:
         claimed = format_for_extension(ext)
         name = claimed.name if claimed else ext.upper()
-        raise _Reject(f"not a valid {name}: the content is not a recognised image or sound format")
+        raise _Reject(f"not a valid {name}: the content is not a recognised format of that kind")
     what = describe_unsupported(head)
     if what:
         raise _Reject(f"unsupported file type: {what}", unsupported=True)
     label = f".{ext} file" if ext else "file without an extension"
-    raise _Reject(f"unsupported file type: this {label} is not an image or a sound", unsupported=True)
+    raise _Reject(
+        f"unsupported file type: this {label} is not an image, sound, video, PDF or font", unsupported=True
+    )
 
 
 def process_file(path: str, ctx: WorkerContext) -> ProcessedFile | RejectedFile | None:
@@ -255,6 +267,7 @@ def _finish(
                 raise _WriteFailure(exc) from exc  # the disk is full: not this file's fault
             thumbnail_error = f"could not write the thumbnail: {exc.strerror or exc}"
     name = Path(path).name
+    fmt = probe.format or fmt
     return ProcessedFile(
         source=path,
         sha256=sha,
@@ -264,6 +277,8 @@ def _finish(
         file_extension=fmt.extension_for(name),
         image=probe.image,
         audio=probe.audio,
+        video=probe.video,
+        document=probe.document,
         phash=probe.phash,
         dhash=probe.dhash,
         thumbnail_error=thumbnail_error,

@@ -1,5 +1,8 @@
 """Decode a file once and get everything the import needs from it: properties, hashes, thumbnail.
 
+Pillow's formats (HEIC through pillow-heif) and libsndfile's sounds are read here; the other
+decoders (PyAV for video and other sounds, LibRaw, QtSvg, pdfium, FreeType) have a module each.
+
 Runs in worker threads (Pillow, numpy and libsndfile release the GIL). Every way a file can be
 bad ends in `MediaError` with a sentence a person can act on; nothing else escapes for bad input.
 
@@ -12,14 +15,24 @@ from __future__ import annotations
 
 import contextlib
 import warnings
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
+from functools import cache
+from importlib import import_module
 from pathlib import Path
-from typing import BinaryIO
 
 import soundfile as sf
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from dam_desktop.services.media.audio_tags import read_audio_tags
+from dam_desktop.services.media.media_facts import (
+    AudioFacts,
+    ImageFacts,
+    MediaError,
+    Probe,
+    Source,
+)
 from dam_desktop.services.media.thumbnails import THUMBNAIL_SIZE, WAVEFORM_SIZE, render_waveform, shrink_image
 from dam_desktop.utils.media_utils import MediaFormat, perceptual_hashes
 from dam_desktop.utils.waveform import waveform_peaks
@@ -34,51 +47,44 @@ EXIF_DATETIME_ORIGINAL = 0x9003
 SWAPPING_ORIENTATIONS = frozenset({5, 6, 7, 8})
 
 
-class MediaError(Exception):
-    """The file cannot be imported; `str()` says why, for the import report."""
-
-
-@dataclass(frozen=True)
-class ImageFacts:
-    width: int
-    height: int
-    mode: str
-    is_animated: bool
-    frame_count: int
-    exif_orientation: int | None
-    exif_datetime: datetime | None
-    camera_make: str | None
-    camera_model: str | None
-
-
-@dataclass(frozen=True)
-class AudioFacts:
-    duration_seconds: float
-    sample_rate: int
-    channels: int
-    audio_format: str
-    subtype: str | None
-
-
-@dataclass(frozen=True)
-class Probe:
-    thumbnail: Image.Image
-    image: ImageFacts | None = None
-    audio: AudioFacts | None = None
-    phash: int | None = None
-    dhash: int | None = None
-
-
-Source = BinaryIO | Path
-
-
 def probe_media(source: Source, fmt: MediaFormat) -> Probe:
-    if fmt.asset_type == "image":
-        return probe_image(source, fmt)
-    return probe_audio(source, fmt)
+    """Properties and a thumbnail of a file of this format, by the decoder its format names."""
+    return _prober(fmt)(source, fmt)
 
 
-def _exif_text(value: object) -> str | None:
+def _prober(fmt: MediaFormat) -> Callable[[Source, MediaFormat], Probe]:
+    # The decoders beyond Pillow and libsndfile load on first use: a library of JPEGs and WAVs
+    # never imports PyAV, LibRaw, pdfium or Qt's SVG module.
+    if fmt.decoder == "pillow":
+        if fmt.pil_format == "HEIF":
+            register_heif()
+        return probe_image
+    if fmt.decoder == "soundfile":
+        return probe_audio
+    module = import_module(f"dam_desktop.services.media.{LAZY_PROBERS[fmt.decoder]}")
+    prober: Callable[[Source, MediaFormat], Probe] = module.probe
+    return prober
+
+
+LAZY_PROBERS: dict[str, str] = {
+    "av_audio": "av_audio_probe",
+    "av_video": "video_probe",
+    "raw": "raw_probe",
+    "svg": "svg_probe",
+    "pdf": "document_probe",
+    "font": "font_probe",
+}
+
+
+@cache
+def register_heif() -> None:
+    """Teach Pillow HEIC/HEIF (pillow-heif), once per process."""
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+
+
+def exif_text(value: object) -> str | None:
     if isinstance(value, bytes):
         value = value.decode("utf-8", "replace")
     if not isinstance(value, str):
@@ -87,8 +93,8 @@ def _exif_text(value: object) -> str | None:
     return text[:255] or None
 
 
-def _exif_datetime(value: object) -> datetime | None:
-    text = _exif_text(value)
+def exif_datetime(value: object) -> datetime | None:
+    text = exif_text(value)
     if not text:
         return None
     try:
@@ -97,15 +103,15 @@ def _exif_datetime(value: object) -> datetime | None:
         return None
 
 
-def _exif_facts(image: Image.Image) -> tuple[int | None, datetime | None, str | None, str | None]:
+def exif_facts(image: Image.Image) -> tuple[int | None, datetime | None, str | None, str | None]:
     """(orientation, date taken, camera make, camera model); all None when the EXIF is unreadable."""
     try:
         exif = image.getexif()
         orientation_value = exif.get(EXIF_ORIENTATION)
         orientation = int(orientation_value) if isinstance(orientation_value, int) else None
         exif_ifd = exif.get_ifd(EXIF_IFD) if exif else {}
-        taken = _exif_datetime(exif_ifd.get(EXIF_DATETIME_ORIGINAL) or exif.get(EXIF_DATETIME))
-        return orientation, taken, _exif_text(exif.get(EXIF_MAKE)), _exif_text(exif.get(EXIF_MODEL))
+        taken = exif_datetime(exif_ifd.get(EXIF_DATETIME_ORIGINAL) or exif.get(EXIF_DATETIME))
+        return orientation, taken, exif_text(exif.get(EXIF_MAKE)), exif_text(exif.get(EXIF_MODEL))
     except Exception:  # EXIF written by odd software: the picture is still fine
         return None, None, None, None
 
@@ -160,7 +166,7 @@ def _probe_open_image(image: Image.Image, fmt: MediaFormat) -> Probe:
     mode = image.mode
     frame_count = int(getattr(image, "n_frames", 1))
     is_animated = bool(getattr(image, "is_animated", False))
-    orientation, taken, make, model = _exif_facts(image)
+    orientation, taken, make, model = exif_facts(image)
     if orientation in SWAPPING_ORIENTATIONS:
         width, height = height, width
     facts = ImageFacts(
@@ -203,9 +209,20 @@ def probe_audio(source: Source, fmt: MediaFormat) -> Probe:
         raise
     except (sf.LibsndfileError, RuntimeError, TypeError, ValueError, OSError) as exc:
         message = str(exc).removeprefix("Error opening ").split(": ", 1)[-1]
-        raise MediaError(f"corrupt or unreadable {fmt.name}: {message}") from exc
+        # What libsndfile cannot read, FFmpeg may (MP3 variants, odd WAV codecs); its reason
+        # stands only when FFmpeg cannot either.
+        if not isinstance(source, Path):
+            source.seek(0)
+        try:
+            return _prober(replace(fmt, decoder="av_audio"))(source, fmt)
+        except MediaError:
+            raise MediaError(f"corrupt or unreadable {fmt.name}: {message}") from exc
     except MemoryError as exc:
         raise MediaError(f"not enough memory to read this {fmt.name}") from exc
     if len(lows) == 0:
         raise MediaError(f"{fmt.name} holds no sound (0 samples)")
+    facts = replace(facts, tags=read_audio_tags(source))
     return Probe(thumbnail=render_waveform(lows, highs), audio=facts)
+
+
+__all__ = ["AudioFacts", "ImageFacts", "MediaError", "Probe", "Source", "probe_media"]

@@ -35,7 +35,7 @@ TERM_HINTS: dict[str, str] = {
     "has:": "has:tags, has:model-tags, ...",
     "untagged": "assets without manual tags",
 }
-TERM_VALUES: dict[str, tuple[str, ...]] = {"type:": ("image", "audio", "other")}
+TERM_VALUES: dict[str, tuple[str, ...]] = {"type:": ("image", "audio", "video", "document", "font", "other")}
 
 # Where a word of the query starts: after a space, a bracket, `|`, or a leading `-`.
 _WORD_START = re.compile(r"[^\s()|]*$")

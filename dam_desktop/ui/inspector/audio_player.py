@@ -30,9 +30,21 @@ def read_peaks(path: Path, columns: int = WAVEFORM_COLUMNS) -> tuple[FloatArray,
 
     from dam_desktop.utils.waveform import waveform_peaks
 
-    with sf.SoundFile(str(path)) as sound:
-        duration = sound.frames / float(sound.samplerate or 1)
-        lows, highs = waveform_peaks(sound, columns)
+    try:
+        with sf.SoundFile(str(path)) as sound:
+            duration = sound.frames / float(sound.samplerate or 1)
+            lows, highs = waveform_peaks(sound, columns)
+    except (RuntimeError, sf.LibsndfileError) as exc:
+        # AAC/M4A, WMA and the like: FFmpeg reads what libsndfile cannot.
+        import av
+
+        from dam_desktop.utils.av_waveform import av_sound
+
+        try:
+            sound_through_ffmpeg = av_sound(path, columns)
+        except (av.FFmpegError, ValueError):
+            raise exc from None
+        return sound_through_ffmpeg.lows, sound_through_ffmpeg.highs, sound_through_ffmpeg.duration_seconds
     return lows, highs, duration
 
 

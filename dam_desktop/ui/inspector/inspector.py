@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from dam_desktop.services.browse.browse_service import AssetDetails
 
 
+KIND_NAMES = {"image": "Image", "audio": "Sound", "video": "Video", "document": "Document", "font": "Font"}
 DETAIL_COMPONENTS = frozenset({"file", "asset", "trash"})  # changes that alter the properties shown
 
 
@@ -191,7 +192,7 @@ class Inspector(QScrollArea):
             return
         self.details = details
         self.title.setText(details.filename)
-        kind = {"image": "Image", "audio": "Sound"}.get(details.asset_type, "File")
+        kind = KIND_NAMES.get(details.asset_type, "File")
         self.subtitle.setText(
             f"{kind} · {details.extension.upper() or details.mime_type} · {format_size(details.size_bytes)}"
         )
@@ -277,15 +278,27 @@ class Inspector(QScrollArea):
         if details.duration_seconds is not None:
             duration = details.duration_seconds
             rows.append(("Duration", format_time(duration, tenths=duration < SHORT_SOUND_S)))
+        if details.frame_rate:
+            rows.append(("Frame rate", f"{details.frame_rate:.3g} fps"))
+        if details.video_codec:
+            codecs = " + ".join(c.upper() for c in (details.video_codec, details.audio_codec) if c)
+            rows.append(("Codecs", codecs if details.audio_codec else f"{codecs} (no sound)"))
         if details.sample_rate:
             channels = {1: "mono", 2: "stereo"}.get(details.channels or 0, f"{details.channels} channels")
             rows.append(("Audio", f"{details.sample_rate:,} Hz, {channels}"))
+        rows.extend(details.audio_tags.items())
+        if details.page_count:
+            rows.append(("Pages", f"{details.page_count:,}"))
+        if details.document_title:
+            rows.append(("Font" if details.asset_type == "font" else "Title", details.document_title))
         rows.append(("Size", f"{format_size(details.size_bytes)} ({details.size_bytes:,} bytes)"))
         rows.append(("Type", details.mime_type or "—"))
         if details.camera:
             rows.append(("Camera", details.camera))
         if details.taken_at:
-            rows.append(("Taken", format_date(details.taken_at)))
+            rows.append(
+                ("Recorded" if details.asset_type == "video" else "Taken", format_date(details.taken_at))
+            )
         rows.append(("Added", format_date(details.added_at)))
         if details.trashed_at:
             rows.append(("In trash since", format_date(details.trashed_at)))

@@ -20,6 +20,7 @@ from dam_desktop.services.search.tag_query.errors import QueryTermError
 from dam_desktop.services.search.tag_query.predicates import Component, Cond, Pred, TagSet
 from dam_desktop.services.tags.tag_service import LINK, MODEL_LINK
 
+ASSET_TYPES = ("image", "audio", "video", "document", "font", "other")
 _SQL_OPS = {"=": "=", ">": ">", ">=": ">=", "<": "<", "<=": "<="}
 _NUMBER = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*([a-z]*)\s*$", re.IGNORECASE)
 
@@ -66,8 +67,10 @@ async def _untagged(ctx: CompileContext, term: Term) -> Pred:
 @term_handler("type:")
 async def _type(ctx: CompileContext, term: Term) -> Pred:
     value = term.value.lower()
-    if term.op != "=" or value not in ("image", "audio", "other"):
-        raise QueryTermError("'type:' is image, audio or other", term.position, term.length)
+    if term.op != "=" or value not in ASSET_TYPES:
+        raise QueryTermError(
+            "'type:' is image, audio, video, document, font or other", term.position, term.length
+        )
     return Cond(f"fp.asset_type = {ctx.param(value)}", 0.5)
 
 
@@ -97,15 +100,41 @@ register_term(
 register_term(
     "height:", _component_compare("component_image_properties", "height", _PIXELS, "a number of pixels")
 )
+_SECONDS = {"": 1.0, "s": 1.0, "sec": 1.0, "ms": 0.001, "m": 60.0, "min": 60.0, "h": 3600.0}
+
+
+@term_handler("duration:")
+async def _duration(ctx: CompileContext, term: Term) -> Pred:
+    """A sound's or a clip's length: each kind keeps it in its own table, looked up by entity."""
+    value = _number(term, _SECONDS, "seconds")
+    checks = " OR ".join(
+        f"EXISTS (SELECT 1 FROM {table} d WHERE d.entity_id = fp.entity_id AND "
+        f"{_compare(term, 'd.duration_seconds', value, ctx)})"
+        for table in ("component_audio_properties", "component_video_properties")
+    )
+    return Cond(f"({checks})", _selectivity(term.op))
+
+
 register_term(
-    "duration:",
-    _component_compare(
-        "component_audio_properties",
-        "duration_seconds",
-        {"": 1.0, "s": 1.0, "sec": 1.0, "ms": 0.001, "m": 60.0, "min": 60.0, "h": 3600.0},
-        "seconds",
-    ),
+    "bpm:", _component_compare("component_audio_properties", "bpm", {"": 1.0, "bpm": 1.0}, "beats per minute")
 )
+
+
+@term_handler("artist:")
+async def _artist(ctx: CompileContext, term: Term) -> Pred:
+    """Sounds whose artist tag holds these words (case folded), or matches a glob."""
+    if term.op != "=":
+        raise QueryTermError(
+            "'artist:' takes a name, like artist:\"Nina Simone\"", term.position, term.length
+        )
+    value = term.value.lower()
+    if "*" in value and not term.quoted:
+        return Component("component_audio_properties", f"lower(x.artist) GLOB {ctx.param(value)}", 0.1)
+    pattern = "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return Component(
+        "component_audio_properties", f"lower(x.artist) LIKE {ctx.param(pattern)} ESCAPE '\\'", 0.1
+    )
+
 
 _SIZE_UNITS = {
     "": 1.0,
