@@ -12,6 +12,8 @@ SYSTEM_PACKAGES=(
   libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xinerama0
   libxcb-xkb1 libxcb-cursor0 libxcb-randr0 libxcb-shape0 libxkbcommon-x11-0 libxkbcommon0
   libegl1 libgl1 libfontconfig1 libdbus-1-3 libpulse0 libsndfile1 xvfb xauth imagemagick
+  # Tests: exiftool writes metadata the import must read; a Debian font and icon are imported.
+  libimage-exiftool-perl fonts-dejavu-core adwaita-icon-theme
 )
 
 install_system_packages() {
