@@ -49,7 +49,7 @@ def probe(source: Source, fmt: MediaFormat) -> Probe:
         raise MediaError(f"not enough memory to decode this {fmt.name}") from exc
 
 
-def _preview(raw: Any) -> Image.Image | None:
+def embedded_preview(raw: Any, draft: int = 512) -> Image.Image | None:
     import rawpy
 
     try:
@@ -58,15 +58,29 @@ def _preview(raw: Any) -> Image.Image | None:
         return None
     if thumb.format == rawpy.ThumbFormat.JPEG:
         image = Image.open(io.BytesIO(thumb.data))
-        image.draft("RGB", (512, 512))
+        image.draft("RGB", (draft, draft))
         image.load()
         return image
     return Image.fromarray(thumb.data)
 
 
-def _developed(raw: Any) -> Image.Image:
-    pixels = raw.postprocess(half_size=True, use_camera_wb=True, output_bps=8, no_auto_bright=False)
+def developed(raw: Any, half_size: bool = True) -> Image.Image:
+    pixels = raw.postprocess(half_size=half_size, use_camera_wb=True, output_bps=8, no_auto_bright=False)
     return Image.fromarray(pixels)
+
+
+def upright_picture(raw: Any, preview: Image.Image | None, half_size: bool = True) -> Image.Image:
+    """The embedded preview turned as the camera was held, or the RAW developed (LibRaw's output is
+    already upright) when it has no preview."""
+    if preview is None:
+        return developed(raw, half_size)
+    flip = int(getattr(raw.sizes, "flip", 0) or 0)
+    width, height = int(raw.sizes.width), int(raw.sizes.height)
+    if flip in (5, 6):
+        width, height = height, width
+    if flip in _FLIPS and (preview.width > preview.height) != (width > height):
+        return preview.transpose(_FLIPS[flip])
+    return preview
 
 
 def _tiff_tags(source: Source) -> tuple[datetime | None, str | None, str | None]:
@@ -110,12 +124,9 @@ def _probe_raw(raw: Any, source: Source, fmt: MediaFormat) -> Probe:
         width, height = height, width
     if width <= 0 or height <= 0:
         raise MediaError(f"corrupt {fmt.name}: no picture size")
-    preview = _preview(raw)
+    preview = embedded_preview(raw)
     from_preview = preview is not None
-    if preview is None:
-        preview = _developed(raw)  # LibRaw's output is already turned upright
-    elif flip in _FLIPS and (preview.width > preview.height) != (width > height):
-        preview = preview.transpose(_FLIPS[flip])
+    preview = upright_picture(raw, preview)
     taken, make, model = _tiff_tags(source)
     if from_preview and not (make or model):
         _orientation, taken, make, model = exif_facts(preview)

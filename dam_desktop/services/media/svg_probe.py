@@ -32,7 +32,7 @@ def ensure_gui_app() -> None:
             _offscreen_app = QGuiApplication(["dam-desktop", "-platform", "offscreen"])
 
 
-def _read(source: Source) -> bytes:
+def read_svg(source: Source) -> bytes:
     data = source.read_bytes() if isinstance(source, Path) else source.read()
     if data[:2] == b"\x1f\x8b":
         try:
@@ -76,7 +76,7 @@ def render_svg(data: bytes, max_edge: int) -> tuple[Image.Image, tuple[int, int]
 
 
 def probe(source: Source, fmt: MediaFormat) -> Probe:
-    thumbnail, (width, height) = render_svg(_read(source), THUMBNAIL_SIZE)
+    thumbnail, (width, height) = render_svg(read_svg(source), THUMBNAIL_SIZE)
     facts = ImageFacts(
         width=width,
         height=height,

@@ -23,6 +23,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QStyle, QWidget
 
 from dam_desktop.services.browse.browse_sql import TileInfo
+from dam_desktop.ui.inspector.audio_player import format_time
 
 TILE_PADDING = 8
 LABEL_GAP = 6
@@ -97,6 +98,7 @@ class TileDelegate:
         style = widget.style()
         self._icons = {
             "audio": style.standardIcon(QStyle.StandardPixmap.SP_MediaVolume),
+            "video": style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay),
             "image": style.standardIcon(QStyle.StandardPixmap.SP_FileIcon),
             "other": style.standardIcon(QStyle.StandardPixmap.SP_FileIcon),
         }
@@ -149,6 +151,8 @@ class TileDelegate:
             self._paint_score(painter, self._image_rect(square, pixmap), score)
         if info is not None:
             self._paint_badge(painter, square, info)
+            if info.duration_seconds is not None:
+                self._paint_duration(painter, self._image_rect(square, pixmap), info)
             label = QRect(
                 cell.left() + 4, square.bottom() + LABEL_GAP // 2, cell.width() - 8, self.metrics.height()
             )
@@ -227,6 +231,21 @@ class TileDelegate:
         ratio = badge.devicePixelRatio() or 1.0
         height = int(badge.height() / ratio)
         painter.drawPixmap(QPoint(square.left() + 6, square.bottom() - height - 5), badge)
+
+    def _paint_duration(self, painter: QPainter, image: QRect, info: TileInfo) -> None:
+        """A clip's or a sound's length in the thumbnail's bottom-right corner ("▶ 0:12" for clips)."""
+        if image.width() < 72 or info.duration_seconds is None:
+            return
+        seconds = info.duration_seconds
+        text = format_time(seconds, tenths=seconds < 1.0)
+        if info.asset_type == "video":
+            text = f"▶ {text}"
+        badge = self._badges.get(text)
+        if badge is None:
+            badge = self._badges[text] = self._render_badge(text)
+        ratio = badge.devicePixelRatio() or 1.0
+        width, height = int(badge.width() / ratio), int(badge.height() / ratio)
+        painter.drawPixmap(QPoint(image.right() - width - 4, image.bottom() - height - 4), badge)
 
     def _paint_score(self, painter: QPainter, image: QRect, text: str) -> None:
         """The ranked result's score in the thumbnail's top-left corner (the file mark takes the

@@ -22,7 +22,19 @@ MIN_ZOOM = 0.02
 MAX_ZOOM = 16.0
 
 
-def decode_preview(path: Path, max_edge: int = MAX_PREVIEW_EDGE) -> QImage:
+def decode_preview(path: Path, max_edge: int = MAX_PREVIEW_EDGE, name: str = "") -> QImage:
+    """Runs in a worker thread. Qt decodes what it can (scaling JPEGs as it reads); PSD, HEIC, RAW,
+    SVG, PDF and the rest come from the media service through a use case. `name` is the name the
+    file was imported under (stored copies are named by their hash)."""
+    from dam_desktop.use_cases.previews import MediaError, preview_pixels
+
+    try:
+        pixels = preview_pixels(path, name, max_edge)
+    except MediaError as exc:
+        raise ValueError(str(exc)) from exc
+    if pixels is not None:
+        data, width, height = pixels
+        return QImage(data, width, height, 4 * width, QImage.Format.Format_RGBA8888).copy()
     image = decode_scaled(path, max_edge)
     if image.isNull():
         raise ValueError(decode_error(path))
@@ -63,8 +75,9 @@ class ImagePreview(QWidget):
         self.source = None
         self.update()
 
-    async def load(self, path: Path) -> bool:
-        """Decode `path` in a worker thread and show it; False if a newer load replaced it."""
+    async def load(self, path: Path, name: str = "") -> bool:
+        """Decode `path` in a worker thread and show it; False if a newer load replaced it.
+        `name`: the name it was imported under, for formats known by their name."""
         self._generation += 1
         generation = self._generation
         self.source = path
@@ -72,7 +85,9 @@ class ImagePreview(QWidget):
         self._pixmap = None
         self.update()
         try:
-            image = await asyncio.get_running_loop().run_in_executor(None, decode_preview, path)
+            image = await asyncio.get_running_loop().run_in_executor(
+                None, decode_preview, path, MAX_PREVIEW_EDGE, name
+            )
         except (OSError, ValueError) as exc:
             if generation == self._generation:
                 self.message = f"Cannot show this image: {exc}"

@@ -26,6 +26,7 @@ from dam_desktop.core.events import WorldChanged
 from dam_desktop.ui.changes import ChangeFollower, concerns
 from dam_desktop.ui.inspector.audio_player import SHORT_SOUND_S, AudioPlayer, format_time
 from dam_desktop.ui.inspector.image_preview import ImagePreview
+from dam_desktop.ui.inspector.video_player import VideoPlayer
 from dam_desktop.ui.world_client import WorldClient
 
 if TYPE_CHECKING:
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
     from dam_desktop.services.browse.browse_service import AssetDetails
 
 
+# Kinds shown as a picture: PDFs by their first page, fonts by a sample.
+PICTURED_KINDS = frozenset({"image", "document", "font"})
 KIND_NAMES = {"image": "Image", "audio": "Sound", "video": "Video", "document": "Document", "font": "Font"}
 DETAIL_COMPONENTS = frozenset({"file", "asset", "trash"})  # changes that alter the properties shown
 
@@ -117,10 +120,11 @@ class Inspector(QScrollArea):
         self.previews.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.image_pane = ImagePane(self.previews)
         self.audio_player = AudioPlayer(self.previews)
+        self.video_player = VideoPlayer(self.previews)
         self.no_preview = QLabel("", self.previews)
         self.no_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.no_preview.setObjectName("dimLabel")
-        for page in (self.no_preview, self.image_pane, self.audio_player):
+        for page in (self.no_preview, self.image_pane, self.audio_player, self.video_player):
             self.previews.addWidget(page)
 
         # Name above value, not a QFormLayout: long hashes and paths wrap without being clipped.
@@ -152,9 +156,13 @@ class Inspector(QScrollArea):
         return self.image_pane.preview
 
     def toggle_playback(self) -> None:
-        """Space over the grid: play or pause the selected sound, when its player is showing."""
-        if self.previews.currentWidget() is self.audio_player and self.previews.isVisible():
+        """Space over the grid: play or pause the selected sound or clip, when its player is showing."""
+        if not self.previews.isVisible():
+            return
+        if self.previews.currentWidget() is self.audio_player:
             self.audio_player.toggle()
+        elif self.previews.currentWidget() is self.video_player:
+            self.video_player.toggle()
 
     def add_section(self, title: str, widget: QWidget) -> None:
         """Add a titled section under the properties (e.g. the tag editor)."""
@@ -229,6 +237,7 @@ class Inspector(QScrollArea):
         self.details = None
         self.image_preview.clear()
         self.audio_player.clear()
+        self.video_player.clear()
         self.previews.hide()
         self._clear_properties()
         if count:
@@ -241,20 +250,27 @@ class Inspector(QScrollArea):
     async def _show_preview(self, details: AssetDetails) -> None:
         path = details.file_path
         self.previews.show()
+        if details.asset_type != "video":
+            self.video_player.clear()
         if path is None or not path.exists():
             self.audio_player.clear()
             self.image_preview.clear()
             self.no_preview.setText("The file is missing from its location.")
             self.previews.setCurrentWidget(self.no_preview)
             return
-        if details.asset_type == "image":
+        if details.asset_type in PICTURED_KINDS:
             self.audio_player.clear()
             self.previews.setCurrentWidget(self.image_pane)
-            await self.image_preview.load(path)
+            await self.image_preview.load(path, details.filename)
         elif details.asset_type == "audio":
             self.image_preview.clear()
             self.previews.setCurrentWidget(self.audio_player)
             await self.audio_player.load(path)
+        elif details.asset_type == "video":
+            self.image_preview.clear()
+            self.audio_player.clear()
+            self.previews.setCurrentWidget(self.video_player)
+            self.video_player.load(path, details.duration_seconds)
         else:
             self.image_preview.clear()
             self.audio_player.clear()
