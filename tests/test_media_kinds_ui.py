@@ -27,10 +27,22 @@ def _import(qtbot: Any, ui_client: Any, paths: list[Path]) -> list[int]:
     return run(qtbot, ui_client.call(go))
 
 
-def _select(window: MainWindow, entity_id: int) -> None:
-    row = next(r for r in range(window.model.rowCount()) if window.model.entity_id(r) == entity_id)
-    selection = window.grid.selectionModel()
-    selection.setCurrentIndex(window.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+def _select(qtbot: Any, window: MainWindow, entity_id: int) -> None:
+    """Select the tile, and wait until the inspector has shown it. The background stages that
+    follow an import refresh the grid, which may drop a selection made before they finished: the
+    tile is selected again then, as a person would click it again."""
+    inspector = window.inspector
+
+    def shown() -> bool:
+        row = window.model.row_of(entity_id)
+        current = window.grid.selectionModel().currentIndex()
+        if row >= 0 and (not current.isValid() or current.row() != row):
+            window.grid.selectionModel().setCurrentIndex(
+                window.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+        return inspector.details is not None and inspector.details.entity_id == entity_id
+
+    qtbot.waitUntil(shown, timeout=30_000)
 
 
 def _colourful(image: QImage) -> float:
@@ -45,10 +57,13 @@ def test_a_clip_plays_in_the_inspector(
     clip = write_video(tmp_path / "sunset.mp4", seconds=2.0, size=(320, 240))
     [entity_id] = _import(qtbot, ui_client, [clip])
     run(qtbot, ui_window.reload())
-    _select(ui_window, entity_id)
+    _select(qtbot, ui_window, entity_id)
     inspector = ui_window.inspector
     player = inspector.video_player
-    qtbot.waitUntil(lambda: inspector.previews.currentWidget() is player and player.play_button.isEnabled())
+    qtbot.waitUntil(
+        lambda: inspector.previews.currentWidget() is player and player.play_button.isEnabled(),
+        timeout=30_000,
+    )
     assert inspector.subtitle.text().startswith("Video · MP4")
     assert inspector.property_value("Dimensions").text() == "320 × 240 px"
     assert inspector.property_value("Codecs").text() == "H264 + AAC"
@@ -56,15 +71,30 @@ def test_a_clip_plays_in_the_inspector(
     assert inspector.property_value("Duration").text() == "0:02"
 
     qtbot.mouseClick(player.play_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: player.playing, timeout=10_000)
-    qtbot.waitUntil(lambda: player.frames_shown >= 2, timeout=30_000)
+    qtbot.waitUntil(lambda: player.playing, timeout=30_000)
+    try:
+        qtbot.waitUntil(lambda: player.frames_shown >= 2, timeout=30_000)
+    except Exception:
+        pl = player.player
+        raise AssertionError(
+            (
+                pl.playbackState(),
+                pl.mediaStatus(),
+                pl.errorString(),
+                player.view.message,
+                player.frames_shown,
+                pl.position(),
+                player.source,
+                pl.source(),
+            )
+        ) from None
     # Seeking past the black lead-in (the slider, as a drag moves it) shows the scene.
     player.slider.sliderMoved.emit(600)
     qtbot.waitUntil(lambda: _colourful(player.view.image) > 20, timeout=30_000)
     qtbot.waitUntil(lambda: player.time_label.text().startswith(("0:01", "0:02")), timeout=30_000)
     assert player.time_label.text().endswith("/ 0:02")
     inspector.toggle_playback()  # Space over the grid pauses it
-    qtbot.waitUntil(lambda: not player.playing)
+    qtbot.waitUntil(lambda: not player.playing, timeout=30_000)
 
 
 def test_pictures_qt_cannot_read_are_previewed(
@@ -80,15 +110,10 @@ def test_pictures_qt_cannot_read_are_previewed(
     ]
     ids = _import(qtbot, ui_client, files)
     run(qtbot, ui_window.reload())
-    qtbot.waitUntil(lambda: ui_window.model.rowCount() == len(ids))
     inspector = ui_window.inspector
     expected = {"phone.heic": (400, 300), "card.dng": (512, 384), "notes.pdf": None, "DejaVuSans.ttf": None}
     for entity_id in ids:
-        _select(ui_window, entity_id)
-        qtbot.waitUntil(
-            lambda eid=entity_id: inspector.details is not None and inspector.details.entity_id == eid,
-            timeout=30_000,
-        )
+        _select(qtbot, ui_window, entity_id)
         name = inspector.details.filename if inspector.details else ""
         path = inspector.details.file_path if inspector.details else None
         # Loaded: the preview shows this file with no message ("Loading…" or why it cannot).
@@ -103,8 +128,8 @@ def test_pictures_qt_cannot_read_are_previewed(
         if expected[name] is not None:
             assert (size.width(), size.height()) == expected[name], name
         assert inspector.image_preview.message == "", name
-    _select(ui_window, ids[2])
-    qtbot.waitUntil(lambda: inspector.property_value("Pages") is not None)
+    _select(qtbot, ui_window, ids[2])
+    qtbot.waitUntil(lambda: inspector.property_value("Pages") is not None, timeout=30_000)
     assert inspector.property_value("Pages").text() == "2"
     assert inspector.subtitle.text().startswith("Document · PDF")
 
@@ -115,7 +140,7 @@ def test_a_clip_tile_shows_its_length(
     clip = write_video(tmp_path / "short.webm", codec="libvpx-vp9", audio_codec=None, seconds=1.5)
     [entity_id] = _import(qtbot, ui_client, [clip])
     run(qtbot, ui_window.reload())
-    qtbot.waitUntil(lambda: ui_window.grid.thumbnail_shown(entity_id))
+    qtbot.waitUntil(lambda: ui_window.grid.thumbnail_shown(entity_id), timeout=30_000)
     info = ui_window.model.info(entity_id)
     assert info is not None and info.asset_type == "video"
     assert info.duration_seconds is not None and abs(info.duration_seconds - 1.5) < 0.1

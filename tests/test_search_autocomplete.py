@@ -36,6 +36,9 @@ async def test_terms_and_their_values(world: Any) -> None:
     assert [g.text for g in await search_cases.autocomplete(world, "type:")] == [
         "type:image",
         "type:audio",
+        "type:video",
+        "type:document",
+        "type:font",
         "type:other",
     ]
     assert [g.text for g in await search_cases.autocomplete(world, "TYPE:au")] == ["type:audio"]

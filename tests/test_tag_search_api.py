@@ -83,7 +83,7 @@ async def test_property_terms_at_their_boundaries(world: Any) -> None:
         ("cat width:>abc", 4, "expects a number"),
         ("size:>10XB", 0, "expects a size"),
         ("added:>2026-13-01", 0, "expects a date"),
-        ("type:video", 0, "image, audio or other"),
+        ("type:movie", 0, "image, audio, video, document, font or other"),
         ("cat character:>alice", 4, "tag namespace"),
         ("has:nothing", 0, "unknown 'has:nothing'"),
     ],

@@ -156,7 +156,10 @@ class VideoPlayer(QWidget):
         self.time_label.setText("0:00 / 0:00")
 
     def load(self, path: Path, duration: float | None) -> None:
-        """Open the clip paused on its first frame; nothing is decoded on this thread."""
+        """Open the clip paused on its first frame; nothing is decoded on this thread. The clip
+        already open stays as it is (playing, or where it was paused)."""
+        if path == self.source:
+            return
         self.clear()
         self.source = path
         self.duration = duration or 0.0
