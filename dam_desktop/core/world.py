@@ -25,6 +25,7 @@ from dam_desktop.core.events import BaseEvent, WorldChanged
 from dam_desktop.core.library import LibraryPaths, prepare_library_folder
 from dam_desktop.core.library_database import prepare_database
 from dam_desktop.core.library_lock import LibraryLock
+from dam_desktop.core.read_pool import ReadPool
 from dam_desktop.core.registered_systems import RegisteredSystem, SystemFunc
 from dam_desktop.core.resources import ResourceManager
 from dam_desktop.core.scheduler import WorldScheduler
@@ -68,6 +69,7 @@ class World:
         self.damage.attach(engine.sync_engine)
         self._change_listeners: list[Callable[[WorldChanged], None]] = []
         self.read_only = False
+        self._reads: ReadPool | None = None
 
     @property
     def paths(self) -> LibraryPaths:
@@ -154,7 +156,17 @@ class World:
         world.read_only = True
         return world
 
+    @property
+    def reads(self) -> ReadPool:
+        """Plain sqlite3 read connections beside the session (the grid's pages and counts)."""
+        if self._reads is None:
+            self._reads = ReadPool(self.paths.db_path)
+        return self._reads
+
     async def close(self) -> None:
+        if self._reads is not None:
+            await asyncio.to_thread(self._reads.close)
+            self._reads = None
         # The check's thread cannot be interrupted, but it stops itself within the check's budget.
         await self.wait_open_check()
         await self.scheduler.close()

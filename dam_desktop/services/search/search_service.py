@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dam_desktop.services.search.paging import PagedQuery, page_columns
 from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.services.search.tag_query.ast import MatchAll, Node
 from dam_desktop.services.search.tag_query.errors import QueryError
@@ -125,6 +126,31 @@ async def search(
     chosen, params = await plan(session, query, offset, limit, sort, descending)
     result = await session.execute(text(chosen.sql), params)
     return [int(r[0]) for r in result.all()]
+
+
+async def paged_query(
+    session: AsyncSession,
+    query: Query | CompiledQuery,
+    sort: SortKey = SortKey.ADDED,
+    descending: bool | None = None,
+    *,
+    first: int = 1_000,
+    page: int = 20_000,
+) -> PagedQuery:
+    """The query's pages (`first` rows, then about `page` at a time, each plan chosen for that
+    size) and its count, to run on any connection (see `paging`)."""
+    compiled = await _compiled(session, query)
+    desc = sort.default_descending if descending is None else descending
+    stats = await library_stats(session)
+    columns = page_columns(sort)
+    return PagedQuery(
+        first_sql=plan_select(compiled.pred, stats, sort, desc, first, 0, columns=columns).sql,
+        next_sql=plan_select(compiled.pred, stats, sort, desc, page, 0, columns=columns, after=True).sql,
+        count_sql=plan_count(compiled.pred, stats).sql,
+        params=compiled.params,
+        sort=sort,
+        estimate=round(stats.total * stats.live * stats.fraction(compiled.pred)),
+    )
 
 
 async def count(session: AsyncSession, query: Query | CompiledQuery) -> int:
@@ -316,6 +342,7 @@ __all__ = [
     "library_stats",
     "list_saved_searches",
     "page_params",
+    "paged_query",
     "plan",
     "query_error",
     "remove_tags_from_query",

@@ -37,6 +37,23 @@ class SortKey(enum.Enum):
         """
         return _ORDER_SQL[self].format(d="DESC" if descending else "ASC", id=id_column)
 
+    def key_columns(self) -> tuple[str, ...]:
+        """The values a page's last row gives its successor's keyset bound (see `after`), read
+        beside the entity id; "date added" needs none but the id."""
+        return _KEY_VALUES[self]
+
+    def after(self, descending: bool, order_of: str = "{}", id_column: str = "e.id") -> str:
+        """A keyset bound: rows after the one whose key values are bound as `:after_0`, ... and
+        whose entity id is `:after_id`, in this order. `order_of` formats an entity id as the
+        value of `id_column` that comes first for that entity (the text walk's rowids)."""
+        if self is SortKey.ADDED:
+            if descending:
+                return f"{id_column} < {order_of.format(':after_id')}"
+            return f"{id_column} >= {order_of.format('(:after_id + 1)')}"
+        terms = [*_KEY_TERMS[self], "fp.entity_id"]
+        bound = [*(f":after_{n}" for n in range(len(terms) - 1)), ":after_id"]
+        return f"({', '.join(terms)}) {'<' if descending else '>'} ({', '.join(bound)})"
+
     @property
     def uses_index(self) -> bool:
         """Whether the first rows of this order can be read from an index without sorting everything."""
@@ -48,6 +65,22 @@ _LABELS = {
     SortKey.NAME: "Name",
     SortKey.SIZE: "Size",
     SortKey.TYPE: "Type",
+}
+
+# The columns whose values (besides the entity id) place a row in each order, as `after` binds them.
+_KEY_VALUES: dict[SortKey, tuple[str, ...]] = {
+    SortKey.ADDED: (),
+    SortKey.NAME: ("fp.original_filename",),
+    SortKey.SIZE: ("fp.file_size_bytes",),
+    SortKey.TYPE: ("fp.asset_type", "fp.file_extension", "fp.original_filename"),
+}
+
+# The same orders' terms before the entity id, compared as one row value in a keyset bound.
+_KEY_TERMS: dict[SortKey, tuple[str, ...]] = {
+    SortKey.ADDED: (),
+    SortKey.NAME: ("fp.original_filename COLLATE NOCASE",),
+    SortKey.SIZE: ("fp.file_size_bytes",),
+    SortKey.TYPE: ("fp.asset_type", "fp.file_extension", "fp.original_filename COLLATE NOCASE"),
 }
 
 # The other orders end on `fp.entity_id` (equal to `e.id`), so they need no join to entities.

@@ -8,6 +8,7 @@ more than the id array plus facts for the tiles that were recently visible.
 from __future__ import annotations
 
 import asyncio
+import logging
 from array import array
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -25,26 +26,35 @@ from PySide6.QtCore import (
 )
 
 from dam_desktop.services.browse.browse_sql import IdArray, TileInfo
+from dam_desktop.services.search.paging import StreamedResult
 from dam_desktop.ui.grid.ranked import RankedIds
 from dam_desktop.ui.tasks import TaskSet
 from dam_desktop.ui.world_client import WorldClient
 
 if TYPE_CHECKING:
     from dam_desktop.core.world import World
+    from dam_desktop.services.search.paging import PageCursor, PagedQuery
 
 # The ids on screen: numpy's array once any work needs it, or the start-up read's stdlib array
 # (typecode "q") until then, so the first paint does not wait for numpy to load.
 ShownIds: TypeAlias = "IdArray | array[int]"
 
 # A string: the World type (and SQLAlchemy behind it) is not loaded when the window first paints.
-# A query answers ids in the order to show, or a ranked result (ids with scores).
-ResultQuery: TypeAlias = "Callable[[World], Awaitable[IdArray | RankedIds]]"
+# A query answers ids in the order to show, a ranked result (ids with scores), or a streamed one
+# (the first screen, and what reads the rest and the count).
+ResultQuery: TypeAlias = "Callable[[World], Awaitable[IdArray | RankedIds | StreamedResult]]"
+
+log = logging.getLogger(__name__)
 
 ENTITY_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 TILE_INFO_ROLE = Qt.ItemDataRole.UserRole + 2
 SCORE_ROLE = Qt.ItemDataRole.UserRole + 3
 
 INFO_BATCH = 400
+# A streamed result's second page, and the most rows a page grows to (each page four times the
+# last: few statements for a big result, and each one short enough to stop soon when cancelled).
+NEXT_PAGE = 4_000
+MAX_PAGE = 256_000
 MAX_INFOS = 20_000
 MAX_DRAG_ITEMS = 5_000
 
@@ -54,6 +64,7 @@ _ModelIndex = QModelIndex | QPersistentModelIndex
 class AssetGridModel(QAbstractListModel):
     infos_arrived = Signal(list)  # entity ids whose tile facts just came in
     result_loaded = Signal()
+    size_changed = Signal()  # more of a streamed result arrived, or its count did
 
     def __init__(self, client: WorldClient, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -63,6 +74,11 @@ class AssetGridModel(QAbstractListModel):
         self._requested: set[int] = set()
         self._tasks = TaskSet()
         self._generation = 0
+        self._streams = TaskSet()  # the current result's further pages and count
+        # A streamed result's size while its rows are still arriving: the planner's guess until
+        # the count comes (`size_exact`); None once the rows are the whole result.
+        self._size: int | None = None
+        self.size_exact = True
         self.loading = False
         self.loaded_once = False
         # The ranking of the result shown (scores for the tiles' badges), or None for a listing.
@@ -196,14 +212,89 @@ class AssetGridModel(QAbstractListModel):
         if generation != self._generation:
             return False
         self.loaded_once = True
-        if isinstance(ids, RankedIds):
-            self.ranking = ids
-            self.set_ids(ids.ids)
+        self._stop_streams()
+        self.ranking = ids if isinstance(ids, RankedIds) else None
+        if isinstance(ids, StreamedResult):
+            self.set_ids(ids.first.ids)
+            self._stream(generation, ids)
         else:
-            self.ranking = None
-            self.set_ids(ids)
+            self.set_ids(ids.ids if isinstance(ids, RankedIds) else ids)
         self.result_loaded.emit()
         return True
+
+    # streamed results ---------------------------------------------------------------------------
+    @property
+    def result_size(self) -> int:
+        """How many assets the result holds (about, until `size_exact`)."""
+        return len(self._ids) if self._size is None else max(self._size, len(self._ids))
+
+    @property
+    def streaming(self) -> bool:
+        """Whether more rows of the result are still to come."""
+        return self._size is not None
+
+    def _stream(self, generation: int, result: StreamedResult) -> None:
+        """Read the rest of a streamed result in the background, and its count beside it."""
+        if result.first.next is None:
+            return
+        self._size, self.size_exact = result.estimate, False
+        self._streams.spawn(self._read_pages(generation, result.first.next))
+        self._streams.spawn(self._count(generation, result.query))
+
+    async def _read_pages(self, generation: int, cursor: PageCursor | None) -> None:
+        size = NEXT_PAGE
+        while cursor is not None:
+
+            async def read(world: World, cursor: PageCursor = cursor, size: int = size) -> Any:
+                from dam_desktop.use_cases.result_pages import next_page
+
+                return await next_page(world, cursor, size)
+
+            try:
+                page = await self.client.call(read)
+            except Exception:
+                # The rows read so far stay shown (the library closing, a damaged page).
+                log.exception("reading the rest of the result failed")
+                page = None
+            if generation != self._generation:
+                return
+            if page is None:
+                break
+            self._append(page.ids)
+            cursor, size = page.next, min(size * 4, MAX_PAGE)
+        self._size, self.size_exact = None, True
+        self.size_changed.emit()
+
+    async def _count(self, generation: int, query: PagedQuery) -> None:
+        async def read(world: World) -> int:
+            from dam_desktop.use_cases.result_pages import count_result
+
+            return await count_result(world, query)
+
+        try:
+            total = await self.client.call(read)
+        except Exception:
+            log.exception("counting the result failed")  # the rows, once all read, give the count
+            return
+        if generation == self._generation and self._size is not None:
+            self._size, self.size_exact = total, True
+            self.size_changed.emit()
+
+    def _append(self, ids: IdArray) -> None:
+        if not len(ids):
+            return
+        import numpy as np
+
+        current = self.ids
+        self.beginInsertRows(QModelIndex(), len(current), len(current) + len(ids) - 1)
+        self._ids = np.concatenate([current, ids])
+        self.endInsertRows()
+        self.size_changed.emit()
+
+    def _stop_streams(self) -> None:
+        for task in self._streams:
+            task.cancel()
+        self._size, self.size_exact = None, True
 
     def show_nothing(self) -> None:
         """Empty the grid (a query that cannot run shows its error, not the previous result), and
@@ -211,6 +302,7 @@ class AssetGridModel(QAbstractListModel):
         import numpy as np
 
         self._generation += 1
+        self._stop_streams()
         self.loading = False
         self.loaded_once = True
         self.ranking = None
@@ -264,6 +356,7 @@ class AssetGridModel(QAbstractListModel):
 
     async def stop(self) -> None:
         """Cancel background fetches and wait for them (before the world closes)."""
+        await self._streams.cancel_all()
         await self._tasks.cancel_all()
 
     async def fetch_infos(self, entity_ids: Sequence[int]) -> dict[int, TileInfo]:

@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
         self._selection_timer.timeout.connect(self._on_selection_settled)
         self.grid.selectionModel().selectionChanged.connect(lambda *_: self._selection_timer.start())
         self.model.modelReset.connect(self._selection_timer.start)
+        self.model.size_changed.connect(self._update_count_label)
         self.jobs.changed.connect(lambda: self.status_bar.show_jobs(self.jobs))
         self.change_follower = ChangeFollower(client, lambda _change: True, self.on_world_changed, self)
 
@@ -272,8 +273,10 @@ class MainWindow(QMainWindow):
         narrowed = bool(self.search_text) or self.custom_query is not None or self.ranked is not None
         selected = results.selected_count(self.grid)
         trash = self.view_key == TRASH_VIEW
-        shown = self.model.rowCount()
-        self.count_label.setText(count_text(self.counts, shown, selected, trash=trash, narrowed=narrowed))
+        shown, exact = self.model.result_size, self.model.size_exact
+        self.count_label.setText(
+            count_text(self.counts, shown, selected, trash=trash, narrowed=narrowed, exact=exact)
+        )
 
     async def show_result(self, title: str, query: ResultQuery) -> None:
         """Show the ids an arbitrary query returns (e.g. "Similar to x.png") until the user goes back."""

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QItemSelectionRange
 
 from dam_desktop.services.browse.browse_sql import IdArray
+from dam_desktop.services.search.paging import StreamedResult
 from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.ui.grid.grid_model import AssetGridModel, ResultQuery
 from dam_desktop.ui.grid.grid_view import AssetGridView
@@ -37,13 +38,14 @@ class RankedResult:
 
 
 def view_query(sort: SortKey, descending: bool, *, trashed: bool, text: str) -> ResultQuery:
-    """A tag search over the library, or the listing of the library (or the trash) by file name."""
-    if text and not trashed:
+    """A tag search over the library (the whole library for no text), streamed: the first screen
+    shows before the rest is read; or the listing of the trash, by file name."""
+    if not trashed:
 
-        async def searched(world: World) -> IdArray:
-            from dam_desktop.use_cases.search import search_ids
+        async def searched(world: World) -> StreamedResult:
+            from dam_desktop.use_cases.result_pages import open_search
 
-            return await search_ids(world, text, sort=sort, descending=descending)
+            return await open_search(world, text, sort=sort, descending=descending)
 
         return searched
 

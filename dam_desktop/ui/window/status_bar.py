@@ -8,12 +8,15 @@ from dam_desktop.services.browse.browse_sql import LibraryCounts
 from dam_desktop.ui.jobs.jobs import JobList
 
 
-def count_text(counts: LibraryCounts, shown: int, selected: int, *, trash: bool, narrowed: bool) -> str:
-    """`12 assets · 10 images · 2 sounds`, `3 of 12 assets` under a search, `4 in the trash`."""
+def count_text(
+    counts: LibraryCounts, shown: int, selected: int, *, trash: bool, narrowed: bool, exact: bool = True
+) -> str:
+    """`12 assets · 10 images · 2 sounds`, `3 of 12 assets` under a search (`about 3 of 12` while
+    a streamed result is still being counted), `4 in the trash`."""
     if trash:
         text = f"{shown:,} in the trash"
     elif narrowed:
-        text = f"{shown:,} of {counts.assets:,} assets"
+        text = f"{'' if exact else 'about '}{shown:,} of {counts.assets:,} assets"
     else:
         text = f"{counts.assets:,} assets · {counts.images:,} images · {counts.sounds:,} sounds"
     if selected:

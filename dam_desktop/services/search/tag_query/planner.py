@@ -66,9 +66,11 @@ def select_plans(
     offset: int,
     *,
     columns: str = "fp.entity_id",
+    after: bool = False,
 ) -> list[Plan]:
     """Every walk that can produce this page, with its cost; `:limit`/`:offset` are bound by the
-    caller. Each one returns the same rows in the same order (the tests run them all)."""
+    caller. Each one returns the same rows in the same order (the tests run them all). With
+    `after`, the page starts after the row whose keys are bound as `SortKey.after` says."""
     if isinstance(pred, Const) and not pred.value:
         return [_never(columns)]
     items = _items(pred)
@@ -86,7 +88,7 @@ def select_plans(
     return [
         Plan(
             w.kind,
-            w.select(
+            (w.after(sort, descending) if after else w).select(
                 columns, f" ORDER BY {sort.order_by(descending, w.id_order)} LIMIT :limit OFFSET :offset"
             ),
             w.cost,
@@ -104,8 +106,9 @@ def plan_select(
     offset: int,
     *,
     columns: str = "fp.entity_id",
+    after: bool = False,
 ) -> Plan:
-    return cheapest(select_plans(pred, stats, sort, descending, limit, offset, columns=columns))
+    return cheapest(select_plans(pred, stats, sort, descending, limit, offset, columns=columns, after=after))
 
 
 def cheapest(plans: list[Plan]) -> Plan:

@@ -25,7 +25,7 @@ from dam_desktop.services.search.tag_query.walks import (
     without,
 )
 from dam_desktop.services.search.text_index import INDEX as TEXT_INDEX
-from dam_desktop.services.search.text_index import entity_of
+from dam_desktop.services.search.text_index import entity_of, own_row
 from dam_desktop.services.tags.tag_service import LINK
 
 # --- tag-ordered: one tag's index range in id order -------------------------------------------------
@@ -209,6 +209,7 @@ def text_walks(
                 eid,
                 order_id="d.rowid",
                 distinct=True,
+                order_of=own_row("{}"),
             )
         )
     return walks

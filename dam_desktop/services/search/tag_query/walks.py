@@ -8,8 +8,9 @@ See `planner` for the kinds of walk and how one is chosen.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.services.search.tag_query.to_sql import (
     AllOf,
     AnyOf,
@@ -220,6 +221,8 @@ class Walk:
     eid: str
     order_id: str | None = None
     distinct: bool = False
+    # `order_id`'s first value for an entity id `{}` (see `SortKey.after`).
+    order_of: str = "{}"
 
     def select(self, columns: str, tail: str) -> str:
         where = " AND ".join(self.where) or "1"
@@ -230,6 +233,11 @@ class Walk:
     @property
     def id_order(self) -> str:
         return self.order_id or self.eid
+
+    def after(self, sort: SortKey, descending: bool) -> Walk:
+        """This walk from just after a page's last row on (keyset paging: a page deep in the
+        result costs what the first one does, where OFFSET would read every row before it)."""
+        return replace(self, where=(*self.where, sort.after(descending, self.order_of, self.id_order)))
 
 
 def joinable(pred: Pred) -> TagSet | None:

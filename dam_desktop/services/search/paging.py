@@ -1,0 +1,88 @@
+"""A query's result read a page at a time: the SQL of its first page, of the page after any row
+(keyset paging), and of its count, with the parameters they share.
+
+The window shows the first screen of a result as soon as that page is read and streams the rest;
+the count runs beside it. Each page after the first starts after the previous page's last row
+(`SortKey.after`), so page 100 of a 655k-id result costs what page 1 does, where OFFSET would
+read and drop every row before it. The statements are plain SQL with named parameters: a
+`PagedQuery` is built where the query is compiled (the world's session: tag names are looked up)
+and run on any connection, plain sqlite3 included. Nothing here imports SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from dam_desktop.services.search.sorting import SortKey
+
+if TYPE_CHECKING:
+    from dam_desktop.services.browse.browse_sql import IdArray
+
+Row = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class PagedQuery:
+    """How to read one result page by page. Each page's rows are the entity id, then the values
+    `sort.key_columns()` names (the next page's bound)."""
+
+    first_sql: str  # the first page (`:limit` rows)
+    next_sql: str  # the `:limit` rows after the row bound as `bound_params` says
+    count_sql: str  # how many match, exactly
+    params: dict[str, Any]  # the query's own parameters
+    sort: SortKey
+    estimate: int  # about how many match (the planner's guess: the count before the count)
+
+    def first(self, limit: int) -> tuple[str, dict[str, Any]]:
+        return self.first_sql, {**self.params, "limit": int(limit), "offset": 0}
+
+    def after(self, row: Row, limit: int) -> tuple[str, dict[str, Any]]:
+        """The page of `limit` rows after `row` (a row of the previous page)."""
+        return self.next_sql, {**self.params, **bound_params(row), "limit": int(limit), "offset": 0}
+
+    def count(self) -> tuple[str, dict[str, Any]]:
+        return self.count_sql, dict(self.params)
+
+
+def bound_params(row: Row) -> dict[str, Any]:
+    """`SortKey.after`'s parameters for the row (entity id, key values...)."""
+    return {"after_id": int(row[0]), **{f"after_{n}": value for n, value in enumerate(row[1:])}}
+
+
+def page_columns(sort: SortKey) -> str:
+    return ", ".join(("fp.entity_id", *sort.key_columns()))
+
+
+def last_row(rows: Sequence[Row]) -> Row | None:
+    return tuple(rows[-1]) if rows else None
+
+
+@dataclass(frozen=True)
+class PageCursor:
+    """Where a result's next page starts."""
+
+    query: PagedQuery
+    after: Row
+
+
+@dataclass(frozen=True)
+class ResultPage:
+    ids: IdArray
+    next: PageCursor | None  # None: this page ended the result
+
+
+@dataclass(frozen=True)
+class StreamedResult:
+    """A result's first page, and the query to read the rest and the count from."""
+
+    first: ResultPage
+    query: PagedQuery
+
+    @property
+    def estimate(self) -> int:
+        """About how many match: exact when the first page was all of them."""
+        if self.first.next is None:
+            return len(self.first.ids)
+        return max(self.query.estimate, len(self.first.ids) + 1)

@@ -1,0 +1,72 @@
+"""The grid's result, streamed: the first screen from one small page, the rest page by page after
+it, and the exact count from a query of its own, so nothing the window shows waits on the size of
+the result (at 1M assets, `type:image -x` matches 655k; listing them all took 2.2 s).
+
+The query is compiled on the world's session (its tag names are looked up there); every page and
+the count run on the library's plain sqlite3 read connections (`World.reads`), and a cancelled
+read is interrupted inside SQLite.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from dam_desktop.services.search import search_service
+from dam_desktop.services.search.paging import PageCursor, PagedQuery, ResultPage, StreamedResult
+from dam_desktop.services.search.sorting import SortKey
+
+if TYPE_CHECKING:
+    from dam_desktop.core.world import World
+
+__all__ = [
+    "FIRST_SCREEN",
+    "PageCursor",
+    "ResultPage",
+    "StreamedResult",
+    "count_result",
+    "next_page",
+    "open_search",
+]
+
+# More tiles than a large screen shows at the smallest zoom.
+FIRST_SCREEN = 1_000
+
+
+async def open_search(
+    world: World,
+    query: str,
+    *,
+    sort: SortKey = SortKey.ADDED,
+    descending: bool | None = None,
+    first: int | None = None,
+) -> StreamedResult:
+    """The first `first` (`FIRST_SCREEN`) assets matching the tag query (every asset for ""), in
+    `sort` order, and what reads the rest. Raises `QueryError` for a query that does not parse or
+    resolve."""
+    first = first or FIRST_SCREEN
+    async with world.session() as session:
+        paged = await search_service.paged_query(session, query, sort, descending, first=first)
+    sql, params = paged.first(first)
+    return StreamedResult(await _page(world, paged, sql, params, first), paged)
+
+
+async def next_page(world: World, cursor: PageCursor, limit: int) -> ResultPage:
+    """The `limit` assets after the cursor's row, in the result's order."""
+    sql, params = cursor.query.after(cursor.after, limit)
+    return await _page(world, cursor.query, sql, params, limit)
+
+
+async def count_result(world: World, query: PagedQuery) -> int:
+    """How many assets the result holds, counted exactly (cancel the task to stop it)."""
+    rows = await world.reads.fetchall(*query.count())
+    return int(rows[0][0] or 0) if rows else 0
+
+
+async def _page(
+    world: World, query: PagedQuery, sql: str, params: dict[str, object], limit: int
+) -> ResultPage:
+    rows = await world.reads.fetchall(sql, params)
+    ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+    return ResultPage(ids, PageCursor(query, tuple(rows[-1])) if len(rows) >= limit else None)

@@ -1,0 +1,168 @@
+"""Streamed results: keyset pages that stitch into the full order whatever walk the planner takes,
+the library's plain sqlite3 read connections (a cancelled read is interrupted), and the window
+showing a search's first screen, then the rest, with "about" until the count comes."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import text
+
+from dam_desktop.core.read_pool import ReadPool
+from dam_desktop.services.browse.browse_sql import LibraryCounts
+from dam_desktop.services.search import search_service
+from dam_desktop.services.search.paging import bound_params, page_columns
+from dam_desktop.services.search.sorting import SortKey
+from dam_desktop.services.search.tag_query import planner
+from dam_desktop.ui.grid import grid_model
+from dam_desktop.ui.window.main_window import MainWindow
+from dam_desktop.ui.window.status_bar import count_text
+from dam_desktop.use_cases import result_pages
+from dam_desktop.use_cases.result_pages import count_result, next_page, open_search
+from tests.test_query_semantics import (
+    Evaluator,
+    Lib,
+    Q,
+    beliefs,
+    conjunctions,
+    libraries,
+    load,
+    ordered,
+    queries,
+)
+from tests.test_tag_support import AssetSpec, make_assets
+from tests.ui_helpers import add_images, run
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    lib=libraries(),
+    qs=st.lists(queries | conjunctions, min_size=1, max_size=3),
+    sort=st.sampled_from(list(SortKey)),
+    descending=st.booleans(),
+    start=st.integers(1, 4),
+    limit=st.integers(1, 3),
+)
+async def test_every_walk_continues_after_any_row_in_the_full_order(
+    world: Any, lib: Lib, qs: list[Q], sort: SortKey, descending: bool, start: int, limit: int
+) -> None:
+    await load(world, lib)
+    ev = Evaluator(lib)
+    columns = page_columns(sort)
+    async with world.session() as s:
+        for q in qs:
+            full = ordered(ev, ev.results(q.node), sort, descending)
+            if len(full) < start:
+                continue
+            compiled = await search_service.compile_search(s, q.text)
+            real = await search_service.library_stats(s)
+            params = search_service.page_params(compiled, 0, None)
+            # The row a page ends on, with its key values, as the chosen walk reads it.
+            every = planner.plan_select(compiled.pred, real, sort, descending, None, 0, columns=columns)
+            rows = (await s.execute(text(every.sql), params)).all()
+            assert [int(r[0]) for r in rows] == full
+            bound = {**params, **bound_params(tuple(rows[start - 1])), "limit": limit}
+            for pred, stats in beliefs(compiled.pred, real):
+                for plan in planner.select_plans(
+                    pred, stats, sort, descending, limit, 0, columns=columns, after=True
+                ):
+                    got = [int(r[0]) for r in await s.execute(text(plan.sql), bound)]
+                    assert got == full[start : start + limit], (q.text, plan.kind, plan.sql)
+
+
+@pytest.mark.parametrize("sort", list(SortKey))
+async def test_a_result_read_page_by_page_is_the_whole_result_in_order(world: Any, sort: SortKey) -> None:
+    names = ["b.png", "A.png", "a.png", "c.wav", "B.jpg"]
+    async with world.session() as s:
+        await make_assets(
+            s,
+            [
+                AssetSpec(
+                    name=names[n % 5],
+                    asset_type="audio" if n % 5 == 3 else "image",
+                    ext=names[n % 5].rsplit(".", 1)[1],
+                    size=1000 + n % 4,
+                    tags=("cat",) if n % 3 else ("dog",),
+                    trashed=n % 11 == 0,
+                )
+                for n in range(40)
+            ],
+        )
+        await s.commit()
+        expected = await search_service.search(s, "-dog", limit=None, sort=sort)
+    assert len(expected) == 24
+
+    result = await open_search(world, "-dog", sort=sort, first=5)
+    pages = [result.first.ids.tolist()]
+    cursor = result.first.next
+    while cursor is not None:
+        page = await next_page(world, cursor, 4)
+        pages.append(page.ids.tolist())
+        cursor = page.next
+    assert [len(p) for p in pages] == [5, 4, 4, 4, 4, 3]
+    assert [eid for page in pages for eid in page] == expected
+    assert await count_result(world, result.query) == 24
+    # A result that fits the first page says so: nothing more to read, its size exact.
+    small = await open_search(world, "dog", sort=sort, first=50)
+    assert small.first.next is None and small.estimate == len(small.first.ids) == 12
+
+
+async def test_a_cancelled_read_is_interrupted_and_the_connection_serves_the_next(tmp_path: Path) -> None:
+    db = tmp_path / "x.sqlite3"
+    with sqlite3.connect(db) as connection:
+        connection.execute("CREATE TABLE t (x)")
+    pool = ReadPool(db, size=1)
+    endless = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
+    reading = asyncio.ensure_future(pool.fetchall(endless))
+    while not pool.opened:  # the worker has taken its connection: the statement is starting
+        await asyncio.sleep(0.01)
+    reading.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await reading
+    # One worker: this runs only once the endless statement has stopped.
+    assert await asyncio.wait_for(pool.fetchall("SELECT 41 + 1"), 60) == [(42,)]
+    pool.close()
+
+
+def test_the_count_says_about_until_it_is_exact() -> None:
+    counts = LibraryCounts(assets=1_000_000, images=800_000, sounds=200_000, trashed=0)
+    assert count_text(counts, 655_000, 0, trash=False, narrowed=True, exact=False) == (
+        "about 655,000 of 1,000,000 assets"
+    )
+    assert count_text(counts, 655_123, 2, trash=False, narrowed=True) == (
+        "655,123 of 1,000,000 assets  ·  2 selected"
+    )
+
+
+def test_a_search_shows_its_first_screen_then_streams_the_rest(
+    qtbot: Any, ui_window: MainWindow, ui_client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(result_pages, "FIRST_SCREEN", 4)
+    monkeypatch.setattr(grid_model, "NEXT_PAGE", 3)
+    run(qtbot, ui_client.call(lambda world: add_images(world, tmp_path / "src", 17, thumbnails=False)))
+    sizes: list[int] = []
+    ui_window.model.result_loaded.connect(lambda: sizes.append(ui_window.model.rowCount()))
+    inserted: list[int] = []
+    ui_window.model.rowsInserted.connect(lambda _p, first, last: inserted.append(last - first + 1))
+
+    run(qtbot, ui_window.apply_search("type:image"))
+    qtbot.waitUntil(lambda: ui_window.model.rowCount() == 17 and not ui_window.model.streaming)
+    assert sizes[-1] == 4  # the first screen came alone
+    assert inserted[-2:] == [3, 10]  # then the rest, in pages growing fourfold
+
+    async def everything(world: Any) -> list[int]:
+        async with world.session() as s:
+            return await search_service.search(s, "type:image", limit=None)
+
+    assert ui_window.model.ids.tolist() == run(qtbot, ui_client.call(everything))
+    qtbot.waitUntil(lambda: ui_window.count_label.text().startswith("17 of 17 assets"))
