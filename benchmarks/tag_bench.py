@@ -40,6 +40,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import text
+from tag_bench_stream import stream_lines
 from tag_bench_text import text_term_lines
 
 from dam_desktop.core.library import LibraryPaths
@@ -440,6 +441,7 @@ async def run_benchmarks(path: Path, reps: int, naive_reps: int, seed: int) -> N
         report("sidebar, one-tag result (sampled)", 100, ours, exact)
         print(f"plans chosen for pages: {json.dumps(plans)}")
         await text_term_lines(world, names, rng, reps, naive_reps, timed, report)
+        await stream_lines(world, names, rng, reps, naive_reps, timed, report)
         await restore_as_built(world)
     finally:
         await world.close()

@@ -20,7 +20,6 @@ from dam_desktop.services.search import search_service
 from dam_desktop.services.search.paging import bound_params, page_columns
 from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.services.search.tag_query import planner
-from dam_desktop.ui.grid import grid_model
 from dam_desktop.ui.window.main_window import MainWindow
 from dam_desktop.ui.window.status_bar import count_text
 from dam_desktop.use_cases import result_pages
@@ -147,8 +146,7 @@ def test_the_count_says_about_until_it_is_exact() -> None:
 def test_a_search_shows_its_first_screen_then_streams_the_rest(
     qtbot: Any, ui_window: MainWindow, ui_client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(result_pages, "FIRST_SCREEN", 4)
-    monkeypatch.setattr(grid_model, "NEXT_PAGE", 3)
+    monkeypatch.setattr(result_pages, "FIRST_SCREEN", 2)
     run(qtbot, ui_client.call(lambda world: add_images(world, tmp_path / "src", 17, thumbnails=False)))
     sizes: list[int] = []
     ui_window.model.result_loaded.connect(lambda: sizes.append(ui_window.model.rowCount()))
@@ -157,8 +155,8 @@ def test_a_search_shows_its_first_screen_then_streams_the_rest(
 
     run(qtbot, ui_window.apply_search("type:image"))
     qtbot.waitUntil(lambda: ui_window.model.rowCount() == 17 and not ui_window.model.streaming)
-    assert sizes[-1] == 4  # the first screen came alone
-    assert inserted[-2:] == [3, 10]  # then the rest, in pages growing fourfold
+    assert sizes[-1] == 2  # the first screen came alone
+    assert inserted[-2:] == [8, 7]  # then the rest, in pages growing fourfold
 
     async def everything(world: Any) -> list[int]:
         async with world.session() as s:

@@ -52,8 +52,8 @@ async def open_search(
     return StreamedResult(await _page(world, paged, sql, params, first), paged)
 
 
-async def next_page(world: World, cursor: PageCursor, limit: int) -> ResultPage:
-    """The `limit` assets after the cursor's row, in the result's order."""
+async def next_page(world: World, cursor: PageCursor, limit: int | None) -> ResultPage:
+    """The `limit` assets after the cursor's row, in the result's order (None: all the rest)."""
     sql, params = cursor.query.after(cursor.after, limit)
     return await _page(world, cursor.query, sql, params, limit)
 
@@ -65,8 +65,9 @@ async def count_result(world: World, query: PagedQuery) -> int:
 
 
 async def _page(
-    world: World, query: PagedQuery, sql: str, params: dict[str, object], limit: int
+    world: World, query: PagedQuery, sql: str, params: dict[str, object], limit: int | None
 ) -> ResultPage:
     rows = await world.reads.fetchall(sql, params)
     ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
-    return ResultPage(ids, PageCursor(query, tuple(rows[-1])) if len(rows) >= limit else None)
+    more = limit is not None and len(rows) >= limit
+    return ResultPage(ids, PageCursor(query, tuple(rows[-1])) if more else None)

@@ -146,6 +146,7 @@ async def paged_query(
     return PagedQuery(
         first_sql=plan_select(compiled.pred, stats, sort, desc, first, 0, columns=columns).sql,
         next_sql=plan_select(compiled.pred, stats, sort, desc, page, 0, columns=columns, after=True).sql,
+        rest_sql=plan_select(compiled.pred, stats, sort, desc, None, 0, after=True).sql,
         count_sql=plan_count(compiled.pred, stats).sql,
         params=compiled.params,
         sort=sort,

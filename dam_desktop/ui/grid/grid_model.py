@@ -26,7 +26,7 @@ from PySide6.QtCore import (
 )
 
 from dam_desktop.services.browse.browse_sql import IdArray, TileInfo
-from dam_desktop.services.search.paging import StreamedResult
+from dam_desktop.services.search.paging import StreamedResult, following_limit
 from dam_desktop.ui.grid.ranked import RankedIds
 from dam_desktop.ui.tasks import TaskSet
 from dam_desktop.ui.world_client import WorldClient
@@ -51,10 +51,6 @@ TILE_INFO_ROLE = Qt.ItemDataRole.UserRole + 2
 SCORE_ROLE = Qt.ItemDataRole.UserRole + 3
 
 INFO_BATCH = 400
-# A streamed result's second page, and the most rows a page grows to (each page four times the
-# last: few statements for a big result, and each one short enough to stop soon when cancelled).
-NEXT_PAGE = 4_000
-MAX_PAGE = 256_000
 MAX_INFOS = 20_000
 MAX_DRAG_ITEMS = 5_000
 
@@ -238,14 +234,14 @@ class AssetGridModel(QAbstractListModel):
         if result.first.next is None:
             return
         self._size, self.size_exact = result.estimate, False
-        self._streams.spawn(self._read_pages(generation, result.first.next))
+        self._streams.spawn(self._read_pages(generation, result.first.next, len(result.first.ids)))
         self._streams.spawn(self._count(generation, result.query))
 
-    async def _read_pages(self, generation: int, cursor: PageCursor | None) -> None:
-        size = NEXT_PAGE
+    async def _read_pages(self, generation: int, cursor: PageCursor | None, previous: int) -> None:
         while cursor is not None:
+            size = following_limit(cursor.query.sort, previous)
 
-            async def read(world: World, cursor: PageCursor = cursor, size: int = size) -> Any:
+            async def read(world: World, cursor: PageCursor = cursor, size: int | None = size) -> Any:
                 from dam_desktop.use_cases.result_pages import next_page
 
                 return await next_page(world, cursor, size)
@@ -261,7 +257,7 @@ class AssetGridModel(QAbstractListModel):
             if page is None:
                 break
             self._append(page.ids)
-            cursor, size = page.next, min(size * 4, MAX_PAGE)
+            cursor, previous = page.next, len(page.ids)
         self._size, self.size_exact = None, True
         self.size_changed.emit()
 
