@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 import dam_desktop.models  # noqa: F401  (registers every table on the metadata)
 from dam_desktop.core.database import create_sync_library_engine
 from dam_desktop.models.core.base_class import Base
+from dam_desktop.models.files.file_properties_component import SORT_ORDER_INDEXES
 
 config = context.config
 target_metadata = Base.metadata
@@ -26,6 +27,8 @@ SEARCH_INDEX_PREFIX = "search_"
 
 
 def _include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    if type_ == "index" and name in SORT_ORDER_INDEXES:
+        return False  # case-blind indexes that reflection cannot describe (see their model)
     return not (type_ == "table" and (name or "").startswith(SEARCH_INDEX_PREFIX))
 
 

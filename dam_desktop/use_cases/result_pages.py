@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from dam_desktop.services.search import search_service
-from dam_desktop.services.search.paging import PageCursor, PagedQuery, ResultPage, StreamedResult
+from dam_desktop.services.search.paging import (
+    PageCursor,
+    PagedQuery,
+    ResultPage,
+    StreamedResult,
+    following_limit,
+)
 from dam_desktop.services.search.sorting import SortKey
 
 if TYPE_CHECKING:
@@ -26,6 +32,7 @@ __all__ = [
     "ResultPage",
     "StreamedResult",
     "count_result",
+    "following_limit",
     "next_page",
     "open_search",
 ]

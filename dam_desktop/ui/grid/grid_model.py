@@ -26,7 +26,7 @@ from PySide6.QtCore import (
 )
 
 from dam_desktop.services.browse.browse_sql import IdArray, TileInfo
-from dam_desktop.services.search.paging import StreamedResult, following_limit
+from dam_desktop.services.search.paging import StreamedResult
 from dam_desktop.ui.grid.ranked import RankedIds
 from dam_desktop.ui.tasks import TaskSet
 from dam_desktop.ui.world_client import WorldClient
@@ -238,6 +238,8 @@ class AssetGridModel(QAbstractListModel):
         self._streams.spawn(self._count(generation, result.query))
 
     async def _read_pages(self, generation: int, cursor: PageCursor | None, previous: int) -> None:
+        from dam_desktop.use_cases.result_pages import following_limit
+
         while cursor is not None:
             size = following_limit(cursor.query.sort, previous)
 

@@ -20,6 +20,9 @@ runs:
   and sort for the other orders. Its estimate is counted when the query is compiled (up to a cap).
 * **order**: walk every entity in id order ("date added") probing every conjunct, and stop at the
   page's end; good when the conjuncts are common.
+* **index-order**: every asset in the name, size or type order's own index, probing every
+  conjunct, stopping at the page's end; good when the conjuncts are common (the first screen of
+  `type:image -x` by name at 1M: from the index instead of sorting 650k rows).
 * **scan**: every asset, probed and then sorted (name, size and type orders with no tag to start
   from).
 
@@ -38,6 +41,7 @@ from __future__ import annotations
 from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.services.search.tag_query.to_sql import Const, Pred, conjuncts, needs_entity
 from dam_desktop.services.search.tag_query.walk_kinds import (
+    index_order_walk,
     merged_walk,
     order_walk,
     ordered_tag_walks,
@@ -80,6 +84,8 @@ def select_plans(
     if sort.uses_index:
         walks += ordered_tag_walks(items, stats, wanted, with_entity)
         walks.append(order_walk(items, stats, wanted))
+    else:
+        walks.append(index_order_walk(items, stats, wanted, sort, with_entity))
     walks += text_walks(items, stats, wanted, with_entity, sorted_rows=not sort.uses_index)
     merged = merged_walk(items, stats, with_entity, sorted_rows=True)
     walks += [merged] if merged is not None else [scan(items, stats, with_entity, sorted_rows=True)]

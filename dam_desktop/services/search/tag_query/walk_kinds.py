@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dam_desktop.models.files.file_properties_component import NAME_ORDER, SIZE_ORDER, TYPE_ORDER
+from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.services.search.tag_query.to_sql import Component, NotP, Pred, TagSet, TextMatch
 from dam_desktop.services.search.tag_query.walks import (
     ASSETS,
@@ -225,6 +227,24 @@ def order_walk(items: list[Pred], stats: Stats, wanted: int | None) -> Walk:
     cost = rows * (C_SCAN + checks.cost_per_row(stats, 1.0, C_ASSET))
     frm = f"entities e{checks.joins('e.id')} CROSS JOIN {ASSETS} fp"
     return Walk("order", frm, tuple(checks.where("e.id", trash=True)), cost, "e.id")
+
+
+ORDER_INDEXES = {SortKey.NAME: NAME_ORDER, SortKey.SIZE: SIZE_ORDER, SortKey.TYPE: TYPE_ORDER}
+
+
+def index_order_walk(
+    items: list[Pred], stats: Stats, wanted: int | None, sort: SortKey, with_entity: bool
+) -> Walk:
+    """Every asset in the sort's own index order (name, size or type), each probed, stopping once
+    the page is full: no sort. Successive rows are far apart in id order, so every probe is taken
+    to read a page of its own."""
+    checks = Checks.of(items, stats)
+    rows = rows_until(wanted, float(stats.n), live_fraction(items, stats), stats)
+    cost = rows * (C_SCAN + checks.cost_per_row(stats, 1.0 / stats.n, C_TRASH))
+    frm = f"{ASSETS} fp INDEXED BY {ORDER_INDEXES[sort]}{checks.joins('fp.entity_id')}"
+    frm += " CROSS JOIN entities e ON e.id = fp.entity_id" if with_entity else ""
+    where = checks.where("fp.entity_id", trash=True, join=False)
+    return Walk("index-order", frm, tuple(where), cost, "fp.entity_id")
 
 
 def scan(items: list[Pred], stats: Stats, with_entity: bool, sorted_rows: bool) -> Walk:
