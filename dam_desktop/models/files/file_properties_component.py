@@ -9,7 +9,7 @@ from dam_desktop.models.core.base_component import BaseComponent
 # on the entity id: the first screen of a million assets by name is read from the index (about a
 # millisecond) instead of sorting them all (half a second), and each following page starts where
 # the last ended (`SortKey.after`). Names are compared without case (COLLATE NOCASE), which
-# SQLAlchemy's reflection cannot describe: the migration (0017) writes them, and the comparison of
+# SQLAlchemy's reflection cannot describe: the migration (0018) writes them, and the comparison of
 # models and migrations leaves them out.
 NAME_ORDER = "ix_file_properties_name_order"  # (original_filename COLLATE NOCASE, entity_id)
 SIZE_ORDER = "ix_file_properties_size_order"  # (file_size_bytes, entity_id)

@@ -4,8 +4,8 @@ The first screen of a million assets sorted by name took half a second (every ro
 sorter); read from an index in that order it takes about a millisecond, and each following page
 starts where the last ended. The (file_size_bytes) index is a prefix of the size order's.
 
-Revision ID: 0017_sort_order_indexes_speed
-Revises: 0016_asset_text_index
+Revision ID: 0018_sort_order_indexes
+Revises: 0017_video_document_properties_formats
 Create Date: 2026-12-05 18:10:00
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0017_sort_order_indexes_speed"
-down_revision: str | Sequence[str] | None = "0016_asset_text_index"
+revision: str = "0018_sort_order_indexes"
+down_revision: str | Sequence[str] | None = "0017_video_document_properties_formats"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
