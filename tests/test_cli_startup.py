@@ -64,3 +64,27 @@ def test_the_command_list_matches_the_command_modules() -> None:
     (sub,) = [a for a in full._actions if isinstance(a, argparse._SubParsersAction)]
     registered = {choice.dest: choice.help for choice in sub._choices_actions}
     assert registered == commands.COMMANDS
+
+
+def test_list_reads_a_current_library_without_the_world_or_sqlalchemy(tmp_path: Path) -> None:
+    from tests.import_media_factory import make_png
+
+    src = tmp_path / "src"
+    for n in range(3):
+        make_png(src / f"p{n}.png", seed=n)
+    library = tmp_path / "lib"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+    imported = subprocess.run(
+        [sys.executable, "-m", "dam_desktop.cli.main", "--library", str(library), "import", str(src)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert imported.returncode == 0, imported.stderr
+    out, loaded = _modules_loaded("--library", str(library), "list", "--limit", "2")
+    assert [line.split("\t")[1:] for line in out.splitlines()] == [["image", "p0.png"], ["image", "p1.png"]]
+    assert not {m for m in loaded if m.partition(".")[0] in HEAVY}
+    assert "dam_desktop.core.world" not in loaded
+    out, _ = _modules_loaded("--library", str(library), "list", "--type", "audio")
+    assert out == ""

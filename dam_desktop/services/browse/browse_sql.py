@@ -194,3 +194,13 @@ def tile_infos_from_rows(
 
 def name_pattern(name_contains: str) -> Mapping[str, str]:
     return {"pattern": f"%{escape_like(name_contains)}%"}
+
+
+def asset_rows_sql(*, trashed: bool, asset_type: bool) -> str:
+    """(entity id, type, original file name) of the assets outside the trash (or in it), by id;
+    with `asset_type`, only those of the `:asset_type` parameter's type; at most `:limit` (-1: all)."""
+    where = [TRASHED if trashed else NOT_TRASHED, *(["fp.asset_type = :asset_type"] if asset_type else [])]
+    return (
+        "SELECT fp.entity_id, fp.asset_type, fp.original_filename FROM component_file_properties fp"
+        f" WHERE {' AND '.join(where)} ORDER BY fp.entity_id LIMIT :limit"
+    )
