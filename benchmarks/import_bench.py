@@ -13,7 +13,9 @@ WAV and FLAC), then measures, each run in its own process so peak RSS is the run
 - ours on 2N files, to show peak memory stays flat as N grows;
 - ours on 4N JPEGs of 640x480, for files/s where the decoder's own scaling matters most;
 - naive: per file, sha256 by a separate read, then Pillow open -> full decode -> resize -> save
-  (a waveform from a full `soundfile.read` for sounds), one file after another.
+  (a waveform from a full `soundfile.read` for sounds), one file after another;
+- video: poster frames per second from 1080p H.264 clips, ours against a naive poster decoded from
+  the start (`import_bench_video.py`, which also runs alone).
 
 Files are made from a few decoded pictures with a unique trailer after the JPEG end marker, so
 every file has its own content hash but generating them stays quick.
@@ -234,6 +236,7 @@ def main() -> int:
     parser.add_argument("--large", action="store_true", help="N=600")
     parser.add_argument("--workers", type=int, default=None, help="import threads (default: one per core)")
     parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep it (default: a temp folder)")
+    parser.add_argument("--video-clips", type=int, default=4, help="1080p clips for the video line (0: none)")
     parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
     parser.add_argument("--library", help=argparse.SUPPRESS)
     parser.add_argument("sources", nargs="*", help=argparse.SUPPRESS)
@@ -309,6 +312,13 @@ def main() -> int:
             f"2N={2 * n}: {results['ours 2N']['peak_rss_mb']:.0f} MB "
             "(flat: the library is never held in memory)"
         )
+        if args.video_clips:
+            from import_bench_video import report
+            from import_bench_video import run as run_video
+
+            print()
+            (work / "video").mkdir(exist_ok=True)
+            print(report(run_video(args.video_clips, 20.0, work / "video"), args.video_clips, 20.0))
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

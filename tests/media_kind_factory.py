@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
+XYZ_TO_LINEAR_SRGB = (3.2406, -1.5372, -0.4986, -0.9689, 1.8758, 0.0415, 0.0557, -0.2040, 1.0570)
 DEJAVU_SANS = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 ADWAITA_ICON = Path("/usr/share/icons/Adwaita/scalable/places/folder-pictures-symbolic.svg")
 
@@ -75,11 +76,11 @@ def write_video(
             container.mux(stream.encode(frame))
         container.mux(stream.encode(None))
         if sound is not None:
-            _encode_sound(container, sound, _tone(seconds, 48000, 330.0), 48000)
+            encode_sound(container, sound, _tone(seconds, 48000, 330.0), 48000)
     return path
 
 
-def _encode_sound(container: object, stream: object, mono: np.ndarray, rate: int) -> None:
+def encode_sound(container: object, stream: object, mono: np.ndarray, rate: int) -> None:
     import av
 
     stereo = np.stack([mono, mono * 0.8]).astype(np.float32)
@@ -112,7 +113,42 @@ def write_sound(
             container.metadata[key] = value
         stream = container.add_stream(codec, rate=rate)
         stream.layout = "stereo"
-        _encode_sound(container, stream, _tone(seconds, rate, frequency), rate)
+        encode_sound(container, stream, _tone(seconds, rate, frequency), rate)
+    return path
+
+
+def write_chord(
+    path: Path,
+    codec: str,
+    seconds: float,
+    notes: tuple[float, ...],
+    tags: Mapping[str, str] | None = None,
+    pulse_bpm: float | None = None,
+) -> Path:
+    """An arpeggio of `notes` (or a kick drum at `pulse_bpm`), for a waveform worth looking at."""
+    import av
+
+    rate = 48000
+    t = np.arange(int(seconds * rate), dtype=np.float32) / rate
+    mono = np.zeros_like(t)
+    if pulse_bpm:
+        beat = 60.0 / pulse_bpm
+        phase = np.mod(t, beat)
+        mono += np.sin(2 * np.pi * notes[0] * phase * (1 + 2 * np.exp(-phase * 30))) * np.exp(-phase * 9)
+    else:
+        step = seconds / (len(notes) * 2)
+        for index in range(len(notes) * 2):
+            start = index * step
+            local = np.clip(t - start, 0, None)
+            note = notes[index % len(notes)]
+            mono += (t >= start) * np.sin(2 * np.pi * note * t) * np.exp(-local * 0.9) * 0.5
+    mono = (0.8 * mono / max(float(np.abs(mono).max()), 1e-6)).astype(np.float32)
+    with av.open(str(path), "w") as container:
+        for key, value in (tags or {}).items():
+            container.metadata[key] = value
+        stream = container.add_stream(codec, rate=rate)
+        stream.layout = "stereo"
+        encode_sound(container, stream, mono, rate)
     return path
 
 
@@ -125,14 +161,22 @@ def write_heic(path: Path, size: tuple[int, int] = (400, 300)) -> Path:
 
 
 def write_dng(
-    path: Path, size: tuple[int, int] = (512, 384), make: str = "Testcam", model: str = "DNG-1"
+    path: Path,
+    size: tuple[int, int] = (512, 384),
+    make: str = "Testcam",
+    model: str = "DNG-1",
+    source: Image.Image | None = None,
 ) -> Path:
-    """A 12-bit RGGB Bayer mosaic of `picture`, written by pidng with camera tags."""
+    """A 12-bit RGGB Bayer mosaic of `source` (else `picture`), written by pidng with camera tags."""
     from pidng.core import RAW2DNG, DNGTags, Tag
     from pidng.defs import CFAPattern, DNGVersion, Orientation, PhotometricInterpretation
 
-    width, height = size
-    rgb = np.asarray(picture(size, 3), dtype=np.uint16) * 16  # 12-bit
+    width, height = size[0] - size[0] % 2, size[1] - size[1] % 2
+    scene = (
+        source.convert("RGB").resize((width, height)) if source is not None else picture((width, height), 3)
+    )
+    # A sensor counts light linearly: undo sRGB's gamma, to 12 bits.
+    rgb = (np.power(np.asarray(scene, dtype=np.float32) / 255.0, 2.2) * 4095).astype(np.uint16)
     mosaic = np.zeros((height, width), dtype=np.uint16)
     mosaic[0::2, 0::2] = rgb[0::2, 0::2, 0]
     mosaic[0::2, 1::2] = rgb[0::2, 1::2, 1]
@@ -151,7 +195,8 @@ def write_dng(
     tags.set(Tag.CFAPattern, CFAPattern.RGGB)
     tags.set(Tag.BlackLevel, 0)
     tags.set(Tag.WhiteLevel, 4095)
-    tags.set(Tag.ColorMatrix1, [[1, 1], [0, 1], [0, 1], [0, 1], [1, 1], [0, 1], [0, 1], [0, 1], [1, 1]])
+    # XYZ to the "camera's" colours, which are linear sRGB here: LibRaw develops them back to sRGB.
+    tags.set(Tag.ColorMatrix1, [[round(v * 10000), 10000] for v in XYZ_TO_LINEAR_SRGB])
     tags.set(Tag.CalibrationIlluminant1, 21)
     tags.set(Tag.AsShotNeutral, [[1, 1], [1, 1], [1, 1]])
     tags.set(Tag.BaselineExposure, [[0, 1]])

@@ -97,6 +97,9 @@ class LibraryCounts:
     images: int
     sounds: int
     trashed: int
+    videos: int = 0
+    documents: int = 0  # PDFs
+    fonts: int = 0
 
 
 # Totals per type from the asset_type index alone, plus the trashed ones per type, walked from
@@ -118,7 +121,13 @@ def counts_from_rows(rows: Iterable[Any]) -> LibraryCounts:
         live[asset_type] = live.get(asset_type, 0) + int(total) - int(in_trash)
         trashed += int(in_trash)
     return LibraryCounts(
-        assets=sum(live.values()), images=live.get("image", 0), sounds=live.get("audio", 0), trashed=trashed
+        assets=sum(live.values()),
+        images=live.get("image", 0),
+        sounds=live.get("audio", 0),
+        trashed=trashed,
+        videos=live.get("video", 0),
+        documents=live.get("document", 0),
+        fonts=live.get("font", 0),
     )
 
 

@@ -29,7 +29,10 @@ def render_sample(data: bytes, edge: int = THUMBNAIL_SIZE) -> tuple[Image.Image,
         raise MediaError(f"corrupt or unreadable font: {exc}") from exc
     card = Image.new("RGB", (edge, edge), CARD_BACKGROUND)
     draw = ImageDraw.Draw(card)
-    y = 10
+    name = " ".join(part for part in (family, style) if part) or "font"
+    # The name at the top: the grid's format badge covers the bottom-left corner.
+    draw.text((12, 8), name[:40], font=ImageFont.load_default(13 * edge // THUMBNAIL_SIZE), fill=CARD_DIM)
+    y = 28 * edge // THUMBNAIL_SIZE
     for text, size in SAMPLE_LINES:
         font = _font(data, size * edge // THUMBNAIL_SIZE)
         while size > 8 and draw.textlength(text, font=font) > edge - 20:
@@ -38,9 +41,6 @@ def render_sample(data: bytes, edge: int = THUMBNAIL_SIZE) -> tuple[Image.Image,
         draw.text((12, y), text, font=font, fill=CARD_INK)
         top, bottom = font.getbbox(text)[1], font.getbbox(text)[3]
         y += int(max(bottom, size) + max(6, top // 2))
-    name = " ".join(part for part in (family, style) if part) or "font"
-    label = ImageFont.load_default(13)
-    draw.text((12, edge - 22), name[:40], font=label, fill=CARD_DIM)
     return card, name
 
 

@@ -25,7 +25,8 @@ class EmptyState:
 
 
 DROP_HERE = EmptyState(
-    "Drop images or sounds here", "or choose File › Import… to add files and folders to this library"
+    "Drop images, sounds, videos, PDFs or fonts here",
+    "or choose File › Import… to add files and folders to this library",
 )
 EMPTY_TRASH = EmptyState(
     "The trash is empty",

@@ -4,6 +4,7 @@ new tiles as the import's batches land, and its report at the end."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -11,7 +12,6 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
 
-from dam_desktop.services.browse.browse_sql import LibraryCounts
 from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.ui.jobs.jobs import ImportJob
 from dam_desktop.ui.window.context_menu import LIBRARY_VIEW
@@ -65,7 +65,7 @@ class ImportFlow(QObject):
 
     def choose_files(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(
-            self.window, "Import files", "", "Images and sounds (*);;All files (*)"
+            self.window, "Import files", "", "Images, sounds, videos, PDFs and fonts (*);;All files (*)"
         )
         if files:
             self.start([Path(f) for f in files])
@@ -102,9 +102,7 @@ class ImportFlow(QObject):
             )
             window.grid.retry_thumbnails(entity_ids)
         counts = window.counts
-        window.show_counts(
-            LibraryCounts(counts.assets + len(entity_ids), counts.images, counts.sounds, counts.trashed)
-        )
+        window.show_counts(replace(counts, assets=counts.assets + len(entity_ids)))
 
     def _on_completed(self, report: Any) -> None:
         from dam_desktop.ui.jobs.import_report_dialog import ImportReportDialog, report_summary

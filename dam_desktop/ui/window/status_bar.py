@@ -19,6 +19,13 @@ def count_text(
         text = f"{'' if exact else 'about '}{shown:,} of {counts.assets:,} assets"
     else:
         text = f"{counts.assets:,} assets · {counts.images:,} images · {counts.sounds:,} sounds"
+        for count, one, many in (
+            (counts.videos, "video", "videos"),
+            (counts.documents, "PDF", "PDFs"),
+            (counts.fonts, "font", "fonts"),
+        ):
+            if count:
+                text += f" · {count:,} {one if count == 1 else many}"
     if selected:
         text += f"  ·  {selected:,} selected"
     return text
