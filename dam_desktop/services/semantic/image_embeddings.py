@@ -35,7 +35,7 @@ from dam_desktop.services.semantic.vector_index import (
     search_like_entity,
     vector_to_bytes,
 )
-from dam_desktop.services.store.asset_files import readable_files
+from dam_desktop.services.store.asset_files import model_pictures
 
 if TYPE_CHECKING:
     from dam_desktop.ml.catalogue import CatalogueEntry
@@ -186,7 +186,7 @@ async def embed_images(
     """Store CLIP image embeddings for the image assets among the ids; returns {entity: why it failed}."""
     table = ImageEmbeddingComponent
     model = settings.image_model
-    files, failed = await readable_files(session, paths, entity_ids, "image")
+    files, failed = await model_pictures(session, paths, entity_ids)
     if not files:
         return failed
     embedder = await get_clip_embedder(manager, settings)

@@ -67,6 +67,38 @@ async def readable_files(
     return found, missing
 
 
+# Images the models' decoder (Pillow on the model thread) does not open itself: camera RAWs (whose
+# TIFF skeleton Pillow would misread), SVG and HEIC. The models see them through their thumbnail,
+# the 256 px picture the import drew, which is more than CLIP's 224 px input.
+SEEN_THROUGH_THUMBNAIL = frozenset({"image/x-raw", "image/svg+xml", "image/heic"})
+
+
+async def model_pictures(
+    session: AsyncSession, paths: LibraryPaths, entity_ids: Sequence[int]
+) -> tuple[dict[int, Path], dict[int, str]]:
+    """Like `readable_files` for images, with RAW, SVG and HEIC assets given by their thumbnail."""
+    files, failed = await readable_files(session, paths, entity_ids, "image")
+    if not files:
+        return files, failed
+    rows = await session.execute(
+        select(FilePropertiesComponent.entity_id, ContentHashSHA256Component.hash_value)
+        .join(
+            ContentHashSHA256Component,
+            ContentHashSHA256Component.entity_id == FilePropertiesComponent.entity_id,
+        )
+        .where(FilePropertiesComponent.entity_id.in_(list(files)))
+        .where(FilePropertiesComponent.mime_type.in_(SEEN_THROUGH_THUMBNAIL))
+    )
+    for entity_id, sha in rows.all():
+        thumbnail = paths.thumbnail_path(bytes(sha).hex())
+        if thumbnail.is_file():
+            files[entity_id] = thumbnail
+        else:
+            del files[entity_id]
+            failed[entity_id] = "its thumbnail is not made yet (RAW, SVG and HEIC are seen through it)"
+    return files, failed
+
+
 async def asset_type_of(session: AsyncSession, entity_id: int) -> str | None:
     """'image', 'audio' or 'other' for a live asset; None for a trashed or unknown entity."""
     stmt = (

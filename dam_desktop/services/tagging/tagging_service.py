@@ -27,7 +27,7 @@ from dam_desktop.models.tags import (
     ModelGeneratedTagLinkComponent,
     RejectedModelTagComponent,
 )
-from dam_desktop.services.store.asset_files import readable_files
+from dam_desktop.services.store.asset_files import model_pictures
 from dam_desktop.services.tagging.proposal_review import proposals_for_entity
 from dam_desktop.services.tags import tag_service
 
@@ -250,7 +250,7 @@ async def tag_entities(
     image_model = image_model_for_tagging_model(settings.model_name)
     if image_model is not None:
         return await tag_from_embeddings(session, paths, manager, settings, entity_ids, image_model)
-    files, failed = await readable_files(session, paths, entity_ids, "image")
+    files, failed = await model_pictures(session, paths, entity_ids)
     if not files:
         return failed
     params = tagging_model_params(settings.model_name)
