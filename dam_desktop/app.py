@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QLoggingCategory
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -37,6 +38,10 @@ def create_application(qt_args: Sequence[str] = ()) -> QApplication:
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
+    # Qt's FFmpeg backend dumps every clip's streams and the libraries it looked for to the
+    # terminal; a failure to play reaches the player's own message instead. QT_LOGGING_RULES still
+    # turns them back on (it takes precedence over these rules).
+    QLoggingCategory.setFilterRules("qt.multimedia.*=false")
     app = QApplication([sys.argv[0], *qt_args])
     app.setOrganizationName(ORGANIZATION_NAME)
     app.setApplicationName(APPLICATION_NAME)
