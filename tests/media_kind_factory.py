@@ -52,11 +52,12 @@ def write_video(
     black_lead_in: float = 0.25,
     gop: int = 12,
     metadata: Mapping[str, str] | None = None,
+    container_format: str | None = None,
 ) -> Path:
     """A clip that opens on black (a poster must not be that), then a moving colourful scene."""
     import av
 
-    with av.open(str(path), "w") as container:
+    with av.open(str(path), "w", format=container_format) as container:
         for key, value in (metadata or {}).items():
             container.metadata[key] = value
         stream = container.add_stream(codec, rate=fps)

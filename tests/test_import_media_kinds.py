@@ -168,3 +168,17 @@ async def test_metadata_written_by_exiftool_is_read(world: World, tmp_path: Path
     assert shown["holiday.mp4"].taken_at.isoformat() == "2023-07-14T10:20:30"
     assert shown["frame.dng"].camera == "Pentax K-3 Mark III"
     assert shown["frame.dng"].taken_at is not None and shown["frame.dng"].taken_at.year == 2022
+
+
+async def test_a_camcorder_transport_stream_is_a_video_and_typescript_is_not(
+    world: World, tmp_path: Path
+) -> None:
+    clip = write_video(tmp_path / "00012.mts", seconds=1.0, container_format="mpegts")
+    (tmp_path / "app.ts").write_text("export const greeting: string = 'hello';\n")
+    report = await import_paths(world, [clip, tmp_path / "app.ts"])
+    assert len(report.imported) == 1 and report.failed == []
+    shown = await asset_details(world, report.imported[0])
+    assert shown is not None
+    assert (shown.asset_type, shown.mime_type, shown.width, shown.height) == ("video", "video/mp2t", 320, 240)
+    assert shown.duration_seconds == pytest.approx(1.0, abs=0.1)
+    assert [Path(s.path).name for s in report.skipped] == ["app.ts"]

@@ -93,6 +93,24 @@ def _iso_brand(*brands: bytes) -> Matcher:
     return lambda head, _ext: head[4:8] == b"ftyp" and head[8:12] in brands
 
 
+def _avif(head: bytes, _ext: str) -> bool:
+    # AVIF's major brand is avif/avis, or the generic HEIF one (mif1/msf1) with avif among the
+    # compatible brands that follow (HEIC files list heic there instead).
+    if head[4:8] != b"ftyp":
+        return False
+    major = head[8:12]
+    return major in (b"avif", b"avis") or (major in (b"mif1", b"msf1") and b"avif" in head[16:48])
+
+
+def _mpeg_ts(head: bytes, ext: str) -> bool:
+    """MPEG transport streams (camcorders' .mts/.m2ts): packets start with the 0x47 sync byte,
+    after a 4-byte timecode in M2TS. Named ones only: .ts is also TypeScript's extension, and a
+    text file has no NUL bytes."""
+    if ext not in (*MPEG_TS.extensions, "ts") or b"\x00" not in head:
+        return False
+    return head[:1] == b"\x47" or (ext in ("m2ts", "mts") and head[4:5] == b"\x47")
+
+
 JPEG = MediaFormat("JPEG image", "image/jpeg", "image", ("jpg", "jpeg", "jpe", "jfif"), "JPEG")
 PNG = MediaFormat("PNG image", "image/png", "image", ("png",), "PNG")
 GIF = MediaFormat("GIF image", "image/gif", "image", ("gif",), "GIF")
@@ -146,6 +164,9 @@ AVI = MediaFormat("AVI video", "video/x-msvideo", "video", ("avi",), decoder="av
 WMV = MediaFormat("Windows Media video", "video/x-ms-wmv", "video", ("wmv", "asf"), decoder="av_video")
 MPEG = MediaFormat("MPEG video", "video/mpeg", "video", ("mpg", "mpeg", "vob"), decoder="av_video")
 FLV = MediaFormat("Flash video", "video/x-flv", "video", ("flv",), decoder="av_video")
+# Not "ts" among the extensions: garbage under a name in the table counts as a damaged file, and
+# .ts is TypeScript's extension too (the matcher still takes a transport stream named .ts).
+MPEG_TS = MediaFormat("MPEG-TS video", "video/mp2t", "video", ("mts", "m2ts"), decoder="av_video")
 PDF = MediaFormat("PDF document", "application/pdf", "document", ("pdf",), decoder="pdf")
 TTF = MediaFormat("TrueType font", "font/ttf", "font", ("ttf", "ttc"), decoder="font")
 OTF = MediaFormat("OpenType font", "font/otf", "font", ("otf", "ttf"), decoder="font")
@@ -204,7 +225,7 @@ MEDIA_FORMATS: tuple[tuple[Matcher, MediaFormat], ...] = (
     (_starts(b"GIF87a", b"GIF89a"), GIF),
     (_riff(b"WEBP"), WEBP),
     (_starts(b"II*\x00", b"MM\x00*"), TIFF),
-    (_iso_brand(b"avif", b"avis"), AVIF),
+    (_avif, AVIF),
     (_iso_brand(*_HEIF_BRANDS), HEIC),
     (_starts(b"8BPS\x00\x01"), PSD),
     (_starts(b"DDS "), DDS),
@@ -240,6 +261,7 @@ MEDIA_FORMATS: tuple[tuple[Matcher, MediaFormat], ...] = (
     (_starts(_ASF), WMV),
     (_starts(b"\x00\x00\x01\xba", b"\x00\x00\x01\xb3"), MPEG),
     (_starts(b"FLV\x01"), FLV),
+    (_mpeg_ts, MPEG_TS),
     (_starts(b"%PDF-"), PDF),
     (_starts(b"OTTO"), OTF),
     (_named((b"\x00\x01\x00\x00", b"true", b"ttcf"), TTF.extensions + OTF.extensions), TTF),
