@@ -46,6 +46,8 @@ def _select(qtbot: Any, window: MainWindow, entity_id: int) -> None:
 
 
 def _colourful(image: QImage) -> float:
+    if image.isNull():
+        return 0.0
     rgba = image.convertToFormat(QImage.Format.Format_RGBA8888)
     pixels = np.frombuffer(rgba.constBits(), np.uint8)[: rgba.sizeInBytes()].astype(np.float32)
     return float(pixels.std())
@@ -70,6 +72,8 @@ def test_a_clip_plays_in_the_inspector(
     assert inspector.property_value("Frame rate").text() == "24 fps"
     assert inspector.property_value("Duration").text() == "0:02"
 
+    # Before playing it shows its poster, not the black first frame.
+    qtbot.waitUntil(lambda: _colourful(player.view.image) > 20, timeout=30_000)
     qtbot.mouseClick(player.play_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: player.playing, timeout=30_000)
     try:

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from PySide6.QtMultimedia import QMediaPlayer, QVideoFrame
 
 SLIDER_STEPS = 1000
+POSTER_FRACTION = 0.2  # where the import's poster frame is looked for first
 BACKGROUND = QColor(12, 14, 18)
 
 
@@ -108,6 +109,7 @@ class VideoPlayer(QWidget):
         self.source: Path | None = None
         self.duration = 0.0
         self.frames_shown = 0
+        self._at_poster = False
         self._player: QMediaPlayer | None = None
         self.play_button.clicked.connect(self.toggle)
         self.slider.sliderMoved.connect(self._on_slider)
@@ -149,6 +151,7 @@ class VideoPlayer(QWidget):
         self.source = None
         self.duration = 0.0
         self.frames_shown = 0
+        self._at_poster = False
         self.view.clear()
         self.play_button.setEnabled(False)
         self.slider.setEnabled(False)
@@ -166,6 +169,11 @@ class VideoPlayer(QWidget):
         self.view.clear("Loading…")
         self.player.setSource(QUrl.fromLocalFile(str(path)))
         self.player.pause()
+        # Paused on the grid's poster (a fifth in), not on a first frame that is often black;
+        # Play starts from the beginning.
+        self._at_poster = self.duration > 0
+        if self._at_poster:
+            self.player.setPosition(int(self.duration * POSTER_FRACTION * 1000))
         self.play_button.setEnabled(True)
         self.slider.setEnabled(True)
         self._update_time(0.0)
@@ -175,8 +183,11 @@ class VideoPlayer(QWidget):
             return
         if self.playing:
             self.player.pause()
-        else:
-            self.player.play()
+            return
+        if self._at_poster:
+            self._at_poster = False
+            self.player.setPosition(0)
+        self.player.play()
 
     def _on_frame(self, frame: QVideoFrame) -> None:
         if not frame.isValid() or self.source is None:
@@ -190,6 +201,7 @@ class VideoPlayer(QWidget):
 
     def _on_slider(self, value: int) -> None:
         if self._player is not None and self.duration > 0:
+            self._at_poster = False
             self._player.setPosition(int(value / SLIDER_STEPS * self.duration * 1000))
 
     def _on_position(self, milliseconds: int) -> None:
