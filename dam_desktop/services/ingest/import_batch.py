@@ -42,6 +42,7 @@ from dam_desktop.models.media import (
 from dam_desktop.services import ecs_service
 from dam_desktop.services.ingest.import_report import ImportFailure
 from dam_desktop.services.ingest.import_worker import ImportMode, ProcessedFile
+from dam_desktop.services.ingest.xmp_tags import apply_xmp_tags
 from dam_desktop.services.store.stored_paths import encode_db_path, managed_relative_path
 from dam_desktop.utils.media_utils import display_path
 
@@ -237,6 +238,7 @@ async def write_batch(
         ids = [entity_for[sha] for sha in new_shas if by_sha[sha][0].fmt.asset_type == asset_type]
         for marker in markers:
             await ecs_service.add_marker(session, ids, marker)
+    await apply_xmp_tags(session, [(entity_for[sha], by_sha[sha][0].xmp) for sha in new_shas])
     pending = [entity_for[sha] for sha in new_shas if by_sha[sha][0].thumbnail_error is not None]
     if pending:
         await ecs_service.add_marker(session, pending, NeedsThumbnailMarker)

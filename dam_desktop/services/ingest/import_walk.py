@@ -30,6 +30,7 @@ DEFAULT_SKIP_PATTERNS: tuple[str, ...] = (
     "*.crdownload",
     "*.download",
     "*.tmp",
+    "*.xmp",  # sidecars: read with the file they describe
     "~$*",
     "$RECYCLE.BIN",
     "System Volume Information",

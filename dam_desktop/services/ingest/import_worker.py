@@ -21,7 +21,7 @@ import logging
 import os
 import stat
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Literal
 
@@ -37,6 +37,7 @@ from dam_desktop.services.media.media_facts import (
 )
 from dam_desktop.services.media.media_probe import probe_media
 from dam_desktop.services.media.thumbnails import save_thumbnail
+from dam_desktop.services.media.xmp import EMBEDDED_SCAN_BYTES, XmpFacts, embedded_xmp, sidecar_xmp
 from dam_desktop.services.store import storage
 from dam_desktop.services.store.write_errors import is_library_write_errno
 from dam_desktop.utils.media_utils import (
@@ -74,6 +75,7 @@ class ProcessedFile:
     phash: int | None
     dhash: int | None
     thumbnail_error: str | None  # None when the thumbnail file is in place
+    xmp: XmpFacts = field(default_factory=XmpFacts)  # keywords, rating, label: its XMP and sidecar
     # Copy mode: the copy waiting in tmp/ for the batch to publish it (None: the store has it).
     staged: Path | None = None
 
@@ -205,10 +207,13 @@ def _process(path: str, ctx: WorkerContext) -> ProcessedFile:
             probe = probe_media(io.BytesIO(data), fmt)
             staged = _stage(ctx, sha.hex(), data) if ctx.mode == "copy" else None
             size = len(data)
+            embedded = embedded_xmp(data)
         else:
             sha, size, fmt, probe, staged = _process_streamed(handle, path, ctx)
+            handle.seek(0)
+            embedded = embedded_xmp(handle.read(EMBEDDED_SCAN_BYTES))
     try:
-        return _finish(path, ctx, sha, size, fmt, probe, staged)
+        return _finish(path, ctx, sha, size, fmt, probe, staged, sidecar_xmp(path).merged(embedded))
     except BaseException:
         if staged is not None:
             staged.unlink(missing_ok=True)
@@ -256,6 +261,7 @@ def _finish(
     fmt: MediaFormat,
     probe: Probe,
     staged: Path | None,
+    xmp: XmpFacts,
 ) -> ProcessedFile:
     sha_hex = sha.hex()
     thumbnail_error: str | None = None
@@ -283,4 +289,5 @@ def _finish(
         dhash=probe.dhash,
         thumbnail_error=thumbnail_error,
         staged=staged,
+        xmp=xmp,
     )
