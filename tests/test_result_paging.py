@@ -164,3 +164,18 @@ def test_a_search_shows_its_first_screen_then_streams_the_rest(
 
     assert ui_window.model.ids.tolist() == run(qtbot, ui_client.call(everything))
     qtbot.waitUntil(lambda: ui_window.count_label.text().startswith("17 of 17 assets"))
+
+
+def test_a_reload_keeps_a_selection_beyond_the_first_screen(
+    qtbot: Any, ui_window: MainWindow, ui_client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(result_pages, "FIRST_SCREEN", 3)
+    run(qtbot, ui_client.call(lambda world: add_images(world, tmp_path / "src", 20, thumbnails=False)))
+    run(qtbot, ui_window.reload())
+    qtbot.waitUntil(lambda: ui_window.model.rowCount() == 20 and not ui_window.model.streaming)
+    chosen = ui_window.model.entity_id(15)
+    ui_window.grid.setCurrentIndex(ui_window.model.index(15, 0))
+    assert ui_window.selected_ids() == [chosen]
+
+    run(qtbot, ui_window.reload())  # as after an edit: the result is read again
+    assert ui_window.selected_ids() == [chosen]  # at once, not when the rest has streamed in

@@ -193,13 +193,13 @@ class MainWindow(QMainWindow):
         self.loader.shutdown()
 
     # the result ---------------------------------------------------------------------------------
-    def current_query(self) -> ResultQuery:
+    def current_query(self, first: int | None = None) -> ResultQuery:
         if self.ranked is not None:
             return self.ranked.query()
         if self.custom_query is not None:
             return self.custom_query
-        trashed = self.view_key == TRASH_VIEW
-        return results.view_query(self.sort, self.descending, trashed=trashed, text=self.search_text)
+        text, trashed = self.search_text, self.view_key == TRASH_VIEW
+        return results.view_query(self.sort, self.descending, trashed=trashed, text=text, first=first)
 
     async def refresh(self) -> None:
         await self.reload()
@@ -211,7 +211,7 @@ class MainWindow(QMainWindow):
         current_id = self.model.entity_id(current.row()) if current.isValid() else None
         scroll = self.grid.verticalScrollBar().value()
         try:
-            shown = await self.model.load(self.current_query())
+            shown = await self.model.load(self.current_query(results.rows_to_keep(self.grid)))
         except DamError as exc:
             # The grid shows why, not the previous result; the box marks the place in the query.
             self.ranked_flow.show_failure(exc)

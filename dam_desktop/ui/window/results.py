@@ -37,15 +37,18 @@ class RankedResult:
         return self.query_for(self.narrowing)
 
 
-def view_query(sort: SortKey, descending: bool, *, trashed: bool, text: str) -> ResultQuery:
+def view_query(
+    sort: SortKey, descending: bool, *, trashed: bool, text: str, first: int | None = None
+) -> ResultQuery:
     """A tag search over the library (the whole library for no text), streamed: the first screen
-    shows before the rest is read; or the listing of the trash, by file name."""
+    (at least `first` rows) shows before the rest is read; or the listing of the trash, by name."""
     if not trashed:
 
         async def searched(world: World) -> StreamedResult:
-            from dam_desktop.use_cases.result_pages import open_search
+            from dam_desktop.use_cases.result_pages import FIRST_SCREEN, open_search
 
-            return await open_search(world, text, sort=sort, descending=descending)
+            rows = max(first or 0, FIRST_SCREEN)
+            return await open_search(world, text, sort=sort, descending=descending, first=rows)
 
         return searched
 
@@ -57,6 +60,18 @@ def view_query(sort: SortKey, descending: bool, *, trashed: bool, text: str) -> 
         )
 
     return listed
+
+
+# A reload reads at least this many rows first, wherever the view or the selection is.
+MAX_KEPT_ROWS = 200_000
+
+
+def rows_to_keep(grid: AssetGridView) -> int:
+    """How many rows a reload's first page must hold so the scroll position and the selection come
+    back at once (a streamed result starts with the first screen only)."""
+    last_selected = max((r.bottom() for r in selection_ranges(grid)), default=-1)
+    last_shown = max(grid.visible_rows(), default=-1)
+    return min(MAX_KEPT_ROWS, max(last_selected, last_shown) + 1)
 
 
 def selection_ranges(grid: AssetGridView) -> list[QItemSelectionRange]:
