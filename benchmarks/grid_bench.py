@@ -284,6 +284,10 @@ async def measure_window(library: Path, steps: int) -> dict[str, float]:
     widths = [grid.width() + (37 * n) % 300 - 150 for n in range(40)]
     relayout = resize_and_time(grid, widths)
     rss_after = rss_mb()
+    session_started = time.perf_counter()
+    rss_peak = await scripted_session(window, SESSION_ROUNDS, step_px)
+    session_s = time.perf_counter() - session_started
+    rss_session = rss_mb()
     await window.shutdown()
     window.close()
     await client.close()
@@ -297,7 +301,38 @@ async def measure_window(library: Path, steps: int) -> dict[str, float]:
         "relayout_p95_ms": percentile(relayout, 95),
         "rss_first_mb": rss_first,
         "rss_after_mb": rss_after,
+        "rss_session_mb": rss_session,
+        "rss_session_peak_mb": rss_peak,
+        "session_s": session_s,
     }
+
+
+SESSION_ROUNDS = 24
+SESSION_QUERIES = ["type:image", "ext:jpg", "-type:audio", "", "ext:png | ext:wav"]
+
+
+async def scripted_session(window: object, rounds: int, step_px: int) -> float:
+    """What a user does for a while, `rounds` times: a search (broad ones, at 1M up to 667k
+    matches) in one of the orders, every page of it streamed, a jump to a place in it, a few
+    scroll steps there. Returns the highest RSS seen (after each round)."""
+    from dam_desktop.services.search.sorting import SortKey
+    from dam_desktop.ui.window.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    grid = window.grid
+    bar = grid.verticalScrollBar()
+    orders = [SortKey.ADDED, SortKey.NAME, SortKey.SIZE, SortKey.TYPE]
+    peak = 0.0
+    for n in range(rounds):
+        window.sort = orders[n % len(orders)]
+        window.descending = window.sort.default_descending if n % 2 else not window.sort.default_descending
+        window.search_text = "\0"  # not any query: the next one runs even when it is the same text
+        await window.apply_search(SESSION_QUERIES[n % len(SESSION_QUERIES)])
+        await wait_for(lambda: not window.model.streaming, timeout=300)
+        bar.setValue(bar.maximum() * (n % 7) // 7)
+        await scroll_and_time(grid, 10, step_px)
+        peak = max(peak, rss_mb())
+    return peak
 
 
 async def measure_baseline(library: Path, cap: int, steps: int) -> dict[str, float]:
@@ -463,6 +498,11 @@ def report(
     print(
         f"  RSS                     {o['rss_first_mb']:.0f} MB at first paint, "
         f"{o['rss_after_mb']:.0f} MB after scrolling"
+    )
+    print(
+        f"  RSS after a session     {o['rss_session_mb']:.0f} MB (highest {o['rss_session_peak_mb']:.0f} MB) "
+        f"after {SESSION_ROUNDS} searches in four orders, each streamed whole, jumped into and scrolled, "
+        f"in {o['session_s']:.0f} s   target 300 MB  {verdict(o['rss_session_peak_mb'], 300)}"
     )
     wall = statistics.median(r[0] for r in process)
     own = statistics.median(r[1] for r in process)
