@@ -288,6 +288,7 @@ async def measure_window(library: Path, steps: int) -> dict[str, float]:
     rss_peak = await scripted_session(window, SESSION_ROUNDS, step_px)
     session_s = time.perf_counter() - session_started
     rss_session = rss_mb()
+    thumbnails_mb = window.cache.used_bytes / 1e6
     await window.shutdown()
     window.close()
     await client.close()
@@ -304,6 +305,7 @@ async def measure_window(library: Path, steps: int) -> dict[str, float]:
         "rss_session_mb": rss_session,
         "rss_session_peak_mb": rss_peak,
         "session_s": session_s,
+        "thumbnail_cache_mb": thumbnails_mb,
     }
 
 
@@ -502,7 +504,8 @@ def report(
     print(
         f"  RSS after a session     {o['rss_session_mb']:.0f} MB (highest {o['rss_session_peak_mb']:.0f} MB) "
         f"after {SESSION_ROUNDS} searches in four orders, each streamed whole, jumped into and scrolled, "
-        f"in {o['session_s']:.0f} s   target 300 MB  {verdict(o['rss_session_peak_mb'], 300)}"
+        f"in {o['session_s']:.0f} s   target 300 MB  {verdict(o['rss_session_peak_mb'], 300)}; of which "
+        f"{o['thumbnail_cache_mb']:.0f} MB decoded thumbnails in the grid's cache (its budget: grid/cache_mb)"
     )
     wall = statistics.median(r[0] for r in process)
     own = statistics.median(r[1] for r in process)
