@@ -72,7 +72,7 @@ def test_dropping_files_and_a_folder_imports_them_into_the_grid(
     }
 
 
-def test_tiles_drag_out_as_the_files_urls(
+def test_tiles_drag_out_as_files_named_like_the_originals(
     qtbot: Any, ui_window: MainWindow, ui_client: Any, tmp_path: Path
 ) -> None:
     made = run(qtbot, ui_client.call(lambda world: add_images(world, tmp_path / "src", 3)))
@@ -82,7 +82,14 @@ def test_tiles_drag_out_as_the_files_urls(
     assert len(selection.infos) == 3
     rows = [ui_window.model.index(r, 0) for r in range(3)]
     urls = ui_window.model.mimeData(rows).urls()
-    assert sorted(Path(url.toLocalFile()) for url in urls) == sorted(asset.path for asset in made)
+    # The stored copies are named by their hash; what leaves the app carries the original names.
+    assert sorted(url.fileName() for url in urls) == ["image-0000.png", "image-0001.png", "image-0002.png"]
+    outbox = ui_client.library_path / "tmp" / "outbox"
+    for url in urls:
+        handed = Path(url.toLocalFile())
+        assert handed.is_relative_to(outbox)
+        asset = next(a for a in made if a.path.read_bytes() == handed.read_bytes())
+        assert handed.samefile(asset.path)  # a hard link: no second copy of the bytes
 
 
 def make_noise_images(folder: Path, count: int) -> list[Path]:

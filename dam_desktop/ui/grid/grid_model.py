@@ -21,12 +21,12 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
-    QUrl,
     Signal,
 )
 
 from dam_desktop.services.browse.browse_sql import IdArray, TileInfo
 from dam_desktop.services.search.paging import StreamedResult
+from dam_desktop.ui.grid.outgoing import files_mime, outgoing_paths
 from dam_desktop.ui.grid.ranked import RankedIds
 from dam_desktop.ui.tasks import TaskSet
 from dam_desktop.ui.world_client import WorldClient
@@ -111,15 +111,10 @@ class AssetGridModel(QAbstractListModel):
         return Qt.DropAction.CopyAction
 
     def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
-        """The selected assets' files as URLs, for dragging into other apps."""
-        urls = []
-        for index in list(indexes)[:MAX_DRAG_ITEMS]:
-            info = self.info_at(index.row())
-            if info is not None and info.file_path is not None:
-                urls.append(QUrl.fromLocalFile(str(info.file_path)))
-        mime = QMimeData()
-        mime.setUrls(urls)
-        return mime
+        """The selected assets' files as URLs named like the originals, for other apps."""
+        infos = [self.info_at(index.row()) for index in list(indexes)[:MAX_DRAG_ITEMS]]
+        paths = outgoing_paths(self.client.library_path, [info for info in infos if info is not None])
+        return files_mime(paths)
 
     # ids ----------------------------------------------------------------------------------------
     @property

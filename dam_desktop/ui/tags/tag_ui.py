@@ -3,7 +3,7 @@
 - the tag editor as the inspector's "Tags" section, following the grid's selection;
 - the tag sidebar (counts for the current result, click / Ctrl-click, saved searches) as a
   sidebar section whose clicks set the search box and whose counts follow each loaded result;
-- Edit › Undo / Redo for tag edits and Edit › Manage Tags… (the tag manager dialog);
+- tag edits on the window's undo stack (Edit › Undo / Redo) and Edit › Manage Tags… (the tag manager dialog);
 - nothing is wired from an edit to the window: the tag use cases report what changed, and the
   grid, the sidebar counts and the chips follow those change events.
 """
@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from dam_desktop.ui.tags.saved_searches import SavedOrder, SavedSearchEdits
@@ -36,7 +35,7 @@ class TagUI:
 
 def install_tag_ui(window: Any) -> TagUI:
     """Add the tag editor, sidebar, undo/redo and tag manager to `window` (a MainWindow)."""
-    editor = TagEditor(window.client, parent=window)
+    editor = TagEditor(window.client, window.actions_menu.undo_stack, parent=window)
     window.inspector.add_section("Tags", editor)
     sidebar = TagSidebar(window.client, window, show_title=False)
     window.sidebar.add_section("Tags", sidebar)
@@ -68,19 +67,9 @@ def install_tag_ui(window: Any) -> TagUI:
         None,
     )
     if isinstance(edit_menu, QMenu):
-        undo = editor.undo_stack.createUndoAction(window, "&Undo")
-        redo = editor.undo_stack.createRedoAction(window, "&Redo")
-        if undo is not None and redo is not None:
-            for shortcut in editor.shortcuts:
-                shortcut.setEnabled(False)
-            undo.setShortcut(QKeySequence.StandardKey.Undo)
-            redo.setShortcut(QKeySequence.StandardKey.Redo)
-            existing = edit_menu.actions()
-            if existing:
-                edit_menu.insertActions(existing[0], [undo, redo])
-                edit_menu.insertSeparator(existing[0])
-            else:
-                edit_menu.addActions([undo, redo])
+        # Edit › Undo / Redo are the window's (its one stack); the editor's own keys would collide.
+        for shortcut in editor.shortcuts:
+            shortcut.setEnabled(False)
         manage = edit_menu.addAction("Manage &Tags…")
 
         def open_manager() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, QObject, QPoint
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QMenu
 
 from dam_desktop.ui.window import context_menu
@@ -22,6 +23,8 @@ class AssetActions(QObject):
         super().__init__(window)
         self.window = window
         self.last_menu: QMenu | None = None
+        # The window's one undo stack (Edit › Undo): removals, restores and the tag edits.
+        self.undo_stack = QUndoStack(self)
 
     def context(self) -> ActionContext:
         window = self.window
@@ -32,6 +35,7 @@ class AssetActions(QObject):
             reload=window.reload,
             show_message=lambda text: window.statusBar().showMessage(text, 6000),
             show_result=window.show_result,  # type: ignore[arg-type]
+            undo_stack=self.undo_stack,
         )
 
     async def current_selection(self) -> Selection:

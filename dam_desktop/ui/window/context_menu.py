@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QMenu, QStyle, QWidget
 
 from dam_desktop.services.browse.browse_sql import TileInfo
@@ -57,6 +57,7 @@ class ActionContext:
     reload: Callable[[], Awaitable[None]]
     show_message: Callable[[str], None]
     show_result: Callable[[str, object], Awaitable[None]] | None = None
+    undo_stack: QUndoStack | None = None  # removal and restore go on it (Edit › Undo)
 
 
 @dataclass(frozen=True)

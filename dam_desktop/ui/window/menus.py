@@ -71,6 +71,12 @@ def build_menus(window: MainWindow) -> Menus:
     quit_action.triggered.connect(window.close)
 
     edit_menu = menu_bar.addMenu("&Edit")
+    stack = window.actions_menu.undo_stack
+    undo, redo = stack.createUndoAction(window, "&Undo"), stack.createRedoAction(window, "&Redo")
+    undo.setShortcut(QKeySequence.StandardKey.Undo)
+    redo.setShortcut(QKeySequence.StandardKey.Redo)
+    edit_menu.addActions([undo, redo])
+    edit_menu.addSeparator()
     select_all = edit_menu.addAction("Select &All")
     select_all.setShortcut(QKeySequence.StandardKey.SelectAll)
     select_all.triggered.connect(window.grid.selectAll)

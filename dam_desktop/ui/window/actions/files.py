@@ -10,12 +10,18 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QStyle
 
+from dam_desktop.ui.grid.outgoing import files_mime, outgoing_paths
 from dam_desktop.ui.window.context_menu import ActionContext, AssetAction, Selection, in_library
 from dam_desktop.use_cases.assets import export
 
 
 def _files(selection: Selection) -> list[Path]:
     return [info.file_path for info in selection.infos if info.file_path is not None]
+
+
+def _named(context: ActionContext, selection: Selection) -> list[Path]:
+    """The files under their original names, as other apps should see them."""
+    return outgoing_paths(context.client.library_path, selection.infos)
 
 
 def open_path(path: Path) -> bool:
@@ -49,15 +55,22 @@ def reveal_path(path: Path) -> bool:
 
 
 async def _open(context: ActionContext, selection: Selection) -> None:
-    for path in _files(selection)[:20]:
+    for path in _named(context, selection)[:20]:
         if not open_path(path):
             context.show_message(f"No application could open {path.name}")
 
 
 async def _reveal(context: ActionContext, selection: Selection) -> None:
-    files = _files(selection)
+    files = _named(context, selection)
     if files:
         reveal_path(files[0])
+
+
+async def copy_files(context: ActionContext, selection: Selection) -> None:
+    """Ctrl+C: the files on the clipboard, pasted by a file manager under their original names."""
+    files = _named(context, selection)
+    QGuiApplication.clipboard().setMimeData(files_mime(files))
+    context.show_message(f"Copied {len(files)} file{'s' if len(files) != 1 else ''}")
 
 
 async def _copy_path(context: ActionContext, selection: Selection) -> None:
@@ -102,6 +115,9 @@ ACTIONS = [
         group=10,
         order=20,
         icon=QStyle.StandardPixmap.SP_DirOpenIcon,
+    ),
+    AssetAction(
+        "copy-files", "Copy", copy_files, applies_to=_has_files, group=20, order=5, shortcut="Ctrl+C"
     ),
     AssetAction("copy-path", "Copy Path", _copy_path, applies_to=_has_files, group=20, order=10),
     AssetAction(

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QStyle
 
 from dam_desktop.core.world import World
 from dam_desktop.ui.window.context_menu import ActionContext, AssetAction, Selection, in_library, in_trash
+from dam_desktop.ui.window.undoable import TrashCommand
 from dam_desktop.use_cases import trash
 from dam_desktop.use_cases.trash import TrashOutcome
 
@@ -19,7 +20,9 @@ def _plural(count: int, word: str = "asset") -> str:
 TrashOperation = Callable[[World, Sequence[int]], Awaitable[TrashOutcome]]
 
 
-async def _apply(context: ActionContext, selection: Selection, operation: TrashOperation, done: str) -> None:
+async def _apply(
+    context: ActionContext, selection: Selection, operation: TrashOperation, done: str
+) -> TrashOutcome:
     """Run a trash use case on the world thread, refresh the grid and say what happened."""
     ids = list(selection.entity_ids)
     result = await context.client.call(lambda world: operation(world, ids))
@@ -29,6 +32,12 @@ async def _apply(context: ActionContext, selection: Selection, operation: TrashO
         # A path that would lead outside the library is never moved or deleted; say which and why.
         message += f"; left {len(result.refused)} file(s) alone: {result.refused[0]}"
     context.show_message(message)
+    return result
+
+
+def _push_undoable(context: ActionContext, result: TrashOutcome, *, removal: bool) -> None:
+    if context.undo_stack is not None and result.entity_ids:
+        context.undo_stack.push(TrashCommand(context, list(result.entity_ids), removal=removal))
 
 
 async def remove_to_trash(context: ActionContext, selection: Selection) -> None:
@@ -38,11 +47,14 @@ async def remove_to_trash(context: ActionContext, selection: Selection) -> None:
         "Stored copies move to the library's trash, where you can restore them or empty it. "
         "Linked files stay where they are.",
     ):
-        await _apply(context, selection, trash.move_to_trash, "Moved {} to the trash")
+        done = "Moved {} to the trash (Ctrl+Z puts them back)"
+        result = await _apply(context, selection, trash.move_to_trash, done)
+        _push_undoable(context, result, removal=True)
 
 
 async def restore(context: ActionContext, selection: Selection) -> None:
-    await _apply(context, selection, trash.restore_from_trash, "Restored {}")
+    result = await _apply(context, selection, trash.restore_from_trash, "Restored {}")
+    _push_undoable(context, result, removal=False)
 
 
 async def delete_for_good(context: ActionContext, selection: Selection) -> None:

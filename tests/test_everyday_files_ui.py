@@ -1,0 +1,70 @@
+"""Files leave the window under their real names, and removing assets can be undone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtGui import QGuiApplication
+
+from dam_desktop.ui.window.main_window import MainWindow
+from tests.ui_helpers import add_images, add_sound, make_sound, run
+
+
+def _select_rows(window: MainWindow, *rows: int) -> None:
+    model = window.grid.selectionModel()
+    model.clearSelection()
+    for row in rows:
+        model.select(window.model.index(row, 0), QItemSelectionModel.SelectionFlag.Select)
+    model.setCurrentIndex(window.model.index(rows[0], 0), QItemSelectionModel.SelectionFlag.NoUpdate)
+
+
+def _undo_action(window: MainWindow) -> Any:
+    edit = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Edit")
+    return next(a for a in edit.actions() if a.text().startswith("&Undo"))
+
+
+def test_ctrl_c_puts_the_files_on_the_clipboard_under_their_names(
+    qtbot: Any, ui_window: MainWindow, ui_client: Any, tmp_path: Path
+) -> None:
+    run(qtbot, ui_client.call(lambda world: add_images(world, tmp_path / "src", 2)))
+    linked = make_sound(tmp_path / "elsewhere" / "door knock.wav")
+    run(qtbot, ui_client.call(lambda world: add_sound(world, linked)))
+    run(qtbot, ui_window.reload())
+    ui_window.grid.selectAll()
+
+    run(qtbot, ui_window._run_action_by_key("copy-files"))
+
+    mime = QGuiApplication.clipboard().mimeData()
+    names = sorted(url.fileName() for url in mime.urls())
+    assert names == ["door knock.wav", "image-0000.png", "image-0001.png"]
+    # A linked original that has its name already is handed over as the user's own file.
+    assert str(linked) in [url.toLocalFile() for url in mime.urls()]
+    assert ui_window.statusBar().currentMessage() == "Copied 3 files"
+
+
+def test_removing_assets_is_undone_with_ctrl_z_and_redone(
+    qtbot: Any, ui_window: MainWindow, ui_client: Any, tmp_path: Path
+) -> None:
+    made = run(qtbot, ui_client.call(lambda world: add_images(world, tmp_path / "src", 3)))
+    run(qtbot, ui_window.reload())
+    _select_rows(ui_window, 0, 1)  # newest first: the last two made
+    removed = {made[2].entity_id, made[1].entity_id}
+
+    ui_window.remove_action.trigger()
+    qtbot.waitUntil(lambda: ui_window.model.rowCount() == 1)
+    assert not made[2].path.exists() and not made[1].path.exists()
+    undo = _undo_action(ui_window)
+    assert undo.isEnabled() and undo.text() == "&Undo Remove 2 assets"
+
+    undo.trigger()
+    qtbot.waitUntil(lambda: ui_window.model.rowCount() == 3)
+    assert removed <= set(ui_window.model.ids.tolist())
+    assert made[2].path.is_file() and made[1].path.is_file()
+    qtbot.waitUntil(lambda: ui_window.statusBar().currentMessage() == "Restored 2 assets")
+    qtbot.waitUntil(lambda: ui_window.counts.trashed == 0)
+
+    ui_window.actions_menu.undo_stack.redo()
+    qtbot.waitUntil(lambda: ui_window.model.rowCount() == 1)
+    assert not made[2].path.exists()
