@@ -44,7 +44,7 @@ def outbox_dir(library_root: Path) -> Path:
 
 def _same_file(a: Path, b: Path) -> bool:
     try:
-        return os.path.samefile(a, b)
+        return a.samefile(b)
     except OSError:
         return False
 

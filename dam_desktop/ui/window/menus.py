@@ -1,5 +1,5 @@
-"""The window's menu bar: File (import and its mode), Edit, View (zoom, sort, inspector), Library,
-and the Space shortcut that plays the selected sound."""
+"""The window's menu bar: File (import and its mode), Edit (undo, remove), View (zoom, sort,
+inspector, the preview on Space and the full-screen viewer), Library, Help."""
 
 from __future__ import annotations
 
@@ -7,13 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QStyle
 
 from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.ui.duplicates.menu import install_duplicates_menu
+from dam_desktop.ui.help.menu import HelpMenu
 from dam_desktop.ui.models.menu import install_models_menu
+from dam_desktop.ui.preview.install import install_preview
+from dam_desktop.ui.preview.overlay import PreviewOverlay
 from dam_desktop.ui.window.library_menu import LibraryMenu
 
 if TYPE_CHECKING:
@@ -33,6 +35,8 @@ class Menus:
     remove_action: QAction
     inspector_action: QAction
     library_menu: LibraryMenu
+    preview: PreviewOverlay
+    help: HelpMenu
 
 
 def _reveal(folder: Path) -> None:
@@ -125,9 +129,8 @@ def build_menus(window: MainWindow) -> Menus:
     install_duplicates_menu(window, library_menu.menu)
     install_models_menu(window)
 
-    play = QAction("Play or Pause", window)
-    play.setShortcut(QKeySequence(Qt.Key.Key_Space))
-    play.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-    play.triggered.connect(window.inspector.toggle_playback)
-    window.grid.addAction(play)
-    return Menus(mode_actions, sort_actions, remove_action, toggle_inspector, library_menu)
+    preview = install_preview(window, view_menu)
+    help_menu = HelpMenu(window)
+    return Menus(
+        mode_actions, sort_actions, remove_action, toggle_inspector, library_menu, preview, help_menu
+    )

@@ -1,0 +1,1 @@
+"""Help: the keyboard shortcuts sheet and About (versions and licences)."""

@@ -1,0 +1,1 @@
+"""Viewing: the Quick Look-style preview overlay (Space) and the full-screen viewer (F11)."""
