@@ -7,14 +7,16 @@ These only read; they change nothing, so they notify nothing.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from dam_desktop.core.library import STORAGE_MANAGED
 from dam_desktop.services.browse import browse_service
 from dam_desktop.services.browse.asset_summary import thumbnail_paths_for
+from dam_desktop.services.browse.browse_service import AssetLocation
 from dam_desktop.services.browse.browse_sql import IdArray, LibraryCounts, TileInfo
 from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.services.store.asset_files import readable_files
@@ -53,9 +55,21 @@ async def tile_infos(world: World, entity_ids: list[int]) -> dict[int, TileInfo]
 
 
 async def asset_details(world: World, entity_id: int) -> AssetDetails | None:
-    """Everything the inspector shows about one asset; None when it is gone."""
+    """Everything the inspector shows about one asset; None when it is gone. A trashed asset's
+    stored copies are where the trash keeps them (`trash/files/...`, storage type "trash")."""
     async with world.session() as session:
-        return await browse_service.asset_details(session, world.paths, entity_id)
+        details = await browse_service.asset_details(session, world.paths, entity_id)
+    if details is None or details.trashed_at is None:
+        return details
+    return replace(details, locations=[_in_trash(world, location) for location in details.locations])
+
+
+def _in_trash(world: World, location: AssetLocation) -> AssetLocation:
+    files = world.paths.files_dir
+    if location.storage_type != STORAGE_MANAGED or not location.path.is_relative_to(files):
+        return location
+    moved = world.paths.trash_dir / "files" / location.path.relative_to(files)
+    return AssetLocation("trash", moved, location.source_path)
 
 
 async def thumbnail_paths(

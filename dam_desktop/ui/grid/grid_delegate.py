@@ -23,6 +23,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QStyle, QWidget
 
 from dam_desktop.services.browse.browse_sql import TileInfo
+from dam_desktop.ui.backdrop import DEFAULT_BACKDROP, integer_scale, paint_backdrop, shows_through
 from dam_desktop.ui.inspector.audio_player import format_time
 
 TILE_PADDING = 8
@@ -35,6 +36,8 @@ FILE_PROBLEM_MARKS = {
 # Below this tile size the mark is a dot with "!", as the extension badge goes too.
 FULL_MARK_MIN_TILE = 96
 MISSING_OPACITY = 0.4
+# Thumbnails are at most this big; a smaller one is the picture at its own size.
+ORIGINAL_BELOW = 256
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,7 @@ class TileDelegate:
         # (set by `ui.missing_files`); such tiles are dimmed and carry a mark.
         self.file_problems: dict[int, str] = {}
         self._marks: dict[tuple[str, bool], QPixmap] = {}
+        self.backdrop = DEFAULT_BACKDROP  # behind transparent thumbnails (Preferences)
         style = widget.style()
         self._icons = {
             "audio": style.standardIcon(QStyle.StandardPixmap.SP_MediaVolume),
@@ -183,13 +187,22 @@ class TileDelegate:
     def _paint_pixmap(self, painter: QPainter, square: QRect, pixmap: QPixmap) -> None:
         ratio = pixmap.devicePixelRatio() or 1.0
         width, height = pixmap.width() / ratio, pixmap.height() / ratio
+        alpha = shows_through(pixmap)
         if max(width, height) == square.width():
             # Decoded for this tile size: an unscaled blit, the fast path while scrolling.
             x = square.left() + (square.width() - int(width)) // 2
             y = square.top() + (square.height() - int(height)) // 2
+            if alpha:
+                paint_backdrop(painter, QRect(x, y, int(width), int(height)), self.backdrop)
             painter.drawPixmap(QPoint(x, y), pixmap)
             return
-        scale = min(square.width() / width, square.height() / height)
+        sharp = max(width, height) < ORIGINAL_BELOW and width < square.width() and height < square.height()
+        # A picture smaller than its thumbnail would be is its own size: grow it by whole pixels.
+        scale = (
+            integer_scale(width, height, square.width(), square.height())
+            if sharp
+            else min(square.width() / width, square.height() / height)
+        )
         draw_w, draw_h = width * scale, height * scale
         target = QRectF(
             square.left() + (square.width() - draw_w) / 2,
@@ -197,7 +210,13 @@ class TileDelegate:
             draw_w,
             draw_h,
         )
+        if alpha:
+            paint_backdrop(painter, target, self.backdrop)
+        if sharp:
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
         painter.drawPixmap(target, pixmap, QRectF(pixmap.rect()))
+        if sharp:
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
 
     def _paint_placeholder(self, painter: QPainter, square: QRect, info: TileInfo | None) -> None:
         inset = QRectF(square).adjusted(6, 6, -6, -6)

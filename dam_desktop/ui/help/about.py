@@ -54,15 +54,15 @@ class Part:
 
 
 def _licence(meta: metadata.PackageMetadata) -> str:
-    expression = meta["License-Expression"] if "License-Expression" in meta else None
+    fields = meta.json
+    expression = fields.get("license_expression")
     if expression:
         return str(expression)
-    classifiers = [
-        str(c).rsplit("::", 1)[-1].strip() for c in meta.get_all("Classifier") or [] if "License" in str(c)
-    ]
+    listed = [str(c) for c in fields.get("classifier", [])]
+    classifiers = [c.rsplit("::", 1)[-1].strip() for c in listed if "License" in c]
     if classifiers:
         return classifiers[0]
-    text = str(meta["License"] if "License" in meta else "").strip()
+    text = str(fields.get("license", "")).strip()
     return text.splitlines()[0][:60] if text else "see the package"
 
 

@@ -1,7 +1,8 @@
-"""The inspector's audio player: play, pause, and seek by clicking the waveform (QtMultimedia).
+"""The inspector's audio player: play, pause, loop, volume, and seek by clicking the waveform.
 
 The waveform's peaks are read in a worker thread; the QMediaPlayer is created on first play, so
-selecting sounds never waits for the multimedia backend.
+selecting sounds never waits for the multimedia backend. With no sound output device, Play says so
+rather than pretending to play.
 """
 
 from __future__ import annotations
@@ -12,7 +13,16 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPainterPath, QPaintEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QStyle, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QSlider,
+    QStyle,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -22,6 +32,13 @@ if TYPE_CHECKING:
     FloatArray = npt.NDArray[np.float32]
 WAVEFORM_COLUMNS = 600
 SHORT_SOUND_S = 1.0  # shorter sounds show their times in tenths of a second
+NO_DEVICE = "No sound output device: connect speakers or headphones, or check the system's sound settings."
+
+
+def sound_outputs_available() -> bool:
+    from PySide6.QtMultimedia import QMediaDevices
+
+    return bool(QMediaDevices.audioOutputs())
 
 
 def read_peaks(path: Path, columns: int = WAVEFORM_COLUMNS) -> tuple[FloatArray, FloatArray, float]:
@@ -140,17 +157,36 @@ class AudioPlayer(QWidget):
         self.play_button.setEnabled(False)
         self.time_label = QLabel("0:00 / 0:00", self)
         self.time_label.setObjectName("timeLabel")
+        self.loop_button = QToolButton(self)
+        self.loop_button.setText("Loop")
+        self.loop_button.setCheckable(True)
+        self.loop_button.setToolTip("Play the sound over and over")
+        self.volume_slider = QSlider(Qt.Orientation.Horizontal, self)
+        self.volume_slider.setRange(0, 100)
+        self.volume_slider.setValue(80)
+        self.volume_slider.setMaximumWidth(90)
+        self.volume_slider.setToolTip("Volume")
+        self.notice = QLabel("", self)
+        self.notice.setObjectName("dimLabel")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
 
         controls = QHBoxLayout()
         controls.setContentsMargins(0, 0, 0, 0)
         controls.addWidget(self.play_button)
         controls.addWidget(self.time_label)
         controls.addStretch(1)
+        controls.addWidget(self.loop_button)
+        controls.addWidget(self.volume_slider)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.waveform, 1)
         layout.addLayout(controls)
+        layout.addWidget(self.notice)
 
+        self.outputs_available = sound_outputs_available
+        self.loop_button.toggled.connect(self._apply_loop)
+        self.volume_slider.valueChanged.connect(self._apply_volume)
         self.duration = 0.0
         self.source: Path | None = None
         self._player: QMediaPlayer | None = None
@@ -165,7 +201,11 @@ class AudioPlayer(QWidget):
             from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 
             player = QMediaPlayer(self)
-            player.setAudioOutput(QAudioOutput(player))
+            output = QAudioOutput(player)
+            output.setVolume(self.volume_slider.value() / 100)
+            player.setAudioOutput(output)
+            player.setLoops(QMediaPlayer.Loops.Infinite if self.loop_button.isChecked() else 1)
+            player.errorOccurred.connect(lambda _error, text: self._say(f"Cannot play this sound: {text}"))
             player.positionChanged.connect(self._on_position)
             player.playbackStateChanged.connect(self._on_state)
             self._player = player
@@ -173,6 +213,7 @@ class AudioPlayer(QWidget):
 
     def clear(self) -> None:
         self._generation += 1
+        self._say("")
         self.stop()
         self.source = None
         self.duration = 0.0
@@ -204,6 +245,9 @@ class AudioPlayer(QWidget):
 
         if self.source is None:
             return
+        if not self.outputs_available():
+            self._say(NO_DEVICE)
+            return
         player = self.player
         if player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
             player.pause()
@@ -213,6 +257,20 @@ class AudioPlayer(QWidget):
             if self.waveform.position > 0:
                 player.setPosition(int(self.waveform.position * self.duration * 1000))
         player.play()
+
+    def _say(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
+
+    def _apply_loop(self, loop: bool) -> None:
+        from PySide6.QtMultimedia import QMediaPlayer
+
+        if self._player is not None:
+            self._player.setLoops(QMediaPlayer.Loops.Infinite if loop else 1)
+
+    def _apply_volume(self, value: int) -> None:
+        if self._player is not None and (output := self._player.audioOutput()) is not None:
+            output.setVolume(value / 100)
 
     def stop(self) -> None:
         if self._player is not None:

@@ -13,12 +13,14 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QMouseEvent, QPainter, QPaintEvent, QPixmap, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from dam_desktop.ui.backdrop import DEFAULT_BACKDROP, integer_scale, paint_backdrop
 from dam_desktop.ui.image_decode import decode_error, decode_scaled
 
 # Larger pictures are decoded at this size on their long side: the panel never needs more, and a
 # 100 MP scan would otherwise cost hundreds of MB.
 MAX_PREVIEW_EDGE = 4096
 MIN_ZOOM = 0.02
+SMALL_IMAGE = 256  # below this on its long side, a picture fits by whole-number scales
 MAX_ZOOM = 16.0
 
 
@@ -58,6 +60,7 @@ class ImagePreview(QWidget):
         self._generation = 0
         self.message = ""
         self.source: Path | None = None
+        self.backdrop = DEFAULT_BACKDROP  # behind transparent pictures (Preferences)
 
     @property
     def image_size(self) -> QSize:
@@ -108,11 +111,13 @@ class ImagePreview(QWidget):
     def fit_scale(self) -> float:
         if self._image_size.isEmpty():
             return 1.0
-        return min(
-            1.0,
-            (self.width() - 16) / self._image_size.width(),
-            (self.height() - 16) / self._image_size.height(),
-        )
+        width, height = self._image_size.width(), self._image_size.height()
+        fitting = min(1.0, (self.width() - 16) / width, (self.height() - 16) / height)
+        if fitting == 1.0 and max(width, height) < SMALL_IMAGE:
+            # Icons and pixel art grow by whole pixels, up to SMALL_IMAGE on their long side.
+            room = min(self.width() - 16, SMALL_IMAGE * 2), min(self.height() - 16, SMALL_IMAGE * 2)
+            return float(integer_scale(width, height, *room))
+        return fitting
 
     def scale(self) -> float:
         return self.fit_scale() if self._zoom is None else self._zoom
@@ -188,4 +193,9 @@ class ImagePreview(QWidget):
                 x = (self.width() - width) / 2
             if height <= self.height():
                 y = (self.height() - height) / 2
-        painter.drawPixmap(QRectF(x, y, width, height), self._pixmap, QRectF(self._pixmap.rect()))
+        target = QRectF(x, y, width, height)
+        if self._pixmap.hasAlphaChannel():
+            paint_backdrop(painter, target.intersected(QRectF(self.rect())), self.backdrop)
+        if scale >= 2 and float(scale).is_integer():
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+        painter.drawPixmap(target, self._pixmap, QRectF(self._pixmap.rect()))

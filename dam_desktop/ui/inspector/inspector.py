@@ -1,5 +1,7 @@
-"""The right-hand inspector: a preview (image or sound), the asset's properties, and sections
-other parts of the app add (the tag editor) through `add_section`."""
+"""The right-hand inspector, in fixed zones: the preview (image or sound) on top, then the sections
+other parts of the app add through `add_section` (the tag editor, always in view), then the asset's
+properties under a header that folds them. A trashed asset says where the trash keeps it and offers
+Restore."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -26,6 +28,7 @@ from dam_desktop.core.events import WorldChanged
 from dam_desktop.ui.changes import ChangeFollower, concerns
 from dam_desktop.ui.inspector.audio_player import SHORT_SOUND_S, AudioPlayer, format_time
 from dam_desktop.ui.inspector.image_preview import ImagePreview
+from dam_desktop.ui.inspector.trash_bar import TrashBar
 from dam_desktop.ui.inspector.video_player import VideoPlayer
 from dam_desktop.ui.world_client import WorldClient
 
@@ -38,6 +41,7 @@ if TYPE_CHECKING:
 PICTURED_KINDS = frozenset({"image", "document", "font"})
 KIND_NAMES = {"image": "Image", "audio": "Sound", "video": "Video", "document": "Document", "font": "Font"}
 DETAIL_COMPONENTS = frozenset({"file", "asset", "trash"})  # changes that alter the properties shown
+LOCATION_KINDS = {"managed": "Stored copy", "trash": "In the trash", "reference": "Linked file"}
 
 
 def format_size(size: int) -> str:
@@ -127,6 +131,18 @@ class Inspector(QScrollArea):
         for page in (self.no_preview, self.image_pane, self.audio_player, self.video_player):
             self.previews.addWidget(page)
 
+        self.trash_bar = TrashBar(client.library_path, body)
+        self.trash_bar.restore_clicked.connect(self._on_restore)
+        self.properties_header = QToolButton(body)
+        self.properties_header.setObjectName("sectionHeader")
+        self.properties_header.setText("Properties")
+        self.properties_header.setCheckable(True)
+        self.properties_header.setChecked(True)
+        self.properties_header.setArrowType(Qt.ArrowType.DownArrow)
+        self.properties_header.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.properties_header.toggled.connect(self._fold_properties)
+        self.properties_header.hide()
+
         # Name above value, not a QFormLayout: long hashes and paths wrap without being clipped.
         self.properties_box = QWidget(body)
         self.properties = QVBoxLayout(self.properties_box)
@@ -139,17 +155,30 @@ class Inspector(QScrollArea):
         self._layout.addWidget(self.title)
         self._layout.addWidget(self.subtitle)
         self._layout.addWidget(self.previews, 3)
-        self._layout.addWidget(self.properties_box)
+        self._layout.addWidget(self.trash_bar)
         self._layout.addLayout(self._sections)
+        self._layout.addWidget(self.properties_header)
+        self._layout.addWidget(self.properties_box)
         self._layout.addStretch(1)
         self.setWidget(body)
 
         self.details: AssetDetails | None = None
+        self.autoplay = False  # play a selected sound at once (Preferences)
         self.selected_ids: list[int] = []
         self._generation = 0
         self._task: asyncio.Task[None] | None = None
         self.previews.hide()
         self.change_follower = ChangeFollower(client, self._follows, self._on_change, self)
+
+    restore_requested = Signal(int)  # the entity id whose Restore was clicked
+
+    def _on_restore(self) -> None:
+        if self.details is not None:
+            self.restore_requested.emit(self.details.entity_id)
+
+    def _fold_properties(self, shown: bool) -> None:
+        self.properties_header.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+        self.properties_box.setVisible(shown)
 
     @property
     def image_preview(self) -> ImagePreview:
@@ -205,6 +234,7 @@ class Inspector(QScrollArea):
             f"{kind} · {details.extension.upper() or details.mime_type} · {format_size(details.size_bytes)}"
         )
         self._fill_properties(details)
+        self._show_trash(details)
         if shown is None or details.file_path != shown.file_path:
             await self._show_preview(details)
 
@@ -233,8 +263,17 @@ class Inspector(QScrollArea):
         if self.details is not None:
             await self._show_details(self.details.entity_id, self.details)
 
+    def _show_trash(self, details: AssetDetails) -> None:
+        if details.trashed_at is None:
+            self.trash_bar.hide()
+            return
+        where = next((loc.path for loc in details.locations if loc.storage_type == "trash"), None)
+        self.trash_bar.show_trashed(format_date(details.trashed_at), where)
+
     def _show_summary(self, count: int) -> None:
         self.details = None
+        self.trash_bar.hide()
+        self.properties_header.hide()
         self.image_preview.clear()
         self.audio_player.clear()
         self.video_player.clear()
@@ -265,7 +304,8 @@ class Inspector(QScrollArea):
         elif details.asset_type == "audio":
             self.image_preview.clear()
             self.previews.setCurrentWidget(self.audio_player)
-            await self.audio_player.load(path)
+            if await self.audio_player.load(path) and self.autoplay:
+                self.audio_player.toggle()
         elif details.asset_type == "video":
             self.image_preview.clear()
             self.audio_player.clear()
@@ -288,6 +328,7 @@ class Inspector(QScrollArea):
 
     def _fill_properties(self, details: AssetDetails) -> None:
         self._clear_properties()
+        self.properties_header.show()
         rows: list[tuple[str, str]] = []
         if details.width and details.height:
             rows.append(("Dimensions", f"{details.width} × {details.height} px"))
@@ -320,7 +361,7 @@ class Inspector(QScrollArea):
             rows.append(("In trash since", format_date(details.trashed_at)))
         rows.append(("SHA-256", details.sha256_hex))
         for location in details.locations:
-            kind = "Stored copy" if location.storage_type == "managed" else "Linked file"
+            kind = LOCATION_KINDS.get(location.storage_type, "Linked file")
             rows.append((kind, str(location.path)))
         for name, value in rows:
             row = QWidget(self.properties_box)
@@ -333,7 +374,7 @@ class Inspector(QScrollArea):
             shown.setObjectName("propertyValue")
             shown.setWordWrap(True)
             shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            if name == "SHA-256" or name in ("Stored copy", "Linked file"):
+            if name == "SHA-256" or name in LOCATION_KINDS.values():
                 shown.setToolTip(value)
                 shown.setText(self._breakable(value))
             row_layout.addWidget(label)

@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from dam_desktop.ui.tags.saved_searches import SavedOrder, SavedSearchEdits
@@ -70,6 +71,9 @@ def install_tag_ui(window: Any) -> TagUI:
         # Edit › Undo / Redo are the window's (its one stack); the editor's own keys would collide.
         for shortcut in editor.shortcuts:
             shortcut.setEnabled(False)
+        edit_tags = edit_menu.addAction("Edit &Tags")
+        edit_tags.setShortcut(QKeySequence("Ctrl+T"))
+        edit_tags.triggered.connect(lambda: editor.input.setFocus(Qt.FocusReason.ShortcutFocusReason))
         manage = edit_menu.addAction("Manage &Tags…")
 
         def open_manager() -> None:

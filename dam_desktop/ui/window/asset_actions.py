@@ -25,6 +25,7 @@ class AssetActions(QObject):
         self.last_menu: QMenu | None = None
         # The window's one undo stack (Edit › Undo): removals, restores and the tag edits.
         self.undo_stack = QUndoStack(self)
+        window.inspector.restore_requested.connect(self._restore_one)
 
     def context(self) -> ActionContext:
         window = self.window
@@ -72,6 +73,18 @@ class AssetActions(QObject):
         for action in context_menu.registered_actions():
             if action.key == key:
                 await self.run(action)
+
+    def _restore_one(self, entity_id: int) -> None:
+        """The inspector's Restore button: that asset back to the library, undoable."""
+
+        async def restore() -> None:
+            infos = await self.window.model.fetch_infos([entity_id])
+            selection = Selection([entity_id], [infos[entity_id]] if entity_id in infos else [], TRASH_VIEW)
+            for action in context_menu.registered_actions():
+                if action.key == "restore":
+                    await self.run(action, selection)
+
+        self.window.tasks.spawn(restore())
 
     def remove_or_delete(self) -> None:
         """Delete: into the trash from the library, for good from the trash."""

@@ -14,6 +14,7 @@ from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.ui.duplicates.menu import install_duplicates_menu
 from dam_desktop.ui.help.menu import HelpMenu
 from dam_desktop.ui.models.menu import install_models_menu
+from dam_desktop.ui.preferences.install import Preferences
 from dam_desktop.ui.preview.install import install_preview
 from dam_desktop.ui.preview.overlay import PreviewOverlay
 from dam_desktop.ui.window.library_menu import LibraryMenu
@@ -130,6 +131,7 @@ def build_menus(window: MainWindow) -> Menus:
     install_models_menu(window)
 
     preview = install_preview(window, view_menu)
+    Preferences(window, edit_menu, preview)
     help_menu = HelpMenu(window)
     return Menus(
         mode_actions, sort_actions, remove_action, toggle_inspector, library_menu, preview, help_menu

@@ -1,0 +1,36 @@
+"""The inspector's note on a trashed asset: since when, where the trash keeps it, and Restore."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+
+
+class TrashBar(QFrame):
+    restore_clicked = Signal()
+
+    def __init__(self, library_root: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("trashBar")
+        self.library_root = library_root
+        self.label = QLabel("", self)
+        self.label.setWordWrap(True)
+        self.restore_button = QPushButton("Restore to Library", self)
+        self.restore_button.clicked.connect(self.restore_clicked)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.restore_button)
+        self.hide()
+
+    def show_trashed(self, since: str | datetime, where: Path | None) -> None:
+        text = f"In the trash since {since}."
+        if where is not None:
+            root = self.library_root
+            shown = where.relative_to(root) if where.is_relative_to(root) else where
+            text += f"\nKept in the library's {shown.as_posix()}"
+        self.label.setText(text)
+        self.show()

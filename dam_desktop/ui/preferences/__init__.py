@@ -1,0 +1,1 @@
+"""Preferences: how the window looks and behaves, kept in the user's settings."""
