@@ -15,6 +15,7 @@ from dam_desktop.models.files import (
     FilePropertiesComponent,
     MissingFileComponent,
 )
+from dam_desktop.models.marks import AssetMarksComponent
 from dam_desktop.models.media import (
     AudioPropertiesComponent,
     ImagePerceptualHashComponent,
@@ -41,6 +42,7 @@ from dam_desktop.models.tags import (
 )
 
 __all__ = [
+    "AssetMarksComponent",
     "AudioEmbeddingClapHtsatUnfusedDim512Component",
     "AudioEmbeddingLogMelStatsDim224Component",
     "AudioEmbeddingSoundprintV2Dim128Component",

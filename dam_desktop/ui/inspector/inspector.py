@@ -193,12 +193,13 @@ class Inspector(QScrollArea):
         elif self.previews.currentWidget() is self.video_player:
             self.video_player.toggle()
 
-    def add_section(self, title: str, widget: QWidget) -> None:
-        """Add a titled section under the properties (e.g. the tag editor)."""
+    def add_section(self, title: str, widget: QWidget, position: int | None = None) -> None:
+        """Add a titled section under the preview (e.g. the tag editor); `position` 0 puts it first."""
         label = QLabel(title, self)
         label.setObjectName("sectionTitle")
-        self._sections.addWidget(label)
-        self._sections.addWidget(widget)
+        at = self._sections.count() if position is None else min(2 * position, self._sections.count())
+        self._sections.insertWidget(at, label)
+        self._sections.insertWidget(at + 1, widget)
 
     def show_selection(self, entity_ids: Sequence[int], count: int | None = None) -> asyncio.Task[None]:
         """Show the selection (`count` assets, of which `entity_ids` are known); the returned task

@@ -37,7 +37,7 @@ class TagUI:
 def install_tag_ui(window: Any) -> TagUI:
     """Add the tag editor, sidebar, undo/redo and tag manager to `window` (a MainWindow)."""
     editor = TagEditor(window.client, window.actions_menu.undo_stack, parent=window)
-    window.inspector.add_section("Tags", editor)
+    window.inspector.add_section("Tags", editor, position=0)  # right under the preview
     sidebar = TagSidebar(window.client, window, show_title=False)
     window.sidebar.add_section("Tags", sidebar)
     # Saved searches are renamed, reordered and deleted on the tag edits' undo stack (one Edit › Undo).

@@ -24,6 +24,7 @@ parameters from `ctx.param`), or a combination with `AllOf`/`AnyOf`/`NotP`; rais
 from __future__ import annotations
 
 import dam_desktop.services.search.tag_query.builtin_terms  # registers the built-in terms
+import dam_desktop.services.search.tag_query.mark_terms  # rating:, label:, flag:
 import dam_desktop.services.search.tag_query.text_terms  # noqa: F401  (name:, path:, words that are no tag)
 from dam_desktop.services.search.tag_query.compiler import (
     TERM_HANDLERS,

@@ -1,0 +1,118 @@
+"""Marks in the window: the inspector's Marks section, keys 0-5 over the grid, undo, and results
+that follow (a `rating:>=4` search drops an asset whose rating falls to 2)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QUndoCommand
+
+from dam_desktop.core.errors import DamError
+from dam_desktop.core.events import WorldChanged
+from dam_desktop.ui.changes import ChangeFollower, concerns
+from dam_desktop.ui.marks.marks_editor import STAR, MarksEditor
+from dam_desktop.ui.tasks import TaskSet
+from dam_desktop.ui.window.undoable import STEPS
+from dam_desktop.use_cases import marks as marks_cases
+from dam_desktop.use_cases.marks import MarkChanges, Marks
+
+if TYPE_CHECKING:
+    from dam_desktop.ui.window.main_window import MainWindow
+
+SELECTION_LIMIT = 10_000  # a bulk edit marks at most this many selected assets at once
+
+
+def describe(changes: MarkChanges, count: int) -> str:
+    what = f"{count:,} asset{'s' if count != 1 else ''}"
+    if changes.rating is not None:
+        return f"Rated {what} {STAR * changes.rating}" if changes.rating else f"Cleared the rating of {what}"
+    if changes.label or changes.clear_label:
+        return f"Labelled {what} {changes.label}" if changes.label else f"Cleared the label of {what}"
+    if changes.flag or changes.clear_flag:
+        return f"Flagged {what} as {changes.flag}" if changes.flag else f"Cleared the flag of {what}"
+    return f"Noted on {what}"
+
+
+class MarksUI(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.tasks = TaskSet()
+        self.editor = MarksEditor(window)
+        window.inspector.add_section("Marks", self.editor)
+        self.editor.change_requested.connect(self.apply)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(80)
+        self.timer.timeout.connect(lambda: self.tasks.spawn(self.load()))
+        window.grid.selectionModel().selectionChanged.connect(lambda *_: self.timer.start())
+        window.model.modelReset.connect(self.timer.start)
+        self.follower = ChangeFollower(
+            window.client, lambda c: c.touches(marks_cases.MARKS), self._changed, self
+        )
+        for stars in range(6):
+            key = QAction(f"Rate {stars}", window)
+            key.setShortcut(QKeySequence(str(stars)))
+            key.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            key.triggered.connect(lambda _c=False, n=stars: self.apply(MarkChanges(rating=n)))
+            window.grid.addAction(key)
+
+    async def load(self) -> None:
+        ids = self.window.selected_ids(limit=SELECTION_LIMIT)
+        if not ids:
+            self.editor.show_marks([])
+            return
+        found = await self.window.client.call(lambda world: marks_cases.marks_of(world, ids))
+        if ids == self.window.selected_ids(limit=SELECTION_LIMIT):
+            self.editor.show_marks([found[i] for i in ids])
+
+    def _changed(self, change: WorldChanged) -> None:
+        if concerns(change, self.window.selected_ids(limit=SELECTION_LIMIT)):
+            self.timer.start()
+        if self.window.search_text and any(
+            word in self.window.search_text for word in ("rating:", "label:", "flag:", "has:")
+        ):
+            self.window.tasks.spawn(self.window.reload())
+
+    def apply(self, changes: MarkChanges) -> None:
+        ids = self.window.selected_ids(limit=SELECTION_LIMIT)
+        if ids:
+            self.tasks.spawn(self._apply(ids, changes))
+
+    async def _apply(self, ids: list[int], changes: MarkChanges) -> None:
+        try:
+            outcome = await self.window.client.call(lambda world: marks_cases.set_marks(world, ids, changes))
+        except DamError as exc:
+            self.window.statusBar().showMessage(str(exc), 8000)
+            return
+        if outcome.entity_ids:
+            text = describe(changes, len(outcome.entity_ids))
+            self.window.actions_menu.undo_stack.push(_MarksCommand(self, text, changes, outcome.previous))
+            self.window.statusBar().showMessage(text, 6000)
+
+
+class _MarksCommand(QUndoCommand):
+    def __init__(self, ui: MarksUI, text: str, changes: MarkChanges, previous: dict[int, Marks]) -> None:
+        super().__init__(text)
+        self.ui, self.changes, self.previous = ui, changes, previous
+        self._pushed = False
+
+    def redo(self) -> None:
+        if not self._pushed:
+            self._pushed = True  # applied before the push
+            return
+        ids, changes, client = list(self.previous), self.changes, self.ui.window.client
+
+        async def step() -> None:
+            await client.call(lambda world: marks_cases.set_marks(world, ids, changes))
+
+        STEPS.run(step)
+
+    def undo(self) -> None:
+        previous, client = self.previous, self.ui.window.client
+
+        async def step() -> None:
+            await client.call(lambda world: marks_cases.restore(world, previous))
+
+        STEPS.run(step)
