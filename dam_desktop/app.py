@@ -136,6 +136,7 @@ def install_room_ui(window: MainWindow) -> None:
         install_background_work(window)
     install_tag_ui(window)
     install_missing_files(window)
+    window.importer.resume_interrupted()
     if not model_features_available():
         window.statusBar().showMessage(MODEL_FEATURES_UNAVAILABLE_NOTE, 15_000)
         return

@@ -13,6 +13,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
 
 from dam_desktop.services.search.sorting import SortKey
+from dam_desktop.ui.jobs import interrupted_import
 from dam_desktop.ui.jobs.jobs import ImportJob
 from dam_desktop.ui.window.context_menu import LIBRARY_VIEW
 
@@ -90,6 +91,27 @@ class ImportFlow(QObject):
         window.jobs.add(job)
         window.import_panel.track(job)
         window.tasks.add(job.start())
+        return job
+
+    def quitting(self) -> None:
+        """The window closes: cancel the import now, and remember it for the next window."""
+        job = self.job
+        if job is not None and job.running and not job.cancelling:
+            interrupted_import.remember(
+                self.window.settings, self.window.client.library_path, job.paths, job.mode
+            )
+            job.cancel()
+
+    def resume_interrupted(self) -> ImportJob | None:
+        """Start again the import that was running when the last window on this library closed."""
+        found = interrupted_import.take(self.window.settings, self.window.client.library_path)
+        if found is None or self.job is not None:
+            return None
+        paths, mode = found
+        job = self.start(paths, "reference" if mode == "reference" else "copy")
+        self.window.statusBar().showMessage(
+            "Resuming the import that was running when dam-desktop quit", 8000
+        )
         return job
 
     def _on_assets_ready(self, entity_ids: list[int]) -> None:

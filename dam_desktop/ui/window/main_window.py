@@ -178,8 +178,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()
-        if self.import_job is not None:
-            self.import_job.cancel()
+        self.importer.quitting()  # cancelled now, resumed by the next window on this library
         self.inspector.audio_player.stop()
         super().closeEvent(event)
 
