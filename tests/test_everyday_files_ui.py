@@ -56,7 +56,7 @@ def test_removing_assets_is_undone_with_ctrl_z_and_redone(
     qtbot.waitUntil(lambda: ui_window.model.rowCount() == 1)
     assert not made[2].path.exists() and not made[1].path.exists()
     undo = _undo_action(ui_window)
-    assert undo.isEnabled() and undo.text() == "&Undo Remove 2 assets"
+    qtbot.waitUntil(lambda: undo.isEnabled() and undo.text() == "&Undo Remove 2 assets")
 
     undo.trigger()
     qtbot.waitUntil(lambda: ui_window.model.rowCount() == 3)
