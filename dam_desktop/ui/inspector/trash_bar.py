@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 
 class TrashBar(QFrame):
@@ -20,17 +20,24 @@ class TrashBar(QFrame):
         self.label.setWordWrap(True)
         self.restore_button = QPushButton("Restore to Library", self)
         self.restore_button.clicked.connect(self.restore_clicked)
-        layout = QHBoxLayout(self)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
-        layout.addWidget(self.label, 1)
-        layout.addWidget(self.restore_button)
+        layout.addWidget(self.label)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.restore_button)
+        layout.addLayout(row)
         self.hide()
 
     def show_trashed(self, since: str | datetime, where: Path | None) -> None:
         text = f"In the trash since {since}."
         if where is not None:
             root = self.library_root
-            shown = where.relative_to(root) if where.is_relative_to(root) else where
-            text += f"\nKept in the library's {shown.as_posix()}"
+            shown = (where.relative_to(root) if where.is_relative_to(root) else where).as_posix()
+            # Breakable every 16 characters: a hash in the path would widen the narrow panel.
+            text += "\nKept in the library's " + "\u200b".join(
+                shown[i : i + 16] for i in range(0, len(shown), 16)
+            )
+            self.label.setToolTip(str(where))
         self.label.setText(text)
         self.show()

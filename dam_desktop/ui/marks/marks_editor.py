@@ -73,10 +73,10 @@ class MarksEditor(QWidget):
             swatch.setCheckable(True)
             swatch.setToolTip(f"Label {name} (label:{name}); click again to clear")
             swatch.setFixedSize(20, 20)
-            border = QColor(colour).lighter(150).name()
             swatch.setStyleSheet(
                 f"QToolButton {{ background: {colour}; border-radius: 10px; border: 2px solid transparent; }}"
-                f"QToolButton:checked {{ border: 2px solid {border}; }}"
+                f"QToolButton:hover {{ background: {QColor(colour).lighter(120).name()}; }}"
+                "QToolButton:checked { border: 3px solid #f2f4f8; }"
             )
             swatch.clicked.connect(lambda _c=False, label=name: self._label(label))
             self.labels[name] = swatch
