@@ -87,7 +87,7 @@ class AboutDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("About dam-desktop")
         self.setObjectName("aboutDialog")
-        self.resize(640, 560)
+        self.resize(780, 600)
         title = QLabel(f"<h2>dam-desktop {__version__}</h2>", self)
         blurb = QLabel(
             "A desktop library for large piles of images and sounds: import, tag, search by "
@@ -100,19 +100,22 @@ class AboutDialog(QDialog):
         blurb.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.parts = installed_parts()
         self.table = QTableWidget(len(self.parts), 4, self)
-        self.table.setHorizontalHeaderLabels(["Component", "Version", "Licence", "Used for"])
+        self.table.setHorizontalHeaderLabels(["Component", "Version", "Used for", "Licence"])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
         self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.table.horizontalHeader()
         for column in range(3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         for row, part in enumerate(self.parts):
-            for column, value in enumerate((part.name, part.version, part.licence, part.role)):
+            for column, value in enumerate((part.name, part.version, part.role, part.licence)):
                 item = QTableWidgetItem(value)
                 item.setToolTip(value)
                 self.table.setItem(row, column, item)

@@ -40,7 +40,9 @@ class ShortcutRow:
 
 
 def _clean(text: str) -> str:
-    return text.replace("&", "").rstrip("…").strip()
+    text = text.replace("&", "").rstrip("…").strip()
+    # The undo stack names the step it would undo ("Undo Remove 2 assets"); the sheet, the verb.
+    return text.split(" ", 1)[0] if text.startswith(("Undo ", "Redo ")) else text
 
 
 def menu_shortcuts(window: QMainWindow) -> list[ShortcutRow]:
@@ -74,7 +76,7 @@ class ShortcutsDialog(QDialog):
         super().__init__(parent or window)
         self.setWindowTitle("Keyboard Shortcuts")
         self.setObjectName("shortcutsDialog")
-        self.resize(560, 640)
+        self.resize(600, 760)
         rows = all_shortcuts(window)
         self.table = QTableWidget(len(rows), 3, self)
         self.table.setHorizontalHeaderLabels(["Where", "Keys", "What it does"])
@@ -82,6 +84,7 @@ class ShortcutsDialog(QDialog):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
         self.table.setShowGrid(False)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
