@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import platform
 import sqlite3
-import sys
 from dataclasses import dataclass
 from importlib import metadata
 
@@ -68,8 +67,13 @@ def _licence(meta: metadata.PackageMetadata) -> str:
 
 def installed_parts() -> list[Part]:
     parts = [
-        Part("Python", platform.python_version(), "PSF-2.0", sys.implementation.name),
-        Part("Qt", qVersion(), "LGPL-3.0-only", f"through PySide6 {pyside_version}"),
+        Part(
+            "Python",
+            platform.python_version(),
+            "PSF-2.0",
+            f"the interpreter ({platform.python_implementation()})",
+        ),
+        Part("Qt", qVersion(), "LGPL-3.0-only", f"the window toolkit (through PySide6 {pyside_version})"),
         Part("SQLite", sqlite3.sqlite_version, "Public domain", "the library file"),
     ]
     for name, role in PARTS:
