@@ -96,3 +96,19 @@ def test_help_lists_the_shortcuts_the_window_answers_and_about_names_versions(
     assert parts["PySide6-Essentials"].version == pyside
     assert parts["PySide6-Essentials"].licence.startswith("LGPL")
     assert parts["SQLite"].version.count(".") == 2
+
+
+def test_space_on_a_sound_in_the_inspector_plays_it_there_instead(
+    qtbot: Any, ui_window: MainWindow, ui_client: Any, tmp_path: Path
+) -> None:
+    sound = make_sound(tmp_path / "sounds" / "knock.wav", seconds=0.5)
+    run(qtbot, ui_client.call(lambda world: add_sound(world, sound)))
+    run(qtbot, ui_window.reload())
+    player = ui_window.inspector.audio_player
+    player.outputs_available = lambda: False  # the same on every machine: no sound device
+    _select(ui_window, 0)
+    qtbot.waitUntil(lambda: player.waveform.has_peaks)
+    ui_window.grid.setFocus()
+    qtbot.keyClick(ui_window.grid, Qt.Key.Key_Space)
+    assert not ui_window.menus.preview.isVisible()
+    assert "No sound output device" in player.notice.text()

@@ -184,6 +184,10 @@ class Inspector(QScrollArea):
     def image_preview(self) -> ImagePreview:
         return self.image_pane.preview
 
+    def shows(self, entity_id: int) -> bool:
+        """Whether the panel shows that asset with its preview (a sound's or clip's player)."""
+        return self.details is not None and self.details.entity_id == entity_id and self.previews.isVisible()
+
     def toggle_playback(self) -> None:
         """Space over the grid: play or pause the selected sound or clip, when its player is showing."""
         if not self.previews.isVisible():

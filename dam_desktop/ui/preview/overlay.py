@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from dam_desktop.ui.window.main_window import MainWindow
 
 SLIDESHOW_INTERVAL_MS = 4000
+PICTURED = frozenset({"image", "document", "font"})  # drawn as a picture: a PDF's page, a font's sample
 HINT = "← → previous / next   ·   S slideshow   ·   F11 full screen   ·   Space or Esc closes"
 _STEPS = {
     Qt.Key.Key_Left: -1,
@@ -153,16 +154,19 @@ class PreviewOverlay(QWidget):
         if path is None or not path.exists():
             self._show_message("The file is not where the library expects it.", info.filename, detail)
             return
-        if info.asset_type == "image":
+        if info.asset_type in PICTURED:
             self.sound.clear()
             self.pages.setCurrentWidget(self.image)
-            self.tasks.spawn(self.image.load(path))
+            self.tasks.spawn(self.image.load(path, info.filename))
         elif info.asset_type == "audio":
             self.image.clear()
             self.pages.setCurrentWidget(self._sound_page)
             self.tasks.spawn(self._play(path))
         else:
-            self._show_message("No preview for this kind of file.", info.filename, detail)
+            where = (
+                "Videos play in the inspector (Space over the grid)." if info.asset_type == "video" else ""
+            )
+            self._show_message(where or "No preview for this kind of file.", info.filename, detail)
 
     async def _fetch_and_show(self, row: int, entity_id: int) -> None:
         await self.window_.model.fetch_infos([entity_id])
