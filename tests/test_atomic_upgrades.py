@@ -90,6 +90,9 @@ def reopen_and_check(db_path: Path, head_schema: set[tuple[str, str]], counts: d
 
 
 @pytest.mark.slow
+# Twenty-one upgrades of a million rows in subprocesses, each through every migration: about two
+# minutes on a quiet 2-core machine, several times that when it is shared.
+@pytest.mark.timeout(900)
 def test_killing_an_upgrade_of_a_million_rows_anywhere_leaves_a_library_that_opens_whole(
     tmp_path: Path, big_library_file: Path, head_schema: set[tuple[str, str]]
 ) -> None:
