@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import dam_desktop.services.locations.missing_file_terms  # noqa: F401  (registers has:missing-file)
@@ -44,7 +45,10 @@ async def open_world(
             async with world.session() as session:
                 # Copies an interrupted import put into the store but never committed (publish_journal);
                 # only the writer, who holds the lock, may delete them.
-                await publish_journal.sweep(session, world.paths)
+                if world.is_shared:
+                    await publish_journal.sweep_dead_clients(session, world.paths, socket.gethostname())
+                else:
+                    await publish_journal.sweep(session, world.paths)
         except BaseException:
             await world.close()
             raise

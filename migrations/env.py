@@ -3,7 +3,9 @@
 The app passes an open connection in `config.attributes["connection"]` (see
 `dam_desktop.core.migrations`); the alembic command line falls back to `sqlalchemy.url`. Either way
 the connection is in a real SQLite transaction (`create_sync_library_engine`), which alembic runs
-every migration inside, so a whole upgrade commits or rolls back as one.
+every migration inside, so a whole upgrade commits or rolls back as one. `-x db=` names a scratch
+SQLite file or a PostgreSQL URL (a shared library's database: PostgreSQL runs DDL in transactions
+too).
 """
 
 from __future__ import annotations
@@ -15,14 +17,16 @@ from sqlalchemy.engine import Connection
 
 import dam_desktop.models  # noqa: F401  (registers every table on the metadata)
 from dam_desktop.core.database import create_sync_library_engine
+from dam_desktop.core.server_database import create_sync_server_engine, is_server_url
 from dam_desktop.models.core.base_class import Base
 from dam_desktop.models.files.file_properties_component import SORT_ORDER_INDEXES
 
 config = context.config
 target_metadata = Base.metadata
 
-# Search indexes are SQLite virtual tables (FTS5) with shadow tables of their own: written by
-# migrations, not models, so the comparison of models and migrations leaves them out.
+# Search indexes are SQLite virtual tables (FTS5) with shadow tables of their own (on PostgreSQL,
+# plain tables under trigram indexes): written by migrations, not models, so the comparison of
+# models and migrations leaves them out.
 SEARCH_INDEX_PREFIX = "search_"
 
 
@@ -50,9 +54,12 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    scratch_db = context.get_x_argument(as_dictionary=True).get("db")
+    scratch_db = context.get_x_argument(as_dictionary=True).get("db") or ""
     url = config.get_main_option("sqlalchemy.url") or ""
-    engine = create_sync_library_engine(Path(scratch_db or url.removeprefix("sqlite:///")))
+    if is_server_url(scratch_db or url):
+        engine = create_sync_server_engine(scratch_db or url)
+    else:
+        engine = create_sync_library_engine(Path(scratch_db or url.removeprefix("sqlite:///")))
     with engine.begin() as conn:
         _configure(conn)
         with context.begin_transaction():

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.kernel_fixtures import kernel_world  # noqa: F401
 from tests.model_fixtures import fake_hub, tiny_checkpoints, tiny_models  # noqa: F401
+from tests.pg_server import (
+    TEST_BACKEND_VARIABLE,
+    PostgresServer,
+    start_server,
+    test_backend,
+    unavailable_reason,
+)
 from tests.tagging_fixtures import tagging_models_dir, tiny_settings, tiny_weights_file  # noqa: F401
 from tests.ui_helpers import ui_client, ui_loop, ui_window  # noqa: F401  (fixtures for the window's tests)
 from tests.wallpaper_fixtures import wallpaper_library  # noqa: F401
@@ -23,11 +30,41 @@ def library_path(tmp_path: Path) -> Path:
     return tmp_path / "library"
 
 
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server for the whole run (skipped, saying why, where none can start)."""
+    reason = unavailable_reason()
+    if reason is not None:
+        if test_backend() == "postgresql":
+            pytest.fail(f"{TEST_BACKEND_VARIABLE}=postgresql but {reason}")
+        pytest.skip(reason)
+    server = start_server()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 @pytest.fixture
-async def world(library_path: Path) -> AsyncIterator[object]:
+def shared_library_url(request: pytest.FixtureRequest) -> str:
+    """A fresh, empty PostgreSQL database for one shared library."""
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    return server.new_database()
+
+
+@pytest.fixture
+async def world(library_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[object]:
+    """An open world on a new library: a folder (SQLite), or with DAM_TEST_BACKEND=postgresql a
+    shared library (a fresh PostgreSQL database, its store at `library_path`)."""
+    from dam_desktop.core.world import World
     from dam_desktop.world_setup import open_world
 
-    opened = await open_world(library_path)
+    if test_backend() == "postgresql":
+        url = request.getfixturevalue("shared_library_url")
+        await World.open_shared(url, library_path)  # records `library_path` as the store
+        opened = await open_world(url)
+    else:
+        opened = await open_world(library_path)
     try:
         yield opened
     finally:

@@ -50,7 +50,7 @@ async def make_assets(session: AsyncSession, specs: list[AssetSpec]) -> list[int
             await session.execute(
                 text(
                     "INSERT INTO component_image_properties (entity_id, width, height, mode, is_animated,"
-                    " frame_count) VALUES (:e, :w, :h, 'RGB', 0, 1)"
+                    " frame_count) VALUES (:e, :w, :h, 'RGB', FALSE, 1)"
                 ),
                 {"e": eid, "w": spec.width, "h": spec.height or spec.width},
             )

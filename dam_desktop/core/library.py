@@ -26,6 +26,9 @@ LOCK_FILENAME = ".dam.lock"
 @dataclass(frozen=True)
 class LibraryPaths:
     root: Path
+    # Set on a shared library's store, which many processes write at once: each keeps its
+    # half-written files and its publishing journal under its own name (`<host>-<pid>`).
+    client: str = ""
 
     @property
     def name(self) -> str:
@@ -49,7 +52,7 @@ class LibraryPaths:
 
     @property
     def tmp_dir(self) -> Path:
-        return self.root / "tmp"
+        return self.root / "tmp" / self.client if self.client else self.root / "tmp"
 
     @property
     def trash_dir(self) -> Path:

@@ -30,6 +30,8 @@ from dam_desktop.core.registered_systems import RegisteredSystem, SystemFunc
 from dam_desktop.core.resources import ResourceManager
 from dam_desktop.core.scheduler import WorldScheduler
 from dam_desktop.core.schema_version import is_up_to_date
+from dam_desktop.core.server_database import create_server_engine, is_server_url
+from dam_desktop.core.shared_library import prepare_shared_library
 from dam_desktop.core.stage_reports import StageReport
 from dam_desktop.core.stages import SystemStage
 
@@ -41,6 +43,8 @@ class WorldConfig:
     """Settings of one world; available to systems through `WorldContext.world_config`."""
 
     paths: LibraryPaths
+    # A shared library's PostgreSQL URL; None for a library folder (SQLite).
+    database_url: str | None = None
 
 
 class World:
@@ -75,6 +79,11 @@ class World:
     def paths(self) -> LibraryPaths:
         return self.config.paths
 
+    @property
+    def is_shared(self) -> bool:
+        """A studio's shared library (PostgreSQL), not a folder on this workstation."""
+        return self.config.database_url is not None
+
     @classmethod
     async def open(
         cls, library_path: Path | str, *, create: bool = True, lock: LibraryLock | None = None
@@ -87,6 +96,8 @@ class World:
         is not a library and `create` is False, or the database cannot be upgraded. A damaged but
         current database opens read-only (`world.damage`).
         """
+        if isinstance(library_path, str) and is_server_url(library_path):
+            return await cls.open_shared(library_path)
         paths = LibraryPaths(Path(library_path).expanduser().resolve())
         if not create and not paths.is_library():
             raise LibraryError(f"{paths.root} is not a dam-desktop library (no {paths.db_path.name})")
@@ -106,6 +117,20 @@ class World:
         world.open_check = prepared.check
         if prepared.check_owed:
             world._start_open_check()
+        return world
+
+    @classmethod
+    async def open_shared(cls, url: str, store_root: Path | None = None) -> World:
+        """Open a studio's shared library: its PostgreSQL database and its store folder.
+
+        No lock: the server serialises writers, and many workstations write at once. The schema is
+        created or upgraded here (once, whoever comes first). `store_root` is where this
+        workstation mounts the store, when not where the database records it. Raises LibraryError
+        with a plain message when the server cannot be reached."""
+        shared = await asyncio.to_thread(prepare_shared_library, url, store_root)
+        config = WorldConfig(paths=shared.paths, database_url=url)
+        world = cls(config, create_server_engine(url), None)
+        world.name = shared.name
         return world
 
     def _start_open_check(self) -> None:
@@ -142,8 +167,11 @@ class World:
         The window (or a writing command) may hold the lock meanwhile: SQLite's WAL lets readers
         see the last commit without waiting. Nothing is created, upgraded or cleaned up, and the
         connections refuse writes. Raises LibraryError when the folder is not a library or its
-        schema needs an upgrade (which only a writer may do).
+        schema needs an upgrade (which only a writer may do). A shared library has no lock to
+        read beside, and opens as it always does.
         """
+        if isinstance(library_path, str) and is_server_url(library_path):
+            return await cls.open_shared(library_path)
         paths = LibraryPaths(Path(library_path).expanduser().resolve())
         if not paths.is_library():
             raise LibraryError(f"{paths.root} is not a dam-desktop library (no {paths.db_path.name})")

@@ -8,6 +8,7 @@ from typing import TypeVar
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dam_desktop.core.sql_dialect import insert_ignoring_duplicates
 from dam_desktop.models.core.base_component import BaseComponent
 from dam_desktop.models.core.entity import Entity
 from dam_desktop.models.core.markers import BaseMarker
@@ -121,8 +122,7 @@ async def add_marker(session: AsyncSession, entity_ids: Iterable[int], marker: t
     rows = [{"entity_id": eid} for eid in entity_ids]
     if not rows:
         return
-    stmt = insert(marker).prefix_with("OR IGNORE")
-    await session.execute(stmt, rows)
+    await session.execute(insert_ignoring_duplicates(session, marker), rows)
 
 
 async def count_entities(session: AsyncSession) -> int:

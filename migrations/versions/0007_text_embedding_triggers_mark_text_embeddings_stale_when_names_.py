@@ -11,6 +11,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
+from dam_desktop.core.sql_triggers import create_trigger, dialect_of, drop_trigger, sql_for
+
 revision: str = "0007_text_embedding_triggers"
 down_revision: str | Sequence[str] | None = "0006_embeddings"
 branch_labels: str | Sequence[str] | None = None
@@ -53,14 +55,17 @@ END""",
 
 def upgrade() -> None:
     for sql in TRIGGERS.values():
-        op.execute(sql)
+        create_trigger(op, sql)
     # Assets that are already in the library get their text embeddings on the next run.
     op.execute(
-        f"INSERT OR IGNORE INTO {MARKER} (entity_id, attempts)"
-        " SELECT entity_id, 0 FROM component_file_properties"
+        sql_for(
+            f"INSERT OR IGNORE INTO {MARKER} (entity_id, attempts)"
+            " SELECT entity_id, 0 FROM component_file_properties",
+            dialect_of(op),
+        )
     )
 
 
 def downgrade() -> None:
-    for name in TRIGGERS:
-        op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    for sql in TRIGGERS.values():
+        drop_trigger(op, sql)

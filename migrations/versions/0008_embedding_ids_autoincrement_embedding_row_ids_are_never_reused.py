@@ -11,6 +11,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
+from dam_desktop.core.sql_triggers import dialect_of
+
 revision: str = "0008_embedding_ids_autoincrement"
 down_revision: str | Sequence[str] | None = "0007_text_embedding_triggers"
 branch_labels: str | Sequence[str] | None = None
@@ -29,6 +31,8 @@ TABLES = (
 
 
 def _rebuild(autoincrement: bool) -> None:
+    if dialect_of(op) != "sqlite":
+        return  # PostgreSQL's sequences never hand an id out twice
     for table in TABLES:
         with op.batch_alter_table(
             table, recreate="always", table_kwargs={"sqlite_autoincrement": autoincrement}

@@ -16,6 +16,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
+from dam_desktop.core.sql_triggers import create_trigger, drop_trigger
+
 revision: str = "0010_fix_tag_removed_trigger"
 down_revision: str | Sequence[str] | None = "0009_tag_link_entity_index"
 branch_labels: str | Sequence[str] | None = None
@@ -39,10 +41,10 @@ _ENTITY_GUARD = "EXISTS (SELECT 1 FROM entities e WHERE e.id = OLD.entity_id)"
 
 
 def upgrade() -> None:
-    op.execute("DROP TRIGGER IF EXISTS trg_text_embedding_tag_removed")
-    op.execute(_tag_removed_trigger(f"{_ENTITY_GUARD} AND {_ASSET_GUARD}"))
+    drop_trigger(op, _tag_removed_trigger(_ASSET_GUARD))
+    create_trigger(op, _tag_removed_trigger(f"{_ENTITY_GUARD} AND {_ASSET_GUARD}"))
 
 
 def downgrade() -> None:
-    op.execute("DROP TRIGGER IF EXISTS trg_text_embedding_tag_removed")
-    op.execute(_tag_removed_trigger(_ASSET_GUARD))
+    drop_trigger(op, _tag_removed_trigger(_ASSET_GUARD))
+    create_trigger(op, _tag_removed_trigger(_ASSET_GUARD))

@@ -25,6 +25,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
+from dam_desktop.core.sql_triggers import create_trigger, dialect_of, drop_trigger, execute, sql_for
+
 revision: str = "0016_asset_text_index"
 down_revision: str | Sequence[str] | None = "0015_image_embedding_models"
 branch_labels: str | Sequence[str] | None = None
@@ -118,32 +120,49 @@ END""",
 }
 
 
+def _create_index_table() -> None:
+    if dialect_of(op) == "sqlite":
+        # Words fold case and accents; `prefix` keeps the short prefixes a person types first
+        # (`st`, `sto`) from scanning every term that starts with them.
+        op.execute(
+            f"CREATE VIRTUAL TABLE {INDEX} USING fts5(name, path, tags,"
+            " tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
+        )
+        return
+    # PostgreSQL: the same rows in a plain table, each column under a trigram index (pg_trgm),
+    # which answers the ILIKE '%word%' the search compiles to there.
+    op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    op.execute(f"CREATE TABLE {INDEX} (rowid bigint PRIMARY KEY, name text, path text, tags text)")
+    for column in ("name", "path", "tags"):
+        op.execute(f"CREATE INDEX ix_{INDEX}_{column} ON {INDEX} USING gin ({column} gin_trgm_ops)")
+
+
 def upgrade() -> None:
-    # Words fold case and accents; `prefix` keeps the short prefixes a person types first
-    # (`st`, `sto`) from scanning every term that starts with them.
-    op.execute(
-        f"CREATE VIRTUAL TABLE {INDEX} USING fts5(name, path, tags,"
-        " tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
-    )
-    op.execute(
+    _create_index_table()
+    execute(
+        op,
         f"INSERT INTO {INDEX} (rowid, name, path) SELECT {_own('fp.entity_id')}, fp.original_filename,"
-        f" {_places('fp.entity_id')} FROM component_file_properties fp"
+        f" {_places('fp.entity_id')} FROM component_file_properties fp",
     )
-    op.execute(
+    execute(
+        op,
         f"INSERT INTO {INDEX} (rowid, tags) SELECT {_tag_row('t.entity_id', 'c.entity_id')}, c.tag_name"
         f" FROM {LINK} t CROSS JOIN {CONCEPT} c WHERE c.entity_id = t.tag_concept_entity_id"
-        f" AND {_is_asset('t.entity_id')}"
+        f" AND {_is_asset('t.entity_id')}",
     )
     for sql in TRIGGERS.values():
-        op.execute(sql)
+        create_trigger(op, sql)
     # Text embeddings made before the embedded text left camera counters out are made again.
     op.execute(
-        f"INSERT OR IGNORE INTO {MARKER} (entity_id, attempts)"
-        f" SELECT DISTINCT entity_id, 0 FROM {TEXT_EMBEDDINGS} WHERE source_field_name NOT LIKE '%@v2'"
+        sql_for(
+            f"INSERT OR IGNORE INTO {MARKER} (entity_id, attempts)"
+            f" SELECT DISTINCT entity_id, 0 FROM {TEXT_EMBEDDINGS} WHERE source_field_name NOT LIKE '%@v2'",
+            dialect_of(op),
+        )
     )
 
 
 def downgrade() -> None:
-    for name in TRIGGERS:
-        op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    for sql in TRIGGERS.values():
+        drop_trigger(op, sql)
     op.execute(f"DROP TABLE IF EXISTS {INDEX}")

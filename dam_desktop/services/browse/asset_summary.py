@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dam_desktop.core.library import LibraryPaths
+from dam_desktop.core.sql_dialect import decoded_json, json_objects_aggregate
 from dam_desktop.models.core.entity import Entity
 from dam_desktop.models.files import (
     ContentHashSHA256Component,
@@ -53,12 +53,12 @@ class AssetSummary:
     locations: list[AssetLocation] = field(default_factory=list)
 
 
-def _locations(raw: str | None) -> list[AssetLocation]:
+def _locations(raw: object) -> list[AssetLocation]:
     if not raw:
         return []
     return [
         AssetLocation(storage_type=item["storage_type"], path=item["path"], source_path=item["source_path"])
-        for item in json.loads(raw)
+        for item in decoded_json(raw) or []
     ]
 
 
@@ -71,10 +71,8 @@ async def read_asset_summaries(session: AsyncSession, entity_ids: Sequence[int])
     loc = FileLocationComponent
     locations = (
         select(
-            func.json_group_array(
-                func.json_object(
-                    "storage_type", loc.storage_type, "path", loc.path, "source_path", loc.source_path
-                )
+            json_objects_aggregate(
+                session, {"storage_type": loc.storage_type, "path": loc.path, "source_path": loc.source_path}
             )
         )
         .where(loc.entity_id == fp.entity_id)

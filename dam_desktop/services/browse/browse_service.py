@@ -19,8 +19,10 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dam_desktop.core.library import LibraryPaths
+from dam_desktop.core.sql_dialect import POSTGRESQL, dialect_name
 from dam_desktop.services.browse.browse_sql import (
     COUNTS_SQL,
+    COUNTS_SQL_POSTGRESQL,
     IdArray,
     LibraryCounts,
     TileInfo,
@@ -62,7 +64,8 @@ def without(order: IdArray, doomed: IdArray) -> IdArray:
 
 
 async def _fetch_ids(session: AsyncSession, sql: str, params: dict[str, Any] | None = None) -> IdArray:
-    return ids_from_joined(await session.scalar(text(joined_ids_sql(sql)), params or {}))
+    joined = joined_ids_sql(sql, dialect_name(session))
+    return ids_from_joined(await session.scalar(text(joined), params or {}))
 
 
 async def asset_ids(
@@ -81,7 +84,8 @@ async def asset_ids(
 
 async def library_counts(session: AsyncSession) -> LibraryCounts:
     """One pass over the file properties, grouped by type."""
-    return counts_from_rows(await session.execute(text(COUNTS_SQL)))
+    sql = COUNTS_SQL_POSTGRESQL if dialect_name(session) == POSTGRESQL else COUNTS_SQL
+    return counts_from_rows(await session.execute(text(sql)))
 
 
 async def tile_infos(

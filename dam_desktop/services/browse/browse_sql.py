@@ -35,10 +35,12 @@ ASSETS_BY_ID_SQL = "SELECT entity_id FROM component_file_properties ORDER BY ent
 TRASHED_IDS_SQL = "SELECT entity_id FROM component_trashed"
 
 
-def joined_ids_sql(sql: str) -> str:
+def joined_ids_sql(sql: str, dialect: str = "sqlite") -> str:
     """`sql`'s first column, in its order, as one comma-joined string: a single row to convert
     instead of one Python row object per asset (3-5x faster at 100k). SQLite keeps a subquery's
-    ORDER BY for group_concat over it."""
+    ORDER BY for group_concat over it; PostgreSQL keeps it in an ARRAY(subquery)."""
+    if dialect == "postgresql":
+        return f"SELECT array_to_string(ARRAY({sql}), ',')"
     return f"SELECT group_concat(entity_id) FROM ({sql})"
 
 
@@ -111,6 +113,8 @@ COUNTS_SQL = (
     "SELECT fp.asset_type, 0, count(*) FROM component_trashed t "
     "CROSS JOIN component_file_properties fp ON fp.entity_id = t.entity_id GROUP BY fp.asset_type"
 )
+# PostgreSQL has no CROSS JOIN … ON (and plans the join order itself).
+COUNTS_SQL_POSTGRESQL = COUNTS_SQL.replace("CROSS JOIN", "JOIN")
 
 
 def counts_from_rows(rows: Iterable[Any]) -> LibraryCounts:

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dam_desktop.core.sql_dialect import IMPORT_WRITE_LOCK, serialize_writers
 from dam_desktop.core.world import World
 from dam_desktop.models.core.markers import BaseMarker
 from dam_desktop.models.core.pipeline_markers import (
@@ -164,6 +165,9 @@ async def write_batch(
     if not by_sha:
         return outcome
 
+    # Two workstations importing the same file at once: the second waits for the first's commit
+    # here and then finds its hash, so the file is one asset with two locations.
+    await serialize_writers(session, IMPORT_WRITE_LOCK)
     hash_rows = await session.execute(
         select(ContentHashSHA256Component.hash_value, ContentHashSHA256Component.entity_id).where(
             ContentHashSHA256Component.hash_value.in_(list(by_sha))

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dam_desktop.core.sql_dialect import ALL_ROWS, json_ids, or_ignore, planned
 from dam_desktop.services.search.paging import PagedQuery, page_columns
 from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.services.search.tag_query.ast import MatchAll, Node
@@ -108,7 +109,7 @@ async def plan(
 
 def page_params(compiled: CompiledQuery, offset: int, limit: int | None) -> dict[str, Any]:
     """The bind parameters of a page's SQL: the query's own, the limit and the offset."""
-    return {**compiled.params, "limit": -1 if limit is None else int(limit), "offset": int(offset)}
+    return {**compiled.params, "limit": ALL_ROWS if limit is None else int(limit), "offset": int(offset)}
 
 
 async def search(
@@ -124,7 +125,7 @@ async def search(
     `descending=None` uses the key's natural direction (newest / largest first, names A to Z).
     """
     chosen, params = await plan(session, query, offset, limit, sort, descending)
-    result = await session.execute(text(chosen.sql), params)
+    result = await session.execute(text(planned(session, chosen.sql)), params)
     return [int(r[0]) for r in result.all()]
 
 
@@ -157,7 +158,7 @@ async def paged_query(
 async def count(session: AsyncSession, query: Query | CompiledQuery) -> int:
     compiled = await _compiled(session, query)
     chosen = plan_count(compiled.pred, await library_stats(session))
-    return int((await session.scalar(text(chosen.sql), compiled.params)) or 0)
+    return int((await session.scalar(text(planned(session, chosen.sql)), compiled.params)) or 0)
 
 
 @dataclass(frozen=True)
@@ -198,15 +199,16 @@ async def tag_counts_for_query(
     else:
         found = await search(session, compiled, 0, sample + 1, SortKey.ADDED, True)
         exact = len(found) <= sample
-        source = "SELECT value AS id FROM json_each(:sample_ids)"
+        source = f"SELECT value AS id FROM {json_ids(session, 'sample_ids')} j"
         params["sample_ids"] = json.dumps(found[:sample])
     rows = (
         await session.execute(
             text(
-                f"SELECT l.tag_concept_entity_id, c.tag_name, count(*) AS n FROM ({source}) r"
+                "SELECT l.tag_concept_entity_id, c.tag_name, count(*) AS n"
+                f" FROM ({planned(session, source)}) r"
                 f" CROSS JOIN {LINK} l CROSS JOIN {CONCEPT} c"
                 " WHERE l.entity_id = r.id AND c.entity_id = l.tag_concept_entity_id"
-                " GROUP BY l.tag_concept_entity_id ORDER BY n DESC, c.tag_name LIMIT :tag_limit"
+                " GROUP BY l.tag_concept_entity_id, c.tag_name ORDER BY n DESC, c.tag_name LIMIT :tag_limit"
             ),
             params,
         )
@@ -223,8 +225,11 @@ async def add_tags_to_query(session: AsyncSession, query: Query | CompiledQuery,
     for tag_id in tag_ids:
         result = await session.execute(
             text(
-                f"INSERT OR IGNORE INTO {LINK} (entity_id, tag_concept_entity_id)"
-                f" SELECT q.id, :tag FROM ({ids.sql}) q"
+                or_ignore(
+                    session,
+                    f"INSERT OR IGNORE INTO {LINK} (entity_id, tag_concept_entity_id)"
+                    f" SELECT q.id, :tag FROM ({planned(session, ids.sql)}) q",
+                )
             ),
             {**compiled.params, "tag": tag_id},
         )
@@ -246,7 +251,10 @@ async def remove_tags_from_query(
     total = 0
     for tag_id in sorted(tag_ids):
         result = await session.execute(
-            text(f"DELETE FROM {LINK} WHERE tag_concept_entity_id = :tag AND entity_id IN ({ids.sql})"),
+            text(
+                f"DELETE FROM {LINK} WHERE tag_concept_entity_id = :tag"
+                f" AND entity_id IN ({planned(session, ids.sql)})"
+            ),
             {**compiled.params, "tag": tag_id},
         )
         total += int(getattr(result, "rowcount", 0) or 0)
@@ -300,9 +308,7 @@ async def save_search(session: AsyncSession, name: str, query: str) -> SavedSear
 
 async def list_saved_searches(session: AsyncSession) -> list[SavedSearch]:
     rows = (
-        await session.execute(
-            text(f"SELECT entity_id, name, query FROM {SAVED} ORDER BY name COLLATE NOCASE")
-        )
+        await session.execute(text(f"SELECT entity_id, name, query FROM {SAVED} ORDER BY lower(name), name"))
     ).all()
     return [SavedSearch(int(r[0]), str(r[1]), str(r[2])) for r in rows]
 

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dam_desktop.core.library import LibraryPaths
 from dam_desktop.core.marker_ops import pending_marker_count
 from dam_desktop.core.model_manager import ModelExecutionManager
+from dam_desktop.core.sql_dialect import or_ignore
 from dam_desktop.models.core.pipeline_markers import NeedsEmbeddingMarker
 from dam_desktop.models.semantic.image_embedding_component import ImageEmbeddingComponent, LibraryModelChoice
 from dam_desktop.services.semantic.semantic_service import (
@@ -98,12 +99,15 @@ async def mark_images_without_embedding(session: AsyncSession, model_name: str) 
     """
     await session.execute(
         text(
-            "INSERT OR IGNORE INTO component_marker_needs_embedding (entity_id, attempts)"
-            " SELECT p.entity_id, 0 FROM component_file_properties p"
-            " WHERE p.asset_type = 'image'"
-            " AND NOT EXISTS (SELECT 1 FROM component_trashed t WHERE t.entity_id = p.entity_id)"
-            " AND NOT EXISTS (SELECT 1 FROM component_image_embedding e"
-            "  WHERE e.entity_id = p.entity_id AND e.model_name = :model)"
+            or_ignore(
+                session,
+                "INSERT OR IGNORE INTO component_marker_needs_embedding (entity_id, attempts)"
+                " SELECT p.entity_id, 0 FROM component_file_properties p"
+                " WHERE p.asset_type = 'image'"
+                " AND NOT EXISTS (SELECT 1 FROM component_trashed t WHERE t.entity_id = p.entity_id)"
+                " AND NOT EXISTS (SELECT 1 FROM component_image_embedding e"
+                "  WHERE e.entity_id = p.entity_id AND e.model_name = :model)",
+            )
         ),
         {"model": model_name},
     )

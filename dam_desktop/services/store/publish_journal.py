@@ -32,7 +32,7 @@ _SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 
 
 def journal_path(paths: LibraryPaths) -> Path:
-    return paths.root / JOURNAL_NAME
+    return paths.root / (f"{JOURNAL_NAME}-{paths.client}" if paths.client else JOURNAL_NAME)
 
 
 def begin(paths: LibraryPaths, sha256_hexes: Sequence[str]) -> None:
@@ -93,3 +93,27 @@ async def sweep(session: AsyncSession, paths: LibraryPaths) -> int:
             removed += 1
     end(paths)
     return removed
+
+
+async def sweep_dead_clients(session: AsyncSession, paths: LibraryPaths, host: str) -> int:
+    """On a shared store: sweep the journals left by processes of this host (`<host>-<pid>[-w<n>]`)
+    that are no longer running. Other workstations' journals are theirs to sweep."""
+    removed = 0
+    prefix = f"{JOURNAL_NAME}-{host}-"
+    for journal in paths.root.glob(prefix + "*"):
+        client = journal.name.removeprefix(f"{JOURNAL_NAME}-")
+        pid = journal.name.removeprefix(prefix).split("-", 1)[0]
+        if not pid.isdigit() or _running(int(pid)):
+            continue
+        removed += await sweep(session, LibraryPaths(paths.root, client=client))
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

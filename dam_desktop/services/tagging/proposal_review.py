@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dam_desktop.core.sql_dialect import or_ignore
 from dam_desktop.models.tags import (
     ModelGeneratedTagLinkComponent,
     RejectedModelTagComponent,
@@ -152,12 +153,15 @@ async def accept_model_tags(session: AsyncSession, pairs: Iterable[tuple[int, in
     data = _pairs_json(pairs)
     result = await session.execute(
         text(
-            "INSERT OR IGNORE INTO component_entity_tag_link (entity_id, tag_concept_entity_id)"
-            " SELECT p.e, p.t FROM " + _PAIRS + " p"
-            " WHERE NOT EXISTS (SELECT 1 FROM component_rejected_model_tag r"
-            "  WHERE r.entity_id = p.e AND r.tag_concept_entity_id = p.t)"
-            " AND EXISTS (SELECT 1 FROM entities x WHERE x.id = p.e)"
-            " RETURNING entity_id"
+            or_ignore(
+                session,
+                "INSERT OR IGNORE INTO component_entity_tag_link (entity_id, tag_concept_entity_id)"
+                " SELECT p.e, p.t FROM " + _PAIRS + " p"
+                " WHERE NOT EXISTS (SELECT 1 FROM component_rejected_model_tag r"
+                "  WHERE r.entity_id = p.e AND r.tag_concept_entity_id = p.t)"
+                " AND EXISTS (SELECT 1 FROM entities x WHERE x.id = p.e)"
+                " RETURNING entity_id",
+            )
         ),
         {"pairs": data},
     )
@@ -175,10 +179,13 @@ async def reject_model_tags(session: AsyncSession, pairs: Iterable[tuple[int, in
     data = _pairs_json(pairs)
     result = await session.execute(
         text(
-            "INSERT OR IGNORE INTO component_rejected_model_tag (entity_id, tag_concept_entity_id)"
-            " SELECT p.e, p.t FROM " + _PAIRS + " p"
-            " WHERE EXISTS (SELECT 1 FROM entities x WHERE x.id = p.e)"
-            " RETURNING entity_id"
+            or_ignore(
+                session,
+                "INSERT OR IGNORE INTO component_rejected_model_tag (entity_id, tag_concept_entity_id)"
+                " SELECT p.e, p.t FROM " + _PAIRS + " p"
+                " WHERE EXISTS (SELECT 1 FROM entities x WHERE x.id = p.e)"
+                " RETURNING entity_id",
+            )
         ),
         {"pairs": data},
     )

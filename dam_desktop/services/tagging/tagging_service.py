@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dam_desktop.core.library import LibraryPaths
 from dam_desktop.core.marker_ops import pending_marker_count
 from dam_desktop.core.model_manager import ModelExecutionManager
+from dam_desktop.core.sql_dialect import or_ignore
 from dam_desktop.models.core.pipeline_markers import NeedsAutoTaggingMarker
 from dam_desktop.models.tags import (
     EntityTagLinkComponent,
@@ -333,10 +334,14 @@ async def queue_for_tagging(session: AsyncSession, model_name: str, *, retag: bo
     )
     await session.execute(
         text(
-            "INSERT OR IGNORE INTO component_marker_needs_auto_tagging (entity_id, attempts)"
-            " SELECT p.entity_id, 0 FROM component_file_properties p"
-            " WHERE p.asset_type = 'image'"
-            " AND NOT EXISTS (SELECT 1 FROM component_trashed t WHERE t.entity_id = p.entity_id)" + untagged
+            or_ignore(
+                session,
+                "INSERT OR IGNORE INTO component_marker_needs_auto_tagging (entity_id, attempts)"
+                " SELECT p.entity_id, 0 FROM component_file_properties p"
+                " WHERE p.asset_type = 'image'"
+                " AND NOT EXISTS (SELECT 1 FROM component_trashed t WHERE t.entity_id = p.entity_id)"
+                + untagged,
+            )
         ),
         {"model": model_name},
     )

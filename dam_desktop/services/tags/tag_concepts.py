@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dam_desktop.core.sql_dialect import glob_operator, glob_pattern, json_ids, json_texts, no_limit
 from dam_desktop.services.tags.tag_sql import ALIAS, CONCEPT, fetch_rows, glob_escape, ids_json, select_tags
 from dam_desktop.services.tags.tag_types import (
     WHITESPACE,
@@ -58,7 +59,8 @@ async def get_or_create_tag_concepts(session: AsyncSession, names: Iterable[str]
     if missing:
         result = await session.execute(
             text(
-                "INSERT INTO entities (created_at) SELECT CURRENT_TIMESTAMP FROM json_each(:n) RETURNING id"
+                "INSERT INTO entities (created_at) SELECT CURRENT_TIMESTAMP"
+                f" FROM {json_texts(session, 'n')} j RETURNING id"
             ),
             {"n": json.dumps(missing)},
         )
@@ -80,7 +82,7 @@ async def lookup_names(session: AsyncSession, names: Sequence[str]) -> dict[str,
     """Normalised names -> tag ids, through concept names first and aliases second."""
     rows = await fetch_rows(
         session,
-        f"SELECT j.value, coalesce(c.entity_id, a.entity_id) FROM json_each(:n) j"
+        f"SELECT j.value, coalesce(c.entity_id, a.entity_id) FROM {json_texts(session, 'n')} j"
         f" LEFT JOIN {CONCEPT} c ON c.tag_name = j.value"
         f" LEFT JOIN {ALIAS} a ON a.alias_name = j.value"
         f" WHERE c.entity_id IS NOT NULL OR a.entity_id IS NOT NULL",
@@ -116,17 +118,18 @@ async def list_tags(
     """Every tag with its use count; `order` is "count" (most used first) or "name"."""
     order_sql = "use_count DESC, tag_name" if order == "count" else "tag_name"
     where = ""
-    params: dict[str, Any] = {"lim": -1 if limit is None else limit}
+    params: dict[str, Any] = {"lim": no_limit(session) if limit is None else limit}
     if prefix:
-        where = "WHERE tag_name GLOB :g"
-        params["g"] = glob_escape(prefix.lower()) + "*"
+        where = f"WHERE tag_name {glob_operator(session)} :g"
+        params["g"] = glob_pattern(session, glob_escape(prefix.lower()) + "*")
     return await select_tags(session, f"FROM {CONCEPT} c {where} ORDER BY {order_sql} LIMIT :lim", params)
 
 
 async def usage_counts(session: AsyncSession, tag_ids: Iterable[int]) -> dict[int, int]:
     rows = await fetch_rows(
         session,
-        f"SELECT entity_id, use_count FROM {CONCEPT} WHERE entity_id IN (SELECT value FROM json_each(:t))",
+        f"SELECT entity_id, use_count FROM {CONCEPT}"
+        f" WHERE entity_id IN (SELECT value FROM {json_ids(session, 't')} j)",
         {"t": ids_json(tag_ids)},
     )
     return {int(r[0]): int(r[1]) for r in rows}
@@ -141,17 +144,18 @@ async def autocomplete(session: AsyncSession, prefix: str, limit: int = 10) -> l
     p = WHITESPACE.sub(" ", prefix.strip().lower())
     if not p:
         return await list_tags(session, order="count", limit=limit)
-    g = glob_escape(p) + "*"
+    g = glob_pattern(session, glob_escape(p) + "*")
+    glob = glob_operator(session)
     # Three index-friendly parts (name prefix and alias prefix are ranges of unique indexes; the
     # part after a namespace scans only namespaced tags), ranked together by use count.
     return await select_tags(
         session,
         f"FROM {CONCEPT} c WHERE c.entity_id IN ("
-        f"SELECT entity_id FROM {CONCEPT} WHERE tag_name GLOB :g"
+        f"SELECT entity_id FROM {CONCEPT} WHERE tag_name {glob} :g"
         f" UNION ALL SELECT entity_id FROM {CONCEPT} WHERE namespace > ''"
-        f" AND substr(tag_name, length(namespace) + 2) GLOB :g"
-        f" UNION ALL SELECT entity_id FROM {ALIAS} WHERE alias_name GLOB :g)"
-        f" ORDER BY c.use_count DESC, (c.tag_name GLOB :g) DESC, length(c.tag_name), c.tag_name LIMIT :lim",
+        f" AND substr(tag_name, length(namespace) + 2) {glob} :g"
+        f" UNION ALL SELECT entity_id FROM {ALIAS} WHERE alias_name {glob} :g)"
+        f" ORDER BY c.use_count DESC, (c.tag_name {glob} :g) DESC, length(c.tag_name), c.tag_name LIMIT :lim",
         {"g": g, "lim": limit},
     )
 
@@ -166,7 +170,8 @@ async def require_id(session: AsyncSession, tag_id: int) -> TagInfo:
 async def names_of(session: AsyncSession, ids: Iterable[int]) -> dict[int, str]:
     rows = await fetch_rows(
         session,
-        f"SELECT entity_id, tag_name FROM {CONCEPT} WHERE entity_id IN (SELECT value FROM json_each(:t))",
+        f"SELECT entity_id, tag_name FROM {CONCEPT}"
+        f" WHERE entity_id IN (SELECT value FROM {json_ids(session, 't')} j)",
         {"t": ids_json(ids)},
     )
     return {int(r[0]): str(r[1]) for r in rows}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dam_desktop.core.sql_dialect import or_ignore
 from dam_desktop.services.tags.tag_concepts import lookup_names, require_id
 from dam_desktop.services.tags.tag_hierarchy import has_cycle, parent_edges
 from dam_desktop.services.tags.tag_sql import ALIAS, CONCEPT, LINK, MODEL_LINK, PARENT, fetch_rows
@@ -55,17 +56,23 @@ async def merge_tags(session: AsyncSession, source_id: int, target_id: int) -> N
     p = {"s": source_id, "t": target_id}
     await session.execute(
         text(
-            f"INSERT OR IGNORE INTO {LINK} (entity_id, tag_concept_entity_id, tag_value)"
-            f" SELECT entity_id, :t, tag_value FROM {LINK} WHERE tag_concept_entity_id = :s"
+            or_ignore(
+                session,
+                f"INSERT OR IGNORE INTO {LINK} (entity_id, tag_concept_entity_id, tag_value)"
+                f" SELECT entity_id, :t, tag_value FROM {LINK} WHERE tag_concept_entity_id = :s",
+            )
         ),
         p,
     )
     await session.execute(
         text(
-            f"INSERT OR IGNORE INTO {MODEL_LINK}"
-            " (entity_id, tag_concept_entity_id, source_model_name, confidence)"
-            f" SELECT entity_id, :t, source_model_name, confidence FROM {MODEL_LINK}"
-            " WHERE tag_concept_entity_id = :s"
+            or_ignore(
+                session,
+                f"INSERT OR IGNORE INTO {MODEL_LINK}"
+                " (entity_id, tag_concept_entity_id, source_model_name, confidence)"
+                f" SELECT entity_id, :t, source_model_name, confidence FROM {MODEL_LINK}"
+                " WHERE tag_concept_entity_id = :s",
+            )
         ),
         p,
     )
@@ -74,22 +81,28 @@ async def merge_tags(session: AsyncSession, source_id: int, target_id: int) -> N
     # links that would make the target its own parent are dropped.
     await session.execute(
         text(
-            f"INSERT OR IGNORE INTO {PARENT} (entity_id, parent_tag_entity_id)"
-            f" SELECT :t, parent_tag_entity_id FROM {PARENT}"
-            " WHERE entity_id = :s AND parent_tag_entity_id != :t"
+            or_ignore(
+                session,
+                f"INSERT OR IGNORE INTO {PARENT} (entity_id, parent_tag_entity_id)"
+                f" SELECT :t, parent_tag_entity_id FROM {PARENT}"
+                " WHERE entity_id = :s AND parent_tag_entity_id != :t",
+            )
         ),
         p,
     )
     await session.execute(
         text(
-            f"INSERT OR IGNORE INTO {PARENT} (entity_id, parent_tag_entity_id)"
-            f" SELECT entity_id, :t FROM {PARENT} WHERE parent_tag_entity_id = :s AND entity_id != :t"
+            or_ignore(
+                session,
+                f"INSERT OR IGNORE INTO {PARENT} (entity_id, parent_tag_entity_id)"
+                f" SELECT entity_id, :t FROM {PARENT} WHERE parent_tag_entity_id = :s AND entity_id != :t",
+            )
         ),
         p,
     )
     await session.execute(text("DELETE FROM entities WHERE id = :s"), p)
     await session.execute(
-        text(f"INSERT OR IGNORE INTO {ALIAS} (entity_id, alias_name) VALUES (:t, :n)"),
+        text(or_ignore(session, f"INSERT OR IGNORE INTO {ALIAS} (entity_id, alias_name) VALUES (:t, :n)")),
         {"t": target_id, "n": source.name},
     )
     session.expire_all()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dam_desktop.core.sql_dialect import or_ignore
 from dam_desktop.services.tags.tag_concepts import names_of, require_id
 from dam_desktop.services.tags.tag_sql import CONCEPT, PARENT, fetch_rows, select_tags
 from dam_desktop.services.tags.tag_types import TagCycleError, TagInfo
@@ -29,7 +30,11 @@ async def add_parent(session: AsyncSession, child_id: int, parent_id: int) -> No
             f" ({child.name} → {path})"
         )
     await session.execute(
-        text(f"INSERT OR IGNORE INTO {PARENT} (entity_id, parent_tag_entity_id) VALUES (:c, :p)"),
+        text(
+            or_ignore(
+                session, f"INSERT OR IGNORE INTO {PARENT} (entity_id, parent_tag_entity_id) VALUES (:c, :p)"
+            )
+        ),
         {"c": child_id, "p": parent_id},
     )
 

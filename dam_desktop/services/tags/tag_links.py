@@ -1,7 +1,7 @@
 """Manual tags on assets: adding and removing them in bulk, undoing exactly an edit, reading them.
 
 Every edit is set-based: adding three tags to ten thousand assets is one INSERT ... SELECT. Entity
-id lists travel as one JSON parameter (`json_each`), so there is no limit on their length.
+id lists travel as one JSON parameter (`sql_dialect.json_ids`), so there is no limit on their length.
 Functions flush but never commit: the caller owns the transaction, so a bulk edit is all or nothing.
 """
 
@@ -13,8 +13,9 @@ from collections.abc import Iterable
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dam_desktop.core.sql_dialect import decoded_json, json_ids, json_rows_aggregate, or_ignore
 from dam_desktop.services.tags.tag_concepts import get_or_create_tag_concepts, lookup_names
-from dam_desktop.services.tags.tag_sql import CONCEPT, LINK, ids_json, select_tags_with
+from dam_desktop.services.tags.tag_sql import CONCEPT, LINK, TAG_COLUMNS, ids_json, select_tags_with
 from dam_desktop.services.tags.tag_types import SelectionTags, TagEdit, TagInfo, normalize_tag_name
 
 
@@ -49,20 +50,24 @@ async def _insert_links(session: AsyncSession, ids: str, tags: str, value: str |
     before = int(await session.scalar(text(f"SELECT coalesce(max(id), 0) FROM {LINK}")) or 0)
     await session.execute(
         text(
-            f"INSERT OR IGNORE INTO {LINK} (entity_id, tag_concept_entity_id, tag_value)"
-            " SELECT e.value, t.value, :v FROM json_each(:e) e CROSS JOIN json_each(:t) t"
-            " WHERE EXISTS (SELECT 1 FROM entities x WHERE x.id = e.value)"
+            or_ignore(
+                session,
+                f"INSERT OR IGNORE INTO {LINK} (entity_id, tag_concept_entity_id, tag_value)"
+                f" SELECT e.value, t.value, :v FROM {json_ids(session, 'e')} e"
+                f" CROSS JOIN {json_ids(session, 't')} t"
+                " WHERE EXISTS (SELECT 1 FROM entities x WHERE x.id = e.value)",
+            )
         ),
         {"e": ids, "t": tags, "v": value},
     )
     created = await session.scalar(
         text(
-            "SELECT json_group_array(json_array(entity_id, tag_concept_entity_id, tag_value))"
+            f"SELECT {json_rows_aggregate(session, 'entity_id, tag_concept_entity_id, tag_value')}"
             f" FROM {LINK} WHERE id > :before"
         ),
         {"before": before},
     )
-    return TagEdit(tuple((int(e), int(t), v) for e, t, v in json.loads(created or "[]")))
+    return TagEdit(tuple((int(e), int(t), v) for e, t, v in decoded_json(created) or []))
 
 
 async def remove_tags(session: AsyncSession, entity_ids: Iterable[int], tag_names: Iterable[str]) -> TagEdit:
@@ -78,8 +83,9 @@ async def remove_tag_ids(session: AsyncSession, entity_ids: Iterable[int], tag_i
         return TagEdit(())
     result = await session.execute(
         text(
-            f"DELETE FROM {LINK} WHERE tag_concept_entity_id IN (SELECT value FROM json_each(:t))"
-            " AND entity_id IN (SELECT value FROM json_each(:e))"
+            f"DELETE FROM {LINK}"
+            f" WHERE tag_concept_entity_id IN (SELECT value FROM {json_ids(session, 't')} j)"
+            f" AND entity_id IN (SELECT value FROM {json_ids(session, 'e')} j)"
             " RETURNING entity_id, tag_concept_entity_id, tag_value"
         ),
         {"e": ids_json(entity_ids), "t": tags},
@@ -92,8 +98,11 @@ async def restore_links(session: AsyncSession, edit: TagEdit) -> None:
     if edit.links:
         await session.execute(
             text(
-                f"INSERT OR IGNORE INTO {LINK} (entity_id, tag_concept_entity_id, tag_value)"
-                " VALUES (:e, :t, :v)"
+                or_ignore(
+                    session,
+                    f"INSERT OR IGNORE INTO {LINK} (entity_id, tag_concept_entity_id, tag_value)"
+                    " VALUES (:e, :t, :v)",
+                )
             ),
             [{"e": e, "t": t, "v": v} for e, t, v in edit.links],
         )
@@ -115,7 +124,7 @@ async def tags_of_entities(session: AsyncSession, entity_ids: Iterable[int]) -> 
     found = await select_tags_with(
         session,
         f"FROM {LINK} l JOIN {CONCEPT} c ON c.entity_id = l.tag_concept_entity_id"
-        " WHERE l.entity_id IN (SELECT value FROM json_each(:e)) ORDER BY c.tag_name",
+        f" WHERE l.entity_id IN (SELECT value FROM {json_ids(session, 'e')} j) ORDER BY c.tag_name",
         {"e": json.dumps(ids)},
         extra="l.entity_id",
     )
@@ -129,8 +138,8 @@ async def tags_of_selection(session: AsyncSession, entity_ids: Iterable[int]) ->
     found = await select_tags_with(
         session,
         f"FROM {LINK} l JOIN {CONCEPT} c ON c.entity_id = l.tag_concept_entity_id"
-        " WHERE l.entity_id IN (SELECT value FROM json_each(:e))"
-        " GROUP BY c.entity_id ORDER BY c.tag_name",
+        f" WHERE l.entity_id IN (SELECT value FROM {json_ids(session, 'e')} j)"
+        f" GROUP BY {TAG_COLUMNS} ORDER BY c.tag_name",
         {"e": json.dumps(ids)},
         extra="count(*)",
     )

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dam_desktop.core.sql_dialect import glob_operator, glob_pattern, json_texts
 from dam_desktop.services.tags.tag_sql import ALIAS, CONCEPT, PARENT, fetch_rows, glob_escape
 from dam_desktop.services.tags.tag_types import WHITESPACE, ResolvedTags, TagNameError, normalize_tag_name
 
@@ -34,11 +35,12 @@ async def resolve_tag_pattern(session: AsyncSession, pattern: str) -> ResolvedTa
     """A wildcard (`*` any run of characters) over names and aliases -> tags and their descendants."""
     norm = WHITESPACE.sub(" ", pattern.strip().lower())
     glob = "*".join(glob_escape(part) for part in norm.split("*"))
+    op = glob_operator(session)
     seed = (
-        f"seed(id) AS (SELECT entity_id FROM {CONCEPT} WHERE tag_name GLOB :g"
-        f" UNION SELECT entity_id FROM {ALIAS} WHERE alias_name GLOB :g),"
+        f"seed(id) AS (SELECT entity_id FROM {CONCEPT} WHERE tag_name {op} :g"
+        f" UNION SELECT entity_id FROM {ALIAS} WHERE alias_name {op} :g),"
     )
-    return await _resolve(session, seed, {"g": glob})
+    return await _resolve(session, seed, {"g": glob_pattern(session, glob)})
 
 
 async def _resolve(session: AsyncSession, seed: str, params: dict[str, Any]) -> ResolvedTags:
@@ -61,8 +63,8 @@ async def resolve_tag_query_names(session: AsyncSession, names: Iterable[str]) -
         session,
         f"""
 WITH RECURSIVE seed(name, id) AS (
-  SELECT j.value, c.entity_id FROM json_each(:n) j JOIN {CONCEPT} c ON c.tag_name = j.value
-  UNION SELECT j.value, a.entity_id FROM json_each(:n) j JOIN {ALIAS} a ON a.alias_name = j.value
+  SELECT j.value, c.entity_id FROM {json_texts(session, "n")} j JOIN {CONCEPT} c ON c.tag_name = j.value
+  UNION SELECT j.value, a.entity_id FROM {json_texts(session, "n")} j JOIN {ALIAS} a ON a.alias_name = j.value
 ), d(name, id) AS (
   SELECT name, id FROM seed
   UNION SELECT d.name, p.entity_id FROM {PARENT} p JOIN d ON p.parent_tag_entity_id = d.id

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dam_desktop.core.sql_dialect import ALL_ROWS
 from dam_desktop.models.files.file_properties_component import NAME_ORDER, SIZE_ORDER, TYPE_ORDER
 from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.services.search.tag_query.to_sql import Component, NotP, Pred, TagSet, TextMatch
@@ -143,7 +144,7 @@ def merged_source(merge: Merge, first: TagSet) -> tuple[str, tuple[str, ...]]:
     if len(merge.parts) > 1:
         # SQLite runs a compound SELECT with ORDER BY as a merge of the sorted index ranges
         # ("MERGE (INTERSECT)"); the LIMIT keeps it from dropping the ORDER BY of a subquery.
-        return f"({' '.join(merge.parts)} ORDER BY 1 LIMIT -1) d", ()
+        return f"({' '.join(merge.parts)} ORDER BY 1 LIMIT {ALL_ROWS}) d", ()
     if len(first.ids) == 1:
         return f"{LINK} d", (f"d.tag_concept_entity_id = {next(iter(first.ids))}",)
     ids = id_list(first.ids)

@@ -1,0 +1,129 @@
+"""A library whose database is a PostgreSQL server (a studio's shared library).
+
+A library is a folder with an SQLite file, or a PostgreSQL URL plus a shared store folder. The
+same models and the same alembic migrations serve both; this module holds what only the server
+needs: its engines (psycopg 3, which speaks both the sync API alembic uses and asyncio), its
+upgrade, and how it reads a server that cannot be reached.
+
+The server gives what SQLite's lock file gave: many writers at once. So there is no library lock,
+and an upgrade takes a transaction-scoped advisory lock so that two workstations opening an old
+library together upgrade it once. PostgreSQL runs DDL inside transactions, so, as on SQLite, a
+whole upgrade commits or rolls back as one.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from sqlalchemy import create_engine
+from sqlalchemy.engine import Engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from dam_desktop.core.errors import LibraryError
+from dam_desktop.core.schema_version import script_heads
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+SERVER_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
+# Any constant shared by every workstation: pg_advisory_xact_lock's key for "upgrading the schema".
+UPGRADE_LOCK_KEY = 0x0DA3_0001
+CONNECT_TIMEOUT_S = 5
+
+
+def is_server_url(text: str) -> bool:
+    return text.strip().lower().startswith(SERVER_SCHEMES)
+
+
+def driver_url(url: str) -> str:
+    """`url` for SQLAlchemy's psycopg dialect, whichever PostgreSQL scheme the user typed."""
+    rest = url.strip().split("://", 1)[1]
+    return f"postgresql+psycopg://{rest}"
+
+
+def display_url(url: str) -> str:
+    """The URL without its password, fit for titles, messages and logs."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", "@", 1)
+    return parts._replace(netloc=netloc).geturl()
+
+
+def create_server_engine(url: str) -> AsyncEngine:
+    return create_async_engine(
+        driver_url(url),
+        pool_pre_ping=True,  # a server restarted overnight: the pool drops its dead connections
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "dam-desktop"},
+    )
+
+
+def create_sync_server_engine(url: str) -> Engine:
+    return create_engine(driver_url(url), connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
+
+
+def unreachable_message(url: str, exc: BaseException) -> str:
+    detail = (
+        str(getattr(exc, "orig", None) or exc).strip().splitlines()[0] if str(exc) else type(exc).__name__
+    )
+    return (
+        f"cannot reach the shared library at {display_url(url)}: {detail}. "
+        "Check that the server is running and this workstation may connect (see the README, "
+        '"Shared library for a studio")'
+    )
+
+
+def stored_server_revisions(url: str) -> frozenset[str]:
+    """The revisions the server's database says it is at (empty for a new database)."""
+    import psycopg
+
+    try:
+        with psycopg.connect(_libpq_url(url), connect_timeout=CONNECT_TIMEOUT_S) as connection:
+            exists = connection.execute("SELECT to_regclass('alembic_version') IS NOT NULL").fetchone()
+            if not exists or not exists[0]:
+                return frozenset()
+            rows = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+    except psycopg.Error as exc:
+        raise LibraryError(unreachable_message(url, exc)) from exc
+    return frozenset(str(row[0]) for row in rows)
+
+
+def server_is_up_to_date(url: str) -> bool:
+    heads = script_heads()
+    return bool(heads) and stored_server_revisions(url) == heads
+
+
+def upgrade_server_library(url: str, revision: str = "heads") -> None:
+    """Create or upgrade the server's schema in one transaction, once however many workstations
+    open the library at the same moment. Raises LibraryError when it fails (nothing changed)."""
+    if revision == "heads" and server_is_up_to_date(url):
+        return
+    from alembic import command
+
+    engine = create_sync_server_engine(url)
+    config = server_alembic_config(url)
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({UPGRADE_LOCK_KEY})")
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+    except Exception as exc:
+        raise LibraryError(f"cannot upgrade the shared library {display_url(url)}: {exc}") from exc
+    finally:
+        engine.dispose()
+
+
+def server_alembic_config(url: str) -> Config:
+    from alembic.config import Config
+
+    from dam_desktop.paths import migrations_dir
+
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    config.set_main_option("sqlalchemy.url", driver_url(url).replace("%", "%%"))
+    return config
+
+
+def _libpq_url(url: str) -> str:
+    return "postgresql://" + url.strip().split("://", 1)[1]

@@ -1,0 +1,154 @@
+"""The few statements whose spelling differs between SQLite and PostgreSQL, in one place.
+
+Services ask the session which backend it talks to and take the spelling from here; the plans are
+the same, so everything else is written once (SQLAlchemy constructs, or SQL both accept).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from sqlalchemy import func, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import Insert
+
+SQLITE = "sqlite"
+POSTGRESQL = "postgresql"
+# A LIMIT both accept that means "every row" (SQLite's -1 is an error on PostgreSQL, and its
+# LIMIT ALL is a syntax error on SQLite).
+ALL_ROWS = 2**63 - 1
+
+
+def dialect_name(session: AsyncSession) -> str:
+    bind = session.bind
+    return str(bind.dialect.name) if bind is not None else SQLITE
+
+
+def insert_ignoring_duplicates(session: AsyncSession, table: Any) -> Insert:
+    """INSERT that skips rows a unique key already holds (SQLite's OR IGNORE, PostgreSQL's
+    ON CONFLICT DO NOTHING): concurrent writers never fail on each other's rows."""
+    if dialect_name(session) == POSTGRESQL:
+        return postgresql.insert(table).on_conflict_do_nothing()
+    return sqlite.insert(table).on_conflict_do_nothing()
+
+
+def or_ignore(session: AsyncSession, sql: str) -> str:
+    """A textual `INSERT OR IGNORE INTO …` statement in the session's spelling."""
+    if dialect_name(session) != POSTGRESQL:
+        return sql
+    head, _, rest = sql.partition("INSERT OR IGNORE INTO ")
+    returning = ""
+    if " RETURNING " in rest:
+        rest, _, returning = rest.partition(" RETURNING ")
+        returning = " RETURNING " + returning
+    return f"{head}INSERT INTO {rest} ON CONFLICT DO NOTHING{returning}"
+
+
+def joined_ids(session: AsyncSession, column: str) -> str:
+    """An aggregate joining `column`'s integers with commas, in the rows' order."""
+    if dialect_name(session) == POSTGRESQL:
+        return f"string_agg({column}::text, ',')"
+    return f"group_concat({column})"
+
+
+def json_ids(session: AsyncSession, param: str) -> str:
+    """A FROM item: the integers of the JSON array parameter `:param`, as column `value`.
+    (SQLite's json_each; PostgreSQL's json_array_elements_text, cast back to integers.)"""
+    if dialect_name(session) == POSTGRESQL:
+        return f"(SELECT value::bigint AS value FROM json_array_elements_text(CAST(:{param} AS json)) v)"
+    return f"json_each(:{param})"
+
+
+def json_texts(session: AsyncSession, param: str) -> str:
+    """A FROM item: the strings of the JSON array parameter `:param`, as column `value`."""
+    if dialect_name(session) == POSTGRESQL:
+        return f"(SELECT value FROM json_array_elements_text(CAST(:{param} AS json)) v)"
+    return f"json_each(:{param})"
+
+
+def glob_operator(session: AsyncSession) -> str:
+    """SQLite's case-sensitive GLOB; on PostgreSQL the regular expression match that
+    `glob_pattern` turns the same pattern into."""
+    return "~" if dialect_name(session) == POSTGRESQL else "GLOB"
+
+
+def glob_pattern(session: AsyncSession, glob: str) -> str:
+    """`glob` (`*`, `?`, `[…]`) for `glob_operator`: as is on SQLite, a regular expression on
+    PostgreSQL."""
+    if dialect_name(session) != POSTGRESQL:
+        return glob
+    out = ["^"]
+    i = 0
+    while i < len(glob):
+        char = glob[i]
+        if char == "*":
+            out.append(".*")
+        elif char == "?":
+            out.append(".")
+        elif char == "[" and "]" in glob[i + 2 :]:
+            end = glob.index("]", i + 2)
+            out.append("[" + glob[i + 1 : end].replace("\\", "\\\\") + "]")
+            i = end
+        else:
+            out.append(re.escape(char))
+        i += 1
+    return "".join(out) + "$"
+
+
+def no_limit(session: AsyncSession) -> int | None:
+    """The LIMIT parameter that means "all rows" (-1 on SQLite, NULL on PostgreSQL)."""
+    return None if dialect_name(session) == POSTGRESQL else -1
+
+
+def json_objects_aggregate(session: AsyncSession, fields: dict[str, Any]) -> Any:
+    """An aggregate of the rows as a JSON array of objects {name: column} (the driver may hand it
+    back decoded: see `decoded_json`)."""
+    pairs = [item for name, column in fields.items() for item in (name, column)]
+    if dialect_name(session) == POSTGRESQL:
+        return func.coalesce(func.json_agg(func.json_build_object(*pairs)), text("'[]'::json"))
+    return func.json_group_array(func.json_object(*pairs))
+
+
+def decoded_json(raw: Any) -> Any:
+    """A JSON value as SQLite hands it (text) or PostgreSQL's driver does (already decoded)."""
+    if raw is None or not isinstance(raw, str | bytes):
+        return raw
+    return json.loads(raw)
+
+
+def json_rows_aggregate(session: AsyncSession, columns: str) -> str:
+    """An aggregate of the rows' `columns` (comma-separated SQL) as one JSON array of arrays."""
+    if dialect_name(session) == POSTGRESQL:
+        return f"coalesce(json_agg(json_build_array({columns})), '[]'::json)"
+    return f"json_group_array(json_array({columns}))"
+
+
+_INDEXED_BY = re.compile(r"\s+(?:INDEXED BY\s+\w+|NOT INDEXED)\b")
+_CROSS_JOIN_ON = re.compile(r"\bCROSS JOIN(\s+\w+(?:\s+(?!ON\b)\w+)?\s+ON\b)")
+
+
+def planned(session: AsyncSession, sql: str) -> str:
+    """A statement of the tag query planner, for the session's backend.
+
+    The planner writes SQLite's plan hints into its SQL: `INDEXED BY` to pick an index and
+    `CROSS JOIN … ON` to pin the join order (SQLite's planner guesses badly without statistics).
+    PostgreSQL has statistics and its own planner, and neither spelling: there they are dropped,
+    which leaves the same query."""
+    if dialect_name(session) != POSTGRESQL:
+        return sql
+    return _CROSS_JOIN_ON.sub(r"JOIN\1", _INDEXED_BY.sub("", sql))
+
+
+# pg_advisory_xact_lock keys: one per kind of check-then-write that must not interleave between
+# workstations.
+IMPORT_WRITE_LOCK = 0x0DA3_0002
+
+
+async def serialize_writers(session: AsyncSession, key: int) -> None:
+    """Hold `key` until the transaction ends, so other workstations' transactions that ask for it
+    wait for this one's commit. SQLite needs nothing: it has one writer at a time anyway."""
+    if dialect_name(session) == POSTGRESQL:
+        await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})

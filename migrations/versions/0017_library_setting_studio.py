@@ -1,0 +1,31 @@
+"""library settings (where a shared library's store folder is)
+
+Revision ID: 0017_library_setting_studio
+Revises: 0016_asset_text_index
+Create Date: 2026-12-05 18:00:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0017_library_setting_studio"
+down_revision: str | Sequence[str] | None = "0016_asset_text_index"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "library_setting",
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("value", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_library_setting")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("library_setting")

@@ -1,0 +1,140 @@
+"""A real PostgreSQL server for the tests: Debian's `postgresql` package, started in a temp folder.
+
+The server listens only on a Unix socket in its own folder, with fsync off (a test server loses
+nothing it needs when killed) and trust authentication. PostgreSQL refuses to run as root, so as
+root it runs as the `postgres` user (through `runuser`). Each test gets a fresh database.
+When the binaries are not installed, `available()` says why, and the tests that need the server
+are skipped with that reason.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SERVER_USER = "postgres"
+
+
+def _bin_dir() -> Path | None:
+    """The newest installed server's binaries (Debian keeps them out of PATH)."""
+    versions = [path for path in Path("/usr/lib/postgresql").glob("*/bin") if path.parent.name.isdigit()]
+    if versions:
+        return max(versions, key=lambda path: int(path.parent.name))
+    found = shutil.which("initdb")
+    return Path(found).parent if found else None
+
+
+def unavailable_reason() -> str | None:
+    """Why no test server can start here, or None when one can."""
+    bin_dir = _bin_dir()
+    if bin_dir is None or not (bin_dir / "pg_ctl").exists():
+        return (
+            "PostgreSQL server binaries not installed (apt-get install postgresql; see scripts/bootstrap.sh)"
+        )
+    if os.geteuid() == 0 and shutil.which("runuser") is None:
+        return "running as root without runuser: PostgreSQL cannot be started as root"
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        return "the psycopg driver is not installed (pip install -r requirements/app.txt)"
+    return None
+
+
+@dataclass
+class PostgresServer:
+    """A running throwaway server; `new_database()` gives a URL to a fresh, empty database."""
+
+    root: Path
+    bin_dir: Path
+    _names: itertools.count[int] = field(default_factory=itertools.count)
+
+    @property
+    def socket_dir(self) -> Path:
+        return self.root
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql://{SERVER_USER}@/{database}?host={self.socket_dir}"
+
+    def new_database(self, prefix: str = "lib") -> str:
+        name = f"{prefix}_{os.getpid()}_{next(self._names)}"
+        self.psql(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+    def psql(self, sql: str, database: str = "postgres") -> str:
+        import psycopg
+
+        with psycopg.connect(self.url(database), autocommit=True) as connection:
+            cursor = connection.execute(sql)  # type: ignore[arg-type]
+            return str(cursor.fetchall()) if cursor.description else ""
+
+    def stop(self) -> None:
+        self.kill()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def kill(self) -> None:
+        """Stop the server as a crash or a pulled cable would: clients see it gone at once."""
+        _run_as_server(
+            [str(self.bin_dir / "pg_ctl"), "-D", str(self.root / "data"), "-m", "immediate", "stop"],
+            check=False,
+        )
+
+    def start(self) -> None:
+        _run_as_server(
+            [
+                str(self.bin_dir / "pg_ctl"),
+                "-D",
+                str(self.root / "data"),
+                "-o",
+                f"-k {self.root} -c listen_addresses='' -c fsync=off -c synchronous_commit=off"
+                " -c full_page_writes=off -c max_connections=200",
+                "-l",
+                str(self.root / "server.log"),
+                "-w",
+                "start",
+            ]
+        )
+
+
+def _run_as_server(argv: list[str], *, check: bool = True) -> None:
+    if os.geteuid() == 0:
+        argv = ["runuser", "-u", SERVER_USER, "--", *argv]
+    subprocess.run(argv, check=check, capture_output=True, text=True)
+
+
+def start_server() -> PostgresServer:
+    bin_dir = _bin_dir()
+    assert bin_dir is not None, unavailable_reason()
+    # Short path: a Unix socket's path must stay under ~100 bytes.
+    root = Path(tempfile.mkdtemp(prefix="dampg-", dir="/tmp"))
+    if os.geteuid() == 0:
+        shutil.chown(root, user=SERVER_USER)
+    _run_as_server(
+        [
+            str(bin_dir / "initdb"),
+            "-D",
+            str(root / "data"),
+            "-A",
+            "trust",
+            "-U",
+            SERVER_USER,
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ]
+    )
+    server = PostgresServer(root, bin_dir)
+    server.start()
+    return server
+
+
+TEST_BACKEND_VARIABLE = "DAM_TEST_BACKEND"
+
+
+def test_backend() -> str:
+    """The backend the `world` fixture opens: "sqlite" (a library folder) or "postgresql"."""
+    return os.environ.get(TEST_BACKEND_VARIABLE, "sqlite").strip().lower() or "sqlite"
