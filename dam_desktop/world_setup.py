@@ -8,6 +8,7 @@ from pathlib import Path
 import dam_desktop.services.locations.missing_file_terms  # noqa: F401  (registers has:missing-file)
 from dam_desktop.core.library_lock import LibraryLock
 from dam_desktop.core.model_manager import ModelExecutionManager
+from dam_desktop.core.server_database import is_server_url
 from dam_desktop.core.world import World
 from dam_desktop.services.semantic.audio_service import AudioSettings
 from dam_desktop.services.semantic.semantic_service import SemanticSettings
@@ -31,16 +32,25 @@ def initialize_world_resources(world: World) -> None:
 
 
 async def open_world(
-    library_path: Path | str, *, lock: LibraryLock | None = None, read_only: bool = False
+    library_path: Path | str,
+    *,
+    lock: LibraryLock | None = None,
+    read_only: bool = False,
+    store_root: Path | None = None,
 ) -> World:
     """Open a library with every resource and system; `lock` is its lock if already held.
 
     `read_only` opens it without the lock, for commands that only read (see `World.open_read_only`).
+    A PostgreSQL URL opens a shared library, whose store this computer mounts at `store_root`
+    (None: where the library records it).
     """
-    if read_only:
+    if isinstance(library_path, str) and is_server_url(library_path):
+        world = await World.open_shared(library_path, store_root)
+    elif read_only:
         world = await World.open_read_only(library_path)
     else:
         world = await World.open(library_path, lock=lock)
+    if not world.read_only:
         try:
             async with world.session() as session:
                 # Copies an interrupted import put into the store but never committed (publish_journal);

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from dam_desktop.core.errors import LibraryError
+from dam_desktop.core.events import WorldChanged
 from dam_desktop.core.server_database import server_is_up_to_date
 from dam_desktop.core.world import World
 from dam_desktop.services.browse.browse_service import asset_ids, library_counts
@@ -113,3 +115,63 @@ async def test_an_unreachable_server_is_named_in_a_plain_message(tmp_path: Path)
 
 def test_the_test_server_is_a_real_postgresql(postgres_server: PostgresServer) -> None:
     assert "PostgreSQL" in postgres_server.psql("SELECT version()")
+
+
+async def test_each_workstation_hears_the_others_changes_and_sees_who_is_connected(
+    shared_library_url: str, tmp_path: Path
+) -> None:
+    a = await open_world_shared(shared_library_url, tmp_path / "store")
+    b = await open_world(shared_library_url)
+    heard_by_b: list[WorldChanged] = []
+    heard_by_a: list[WorldChanged] = []
+    b.add_change_listener(heard_by_b.append)
+    a.add_change_listener(heard_by_a.append)
+    try:
+        assert await a.peers() == [b.paths.client]
+        make_png(tmp_path / "drop" / "storm.png", (20, 10), seed=7)
+        report = await import_files(a, [tmp_path / "drop"])
+        (new_id,) = report.imported
+
+        await asyncio.wait_for(
+            _until(lambda: any(c.added and new_id in c.entity_ids for c in heard_by_b)), timeout=10
+        )
+        async with b.session() as session:  # what B was told is already committed
+            assert new_id in (await asset_ids(session)).tolist()
+
+        await tag_cases.add_tags(b, [new_id], ["weather"])
+        await asyncio.wait_for(
+            _until(lambda: any(c.touches("tags") and new_id in c.entity_ids for c in heard_by_a)), timeout=10
+        )
+        # A's own import was told to A once (locally), never echoed back by the server.
+        assert sum(1 for c in heard_by_a if c.added) == 1
+    finally:
+        await a.close()
+        await b.close()
+
+
+async def _until(condition: Callable[[], bool]) -> None:
+    while not condition():
+        await asyncio.sleep(0.01)
+
+
+def test_the_command_line_opens_a_shared_library_by_its_url(
+    shared_library_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dam_desktop.cli.main import main
+
+    for i in range(3):
+        make_png(tmp_path / "drop" / f"frame{i}.png", (10, 10), seed=i)
+    at = ["--library", shared_library_url]
+    assert (
+        main([*at, "--store", str(tmp_path / "store"), "import", "--no-process", str(tmp_path / "drop")]) == 0
+    )
+    capsys.readouterr()
+    assert main([*at, "list"]) == 0
+    listed = capsys.readouterr().out
+    assert all(f"frame{i}.png" in listed for i in range(3))
+    assert main([*at, "info"]) == 0
+    info = capsys.readouterr().out
+    assert "postgresql://" in info and str(tmp_path / "store") in info
+    # Backups of the database are the server's (pg_dump): said plainly, exit status 2.
+    assert main([*at, "backup", str(tmp_path / "copy")]) == 2
+    assert "pg_dump" in capsys.readouterr().err

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from dam_desktop.core.cancel import CancelToken
 from dam_desktop.core.errors import DamError, LibraryDamagedError, LibraryLockedError
+from dam_desktop.core.server_database import is_server_url
 from dam_desktop.settings import default_library_path
 
 if TYPE_CHECKING:
@@ -91,10 +92,24 @@ class Access(Enum):
 
 
 def library_path(args: argparse.Namespace) -> Path:
+    """The library folder; a shared library's URL is refused (for commands that need a folder)."""
+    target = library_target(args)
+    if isinstance(target, str):
+        raise UsageError(
+            "this command works on a library folder; a shared library's database lives on its server "
+            '(back it up with pg_dump: see the README, "Shared library for a studio")'
+        )
+    return target
+
+
+def library_target(args: argparse.Namespace) -> Path | str:
+    """The library folder, or a shared library's PostgreSQL URL."""
     if args.library is None:
         return default_library_path()
     if not args.library.strip():
         raise UsageError("--library is empty: name a library folder")
+    if is_server_url(args.library):
+        return str(args.library).strip()
     return Path(args.library).expanduser()
 
 
@@ -124,10 +139,16 @@ def run_with_world(
     args: argparse.Namespace, action: Callable[[World], Awaitable[T]], access: Access = Access.WRITE
 ) -> T:
     """Open the library, run `action` on it, and close it, all on one event loop."""
-    path = library_path(args)
+    target = library_target(args)
+    store = getattr(args, "store", None)
 
     async def runner() -> T:
-        world = await _open(path, access)
+        if isinstance(target, str):
+            from dam_desktop.world_setup import open_world
+
+            world = await open_world(target, store_root=Path(store).expanduser() if store else None)
+        else:
+            world = await _open(target, access)
         await world.wait_open_check()  # a command says up front that the library is damaged
         if world.damage.damaged:
             if access is Access.WRITE:  # refused before anything is stored for rows it cannot write

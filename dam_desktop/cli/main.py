@@ -30,7 +30,13 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument(
         "--library",
         metavar="PATH",
-        help="library folder to use (default: $DAM_DESKTOP_LIBRARY or the platform data folder)",
+        help="library folder to use (default: $DAM_DESKTOP_LIBRARY or the platform data folder), "
+        "or a shared library's PostgreSQL URL (postgresql://user@host/database)",
+    )
+    parser.add_argument(
+        "--store",
+        metavar="PATH",
+        help="a shared library's store folder as this computer mounts it (needed once, to create one)",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, help_line in commands.COMMANDS.items():
@@ -46,6 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     pre = argparse.ArgumentParser(add_help=False)
     pre.add_argument("--library")
+    pre.add_argument("--store")
     known, rest = pre.parse_known_args(args_list)
     if known.library is not None and not known.library.strip():
         # An empty value (an unset shell variable) must not quietly mean the default library.

@@ -51,11 +51,11 @@ def display_url(url: str) -> str:
     return parts._replace(netloc=netloc).geturl()
 
 
-def create_server_engine(url: str) -> AsyncEngine:
+def create_server_engine(url: str, application_name: str = "dam-desktop") -> AsyncEngine:
     return create_async_engine(
         driver_url(url),
         pool_pre_ping=True,  # a server restarted overnight: the pool drops its dead connections
-        connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "dam-desktop"},
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": application_name},
     )
 
 

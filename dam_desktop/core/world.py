@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from dam_desktop.core.change_feed import ChangeFeed, application_name
 from dam_desktop.core.database import (
     create_library_engine,
     create_read_only_library_engine,
@@ -74,6 +75,7 @@ class World:
         self._change_listeners: list[Callable[[WorldChanged], None]] = []
         self.read_only = False
         self._reads: ReadPool | None = None
+        self._feed: ChangeFeed | None = None  # a shared library's live changes (LISTEN/NOTIFY)
 
     @property
     def paths(self) -> LibraryPaths:
@@ -129,8 +131,14 @@ class World:
         with a plain message when the server cannot be reached."""
         shared = await asyncio.to_thread(prepare_shared_library, url, store_root)
         config = WorldConfig(paths=shared.paths, database_url=url)
-        world = cls(config, create_server_engine(url), None)
+        world = cls(config, create_server_engine(url, application_name(shared.paths.client)), None)
         world.name = shared.name
+        world._feed = ChangeFeed(url, shared.paths.client, world._tell_listeners)
+        try:
+            await world._feed.start()
+        except BaseException:
+            await world.close()
+            raise
         return world
 
     def _start_open_check(self) -> None:
@@ -198,6 +206,9 @@ class World:
         # The check's thread cannot be interrupted, but it stops itself within the check's budget.
         await self.wait_open_check()
         await self.scheduler.close()
+        if self._feed is not None:
+            await self._feed.close()
+            self._feed = None
         await self.engine.dispose()
         if self._lock is not None:
             self._lock.release()
@@ -222,7 +233,22 @@ class World:
 
     def notify_changed(self, change: WorldChanged) -> None:
         """Tell every listener what a committed transaction changed. Use cases and the scheduler call
-        this after their commit, never before: a listener may read the change at once."""
+        this after their commit, never before: a listener may read the change at once. On a shared
+        library the other workstations are told too (`core.change_feed`)."""
+        self._tell_listeners(change)
+        if self._feed is not None:
+            self._feed.publish(change)
+
+    async def peers(self) -> list[str]:
+        """The other processes that have this shared library open (`<host>-<pid>`); [] for a folder."""
+        return await self._feed.peers() if self._feed is not None else []
+
+    async def flush_changes(self) -> None:
+        """Wait until the changes told so far have reached the server (tests, closing)."""
+        if self._feed is not None:
+            await self._feed.flush()
+
+    def _tell_listeners(self, change: WorldChanged) -> None:
         for listener in list(self._change_listeners):
             try:
                 listener(change)

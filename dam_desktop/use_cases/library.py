@@ -6,6 +6,7 @@ These only read; they change nothing, so they notify nothing.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -119,8 +120,8 @@ async def iter_assets(
 
 @dataclass(frozen=True)
 class LibraryFacts:
-    root: Path
-    database: Path
+    root: Path  # the folder, or a shared library's store
+    database: Path | str  # the SQLite file, or a shared library's URL (without its password)
     schema: str  # the migration revision the database is at ("none" before the first)
     entities: int
 
@@ -132,5 +133,11 @@ async def library_facts(world: World) -> LibraryFacts:
 
     async with world.session() as session:
         entities = await count_entities(session)
+    url = world.config.database_url
+    if url is not None:
+        from dam_desktop.core.server_database import display_url, stored_server_revisions
+
+        stored = await asyncio.to_thread(stored_server_revisions, url)
+        return LibraryFacts(world.paths.root, display_url(url), "+".join(sorted(stored)) or "none", entities)
     schema = current_revision(world.paths.db_path) or "none"
     return LibraryFacts(world.paths.root, world.paths.db_path, schema, entities)
