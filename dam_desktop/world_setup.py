@@ -6,9 +6,9 @@ import socket
 from pathlib import Path
 
 import dam_desktop.services.locations.missing_file_terms  # noqa: F401  (registers has:missing-file)
+from dam_desktop.core.library_location import is_server_url
 from dam_desktop.core.library_lock import LibraryLock
 from dam_desktop.core.model_manager import ModelExecutionManager
-from dam_desktop.core.server_database import is_server_url
 from dam_desktop.core.world import World
 from dam_desktop.services.semantic.audio_service import AudioSettings
 from dam_desktop.services.semantic.semantic_service import SemanticSettings

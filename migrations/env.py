@@ -17,7 +17,8 @@ from sqlalchemy.engine import Connection
 
 import dam_desktop.models  # noqa: F401  (registers every table on the metadata)
 from dam_desktop.core.database import create_sync_library_engine
-from dam_desktop.core.server_database import create_sync_server_engine, is_server_url
+from dam_desktop.core.library_location import is_server_url
+from dam_desktop.core.server_database import create_sync_server_engine
 from dam_desktop.models.core.base_class import Base
 from dam_desktop.models.files.file_properties_component import SORT_ORDER_INDEXES
 

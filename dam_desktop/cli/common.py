@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from dam_desktop.core.cancel import CancelToken
 from dam_desktop.core.errors import DamError, LibraryDamagedError, LibraryLockedError
-from dam_desktop.core.server_database import is_server_url
+from dam_desktop.core.library_location import is_server_url
 from dam_desktop.settings import default_library_path
 
 if TYPE_CHECKING:

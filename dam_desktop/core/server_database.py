@@ -14,41 +14,27 @@ whole upgrade commits or rolls back as one.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from dam_desktop.core.errors import LibraryError
+from dam_desktop.core.library_location import display_url
 from dam_desktop.core.schema_version import script_heads
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-SERVER_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 # Any constant shared by every workstation: pg_advisory_xact_lock's key for "upgrading the schema".
 UPGRADE_LOCK_KEY = 0x0DA3_0001
 CONNECT_TIMEOUT_S = 5
-
-
-def is_server_url(text: str) -> bool:
-    return text.strip().lower().startswith(SERVER_SCHEMES)
 
 
 def driver_url(url: str) -> str:
     """`url` for SQLAlchemy's psycopg dialect, whichever PostgreSQL scheme the user typed."""
     rest = url.strip().split("://", 1)[1]
     return f"postgresql+psycopg://{rest}"
-
-
-def display_url(url: str) -> str:
-    """The URL without its password, fit for titles, messages and logs."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", "@", 1)
-    return parts._replace(netloc=netloc).geturl()
 
 
 def create_server_engine(url: str, application_name: str = "dam-desktop") -> AsyncEngine:

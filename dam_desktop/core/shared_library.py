@@ -19,9 +19,9 @@ from pathlib import Path
 
 from dam_desktop.core.errors import LibraryError
 from dam_desktop.core.library import LibraryPaths, check_library_layout
+from dam_desktop.core.library_location import database_name, display_url
 from dam_desktop.core.server_database import (
     CONNECT_TIMEOUT_S,
-    display_url,
     unreachable_message,
     upgrade_server_library,
 )
@@ -37,11 +37,6 @@ class SharedLibrary:
     @property
     def name(self) -> str:
         return database_name(self.url)
-
-
-def database_name(url: str) -> str:
-    path = url.split("://", 1)[1].split("?", 1)[0]
-    return path.rsplit("/", 1)[-1] or display_url(url)
 
 
 _opened = itertools.count()

@@ -25,13 +25,14 @@ from dam_desktop.core.errors import LibraryError
 from dam_desktop.core.events import BaseEvent, WorldChanged
 from dam_desktop.core.library import LibraryPaths, prepare_library_folder
 from dam_desktop.core.library_database import prepare_database
+from dam_desktop.core.library_location import is_server_url
 from dam_desktop.core.library_lock import LibraryLock
 from dam_desktop.core.read_pool import ReadPool
 from dam_desktop.core.registered_systems import RegisteredSystem, SystemFunc
 from dam_desktop.core.resources import ResourceManager
 from dam_desktop.core.scheduler import WorldScheduler
 from dam_desktop.core.schema_version import is_up_to_date
-from dam_desktop.core.server_database import create_server_engine, is_server_url
+from dam_desktop.core.server_database import create_server_engine
 from dam_desktop.core.shared_library import prepare_shared_library
 from dam_desktop.core.stage_reports import StageReport
 from dam_desktop.core.stages import SystemStage

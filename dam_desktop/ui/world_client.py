@@ -26,6 +26,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 
 from dam_desktop.core.events import WorldChanged
 from dam_desktop.core.library import LibraryPaths
+from dam_desktop.core.library_location import database_name, is_server_url
 from dam_desktop.core.world_thread import WorldThread
 
 if TYPE_CHECKING:
@@ -51,16 +52,35 @@ class ChangeRelay(QObject):
 
 
 class WorldClient:
-    def __init__(self, library_path: Path) -> None:
-        self.paths = LibraryPaths(Path(library_path).expanduser().resolve())
+    def __init__(self, library: Path | str, *, store_root: Path | None = None) -> None:
+        """`library`: a folder, or a shared library's PostgreSQL URL (whose store this computer
+        mounts at `store_root`, None: where the library records it)."""
+        self.target: Path | str
+        if isinstance(library, str) and is_server_url(library):
+            self.target = library
+            # Until the world is open, the shared library goes by its database's name.
+            self._paths = LibraryPaths(Path(database_name(library)))
+        else:
+            self.target = Path(library).expanduser().resolve()
+            self._paths = LibraryPaths(self.target)
+        self.store_root = store_root
         self._thread: WorldThread | None = None
         self._opened: Future[World] | None = None
         self.changes = ChangeRelay()
 
+    @property
+    def paths(self) -> LibraryPaths:
+        """The library's folders (a shared library's store once its world is open)."""
+        return self.world.paths if self.is_open else self._paths
+
+    @property
+    def is_shared(self) -> bool:
+        return isinstance(self.target, str)
+
     @classmethod
-    async def open(cls, library_path: Path) -> WorldClient:
+    async def open(cls, library: Path | str, *, store_root: Path | None = None) -> WorldClient:
         """A client whose world is open (raises what `World.open` raises)."""
-        client = cls(library_path)
+        client = cls(library, store_root=store_root)
         client.begin_open()
         await client.wait_open()
         return client
@@ -70,7 +90,7 @@ class WorldClient:
         if self._opened is not None:
             return
         self._thread = WorldThread()
-        self._opened = self._thread.submit(_open_world(self.paths.root, lock, self.changes.tell))
+        self._opened = self._thread.submit(_open_world(self.target, lock, self.changes.tell, self.store_root))
 
     async def wait_open(self) -> World:
         """The open world; raises what opening it raised (and then stops its thread).
@@ -98,12 +118,13 @@ class WorldClient:
     def world(self) -> World:
         """The world, once open (`wait_open` first when unsure)."""
         if self._opened is None or not self.is_open:
-            raise RuntimeError(f"the library {self.paths.root} is not open yet")
+            raise RuntimeError(f"the library {self._paths.root} is not open yet")
         return self._opened.result()
 
     @property
     def library_path(self) -> Path:
-        return self.paths.root
+        """The library folder; for a shared library, a path named after its database until open."""
+        return self._paths.root
 
     async def call(self, action: Callable[[World], Awaitable[T]]) -> T:
         """Run `action(world)` on the world thread and await its result from the GUI loop."""
@@ -132,12 +153,15 @@ class WorldClient:
 
 
 async def _open_world(
-    root: Path, lock: LibraryLock | None, listener: Callable[[WorldChanged], None]
+    target: Path | str,
+    lock: LibraryLock | None,
+    listener: Callable[[WorldChanged], None],
+    store_root: Path | None = None,
 ) -> World:
     # Imported here, on the world thread: loading SQLAlchemy, the models and the systems takes
     # most of a second, and on the GUI thread it would freeze the window that just painted.
     from dam_desktop.world_setup import open_world
 
-    world = await open_world(root, lock=lock)
+    world = await open_world(target, lock=lock, store_root=store_root)
     world.add_change_listener(listener)
     return world

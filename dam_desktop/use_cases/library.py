@@ -135,7 +135,8 @@ async def library_facts(world: World) -> LibraryFacts:
         entities = await count_entities(session)
     url = world.config.database_url
     if url is not None:
-        from dam_desktop.core.server_database import display_url, stored_server_revisions
+        from dam_desktop.core.library_location import display_url
+        from dam_desktop.core.server_database import stored_server_revisions
 
         stored = await asyncio.to_thread(stored_server_revisions, url)
         return LibraryFacts(world.paths.root, display_url(url), "+".join(sorted(stored)) or "none", entities)
