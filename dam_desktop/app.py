@@ -129,8 +129,10 @@ def install_room_ui(window: MainWindow) -> None:
     from dam_desktop.ui.locations.missing_files import install_missing_files
     from dam_desktop.ui.tags.tag_ui import install_tag_ui
     from dam_desktop.ui.window.damaged_library import install_damaged_library_notice
+    from dam_desktop.ui.window.shared_status import install_shared_status
 
     install_damaged_library_notice(window)
+    install_shared_status(window)
     install_scheduled_backup(window)
     if not window.client.world.damage.damaged:  # read-only: the pipeline's writes would only fail
         install_background_work(window)
@@ -169,7 +171,7 @@ class AppController:
         if opening.error is not None:
             QMessageBox.critical(None, "Cannot open library", str(opening.error))
             return False
-        client = WorldClient(opening.paths.root)
+        client = WorldClient(opening.target or opening.paths.root, store_root=opening.store_root)
         window = self._new_window(client)
         window.show()
         try:
@@ -282,7 +284,7 @@ async def _run_window(opening: LibraryOpening) -> int:
     return 0
 
 
-def run_gui(library: Path, qt_args: Sequence[str], opening: LibraryOpening) -> int:
+def run_gui(library: Path | str, qt_args: Sequence[str], opening: LibraryOpening) -> int:
     """Run the window on `library`, from the head start `launch.start_gui` made (`opening`)."""
     import qasync
 

@@ -40,22 +40,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_command(args_list)
     pre = argparse.ArgumentParser(add_help=False)
     pre.add_argument("--library")
+    pre.add_argument("--store")
     known, qt_args = pre.parse_known_args(args_list)
     if known.library is not None and not known.library.strip():
         print("dam-desktop: --library is empty: name a library folder", file=sys.stderr)
         return 2
-    return start_gui(known.library, qt_args)
+    return start_gui(known.library, qt_args, known.store)
 
 
-def start_gui(library: str | None, qt_args: Sequence[str] = ()) -> int:
+def start_gui(library: str | None, qt_args: Sequence[str] = (), store: str | None = None) -> int:
     from PySide6.QtCore import QSettings
 
+    from dam_desktop.core.library_location import is_server_url
     from dam_desktop.library_opening import begin_opening
     from dam_desktop.settings import APPLICATION_NAME, ORGANIZATION_NAME, default_library_path
     from dam_desktop.ui.grid.grid_settings import saved_sort
+    from dam_desktop.ui.window.store_mapping import store_mount
 
-    library_path = Path(library).expanduser() if library else default_library_path()
-    opening = begin_opening(library_path, *saved_sort(QSettings(ORGANIZATION_NAME, APPLICATION_NAME)))
+    settings = QSettings(ORGANIZATION_NAME, APPLICATION_NAME)
+    library_path: Path | str
+    store_root: Path | None = None
+    if library and is_server_url(library):
+        library_path = library.strip()
+        store_root = store_mount(settings, library_path, Path(store).expanduser() if store else None)
+    else:
+        library_path = Path(library).expanduser() if library else default_library_path()
+    opening = begin_opening(library_path, *saved_sort(settings), store_root)
 
     from dam_desktop.app import run_gui
 

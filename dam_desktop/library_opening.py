@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from dam_desktop.core.errors import DamError, LibraryError
 from dam_desktop.core.library import LibraryPaths
+from dam_desktop.core.library_location import database_name, is_server_url
 from dam_desktop.core.library_lock import LibraryLock
 from dam_desktop.utils.background import in_thread
 
@@ -30,10 +31,19 @@ class LibraryOpening:
     lock: LibraryLock | None  # held; None when it could not be taken (`error` says why)
     error: DamError | None
     snapshot: Future[LibrarySnapshot | None]  # None: nothing to show before the world is open
+    # What to open: the folder, or a shared library's URL (no lock, no start-up read: the server
+    # answers the world's first listing).
+    target: Path | str | None = None
+    store_root: Path | None = None  # where this computer mounts a shared library's store
 
 
-def begin_opening(library_path: Path, sort: SortKey, descending: bool) -> LibraryOpening:
+def begin_opening(
+    library_path: Path | str, sort: SortKey, descending: bool, store_root: Path | None = None
+) -> LibraryOpening:
     """Lock the library and start reading its first grid in `sort` order."""
+    if isinstance(library_path, str) and is_server_url(library_path):
+        named = LibraryPaths(Path(database_name(library_path)))
+        return LibraryOpening(named, None, None, _nothing(), library_path, store_root)
     paths = LibraryPaths(Path(library_path).expanduser().resolve())
     lock = LibraryLock(paths.lock_path)
     try:
@@ -45,7 +55,7 @@ def begin_opening(library_path: Path, sort: SortKey, descending: bool) -> Librar
         error = LibraryError(f"cannot use {paths.root} as a library: {exc.strerror or exc}")
         return LibraryOpening(paths, None, error, _nothing())
     snapshot = in_thread("dam-first-grid", _read, paths, sort, descending)
-    return LibraryOpening(paths, lock, None, snapshot)
+    return LibraryOpening(paths, lock, None, snapshot, paths.root)
 
 
 def _nothing() -> Future[LibrarySnapshot | None]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import logging
 from collections.abc import Callable
@@ -64,7 +65,7 @@ def decode(payload: str) -> tuple[str, WorldChanged] | None:
             removed=bool(data["r"]),
             everything=bool(data["e"]),
         )
-        return str(data["c"]), change
+        return str(data["c"]), dataclasses.replace(change, origin=str(data["c"]))
     except (ValueError, KeyError, TypeError):
         return None
 
@@ -80,6 +81,23 @@ class ChangeFeed:
         self._listener: asyncio.Task[None] | None = None
         self._listening = asyncio.Event()
         self._pending: set[asyncio.Task[None]] = set()
+        # False while the server cannot be reached (the listener retries); see `on_connection`.
+        self.connected = False
+        self._on_connection: list[Callable[[bool], None]] = []
+
+    def on_connection(self, listener: Callable[[bool], None]) -> None:
+        """Call `listener(connected)` whenever the feed loses or regains the server."""
+        self._on_connection.append(listener)
+
+    def _set_connected(self, connected: bool) -> None:
+        if connected == self.connected:
+            return
+        self.connected = connected
+        for listener in list(self._on_connection):
+            try:
+                listener(connected)
+            except Exception:
+                log.exception("a connection listener failed")
 
     async def start(self) -> None:
         """Connect and LISTEN; returns once notifications will be received."""
@@ -101,6 +119,7 @@ class ChangeFeed:
                 connection = await self._connect()
                 async with connection:
                     await connection.execute(f"LISTEN {CHANNEL}")
+                    self._set_connected(True)
                     self._listening.set()
                     async for notice in connection.notifies():
                         self._received(notice.payload)
@@ -108,6 +127,7 @@ class ChangeFeed:
                 raise
             except (psycopg.Error, OSError) as exc:
                 log.warning("the shared library's change feed lost the server (%s); retrying", exc)
+                self._set_connected(False)
                 self._listening.set()  # start() must not wait for a server that is gone
                 await asyncio.sleep(RETRY_S)
 

@@ -30,7 +30,8 @@ class WorldChanged:
     e.g. a schema upgrade or emptying the trash); `components` names what changed about them
     ("thumbnail", "tags", "trash", "embedding", "proposals", "file", "asset"), so a listener
     refreshes only what it shows. `added`/`removed` say that the set of assets itself changed,
-    which the grid and the counts must re-read.
+    which the grid and the counts must re-read. `origin` is the other workstation's process that
+    made the change on a shared library (`<host>-<pid>`), "" for this process's own.
     """
 
     entity_ids: frozenset[int] = frozenset()
@@ -38,6 +39,7 @@ class WorldChanged:
     added: bool = False
     removed: bool = False
     everything: bool = False
+    origin: str = ""
 
     @classmethod
     def of(

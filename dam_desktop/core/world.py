@@ -244,6 +244,12 @@ class World:
         """The other processes that have this shared library open (`<host>-<pid>`); [] for a folder."""
         return await self._feed.peers() if self._feed is not None else []
 
+    def on_server_connection(self, listener: Callable[[bool], None]) -> None:
+        """Call `listener(connected)` (on the world thread) when a shared library's server is lost
+        or back. A folder library never calls it."""
+        if self._feed is not None:
+            self._feed.on_connection(listener)
+
     async def flush_changes(self) -> None:
         """Wait until the changes told so far have reached the server (tests, closing)."""
         if self._feed is not None:

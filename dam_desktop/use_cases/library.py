@@ -142,3 +142,8 @@ async def library_facts(world: World) -> LibraryFacts:
         return LibraryFacts(world.paths.root, display_url(url), "+".join(sorted(stored)) or "none", entities)
     schema = current_revision(world.paths.db_path) or "none"
     return LibraryFacts(world.paths.root, world.paths.db_path, schema, entities)
+
+
+async def connected_peers(world: World) -> list[str]:
+    """The other processes that have this shared library open (`<host>-<pid>`); [] for a folder."""
+    return await world.peers()

@@ -83,7 +83,8 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.resize(1400, 900)
         self.setAcceptDrops(True)
-        remember_library(self.settings, client.library_path)
+        if not client.is_shared:  # the recent list holds folders
+            remember_library(self.settings, client.library_path)
 
         self.jobs = JobList(self)
         self.tasks = TaskSet()
