@@ -1,0 +1,144 @@
+"""Make the README screenshot of a shared studio library (issue 20), under Xvfb:
+
+    xvfb-run -a -s '-screen 0 1600x1000x24' .venv/bin/python scripts/studio_screenshot.py
+
+A real PostgreSQL server is started in a temp folder (as the test suite does: Debian's
+`postgresql` package, `initdb`, a Unix socket), with one shared library on it and its store in a
+temp folder. Two windows open that library side by side, each with its own world, connections
+and change feed, as two workstations would (here two in one process: the change still travels
+through the server's LISTEN/NOTIFY, since each feed ignores only its own name). The left window
+already shows the nature pictures; then it imports the abstract ones, and the right window, which
+did nothing, shows them arriving: the new tiles at the top of its grid and, in its status bar,
+"N new assets from <the left window's name>" beside who else is connected.
+
+- docs/screenshots/studio-shared-library.png
+
+The pictures are Debian's wallpapers, as in scripts/search_screenshots.py (its corpus is reused:
+`--corpus` a folder it made, or it downloads them with apt-get download).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dam_desktop.ui.window.main_window import MainWindow
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+WIDTH, HEIGHT = 1600, 1000
+
+
+async def wait_for(condition: Callable[[], bool], timeout: float = 120.0) -> None:
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not condition():
+        if loop.time() > end:
+            raise TimeoutError("the windows did not reach the state to photograph")
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.8)  # a few more frames: the tiles' fade
+
+
+def settled(window: MainWindow, count: int) -> bool:
+    model = window.model
+    shown = min(model.rowCount(), 12)
+    return (
+        not model.loading
+        and model.rowCount() == count
+        and all(window.grid.thumbnail_shown(eid) for eid in model.ids_in(0, shown))
+    )
+
+
+async def shoot(url: str, store: Path, corpus: Path, out: Path, settings_dir: Path) -> None:
+    from PySide6.QtCore import QSettings
+
+    from dam_desktop.app import install_room_ui
+    from dam_desktop.services.ingest.import_service import import_paths
+    from dam_desktop.ui.window.main_window import MainWindow
+    from dam_desktop.ui.world_client import WorldClient
+    from dam_desktop.use_cases.tags import add_tags
+
+    left_client = await WorldClient.open(url, store_root=store)
+    first = await left_client.call(lambda world: import_paths(world, [corpus / "nature"]))
+    await left_client.call(lambda world: add_tags(world, first.imported, ["set:nature"]))
+    right_client = await WorldClient.open(url)
+
+    windows = []
+    for n, client in enumerate((left_client, right_client)):
+        settings = QSettings(str(settings_dir / f"window{n}.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(client, settings)
+        window.move(n * WIDTH // 2, 0)
+        window.resize(WIDTH // 2 - 4, HEIGHT)
+        window.show()
+        install_room_ui(window)
+        await window.refresh()
+        windows.append(window)
+    left, right = windows
+    before = len(first.imported)
+    await wait_for(lambda: settled(left, before) and settled(right, before))
+
+    # The left workstation imports a folder; the right one only watches.
+    added = await left_client.call(lambda world: import_paths(world, [corpus / "abstract"]))
+    await left_client.call(lambda world: add_tags(world, added.imported, ["set:abstract"]))
+    total = before + len(added.imported)
+    origin = left_client.world.paths.client
+    await wait_for(
+        lambda: settled(right, total) and origin in right.statusBar().currentMessage()
+    )
+    capture(right, out / "studio-shared-library.png")
+    for window in windows:
+        await window.shutdown()
+    await left_client.close()
+    await right_client.close()
+
+
+def capture(window: MainWindow, path: Path) -> None:
+    """The whole screen under Xvfb (both windows), else the watching window alone."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if os.environ.get("DISPLAY"):
+        subprocess.run(["import", "-window", "root", str(path)], check=True)
+    else:
+        window.grab().save(str(path))
+    print(f"wrote {path}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
+    parser.add_argument("--corpus", type=Path, help="a corpus folder search_screenshots.py made before")
+    args = parser.parse_args()
+    import qasync
+
+    from dam_desktop.app import create_application
+    from scripts.search_screenshots import build_corpus
+    from tests.pg_server import start_server, unavailable_reason
+
+    reason = unavailable_reason()
+    if reason is not None:
+        sys.exit(f"studio_screenshot: {reason}")
+    server = start_server()
+    try:
+        with tempfile.TemporaryDirectory(prefix="dam-studio-shot-") as tmp:
+            work = Path(tmp)
+            corpus = args.corpus or build_corpus(work)
+            url = server.new_database("studio")
+            app = create_application()
+            loop = qasync.QEventLoop(app)
+            asyncio.set_event_loop(loop)
+            with loop:
+                loop.run_until_complete(shoot(url, work / "store", corpus, args.out, work))
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
