@@ -91,9 +91,7 @@ async def shoot(url: str, store: Path, corpus: Path, out: Path, settings_dir: Pa
     await left_client.call(lambda world: add_tags(world, added.imported, ["set:abstract"]))
     total = before + len(added.imported)
     origin = left_client.world.paths.client
-    await wait_for(
-        lambda: settled(right, total) and origin in right.statusBar().currentMessage()
-    )
+    await wait_for(lambda: settled(right, total) and origin in right.statusBar().currentMessage())
     capture(right, out / "studio-shared-library.png")
     for window in windows:
         await window.shutdown()

@@ -334,7 +334,10 @@ async def assert_every_walk_agrees(
         for off, lim, wanted in ((offset, limit, full[offset : offset + limit]), (0, None, full)):
             params = search_service.page_params(compiled, off, lim)
             for plan in planner.select_plans(pred, stats, sort, descending, lim, off):
-                got = [int(r[0]) for r in (await s.execute(text(plan.sql), params)).all()]
+                got = [
+                    int(r[0])
+                    for r in (await s.execute(*search_service.executable(s, plan.sql, params))).all()
+                ]
                 assert got == wanted, (query, plan.kind, plan.sql, sort, descending, off, lim)
 
 
@@ -342,7 +345,8 @@ async def assert_every_count_agrees(s: Any, query: str, expected: int) -> None:
     compiled = await search_service.compile_search(s, query)
     for pred, stats in beliefs(compiled.pred, await search_service.library_stats(s)):
         for plan in planner.count_plans(pred, stats):
-            assert await s.scalar(text(plan.sql), compiled.params) == expected, (query, plan.kind, plan.sql)
+            counted = await s.scalar(*search_service.executable(s, plan.sql, compiled.params))
+            assert counted == expected, (query, plan.kind, plan.sql)
 
 
 @settings(

@@ -13,6 +13,7 @@ from dam_desktop.services.search import search_service
 from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.services.search.tag_query import QueryError, QuerySyntaxError, QueryTermError, Term, to_sql
 from dam_desktop.services.tags import tag_service
+from tests.pg_server import test_backend
 from tests.test_tag_support import AssetSpec, make_assets
 
 
@@ -148,6 +149,7 @@ async def explained(s: Any, sql: str, params: dict[str, Any]) -> str:
     return "\n".join(str(r[-1]) for r in rows)
 
 
+@pytest.mark.skipif(test_backend() != "sqlite", reason="reads SQLite's query plan (EXPLAIN QUERY PLAN)")
 async def test_planner_reads_the_rarest_tag_in_date_order_and_stops_at_the_page(world: Any) -> None:
     async with world.session() as s:
         specs = [AssetSpec(tags=("common",)) for _ in range(60)] + [AssetSpec(tags=("common", "rare"))]
@@ -169,6 +171,7 @@ async def test_planner_reads_the_rarest_tag_in_date_order_and_stops_at_the_page(
         assert by_name.kind == "tag"
 
 
+@pytest.mark.skipif(test_backend() != "sqlite", reason="reads SQLite's query plan (EXPLAIN QUERY PLAN)")
 async def test_a_popular_tag_with_a_property_check_is_merged_with_the_property_range(world: Any) -> None:
     from dam_desktop.services.search.tag_query import planner
 

@@ -139,7 +139,51 @@ def planned(session: AsyncSession, sql: str) -> str:
     which leaves the same query."""
     if dialect_name(session) != POSTGRESQL:
         return sql
-    return _CROSS_JOIN_ON.sub(r"JOIN\1", _INDEXED_BY.sub("", sql))
+    sql = _CROSS_JOIN_ON.sub(r"JOIN\1", _INDEXED_BY.sub("", sql))
+    sql = _NOCASE.sub(r'lower(\1) COLLATE "C"', sql)
+    return _distinct_in_order(_MERGED.sub(_left_to_right, sql))
+
+
+# SQLite's NOCASE folds ASCII letters and compares bytes: lower() in the byte order of "C".
+_NOCASE = re.compile(r"([\w.]+) COLLATE NOCASE")
+# The planner's merge of sorted id ranges: `(A INTERSECT B EXCEPT C ORDER BY 1 LIMIT n) d`.
+_MERGED = re.compile(rf"\((SELECT [^()]*?(?:\([^()]*\)[^()]*?)*) ORDER BY 1 LIMIT {ALL_ROWS}\) d")
+_COMPOUND = re.compile(r" (INTERSECT|EXCEPT|UNION ALL|UNION) (?=SELECT )")
+
+
+def _left_to_right(found: re.Match[str]) -> str:
+    """SQLite applies compound operators left to right; PostgreSQL binds INTERSECT tighter than
+    EXCEPT and UNION. Each step is nested, so both read `A INTERSECT B EXCEPT C` alike."""
+    pieces = _COMPOUND.split(found.group(1))
+    query = pieces[0]
+    for n in range(1, len(pieces), 2):
+        query = f"SELECT entity_id FROM ({query}) m{n} {pieces[n]} {pieces[n + 1]}"
+    return f"({query} ORDER BY 1) d"
+
+
+_DISTINCT_PAGE = re.compile(
+    r"^SELECT DISTINCT (?P<cols>[\w.]+) FROM (?P<rest>.+) ORDER BY (?P<order>.+?)(?P<tail> LIMIT .*)?$",
+    re.DOTALL,
+)
+
+
+def _distinct_in_order(sql: str) -> str:
+    """SQLite's `SELECT DISTINCT id … ORDER BY <other columns>` keeps each id's first row in that
+    order; PostgreSQL refuses to order DISTINCT rows by columns it does not return. The same rows
+    come from grouping by the id and ordering by each term's first value in its direction."""
+    found = _DISTINCT_PAGE.match(sql)
+    if found is None:
+        return sql
+    terms = []
+    for term in found.group("order").split(","):
+        expr, _, direction = term.strip().rpartition(" ")
+        if direction.upper() not in ("ASC", "DESC"):
+            expr, direction = term.strip(), "ASC"
+        terms.append(f"{'max' if direction.upper() == 'DESC' else 'min'}({expr}) {direction}")
+    return (
+        f"SELECT {found.group('cols')} FROM {found.group('rest')} GROUP BY {found.group('cols')}"
+        f" ORDER BY {', '.join(terms)}{found.group('tail') or ''}"
+    )
 
 
 # pg_advisory_xact_lock keys: one per kind of check-then-write that must not interleave between
@@ -152,3 +196,20 @@ async def serialize_writers(session: AsyncSession, key: int) -> None:
     wait for this one's commit. SQLite needs nothing: it has one writer at a time anyway."""
     if dialect_name(session) == POSTGRESQL:
         await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+
+
+_GLOB_PARAM = re.compile(r"\bGLOB\s+:(\w+)")
+
+
+def portable(session: AsyncSession, sql: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A planner's statement and its parameters for the session's backend: `planned`, plus on
+    PostgreSQL SQLite's GLOB as a regular expression match (the parameter rewritten by
+    `glob_pattern`)."""
+    if dialect_name(session) != POSTGRESQL:
+        return sql, params
+    sql = planned(session, sql)
+    globbed = set(_GLOB_PARAM.findall(sql))
+    if globbed:
+        params = {**params, **{name: glob_pattern(session, str(params[name])) for name in globbed}}
+        sql = _GLOB_PARAM.sub(r"~ :\1", sql)
+    return sql, params

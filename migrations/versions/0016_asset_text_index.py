@@ -132,6 +132,7 @@ def _create_index_table() -> None:
     # PostgreSQL: the same rows in a plain table, each column under a trigram index (pg_trgm),
     # which answers the ILIKE '%word%' the search compiles to there.
     op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    op.execute("CREATE EXTENSION IF NOT EXISTS unaccent")  # the MATCH counterpart folds accents
     op.execute(f"CREATE TABLE {INDEX} (rowid bigint PRIMARY KEY, name text, path text, tags text)")
     for column in ("name", "path", "tags"):
         op.execute(f"CREATE INDEX ix_{INDEX}_{column} ON {INDEX} USING gin ({column} gin_trgm_ops)")

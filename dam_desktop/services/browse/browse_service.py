@@ -19,7 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dam_desktop.core.library import LibraryPaths
-from dam_desktop.core.sql_dialect import POSTGRESQL, dialect_name
+from dam_desktop.core.sql_dialect import POSTGRESQL, dialect_name, portable
 from dam_desktop.services.browse.browse_sql import (
     COUNTS_SQL,
     COUNTS_SQL_POSTGRESQL,
@@ -64,8 +64,8 @@ def without(order: IdArray, doomed: IdArray) -> IdArray:
 
 
 async def _fetch_ids(session: AsyncSession, sql: str, params: dict[str, Any] | None = None) -> IdArray:
-    joined = joined_ids_sql(sql, dialect_name(session))
-    return ids_from_joined(await session.scalar(text(joined), params or {}))
+    joined, bound = portable(session, joined_ids_sql(sql, dialect_name(session)), params or {})
+    return ids_from_joined(await session.scalar(text(joined), bound))
 
 
 async def asset_ids(

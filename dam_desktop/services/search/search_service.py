@@ -18,7 +18,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dam_desktop.core.sql_dialect import ALL_ROWS, json_ids, or_ignore, planned
+from dam_desktop.core.sql_dialect import ALL_ROWS, POSTGRESQL, dialect_name, json_ids, or_ignore, portable
+from dam_desktop.services.search import text_match_postgres
 from dam_desktop.services.search.paging import PagedQuery, page_columns
 from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.services.search.tag_query.ast import MatchAll, Node
@@ -62,6 +63,8 @@ def syntax_error(query: str) -> QueryError | None:
 
 
 async def compile_search(session: AsyncSession, query: Query) -> CompiledQuery:
+    if isinstance(query, str) and "\x00" in query and dialect_name(session) == POSTGRESQL:
+        raise QueryError("PostgreSQL text cannot hold the NUL character", query.index("\x00"))
     pred, params = await compile_query(session, parse_query(query))
     return CompiledQuery(pred, params)
 
@@ -125,7 +128,7 @@ async def search(
     `descending=None` uses the key's natural direction (newest / largest first, names A to Z).
     """
     chosen, params = await plan(session, query, offset, limit, sort, descending)
-    result = await session.execute(text(planned(session, chosen.sql)), params)
+    result = await session.execute(*executable(session, chosen.sql, params))
     return [int(r[0]) for r in result.all()]
 
 
@@ -158,7 +161,15 @@ async def paged_query(
 async def count(session: AsyncSession, query: Query | CompiledQuery) -> int:
     compiled = await _compiled(session, query)
     chosen = plan_count(compiled.pred, await library_stats(session))
-    return int((await session.scalar(text(planned(session, chosen.sql)), compiled.params)) or 0)
+    return int((await session.scalar(*executable(session, chosen.sql, compiled.params))) or 0)
+
+
+def executable(session: AsyncSession, sql: str, params: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """A planned statement and its parameters, as the session's backend takes them."""
+    sql, params = portable(session, sql, params)
+    if dialect_name(session) == POSTGRESQL:
+        sql, params = text_match_postgres.translate(sql, params)
+    return text(sql), params
 
 
 @dataclass(frozen=True)
@@ -203,14 +214,15 @@ async def tag_counts_for_query(
         params["sample_ids"] = json.dumps(found[:sample])
     rows = (
         await session.execute(
-            text(
+            *executable(
+                session,
                 "SELECT l.tag_concept_entity_id, c.tag_name, count(*) AS n"
-                f" FROM ({planned(session, source)}) r"
+                f" FROM ({source}) r"
                 f" CROSS JOIN {LINK} l CROSS JOIN {CONCEPT} c"
                 " WHERE l.entity_id = r.id AND c.entity_id = l.tag_concept_entity_id"
-                " GROUP BY l.tag_concept_entity_id, c.tag_name ORDER BY n DESC, c.tag_name LIMIT :tag_limit"
-            ),
-            params,
+                " GROUP BY l.tag_concept_entity_id, c.tag_name ORDER BY n DESC, c.tag_name LIMIT :tag_limit",
+                params,
+            )
         )
     ).all()
     return [TagCount(int(r[0]), str(r[1]), int(r[2]), exact) for r in rows]
@@ -224,14 +236,15 @@ async def add_tags_to_query(session: AsyncSession, query: Query | CompiledQuery,
     total = 0
     for tag_id in tag_ids:
         result = await session.execute(
-            text(
+            *executable(
+                session,
                 or_ignore(
                     session,
                     f"INSERT OR IGNORE INTO {LINK} (entity_id, tag_concept_entity_id)"
-                    f" SELECT q.id, :tag FROM ({planned(session, ids.sql)}) q",
-                )
-            ),
-            {**compiled.params, "tag": tag_id},
+                    f" SELECT q.id, :tag FROM ({ids.sql}) q",
+                ),
+                {**compiled.params, "tag": tag_id},
+            )
         )
         total += int(getattr(result, "rowcount", 0) or 0)
     return total
@@ -251,11 +264,11 @@ async def remove_tags_from_query(
     total = 0
     for tag_id in sorted(tag_ids):
         result = await session.execute(
-            text(
-                f"DELETE FROM {LINK} WHERE tag_concept_entity_id = :tag"
-                f" AND entity_id IN ({planned(session, ids.sql)})"
-            ),
-            {**compiled.params, "tag": tag_id},
+            *executable(
+                session,
+                f"DELETE FROM {LINK} WHERE tag_concept_entity_id = :tag AND entity_id IN ({ids.sql})",
+                {**compiled.params, "tag": tag_id},
+            )
         )
         total += int(getattr(result, "rowcount", 0) or 0)
     return total

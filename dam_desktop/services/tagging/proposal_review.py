@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dam_desktop.core.sql_dialect import or_ignore
+from dam_desktop.core.sql_dialect import POSTGRESQL, dialect_name, or_ignore
 from dam_desktop.models.tags import (
     ModelGeneratedTagLinkComponent,
     RejectedModelTagComponent,
@@ -138,7 +138,16 @@ async def proposals_for_entity(
 
 
 # (entity id, tag id) pairs, passed as one JSON parameter `:pairs` of [[e, t], ...].
-_PAIRS = "(SELECT json_extract(value, '$[0]') AS e, json_extract(value, '$[1]') AS t FROM json_each(:pairs))"
+def _pairs(session: AsyncSession) -> str:
+    """A FROM item: the (entity, tag) pairs of the JSON parameter `:pairs`, as columns e and t."""
+    if dialect_name(session) == POSTGRESQL:
+        return (
+            "(SELECT (value->>0)::bigint AS e, (value->>1)::bigint AS t"
+            " FROM json_array_elements(CAST(:pairs AS json)) v)"
+        )
+    return (
+        "(SELECT json_extract(value, '$[0]') AS e, json_extract(value, '$[1]') AS t FROM json_each(:pairs))"
+    )
 
 
 def _pairs_json(pairs: Iterable[tuple[int, int]]) -> str:
@@ -156,7 +165,7 @@ async def accept_model_tags(session: AsyncSession, pairs: Iterable[tuple[int, in
             or_ignore(
                 session,
                 "INSERT OR IGNORE INTO component_entity_tag_link (entity_id, tag_concept_entity_id)"
-                " SELECT p.e, p.t FROM " + _PAIRS + " p"
+                " SELECT p.e, p.t FROM " + _pairs(session) + " p"
                 " WHERE NOT EXISTS (SELECT 1 FROM component_rejected_model_tag r"
                 "  WHERE r.entity_id = p.e AND r.tag_concept_entity_id = p.t)"
                 " AND EXISTS (SELECT 1 FROM entities x WHERE x.id = p.e)"
@@ -182,7 +191,7 @@ async def reject_model_tags(session: AsyncSession, pairs: Iterable[tuple[int, in
             or_ignore(
                 session,
                 "INSERT OR IGNORE INTO component_rejected_model_tag (entity_id, tag_concept_entity_id)"
-                " SELECT p.e, p.t FROM " + _PAIRS + " p"
+                " SELECT p.e, p.t FROM " + _pairs(session) + " p"
                 " WHERE EXISTS (SELECT 1 FROM entities x WHERE x.id = p.e)"
                 " RETURNING entity_id",
             )
@@ -201,7 +210,9 @@ async def reject_model_tag(session: AsyncSession, entity_id: int, tag_id: int) -
 async def _drop_proposals(session: AsyncSession, pairs_json: str) -> None:
     await session.execute(
         text(
-            "DELETE FROM component_model_generated_tag_link WHERE EXISTS (SELECT 1 FROM " + _PAIRS + " p"
+            "DELETE FROM component_model_generated_tag_link WHERE EXISTS (SELECT 1 FROM "
+            + _pairs(session)
+            + " p"
             " WHERE p.e = entity_id AND p.t = tag_concept_entity_id)"
         ),
         {"pairs": pairs_json},

@@ -54,7 +54,7 @@ from dam_desktop.services.search.tag_query.walks import ASSETS, NOT_TRASHED, Pla
 
 
 def _never(columns: str) -> Plan:
-    return Plan("none", f"SELECT {columns} FROM {ASSETS} fp WHERE 0")
+    return Plan("none", f"SELECT {columns} FROM {ASSETS} fp WHERE FALSE")
 
 
 def _items(pred: Pred) -> list[Pred]:

@@ -17,6 +17,8 @@ import re
 
 from sqlalchemy import text
 
+from dam_desktop.core.sql_dialect import POSTGRESQL, dialect_name
+from dam_desktop.services.search import text_match_postgres
 from dam_desktop.services.search.tag_query.ast import Term
 from dam_desktop.services.search.tag_query.compiler import (
     CompileContext,
@@ -52,10 +54,16 @@ def _globbed(term: Term) -> bool:
 
 async def text_match(ctx: CompileContext, expression: str) -> TextMatch:
     """A text predicate for an FTS5 expression, with its match count (up to the cap) as estimate."""
-    found = await ctx.session.scalar(
-        text(f"SELECT count(*) FROM (SELECT 1 FROM {INDEX} WHERE {INDEX} MATCH :m LIMIT :cap)"),
-        {"m": expression, "cap": ESTIMATE_CAP + 1},
+    sql, params = (
+        f"SELECT count(*) FROM (SELECT 1 FROM {INDEX} WHERE {INDEX} MATCH :m LIMIT :cap) c",
+        {
+            "m": expression,
+            "cap": ESTIMATE_CAP + 1,
+        },
     )
+    if dialect_name(ctx.session) == POSTGRESQL:
+        sql, params = text_match_postgres.translate(sql, params)
+    found = await ctx.session.scalar(text(sql), params)
     count = int(found or 0)
     return TextMatch(ctx.param(expression), None if count > ESTIMATE_CAP else count)
 

@@ -76,7 +76,7 @@ def to_sql(pred: Pred, eid: str = "fp.entity_id") -> str:
     `d.entity_id` so SQLite tests them before it looks up the asset's file properties.
     """
     if isinstance(pred, Const):
-        return "1" if pred.value else "0"
+        return "TRUE" if pred.value else "FALSE"
     if isinstance(pred, TagSet):
         tag = f"= {next(iter(pred.ids))}" if len(pred.ids) == 1 else f"IN ({_id_list(pred.ids)})"
         index = f" INDEXED BY {LINK_BY_TAG}" if probes_by_tag(pred) else ""

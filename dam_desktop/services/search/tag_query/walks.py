@@ -225,7 +225,7 @@ class Walk:
     order_of: str = "{}"
 
     def select(self, columns: str, tail: str) -> str:
-        where = " AND ".join(self.where) or "1"
+        where = " AND ".join(self.where) or "TRUE"
         if self.distinct:
             columns = f"count(DISTINCT {self.eid})" if columns == "count(*)" else f"DISTINCT {columns}"
         return f"SELECT {columns} FROM {self.frm} WHERE {where}{tail}"
