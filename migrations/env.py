@@ -38,6 +38,12 @@ def _include_name(name: str | None, type_: str, parent_names: object) -> bool:
 
 
 def _configure(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        # Our revision ids are longer than alembic's VARCHAR(32), which SQLite never enforced.
+        connection.exec_driver_sql(
+            "CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(255) NOT NULL,"
+            " CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+        )
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -113,3 +113,24 @@ class ReadPool:
                 connection.close()
             self._all.clear()
             self._idle.clear()
+
+
+class ServerReads:
+    """`World.reads` on a shared library: the same reads, on the world's PostgreSQL engine.
+
+    The server runs each statement on a connection of the pool, so the world's loop only waits;
+    cancelling the awaiting task cancels the statement on the server (psycopg sends the cancel).
+    Statements come in PostgreSQL's spelling (see `search_service.for_dialect`)."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+
+    async def fetchall(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        from sqlalchemy import text
+
+        async with self.engine.connect() as connection:
+            result = await connection.execute(text(sql), dict(params or {}))
+            return [tuple(row) for row in result.all()]
+
+    def close(self) -> None:
+        """Nothing of its own to close: the engine is the world's."""

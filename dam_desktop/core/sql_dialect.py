@@ -80,6 +80,11 @@ def glob_pattern(session: AsyncSession, glob: str) -> str:
     PostgreSQL."""
     if dialect_name(session) != POSTGRESQL:
         return glob
+    return glob_regex(glob)
+
+
+def glob_regex(glob: str) -> str:
+    """A GLOB pattern as an anchored regular expression (PostgreSQL's `~`)."""
     out = ["^"]
     i = 0
     while i < len(glob):
@@ -139,6 +144,10 @@ def planned(session: AsyncSession, sql: str) -> str:
     which leaves the same query."""
     if dialect_name(session) != POSTGRESQL:
         return sql
+    return _postgres_plan(sql)
+
+
+def _postgres_plan(sql: str) -> str:
     sql = _CROSS_JOIN_ON.sub(r"JOIN\1", _INDEXED_BY.sub("", sql))
     sql = _NOCASE.sub(r'lower(\1) COLLATE "C"', sql)
     return _distinct_in_order(_MERGED.sub(_left_to_right, sql))
@@ -202,14 +211,18 @@ _GLOB_PARAM = re.compile(r"\bGLOB\s+:(\w+)")
 
 
 def portable(session: AsyncSession, sql: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    return portable_sql(dialect_name(session), sql, params)
+
+
+def portable_sql(dialect: str, sql: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """A planner's statement and its parameters for the session's backend: `planned`, plus on
     PostgreSQL SQLite's GLOB as a regular expression match (the parameter rewritten by
     `glob_pattern`)."""
-    if dialect_name(session) != POSTGRESQL:
+    if dialect != POSTGRESQL:
         return sql, params
-    sql = planned(session, sql)
+    sql = _postgres_plan(sql)
     globbed = set(_GLOB_PARAM.findall(sql))
     if globbed:
-        params = {**params, **{name: glob_pattern(session, str(params[name])) for name in globbed}}
+        params = {**params, **{name: glob_regex(str(params[name])) for name in globbed}}
         sql = _GLOB_PARAM.sub(r"~ :\1", sql)
     return sql, params

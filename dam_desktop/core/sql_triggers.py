@@ -25,7 +25,8 @@ def to_postgres_sql(sql: str) -> str:
     """The SQLite-only words of a statement list (each ending in `;`) in PostgreSQL's spelling."""
     sql = _INSERT_OR_IGNORE.sub(lambda m: f"INSERT INTO {m.group(1).rstrip()} ON CONFLICT DO NOTHING;", sql)
     sql = sql.replace("group_concat(", "string_agg(").replace("char(10)", "chr(10)")
-    return sql
+    # SQLite's NOCASE: ASCII case folded, bytes compared (as the search's sorts say it there).
+    return re.sub(r"(\w+) COLLATE NOCASE", r'lower(\1) COLLATE "C"', sql)
 
 
 def dialect_of(op: Any) -> str:

@@ -27,7 +27,7 @@ from dam_desktop.core.library import LibraryPaths, prepare_library_folder
 from dam_desktop.core.library_database import prepare_database
 from dam_desktop.core.library_location import is_server_url
 from dam_desktop.core.library_lock import LibraryLock
-from dam_desktop.core.read_pool import ReadPool
+from dam_desktop.core.read_pool import ReadPool, ServerReads
 from dam_desktop.core.registered_systems import RegisteredSystem, SystemFunc
 from dam_desktop.core.resources import ResourceManager
 from dam_desktop.core.scheduler import WorldScheduler
@@ -75,7 +75,7 @@ class World:
         self.damage.attach(engine.sync_engine)
         self._change_listeners: list[Callable[[WorldChanged], None]] = []
         self.read_only = False
-        self._reads: ReadPool | None = None
+        self._reads: ReadPool | ServerReads | None = None
         self._feed: ChangeFeed | None = None  # a shared library's live changes (LISTEN/NOTIFY)
 
     @property
@@ -194,11 +194,17 @@ class World:
         return world
 
     @property
-    def reads(self) -> ReadPool:
-        """Plain sqlite3 read connections beside the session (the grid's pages and counts)."""
+    def reads(self) -> ReadPool | ServerReads:
+        """Plain sqlite3 read connections beside the session (the grid's pages and counts); on a
+        shared library, reads on the server through the world's engine."""
         if self._reads is None:
-            self._reads = ReadPool(self.paths.db_path)
+            self._reads = ServerReads(self.engine) if self.is_shared else ReadPool(self.paths.db_path)
         return self._reads
+
+    @property
+    def dialect(self) -> str:
+        """The database's SQL dialect: "sqlite" (a library folder) or "postgresql" (shared)."""
+        return str(self.engine.dialect.name)
 
     async def close(self) -> None:
         if self._reads is not None:

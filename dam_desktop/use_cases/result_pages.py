@@ -67,14 +67,14 @@ async def next_page(world: World, cursor: PageCursor, limit: int | None) -> Resu
 
 async def count_result(world: World, query: PagedQuery) -> int:
     """How many assets the result holds, counted exactly (cancel the task to stop it)."""
-    rows = await world.reads.fetchall(*query.count())
+    rows = await world.reads.fetchall(*search_service.for_dialect(world.dialect, *query.count()))
     return int(rows[0][0] or 0) if rows else 0
 
 
 async def _page(
     world: World, query: PagedQuery, sql: str, params: dict[str, object], limit: int | None
 ) -> ResultPage:
-    rows = await world.reads.fetchall(sql, params)
+    rows = await world.reads.fetchall(*search_service.for_dialect(world.dialect, sql, params))
     ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
     more = limit is not None and len(rows) >= limit
     return ResultPage(ids, PageCursor(query, tuple(rows[-1])) if more else None)

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
+from dam_desktop.core.sql_triggers import execute
+
 revision: str = "0018_sort_order_indexes"
 down_revision: str | Sequence[str] | None = "0017_video_document_properties_formats"
 branch_labels: str | Sequence[str] | None = None
@@ -25,13 +27,16 @@ TABLE = "component_file_properties"
 
 def upgrade() -> None:
     op.drop_index("ix_component_file_properties_file_size_bytes", table_name=TABLE)
-    op.execute(
-        f"CREATE INDEX ix_file_properties_name_order ON {TABLE} (original_filename COLLATE NOCASE, entity_id)"
+    execute(
+        op,
+        f"CREATE INDEX ix_file_properties_name_order ON {TABLE}"
+        " (original_filename COLLATE NOCASE, entity_id)",
     )
     op.create_index("ix_file_properties_size_order", TABLE, ["file_size_bytes", "entity_id"])
-    op.execute(
+    execute(
+        op,
         f"CREATE INDEX ix_file_properties_type_order ON {TABLE}"
-        " (asset_type, file_extension, original_filename COLLATE NOCASE, entity_id)"
+        " (asset_type, file_extension, original_filename COLLATE NOCASE, entity_id)",
     )
 
 

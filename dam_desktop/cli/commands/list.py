@@ -19,7 +19,7 @@ from dam_desktop.cli.common import (
     EXIT_OK,
     Access,
     guarded,
-    library_path,
+    library_target,
     run_with_world,
     safe_streams,
     tab_line,
@@ -68,7 +68,10 @@ def _print_quickly(args: argparse.Namespace) -> bool:
     """The listing read with plain sqlite3; False when the world must read it instead."""
     from dam_desktop.use_cases.quick_reads import asset_rows, readable_library
 
-    paths = readable_library(library_path(args))
+    target = library_target(args)
+    if isinstance(target, str):
+        return False  # a shared library: its server answers through the world
+    paths = readable_library(target)
     if paths is None:
         return False
     batches = asset_rows(paths, args.type, trashed=args.trash, limit=args.limit)

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dam_desktop.core.sql_dialect import ALL_ROWS, POSTGRESQL, dialect_name, json_ids, or_ignore, portable
+from dam_desktop.core.sql_dialect import ALL_ROWS, POSTGRESQL, dialect_name, json_ids, or_ignore, portable_sql
 from dam_desktop.services.search import text_match_postgres
 from dam_desktop.services.search.paging import PagedQuery, page_columns
 from dam_desktop.services.search.sorting import SortKey
@@ -166,10 +166,16 @@ async def count(session: AsyncSession, query: Query | CompiledQuery) -> int:
 
 def executable(session: AsyncSession, sql: str, params: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
     """A planned statement and its parameters, as the session's backend takes them."""
-    sql, params = portable(session, sql, params)
-    if dialect_name(session) == POSTGRESQL:
-        sql, params = text_match_postgres.translate(sql, params)
+    sql, params = for_dialect(dialect_name(session), sql, params)
     return text(sql), params
+
+
+def for_dialect(dialect: str, sql: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A planned statement (SQLite's spelling) and its parameters for `dialect`."""
+    sql, params = portable_sql(dialect, sql, params)
+    if dialect == POSTGRESQL:
+        sql, params = text_match_postgres.translate(sql, params)
+    return sql, params
 
 
 @dataclass(frozen=True)
