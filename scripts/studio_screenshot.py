@@ -1,6 +1,6 @@
 """Make the README screenshot of a shared studio library (issue 20), under Xvfb:
 
-    xvfb-run -a -s '-screen 0 1600x1000x24' .venv/bin/python scripts/studio_screenshot.py
+    xvfb-run -a -s '-screen 0 2400x1100x24' .venv/bin/python scripts/studio_screenshot.py
 
 A real PostgreSQL server is started in a temp folder (as the test suite does: Debian's
 `postgresql` package, `initdb`, a Unix socket), with one shared library on it and its store in a
@@ -8,8 +8,8 @@ temp folder. Two windows open that library side by side, each with its own world
 and change feed, as two workstations would (here two in one process: the change still travels
 through the server's LISTEN/NOTIFY, since each feed ignores only its own name). The left window
 already shows the nature pictures; then it imports the abstract ones, and the right window, which
-did nothing, shows them arriving: the new tiles at the top of its grid and, in its status bar,
-"N new assets from <the left window's name>" beside who else is connected.
+did nothing, shows them arriving: the new tiles at the top of its grid, its count, and in its
+status bar "N new assets from <the left window's name>" beside who else is connected.
 
 - docs/screenshots/studio-shared-library.png
 
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-WIDTH, HEIGHT = 1600, 1000
+WIDTH, HEIGHT = 2400, 1100
 
 
 async def wait_for(condition: Callable[[], bool], timeout: float = 120.0) -> None:
@@ -88,7 +88,6 @@ async def shoot(url: str, store: Path, corpus: Path, out: Path, settings_dir: Pa
 
     # The left workstation imports a folder; the right one only watches.
     added = await left_client.call(lambda world: import_paths(world, [corpus / "abstract"]))
-    await left_client.call(lambda world: add_tags(world, added.imported, ["set:abstract"]))
     total = before + len(added.imported)
     origin = left_client.world.paths.client
     await wait_for(lambda: settled(right, total) and origin in right.statusBar().currentMessage())
@@ -128,7 +127,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="dam-studio-shot-") as tmp:
             work = Path(tmp)
             corpus = args.corpus or build_corpus(work)
-            url = server.new_database("studio")
+            url = server.new_database("studio", exact=True)
             app = create_application()
             loop = qasync.QEventLoop(app)
             asyncio.set_event_loop(loop)

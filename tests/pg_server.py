@@ -60,8 +60,8 @@ class PostgresServer:
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://{SERVER_USER}@/{database}?host={self.socket_dir}"
 
-    def new_database(self, prefix: str = "lib") -> str:
-        name = f"{prefix}_{os.getpid()}_{next(self._names)}"
+    def new_database(self, prefix: str = "lib", *, exact: bool = False) -> str:
+        name = prefix if exact else f"{prefix}_{os.getpid()}_{next(self._names)}"
         self.psql(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
