@@ -175,3 +175,26 @@ def test_the_command_line_opens_a_shared_library_by_its_url(
     # Backups of the database are the server's (pg_dump): said plainly, exit status 2.
     assert main([*at, "backup", str(tmp_path / "copy")]) == 2
     assert "pg_dump" in capsys.readouterr().err
+
+
+async def test_a_window_hears_when_the_server_goes_away_and_when_it_is_back(
+    postgres_server: PostgresServer, tmp_path: Path
+) -> None:
+    from tests.pg_server import start_server
+
+    own = start_server()  # one this test may stop without stopping the others'
+    try:
+        world = await open_world_shared(own.new_database(), tmp_path / "store")
+        states: list[bool] = []
+        world.on_server_connection(states.append)
+        try:
+            own.kill()
+            await asyncio.wait_for(_until(lambda: states[-1:] == [False]), timeout=30)
+            own.start()
+            await asyncio.wait_for(_until(lambda: states[-1:] == [True]), timeout=30)
+            async with world.session() as session:  # and the world reads again
+                assert (await asset_ids(session)).tolist() == []
+        finally:
+            await world.close()
+    finally:
+        own.stop()
