@@ -18,7 +18,9 @@ def recent_libraries(settings: QSettings) -> list[Path]:
     return [Path(item) for item in items if item]
 
 
-def remember_library(settings: QSettings, path: Path) -> None:
+def remember_library(settings: QSettings, path: Path | str) -> None:
+    if isinstance(path, str):
+        return  # a shared library's URL: the recent list holds folders
     items = [str(path)] + [str(p) for p in recent_libraries(settings) if p != path]
     settings.setValue(RECENT_KEY, items[:MAX_RECENT])
 

@@ -83,8 +83,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.resize(1400, 900)
         self.setAcceptDrops(True)
-        if not client.is_shared:  # the recent list holds folders
-            remember_library(self.settings, client.library_path)
+        remember_library(self.settings, client.target)
 
         self.jobs = JobList(self)
         self.tasks = TaskSet()
