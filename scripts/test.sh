@@ -30,7 +30,7 @@ POSTGRESQL_TESTS=(
   tests/test_query_semantics.py tests/test_tag_search_api.py tests/test_name_path_search.py
   tests/test_kernel_systems.py tests/test_scheduler.py tests/test_duplicates.py
   tests/test_location_check.py tests/test_path_attacks.py tests/test_vector_index.py
-  tests/test_audio_similarity.py tests/test_verify_and_heal.py
+  tests/test_audio_similarity.py tests/test_verify_and_heal.py tests/test_hybrid_search.py
 )
 if [ "$#" -eq 0 ]; then
   echo "== pytest on PostgreSQL (DAM_TEST_BACKEND=postgresql)"

@@ -24,6 +24,7 @@ from pathlib import PurePath
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dam_desktop.core.sql_dialect import POSTGRESQL, dialect_name
 from dam_desktop.services.search.text_index import (
     INDEX,
     NAME,
@@ -128,6 +129,8 @@ async def exact_name_matches(
     target = fold(sentence.strip())
     if not runs or not target:
         return []
+    if dialect_name(session) == POSTGRESQL:
+        return _allowed(await _exact_names_postgres(session, target), allowed_entity_ids)
     rows = (
         await session.execute(
             text(
@@ -146,6 +149,27 @@ async def exact_name_matches(
     return _allowed(hits, allowed_entity_ids)
 
 
+async def _exact_names_postgres(session: AsyncSession, target: str) -> list[LexicalHit]:
+    """The exact-name half on a shared library, whose text index has no FTS5: names starting with
+    the folded sentence (the stem's case), checked exactly here."""
+    rows = (
+        await session.execute(
+            text(
+                "SELECT fp.entity_id, fp.original_filename, fp.asset_type FROM component_file_properties fp"
+                " WHERE lower(unaccent(fp.original_filename)) LIKE :prefix"
+                " AND NOT EXISTS (SELECT 1 FROM component_trashed t WHERE t.entity_id = fp.entity_id)"
+                " ORDER BY fp.entity_id DESC LIMIT 200"
+            ),
+            {"prefix": target.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"},
+        )
+    ).all()
+    return [
+        LexicalHit(int(r[0]), 1.0, str(r[1]), str(r[2]))
+        for r in rows
+        if target in (fold(str(r[1])), fold(PurePath(str(r[1])).stem))
+    ]
+
+
 async def rank_by_words(
     session: AsyncSession,
     sentence: str,
@@ -157,7 +181,8 @@ async def rank_by_words(
     exact = await exact_name_matches(session, sentence, allowed_entity_ids=allowed_entity_ids)
     match = sentence_match(sentence)
     ranked: list[LexicalHit] = []
-    if match is not None:
+    # BM25 is FTS5's: a shared library (PostgreSQL) ranks by the exact names and the models only.
+    if match is not None and dialect_name(session) != POSTGRESQL:
         weights = ", ".join(str(w) for w in COLUMN_WEIGHTS)
         # Narrowed by a tag query, the best `limit` allowed ones may lie deeper: read further.
         depth = limit if allowed_entity_ids is None else max(limit * 20, 1000)
