@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLoggingCategory
+from PySide6.QtCore import QLoggingCategory, QSettings
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -194,12 +194,15 @@ class AppController:
             await window.refresh()
         return True
 
-    async def open(self, library: Path) -> bool:
-        """Switch to another library: its world opens before the current window goes."""
+    async def open(self, library: Path | str) -> bool:
+        """Switch to another library (a folder, or a shared library's URL): its world opens before
+        the current window goes."""
+        from dam_desktop.ui.window.store_mapping import store_mount
         from dam_desktop.ui.world_client import WorldClient
 
+        store = store_mount(QSettings(), library, None) if isinstance(library, str) else None
         try:
-            client = await WorldClient.open(library)
+            client = await WorldClient.open(library, store_root=store)
         except DamError as exc:
             QMessageBox.critical(self.window, "Cannot open library", str(exc))
             return False

@@ -21,7 +21,7 @@ export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 # the tests start themselves; see tests/pg_server.py). Skipped, saying why, where the server is
 # not installed. Only `pytest` with no arguments runs it (the whole suite).
 POSTGRESQL_TESTS=(
-  tests/test_shared_library.py
+  tests/test_shared_library.py tests/test_shared_library_ui.py
   tests/test_import_service.py tests/test_import_pipeline.py tests/test_import_formats.py
   tests/test_import_bad_input.py tests/test_import_thumbnails.py
   tests/test_trash_service.py tests/test_delete_tagged_assets.py

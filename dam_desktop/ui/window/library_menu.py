@@ -6,7 +6,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMenu, QStyle, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QStyle, QWidget
+
+from dam_desktop.core.library_location import is_server_url
 
 RECENT_KEY = "libraries/recent"
 MAX_RECENT = 8
@@ -26,7 +28,7 @@ def remember_library(settings: QSettings, path: Path | str) -> None:
 
 
 class LibraryMenu(QObject):
-    open_requested = Signal(Path)
+    open_requested = Signal(object)  # a library folder (Path) or a shared library's URL (str)
 
     def __init__(self, window: QWidget, settings: QSettings, current: Path) -> None:
         super().__init__(window)
@@ -43,6 +45,8 @@ class LibraryMenu(QObject):
             style.standardIcon(QStyle.StandardPixmap.SP_DirOpenIcon), "&Open Library…"
         )
         opener.triggered.connect(self._open)
+        self.connect_shared = self.menu.addAction("&Connect to Shared Library…")
+        self.connect_shared.triggered.connect(self._connect)
         self.recent_menu = self.menu.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self._fill_recent()
@@ -67,6 +71,23 @@ class LibraryMenu(QObject):
         )
         if folder:
             self.open_requested.emit(Path(folder))
+
+    def _connect(self) -> None:
+        url, ok = QInputDialog.getText(
+            self.window,
+            "Connect to Shared Library",
+            "The studio's library on its PostgreSQL server, as a URL\n"
+            "(postgresql://user@server/database; the password from ~/.pgpass):",
+        )
+        url = url.strip()
+        if not ok or not url:
+            return
+        if not is_server_url(url):
+            QMessageBox.warning(
+                self.window, "Connect to Shared Library", f"“{url}” is not a postgresql:// URL."
+            )
+            return
+        self.open_requested.emit(url)
 
     def _open(self) -> None:
         folder = QFileDialog.getExistingDirectory(

@@ -72,7 +72,7 @@ TILE_COMPONENTS = frozenset({"file", "asset", "trash"})  # changes that alter wh
 
 
 class MainWindow(QMainWindow):
-    library_requested = Signal(Path)
+    library_requested = Signal(object)  # a folder (Path) or a shared library's URL (str)
     first_painted = Signal()
 
     def __init__(self, client: WorldClient, settings: QSettings | None = None) -> None:
