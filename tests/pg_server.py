@@ -38,6 +38,13 @@ def unavailable_reason() -> str | None:
         )
     if os.geteuid() == 0 and shutil.which("runuser") is None:
         return "running as root without runuser: PostgreSQL cannot be started as root"
+    if os.geteuid() == 0:
+        import pwd
+
+        try:
+            pwd.getpwnam(SERVER_USER)
+        except KeyError:
+            return f"running as root and there is no '{SERVER_USER}' user to run PostgreSQL as"
     try:
         import psycopg  # noqa: F401
     except ImportError:
