@@ -10,8 +10,8 @@ import json
 import re
 from typing import Any
 
-from sqlalchemy import func, text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import func, insert, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import Insert
 
@@ -32,7 +32,7 @@ def insert_ignoring_duplicates(session: AsyncSession, table: Any) -> Insert:
     ON CONFLICT DO NOTHING): concurrent writers never fail on each other's rows."""
     if dialect_name(session) == POSTGRESQL:
         return postgresql.insert(table).on_conflict_do_nothing()
-    return sqlite.insert(table).on_conflict_do_nothing()
+    return insert(table).prefix_with("OR IGNORE")
 
 
 def or_ignore(session: AsyncSession, sql: str) -> str:
@@ -45,13 +45,6 @@ def or_ignore(session: AsyncSession, sql: str) -> str:
         rest, _, returning = rest.partition(" RETURNING ")
         returning = " RETURNING " + returning
     return f"{head}INSERT INTO {rest} ON CONFLICT DO NOTHING{returning}"
-
-
-def joined_ids(session: AsyncSession, column: str) -> str:
-    """An aggregate joining `column`'s integers with commas, in the rows' order."""
-    if dialect_name(session) == POSTGRESQL:
-        return f"string_agg({column}::text, ',')"
-    return f"group_concat({column})"
 
 
 def json_ids(session: AsyncSession, param: str) -> str:
