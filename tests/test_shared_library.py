@@ -154,27 +154,23 @@ async def _until(condition: Callable[[], bool]) -> None:
         await asyncio.sleep(0.01)
 
 
-def test_the_command_line_opens_a_shared_library_by_its_url(
-    shared_library_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from dam_desktop.cli.main import main
+def test_the_command_line_opens_a_shared_library_by_its_url(shared_library_url: str, tmp_path: Path) -> None:
+    # In a process of its own, as a user runs it (the import may start a QGuiApplication).
+    def dam(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "dam_desktop.cli.main", "--library", shared_library_url, *args]
+        return subprocess.run(command, capture_output=True, text=True, check=False, cwd=REPO_ROOT)
 
     for i in range(3):
         make_png(tmp_path / "drop" / f"frame{i}.png", (10, 10), seed=i)
-    at = ["--library", shared_library_url]
-    assert (
-        main([*at, "--store", str(tmp_path / "store"), "import", "--no-process", str(tmp_path / "drop")]) == 0
-    )
-    capsys.readouterr()
-    assert main([*at, "list"]) == 0
-    listed = capsys.readouterr().out
-    assert all(f"frame{i}.png" in listed for i in range(3))
-    assert main([*at, "info"]) == 0
-    info = capsys.readouterr().out
-    assert "postgresql://" in info and str(tmp_path / "store") in info
+    imported = dam("--store", str(tmp_path / "store"), "import", "--no-process", str(tmp_path / "drop"))
+    assert imported.returncode == 0, imported.stderr
+    listed = dam("list")
+    assert listed.returncode == 0 and all(f"frame{i}.png" in listed.stdout for i in range(3))
+    info = dam("info")
+    assert "postgresql://" in info.stdout and str(tmp_path / "store") in info.stdout
     # Backups of the database are the server's (pg_dump): said plainly, exit status 2.
-    assert main([*at, "backup", str(tmp_path / "copy")]) == 2
-    assert "pg_dump" in capsys.readouterr().err
+    backup = dam("backup", str(tmp_path / "copy"))
+    assert backup.returncode == 2 and "pg_dump" in backup.stderr
 
 
 async def test_a_window_hears_when_the_server_goes_away_and_when_it_is_back(
