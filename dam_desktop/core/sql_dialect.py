@@ -143,7 +143,7 @@ def planned(session: AsyncSession, sql: str) -> str:
 def _postgres_plan(sql: str) -> str:
     sql = _CROSS_JOIN_ON.sub(r"JOIN\1", _INDEXED_BY.sub("", sql))
     sql = _NOCASE.sub(r'lower(\1) COLLATE "C"', sql)
-    return _distinct_in_order(_MERGED.sub(_left_to_right, sql))
+    return _distinct_in_order(_MERGED.sub(_merged, sql))
 
 
 # SQLite's NOCASE folds ASCII letters and compares bytes: lower() in the byte order of "C".
@@ -151,6 +151,36 @@ _NOCASE = re.compile(r"([\w.]+) COLLATE NOCASE")
 # The planner's merge of sorted id ranges: `(A INTERSECT B EXCEPT C ORDER BY 1 LIMIT n) d`.
 _MERGED = re.compile(rf"\((SELECT [^()]*?(?:\([^()]*\)[^()]*?)*) ORDER BY 1 LIMIT {ALL_ROWS}\) d")
 _COMPOUND = re.compile(r" (INTERSECT|EXCEPT|UNION ALL|UNION) (?=SELECT )")
+
+
+_PART = re.compile(r"^SELECT (?:(\w+)\.)?entity_id FROM (\w+)(?: (\w+))?(?: WHERE (.*))?$", re.DOTALL)
+
+
+def _merged(found: re.Match[str]) -> str:
+    """The planner's merge for PostgreSQL: as semi-joins where every part has the simple shape.
+
+    SQLite merges the sorted index ranges and stops at the page's end; PostgreSQL would read
+    every range whole for INTERSECT and EXCEPT. Written as the first range with EXISTS / NOT
+    EXISTS probes of the others, it walks that range's index in the page's order and stops too.
+    Otherwise (a first range of several tags, whose ids repeat) the compound stays, nested."""
+    pieces = _COMPOUND.split(found.group(1))
+    first = _PART.match(pieces[0])
+    if first is None or " IN (" in (first.group(4) or ""):
+        return _left_to_right(found)
+    table, outer = first.group(2), first.group(3) or "m0"
+    conds = [first.group(4)] if first.group(4) else []
+    for n in range(1, len(pieces), 2):
+        op, part = pieces[n], _PART.match(pieces[n + 1])
+        if part is None or op not in ("INTERSECT", "EXCEPT"):
+            return _left_to_right(found)
+        inner, where = f"p{n}", part.group(4)
+        if where and part.group(3):  # the part's own alias, renamed so it cannot shadow the outer one
+            where = re.sub(rf"\b{part.group(3)}\.", f"{inner}.", where)
+        probe = f"SELECT 1 FROM {part.group(2)} {inner} WHERE {inner}.entity_id = {outer}.entity_id"
+        probe += f" AND {where}" if where else ""
+        conds.append(f"{'EXISTS' if op == 'INTERSECT' else 'NOT EXISTS'} ({probe})")
+    where_sql = " AND ".join(conds) or "TRUE"
+    return f"(SELECT {outer}.entity_id FROM {table} {outer} WHERE {where_sql}) d"
 
 
 def _left_to_right(found: re.Match[str]) -> str:
