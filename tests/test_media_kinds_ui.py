@@ -76,22 +76,7 @@ def test_a_clip_plays_in_the_inspector(
     qtbot.waitUntil(lambda: _colourful(player.view.image) > 20, timeout=30_000)
     qtbot.mouseClick(player.play_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: player.playing, timeout=30_000)
-    try:
-        qtbot.waitUntil(lambda: player.frames_shown >= 2, timeout=30_000)
-    except Exception:
-        pl = player.player
-        raise AssertionError(
-            (
-                pl.playbackState(),
-                pl.mediaStatus(),
-                pl.errorString(),
-                player.view.message,
-                player.frames_shown,
-                pl.position(),
-                player.source,
-                pl.source(),
-            )
-        ) from None
+    qtbot.waitUntil(lambda: player.frames_shown >= 2, timeout=30_000)
     # Seeking past the black lead-in (the slider, as a drag moves it) shows the scene.
     player.slider.sliderMoved.emit(600)
     qtbot.waitUntil(lambda: _colourful(player.view.image) > 20, timeout=30_000)

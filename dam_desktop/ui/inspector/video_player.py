@@ -158,6 +158,18 @@ class VideoPlayer(QWidget):
         self.slider.setValue(0)
         self.time_label.setText("0:00 / 0:00")
 
+    def release(self) -> None:
+        """Stop and delete the media player now (the window is closing): its decoding threads
+        must not outlive the widgets their frames go to."""
+        self.source = None
+        if self._player is not None:
+            player, self._player = self._player, None
+            player.stop()
+            player.setSource(QUrl())
+            player.setVideoSink(None)  # type: ignore[arg-type]
+            player.setParent(None)
+            del player  # the last reference: the C++ player is destroyed here, its threads joined
+
     def load(self, path: Path, duration: float | None) -> None:
         """Open the clip paused on its first frame; nothing is decoded on this thread. The clip
         already open stays as it is (playing, or where it was paused)."""
