@@ -6,8 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelectionModel, QRect, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
 
+from dam_desktop.ui.grid.tile_marks import LABEL_COLOURS, TileMark
 from dam_desktop.ui.marks.install import MarksUI
 from dam_desktop.ui.window.main_window import MainWindow
 from dam_desktop.use_cases.marks import MarkChanges, marks_of, set_marks
@@ -58,6 +60,25 @@ def test_ratings_labels_and_flags_are_set_in_the_window_and_found_by_queries(
     qtbot.waitUntil(lambda: not editor.labels["red"].isChecked())
     editor.pick.click()
     qtbot.waitUntil(lambda: ui_window.statusBar().currentMessage() == "Flagged 1 asset as pick")
+
+    # The tiles carry them: a frame in the label's colour, stars and the flag in a pill.
+    tiles = ui_window.grid.delegate.tile_marks
+    qtbot.waitUntil(
+        lambda: (
+            tiles.marks.get(ids[2]) == TileMark(0, "red", None)
+            and tiles.marks.get(ids[0]) == TileMark(4, None, None)
+            and tiles.marks.get(ids[3]) == TileMark(0, None, "pick")
+        )
+    )
+    canvas = QImage(120, 120, QImage.Format.Format_ARGB32)
+    canvas.fill(QColor("black"))
+    painter = QPainter(canvas)
+    tiles.paint(painter, QRect(10, 10, 100, 100), ids[2])
+    tiles.paint(painter, QRect(10, 10, 100, 100), ids[0])
+    painter.end()
+    assert canvas.pixelColor(8, 60) == QColor(LABEL_COLOURS["red"])  # the frame's left side
+    gold = QColor("#f5b83d")
+    assert any(canvas.pixelColor(x, y) == gold for x in range(40, 110) for y in range(14, 32))  # stars
 
     assert _search(qtbot, ui_window, "rating:>=4") == {ids[0], ids[1]}
     assert _search(qtbot, ui_window, "rating:0") == {ids[2], ids[3]}  # unrated, with no marks row too

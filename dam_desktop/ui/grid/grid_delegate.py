@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QStyle, QWidget
 
 from dam_desktop.services.browse.browse_sql import TileInfo
 from dam_desktop.ui.backdrop import DEFAULT_BACKDROP, integer_scale, paint_backdrop, shows_through
+from dam_desktop.ui.grid.tile_marks import TileMarks
 from dam_desktop.ui.inspector.audio_player import format_time
 
 TILE_PADDING = 8
@@ -99,6 +100,7 @@ class TileDelegate:
         self.file_problems: dict[int, str] = {}
         self._marks: dict[tuple[str, bool], QPixmap] = {}
         self.backdrop = DEFAULT_BACKDROP  # behind transparent thumbnails (Preferences)
+        self.tile_marks = TileMarks(self.badge_font, widget.devicePixelRatioF())  # stars, labels
         style = widget.style()
         self._icons = {
             "audio": style.standardIcon(QStyle.StandardPixmap.SP_MediaVolume),
@@ -153,6 +155,8 @@ class TileDelegate:
             self._paint_problem_mark(painter, self._image_rect(square, pixmap), problem)
         if score is not None:
             self._paint_score(painter, self._image_rect(square, pixmap), score)
+        if info is not None and self.tile_marks.marks:
+            self.tile_marks.paint(painter, self._image_rect(square, pixmap), info.entity_id)
         if info is not None:
             self._paint_badge(painter, square, info)
             if info.duration_seconds is not None:

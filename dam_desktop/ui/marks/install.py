@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoCommand
 from dam_desktop.core.errors import DamError
 from dam_desktop.core.events import WorldChanged
 from dam_desktop.ui.changes import ChangeFollower, concerns
+from dam_desktop.ui.grid.tile_marks import TileMark
 from dam_desktop.ui.marks.marks_editor import STAR, MarksEditor
 from dam_desktop.ui.tasks import TaskSet
 from dam_desktop.ui.window.undoable import STEPS
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from dam_desktop.ui.window.main_window import MainWindow
 
 SELECTION_LIMIT = 10_000  # a bulk edit marks at most this many selected assets at once
+TILE_MARKS_LIMIT = 50_000  # tiles' marks kept; beyond, forgotten and read again as tiles show
 
 
 def describe(changes: MarkChanges, count: int) -> str:
@@ -51,6 +53,9 @@ class MarksUI(QObject):
         self.follower = ChangeFollower(
             window.client, lambda c: c.touches(marks_cases.MARKS), self._changed, self
         )
+        window.model.infos_arrived.connect(lambda ids: self.tasks.spawn(self.load_tiles(list(ids))))
+        # The start-up grid comes with its tiles' facts, not through infos_arrived.
+        window.model.modelReset.connect(lambda: self.tasks.spawn(self.load_tiles(self._known_ids())))
         for stars in range(6):
             key = QAction(f"Rate {stars}", window)
             key.setShortcut(QKeySequence(str(stars)))
@@ -67,7 +72,29 @@ class MarksUI(QObject):
         if ids == self.window.selected_ids(limit=SELECTION_LIMIT):
             self.editor.show_marks([found[i] for i in ids])
 
+    def _known_ids(self) -> list[int]:
+        model = self.window.model
+        return [eid for eid in model.ids_in(0, min(model.rowCount(), 400)) if model.info(eid) is not None]
+
+    async def load_tiles(self, entity_ids: list[int]) -> None:
+        """The marks the tiles of these assets show (stars, label frame, pick/reject)."""
+        if not entity_ids:
+            return
+        found = await self.window.client.call(lambda world: marks_cases.marks_of(world, entity_ids))
+        shown = self.window.grid.delegate.tile_marks.marks
+        if len(shown) > TILE_MARKS_LIMIT:
+            shown.clear()
+        for entity_id, marks in found.items():
+            mark = TileMark(marks.rating, marks.label, marks.flag)
+            if mark.empty:
+                shown.pop(entity_id, None)
+            else:
+                shown[entity_id] = mark
+        self.window.grid.viewport().update()
+
     def _changed(self, change: WorldChanged) -> None:
+        if change.entity_ids:
+            self.tasks.spawn(self.load_tiles(list(change.entity_ids)))
         if concerns(change, self.window.selected_ids(limit=SELECTION_LIMIT)):
             self.timer.start()
         if self.window.search_text and any(

@@ -20,17 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dam_desktop.ui.grid.tile_marks import LABEL_COLOURS
 from dam_desktop.use_cases.marks import MarkChanges, Marks
 
-LABEL_COLOURS = {
-    "red": "#e5484d",
-    "orange": "#f76b15",
-    "yellow": "#ffc53d",
-    "green": "#30a46c",
-    "blue": "#0090ff",
-    "purple": "#8e4ec6",
-    "gray": "#8b8d98",
-}
 STAR, NO_STAR = "★", "☆"
 
 

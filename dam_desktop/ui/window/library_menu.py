@@ -57,7 +57,8 @@ class LibraryMenu(QObject):
         self.recent_menu.clear()
         entries = [p for p in recent_libraries(self.settings) if p != self.current]
         for path in entries:
-            action = QAction(path.name or str(path), self.recent_menu)
+            # Libraries are often all called "library": the name, then where it is.
+            action = QAction(f"{path.name or path}  —  {path.parent}", self.recent_menu)
             action.setToolTip(str(path))
             action.setStatusTip(str(path))
             action.setEnabled(path.exists())
