@@ -127,6 +127,7 @@ def install_room_ui(window: MainWindow) -> None:
     from dam_desktop.ui.jobs.background_work import install_background_work
     from dam_desktop.ui.jobs.scheduled_backup import install_scheduled_backup
     from dam_desktop.ui.locations.missing_files import install_missing_files
+    from dam_desktop.ui.marks.install import MarksUI
     from dam_desktop.ui.tags.tag_ui import install_tag_ui
     from dam_desktop.ui.window.damaged_library import install_damaged_library_notice
     from dam_desktop.ui.window.shared_status import install_shared_status
@@ -137,6 +138,7 @@ def install_room_ui(window: MainWindow) -> None:
     if not window.client.world.damage.damaged:  # read-only: the pipeline's writes would only fail
         install_background_work(window)
     install_tag_ui(window)
+    MarksUI(window)  # after the tags: the inspector shows tags, then marks
     install_missing_files(window)
     window.importer.resume_interrupted()
     if not model_features_available():

@@ -40,9 +40,7 @@ def test_ratings_labels_and_flags_are_set_in_the_window_and_found_by_queries(
     made = run(qtbot, ui_client.call(lambda world: add_images(world, tmp_path / "src", 4)))
     run(qtbot, ui_window.reload())
     ids = ui_window.model.ids.tolist()
-    marks_ui = ui_window.findChild(MarksUI)
-    assert marks_ui is not None
-    editor = marks_ui.editor
+    editor = MarksUI(ui_window).editor
 
     # Keys 4 over the grid rate the two selected assets.
     _select(ui_window, 0, 1)
@@ -112,7 +110,7 @@ def test_a_bulk_edit_of_note_and_source_keeps_each_assets_other_marks(
     run(qtbot, ui_window.reload())
     ids = ui_window.model.ids.tolist()
     run(qtbot, ui_client.call(lambda world: set_marks(world, [ids[0]], MarkChanges(rating=5, label="blue"))))
-    editor = ui_window.findChild(MarksUI).editor  # type: ignore[union-attr]
+    editor = MarksUI(ui_window).editor
     ui_window.grid.selectAll()
     qtbot.waitUntil(lambda: editor.isEnabled() and editor.rating_note.text() == "mixed")
     editor.source.setText("https://example.org/pack")

@@ -229,9 +229,15 @@ class World:
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
-        """A session whose transaction the caller commits; rolled back if it is left uncommitted."""
-        async with self._session_maker() as session:
+        """A session whose transaction the caller commits; rolled back if it is left uncommitted.
+
+        Closing is shielded from cancellation (a stage stopped at quit, a superseded read): cut off,
+        the rollback would leave the connection unusable in the pool ("Exception during reset")."""
+        session = self._session_maker()
+        try:
             yield session
+        finally:
+            await asyncio.shield(session.close())
 
     def add_change_listener(self, listener: Callable[[WorldChanged], None]) -> Callable[[], None]:
         """Call `listener` (on the world thread) after each committed change; returns its remover."""

@@ -51,6 +51,9 @@ class ChangeRelay(QObject):
         self._arrived.emit(change)
 
 
+CLOSE_SETTLE_S = 0.5  # at most this long for reads still running when the window closes
+
+
 class WorldClient:
     def __init__(self, library: Path | str, *, store_root: Path | None = None) -> None:
         """`library`: a folder, or a shared library's PostgreSQL URL (whose store this computer
@@ -67,6 +70,7 @@ class WorldClient:
         self._thread: WorldThread | None = None
         self._opened: Future[World] | None = None
         self.changes = ChangeRelay()
+        self.closed = False
 
     @property
     def paths(self) -> LibraryPaths:
@@ -128,6 +132,9 @@ class WorldClient:
 
     async def call(self, action: Callable[[World], Awaitable[T]]) -> T:
         """Run `action(world)` on the world thread and await its result from the GUI loop."""
+        if self.closed:
+            # A widget's step after the library closed (a change event's reload at quit): moot.
+            raise asyncio.CancelledError
         world = await self.wait_open()
         assert self._thread is not None
 
@@ -139,7 +146,10 @@ class WorldClient:
     async def close(self) -> None:
         if self._opened is None or self._thread is None:
             return
+        self.closed = True  # from now on a widget's call is cancelled, not sent to a closing world
         if self.is_open:
+            # Steps left by closed widgets finish first; background stages stop at world.close.
+            await self._thread.settle(CLOSE_SETTLE_S)
             await self._thread.run(self.world.close())
         elif not self._opened.done():
             # Still opening: let it finish, then close what it opened.

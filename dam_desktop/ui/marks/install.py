@@ -1,5 +1,6 @@
-"""Marks in the window: the inspector's Marks section, keys 0-5 over the grid, undo, and results
-that follow (a `rating:>=4` search drops an asset whose rating falls to 2)."""
+"""Marks in the window: the inspector's Marks section, keys 0-5 over the grid, the tiles' stars and
+label frames, undo, and results that follow (a `rating:>=4` search drops an asset whose rating
+falls to 2). Installed once the world is open (`app.install_room_ui`): it reads marks at once."""
 
 from __future__ import annotations
 
@@ -62,6 +63,7 @@ class MarksUI(QObject):
             key.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             key.triggered.connect(lambda _c=False, n=stars: self.apply(MarkChanges(rating=n)))
             window.grid.addAction(key)
+        self.tasks.spawn(self.load_tiles(self._known_ids()))
 
     async def load(self) -> None:
         ids = self.window.selected_ids(limit=SELECTION_LIMIT)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QStyle
 from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.ui.duplicates.menu import install_duplicates_menu
 from dam_desktop.ui.help.menu import HelpMenu
-from dam_desktop.ui.marks.install import MarksUI
 from dam_desktop.ui.models.menu import install_models_menu
 from dam_desktop.ui.preferences.install import Preferences
 from dam_desktop.ui.preview.install import install_preview
@@ -133,7 +132,6 @@ def build_menus(window: MainWindow) -> Menus:
 
     preview = install_preview(window, view_menu)
     Preferences(window, edit_menu, preview)
-    MarksUI(window)
     help_menu = HelpMenu(window)
     return Menus(
         mode_actions, sort_actions, remove_action, toggle_inspector, library_menu, preview, help_menu
