@@ -23,8 +23,6 @@ class WorldThread:
         # needs a plain stdlib loop.
         self._loop = asyncio.DefaultEventLoopPolicy().new_event_loop()
         self._ready = threading.Event()
-        self._steps: set[Future[Any]] = set()  # what `run` submitted and is not done yet
-        self._steps_lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
         self._ready.wait()
@@ -43,33 +41,8 @@ class WorldThread:
         return asyncio.run_coroutine_threadsafe(coro, self._loop)
 
     async def run(self, coro: Coroutine[Any, Any, T]) -> T:
-        """Await `coro` from another event loop (the GUI's) without blocking it.
-
-        A waiter that goes away (a closing widget, a superseded query) leaves the step to finish
-        on the world loop: cut off mid-transaction, its session's rollback would itself be cut off
-        and the connection go back to the pool unusable ("Exception during reset").
-        """
-        future = self.submit(coro)
-        with self._steps_lock:
-            self._steps.add(future)
-        future.add_done_callback(self._forget_step)
-        inner = asyncio.wrap_future(future)
-        inner.add_done_callback(_consume)
-        return await asyncio.shield(inner)
-
-    async def settle(self, timeout: float) -> None:
-        """Wait (at most `timeout` seconds) for the steps `run` started that are still running."""
-        with self._steps_lock:
-            running = list(self._steps)
-        steps = [asyncio.wrap_future(step) for step in running]
-        for step in steps:
-            step.add_done_callback(_consume)
-        if steps:
-            await asyncio.wait(steps, timeout=timeout)
-
-    def _forget_step(self, future: Future[Any]) -> None:  # on the world thread
-        with self._steps_lock:
-            self._steps.discard(future)
+        """Await `coro` from another event loop (the GUI's) without blocking it."""
+        return await asyncio.wrap_future(self.submit(coro))
 
     def stop(self, timeout: float = 10.0) -> None:
         """Cancel what is still running on the world loop, wait for it to unwind, then stop.
@@ -87,12 +60,6 @@ class WorldThread:
         self._thread.join(timeout)
         if not self._thread.is_alive():
             self._loop.close()
-
-
-def _consume(future: asyncio.Future[Any]) -> None:
-    """Retrieve a result nobody waits for any more, so it is not reported as lost."""
-    if not future.cancelled():
-        future.exception()
 
 
 async def _cancel_other_tasks() -> None:

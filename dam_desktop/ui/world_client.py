@@ -51,9 +51,6 @@ class ChangeRelay(QObject):
         self._arrived.emit(change)
 
 
-CLOSE_SETTLE_S = 0.5  # at most this long for reads still running when the window closes
-
-
 class WorldClient:
     def __init__(self, library: Path | str, *, store_root: Path | None = None) -> None:
         """`library`: a folder, or a shared library's PostgreSQL URL (whose store this computer
@@ -148,8 +145,6 @@ class WorldClient:
             return
         self.closed = True  # from now on a widget's call is cancelled, not sent to a closing world
         if self.is_open:
-            # Steps left by closed widgets finish first; background stages stop at world.close.
-            await self._thread.settle(CLOSE_SETTLE_S)
             await self._thread.run(self.world.close())
         elif not self._opened.done():
             # Still opening: let it finish, then close what it opened.
