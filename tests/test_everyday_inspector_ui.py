@@ -8,7 +8,8 @@ from typing import Any
 from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtGui import QColor, QImage, QPixmap
 
-from dam_desktop.app import install_room_ui
+from dam_desktop.ui.marks.install import MarksUI
+from dam_desktop.ui.tags.tag_ui import install_tag_ui
 from dam_desktop.ui.window.context_menu import TRASH_VIEW
 from dam_desktop.ui.window.main_window import MainWindow
 from tests.ui_helpers import add_images, add_sound, make_sound, run
@@ -56,7 +57,8 @@ def test_tags_sit_right_under_the_preview_and_ctrl_t_types_into_them(
     qtbot: Any, ui_window: MainWindow, ui_client: Any, tmp_path: Path
 ) -> None:
     run(qtbot, ui_client.call(lambda world: add_images(world, tmp_path / "src", 1)))
-    install_room_ui(ui_window)
+    install_tag_ui(ui_window)  # as the app does once the world is open (no background models here)
+    MarksUI(ui_window)
     run(qtbot, ui_window.reload())
     _select(ui_window, 0)
     inspector = ui_window.inspector

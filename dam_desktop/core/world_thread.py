@@ -62,8 +62,16 @@ class WorldThread:
             self._loop.close()
 
 
+STOP_GRACE_S = 0.3  # sessions still closing (their rollback shielded) finish within this
+
+
 async def _cancel_other_tasks() -> None:
     tasks = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+    if tasks:
+        # A session closing when its step was cancelled (World.session shields its close) finishes
+        # first: cancelled mid-rollback, it would go back to the pool unusable, with a traceback.
+        _done, pending = await asyncio.wait(tasks, timeout=STOP_GRACE_S)
+        tasks = list(pending)
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
