@@ -3,8 +3,8 @@
 One row per asset that has any of them (`component_asset_marks`), indexed by rating, label and
 flag with the entity id, so `rating:>=4`, `label:red` and `flag:pick` read an index range.
 
-Revision ID: 0019_asset_marks
-Revises: 0018_sort_order_indexes
+Revision ID: 0020_asset_marks
+Revises: 0019_library_setting
 Create Date: 2026-12-05 18:26:03.821489
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0019_asset_marks"
-down_revision: str | Sequence[str] | None = "0018_sort_order_indexes"
+revision: str = "0020_asset_marks"
+down_revision: str | Sequence[str] | None = "0019_library_setting"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
