@@ -1,7 +1,7 @@
 """library settings (where a shared library's store folder is)
 
-Revision ID: 0020_library_setting
-Revises: 0019_asset_marks
+Revision ID: 0019_library_setting
+Revises: 0018_sort_order_indexes
 Create Date: 2026-12-05 18:00:00
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0020_library_setting"
-down_revision: str | Sequence[str] | None = "0019_asset_marks"
+revision: str = "0019_library_setting"
+down_revision: str | Sequence[str] | None = "0018_sort_order_indexes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
