@@ -179,3 +179,19 @@ def test_a_reload_keeps_a_selection_beyond_the_first_screen(
 
     run(qtbot, ui_window.reload())  # as after an edit: the result is read again
     assert ui_window.selected_ids() == [chosen]  # at once, not when the rest has streamed in
+
+
+def test_select_all_takes_in_the_rows_that_stream_in_after_it(
+    qtbot: Any, ui_window: MainWindow, ui_client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(result_pages, "FIRST_SCREEN", 2)
+    run(qtbot, ui_client.call(lambda world: add_images(world, tmp_path / "src", 17, thumbnails=False)))
+    edit_menu = next(a.menu() for a in ui_window.menuBar().actions() if "Edit" in a.text())
+    select_all = next(a for a in edit_menu.actions() if a.text() == "Select &All")
+    # The user presses Select All as soon as the first screen shows, before the rest has come.
+    ui_window.model.result_loaded.connect(select_all.trigger)
+    run(qtbot, ui_window.apply_search("type:image"))
+    qtbot.waitUntil(lambda: ui_window.model.rowCount() == 17 and not ui_window.model.streaming)
+    ui_window.model.result_loaded.disconnect(select_all.trigger)
+    qtbot.waitUntil(lambda: "17 selected" in ui_window.count_label.text())
+    assert sorted(ui_window.selected_ids()) == sorted(ui_window.model.ids.tolist())

@@ -17,6 +17,7 @@ from dam_desktop.ui.models.menu import install_models_menu
 from dam_desktop.ui.preferences.install import Preferences
 from dam_desktop.ui.preview.install import install_preview
 from dam_desktop.ui.preview.overlay import PreviewOverlay
+from dam_desktop.ui.window import results
 from dam_desktop.ui.window.library_menu import LibraryMenu
 
 if TYPE_CHECKING:
@@ -85,6 +86,7 @@ def build_menus(window: MainWindow) -> Menus:
     select_all = edit_menu.addAction("Select &All")
     select_all.setShortcut(QKeySequence.StandardKey.SelectAll)
     select_all.triggered.connect(window.grid.selectAll)
+    results.select_arrivals_of_a_whole_selection(window.grid, window.model)
     find = edit_menu.addAction("&Find")
     find.setShortcut(QKeySequence.StandardKey.Find)
     find.triggered.connect(window.controls.focus_search)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QItemSelectionRange
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QItemSelectionRange, QModelIndex
 
 from dam_desktop.services.browse.browse_sql import IdArray
 from dam_desktop.services.search.paging import StreamedResult
@@ -72,6 +72,18 @@ def rows_to_keep(grid: AssetGridView) -> int:
     last_selected = max((r.bottom() for r in selection_ranges(grid)), default=-1)
     last_shown = max(grid.visible_rows(), default=-1)
     return min(MAX_KEPT_ROWS, max(last_selected, last_shown) + 1)
+
+
+def select_arrivals_of_a_whole_selection(grid: AssetGridView, model: AssetGridModel) -> None:
+    """Rows streaming into a result whose every row is selected are selected as they come: Select
+    All means the whole result, not the part of it that had arrived when it was pressed."""
+
+    def arrived(_parent: QModelIndex, first: int, last: int) -> None:
+        if first > 0 and selected_count(grid) == first:
+            added = QItemSelection(model.index(first, 0), model.index(last, 0))
+            grid.selectionModel().select(added, QItemSelectionModel.SelectionFlag.Select)
+
+    model.rowsInserted.connect(arrived)
 
 
 def selection_ranges(grid: AssetGridView) -> list[QItemSelectionRange]:
