@@ -112,3 +112,15 @@ def test_space_on_a_sound_in_the_inspector_plays_it_there_instead(
     qtbot.keyClick(ui_window.grid, Qt.Key.Key_Space)
     assert not ui_window.menus.preview.isVisible()
     assert "No sound output device" in player.notice.text()
+
+
+def test_open_recent_tells_libraries_of_the_same_name_apart(ui_window: MainWindow, tmp_path: Path) -> None:
+    from dam_desktop.ui.window.library_menu import remember_library
+
+    for place in ("studio", "home"):
+        (tmp_path / place / "lib").mkdir(parents=True)
+        remember_library(ui_window.settings, tmp_path / place / "lib")
+    menu = ui_window.library_menu
+    menu.recent_menu.aboutToShow.emit()
+    texts = [action.text() for action in menu.recent_menu.actions()]
+    assert f"lib  —  {tmp_path / 'home'}" in texts and f"lib  —  {tmp_path / 'studio'}" in texts
