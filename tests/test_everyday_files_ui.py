@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication
 
 from dam_desktop.ui.window.main_window import MainWindow
@@ -34,7 +34,10 @@ def test_ctrl_c_puts_the_files_on_the_clipboard_under_their_names(
     run(qtbot, ui_window.reload())
     ui_window.grid.selectAll()
 
-    run(qtbot, ui_window._run_action_by_key("copy-files"))
+    QGuiApplication.clipboard().clear()
+    ui_window.grid.setFocus()
+    qtbot.keyClick(ui_window.grid, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: ui_window.statusBar().currentMessage() == "Copied 3 files")
 
     mime = QGuiApplication.clipboard().mimeData()
     names = sorted(url.fileName() for url in mime.urls())

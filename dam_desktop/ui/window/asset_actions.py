@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelectionModel, QObject, QPoint
-from PySide6.QtGui import QUndoStack
+from PySide6.QtCore import QItemSelectionModel, QObject, QPoint, Qt
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QMenu
 
 from dam_desktop.ui.window import context_menu
@@ -26,6 +26,12 @@ class AssetActions(QObject):
         # The window's one undo stack (Edit › Undo): removals, restores and the tag edits.
         self.undo_stack = QUndoStack(self)
         window.inspector.restore_requested.connect(self._restore_one)
+        # Ctrl+C over the grid: the selected files on the clipboard (the search box keeps its own).
+        copy = QAction("Copy", window.grid)
+        copy.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))
+        copy.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        copy.triggered.connect(lambda: window.tasks.spawn(self.run_by_key("copy-files")))
+        window.grid.addAction(copy)
 
     def context(self) -> ActionContext:
         window = self.window
