@@ -7,19 +7,26 @@ asked for at 56 px never exists in memory at full size; EXIF orientation is appl
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QImage, QImageReader
 
+# Qt picks (and on first use loads) the format plugin while a reader opens its file; two threads
+# doing that at once crashed the process now and then. Opening is short; decoding, the long part,
+# still runs in parallel.
+_OPENING = threading.Lock()
+
 
 def decode_scaled(path: Path, max_edge: int) -> QImage:
     """The image at `path`, scaled down to fit a `max_edge` square (never up); a null QImage when
     the file cannot be read (`decode_error` says why)."""
-    reader = QImageReader(str(path))
-    reader.setAutoTransform(True)
-    size = reader.size()
+    with _OPENING:
+        reader = QImageReader(str(path))
+        reader.setAutoTransform(True)
+        size = reader.size()
     if size.isValid() and max(size.width(), size.height()) > max_edge:
         reader.setScaledSize(size.scaled(QSize(max_edge, max_edge), Qt.AspectRatioMode.KeepAspectRatio))
     return reader.read()
