@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -69,3 +70,16 @@ async def world(library_path: Path, request: pytest.FixtureRequest) -> AsyncIter
         yield opened
     finally:
         await opened.close()
+
+
+@pytest.fixture(autouse=True)
+def _model_work_settles_after_each_test() -> Iterator[None]:
+    """A test that started model work (a sentence search loads MiniLM on the shared model thread)
+    may end before the load does; wait for the model thread to finish what it runs, so the next
+    test's Qt event loop never runs while this one's import of transformers is still going (the
+    two together crashed the process now and then). A no-op job queued behind it ends the wait."""
+    yield
+    module = sys.modules.get("dam_desktop.ml.model_thread")
+    shared = getattr(module, "_shared", None) if module is not None else None
+    if shared is not None and not shared._closed:
+        shared.submit(lambda: None).result(timeout=240)
