@@ -7,8 +7,8 @@ Extension points for other parts of the app:
 - `window.sidebar.add_section(title, widget)` adds a sidebar widget (the tag sidebar);
   `window.add_view(key, title, widget, icon)` adds a sidebar entry showing its own centre widget.
 - `window.inspector.add_section(title, widget)` adds an inspector section (the tag editor).
-- Context-menu entries are modules in `dam_desktop.ui.window.actions` (see `ui.context_menu`).
-- `await window.show_result(title, query)` fills the grid from any async id query;
+- Context-menu entries are modules in `dam_desktop.ui.window.actions`; `await
+  window.show_result(title, query)` fills the grid from any async id query;
   `await window.ranked_flow.show(result)` shows a ranked result narrowed by a tag query ("Find
   similar", a sentence's matches) with its scores, header and chip (`ui/window/ranked_flow.py`).
 - The grid, the counts and the banner follow the world's change events (`on_world_changed`).
