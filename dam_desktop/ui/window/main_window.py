@@ -8,9 +8,8 @@ Extension points for other parts of the app:
   `window.add_view(key, title, widget, icon)` adds a sidebar entry showing its own centre widget.
 - `window.inspector.add_section(title, widget)` adds an inspector section (the tag editor).
 - Context-menu entries are modules in `dam_desktop.ui.window.actions`; `await
-  window.show_result(title, query)` fills the grid from any async id query;
-  `await window.ranked_flow.show(result)` shows a ranked result narrowed by a tag query ("Find
-  similar", a sentence's matches) with its scores, header and chip (`ui/window/ranked_flow.py`).
+  window.show_result(title, query)` fills the grid from any async id query; `await
+  window.ranked_flow.show(result)` a ranked one, with scores, header and chip.
 - The grid, the counts and the banner follow the world's change events (`on_world_changed`).
 """
 
