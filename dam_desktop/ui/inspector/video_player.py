@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from dam_desktop.ui.inspector.audio_player import format_time
 
@@ -164,6 +165,8 @@ class VideoPlayer(QWidget):
         self.source = None
         if self._player is not None:
             player, self._player = self._player, None
+            if not isValid(player):  # deleted with its widget already (the window was destroyed)
+                return
             player.stop()
             player.setSource(QUrl())
             player.setVideoSink(None)  # type: ignore[arg-type]
