@@ -24,8 +24,8 @@ alike are blurred gradients of close colours: alike indeed, and counted apart.)
 from __future__ import annotations
 
 import argparse
-import io
 import os
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -47,22 +47,8 @@ from dam_desktop.services.similarity.wavelet_signature import (
 )
 from dam_desktop.utils.media_utils import perceptual_hashes
 
-COPIES = ("half", "q60", "crop5", "colour")
-
-
-def near_copy(image: Image.Image, kind: str) -> Image.Image:
-    w, h = image.size
-    if kind == "half":
-        return image.resize((w // 2, h // 2), Image.Resampling.LANCZOS)
-    if kind == "q60":
-        buffer = io.BytesIO()
-        image.save(buffer, "JPEG", quality=60)
-        return Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
-    if kind == "crop5":
-        dx, dy = int(w * 0.025), int(h * 0.025)
-        return image.crop((dx, dy, w - dx, h - dy))
-    r, g, b = image.split()
-    return Image.merge("RGB", (r.point(lambda v: min(255, v + 12)), g, b.point(lambda v: max(0, v - 8))))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the copies the tests make
+from tests.near_copies import COPIES, near_copy
 
 
 def distractor(rng: np.random.Generator) -> Image.Image:

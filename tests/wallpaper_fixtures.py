@@ -10,7 +10,6 @@ so a test can see that an image query never answers with sounds.
 from __future__ import annotations
 
 import asyncio
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,24 +22,9 @@ from dam_desktop.models.files import FilePropertiesComponent
 from dam_desktop.services.ingest.import_service import import_paths
 from dam_desktop.world_setup import open_world
 from tests.audio_synthesis import write_sounds
+from tests.near_copies import COPIES, near_copy
 
 WALLPAPERS = Path(__file__).parent / "fixtures" / "wallpapers"
-COPIES = ("half", "q60", "crop5", "colour")
-
-
-def near_copy(image: Image.Image, kind: str) -> Image.Image:
-    w, h = image.size
-    if kind == "half":
-        return image.resize((w // 2, h // 2), Image.Resampling.LANCZOS)
-    if kind == "q60":
-        buffer = io.BytesIO()
-        image.save(buffer, "JPEG", quality=60)
-        return Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
-    if kind == "crop5":
-        dx, dy = int(w * 0.025), int(h * 0.025)
-        return image.crop((dx, dy, w - dx, h - dy))
-    r, g, b = image.split()
-    return Image.merge("RGB", (r.point(lambda v: min(255, v + 12)), g, b.point(lambda v: max(0, v - 8))))
 
 
 def wallpaper_names() -> list[str]:
