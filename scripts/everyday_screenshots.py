@@ -20,12 +20,9 @@ completion before the window opens, as the window's background work would.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import subprocess
 import sys
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,6 +35,8 @@ if TYPE_CHECKING:
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from screenshot_kit import file_ids, run_shooting, wait_for  # noqa: E402  (beside this script)
 
 PACKAGES = ("mate-backgrounds", "adwaita-icon-theme", "sound-theme-freedesktop")
 PHOTOS = "usr/share/backgrounds/mate/nature/*.jpg"
@@ -106,10 +105,7 @@ async def named_assets(world: World) -> dict[str, int]:
         trashed.extend(entity_id for entity_id, _kind, _name in page)
     if trashed:
         await restore_from_trash(world, trashed)
-    found: dict[str, int] = {}
-    async for page in iter_assets(world):
-        found.update({filename: entity_id for entity_id, _kind, filename in page})
-    return found
+    return await file_ids(world)
 
 
 async def fill_library(client: WorldClient, corpus: Path) -> dict[str, int]:
@@ -142,16 +138,6 @@ def capture(widget: QWidget, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     widget.grab().save(str(path))
     print(f"wrote {path}")
-
-
-async def wait_for(condition: Callable[[], bool], timeout: float = 60.0) -> None:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not condition():
-        if loop.time() > end:
-            raise TimeoutError("the window did not reach the state to photograph")
-        await asyncio.sleep(0.05)
-    await asyncio.sleep(0.6)  # a few more frames: thumbnails fade in
 
 
 async def select(window: MainWindow, entity_id: int) -> None:
@@ -249,23 +235,7 @@ async def shoot(library: Path, corpus: Path, out: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
-    parser.add_argument("--corpus", type=Path, help="a corpus folder made before (skips the download)")
-    parser.add_argument("--library", type=Path, help="keep the library here (reused when it exists)")
-    args = parser.parse_args()
-    import qasync
-
-    from dam_desktop.app import create_application
-
-    with tempfile.TemporaryDirectory(prefix="dam-everyday-shots-") as tmp:
-        work = Path(tmp)
-        corpus = args.corpus or build_corpus(work)
-        app = create_application()
-        loop = qasync.QEventLoop(app)
-        asyncio.set_event_loop(loop)
-        with loop:
-            loop.run_until_complete(shoot(args.library or work / "library", corpus, args.out))
+    run_shooting(__doc__.splitlines()[0], "dam-everyday-shots-", build_corpus, shoot)
 
 
 if __name__ == "__main__":

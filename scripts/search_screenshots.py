@@ -23,25 +23,23 @@ package's /usr/share/doc/<package>/copyright.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import subprocess
 import sys
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QLineEdit
 
-    from dam_desktop.core.world import World
     from dam_desktop.ui.window.main_window import MainWindow
     from dam_desktop.ui.world_client import WorldClient
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from screenshot_kit import file_ids, run_shooting, wait_for  # noqa: E402  (beside this script)
 
 PACKAGES = ("mate-backgrounds", "gnome-backgrounds", "desktop-base")
 # (glob under the unpacked packages, the set the files go in)
@@ -110,15 +108,6 @@ def add_near_copies(corpus: Path) -> None:
         storm.crop((w // 20, h // 20, w - w // 20, h - h // 20)).save(downloads / "Storm (1).jpg", quality=60)
 
 
-async def named_assets(world: World) -> dict[str, int]:
-    from dam_desktop.use_cases.library import iter_assets
-
-    found: dict[str, int] = {}
-    async for page in iter_assets(world):
-        found.update({filename: entity_id for entity_id, _kind, filename in page})
-    return found
-
-
 async def fill_library(client: WorldClient, corpus: Path) -> dict[str, int]:
     """Import each set's folder, tag its assets with the set, tag the subjects, run the stages;
     returns {file name: entity id}."""
@@ -132,7 +121,7 @@ async def fill_library(client: WorldClient, corpus: Path) -> dict[str, int]:
             lambda world, ids=report.imported, f=folder: add_tags(world, ids, [f"set:{f.name}"])
         )
 
-    ids = await client.call(named_assets)
+    ids = await client.call(file_ids)
     for filename, tags in SUBJECTS.items():
         if filename in ids:
             await client.call(lambda world, i=ids[filename], t=tags: add_tags(world, [i], t))
@@ -149,17 +138,6 @@ def capture(window: MainWindow, path: Path) -> None:
     else:
         window.grab().save(str(path))
     print(f"wrote {path}")
-
-
-async def wait_for(condition: Callable[[], bool], timeout: float = 120.0) -> None:
-    """Let results, thumbnails and the header arrive (the window never blocks; this only waits)."""
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not condition():
-        if loop.time() > end:
-            raise TimeoutError("the window did not reach the state to photograph")
-        await asyncio.sleep(0.05)
-    await asyncio.sleep(0.8)  # a few more frames: the tiles' fade and the pop-up's placement
 
 
 async def type_into(box: QLineEdit, text: str) -> None:
@@ -181,7 +159,7 @@ async def shoot(library: Path, corpus: Path, out: Path) -> None:
 
     fresh = not library.exists()
     client = await WorldClient.open(library)
-    ids = await fill_library(client, corpus) if fresh else await client.call(named_assets)
+    ids = await fill_library(client, corpus) if fresh else await client.call(file_ids)
     settings = QSettings(str(library / "screenshot-settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(client, settings)
     window.move(0, 0)
@@ -245,23 +223,7 @@ async def shoot(library: Path, corpus: Path, out: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
-    parser.add_argument("--corpus", type=Path, help="a corpus folder made before (skips the download)")
-    parser.add_argument("--library", type=Path, help="keep the library here (reused when it exists)")
-    args = parser.parse_args()
-    import qasync
-
-    from dam_desktop.app import create_application
-
-    with tempfile.TemporaryDirectory(prefix="dam-search-shots-") as tmp:
-        work = Path(tmp)
-        corpus = args.corpus or build_corpus(work)
-        app = create_application()
-        loop = qasync.QEventLoop(app)
-        asyncio.set_event_loop(loop)
-        with loop:
-            loop.run_until_complete(shoot(args.library or work / "library", corpus, args.out))
+    run_shooting(__doc__.splitlines()[0], "dam-search-shots-", build_corpus, shoot)
 
 
 if __name__ == "__main__":
