@@ -24,12 +24,13 @@ class ImageFacts:
     width: int
     height: int
     mode: str
-    is_animated: bool
-    frame_count: int
-    exif_orientation: int | None
-    exif_datetime: datetime | None
-    camera_make: str | None
-    camera_model: str | None
+    # A still picture's values by default: one frame, and none of a camera's facts.
+    is_animated: bool = False
+    frame_count: int = 1
+    exif_orientation: int | None = None
+    exif_datetime: datetime | None = None
+    camera_make: str | None = None
+    camera_model: str | None = None
 
 
 @dataclass(frozen=True)

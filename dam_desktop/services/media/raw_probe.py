@@ -132,15 +132,7 @@ def _probe_raw(raw: Any, source: Source, fmt: MediaFormat) -> Probe:
         _orientation, taken, make, model = exif_facts(preview)
     thumbnail = shrink_image(preview)
     facts = ImageFacts(
-        width=width,
-        height=height,
-        mode="RAW",
-        is_animated=False,
-        frame_count=1,
-        exif_orientation=None,
-        exif_datetime=taken,
-        camera_make=make,
-        camera_model=model,
+        width=width, height=height, mode="RAW", exif_datetime=taken, camera_make=make, camera_model=model
     )
     phash, dhash = perceptual_hashes(thumbnail)
     return Probe(thumbnail=thumbnail, image=facts, phash=phash, dhash=dhash)

@@ -77,16 +77,6 @@ def render_svg(data: bytes, max_edge: int) -> tuple[Image.Image, tuple[int, int]
 
 def probe(source: Source, fmt: MediaFormat) -> Probe:
     thumbnail, (width, height) = render_svg(read_svg(source), THUMBNAIL_SIZE)
-    facts = ImageFacts(
-        width=width,
-        height=height,
-        mode="SVG",
-        is_animated=False,
-        frame_count=1,
-        exif_orientation=None,
-        exif_datetime=None,
-        camera_make=None,
-        camera_model=None,
-    )
+    facts = ImageFacts(width=width, height=height, mode="SVG")
     phash, dhash = perceptual_hashes(thumbnail)
     return Probe(thumbnail=thumbnail, image=facts, phash=phash, dhash=dhash)
