@@ -152,6 +152,7 @@ class TileInfo:
     # named .jpg has "png". The tile's badge shows it.
     extension: str = ""
     duration_seconds: float | None = None  # clips and sounds: shown on the tile
+    animated: bool = False  # an animated GIF, WebP or PNG: the tile says so
 
 
 def id_parameters(entity_ids: Iterable[int]) -> tuple[dict[str, int], str]:
@@ -167,7 +168,9 @@ def tile_properties_sql(placeholders: str) -> str:
         "WHEN 'video' THEN (SELECT v.duration_seconds FROM component_video_properties v "
         "WHERE v.entity_id = fp.entity_id) "
         "WHEN 'audio' THEN (SELECT a.duration_seconds FROM component_audio_properties a "
-        "WHERE a.entity_id = fp.entity_id) END "
+        "WHERE a.entity_id = fp.entity_id) END, "
+        "CASE fp.asset_type WHEN 'image' THEN (SELECT i.is_animated FROM component_image_properties i "
+        "WHERE i.entity_id = fp.entity_id) END "
         "FROM component_file_properties fp "
         "LEFT JOIN component_content_hash_sha256 h ON h.entity_id = fp.entity_id "
         f"WHERE fp.entity_id IN ({placeholders})"
@@ -190,7 +193,7 @@ def tile_infos_from_rows(
     for eid, storage_type, path in locations:
         first_location.setdefault(int(eid), location_file(paths, storage_type, path))
     infos: dict[int, TileInfo] = {}
-    for eid, filename, asset_type, hash_value, extension, duration in properties:
+    for eid, filename, asset_type, hash_value, extension, duration, animated in properties:
         sha_hex = bytes(hash_value).hex() if hash_value is not None else ""
         infos[int(eid)] = TileInfo(
             entity_id=int(eid),
@@ -201,6 +204,7 @@ def tile_infos_from_rows(
             file_path=first_location.get(int(eid)),
             extension=extension or "",
             duration_seconds=float(duration) if duration is not None else None,
+            animated=bool(animated),
         )
     return infos
 

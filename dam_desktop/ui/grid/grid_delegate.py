@@ -37,6 +37,7 @@ FILE_PROBLEM_MARKS = {
 # Below this tile size the mark is a dot with "!", as the extension badge goes too.
 FULL_MARK_MIN_TILE = 96
 MISSING_OPACITY = 0.4
+ANIMATED_CUE = "▶ ANIM"  # on an animated GIF, WebP or PNG tile
 # Thumbnails are at most this big; a smaller one is the picture at its own size.
 ORIGINAL_BELOW = 256
 
@@ -159,7 +160,7 @@ class TileDelegate:
             self.tile_marks.paint(painter, self._image_rect(square, pixmap), info.entity_id)
         if info is not None:
             self._paint_badge(painter, square, info)
-            if info.duration_seconds is not None:
+            if info.duration_seconds is not None or info.animated:
                 self._paint_duration(painter, self._image_rect(square, pixmap), info)
             label = QRect(
                 cell.left() + 4, square.bottom() + LABEL_GAP // 2, cell.width() - 8, self.metrics.height()
@@ -256,13 +257,17 @@ class TileDelegate:
         painter.drawPixmap(QPoint(square.left() + 6, square.bottom() - height - 5), badge)
 
     def _paint_duration(self, painter: QPainter, image: QRect, info: TileInfo) -> None:
-        """A clip's or a sound's length in the thumbnail's bottom-right corner ("▶ 0:12" for clips)."""
-        if image.width() < 72 or info.duration_seconds is None:
+        """A clip's or a sound's length in the thumbnail's bottom-right corner ("▶ 0:12" for clips);
+        "▶ ANIM" on an animated picture."""
+        if image.width() < 72:
             return
         seconds = info.duration_seconds
-        text = format_time(seconds, tenths=seconds < 1.0)
-        if info.asset_type == "video":
-            text = f"▶ {text}"
+        if seconds is None:
+            text = ANIMATED_CUE
+        else:
+            text = format_time(seconds, tenths=seconds < 1.0)
+            if info.asset_type == "video":
+                text = f"▶ {text}"
         badge = self._badges.get(text)
         if badge is None:
             badge = self._badges[text] = self._render_badge(text)

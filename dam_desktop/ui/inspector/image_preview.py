@@ -1,4 +1,5 @@
-"""The inspector's image preview: decoded off the GUI thread, EXIF-rotated, fit or zoomed.
+"""The inspector's image preview: decoded off the GUI thread, EXIF-rotated, fit or zoomed; an
+animated GIF, WebP or PNG plays.
 
 Scroll with Ctrl (or the buttons) to zoom around the cursor, drag to pan, double-click to switch
 between fitting the panel and actual pixels.
@@ -10,11 +11,21 @@ import asyncio
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QImage, QMouseEvent, QPainter, QPaintEvent, QPixmap, QWheelEvent
+from PySide6.QtGui import (
+    QHideEvent,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPixmap,
+    QShowEvent,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from dam_desktop.ui.backdrop import DEFAULT_BACKDROP, integer_scale, paint_backdrop
 from dam_desktop.ui.image_decode import decode_error, decode_scaled
+from dam_desktop.ui.inspector.frame_clock import AnimatedPicture, FrameClock, decode_animation
 
 # Larger pictures are decoded at this size on their long side: the panel never needs more, and a
 # 100 MP scan would otherwise cost hundreds of MB.
@@ -43,6 +54,11 @@ def decode_preview(path: Path, max_edge: int = MAX_PREVIEW_EDGE, name: str = "")
     return image
 
 
+def decode_picture(path: Path, max_edge: int, name: str) -> QImage | AnimatedPicture:
+    """Runs in a worker thread: an animated picture's frames, or any other file's picture."""
+    return decode_animation(path, name) or decode_preview(path, max_edge, name)
+
+
 class ImagePreview(QWidget):
     zoom_changed = Signal(float)  # the zoom factor; 0.0 while fitting
     loaded = Signal()
@@ -61,6 +77,9 @@ class ImagePreview(QWidget):
         self.message = ""
         self.source: Path | None = None
         self.backdrop = DEFAULT_BACKDROP  # behind transparent pictures (Preferences)
+        self._animation: AnimatedPicture | None = None
+        self._clock = FrameClock(self)
+        self._clock.frame_changed.connect(self._show_frame)
 
     @property
     def image_size(self) -> QSize:
@@ -70,8 +89,31 @@ class ImagePreview(QWidget):
     def fitting(self) -> bool:
         return self._zoom is None
 
+    @property
+    def animation(self) -> AnimatedPicture | None:
+        """The frames of the animated picture shown, if it is one."""
+        return self._animation
+
+    @property
+    def frame_index(self) -> int:
+        return self._clock.index
+
+    @property
+    def animating(self) -> bool:
+        return self._clock.running
+
+    def _stop_animation(self) -> None:
+        self._clock.stop()
+        self._animation = None
+
+    def _show_frame(self, index: int) -> None:
+        if self._animation is not None:
+            self._pixmap = QPixmap.fromImage(self._animation.frames[index])
+            self.update()
+
     def clear(self, message: str = "") -> None:
         self._generation += 1
+        self._stop_animation()
         self._pixmap = None
         self._image_size = QSize()
         self.message = message
@@ -85,11 +127,12 @@ class ImagePreview(QWidget):
         generation = self._generation
         self.source = path
         self.message = "Loading…"
+        self._stop_animation()
         self._pixmap = None
         self.update()
         try:
-            image = await asyncio.get_running_loop().run_in_executor(
-                None, decode_preview, path, MAX_PREVIEW_EDGE, name
+            picture = await asyncio.get_running_loop().run_in_executor(
+                None, decode_picture, path, MAX_PREVIEW_EDGE, name
             )
         except (OSError, ValueError) as exc:
             if generation == self._generation:
@@ -98,11 +141,17 @@ class ImagePreview(QWidget):
             return False
         if generation != self._generation:
             return False
+        image = picture if isinstance(picture, QImage) else picture.frames[0]
         self._pixmap = QPixmap.fromImage(image)
         self._image_size = image.size()
         self._zoom = None
         self._centre = QPointF(0.5, 0.5)
         self.message = ""
+        if isinstance(picture, AnimatedPicture):
+            self._animation = picture
+            self._clock.start(picture.durations_ms)
+            if not self.isVisible():
+                self._clock.pause()
         self.update()
         self.loaded.emit()
         return True
@@ -137,6 +186,15 @@ class ImagePreview(QWidget):
         self.set_zoom(self.scale() * (1.25**steps))
 
     # events -------------------------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._animation is not None:
+            self._clock.resume()
+        super().showEvent(event)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._clock.pause()  # a hidden animation costs nothing
+        super().hideEvent(event)
+
     def wheelEvent(self, event: QWheelEvent) -> None:
         if self._pixmap is None:
             return
