@@ -66,6 +66,7 @@ def libraries(draw: st.DrawFn) -> Lib:
         if spec.asset_type == "image":
             spec.width = draw(st.sampled_from([100, 600, 1000, 1001, 4000]))
             spec.height = draw(st.sampled_from([100, 600, 601]))
+            spec.taken = draw(st.none() | st.sampled_from(DATES))
         elif spec.asset_type == "audio":
             spec.duration = draw(st.sampled_from([0.5, 2.5, 2.51, 60.0]))
     # Parents only from later to earlier names: never a cycle.
@@ -80,6 +81,8 @@ def libraries(draw: st.DrawFn) -> Lib:
     )
     aliases = draw(st.dictionaries(st.sampled_from(ALIASES), st.sampled_from(TAGS), max_size=2))
     stray = tuple(draw(st.lists(st.sampled_from(TAGS), max_size=2, unique=True)))
+    for spec in specs:
+        spec.rating = draw(st.sampled_from([0, 0, 1, 3, 5]))
     return Lib(specs, [(TAGS[c], TAGS[p]) for c, p in edges], aliases, stray)
 
 
@@ -268,11 +271,23 @@ class Evaluator:
 
 def ordered(ev: Evaluator, ids: list[int], key: SortKey, descending: bool) -> list[int]:
     """The user's order: "date added" is the order assets were added in, that is entity id order
-    (an asset's `added` date is only what the `added:` term filters on)."""
+    (an asset's `added` date is only what the `added:` term filters on). Assets lacking the date
+    taken, the dimensions, the duration or a rating come after the others in both directions."""
     by_id = dict(zip(ev.lib.ids, ev.lib.assets, strict=True))
+
+    def media_value(i: int) -> Any:
+        a = by_id[i]
+        return {
+            SortKey.TAKEN: a.taken if a.width is not None else None,
+            SortKey.DIMENSIONS: a.width * (a.height or a.width) if a.width is not None else None,
+            SortKey.DURATION: a.duration,
+            SortKey.RATING: a.rating or None,
+        }[key]
 
     def sort_key(i: int) -> tuple[Any, ...]:
         a = by_id[i]
+        if key in MEDIA_SORTS:
+            return (media_value(i), i)
         return {
             SortKey.ADDED: (i,),
             SortKey.NAME: (a.name.lower(), i),
@@ -280,7 +295,14 @@ def ordered(ev: Evaluator, ids: list[int], key: SortKey, descending: bool) -> li
             SortKey.TYPE: (a.asset_type, a.ext, a.name.lower(), i),
         }[key]
 
+    if key in MEDIA_SORTS:
+        having = [i for i in ids if media_value(i) is not None]
+        lacking = [i for i in ids if media_value(i) is None]
+        return sorted(having, key=sort_key, reverse=descending) + sorted(lacking, reverse=descending)
     return sorted(ids, key=sort_key, reverse=descending)
+
+
+MEDIA_SORTS = (SortKey.TAKEN, SortKey.DIMENSIONS, SortKey.DURATION, SortKey.RATING)
 
 
 async def load(world: Any, lib: Lib) -> None:

@@ -57,7 +57,7 @@ async def test_every_walk_continues_after_any_row_in_the_full_order(
 ) -> None:
     await load(world, lib)
     ev = Evaluator(lib)
-    columns = page_columns(sort)
+    columns = page_columns(sort, descending)
     async with world.session() as s:
         for q in qs:
             full = ordered(ev, ev.results(q.node), sort, descending)

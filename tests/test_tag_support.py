@@ -24,6 +24,8 @@ class AssetSpec:
     duration: float | None = None
     trashed: bool = False
     tags: tuple[str, ...] = ()
+    taken: datetime | None = None  # an image's EXIF date (only with a width)
+    rating: int = 0
 
 
 async def make_assets(session: AsyncSession, specs: list[AssetSpec]) -> list[int]:
@@ -47,12 +49,13 @@ async def make_assets(session: AsyncSession, specs: list[AssetSpec]) -> list[int
             {"e": eid, "n": spec.name, "s": spec.size, "x": spec.ext, "t": spec.asset_type},
         )
         if spec.width is not None:
+            taken = spec.taken.strftime("%Y-%m-%d %H:%M:%S.%f") if spec.taken else None
             await session.execute(
                 text(
                     "INSERT INTO component_image_properties (entity_id, width, height, mode, is_animated,"
-                    " frame_count) VALUES (:e, :w, :h, 'RGB', FALSE, 1)"
+                    " frame_count, exif_datetime) VALUES (:e, :w, :h, 'RGB', FALSE, 1, :t)"
                 ),
-                {"e": eid, "w": spec.width, "h": spec.height or spec.width},
+                {"e": eid, "w": spec.width, "h": spec.height or spec.width, "t": taken},
             )
         if spec.duration is not None:
             await session.execute(
@@ -61,6 +64,11 @@ async def make_assets(session: AsyncSession, specs: list[AssetSpec]) -> list[int
                     " channels, audio_format) VALUES (:e, :d, 44100, 2, 'WAV')"
                 ),
                 {"e": eid, "d": spec.duration},
+            )
+        if spec.rating:
+            await session.execute(
+                text("INSERT INTO component_asset_marks (entity_id, rating) VALUES (:e, :r)"),
+                {"e": eid, "r": spec.rating},
             )
         if spec.tags:
             await tag_service.add_tags(session, [eid], list(spec.tags))

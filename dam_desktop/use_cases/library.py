@@ -12,9 +12,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-
 from dam_desktop.core.library import STORAGE_MANAGED
+from dam_desktop.core.sql_dialect import ALL_ROWS
 from dam_desktop.services.browse import browse_service
 from dam_desktop.services.browse.asset_summary import thumbnail_paths_for
 from dam_desktop.services.browse.browse_service import AssetLocation
@@ -97,23 +96,24 @@ async def missing_marks(world: World) -> dict[int, tuple[str, str]]:
 
 
 async def iter_assets(
-    world: World, asset_type: str | None = None, *, trashed: bool = False
+    world: World,
+    asset_type: str | None = None,
+    *,
+    trashed: bool = False,
+    sort: SortKey = SortKey.ADDED,
+    descending: bool = False,
 ) -> AsyncIterator[list[tuple[int, str, str]]]:
-    """(entity id, type, original file name) of every asset outside the trash (or in it), by id, in
-    batches: a listing of a million assets streams instead of being held in memory."""
-    from dam_desktop.models.files import FilePropertiesComponent, TrashedComponent
+    """(entity id, type, original file name) of every asset outside the trash (or in it), in `sort`
+    order (by id unless told), in batches: a listing of a million assets streams instead of being
+    held in memory."""
+    from dam_desktop.services.browse.browse_sql import asset_rows_sql
+    from dam_desktop.services.search.search_service import executable
 
-    fp = FilePropertiesComponent
-    in_trash = select(TrashedComponent.id).where(TrashedComponent.entity_id == fp.entity_id).exists()
-    stmt = (
-        select(fp.entity_id, fp.asset_type, fp.original_filename)
-        .where(in_trash if trashed else ~in_trash)
-        .order_by(fp.entity_id)
-    )
-    if asset_type:
-        stmt = stmt.where(fp.asset_type == asset_type)
+    sql = asset_rows_sql(trashed=trashed, asset_type=asset_type is not None, sort=sort, descending=descending)
+    params = {"limit": ALL_ROWS, "asset_type": asset_type}
     async with world.session() as session:
-        result = await session.stream(stmt.execution_options(yield_per=LIST_BATCH))
+        statement, bound = executable(session, sql, params)
+        result = await session.stream(statement, bound, execution_options={"yield_per": LIST_BATCH})
         async for rows in result.partitions():
             yield [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
 

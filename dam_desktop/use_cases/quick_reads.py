@@ -18,6 +18,7 @@ from dam_desktop.core.library import LibraryPaths
 from dam_desktop.core.read_pool import connect_read_only
 from dam_desktop.core.schema_version import is_up_to_date
 from dam_desktop.services.browse.browse_sql import asset_rows_sql
+from dam_desktop.services.search.sorting import SortKey
 
 BATCH = 5_000
 
@@ -33,11 +34,18 @@ def readable_library(path: Path) -> LibraryPaths | None:
 
 
 def asset_rows(
-    paths: LibraryPaths, asset_type: str | None = None, *, trashed: bool = False, limit: int | None = None
+    paths: LibraryPaths,
+    asset_type: str | None = None,
+    *,
+    trashed: bool = False,
+    limit: int | None = None,
+    sort: SortKey = SortKey.ADDED,
+    descending: bool = False,
 ) -> Iterator[list[tuple[int, str, str]]]:
-    """(entity id, type, original file name) of the assets outside the trash (or in it), by id, in
-    batches; at most `limit`. Raises sqlite3.Error when the file cannot be read."""
-    sql = asset_rows_sql(trashed=trashed, asset_type=asset_type is not None)
+    """(entity id, type, original file name) of the assets outside the trash (or in it), in `sort`
+    order (by id unless told), in batches; at most `limit`. Raises sqlite3.Error when the file
+    cannot be read."""
+    sql = asset_rows_sql(trashed=trashed, asset_type=asset_type is not None, sort=sort, descending=descending)
     params: dict[str, object] = {"limit": -1 if limit is None else limit, "asset_type": asset_type}
     with closing(connect_read_only(paths.db_path)) as connection:
         cursor = connection.execute(sql, params)

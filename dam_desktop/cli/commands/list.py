@@ -24,6 +24,7 @@ from dam_desktop.cli.common import (
     safe_streams,
     tab_line,
 )
+from dam_desktop.services.search.sorting import SortKey
 
 if TYPE_CHECKING:
     from dam_desktop.core.world import World
@@ -34,7 +35,25 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--type", choices=("image", "audio", "other"), help="only assets of this type")
     parser.add_argument("--trash", action="store_true", help="list the assets in the trash instead")
     parser.add_argument("--limit", type=_positive, default=None, metavar="N", help="print at most N assets")
+    parser.add_argument(
+        "--sort",
+        choices=[k.value for k in SortKey],
+        default=SortKey.ADDED.value,
+        help="order (default: added, oldest first); assets lacking the value (a sound's size) come last",
+    )
+    order = parser.add_mutually_exclusive_group()
+    order.add_argument("--asc", dest="descending", action="store_false", default=None, help="ascending order")
+    order.add_argument("--desc", dest="descending", action="store_true", help="descending order")
     parser.set_defaults(handler=guarded(run))
+
+
+def _order(args: argparse.Namespace) -> tuple[SortKey, bool]:
+    """The listing's order: by id (oldest first) unless told; a chosen order in its natural
+    direction (newest, largest, best rated first; names A to Z) unless told."""
+    sort = SortKey(args.sort)
+    if args.descending is not None:
+        return sort, bool(args.descending)
+    return sort, sort is not SortKey.ADDED and sort.default_descending
 
 
 def _positive(value: str) -> int:
@@ -55,7 +74,8 @@ async def _print_assets(world: World, args: argparse.Namespace) -> int:
     from dam_desktop.use_cases.library import iter_assets
 
     count = 0
-    async for rows in iter_assets(world, args.type, trashed=args.trash):
+    sort, descending = _order(args)
+    async for rows in iter_assets(world, args.type, trashed=args.trash, sort=sort, descending=descending):
         rows = rows if args.limit is None else rows[: args.limit - count]
         _write(rows)
         count += len(rows)
@@ -74,7 +94,10 @@ def _print_quickly(args: argparse.Namespace) -> bool:
     paths = readable_library(target)
     if paths is None:
         return False
-    batches = asset_rows(paths, args.type, trashed=args.trash, limit=args.limit)
+    sort, descending = _order(args)
+    batches = asset_rows(
+        paths, args.type, trashed=args.trash, limit=args.limit, sort=sort, descending=descending
+    )
     try:
         first = next(batches, [])
     except sqlite3.Error:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, String
+from datetime import datetime
+
+from sqlalchemy import BigInteger, DateTime, Float, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dam_desktop.models.core.base_component import BaseComponent
@@ -14,7 +16,20 @@ from dam_desktop.models.core.base_component import BaseComponent
 NAME_ORDER = "ix_file_properties_name_order"  # (original_filename COLLATE NOCASE, entity_id)
 SIZE_ORDER = "ix_file_properties_size_order"  # (file_size_bytes, entity_id)
 TYPE_ORDER = "ix_file_properties_type_order"  # (asset_type, file_extension, name NOCASE, entity_id)
-SORT_ORDER_INDEXES = frozenset({NAME_ORDER, SIZE_ORDER, TYPE_ORDER})
+
+# Date taken, dimensions (pixel count), duration and rating: facts of other components, copied
+# here by triggers (migration 0021) so that every walk of the planner orders by a column of `fp`
+# as it does for the orders above. An asset lacking the fact (a sound's dimensions, an unrated
+# asset's rating) holds NULL and comes last in both directions: each order has two indexes, one
+# per direction, over the column with the missing value replaced by the direction's last value
+# (`sorting.MISSING_SORTS_AS`).
+# The keys below name them by (column, descending).
+MEDIA_ORDER_INDEXES: dict[tuple[str, bool], str] = {
+    (column, descending): f"ix_file_properties_{column}_{'desc' if descending else 'asc'}"
+    for column in ("sort_taken_at", "sort_pixels", "sort_duration", "sort_rating")
+    for descending in (False, True)
+}
+SORT_ORDER_INDEXES = frozenset({NAME_ORDER, SIZE_ORDER, TYPE_ORDER, *MEDIA_ORDER_INDEXES.values()})
 
 
 class FilePropertiesComponent(BaseComponent):
@@ -31,3 +46,9 @@ class FilePropertiesComponent(BaseComponent):
     file_extension: Mapped[str] = mapped_column(String(32), index=True, default="")
     # "image", "audio" or "other"; `type:` queries and the grid's badges use it.
     asset_type: Mapped[str] = mapped_column(String(16), index=True, default="other")
+    # Copies kept by triggers, for the grid's orders (see `MEDIA_ORDER_INDEXES`); never written here.
+    # The EXIF date of an image, the creation time of a clip.
+    sort_taken_at: Mapped[datetime | None] = mapped_column(DateTime, default=None, init=False)
+    sort_pixels: Mapped[int | None] = mapped_column(BigInteger, default=None, init=False)  # width × height
+    sort_duration: Mapped[float | None] = mapped_column(Float, default=None, init=False)  # sounds, clips
+    sort_rating: Mapped[int | None] = mapped_column(Integer, default=None, init=False)  # 1-5; NULL unrated

@@ -213,11 +213,14 @@ def name_pattern(name_contains: str) -> Mapping[str, str]:
     return {"pattern": f"%{escape_like(name_contains)}%"}
 
 
-def asset_rows_sql(*, trashed: bool, asset_type: bool) -> str:
-    """(entity id, type, original file name) of the assets outside the trash (or in it), by id;
-    with `asset_type`, only those of the `:asset_type` parameter's type; at most `:limit` (-1: all)."""
+def asset_rows_sql(
+    *, trashed: bool, asset_type: bool, sort: SortKey = SortKey.ADDED, descending: bool = False
+) -> str:
+    """(entity id, type, original file name) of the assets outside the trash (or in it), in `sort`
+    order (by id unless told); with `asset_type`, only those of the `:asset_type` parameter's type;
+    at most `:limit` (-1: all)."""
     where = [TRASHED if trashed else NOT_TRASHED, *(["fp.asset_type = :asset_type"] if asset_type else [])]
     return (
         "SELECT fp.entity_id, fp.asset_type, fp.original_filename FROM component_file_properties fp"
-        f" WHERE {' AND '.join(where)} ORDER BY fp.entity_id LIMIT :limit"
+        f" WHERE {' AND '.join(where)} ORDER BY {sort.order_by(descending, 'fp.entity_id')} LIMIT :limit"
     )

@@ -37,7 +37,7 @@ def following_limit(sort: SortKey, previous: int) -> int | None:
 @dataclass(frozen=True)
 class PagedQuery:
     """How to read one result page by page. Each page's rows are the entity id, then the values
-    `sort.key_columns()` names (the next page's bound)."""
+    `sort.key_columns(descending)` names (the next page's bound)."""
 
     first_sql: str  # the first page (`:limit` rows)
     next_sql: str  # the `:limit` rows after the row bound as `bound_params` says
@@ -64,8 +64,8 @@ def bound_params(row: Row) -> dict[str, Any]:
     return {"after_id": int(row[0]), **{f"after_{n}": value for n, value in enumerate(row[1:])}}
 
 
-def page_columns(sort: SortKey) -> str:
-    return ", ".join(("fp.entity_id", *sort.key_columns()))
+def page_columns(sort: SortKey, descending: bool = False) -> str:
+    return ", ".join(("fp.entity_id", *sort.key_columns(descending)))
 
 
 def last_row(rows: Sequence[Row]) -> Row | None:

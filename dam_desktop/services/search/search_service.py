@@ -146,7 +146,7 @@ async def paged_query(
     compiled = await _compiled(session, query)
     desc = sort.default_descending if descending is None else descending
     stats = await library_stats(session)
-    columns = page_columns(sort)
+    columns = page_columns(sort, desc)
     return PagedQuery(
         first_sql=plan_select(compiled.pred, stats, sort, desc, first, 0, columns=columns).sql,
         next_sql=plan_select(compiled.pred, stats, sort, desc, page, 0, columns=columns, after=True).sql,

@@ -28,6 +28,10 @@ DIRECTION_WORDS: dict[SortKey, tuple[str, str]] = {
     SortKey.NAME: ("Z to A", "A to Z"),
     SortKey.SIZE: ("largest first", "smallest first"),
     SortKey.TYPE: ("Z to A", "A to Z"),
+    SortKey.TAKEN: ("newest first", "oldest first"),
+    SortKey.DIMENSIONS: ("largest first", "smallest first"),
+    SortKey.DURATION: ("longest first", "shortest first"),
+    SortKey.RATING: ("most stars first", "fewest stars first"),
 }
 
 

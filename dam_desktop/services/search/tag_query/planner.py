@@ -85,7 +85,7 @@ def select_plans(
         walks += ordered_tag_walks(items, stats, wanted, with_entity)
         walks.append(order_walk(items, stats, wanted))
     else:
-        walks.append(index_order_walk(items, stats, wanted, sort, with_entity))
+        walks.append(index_order_walk(items, stats, wanted, sort, descending, with_entity))
     walks += text_walks(items, stats, wanted, with_entity, sorted_rows=not sort.uses_index)
     merged = merged_walk(items, stats, with_entity, sorted_rows=True)
     walks += [merged] if merged is not None else [scan(items, stats, with_entity, sorted_rows=True)]

@@ -7,7 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dam_desktop.core.sql_dialect import ALL_ROWS
-from dam_desktop.models.files.file_properties_component import NAME_ORDER, SIZE_ORDER, TYPE_ORDER
+from dam_desktop.models.files.file_properties_component import (
+    MEDIA_ORDER_INDEXES,
+    NAME_ORDER,
+    SIZE_ORDER,
+    TYPE_ORDER,
+)
 from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.services.search.tag_query.to_sql import Component, NotP, Pred, TagSet, TextMatch
 from dam_desktop.services.search.tag_query.walks import (
@@ -233,16 +238,23 @@ def order_walk(items: list[Pred], stats: Stats, wanted: int | None) -> Walk:
 ORDER_INDEXES = {SortKey.NAME: NAME_ORDER, SortKey.SIZE: SIZE_ORDER, SortKey.TYPE: TYPE_ORDER}
 
 
+def order_index(sort: SortKey, descending: bool) -> str:
+    """The index that holds the assets in this order: one per order, or per direction where
+    missing values come last in both (date taken, dimensions, duration, rating)."""
+    column = sort.media_column
+    return ORDER_INDEXES[sort] if column is None else MEDIA_ORDER_INDEXES[(column, descending)]
+
+
 def index_order_walk(
-    items: list[Pred], stats: Stats, wanted: int | None, sort: SortKey, with_entity: bool
+    items: list[Pred], stats: Stats, wanted: int | None, sort: SortKey, descending: bool, with_entity: bool
 ) -> Walk:
-    """Every asset in the sort's own index order (name, size or type), each probed, stopping once
-    the page is full: no sort. Successive rows are far apart in id order, so every probe is taken
-    to read a page of its own."""
+    """Every asset in the sort's own index order (name, size, type, date taken...), each probed,
+    stopping once the page is full: no sort. Successive rows are far apart in id order, so every
+    probe is taken to read a page of its own."""
     checks = Checks.of(items, stats)
     rows = rows_until(wanted, float(stats.n), live_fraction(items, stats), stats)
     cost = rows * (C_SCAN + checks.cost_per_row(stats, 1.0 / stats.n, C_TRASH))
-    frm = f"{ASSETS} fp INDEXED BY {ORDER_INDEXES[sort]}{checks.joins('fp.entity_id')}"
+    frm = f"{ASSETS} fp INDEXED BY {order_index(sort, descending)}{checks.joins('fp.entity_id')}"
     frm += " CROSS JOIN entities e ON e.id = fp.entity_id" if with_entity else ""
     where = checks.where("fp.entity_id", trash=True, join=False)
     return Walk("index-order", frm, tuple(where), cost, "fp.entity_id")
