@@ -77,7 +77,7 @@ def backup_library(
     store = None
     missing = 0
     if with_store:
-        store = _copy_store(paths.root, destination, progress)
+        store = copy_store(paths.root, destination, progress)
         missing = sum(1 for _ in _missing_managed_files(copy, destination))
     return BackupReport(destination, copy.stat().st_size, store, missing, time.perf_counter() - started)
 
@@ -101,7 +101,7 @@ def restore_library(backup: Path, paths: LibraryPaths, *, progress: Progress | N
     try:
         replaced = _keep_current_database(paths.db_path)
         copy_database(source, paths.db_path)
-        store = _copy_store(source.parent, paths.root, progress) if backup.is_dir() else None
+        store = copy_store(source.parent, paths.root, progress) if backup.is_dir() else None
     finally:
         lock.release()
     return RestoreReport(paths.root, replaced, store)
@@ -128,10 +128,16 @@ def _keep_current_database(db_path: Path) -> Path | None:
     return kept
 
 
-def _copy_store(source_root: Path, destination_root: Path, progress: Progress | None) -> StoreCopy:
+def copy_store(
+    source_root: Path,
+    destination_root: Path,
+    progress: Progress | None,
+    folders: tuple[str, ...] = STORE_FOLDERS,
+) -> StoreCopy:
+    """Hard-link (or copy, across file systems) `folders` of one store into another."""
     linked = copied = already = 0
     can_link = True
-    for source, relative in _store_files(source_root):
+    for source, relative in _store_files(source_root, folders):
         target = destination_root / relative
         if target.is_file() and target.stat().st_size == source.stat().st_size:
             already += 1  # content-addressed: the same name holds the same bytes
@@ -157,8 +163,8 @@ def _copy_store(source_root: Path, destination_root: Path, progress: Progress | 
     return StoreCopy(linked, copied, already)
 
 
-def _store_files(root: Path) -> Iterator[tuple[Path, Path]]:
-    for folder in STORE_FOLDERS:
+def _store_files(root: Path, folders: tuple[str, ...]) -> Iterator[tuple[Path, Path]]:
+    for folder in folders:
         base = root / folder
         if not base.is_dir():
             continue

@@ -27,6 +27,8 @@ from dam_desktop.core.server_database import (
 )
 
 STORE_ROOT_KEY = "store_root"
+# Set by `library copy` while it fills the database; a workstation never opens half a library.
+COPY_INCOMPLETE_KEY = "copy_incomplete"
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,12 @@ def prepare_shared_library(url: str, store_root: Path | None) -> SharedLibrary:
     Raises LibraryError when the server cannot be reached, the schema cannot be upgraded, or no
     store folder is known: a new shared library needs one."""
     upgrade_server_library(url)
+    unfinished = recorded_setting(url, COPY_INCOMPLETE_KEY)
+    if unfinished is not None:
+        raise LibraryError(
+            f"the shared library {display_url(url)} is an unfinished copy ({unfinished}): "
+            "copy into it again with `dam-desktop library copy`, or drop the database"
+        )
     recorded = recorded_store_root(url)
     if recorded is None:
         if store_root is None:
@@ -77,13 +85,15 @@ def prepare_shared_library(url: str, store_root: Path | None) -> SharedLibrary:
 
 
 def recorded_store_root(url: str) -> str | None:
+    return recorded_setting(url, STORE_ROOT_KEY)
+
+
+def recorded_setting(url: str, key: str) -> str | None:
     import psycopg
 
     try:
         with psycopg.connect(_libpq(url), connect_timeout=CONNECT_TIMEOUT_S) as connection:
-            row = connection.execute(
-                "SELECT value FROM library_setting WHERE key = %s", (STORE_ROOT_KEY,)
-            ).fetchone()
+            row = connection.execute("SELECT value FROM library_setting WHERE key = %s", (key,)).fetchone()
     except psycopg.Error as exc:
         raise LibraryError(unreachable_message(url, exc)) from exc
     return str(row[0]) if row else None

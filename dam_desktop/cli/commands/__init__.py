@@ -17,6 +17,7 @@ COMMANDS: dict[str, str] = {
     "export": "copy assets' files into a folder, under their names",
     "import": "import image and sound files and folders (recursively) into the library",
     "info": "show the library's location, schema and size",
+    "library": "copy a whole library between a folder and a PostgreSQL server",
     "list": "list the library's assets: id, type and file name",
     "models": "list, download, import or remove model weights",
     "process": "make thumbnails, fingerprints, embeddings and model tags for everything waiting",

@@ -1,0 +1,1 @@
+"""Copying a whole library between backends (SQLite folder <-> PostgreSQL server), verified."""
