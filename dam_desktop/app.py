@@ -128,6 +128,7 @@ def install_room_ui(window: MainWindow) -> None:
     from dam_desktop.ui.jobs.scheduled_backup import install_scheduled_backup
     from dam_desktop.ui.locations.missing_files import install_missing_files
     from dam_desktop.ui.marks.install import MarksUI
+    from dam_desktop.ui.sidecars.install import install_sidecars
     from dam_desktop.ui.tags.tag_ui import install_tag_ui
     from dam_desktop.ui.window.damaged_library import install_damaged_library_notice
     from dam_desktop.ui.window.shared_status import install_shared_status
@@ -140,6 +141,7 @@ def install_room_ui(window: MainWindow) -> None:
     install_tag_ui(window)
     MarksUI(window)  # after the tags: the inspector shows tags, then marks
     install_missing_files(window)
+    install_sidecars(window)
     window.importer.resume_interrupted()
     if not model_features_available():
         window.statusBar().showMessage(MODEL_FEATURES_UNAVAILABLE_NOTE, 15_000)

@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "tag": "add or remove tags on assets; rename, merge, alias tags",
     "tags": "list tags with how many assets carry each",
     "trash": "remove assets from the library into its trash",
+    "xmp": "write the library's tags, rating and label to .xmp sidecars",
 }
 
 # Where a command's module name is not the command's name (`import` is a Python keyword).
