@@ -158,13 +158,19 @@ class AppController:
 
     def __init__(self) -> None:
 
+        from dam_desktop.ui.window.handoff_server import HandoffServer
+
         self.window: MainWindow | None = None
         self.client: WorldClient | None = None
+        self.handoff = HandoffServer(self._take_files)
+        self._ready = False  # the world is open and the room's UI installed: imports may start
+        self._waiting_files: list[Path] = []
         self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._report = os.environ.get(FIRST_PAINT_ENV, "")
 
-    async def start(self, opening: LibraryOpening) -> bool:
-        """Show the first library's window at once, from the start-up read, then open its world.
+    async def start(self, opening: LibraryOpening, files: Sequence[Path] = ()) -> bool:
+        """Show the first library's window at once, from the start-up read, then open its world,
+        import `files` (those the launch named) and answer later launches' handoffs.
 
         The world (SQLAlchemy, the library's schema check, systems) opens after the grid has
         painted, so its loading does not compete with the first paint; calls the window makes
@@ -178,6 +184,7 @@ class AppController:
         client = WorldClient(opening.target or opening.paths.root, store_root=opening.store_root)
         window = self._new_window(client)
         window.show()
+        self.handoff.listen_for(client.target)
         try:
             snapshot = await asyncio.wrap_future(opening.snapshot)
         except Exception:
@@ -193,7 +200,9 @@ class AppController:
             QMessageBox.critical(window, "Cannot open library", str(exc))
             window.close()
             return False
-        install_room_ui(window)
+        install_room_ui(window)  # it resumes an interrupted import first: files come after it
+        self._ready = True
+        self._take_files(tuple(files))
         if not window.model.loaded_once:
             await window.refresh()
         return True
@@ -213,6 +222,7 @@ class AppController:
         old_window, old_client = self.window, self.client
         window = self._new_window(client)
         install_room_ui(window)
+        self.handoff.listen_for(client.target)
         window.show()
         if old_window is not None and old_client is not None:
             old_window.close()
@@ -220,6 +230,21 @@ class AppController:
             await old_client.close()
             old_window.deleteLater()
         await window.refresh()
+        return True
+
+    def _take_files(self, files: tuple[Path, ...]) -> bool:
+        """Files another launch handed over (or this one named): imported into the window, which
+        comes to the front; held until the world is open."""
+        from dam_desktop.ui.window.handoff_server import bring_to_front
+
+        window = self.window
+        if window is None:
+            return False
+        bring_to_front(window)
+        self._waiting_files.extend(files)
+        if self._ready and self._waiting_files:
+            window.importer.enqueue(self._waiting_files)
+            self._waiting_files = []
         return True
 
     def _new_window(self, client: WorldClient) -> MainWindow:
@@ -247,6 +272,7 @@ class AppController:
             self.closed.set_result(None)
 
     async def shutdown(self) -> None:
+        self.handoff.close()
         if self.window is not None:
             await self.window.shutdown()
         if self.client is not None:
@@ -277,13 +303,13 @@ async def _first_paint(window: MainWindow, timeout: float) -> None:
         window.first_painted.disconnect(done)
 
 
-async def _run_window(opening: LibraryOpening) -> int:
+async def _run_window(opening: LibraryOpening, files: Sequence[Path]) -> int:
     controller = AppController()
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     app.setQuitOnLastWindowClosed(False)
     app.lastWindowClosed.connect(controller.on_last_window_closed)
-    if not await controller.start(opening):
+    if not await controller.start(opening, files):
         await controller.shutdown()
         return 1
     await controller.closed
@@ -291,11 +317,14 @@ async def _run_window(opening: LibraryOpening) -> int:
     return 0
 
 
-def run_gui(library: Path | str, qt_args: Sequence[str], opening: LibraryOpening) -> int:
-    """Run the window on `library`, from the head start `launch.start_gui` made (`opening`)."""
+def run_gui(
+    library: Path | str, qt_args: Sequence[str], opening: LibraryOpening, files: Sequence[Path] = ()
+) -> int:
+    """Run the window on `library`, from the head start `launch.start_gui` made (`opening`), and
+    import `files` into it."""
     import qasync
 
     app = create_application(qt_args)
-    status: int = qasync.run(_run_window(opening))
+    status: int = qasync.run(_run_window(opening, files))
     del app
     return status

@@ -16,7 +16,7 @@
 #   PIP_EXTRA_INDEX_URL=https://download.pytorch.org/whl/cpu packaging/build_linux.sh full
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
 PYTHON="${PYTHON:-python3}"
 WORK="${DAM_PACKAGING_WORK:-$ROOT/build/packaging}"
@@ -30,6 +30,11 @@ ICON_SIZES=(16 24 32 48 64 128 256 512)
 # than xz; DEB_COMPRESSION=xz DEB_LEVEL=6 makes packages that older dpkg versions read.
 DEB_COMPRESSION="${DEB_COMPRESSION:-zstd}"
 DEB_LEVEL="${DEB_LEVEL:-12}"
+# The package's maintainer and home page: the project has no public address of its own yet, so the
+# builder names them (Debian's DEBFULLNAME/DEBEMAIL, and DAM_HOMEPAGE); without DAM_HOMEPAGE the
+# control file has no Homepage field rather than an invented one.
+MAINTAINER="${DEBFULLNAME:-dam-desktop developers} <${DEBEMAIL:-dam-desktop@localhost}>"
+HOMEPAGE="${DAM_HOMEPAGE:-}"
 
 # Shared libraries the bundle takes from the system: PyInstaller bundles the rest but leaves out the
 # C library, GL/EGL and the X and Wayland client libraries so they match the user's graphics stack
@@ -89,21 +94,47 @@ build_bundle() {
   [ "$reported" = "dam-desktop $VERSION" ] || { echo "build_linux: bundle says '$reported'" >&2; exit 1; }
 }
 
-build_deb() {
-  local flavour=$1 package description stage
-  if [ "$flavour" = full ]; then
-    package=dam-desktop
-    description="with model features (AI tagging, semantic search, find similar; CPU torch)"
-  else
-    package=dam-desktop-lite
-    description="lite: without torch; model features (AI tagging, semantic search) are hidden"
+# control_file FLAVOUR INSTALLED_KB: the package's DEBIAN/control (the packaging tests read it too).
+control_file() {
+  local flavour=$1 installed_kb=$2 package=dam-desktop other=dam-desktop-lite
+  local description="with model features (AI tagging, semantic search, find similar;
+ CPU torch)"
+  if [ "$flavour" = lite ]; then
+    package=dam-desktop-lite other=dam-desktop
+    description="without torch (lite): model features (AI tagging, semantic search)
+ are hidden"
   fi
+  cat <<EOF
+Package: $package
+Version: $VERSION
+Architecture: $ARCH
+Maintainer: $MAINTAINER
+Installed-Size: $installed_kb
+Depends: $DEPENDS
+Conflicts: $other
+Replaces: $other
+Section: graphics
+Priority: optional
+${HOMEPAGE:+Homepage: $HOMEPAGE
+}Description: desktop asset browser for large piles of images and sounds, $flavour
+ Stores images and sounds once (deduplicated by content), makes thumbnails and
+ waveforms, shows a fast zoomable grid, and searches with tags.
+ .
+ This package is the one $description.
+ .
+ Opening images, sounds or videos with it imports them into the running
+ window's library. Installs under /opt/dam-desktop, with dam-desktop on the PATH.
+EOF
+}
+
+build_deb() {
+  local flavour=$1 package=dam-desktop stage
+  [ "$flavour" = lite ] && package=dam-desktop-lite
   stage="$WORK/deb-$flavour"
   rm -rf "$stage"
   mkdir -p "$stage/DEBIAN" "$stage/opt" "$stage/usr/bin" "$stage/usr/share/applications" \
     "$stage/usr/share/doc/$package"
   cp -a "$WORK/dist-$flavour/dam-desktop" "$stage/opt/dam-desktop"
-  install -m 0755 packaging/linux/dam-desktop-open "$stage/opt/dam-desktop/dam-desktop-open"
   ln -s /opt/dam-desktop/dam-desktop "$stage/usr/bin/dam-desktop"
   install -m 0644 packaging/linux/dam-desktop.desktop "$stage/usr/share/applications/dam-desktop.desktop"
   for size in "${ICON_SIZES[@]}"; do
@@ -113,25 +144,7 @@ build_deb() {
   install -D -m 0644 resources/icons/dam-desktop.svg "$stage/usr/share/icons/hicolor/scalable/apps/dam-desktop.svg"
   printf 'dam-desktop %s (%s flavour), MIT licence.\nBundles Python, Qt (LGPLv3) and the libraries listed in /opt/dam-desktop/_internal.\n' \
     "$VERSION" "$flavour" >"$stage/usr/share/doc/$package/copyright"
-  local other=dam-desktop-lite
-  [ "$flavour" = lite ] && other=dam-desktop
-  cat >"$stage/DEBIAN/control" <<EOF
-Package: $package
-Version: $VERSION
-Architecture: $ARCH
-Maintainer: dam-desktop developers <dam-desktop@localhost>
-Installed-Size: $(du -sk --exclude=DEBIAN "$stage" | cut -f1)
-Depends: $DEPENDS
-Conflicts: $other
-Replaces: $other
-Section: graphics
-Priority: optional
-Homepage: https://localhost/dam-desktop
-Description: desktop asset browser for large piles of images and sounds, $flavour
- Stores images and sounds once (deduplicated by content), makes thumbnails and
- waveforms, shows a fast zoomable grid, and searches with tags; $description.
- Installs under /opt/dam-desktop, with dam-desktop on the PATH.
-EOF
+  control_file "$flavour" "$(du -sk --exclude=DEBIAN "$stage" | cut -f1)" >"$stage/DEBIAN/control"
   mkdir -p "$OUT"
   local deb="$OUT/${package}_${VERSION}_${ARCH}.deb"
   log "[$flavour] dpkg-deb -> $deb"
@@ -159,4 +172,7 @@ main() {
   done
 }
 
-main "$@"
+# Sourced (`. packaging/build_linux.sh`, as the packaging tests do), it only defines its functions.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  main "$@"
+fi

@@ -4,7 +4,7 @@
 #   2. runs `dam-desktop --version`;
 #   3. imports a folder of images and a sound with the installed CLI;
 #   4. opens the installed GUI offscreen (and under Xvfb with the xcb plugin when xvfb-run is
-#      there, through the folder launcher of the .desktop entry) on that library and checks
+#      there, as the .desktop entry starts it) on that library and checks
 #      that the grid shows the imported count;
 #   5. runs the bundle's self-check (full: torch, open_clip and MiniLM run on the CPU; lite: no torch);
 #   6. purges the package and checks nothing is left under /opt/dam-desktop.
@@ -112,8 +112,10 @@ check_installed_files() {
   [ -x /opt/dam-desktop/dam-desktop ] || fail "/opt/dam-desktop/dam-desktop missing"
   [ "$(command -v dam-desktop)" = /usr/bin/dam-desktop ] || fail "dam-desktop is not /usr/bin/dam-desktop on the PATH"
   [ -f /usr/share/applications/dam-desktop.desktop ] || fail "no .desktop entry"
-  grep -q '^MimeType=.*inode/directory;' /usr/share/applications/dam-desktop.desktop \
-    || fail ".desktop entry does not open folders"
+  grep -q '^MimeType=.*image/png;.*audio/x-wav;.*video/mp4;' /usr/share/applications/dam-desktop.desktop \
+    || fail ".desktop entry does not offer to open images, sounds and videos"
+  ! grep -q 'inode/directory' /usr/share/applications/dam-desktop.desktop \
+    || fail ".desktop entry claims folders"
   if command -v desktop-file-validate >/dev/null; then
     desktop-file-validate /usr/share/applications/dam-desktop.desktop || fail ".desktop entry is invalid"
   fi
@@ -177,9 +179,9 @@ smoke_one() {
   step "GUI, offscreen"
   gui_shows_count "$tmp/gui-offscreen.log" env QT_QPA_PLATFORM=offscreen dam-desktop --library "$library"
   if command -v xvfb-run >/dev/null; then
-    step "GUI, xcb under Xvfb, through the folder launcher of the .desktop entry"
-    gui_shows_count "$tmp/gui-xcb.log" env -u QT_QPA_PLATFORM xvfb-run -a -s "-screen 0 1600x1000x24" \
-      /opt/dam-desktop/dam-desktop-open "$library"
+    step "GUI, xcb under Xvfb, as the .desktop entry starts it (on the default library)"
+    gui_shows_count "$tmp/gui-xcb.log" env -u QT_QPA_PLATFORM DAM_DESKTOP_LIBRARY="$library" \
+      xvfb-run -a -s "-screen 0 1600x1000x24" dam-desktop
   fi
 
   step "self-check of the $flavour bundle"

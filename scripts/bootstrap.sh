@@ -14,6 +14,8 @@ SYSTEM_PACKAGES=(
   libegl1 libgl1 libfontconfig1 libdbus-1-3 libpulse0 libsndfile1 xvfb xauth imagemagick
   # Tests: exiftool writes metadata the import must read; a Debian font and icon are imported.
   libimage-exiftool-perl fonts-dejavu-core adwaita-icon-theme
+  # Tests: the desktop entry is checked with desktop-file-validate against the MIME database.
+  desktop-file-utils shared-mime-info
   # The test suite's PostgreSQL server (a shared studio library); the tests start their own.
   postgresql
 )

@@ -36,6 +36,8 @@ class ImportFlow(QObject):
         self.window = window
         self.mode: ImportMode = mode
         self.job: ImportJob | None = None
+        # Files handed over by another launch while an import ran: imported after it, in one job.
+        self.waiting: list[Path] = []
         self.drop_overlay = QLabel("Drop to import into “" + window.client.library_path.name + "”", window)
         self.drop_overlay.setObjectName("dropOverlay")
         self.drop_overlay.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -93,12 +95,22 @@ class ImportFlow(QObject):
         window.tasks.add(job.start())
         return job
 
+    def enqueue(self, paths: Sequence[Path]) -> None:
+        """Import `paths` now, or as soon as the running import has ended."""
+        self.waiting.extend(Path(p) for p in paths if Path(p) not in self.waiting)
+        self._start_waiting()
+
+    def _start_waiting(self) -> None:
+        if self.job is None and self.waiting:
+            paths, self.waiting = self.waiting, []
+            self.start(paths)
+
     def quitting(self) -> None:
         """The window closes: cancel the import now, and remember it for the next window."""
         job = self.job
         if job is not None and job.running and not job.cancelling:
             interrupted_import.remember(
-                self.window.settings, self.window.client.library_path, job.paths, job.mode
+                self.window.settings, self.window.client.library_path, [*job.paths, *self.waiting], job.mode
             )
             job.cancel()
 
@@ -134,6 +146,7 @@ class ImportFlow(QObject):
         window.import_panel.finish()
         window.statusBar().showMessage(report_summary(report), 10000)
         window.tasks.spawn(window.reload())
+        self._start_waiting()
         if report.failed or report.cancelled or report.duplicates or len(report.imported) > 0:
             window.report_dialog = ImportReportDialog(report, window)
             window.report_dialog.open()
@@ -142,5 +155,6 @@ class ImportFlow(QObject):
         window = self.window
         self.job = None
         window.import_panel.finish()
-        QMessageBox.critical(window, "Import failed", f"The import stopped with an error:\n\n{message}")
         window.tasks.spawn(window.reload())
+        self._start_waiting()
+        QMessageBox.critical(window, "Import failed", f"The import stopped with an error:\n\n{message}")
