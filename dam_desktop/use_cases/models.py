@@ -53,8 +53,7 @@ async def apply_library_models(world: World) -> None:
     """
     from dam_desktop.models.semantic.image_embedding_component import DEFAULT_IMAGE_EMBEDDING_MODEL
 
-    async with world.session() as session:
-        chosen = await image_embeddings.chosen_image_model(session)
+    chosen = await image_embeddings.read_chosen_image_model(world.reads)
     for name in (chosen, DEFAULT_IMAGE_EMBEDDING_MODEL):
         if name is None:
             continue

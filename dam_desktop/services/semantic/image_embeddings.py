@@ -39,6 +39,7 @@ from dam_desktop.services.semantic.vector_index import (
 from dam_desktop.services.store.asset_files import model_pictures
 
 if TYPE_CHECKING:
+    from dam_desktop.core.read_pool import ReadPool, ServerReads
     from dam_desktop.ml.catalogue import CatalogueEntry
     from dam_desktop.ml.clip_embedder import ClipEmbedder
     from dam_desktop.ml.open_clip_loader import OpenClipSpec
@@ -90,6 +91,16 @@ async def chosen_image_model(session: AsyncSession) -> str | None:
     """The image model this library was set to use (`models use`), or None: the catalogue default."""
     row = await session.get(LibraryModelChoice, IMAGE_SEARCH_TASK)
     return row.model_name if row is not None else None
+
+
+async def read_chosen_image_model(reads: ReadPool | ServerReads) -> str | None:
+    """`chosen_image_model` through the world's plain read connections: on opening, where the
+    session's first connection would cost the window's first paint a connection of its own."""
+    rows = await reads.fetchall(
+        f"SELECT model_name FROM {LibraryModelChoice.__tablename__} WHERE task = :task",
+        {"task": IMAGE_SEARCH_TASK},
+    )
+    return str(rows[0][0]) if rows else None
 
 
 async def mark_images_without_embedding(session: AsyncSession, model_name: str) -> int:

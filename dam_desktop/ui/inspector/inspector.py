@@ -12,9 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QFrame,
-    QHBoxLayout,
     QLabel,
     QScrollArea,
     QSizePolicy,
@@ -26,15 +24,18 @@ from PySide6.QtWidgets import (
 
 from dam_desktop.core.events import WorldChanged
 from dam_desktop.ui.changes import ChangeFollower, concerns
-from dam_desktop.ui.inspector.audio_player import SHORT_SOUND_S, AudioPlayer, format_time
-from dam_desktop.ui.inspector.image_preview import ImagePreview
+from dam_desktop.ui.inspector.audio_player import SHORT_SOUND_S, format_time
+from dam_desktop.ui.inspector.image_pane import ImagePane
+from dam_desktop.ui.inspector.players import LazyPlayers
 from dam_desktop.ui.inspector.trash_bar import TrashBar
-from dam_desktop.ui.inspector.video_player import VideoPlayer
 from dam_desktop.ui.world_client import WorldClient
 
 if TYPE_CHECKING:
     from dam_desktop.core.world import World
     from dam_desktop.services.browse.browse_service import AssetDetails
+    from dam_desktop.ui.inspector.audio_player import AudioPlayer
+    from dam_desktop.ui.inspector.image_preview import ImagePreview
+    from dam_desktop.ui.inspector.video_player import VideoPlayer
 
 
 # Kinds shown as a picture: PDFs by their first page, fonts by a sample.
@@ -55,47 +56,6 @@ def format_size(size: int) -> str:
 
 def format_date(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else "—"
-
-
-class ImagePane(QWidget):
-    """The image preview with its Fit and 1:1 buttons."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.preview = ImagePreview(self)
-        self.fit_button = QToolButton(self)
-        self.fit_button.setText("Fit")
-        self.fit_button.setCheckable(True)
-        self.fit_button.setChecked(True)
-        self.actual_button = QToolButton(self)
-        self.actual_button.setText("1:1")
-        self.actual_button.setCheckable(True)
-        group = QButtonGroup(self)
-        group.addButton(self.fit_button)
-        group.addButton(self.actual_button)
-        self.zoom_label = QLabel("", self)
-        self.zoom_label.setObjectName("dimLabel")
-        bar = QHBoxLayout()
-        bar.setContentsMargins(0, 0, 0, 0)
-        bar.addWidget(self.fit_button)
-        bar.addWidget(self.actual_button)
-        bar.addStretch(1)
-        bar.addWidget(self.zoom_label)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.preview, 1)
-        layout.addLayout(bar)
-        self.fit_button.clicked.connect(self.preview.fit)
-        self.actual_button.clicked.connect(lambda: self.preview.set_zoom(1.0))
-        self.preview.zoom_changed.connect(self._on_zoom)
-        self.preview.loaded.connect(lambda: self._on_zoom(0.0))
-
-    def _on_zoom(self, factor: float) -> None:
-        fitting = factor == 0.0
-        self.fit_button.setChecked(fitting)
-        self.actual_button.setChecked(factor == 1.0)
-        shown = self.preview.scale() if fitting else factor
-        self.zoom_label.setText(f"{shown * 100:.0f}%")
 
 
 class Inspector(QScrollArea):
@@ -123,12 +83,11 @@ class Inspector(QScrollArea):
         self.previews.setMinimumHeight(280)
         self.previews.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.image_pane = ImagePane(self.previews)
-        self.audio_player = AudioPlayer(self.previews)
-        self.video_player = VideoPlayer(self.previews)
+        self.players = LazyPlayers(self.previews)
         self.no_preview = QLabel("", self.previews)
         self.no_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.no_preview.setObjectName("dimLabel")
-        for page in (self.no_preview, self.image_pane, self.audio_player, self.video_player):
+        for page in (self.no_preview, self.image_pane):
             self.previews.addWidget(page)
 
         self.trash_bar = TrashBar(client.library_path, body)
@@ -184,6 +143,14 @@ class Inspector(QScrollArea):
     def image_preview(self) -> ImagePreview:
         return self.image_pane.preview
 
+    @property
+    def audio_player(self) -> AudioPlayer:
+        return self.players.audio
+
+    @property
+    def video_player(self) -> VideoPlayer:
+        return self.players.video
+
     def shows(self, entity_id: int) -> bool:
         """Whether the panel shows that asset with its preview (a sound's or clip's player)."""
         return self.details is not None and self.details.entity_id == entity_id and self.previews.isVisible()
@@ -192,9 +159,9 @@ class Inspector(QScrollArea):
         """Space over the grid: play or pause the selected sound or clip, when its player is showing."""
         if not self.previews.isVisible():
             return
-        if self.previews.currentWidget() is self.audio_player:
+        if self.players.shows("audio"):
             self.audio_player.toggle()
-        elif self.previews.currentWidget() is self.video_player:
+        elif self.players.shows("video"):
             self.video_player.toggle()
 
     def add_section(self, title: str, widget: QWidget, position: int | None = None) -> None:
@@ -280,8 +247,8 @@ class Inspector(QScrollArea):
         self.trash_bar.hide()
         self.properties_header.hide()
         self.image_preview.clear()
-        self.audio_player.clear()
-        self.video_player.clear()
+        self.players.clear_audio()
+        self.players.clear_video()
         self.previews.hide()
         self._clear_properties()
         if count:
@@ -295,15 +262,15 @@ class Inspector(QScrollArea):
         path = details.file_path
         self.previews.show()
         if details.asset_type != "video":
-            self.video_player.clear()
+            self.players.clear_video()
         if path is None or not path.exists():
-            self.audio_player.clear()
+            self.players.clear_audio()
             self.image_preview.clear()
             self.no_preview.setText("The file is missing from its location.")
             self.previews.setCurrentWidget(self.no_preview)
             return
         if details.asset_type in PICTURED_KINDS:
-            self.audio_player.clear()
+            self.players.clear_audio()
             self.previews.setCurrentWidget(self.image_pane)
             await self.image_preview.load(path, details.filename)
         elif details.asset_type == "audio":
@@ -313,12 +280,12 @@ class Inspector(QScrollArea):
                 self.audio_player.toggle()
         elif details.asset_type == "video":
             self.image_preview.clear()
-            self.audio_player.clear()
+            self.players.clear_audio()
             self.previews.setCurrentWidget(self.video_player)
             self.video_player.load(path, details.duration_seconds)
         else:
             self.image_preview.clear()
-            self.audio_player.clear()
+            self.players.clear_audio()
             self.previews.hide()
 
     def property_value(self, name: str) -> QLabel | None:

@@ -12,15 +12,17 @@ from dam_desktop.ui.preferences import prefs
 from dam_desktop.ui.preferences.dialog import PreferencesDialog
 
 if TYPE_CHECKING:
+    from dam_desktop.ui.inspector.audio_player import AudioPlayer
+    from dam_desktop.ui.preview.install import LazyPreview
     from dam_desktop.ui.preview.overlay import PreviewOverlay
     from dam_desktop.ui.window.main_window import MainWindow
 
 
 class Preferences(QObject):
-    def __init__(self, window: MainWindow, edit_menu: QMenu, overlay: PreviewOverlay) -> None:
+    def __init__(self, window: MainWindow, edit_menu: QMenu, preview: LazyPreview) -> None:
         super().__init__(window)
         self.window = window
-        self.overlay = overlay
+        self.preview = preview
         self.dialog: PreferencesDialog | None = None
         self.action = QAction("&Preferences…", window)
         self.action.setShortcut(QKeySequence(QKeySequence.StandardKey.Preferences))
@@ -31,6 +33,17 @@ class Preferences(QObject):
         edit_menu.addAction(self.action)
         for key in (prefs.BACKDROP_KEY, prefs.AUTOPLAY_KEY, prefs.LOOP_KEY, prefs.VOLUME_KEY):
             self.apply(key)
+        # Players and the preview are made on first use: each gets the settings then.
+        window.inspector.players.setup = self._set_up_player
+        preview.setup = self._set_up_preview
+
+    def _set_up_player(self, player: AudioPlayer) -> None:
+        player.loop_button.setChecked(prefs.read_bool(self.window.settings, prefs.LOOP_KEY))
+        player.volume_slider.setValue(prefs.volume(self.window.settings))
+
+    def _set_up_preview(self, overlay: PreviewOverlay) -> None:
+        overlay.image.backdrop = prefs.backdrop(self.window.settings)
+        self._set_up_player(overlay.sound)
 
     def show(self) -> PreferencesDialog:
         from dam_desktop.features import model_features_available
@@ -53,12 +66,14 @@ class Preferences(QObject):
     def apply(self, key: str) -> None:
         """Make the window follow the setting `key` just written (or read at start)."""
         window, settings = self.window, self.window.settings
-        players = (window.inspector.audio_player, self.overlay.sound)
+        made = (window.inspector.players.made_audio, self.preview.made)
+        players = [p for p in (made[0], made[1].sound if made[1] is not None else None) if p is not None]
         if key == prefs.BACKDROP_KEY:
             backdrop = prefs.backdrop(settings)
             window.grid.delegate.backdrop = backdrop
             window.inspector.image_preview.backdrop = backdrop
-            self.overlay.image.backdrop = backdrop
+            if self.preview.made is not None:
+                self.preview.made.image.backdrop = backdrop
             window.grid.viewport().update()
             window.inspector.image_preview.update()
         elif key == prefs.AUTOPLAY_KEY:

@@ -178,13 +178,12 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()
         self.importer.quitting()  # cancelled now, resumed by the next window on this library
-        self.inspector.audio_player.stop()
-        self.inspector.video_player.release()
+        self.inspector.players.stop()
         super().closeEvent(event)
 
     async def shutdown(self) -> None:
         """Stop background work before the world closes: cancel the import and wait for it."""
-        self.inspector.video_player.release()
+        self.inspector.players.stop()
         if self.import_job is not None and self.import_job.task is not None:
             self.import_job.cancel()
             await asyncio.gather(self.import_job.task, return_exceptions=True)

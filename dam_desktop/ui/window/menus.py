@@ -15,13 +15,13 @@ from dam_desktop.ui.duplicates.menu import install_duplicates_menu
 from dam_desktop.ui.help.menu import HelpMenu
 from dam_desktop.ui.models.menu import install_models_menu
 from dam_desktop.ui.preferences.install import Preferences
-from dam_desktop.ui.preview.install import install_preview
-from dam_desktop.ui.preview.overlay import PreviewOverlay
+from dam_desktop.ui.preview.install import LazyPreview, install_preview
 from dam_desktop.ui.window import results
 from dam_desktop.ui.window.library_menu import LibraryMenu
 
 if TYPE_CHECKING:
     from dam_desktop.services.ingest.import_service import ImportMode
+    from dam_desktop.ui.preview.overlay import PreviewOverlay
     from dam_desktop.ui.window.main_window import MainWindow
 
 IMPORT_MODES: dict[ImportMode, str] = {
@@ -37,8 +37,13 @@ class Menus:
     remove_action: QAction
     inspector_action: QAction
     library_menu: LibraryMenu
-    preview: PreviewOverlay
+    previews: LazyPreview
     help: HelpMenu
+
+    @property
+    def preview(self) -> PreviewOverlay:
+        """The preview overlay (made now if it was not yet)."""
+        return self.previews.overlay
 
 
 def _reveal(folder: Path) -> None:
