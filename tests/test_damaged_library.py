@@ -9,12 +9,14 @@ import re
 import sqlite3
 import subprocess
 import sys
+import threading
 from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from dam_desktop.core import World
+from dam_desktop.core.database_health import BACKGROUND_NICENESS, lower_this_threads_priority
 from dam_desktop.core.errors import LibraryDamagedError, LibraryError
 from dam_desktop.models import FilePropertiesComponent
 from dam_desktop.services import ecs_service
@@ -208,3 +210,21 @@ async def test_repair_counts_tag_uses_from_the_links_that_survived(tmp_path: Pat
         links = connection.execute("SELECT count(*) FROM component_entity_tag_link").fetchone()[0]
         uses = connection.execute("SELECT use_count FROM component_tag_concept").fetchone()[0]
     assert 0 < links < ASSETS and uses == links
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="only Linux gives a thread a priority of its own")
+def test_the_open_time_check_gives_way_to_the_window() -> None:
+    """The check runs beside the first paint at a lower priority; the thread that asked for it
+    (and the rest of the process) keeps its own."""
+    seen: list[int] = []
+
+    def check_thread() -> None:
+        lower_this_threads_priority()
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+
+    before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    thread = threading.Thread(target=check_thread)
+    thread.start()
+    thread.join()
+    assert seen == [max(before, BACKGROUND_NICENESS)]
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == before

@@ -14,9 +14,12 @@ check stops and the rest is left to detection in use (`benchmarks/library_safety
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import shlex
 import sqlite3
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -61,6 +64,21 @@ class CheckResult:
     problems: tuple[str, ...]  # empty: nothing found
     complete: bool  # False: the budget ran out before the whole file was checked
     seconds: float
+
+
+BACKGROUND_NICENESS = 10
+
+
+def lower_this_threads_priority() -> None:
+    """Let the calling thread give way to the window's (Linux, where a thread has a priority of
+    its own): the open-time check runs beside the first paint, and on a busy machine it should
+    take the spare time, not the window's. Elsewhere it does nothing."""
+    # Only Linux: elsewhere the same call would name a process whose id equals the thread's.
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError):  # not allowed here: the check runs at the usual priority
+            thread = threading.get_native_id()
+            if os.getpriority(os.PRIO_PROCESS, thread) < BACKGROUND_NICENESS:
+                os.setpriority(os.PRIO_PROCESS, thread, BACKGROUND_NICENESS)
 
 
 def quick_check(db_path: Path, budget_s: float = OPEN_CHECK_BUDGET_S) -> CheckResult:

@@ -20,7 +20,12 @@ from dam_desktop.core.database import (
     create_read_only_library_engine,
     create_session_maker,
 )
-from dam_desktop.core.database_health import CheckResult, DamageGuard, quick_check
+from dam_desktop.core.database_health import (
+    CheckResult,
+    DamageGuard,
+    lower_this_threads_priority,
+    quick_check,
+)
 from dam_desktop.core.errors import LibraryError
 from dam_desktop.core.events import BaseEvent, WorldChanged
 from dam_desktop.core.library import LibraryPaths, prepare_library_folder
@@ -152,6 +157,7 @@ class World:
         def run() -> None:
             result: CheckResult | None = None
             try:
+                lower_this_threads_priority()
                 result = quick_check(self.paths.db_path)
                 self.open_check = result
             except Exception:
