@@ -83,6 +83,15 @@ def test_tags_sit_right_under_the_preview_and_ctrl_t_types_into_them(
     inspector.properties_header.click()  # folds the properties away
     assert not inspector.properties_box.isVisible()
 
+    # Squeezed by the splitter, the panel stops at the width its rows need: nothing is cut off on
+    # the right (it only scrolls up and down).
+    ui_window.splitter.setSizes([220, 2000, 120])
+    qtbot.waitUntil(lambda: body.width() == inspector.viewport().width())
+    assert inspector.width() >= inspector.minimumSizeHint().width() > 120
+    assert body.width() >= body.minimumSizeHint().width()
+    rights = [w.mapTo(body, w.rect().topRight()).x() for w in (editor, inspector.previews)]
+    assert max(rights) < inspector.viewport().width()
+
 
 def test_preferences_apply_to_the_open_window_and_stay(
     qtbot: Any, ui_window: MainWindow, ui_client: Any, tmp_path: Path

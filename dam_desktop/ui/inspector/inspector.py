@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -171,6 +171,22 @@ class Inspector(QScrollArea):
         at = self._sections.count() if position is None else min(2 * position, self._sections.count())
         self._sections.insertWidget(at, label)
         self._sections.insertWidget(at + 1, widget)
+        self.updateGeometry()  # the narrowest the panel may be can have grown
+
+    def minimumSizeHint(self) -> QSize:
+        """Never narrower than its content and the scroll bar beside it: the panel scrolls only up
+        and down, so a splitter that squeezed it further would cut off the preview's right edge and
+        the rows of the widest section (the marks)."""
+        hint = super().minimumSizeHint()
+        body = self.widget()
+        if body is None:
+            return hint
+        width = (
+            body.minimumSizeHint().width()
+            + self.verticalScrollBar().sizeHint().width()
+            + 2 * self.frameWidth()
+        )
+        return QSize(max(hint.width(), width), hint.height())
 
     def show_selection(self, entity_ids: Sequence[int], count: int | None = None) -> asyncio.Task[None]:
         """Show the selection (`count` assets, of which `entity_ids` are known); the returned task
