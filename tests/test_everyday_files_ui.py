@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -71,3 +74,29 @@ def test_removing_assets_is_undone_with_ctrl_z_and_redone(
     ui_window.actions_menu.undo_stack.redo()
     qtbot.waitUntil(lambda: ui_window.model.rowCount() == 1)
     assert not made[2].path.exists()
+
+
+def test_the_app_exits_cleanly_with_its_files_still_on_the_clipboard(tmp_path: Path) -> None:
+    """Copied files left on the clipboard at quitting: the process ends normally (a QMimeData
+    that outlived the interpreter crashed it on exit), and the paths stay there as text."""
+    picture = tmp_path / "sunset.png"
+    picture.write_bytes(b"not read")
+    probe = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from dam_desktop.ui.grid.outgoing import put_files_on_clipboard\n"
+        "app = QApplication([])\n"
+        "put_files_on_clipboard([Path(sys.argv[1])])\n"
+        "print(QApplication.clipboard().mimeData().urls()[0].fileName())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(picture)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "sunset.png"

@@ -10,7 +10,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QStyle
 
-from dam_desktop.ui.grid.outgoing import files_mime, outgoing_paths
+from dam_desktop.ui.grid.outgoing import outgoing_paths, put_files_on_clipboard
 from dam_desktop.ui.window.context_menu import ActionContext, AssetAction, Selection, in_library
 from dam_desktop.use_cases.assets import export
 
@@ -69,7 +69,7 @@ async def _reveal(context: ActionContext, selection: Selection) -> None:
 async def copy_files(context: ActionContext, selection: Selection) -> None:
     """Ctrl+C: the files on the clipboard, pasted by a file manager under their original names."""
     files = _named(context, selection)
-    QGuiApplication.clipboard().setMimeData(files_mime(files))
+    put_files_on_clipboard(files)
     context.show_message(f"Copied {len(files)} file{'s' if len(files) != 1 else ''}")
 
 
