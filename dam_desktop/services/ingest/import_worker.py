@@ -21,7 +21,7 @@ import logging
 import os
 import stat
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO, Literal
 
@@ -50,6 +50,8 @@ from dam_desktop.utils.media_utils import (
     format_for_extension,
     sniff_media,
 )
+from dam_desktop.utils.native_messages import file_messages, summary
+from dam_desktop.utils.native_messages import log as native_log
 
 log = logging.getLogger(__name__)
 
@@ -163,9 +165,22 @@ def _classify(head: bytes, path: str) -> MediaFormat:
 
 
 def process_file(path: str, ctx: WorkerContext) -> ProcessedFile | RejectedFile | None:
-    """Hash, identify, probe, store (copy mode) and thumbnail one file."""
+    """Hash, identify, probe, store (copy mode) and thumbnail one file. What its decoders say on
+    the way ends a rejected file's reason, or goes to the debug log; never to the terminal."""
     if ctx.cancel.cancelled:
         return None
+    with file_messages() as notes:
+        result = _process_file(path, ctx)
+    if not notes:
+        return result
+    if isinstance(result, RejectedFile):
+        return replace(result, reason=f"{result.reason.rstrip('.')} ({summary(notes)})")
+    # It imported: what was said (a malformed tag, a palette converted) is for the debug log.
+    native_log.debug("%s: %s", display_path(path), summary(notes))
+    return result
+
+
+def _process_file(path: str, ctx: WorkerContext) -> ProcessedFile | RejectedFile:
     try:
         return _process(path, ctx)
     except _Reject as exc:

@@ -35,6 +35,8 @@ from dam_desktop.services.media.media_facts import (
 )
 from dam_desktop.services.media.thumbnails import THUMBNAIL_SIZE, WAVEFORM_SIZE, render_waveform, shrink_image
 from dam_desktop.utils.media_utils import MediaFormat, perceptual_hashes
+from dam_desktop.utils.native_messages import install as install_message_hooks
+from dam_desktop.utils.native_messages import stderr_section
 from dam_desktop.utils.waveform import waveform_peaks
 
 EXIF_ORIENTATION = 0x0112
@@ -48,7 +50,11 @@ SWAPPING_ORIENTATIONS = frozenset({5, 6, 7, 8})
 
 
 def probe_media(source: Source, fmt: MediaFormat) -> Probe:
-    """Properties and a thumbnail of a file of this format, by the decoder its format names."""
+    """Properties and a thumbnail of a file of this format, by the decoder its format names.
+
+    What the decoders say meanwhile goes to the reading file's notes or the debug log
+    (utils.native_messages), never to the terminal, whoever asks: an import or the pipeline."""
+    install_message_hooks()
     return _prober(fmt)(source, fmt)
 
 
@@ -193,8 +199,10 @@ def _probe_open_image(image: Image.Image, fmt: MediaFormat) -> Probe:
 
 
 def probe_audio(source: Source, fmt: MediaFormat) -> Probe:
+    # libsndfile's MP3 decoder (libmpg123) prints damage on stderr: it goes into the file's notes.
+    quiet = stderr_section("libmpg123") if fmt.mime_type == "audio/mpeg" else contextlib.nullcontext()
     try:
-        with sf.SoundFile(source) as sound:
+        with quiet, sf.SoundFile(source) as sound:
             if sound.samplerate <= 0 or sound.channels <= 0:
                 raise MediaError(f"corrupt {fmt.name}: no sample rate or channels")
             lows, highs = waveform_peaks(sound, WAVEFORM_SIZE[0])
@@ -209,6 +217,8 @@ def probe_audio(source: Source, fmt: MediaFormat) -> Probe:
         raise
     except (sf.LibsndfileError, RuntimeError, TypeError, ValueError, OSError) as exc:
         message = str(exc).removeprefix("Error opening ").split(": ", 1)[-1]
+        if message.startswith("Unspecified internal error"):  # libsndfile's word for bad frames
+            message = "the audio data is damaged"
         # What libsndfile cannot read, FFmpeg may (MP3 variants, odd WAV codecs); its reason
         # stands only when FFmpeg cannot either.
         if not isinstance(source, Path):

@@ -1,0 +1,91 @@
+"""What native decoders say about a damaged file (libtiff's "TIFFFetchNormalTag", libmpg123's
+"Trying to resync", Pillow's warnings) never reaches the terminal: it ends the file's reason in
+the import report, which names the file and what is wrong with it."""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+from PIL import Image, TiffImagePlugin
+
+from dam_desktop.cli.main import main
+from dam_desktop.core.world import World
+from dam_desktop.services.ingest.import_service import import_paths
+
+
+def damaged_tiff(path: Path) -> Path:
+    """An LZW TIFF whose PlanarConfiguration tag says it has two values (libtiff refuses the
+    directory) and whose pixels are cut short (Pillow warns)."""
+    info = TiffImagePlugin.ImageFileDirectory_v2()
+    info[305] = "a camera's software name, stored out of line"
+    Image.new("RGB", (64, 64), (200, 10, 10)).save(path, compression="tiff_lzw", tiffinfo=info)
+    data = bytearray(path.read_bytes())
+    (ifd,) = struct.unpack_from("<I", data, 4)
+    (count,) = struct.unpack_from("<H", data, ifd)
+    for entry in range(ifd + 2, ifd + 2 + 12 * count, 12):
+        tag, _kind = struct.unpack_from("<HH", data, entry)
+        if tag == 305:  # Software: ASCII declared as DOUBLE, its data now past the end
+            struct.pack_into("<H", data, entry + 2, 12)
+        if tag == 284:  # PlanarConfiguration: one SHORT declared as two
+            struct.pack_into("<HI", data, entry + 2, 3, 2)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def damaged_mp3(path: Path) -> Path:
+    """Three seconds of a tone as MP3 (libsndfile's LAME), a stretch of its frames overwritten."""
+    tone = 0.3 * np.sin(2 * np.pi * 440 * np.arange(3 * 44100) / 44100)
+    sf.write(path, tone.astype(np.float32), 44100, format="MP3")
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 3
+    data[middle : middle + 3000] = np.random.default_rng(1).integers(0, 256, 3000, dtype=np.uint8).tobytes()
+    path.write_bytes(bytes(data))
+    return path
+
+
+NATIVE_WORDS = ("TIFFFetchNormalTag", "resync", "Illegal Audio-MPEG-Header", "Warning", "libmpg123")
+
+
+async def test_damaged_files_say_why_in_the_report_and_nothing_on_the_terminal(
+    world: World, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    tiff = damaged_tiff(tmp_path / "scan.tif")
+    mp3 = damaged_mp3(tmp_path / "take.mp3")
+    capfd.readouterr()
+
+    report = await import_paths(world, [tiff, mp3])
+
+    printed = capfd.readouterr()
+    assert printed.out == "" and printed.err == ""
+    reasons = {Path(failure.path).name: failure.reason for failure in report.failed}
+    assert reasons["scan.tif"].startswith("corrupt or truncated TIFF image")
+    assert 'libtiff: TIFFFetchNormalTag: Incorrect count for "PlanarConfiguration"' in reasons["scan.tif"]
+    assert reasons["take.mp3"].startswith("corrupt or unreadable MP3 audio: the audio data is damaged")
+    assert "libmpg123: Illegal Audio-MPEG-Header" in reasons["take.mp3"]
+    assert "Giving up resync" in reasons["take.mp3"]
+
+
+def test_the_cli_report_names_each_damaged_file_and_the_terminal_gets_only_the_report(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "card"
+    source.mkdir()
+    damaged_tiff(source / "scan.tif")
+    damaged_mp3(source / "take.mp3")
+    Image.new("RGB", (32, 32), (10, 200, 10)).save(source / "fine.png")
+    capfd.readouterr()
+
+    status = main(["--library", str(tmp_path / "lib"), "import", "--no-process", str(source)])
+
+    printed = capfd.readouterr()
+    assert status == 1
+    failed = [line.strip() for line in printed.out.splitlines() if line.startswith("  ")]
+    assert [line.split(": ", 1)[0] for line in failed] == [str(source / "scan.tif"), str(source / "take.mp3")]
+    assert "imported: 1  duplicates: 0  skipped: 0  failed: 2  (of 3 files)" in printed.out
+    # stderr holds the progress bar and nothing a decoder said.
+    assert not [w for w in NATIVE_WORDS if w in printed.err], printed.err
+    assert all(line.startswith("importing ") for line in printed.err.splitlines()), printed.err
