@@ -267,6 +267,10 @@ class WorldScheduler:
                     .order_by(Entity.id)
                     .limit(self._batch_sizes.get(progress.stage, registered.metadata.batch_size))
                 )
+                if self._world.is_shared:
+                    # Workstations share the work: each claims a batch no one else holds, and
+                    # holds it until its batch commits (SQLite has one writer and no such clause).
+                    stmt = stmt.with_for_update(of=marker, skip_locked=True)
                 entities = list((await session.scalars(stmt)).all())
                 if not entities or stopped():  # a pause or cancel may have come during the read
                     break
