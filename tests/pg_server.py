@@ -90,6 +90,13 @@ class PostgresServer:
             check=False,
         )
 
+    def shut_down(self) -> None:
+        """Stop the server as an administrator would: what was committed is on disk (a `kill`
+        may lose the last commits, the test server not waiting for its log to reach the disk)."""
+        _run_as_server(
+            [str(self.bin_dir / "pg_ctl"), "-D", str(self.root / "data"), "-m", "fast", "stop"], check=False
+        )
+
     def start(self) -> None:
         _run_as_server(
             [
