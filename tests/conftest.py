@@ -24,6 +24,8 @@ from tests.wallpaper_fixtures import wallpaper_library  # noqa: F401
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# Processes the tests start read no keyring of this computer (the tests' own: `file_keyring`).
+os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 
 
 @pytest.fixture
@@ -70,6 +72,23 @@ async def world(library_path: Path, request: pytest.FixtureRequest) -> AsyncIter
         yield opened
     finally:
         await opened.close()
+
+
+@pytest.fixture(autouse=True)
+def file_keyring(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """The system keyring, for every test: a real file-backed one (keyrings.alt) in a temp folder,
+    so no test reads or writes this computer's own keyring."""
+    import keyring
+    from keyrings.alt.file import PlaintextKeyring
+
+    previous = keyring.get_keyring()
+    ring = PlaintextKeyring()
+    ring.file_path = str(tmp_path_factory.mktemp("keyring") / "keyring.cfg")  # type: ignore[misc]
+    keyring.set_keyring(ring)
+    try:
+        yield ring
+    finally:
+        keyring.set_keyring(previous)
 
 
 @pytest.fixture(autouse=True)

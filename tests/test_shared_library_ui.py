@@ -24,7 +24,8 @@ def test_the_library_menu_connects_to_a_shared_library_by_its_url(
     menu = LibraryMenu(parent, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), tmp_path)
     requested: list[object] = []
     menu.open_requested.connect(requested.append)
-    monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: (" postgresql://ana@db/studio ", True))
+    replies = iter([" postgresql://ana@db/studio ", ""])  # the URL, then no password (~/.pgpass)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: (next(replies), True))
     menu.connect_shared.trigger()
     assert requested == ["postgresql://ana@db/studio"]
 

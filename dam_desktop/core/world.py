@@ -38,6 +38,7 @@ from dam_desktop.core.resources import ResourceManager
 from dam_desktop.core.scheduler import WorldScheduler
 from dam_desktop.core.schema_version import is_up_to_date
 from dam_desktop.core.server_database import create_server_engine
+from dam_desktop.core.server_password import with_saved_password
 from dam_desktop.core.shared_library import prepare_shared_library
 from dam_desktop.core.stage_reports import StageReport
 from dam_desktop.core.stages import SystemStage
@@ -133,8 +134,10 @@ class World:
 
         No lock: the server serialises writers, and many workstations write at once. The schema is
         created or upgraded here (once, whoever comes first). `store_root` is where this
-        workstation mounts the store, when not where the database records it. Raises LibraryError
-        with a plain message when the server cannot be reached."""
+        workstation mounts the store, when not where the database records it. A URL without a
+        password takes the one saved in the system keyring, if any (`core.server_password`).
+        Raises LibraryError with a plain message when the server cannot be reached."""
+        url = await asyncio.to_thread(with_saved_password, url)  # the keyring may ask D-Bus
         shared = await asyncio.to_thread(prepare_shared_library, url, store_root)
         config = WorldConfig(paths=shared.paths, database_url=url)
         world = cls(config, create_server_engine(url, application_name(shared.paths.client)), None)
