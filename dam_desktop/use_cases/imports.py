@@ -43,17 +43,20 @@ async def import_files(
     mode: ImportMode = "copy",
     include_hidden: bool = False,
     follow_symlinks: bool = True,
+    any_file: bool = False,
     on_progress: Callable[[ImportProgress], None] | None = None,
     cancel: CancelToken | None = None,
 ) -> ImportReport:
     """Import `paths` (folders recursively); the report says what happened to each file.
 
     Hidden and system files inside folders (Thumbs.db, .DS_Store, partial downloads) are left out
-    unless `include_hidden`; `on_progress` runs on the world thread.
+    unless `include_hidden`; files no decoder recognises are skipped (with the reason) unless
+    `any_file`, which imports them as generic assets. `on_progress` runs on the world thread.
     """
     rules = ImportRules(
         skip_hidden=not include_hidden,
         skip_patterns=() if include_hidden else DEFAULT_SKIP_PATTERNS,
         follow_symlinks=follow_symlinks,
+        any_file=any_file,
     )
     return await import_paths(world, paths, mode=mode, rules=rules, on_progress=on_progress, cancel=cancel)

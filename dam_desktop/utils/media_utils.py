@@ -8,6 +8,7 @@ can say "PDF document" rather than "unknown".
 
 from __future__ import annotations
 
+import mimetypes
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,7 +22,8 @@ from PIL import Image
 
 AssetType = Literal["image", "audio", "video", "document", "font", "other"]
 # Which decoder reads a format (`services.media.media_probe` maps each to its prober).
-Decoder = Literal["pillow", "soundfile", "av_audio", "av_video", "raw", "svg", "pdf", "font"]
+# "none": a generic file, imported with no decoder when the user asks for any file.
+Decoder = Literal["pillow", "soundfile", "av_audio", "av_video", "raw", "svg", "pdf", "font", "none"]
 
 # How many leading bytes `sniff_media` needs to see.
 SNIFF_BYTES = 64
@@ -314,6 +316,13 @@ def file_extension(filename: str) -> str:
     if not dot or not stem:
         return ""
     return ext.lower()[:32]
+
+
+def generic_format(filename: str) -> MediaFormat:
+    """What a file no decoder recognises is, as far as its name says: "ZIP file", application/zip."""
+    ext = file_extension(filename)
+    mime = mimetypes.guess_type(PurePath(filename).name, strict=False)[0] or "application/octet-stream"
+    return MediaFormat(f"{ext.upper()} file" if ext else "file", mime, "other", (ext,), decoder="none")
 
 
 def display_path(path: str | os.PathLike[str]) -> str:

@@ -50,6 +50,12 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--no-follow-symlinks", action="store_true", help="do not follow symbolic links")
     parser.add_argument(
+        "--any-file",
+        action="store_true",
+        help="also import files that are no image, sound, video, PDF or font (archives, project "
+        "files, ...) as generic assets; without it they are skipped and listed with the reason",
+    )
+    parser.add_argument(
         "--no-process",
         action="store_true",
         help="only import: leave fingerprints, embeddings and model tags for `dam-desktop process`",
@@ -98,6 +104,7 @@ async def _import(
         mode=args.mode,
         include_hidden=args.include_hidden,
         follow_symlinks=not args.no_follow_symlinks,
+        any_file=args.any_file,
         on_progress=bar.update,
         cancel=cancel,
     )

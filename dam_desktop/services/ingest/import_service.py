@@ -100,9 +100,11 @@ class _ImportRun:
         cancel: CancelToken,
         on_progress: Callable[[ImportProgress], None] | None,
         report: ImportReport,
+        any_file: bool = False,
     ) -> None:
         self.world = world
         self.mode = mode
+        self.any_file = any_file
         self.cancel = cancel
         self.on_progress = on_progress
         self.report = report
@@ -246,7 +248,7 @@ class _ImportRun:
         if self.mode == "copy":
             async with self.world.session() as session:
                 self.damaged = await damaged_copies(session)
-        ctx = WorkerContext(self.world.paths, self.mode, self.cancel, self.damaged)
+        ctx = WorkerContext(self.world.paths, self.mode, self.cancel, self.damaged, self.any_file)
         self.order = {path: index for index, path in enumerate(files)}
         queue = iter(files)
         dispatched = 0
@@ -321,7 +323,7 @@ async def import_paths(
     # read as a contradiction. They count as done from the start.
     report.total_files = len(walked.files) + len(walked.failures)
 
-    run = _ImportRun(world, mode, cancel, on_progress, report)
+    run = _ImportRun(world, mode, cancel, on_progress, report, rules.any_file)
     run.done = len(walked.failures)
     run.emit(force=True)
     own_pool = ThreadPoolExecutor(workers, thread_name_prefix="dam-import") if workers else None

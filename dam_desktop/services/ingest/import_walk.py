@@ -48,6 +48,8 @@ class ImportRules:
     skip_hidden: bool = True
     skip_patterns: tuple[str, ...] = DEFAULT_SKIP_PATTERNS
     follow_symlinks: bool = True
+    # Also import files no decoder recognises, as generic assets (off: they are skipped, with why).
+    any_file: bool = False
 
     def skips(self, name: str, path: str) -> bool:
         if self.skip_hidden and (name.startswith(".") or _hidden_on_windows(path)):

@@ -48,6 +48,7 @@ from dam_desktop.utils.media_utils import (
     display_path,
     file_extension,
     format_for_extension,
+    generic_format,
     sniff_media,
 )
 from dam_desktop.utils.native_messages import file_messages, summary
@@ -102,6 +103,8 @@ class WorkerContext:
     cancel: CancelToken
     # Hashes (hex) whose stored copy a verify found damaged: their bytes are stored again.
     damaged: frozenset[str] = frozenset()
+    # Import what no decoder recognises as a generic asset (Preferences, `import --any-file`).
+    any_file: bool = False
 
 
 class _WriteFailure(Exception):
@@ -146,7 +149,7 @@ def _os_reason(exc: OSError) -> str:
     return f"cannot read the file: {exc.strerror or exc}"
 
 
-def _classify(head: bytes, path: str) -> MediaFormat:
+def _classify(head: bytes, path: str, any_file: bool = False) -> MediaFormat:
     fmt = sniff_media(head, path)
     if fmt is not None:
         return fmt
@@ -155,6 +158,8 @@ def _classify(head: bytes, path: str) -> MediaFormat:
         claimed = format_for_extension(ext)
         name = claimed.name if claimed else ext.upper()
         raise _Reject(f"not a valid {name}: the content is not a recognised format of that kind")
+    if any_file:
+        return generic_format(path)
     what = describe_unsupported(head)
     if what:
         raise _Reject(f"unsupported file type: {what}", unsupported=True)
@@ -197,6 +202,11 @@ def _process_file(path: str, ctx: WorkerContext) -> ProcessedFile | RejectedFile
         return RejectedFile(display_path(path), f"unexpected error: {type(exc).__name__}: {exc}")
 
 
+def _probe(source: BinaryIO | Path, fmt: MediaFormat) -> Probe | None:
+    """None for a generic file (no decoder: the window shows its type's icon)."""
+    return None if fmt.decoder == "none" else probe_media(source, fmt)
+
+
 def _open_regular(path: str) -> tuple[BinaryIO, os.stat_result]:
     # O_NONBLOCK: a file swapped for a FIFO since the walk must not hang the import.
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
@@ -218,8 +228,8 @@ def _process(path: str, ctx: WorkerContext) -> ProcessedFile:
             if not data:
                 raise _Reject("empty file (0 bytes)")
             sha = hashlib.sha256(data).digest()
-            fmt = _classify(data[:SNIFF_BYTES], path)
-            probe = probe_media(io.BytesIO(data), fmt)
+            fmt = _classify(data[:SNIFF_BYTES], path, ctx.any_file)
+            probe = _probe(io.BytesIO(data), fmt)
             staged = _stage(ctx, sha.hex(), data) if ctx.mode == "copy" else None
             size = len(data)
             embedded = embedded_xmp(data)
@@ -237,7 +247,7 @@ def _process(path: str, ctx: WorkerContext) -> ProcessedFile:
 
 def _process_streamed(
     handle: BinaryIO, path: str, ctx: WorkerContext
-) -> tuple[bytes, int, MediaFormat, Probe, Path | None]:
+) -> tuple[bytes, int, MediaFormat, Probe | None, Path | None]:
     hasher = hashlib.sha256()
     size = 0
     head = b""
@@ -254,9 +264,9 @@ def _process_streamed(
                         out.write(chunk)
                     except OSError as exc:
                         raise _WriteFailure(exc) from exc
-        fmt = _classify(head, path)
+        fmt = _classify(head, path, ctx.any_file)
         sha = hasher.digest()
-        probe = probe_media(staged if staged is not None else Path(path), fmt)
+        probe = _probe(staged if staged is not None else Path(path), fmt)
         stored = ctx.paths.stored_file_path(sha.hex())
         if staged is not None and sha.hex() not in ctx.damaged and stored.is_file():
             staged.unlink()
@@ -274,13 +284,13 @@ def _finish(
     sha: bytes,
     size: int,
     fmt: MediaFormat,
-    probe: Probe,
+    probe: Probe | None,
     staged: Path | None,
     xmp: XmpFacts,
 ) -> ProcessedFile:
     sha_hex = sha.hex()
     thumbnail_error: str | None = None
-    if not ctx.paths.thumbnail_path(sha_hex).is_file():
+    if probe is not None and not ctx.paths.thumbnail_path(sha_hex).is_file():
         try:
             save_thumbnail(ctx.paths, sha_hex, probe.thumbnail)
         except OSError as exc:
@@ -288,7 +298,7 @@ def _finish(
                 raise _WriteFailure(exc) from exc  # the disk is full: not this file's fault
             thumbnail_error = f"could not write the thumbnail: {exc.strerror or exc}"
     name = Path(path).name
-    fmt = probe.format or fmt
+    fmt = (probe.format if probe is not None else None) or fmt
     return ProcessedFile(
         source=path,
         sha256=sha,
@@ -296,12 +306,12 @@ def _finish(
         fmt=fmt,
         original_filename=display_path(name),
         file_extension=fmt.extension_for(name),
-        image=probe.image,
-        audio=probe.audio,
-        video=probe.video,
-        document=probe.document,
-        phash=probe.phash,
-        dhash=probe.dhash,
+        image=probe.image if probe is not None else None,
+        audio=probe.audio if probe is not None else None,
+        video=probe.video if probe is not None else None,
+        document=probe.document if probe is not None else None,
+        phash=probe.phash if probe is not None else None,
+        dhash=probe.dhash if probe is not None else None,
         thumbnail_error=thumbnail_error,
         staged=staged,
         xmp=xmp,

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QStyle, QWidget
 from dam_desktop.services.browse.browse_sql import TileInfo
 from dam_desktop.ui.backdrop import DEFAULT_BACKDROP, integer_scale, paint_backdrop, shows_through
 from dam_desktop.ui.grid.tile_marks import TileMarks
+from dam_desktop.ui.grid.type_icons import TypeIcons
 from dam_desktop.ui.inspector.audio_player import format_time
 
 TILE_PADDING = 8
@@ -109,6 +110,7 @@ class TileDelegate:
             "image": style.standardIcon(QStyle.StandardPixmap.SP_FileIcon),
             "other": style.standardIcon(QStyle.StandardPixmap.SP_FileIcon),
         }
+        self.type_icons = TypeIcons(self._icons["other"])  # a generic asset's tile: its type's icon
 
     def refresh_palette(self) -> None:
         self.colors = TileColors.from_palette(self._widget.palette())
@@ -229,13 +231,19 @@ class TileDelegate:
         path.addRoundedRect(inset, 6, 6)
         painter.fillPath(path, self.colors.placeholder)
         kind = info.asset_type if info else "other"
-        edge = max(16, min(48, square.width() // 4))
-        glyph = self._placeholder_icons.get((kind, edge))
+        generic = kind == "other" and info is not None
+        edge = max(16, min(96, square.width() // 2)) if generic else max(16, min(48, square.width() // 4))
+        key = f"other{self.type_icons.key(info.filename)}" if generic and info is not None else kind
+        glyph = self._placeholder_icons.get((key, edge))
         if glyph is None:
-            icon: QIcon = self._icons.get(kind, self._icons["other"])
+            icon: QIcon = (
+                self.type_icons.icon(info.filename)
+                if generic and info is not None
+                else self._icons.get(kind, self._icons["other"])
+            )
             glyph = icon.pixmap(edge, edge)
-            self._placeholder_icons[(kind, edge)] = glyph
-        painter.setOpacity(0.45)
+            self._placeholder_icons[(key, edge)] = glyph
+        painter.setOpacity(1.0 if generic else 0.45)  # a generic file's icon is its picture
         painter.drawPixmap(
             QRect(square.center().x() - edge // 2, square.center().y() - edge // 2, edge, edge), glyph
         )

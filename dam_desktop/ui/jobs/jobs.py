@@ -55,6 +55,8 @@ class ImportJob(Job):
         paths: Sequence[Path],
         mode: ImportMode = "copy",
         parent: QObject | None = None,
+        *,
+        any_file: bool = False,
     ) -> None:
         super().__init__("Importing", parent)
         from dam_desktop.use_cases.imports import CancelToken
@@ -62,6 +64,7 @@ class ImportJob(Job):
         self.client = client
         self.paths = [Path(p) for p in paths]
         self.mode = mode
+        self.any_file = any_file  # files no decoder knows become generic assets (Preferences)
         self.token = CancelToken()
         self.report: ImportReport | None = None
         self.task: asyncio.Task[None] | None = None
@@ -92,9 +95,12 @@ class ImportJob(Job):
         from dam_desktop.use_cases.imports import import_files
 
         paths, mode, token, on_progress = self.paths, self.mode, self.token, self._progress_from_world_thread
+        any_file = self.any_file
 
         async def work(world: Any) -> ImportReport:
-            return await import_files(world, paths, mode=mode, on_progress=on_progress, cancel=token)
+            return await import_files(
+                world, paths, mode=mode, any_file=any_file, on_progress=on_progress, cancel=token
+            )
 
         try:
             self.report = await self.client.call(work)

@@ -89,6 +89,14 @@ class PreferencesDialog(QDialog):
         importing = QGroupBox("Importing", self)
         import_form = QFormLayout(importing)
         import_form.addRow("When importing", self.import_mode)
+        self.any_file = QCheckBox("Also import any other file, shown with its type's icon", self)
+        self.any_file.setToolTip(
+            "Archives, project files, documents: files that are no image, sound, video, PDF or "
+            "font. Off: they are skipped, and the import's report says why."
+        )
+        self.any_file.setChecked(prefs.read_bool(settings, prefs.ANY_FILE_KEY))
+        self.any_file.toggled.connect(lambda on: self._write(prefs.ANY_FILE_KEY, on))
+        import_form.addRow(self.any_file)
 
         self.pause_models = QCheckBox("Pause model work (embeddings and proposed tags)", self)
         self.pause_models.setChecked(prefs.read_bool(settings, prefs.PAUSED_KEY))

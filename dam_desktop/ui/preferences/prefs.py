@@ -12,6 +12,7 @@ AUTOPLAY_KEY = "sound/autoplay"
 LOOP_KEY = "sound/loop"
 VOLUME_KEY = "sound/volume"
 IMPORT_MODE_KEY = "import/mode"  # the window's own key: "copy" or "reference"
+ANY_FILE_KEY = "import/any_file"  # import files no decoder recognises as generic assets (off)
 CACHE_KEY = "grid/cache_mb"  # the window's own key: the thumbnail memory budget
 DEFAULT_VOLUME = 80
 __all__ = ["PAUSED_KEY"]

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
 from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.ui.jobs import interrupted_import
 from dam_desktop.ui.jobs.jobs import ImportJob
+from dam_desktop.ui.preferences.prefs import ANY_FILE_KEY, read_bool
 from dam_desktop.ui.window.context_menu import LIBRARY_VIEW
 
 if TYPE_CHECKING:
@@ -85,7 +86,8 @@ class ImportFlow(QObject):
                 "An import is already running; wait for it or cancel it first.", 6000
             )
             return None
-        job = ImportJob(window.client, paths, mode or self.mode, window)
+        any_file = read_bool(window.settings, ANY_FILE_KEY)
+        job = ImportJob(window.client, paths, mode or self.mode, window, any_file=any_file)
         self.job = job
         job.assets_ready.connect(self._on_assets_ready)
         job.completed.connect(self._on_completed)
