@@ -40,7 +40,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import text
-from tag_bench_stream import stream_lines
+from tag_bench_stream import fill_sort_copies, stream_lines
 from tag_bench_text import text_term_lines
 
 from dam_desktop.core.library import LibraryPaths
@@ -112,10 +112,17 @@ def build_library(path: Path, entities: int, tags: int, links_per_entity: float,
         " CASE WHEN id % 5 = 0 THEN 'wav' ELSE 'png' END, CASE WHEN id % 5 = 0 THEN 'audio' ELSE 'image' END"
         f" FROM entities WHERE id >= {first}"
     )
+    # Seven in ten pictures carry an EXIF date (taken over ten years); one asset in ten is rated.
     db.execute(
-        "INSERT INTO component_image_properties (entity_id, width, height, mode, is_animated, frame_count)"
-        " SELECT entity_id, 200 + abs(random()) % 4000, 200 + abs(random()) % 3000, 'RGB', 0, 1"
-        " FROM component_file_properties WHERE asset_type = 'image'"
+        "INSERT INTO component_image_properties (entity_id, width, height, mode, is_animated, frame_count,"
+        " exif_datetime) SELECT entity_id, 200 + abs(random()) % 4000, 200 + abs(random()) % 3000,"
+        " 'RGB', 0, 1,"
+        " CASE WHEN abs(random()) % 10 < 7 THEN datetime('2014-01-01', '+' || (abs(random()) % 315360000)"
+        " || ' seconds') END FROM component_file_properties WHERE asset_type = 'image'"
+    )
+    db.execute(
+        "INSERT INTO component_asset_marks (entity_id, rating) SELECT entity_id, 1 + abs(random()) % 5"
+        " FROM component_file_properties WHERE abs(random()) % 10 = 0"
     )
     db.execute(
         "INSERT INTO component_audio_properties (entity_id, duration_seconds, sample_rate, channels,"
@@ -146,6 +153,7 @@ def build_library(path: Path, entities: int, tags: int, links_per_entity: float,
         " (SELECT 1 FROM component_trashed t WHERE t.entity_id = l.entity_id))"
     )
     fill_text_index(db)
+    fill_sort_copies(db)
     for _, sql in triggers:
         db.execute(sql)
     db.execute("COMMIT")

@@ -1,10 +1,13 @@
 """The streamed-result lines of `tag_bench.py` (issue 14): how long the window waits before a
 search's first screen, and how long its exact count takes beside it, for a broad query (`type:image
 -<top tag>`, about 650k of 1M), two popular tags OR-ed and one popular tag; then whether a sort of
-the broad result by name blocks the world while it runs (tile facts read meanwhile).
+the broad result by name blocks the world while it runs (tile facts read meanwhile); then the
+first screen of the whole library and of a popular tag by date taken, dimensions, duration and
+rating (issue 19), read from each order's index.
 
 The naive baseline is what the window did before: list every matching id (`search_ids`, through
-the world's session), then show the first screen.
+the world's session), then show the first screen. For the media orders it is the same ORDER BY
+with no index to read it from (`NOT INDEXED`): a sort of every matching asset.
 
     .venv/bin/python benchmarks/tag_bench_stream.py <library built by tag_bench.py> [--reps N]
 """
@@ -15,6 +18,7 @@ import argparse
 import asyncio
 import os
 import random
+import sqlite3
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -25,10 +29,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import text
 
 from dam_desktop.core.world import World
+from dam_desktop.services.browse.browse_sql import NOT_TRASHED
 from dam_desktop.services.search.paging import following_limit
 from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.use_cases.library import tile_infos
-from dam_desktop.use_cases.result_pages import count_result, next_page, open_search
+from dam_desktop.use_cases.result_pages import FIRST_SCREEN, count_result, next_page, open_search
 from dam_desktop.use_cases.search import search_ids
 
 Timed = Callable[[Callable[[], Awaitable[Any]]], Awaitable[float]]
@@ -97,6 +102,59 @@ async def stream_lines(
     sorted_ms = await sorting
     report("tile facts beside a 650k sort", BESIDE_SORT_MS, beside or alone, alone)
     print(f"  (the broad result streamed whole by name in {sorted_ms:.0f} ms, off the world's loop)")
+    await media_sort_lines(world, names, reps, naive_reps, timed, report)
+
+
+async def media_sort_lines(
+    world: World, names: list[str], reps: int, naive_reps: int, timed: Timed, report: Report
+) -> None:
+    """The first screen by date taken, dimensions, duration and rating, in both directions, of
+    the whole library and of the most popular tag; the baseline sorts the same rows unindexed."""
+    for sort in (SortKey.TAKEN, SortKey.DIMENSIONS, SortKey.DURATION, SortKey.RATING):
+        for query, descending in (("", True), ("", False), (names[0], True)):
+            where = NOT_TRASHED + (f" AND {_tagged(names[0])}" if query else "")
+            naive = (
+                f"SELECT fp.entity_id FROM component_file_properties fp NOT INDEXED WHERE {where}"
+                f" ORDER BY {sort.order_by(descending)} LIMIT {FIRST_SCREEN}"
+            )
+
+            async def first(q: str = query, s: SortKey = sort, d: bool = descending) -> None:
+                await open_search(world, q, sort=s, descending=d)
+
+            async def sorted_all(sql: str = naive) -> None:
+                async with world.session() as session:
+                    (await session.execute(text(sql))).all()
+
+            ours = [await timed(first) for _ in range(reps)]
+            base = [await timed(sorted_all) for _ in range(naive_reps)]
+            scope = "popular tag" if query else "all"
+            name = f"first screen, {scope}, {sort.value} {'desc' if descending else 'asc'}"
+            report(name, FIRST_SCREEN_MS, ours, base)
+
+
+def _tagged(tag: str) -> str:
+    escaped = tag.replace("'", "''")
+    return (
+        "EXISTS (SELECT 1 FROM component_entity_tag_link l JOIN component_tag_concept c"
+        " ON c.entity_id = l.tag_concept_entity_id"
+        f" WHERE l.entity_id = fp.entity_id AND c.tag_name = '{escaped}')"
+    )
+
+
+def fill_sort_copies(db: sqlite3.Connection) -> None:
+    """What migration 0021's triggers would have copied into the file properties for the
+    bulk-loaded rows (the facts the grid's date taken, dimensions, duration and rating orders read)."""
+    db.execute(
+        "UPDATE component_file_properties SET"
+        " sort_taken_at = (SELECT i.exif_datetime FROM component_image_properties i"
+        " WHERE i.entity_id = component_file_properties.entity_id),"
+        " sort_pixels = (SELECT CAST(i.width AS BIGINT) * i.height FROM component_image_properties i"
+        " WHERE i.entity_id = component_file_properties.entity_id),"
+        " sort_duration = (SELECT a.duration_seconds FROM component_audio_properties a"
+        " WHERE a.entity_id = component_file_properties.entity_id),"
+        " sort_rating = (SELECT nullif(m.rating, 0) FROM component_asset_marks m"
+        " WHERE m.entity_id = component_file_properties.entity_id)"
+    )
 
 
 async def _stream_all(world: World, query: str, sort: SortKey) -> float:
