@@ -2,7 +2,7 @@
 
 <library>/dam.sqlite3            the ECS world
 <library>/files/ab/cd/<sha256>   managed copies (content-addressed)
-<library>/thumbnails/ab/cd/<sha256>.webp
+<library>/thumbnails/ab/cd/<sha256>.webp      (and <sha256>-768.webp, made when a zoom wants it)
 <library>/tmp/                   files being written; emptied on every open
 <library>/trash/                 managed files removed from the library, restorable
 """
@@ -65,6 +65,10 @@ class LibraryPaths:
 
     def thumbnail_path(self, sha256_hex: str) -> Path:
         return self.root.joinpath(f"thumbnails/{sha256_hex[:2]}/{sha256_hex[2:4]}/{sha256_hex}.webp")
+
+    def large_thumbnail_path(self, sha256_hex: str) -> Path:
+        """The sharper thumbnail for zooms above the usual one's size, made when first wanted."""
+        return self.root.joinpath(f"thumbnails/{sha256_hex[:2]}/{sha256_hex[2:4]}/{sha256_hex}-768.webp")
 
     def is_library(self) -> bool:
         return self.db_path.is_file()

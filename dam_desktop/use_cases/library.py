@@ -87,6 +87,19 @@ async def thumbnail_paths(
     return thumbs
 
 
+async def large_thumbnails(world: World, entity_ids: list[int]) -> dict[int, Path | None]:
+    """The sharper thumbnails of these pictures for zooms above the usual thumbnail's size, made
+    from their files in the CPU pool where missing; None for one that has none (a small picture,
+    an unreadable file: its usual thumbnail stays)."""
+    from dam_desktop.services.media.large_thumbnails import make_large_thumbnails
+    from dam_desktop.services.media.thumbnail_service import thumbnail_sources
+
+    async with world.session() as session:
+        sources = await thumbnail_sources(session, world.paths, entity_ids)
+    made = await make_large_thumbnails(world.paths, sources)
+    return {entity_id: made.get(entity_id) for entity_id in entity_ids}
+
+
 async def missing_marks(world: World) -> dict[int, tuple[str, str]]:
     """The assets the last missing-files check marked: id -> (problem, reason)."""
     from dam_desktop.services.locations.location_check import missing_marks as read_marks

@@ -152,6 +152,8 @@ class TileInfo:
     # named .jpg has "png". The tile's badge shows it.
     extension: str = ""
     duration_seconds: float | None = None  # clips and sounds: shown on the tile
+    # The sharper thumbnail for zooms above the usual one's size (it may not exist yet).
+    large_thumbnail_path: Path = Path()
     animated: bool = False  # an animated GIF, WebP or PNG: the tile says so
 
 
@@ -205,6 +207,7 @@ def tile_infos_from_rows(
             extension=extension or "",
             duration_seconds=float(duration) if duration is not None else None,
             animated=bool(animated),
+            large_thumbnail_path=paths.large_thumbnail_path(sha_hex) if sha_hex else Path(),
         )
     return infos
 

@@ -48,6 +48,13 @@ def render_preview(path: Path, name: str, max_edge: int) -> Image.Image | None:
     raise MediaError(f"a {fmt.name} has no picture to show")
 
 
+def fitted_picture(path: Path, name: str, max_edge: int) -> Image.Image:
+    """The file's picture fitted in a `max_edge` square, whatever its format (Pillow reads the ones
+    `render_preview` leaves to Qt)."""
+    rendered = render_preview(path, name, max_edge)
+    return rendered if rendered is not None else _pillow(path, None, max_edge)
+
+
 def _fit(image: Image.Image, max_edge: int) -> Image.Image:
     if max(image.size) > max_edge:
         image.thumbnail((max_edge, max_edge), Image.Resampling.LANCZOS)

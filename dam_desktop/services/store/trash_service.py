@@ -193,8 +193,10 @@ async def empty_trash(
             path.unlink()
             files += 1
     for hash_value in hashes:
-        try:
-            contained(paths.root, paths.thumbnail_path(bytes(hash_value).hex())).unlink(missing_ok=True)
-        except UnsafePathError as exc:
-            refused.append(str(exc))
+        sha_hex = bytes(hash_value).hex()
+        for thumbnail in (paths.thumbnail_path(sha_hex), paths.large_thumbnail_path(sha_hex)):
+            try:
+                contained(paths.root, thumbnail).unlink(missing_ok=True)
+            except UnsafePathError as exc:
+                refused.append(str(exc))
     return TrashResult(ids, files, refused)

@@ -11,7 +11,7 @@ import asyncio
 import logging
 from array import array
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from PySide6.QtCore import (
@@ -346,6 +346,10 @@ class AssetGridModel(QAbstractListModel):
         self._requested.update(wanted)
         task: asyncio.Task[None] = self._tasks.spawn(self._fetch(wanted))
         return task
+
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        """Run `coro` in the background beside the model's own reads; `stop` cancels it too."""
+        return self._tasks.spawn(coro)
 
     async def stop(self) -> None:
         """Cancel background fetches and wait for them (before the world closes)."""

@@ -26,6 +26,8 @@ class ThumbnailRequest:
     entity_id: int
     path: Path
     size: int  # the tile's edge in device pixels; the image is decoded to fit it
+    # The sharper thumbnail to decode instead when it exists (zooms above the usual one's size).
+    large: Path | None = None
 
 
 class ThumbnailQueue:
@@ -85,6 +87,7 @@ class ThumbnailQueue:
 class ThumbnailLoader(QObject):
     loaded = Signal(int, QImage, int)  # entity id, image, the size it was decoded for
     missing = Signal(int)  # no thumbnail file (yet), or it could not be read
+    large_missing = Signal(int)  # a large thumbnail was asked for and is not made yet
 
     def __init__(self, workers: int = 2, max_pending: int = 512, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -109,13 +112,17 @@ class ThumbnailLoader(QObject):
 
     def _work(self) -> None:
         while (request := self.queue.pop()) is not None:
+            large = request.large if request.large is not None and request.large.is_file() else None
             try:
-                image = decode_scaled(request.path, request.size) if request.path.is_file() else QImage()
+                path = large or request.path
+                image = decode_scaled(path, request.size) if path.is_file() else QImage()
             except Exception:
                 image = QImage()
             finally:
                 self.queue.done(request.entity_id)
             try:
+                if request.large is not None and large is None:
+                    self.large_missing.emit(request.entity_id)
                 if image.isNull():
                     self.missing.emit(request.entity_id)
                 else:

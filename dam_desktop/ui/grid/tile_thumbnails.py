@@ -4,6 +4,10 @@ Visible rows first, then one screen below and above; each decoded at the tile's 
 pixels (painting is then a blit). A tile whose thumbnail file is not there yet is remembered as
 missing, so it is not asked for on every scroll step, until `retry` says it may exist now (the
 thumbnail stage made it).
+
+Above the usual thumbnail's size (256 px), a picture's tile asks for its large thumbnail (768 px)
+instead. Where that is not made yet, the usual one is shown meanwhile and the world makes the large
+one from the original in its CPU pool; the tile is then decoded again from it.
 """
 
 from __future__ import annotations
@@ -13,11 +17,19 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QImage, QPixmap
 
+from dam_desktop.ui.grid.grid_delegate import ORIGINAL_BELOW
 from dam_desktop.ui.grid.thumbnail_cache import ThumbnailCache
 from dam_desktop.ui.grid.thumbnail_loader import ThumbnailLoader, ThumbnailRequest
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from dam_desktop.core.world import World
+    from dam_desktop.services.browse.browse_sql import TileInfo
     from dam_desktop.ui.grid.grid_view import AssetGridView
+
+# Tiles whose large thumbnails one call to the world makes (a screenful at the largest zooms).
+LARGE_BATCH = 24
 
 
 class TileThumbnails(QObject):
@@ -27,12 +39,17 @@ class TileThumbnails(QObject):
         self.loader = loader
         self.cache = cache
         self.missing: set[int] = set()
+        self.no_large: set[int] = set()  # pictures that have no large thumbnail (small, unreadable)
+        self._to_make: list[int] = []  # large thumbnails asked for and not made yet, in order
+        self._making = False
+        self._sharper: set[int] = set()  # a large thumbnail was made since the tile was decoded
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._request_visible)
         loader.loaded.connect(self._on_loaded)
         loader.missing.connect(self._on_missing)
+        loader.large_missing.connect(self._on_large_missing)
 
     def schedule(self) -> None:
         """Ask again once the current burst of scroll, resize and model events is over."""
@@ -70,10 +87,19 @@ class TileThumbnails(QObject):
             if info is None or entity_id in self.missing:
                 continue
             entry = self.cache.get(entity_id)
-            if entry is not None and entry.decoded_for == wanted_size:
+            if entry is not None and entry.decoded_for == wanted_size and entity_id not in self._sharper:
                 continue
-            requests.append(ThumbnailRequest(entity_id, info.thumbnail_path, wanted_size))
+            self._sharper.discard(entity_id)
+            large = self._large_path(info, wanted_size)
+            requests.append(ThumbnailRequest(entity_id, info.thumbnail_path, wanted_size, large))
         self.loader.request(requests)
+
+    def _large_path(self, info: TileInfo, wanted_size: int) -> Path | None:
+        """The large thumbnail a tile of this size shows, if it wants one: pictures only (a
+        sound's waveform and a clip's frame stay as they are)."""
+        if wanted_size <= ORIGINAL_BELOW or info.asset_type != "image" or info.entity_id in self.no_large:
+            return None
+        return info.large_thumbnail_path if info.sha256_hex else None
 
     def decode_size(self) -> int:
         """Decode to the tile's size in device pixels: painting is then a blit, not a rescale.
@@ -84,6 +110,32 @@ class TileThumbnails(QObject):
         self.missing.discard(entity_id)
         self.cache.put(entity_id, QPixmap.fromImage(image), decoded_for)
         self.view.update_entity(entity_id)
+
+    def _on_large_missing(self, entity_id: int) -> None:
+        if entity_id not in self._to_make:
+            self._to_make.append(entity_id)
+        if not self._making:
+            self._making = True
+            self.view.grid_model.spawn(self._make_large())
+
+    async def _make_large(self) -> None:
+        """Have the world make the wanted large thumbnails, a batch at a time, the first asked for
+        first; each tile is decoded again once its large thumbnail is there."""
+        try:
+            while self._to_make:
+                batch, self._to_make = self._to_make[:LARGE_BATCH], self._to_make[LARGE_BATCH:]
+
+                async def make(world: World, batch: list[int] = batch) -> dict[int, Path | None]:
+                    from dam_desktop.use_cases.library import large_thumbnails
+
+                    return await large_thumbnails(world, batch)
+
+                made = await self.view.grid_model.client.call(make)
+                for entity_id, path in made.items():
+                    (self._sharper if path is not None else self.no_large).add(entity_id)
+                self.schedule()
+        finally:
+            self._making = False
 
     def _on_missing(self, entity_id: int) -> None:
         self.missing.add(entity_id)
