@@ -88,3 +88,21 @@ def test_list_reads_a_current_library_without_the_world_or_sqlalchemy(tmp_path: 
     assert "dam_desktop.core.world" not in loaded
     out, _ = _modules_loaded("--library", str(library), "list", "--type", "audio")
     assert out == ""
+
+    # search and show read the same way: the tag query compiled and planned on plain sqlite3.
+    ids = [line.split("\t")[0] for line in out_all(library)]
+    out, loaded = _modules_loaded("--library", str(library), "search", "--limit", "2", "-p0*", "type:image")
+    assert [line.split("\t")[2] for line in out.splitlines()] == ["p2.png", "p1.png"]
+    assert not {m for m in loaded if m.partition(".")[0] in HEAVY}
+    assert "dam_desktop.core.world" not in loaded
+    out, loaded = _modules_loaded("--library", str(library), "search", "--count", "p1")
+    assert out == "1\n"
+    out, loaded = _modules_loaded("--library", str(library), "show", ids[0])
+    assert out.startswith(f"entity {ids[0]}  added ") and "  original_filename  p0.png" in out
+    assert not {m for m in loaded if m.partition(".")[0] in HEAVY}
+    assert "dam_desktop.core.world" not in loaded
+
+
+def out_all(library: Path) -> list[str]:
+    out, _ = _modules_loaded("--library", str(library), "list")
+    return out.splitlines()

@@ -1,19 +1,22 @@
 """The few statements whose spelling differs between SQLite and PostgreSQL, in one place.
 
 Services ask the session which backend it talks to and take the spelling from here; the plans are
-the same, so everything else is written once (SQLAlchemy constructs, or SQL both accept).
+the same, so everything else is written once (SQLAlchemy constructs, or SQL both accept). Importing
+this module does not load SQLAlchemy (the command line's plain-sqlite3 reads spell SQL with it);
+the two helpers that build SQLAlchemy constructs import it when called.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert, text
-from sqlalchemy.dialects import postgresql
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.dml import Insert
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+    from sqlalchemy.sql.dml import Insert
+
+    from dam_desktop.core.plain_session import AnySession
 
 SQLITE = "sqlite"
 POSTGRESQL = "postgresql"
@@ -22,7 +25,7 @@ POSTGRESQL = "postgresql"
 ALL_ROWS = 2**63 - 1
 
 
-def dialect_name(session: AsyncSession) -> str:
+def dialect_name(session: AnySession) -> str:
     bind = session.bind
     return str(bind.dialect.name) if bind is not None else SQLITE
 
@@ -30,6 +33,9 @@ def dialect_name(session: AsyncSession) -> str:
 def insert_ignoring_duplicates(session: AsyncSession, table: Any) -> Insert:
     """INSERT that skips rows a unique key already holds (SQLite's OR IGNORE, PostgreSQL's
     ON CONFLICT DO NOTHING): concurrent writers never fail on each other's rows."""
+    from sqlalchemy import insert
+    from sqlalchemy.dialects import postgresql
+
     if dialect_name(session) == POSTGRESQL:
         return postgresql.insert(table).on_conflict_do_nothing()
     return insert(table).prefix_with("OR IGNORE")
@@ -55,20 +61,20 @@ def json_ids(session: AsyncSession, param: str) -> str:
     return f"json_each(:{param})"
 
 
-def json_texts(session: AsyncSession, param: str) -> str:
+def json_texts(session: AnySession, param: str) -> str:
     """A FROM item: the strings of the JSON array parameter `:param`, as column `value`."""
     if dialect_name(session) == POSTGRESQL:
         return f"(SELECT value FROM json_array_elements_text(CAST(:{param} AS json)) v)"
     return f"json_each(:{param})"
 
 
-def glob_operator(session: AsyncSession) -> str:
+def glob_operator(session: AnySession) -> str:
     """SQLite's case-sensitive GLOB; on PostgreSQL the regular expression match that
     `glob_pattern` turns the same pattern into."""
     return "~" if dialect_name(session) == POSTGRESQL else "GLOB"
 
 
-def glob_pattern(session: AsyncSession, glob: str) -> str:
+def glob_pattern(session: AnySession, glob: str) -> str:
     """`glob` (`*`, `?`, `[…]`) for `glob_operator`: as is on SQLite, a regular expression on
     PostgreSQL."""
     if dialect_name(session) != POSTGRESQL:
@@ -104,6 +110,8 @@ def no_limit(session: AsyncSession) -> int | None:
 def json_objects_aggregate(session: AsyncSession, fields: dict[str, Any]) -> Any:
     """An aggregate of the rows as a JSON array of objects {name: column} (the driver may hand it
     back decoded: see `decoded_json`)."""
+    from sqlalchemy import func, text
+
     pairs = [item for name, column in fields.items() for item in (name, column)]
     if dialect_name(session) == POSTGRESQL:
         return func.coalesce(func.json_agg(func.json_build_object(*pairs)), text("'[]'::json"))
@@ -227,6 +235,8 @@ async def serialize_writers(session: AsyncSession, key: int) -> None:
     """Hold `key` until the transaction ends, so other workstations' transactions that ask for it
     wait for this one's commit. SQLite needs nothing: it has one writer at a time anyway."""
     if dialect_name(session) == POSTGRESQL:
+        from sqlalchemy import text
+
         await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
 
 

@@ -2,14 +2,11 @@
 
 `dam-desktop show` prints it. It is generic on purpose: any component class the code knows (the
 app's, a plug-in's, a test's) is listed without a line written for it, as long as this library's
-database has its table.
+database has its table. On a library whose schema is current the command line reads the same
+values without the ORM (`entity_values`).
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
 
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select, text
@@ -18,24 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dam_desktop.models.core.base_class import Base
 from dam_desktop.models.core.base_component import BaseComponent
 from dam_desktop.models.core.entity import Entity
-from dam_desktop.services.store.stored_paths import decode_db_path
-
-HIDDEN_COLUMNS = frozenset({"id", "entity_id"})
-# Columns that hold a stored path (possibly escaped, see stored_paths): shown as the OS path.
-PATH_COLUMNS = frozenset({"path", "source_path"})
-
-
-@dataclass(frozen=True)
-class ComponentValues:
-    name: str  # the component class's name, e.g. FilePropertiesComponent
-    values: list[tuple[str, Any]]  # (column, value) in the table's column order
-
-
-@dataclass(frozen=True)
-class EntityDump:
-    entity_id: int
-    created_at: datetime | None
-    components: list[ComponentValues]
+from dam_desktop.services.entity_values import (
+    HIDDEN_COLUMNS,
+    Catalogue,
+    ComponentValues,
+    EntityDump,
+    plain_value,
+)
 
 
 def component_classes() -> list[type[BaseComponent]]:
@@ -61,12 +47,26 @@ async def dump_entity(session: AsyncSession, entity_id: int) -> EntityDump | Non
         rows = (await session.scalars(select(cls).where(cls.entity_id == entity_id).order_by(cls.id))).all()
         columns = [c.key for c in sa_inspect(cls).column_attrs if c.key not in HIDDEN_COLUMNS]
         for row in rows:
-            values = [(c, _plain(c, getattr(row, c))) for c in columns]
+            values = [(c, plain_value(c, getattr(row, c))) for c in columns]
             components.append(ComponentValues(cls.__name__, values))
     return EntityDump(entity_id, entity.created_at, components)
 
 
-def _plain(column: str, value: Any) -> Any:
-    if column in PATH_COLUMNS and isinstance(value, str):
-        return decode_db_path(value)
-    return value
+def catalogue_from_models() -> Catalogue:
+    """Each of the app's component tables with its class's name and its shown columns' kinds, as
+    the models say: what `component_catalogue` must hold (a test compares;
+    `scripts/write_component_catalogue.py` writes it)."""
+    import dam_desktop.models  # noqa: F401  (every table registered)
+
+    return {
+        cls.__tablename__: (
+            cls.__name__,
+            tuple(
+                (c.key, c.columns[0].type.python_type.__name__)
+                for c in sa_inspect(cls).column_attrs
+                if c.key not in HIDDEN_COLUMNS
+            ),
+        )
+        for cls in component_classes()
+        if cls.__module__.startswith("dam_desktop.")
+    }

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dam_desktop.core.world import World
-from dam_desktop.services.entity_dump import EntityDump, dump_entity
+from dam_desktop.services.entity_dump import dump_entity
+from dam_desktop.services.entity_values import EntityDump
 from dam_desktop.services.search import search_service
 from dam_desktop.services.store.asset_files import asset_ids_with_sha256
 from dam_desktop.services.store.export import export_copies, export_sources
-
-SHA256_HEX_DIGITS = 64
+from dam_desktop.use_cases.quick_reads import parse_sha256 as parse_sha256
 
 
 @dataclass(frozen=True)
@@ -47,17 +47,6 @@ async def export_query(world: World, query: str, folder: Path) -> ExportOutcome:
     async with world.session() as session:
         ids = await search_service.search(session, query, limit=None)
     return await export(world, [int(i) for i in ids], folder)
-
-
-def parse_sha256(text: str) -> bytes:
-    """The digest a hex string stands for; ValueError naming the fault otherwise."""
-    cleaned = text.strip().lower()
-    if len(cleaned) != SHA256_HEX_DIGITS:
-        raise ValueError(f"a SHA-256 is {SHA256_HEX_DIGITS} hex digits, not {len(cleaned)}: {text!r}")
-    try:
-        return bytes.fromhex(cleaned)
-    except ValueError:
-        raise ValueError(f"not a hex SHA-256: {text!r}") from None
 
 
 async def find_by_sha256(world: World, digest: bytes) -> list[int]:

@@ -9,7 +9,6 @@ can say "PDF document" rather than "unknown".
 from __future__ import annotations
 
 import mimetypes
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -19,6 +18,8 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 from PIL import Image
+
+from dam_desktop.utils.display_text import display_path as display_path
 
 AssetType = Literal["image", "audio", "video", "document", "font", "other"]
 # Which decoder reads a format (`services.media.media_probe` maps each to its prober).
@@ -323,15 +324,6 @@ def generic_format(filename: str) -> MediaFormat:
     ext = file_extension(filename)
     mime = mimetypes.guess_type(PurePath(filename).name, strict=False)[0] or "application/octet-stream"
     return MediaFormat(f"{ext.upper()} file" if ext else "file", mime, "other", (ext,), decoder="none")
-
-
-def display_path(path: str | os.PathLike[str]) -> str:
-    """A path safe to print or show: bytes that are not UTF-8 appear as `\\xNN`.
-
-    Paths come from the OS through `os.fsdecode`, which keeps undecodable bytes as lone
-    surrogates; those cannot be printed, stored in SQLite or shown by Qt.
-    """
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 # Perceptual hashes (the same definitions as the `imagehash` package, in numpy).

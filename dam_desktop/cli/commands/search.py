@@ -8,6 +8,9 @@ The query may start with `-` (`dam-desktop search -cat`) and may come as several
 (`dam-desktop search -cat dog` is the query `-cat dog`): a word that is none of this command's
 options is part of the query, so no `--` is needed.
 
+A library whose schema is current is read with plain sqlite3 (`use_cases.quick_reads`: the same
+compiler and planner, no world, no SQLAlchemy), like `list`; any other goes through the world.
+
 `--semantic`: QUERY is a sentence, ranked hybrid (its words in names, locations and tags, fused
 with the text, image and sound models that are installed); lines as for `similar`, and a line on
 stderr says which rankers took part.
@@ -16,10 +19,10 @@ stderr says which rankers took part.
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dam_desktop.cli.commands.similar import format_hit_row
 from dam_desktop.cli.common import (
     EXIT_FAILURE,
     EXIT_OK,
@@ -27,13 +30,16 @@ from dam_desktop.cli.common import (
     Access,
     fail,
     guarded,
+    library_target,
     run_with_world,
     safe_streams,
     tab_line,
 )
-from dam_desktop.core.world import World
-from dam_desktop.use_cases import search as search_cases
-from dam_desktop.use_cases.search import QueryError, SortKey
+from dam_desktop.use_cases import quick_reads
+from dam_desktop.use_cases.quick_reads import QueryError, SortKey
+
+if TYPE_CHECKING:
+    from dam_desktop.core.world import World
 
 SEMANTIC_LIMIT = 20
 
@@ -107,7 +113,42 @@ def query_failure(query: str, error: QueryError) -> int:
     return fail(f"query error at position {error.position}: {error.message} (in {query!r})", EXIT_USAGE)
 
 
+def _write(rows: list[tuple[int, str, str]]) -> None:
+    sys.stdout.write("".join(tab_line(*row) + "\n" for row in rows))
+
+
+def _search_quickly(args: argparse.Namespace) -> bool:
+    """The matches read with plain sqlite3; False when the world must read them instead."""
+    target = library_target(args)
+    if isinstance(target, str):
+        return False  # a shared library: its server answers through the world
+    paths = quick_reads.readable_library(target)
+    if paths is None:
+        return False
+    try:
+        if args.count:
+            print(quick_reads.count_matches(paths, args.query))
+            return True
+        pages = quick_reads.search_rows(
+            paths,
+            args.query,
+            offset=args.offset,
+            limit=args.limit,
+            sort=SortKey(args.sort),
+            descending=args.descending,
+        )
+        first = next(pages, [])
+    except sqlite3.Error:
+        return False  # the world says what is wrong with the file, in words
+    _write(first)
+    for rows in pages:
+        _write(rows)
+    return True
+
+
 async def _search(world: World, args: argparse.Namespace) -> int:
+    from dam_desktop.use_cases import search as search_cases
+
     if args.count:
         print(await search_cases.count_matches(world, args.query))
         return EXIT_OK
@@ -120,11 +161,14 @@ async def _search(world: World, args: argparse.Namespace) -> int:
         descending=args.descending,
     )
     async for rows in pages:
-        sys.stdout.write("".join(tab_line(*row) + "\n" for row in rows))
+        _write(rows)
     return EXIT_OK
 
 
 async def _sentence(world: World, args: argparse.Namespace) -> int:
+    from dam_desktop.cli.commands.similar import format_hit_row
+    from dam_desktop.use_cases import search as search_cases
+
     results = await search_cases.search_by_sentence(
         world, args.query, where=args.where or "", limit=args.limit or SEMANTIC_LIMIT, catch_up=True
     )
@@ -147,7 +191,7 @@ def _run_semantic(args: argparse.Namespace) -> int:
 
     if not model_features_available():
         return fail(MODEL_FEATURES_UNAVAILABLE_NOTE, EXIT_FAILURE)
-    if args.where and (error := search_cases.query_syntax_error(args.where)) is not None:
+    if args.where and (error := quick_reads.query_syntax_error(args.where)) is not None:
         return query_failure(args.where, error)
     try:
         return run_with_world(args, lambda world: _sentence(world, args), Access.READ_OR_WRITE)
@@ -161,10 +205,12 @@ def run(args: argparse.Namespace) -> int:
     if args.semantic:
         return _run_semantic(args)
     # Syntax errors need no library: report them before opening it.
-    error = search_cases.query_syntax_error(args.query)
+    error = quick_reads.query_syntax_error(args.query)
     if error is not None:
         return query_failure(args.query, error)
     try:
+        if _search_quickly(args):
+            return EXIT_OK
         return run_with_world(args, lambda world: _search(world, args), Access.READ)
     except QueryError as exc:
         return query_failure(args.query, exc)

@@ -5,6 +5,11 @@ from datetime import datetime
 from sqlalchemy import BigInteger, DateTime, Float, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from dam_desktop.core.schema_names import MEDIA_ORDER_INDEXES as MEDIA_ORDER_INDEXES
+from dam_desktop.core.schema_names import NAME_ORDER as NAME_ORDER
+from dam_desktop.core.schema_names import SIZE_ORDER as SIZE_ORDER
+from dam_desktop.core.schema_names import SORT_ORDER_INDEXES as SORT_ORDER_INDEXES
+from dam_desktop.core.schema_names import TYPE_ORDER as TYPE_ORDER
 from dam_desktop.models.core.base_component import BaseComponent
 
 # The grid's orders other than "date added" (`SortKey`), each an index in the sort's order ending
@@ -12,24 +17,10 @@ from dam_desktop.models.core.base_component import BaseComponent
 # millisecond) instead of sorting them all (half a second), and each following page starts where
 # the last ended (`SortKey.after`). Names are compared without case (COLLATE NOCASE), which
 # SQLAlchemy's reflection cannot describe: the migration (0018) writes them, and the comparison of
-# models and migrations leaves them out.
-NAME_ORDER = "ix_file_properties_name_order"  # (original_filename COLLATE NOCASE, entity_id)
-SIZE_ORDER = "ix_file_properties_size_order"  # (file_size_bytes, entity_id)
-TYPE_ORDER = "ix_file_properties_type_order"  # (asset_type, file_extension, name NOCASE, entity_id)
-
-# Date taken, dimensions (pixel count), duration and rating: facts of other components, copied
-# here by triggers (migration 0021) so that every walk of the planner orders by a column of `fp`
-# as it does for the orders above. An asset lacking the fact (a sound's dimensions, an unrated
-# asset's rating) holds NULL and comes last in both directions: each order has two indexes, one
-# per direction, over the column with the missing value replaced by the direction's last value
-# (`sorting.MISSING_SORTS_AS`).
-# The keys below name them by (column, descending).
-MEDIA_ORDER_INDEXES: dict[tuple[str, bool], str] = {
-    (column, descending): f"ix_file_properties_{column}_{'desc' if descending else 'asc'}"
-    for column in ("sort_taken_at", "sort_pixels", "sort_duration", "sort_rating")
-    for descending in (False, True)
-}
-SORT_ORDER_INDEXES = frozenset({NAME_ORDER, SIZE_ORDER, TYPE_ORDER, *MEDIA_ORDER_INDEXES.values()})
+# models and migrations leaves them out. Their names live in `core.schema_names`; so do those of
+# the orders by date taken, dimensions (pixel count), duration and rating: facts of other
+# components, copied here by triggers (migration 0021) so that every walk of the planner orders by
+# a column of `fp` as it does for the orders above.
 
 
 class FilePropertiesComponent(BaseComponent):

@@ -6,11 +6,10 @@ from typing import Any
 from sqlalchemy import DateTime, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
+from dam_desktop.core.schema_names import MISSING_FILE_TABLE
+from dam_desktop.core.schema_names import PROBLEM_CHANGED as PROBLEM_CHANGED  # `MissingFileComponent.problem`
+from dam_desktop.core.schema_names import PROBLEM_MISSING as PROBLEM_MISSING
 from dam_desktop.models.core.base_component import BaseComponent
-
-# `MissingFileComponent.problem`
-PROBLEM_MISSING = "missing"  # no file where the library expects it
-PROBLEM_CHANGED = "changed"  # a file is there, but not the one that was imported (its size differs)
 
 
 class MissingFileComponent(BaseComponent):
@@ -21,7 +20,7 @@ class MissingFileComponent(BaseComponent):
     it. An asset that still opens from another copy is not marked, even if one location is stale.
     """
 
-    __tablename__ = "component_missing_file"
+    __tablename__ = MISSING_FILE_TABLE
     single_per_entity = True
 
     @declared_attr.directive

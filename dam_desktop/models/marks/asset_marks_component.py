@@ -3,12 +3,10 @@ from __future__ import annotations
 from sqlalchemy import Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from dam_desktop.core.schema_names import FLAGS as FLAGS
+from dam_desktop.core.schema_names import LABELS as LABELS  # as digiKam, Lightroom and Bridge name them
+from dam_desktop.core.schema_names import MAX_RATING as MAX_RATING
 from dam_desktop.models.core.base_component import BaseComponent
-
-MAX_RATING = 5
-# Colour labels as digiKam, Lightroom and Bridge name them; the order is the menu's.
-LABELS = ("red", "orange", "yellow", "green", "blue", "purple", "gray")
-FLAGS = ("pick", "reject")
 
 
 class AssetMarksComponent(BaseComponent):

@@ -6,7 +6,7 @@ cost what any component term costs. Importing this module registers them; `world
 
 from __future__ import annotations
 
-from dam_desktop.models.files import PROBLEM_CHANGED, PROBLEM_MISSING, MissingFileComponent
+from dam_desktop.core.schema_names import MISSING_FILE_TABLE, PROBLEM_CHANGED, PROBLEM_MISSING
 from dam_desktop.services.search.tag_query.ast import Term
 from dam_desktop.services.search.tag_query.to_sql import (
     CompileContext,
@@ -24,9 +24,7 @@ MARKED_SELECTIVITY = 0.01
 
 def _marked(problem: str) -> TermHandler:
     async def handler(ctx: CompileContext, term: Term) -> Pred:
-        return Component(
-            MissingFileComponent.__tablename__, f"x.problem = {ctx.param(problem)}", MARKED_SELECTIVITY
-        )
+        return Component(MISSING_FILE_TABLE, f"x.problem = {ctx.param(problem)}", MARKED_SELECTIVITY)
 
     return handler
 

@@ -18,55 +18,28 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dam_desktop.core.sql_dialect import ALL_ROWS, POSTGRESQL, dialect_name, json_ids, or_ignore, portable_sql
+from dam_desktop.core.sql_dialect import POSTGRESQL, dialect_name, json_ids, or_ignore, portable_sql
 from dam_desktop.services.search import text_match_postgres
+from dam_desktop.services.search.compiled_query import CompiledQuery as CompiledQuery
+from dam_desktop.services.search.compiled_query import Query as Query
+from dam_desktop.services.search.compiled_query import compile_search as compile_search
+from dam_desktop.services.search.compiled_query import library_stats as library_stats
+from dam_desktop.services.search.compiled_query import page_params as page_params
+from dam_desktop.services.search.compiled_query import parse_query as parse_query
+from dam_desktop.services.search.compiled_query import syntax_error as syntax_error
 from dam_desktop.services.search.paging import PagedQuery, page_columns
 from dam_desktop.services.search.sorting import SortKey
-from dam_desktop.services.search.tag_query.ast import MatchAll, Node
+from dam_desktop.services.search.tag_query.ast import MatchAll
 from dam_desktop.services.search.tag_query.errors import QueryError
 from dam_desktop.services.search.tag_query.parser import parse
 from dam_desktop.services.search.tag_query.planner import (
     Plan,
-    Stats,
     plan_count,
     plan_ids,
     plan_select,
 )
-from dam_desktop.services.search.tag_query.to_sql import Const, Pred, compile_query
 from dam_desktop.services.tags import tag_service
 from dam_desktop.services.tags.tag_service import CONCEPT, LINK, TagInfo
-
-Query = str | Node
-
-
-@dataclass(frozen=True)
-class CompiledQuery:
-    pred: Pred
-    params: dict[str, Any]
-
-    @property
-    def matches_all(self) -> bool:
-        return isinstance(self.pred, Const) and self.pred.value
-
-
-def parse_query(query: Query) -> Node:
-    return parse(query) if isinstance(query, str) else query
-
-
-def syntax_error(query: str) -> QueryError | None:
-    """The syntax error in `query`, or None; needs no database (for checking while typing)."""
-    try:
-        parse(query)
-    except QueryError as exc:
-        return exc
-    return None
-
-
-async def compile_search(session: AsyncSession, query: Query) -> CompiledQuery:
-    if isinstance(query, str) and "\x00" in query and dialect_name(session) == POSTGRESQL:
-        raise QueryError("PostgreSQL text cannot hold the NUL character", query.index("\x00"))
-    pred, params = await compile_query(session, parse_query(query))
-    return CompiledQuery(pred, params)
 
 
 async def query_error(session: AsyncSession, query: str) -> QueryError | None:
@@ -76,19 +49,6 @@ async def query_error(session: AsyncSession, query: str) -> QueryError | None:
     except QueryError as exc:
         return exc
     return None
-
-
-async def library_stats(session: AsyncSession) -> Stats:
-    """About how many assets and how many trashed entities: cheap, for the planner's estimates."""
-    row = (
-        await session.execute(
-            text(
-                "SELECT (SELECT max(id) FROM component_file_properties),"
-                " (SELECT count(*) FROM component_trashed)"
-            )
-        )
-    ).one()
-    return Stats(int(row[0] or 0), int(row[1] or 0))
 
 
 async def _compiled(session: AsyncSession, query: Query | CompiledQuery) -> CompiledQuery:
@@ -108,11 +68,6 @@ async def plan(
     desc = sort.default_descending if descending is None else descending
     chosen = plan_select(compiled.pred, await library_stats(session), sort, desc, limit, offset)
     return chosen, page_params(compiled, offset, limit)
-
-
-def page_params(compiled: CompiledQuery, offset: int, limit: int | None) -> dict[str, Any]:
-    """The bind parameters of a page's SQL: the query's own, the limit and the offset."""
-    return {**compiled.params, "limit": ALL_ROWS if limit is None else int(limit), "offset": int(offset)}
 
 
 async def search(

@@ -1,17 +1,19 @@
 """What a tag query's term stands for: a name, alias or wildcard -> those tags and every tag below
-them (transitively), with their summed use count (the query planner's estimate)."""
+them (transitively), with their summed use count (the query planner's estimate). On the world's
+session or a plain sqlite3 one (`core.plain_session`): nothing here imports SQLAlchemy."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any
-
-from sqlalchemy.ext.asyncio import AsyncSession
+from typing import TYPE_CHECKING, Any
 
 from dam_desktop.core.sql_dialect import glob_operator, glob_pattern, json_texts
 from dam_desktop.services.tags.tag_sql import ALIAS, CONCEPT, PARENT, fetch_rows, glob_escape
 from dam_desktop.services.tags.tag_types import WHITESPACE, ResolvedTags, TagNameError, normalize_tag_name
+
+if TYPE_CHECKING:
+    from dam_desktop.core.plain_session import AnySession
 
 _DESCENDANTS = f"""
 WITH RECURSIVE d(id) AS (
@@ -22,7 +24,7 @@ SELECT d.id, c.use_count FROM d JOIN {CONCEPT} c ON c.entity_id = d.id
 """
 
 
-async def resolve_tag_query_name(session: AsyncSession, name: str) -> ResolvedTags:
+async def resolve_tag_query_name(session: AnySession, name: str) -> ResolvedTags:
     """A name or alias -> that tag and every tag below it (transitively). Unknown names -> empty."""
     seed = (
         f"seed(id) AS (SELECT entity_id FROM {CONCEPT} WHERE tag_name = :n"
@@ -31,7 +33,7 @@ async def resolve_tag_query_name(session: AsyncSession, name: str) -> ResolvedTa
     return await _resolve(session, seed, {"n": normalize_tag_name(name)})
 
 
-async def resolve_tag_pattern(session: AsyncSession, pattern: str) -> ResolvedTags:
+async def resolve_tag_pattern(session: AnySession, pattern: str) -> ResolvedTags:
     """A wildcard (`*` any run of characters) over names and aliases -> tags and their descendants."""
     norm = WHITESPACE.sub(" ", pattern.strip().lower())
     glob = "*".join(glob_escape(part) for part in norm.split("*"))
@@ -43,13 +45,13 @@ async def resolve_tag_pattern(session: AsyncSession, pattern: str) -> ResolvedTa
     return await _resolve(session, seed, {"g": glob_pattern(session, glob)})
 
 
-async def _resolve(session: AsyncSession, seed: str, params: dict[str, Any]) -> ResolvedTags:
+async def _resolve(session: AnySession, seed: str, params: dict[str, Any]) -> ResolvedTags:
     sql = _DESCENDANTS.replace("WITH RECURSIVE ", "WITH RECURSIVE " + seed + " ", 1)
     rows = await fetch_rows(session, sql, params)
     return ResolvedTags(frozenset(int(r[0]) for r in rows), sum(max(0, int(r[1])) for r in rows))
 
 
-async def resolve_tag_query_names(session: AsyncSession, names: Iterable[str]) -> dict[str, ResolvedTags]:
+async def resolve_tag_query_names(session: AnySession, names: Iterable[str]) -> dict[str, ResolvedTags]:
     """`resolve_tag_query_name` for many names in one query; keyed by the names as given."""
     normalized: dict[str, str] = {}
     for name in names:

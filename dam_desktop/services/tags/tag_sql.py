@@ -1,17 +1,19 @@
 """The SQL pieces every tag module shares: the tables, id lists as one JSON parameter, and the
-one SELECT that reads a tag's six columns into a `TagInfo`."""
+one SELECT that reads a tag's six columns into a `TagInfo`. Nothing here imports SQLAlchemy: the
+tag query compiler resolves names through it on plain sqlite3 too (`core.plain_session`)."""
 
 from __future__ import annotations
 
 import json
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from dam_desktop.core.plain_session import fetch_rows as fetch_rows
 from dam_desktop.services.tags.tag_types import TagInfo
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 LINK = "component_entity_tag_link"
 # The (tag, entity) covering index of LINK: one tag's entities, in entity id order.
@@ -33,10 +35,6 @@ def ids_json(ids: Iterable[int]) -> str:
 
 def glob_escape(value: str) -> str:
     return re.sub(r"([*?\[])", r"[\1]", value)
-
-
-async def fetch_rows(session: AsyncSession, sql: str, params: dict[str, Any] | None = None) -> list[Any]:
-    return list((await session.execute(text(sql), params or {})).all())
 
 
 def tag_info(row: Any) -> TagInfo:

@@ -18,7 +18,7 @@ from dam_desktop.services.search.tag_query.compiler import (
 )
 from dam_desktop.services.search.tag_query.errors import QueryTermError
 from dam_desktop.services.search.tag_query.predicates import Component, Cond, Pred, TagSet
-from dam_desktop.services.tags.tag_service import LINK, MODEL_LINK
+from dam_desktop.services.tags.tag_sql import LINK, MODEL_LINK
 
 ASSET_TYPES = ("image", "audio", "video", "document", "font", "other")
 _SQL_OPS = {"=": "=", ">": ">", ">=": ">=", "<": "<", "<=": "<="}

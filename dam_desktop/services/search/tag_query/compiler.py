@@ -3,28 +3,32 @@
 `compile_query` walks the tree and turns each `Term` into a predicate through the term registry
 (`TERM_HANDLERS`, filled by `builtin_terms` and by other rooms); tag names are resolved here
 (aliases, then every descendant tag through the parent links), so the SQL only compares integer
-ids. See `to_sql` for how to register a term.
+ids. See `to_sql` for how to register a term. It reads through `core.plain_session.fetch_rows`, so
+it runs on the world's session or on plain sqlite3 (the command line's `search`); nothing in the
+compiler, the planner or the built-in terms imports SQLAlchemy or the models.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
-
-from sqlalchemy.ext.asyncio import AsyncSession
+from typing import TYPE_CHECKING, Any
 
 from dam_desktop.services.search.tag_query.ast import And, MatchAll, Node, Not, Or, Term
 from dam_desktop.services.search.tag_query.errors import QueryTermError
 from dam_desktop.services.search.tag_query.predicates import AllOf, AnyOf, Const, NotP, Pred, TagSet, simplify
-from dam_desktop.services.tags import tag_service
+from dam_desktop.services.tags import tag_resolve
+from dam_desktop.services.tags.tag_types import ResolvedTags, TagNameError
+
+if TYPE_CHECKING:
+    from dam_desktop.core.plain_session import AnySession
 
 
 @dataclass
 class CompileContext:
-    session: AsyncSession
+    session: AnySession
     params: dict[str, Any] = field(default_factory=dict)
-    resolved: dict[str, tag_service.ResolvedTags] = field(default_factory=dict)
+    resolved: dict[str, ResolvedTags] = field(default_factory=dict)
 
     def param(self, value: Any) -> str:
         """Bind `value`; returns the placeholder to put in SQL (`:q3`)."""
@@ -32,16 +36,16 @@ class CompileContext:
         self.params[name] = value
         return f":{name}"
 
-    async def tags(self, name: str, *, wildcard: bool = False) -> tag_service.ResolvedTags:
+    async def tags(self, name: str, *, wildcard: bool = False) -> ResolvedTags:
         """The tag ids a name stands for (aliases and descendants included)."""
         if wildcard:
-            return await tag_service.resolve_tag_pattern(self.session, name)
+            return await tag_resolve.resolve_tag_pattern(self.session, name)
         if name in self.resolved:
             return self.resolved[name]
         try:
-            return await tag_service.resolve_tag_query_name(self.session, name)
-        except tag_service.TagNameError:
-            return tag_service.ResolvedTags(frozenset(), 0)
+            return await tag_resolve.resolve_tag_query_name(self.session, name)
+        except TagNameError:
+            return ResolvedTags(frozenset(), 0)
 
 
 TermHandler = Callable[[CompileContext, Term], Awaitable[Pred]]
@@ -92,13 +96,13 @@ async def tag_term(ctx: CompileContext, term: Term) -> Pred:
     return TagSet(resolved.ids, resolved.use_count)
 
 
-async def compile_query(session: AsyncSession, node: Node) -> tuple[Pred, dict[str, Any]]:
+async def compile_query(session: AnySession, node: Node) -> tuple[Pred, dict[str, Any]]:
     """Turn a syntax tree into a simplified predicate and its bind parameters."""
     ctx = CompileContext(session)
     # Resolve every plain tag of the query in one round trip.
     names = [t.text for t in _terms(node) if not (t.wildcard and not t.quoted) and _lookup_handler(t) is None]
     if names:
-        ctx.resolved.update(await tag_service.resolve_tag_query_names(session, names))
+        ctx.resolved.update(await tag_resolve.resolve_tag_query_names(session, names))
     pred = await _compile(ctx, node)
     return simplify(pred), ctx.params
 

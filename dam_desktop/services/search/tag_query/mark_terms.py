@@ -9,7 +9,7 @@ as "a row that satisfies it" (an index range on the marks table). Registered on 
 
 from __future__ import annotations
 
-from dam_desktop.models.marks import FLAGS, LABELS, MAX_RATING
+from dam_desktop.core.schema_names import FLAGS, LABELS, MAX_RATING
 from dam_desktop.services.search.tag_query.ast import Term
 from dam_desktop.services.search.tag_query.compiler import CompileContext, TermHandler, term_handler
 from dam_desktop.services.search.tag_query.errors import QueryTermError

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from dam_desktop.services.tags.tag_service import LINK
+from dam_desktop.services.tags.tag_sql import LINK
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import text
-
+from dam_desktop.core.plain_session import fetch_rows
 from dam_desktop.core.sql_dialect import POSTGRESQL, dialect_name
 from dam_desktop.services.search import text_match_postgres
 from dam_desktop.services.search.tag_query.ast import Term
@@ -63,7 +62,7 @@ async def text_match(ctx: CompileContext, expression: str) -> TextMatch:
     )
     if dialect_name(ctx.session) == POSTGRESQL:
         sql, params = text_match_postgres.translate(sql, params)
-    found = await ctx.session.scalar(text(sql), params)
+    ((found,),) = await fetch_rows(ctx.session, sql, params)
     count = int(found or 0)
     return TextMatch(ctx.param(expression), None if count > ESTIMATE_CAP else count)
 

@@ -51,7 +51,7 @@ from dam_desktop.services.search.tag_query.predicates import (
 )
 from dam_desktop.services.search.text_index import INDEX as TEXT_INDEX
 from dam_desktop.services.search.text_index import entity_of
-from dam_desktop.services.tags.tag_service import LINK, LINK_BY_TAG
+from dam_desktop.services.tags.tag_sql import LINK, LINK_BY_TAG
 
 
 def _id_list(ids: frozenset[int]) -> str:

@@ -6,13 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dam_desktop.core.schema_names import MEDIA_ORDER_INDEXES, NAME_ORDER, SIZE_ORDER, TYPE_ORDER
 from dam_desktop.core.sql_dialect import ALL_ROWS
-from dam_desktop.models.files.file_properties_component import (
-    MEDIA_ORDER_INDEXES,
-    NAME_ORDER,
-    SIZE_ORDER,
-    TYPE_ORDER,
-)
 from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.services.search.tag_query.to_sql import Component, NotP, Pred, TagSet, TextMatch
 from dam_desktop.services.search.tag_query.walks import (
@@ -34,7 +29,7 @@ from dam_desktop.services.search.tag_query.walks import (
 )
 from dam_desktop.services.search.text_index import INDEX as TEXT_INDEX
 from dam_desktop.services.search.text_index import entity_of, own_row
-from dam_desktop.services.tags.tag_service import LINK
+from dam_desktop.services.tags.tag_sql import LINK
 
 # --- tag-ordered: one tag's index range in id order -------------------------------------------------
 

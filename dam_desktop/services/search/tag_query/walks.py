@@ -25,7 +25,7 @@ from dam_desktop.services.search.tag_query.to_sql import (
     selectivity,
     to_sql,
 )
-from dam_desktop.services.tags.tag_service import LINK, LINK_BY_TAG
+from dam_desktop.services.tags.tag_sql import LINK, LINK_BY_TAG
 
 # Reading the next entry of an index range, in order.
 C_SCAN = 0.05
