@@ -4,12 +4,16 @@
 
 - docs/screenshots/animated-gif-inspector.png: an animated GIF playing in the inspector (its tile,
   like the WebP's and the APNG's, carries the "▶ ANIM" cue).
+- docs/screenshots/hover-scrub.png: the mouse two thirds across a clip's tile, which shows the
+  frame from two thirds into the clip (and a line saying how far), not its poster.
 
-The pictures are drawn by tests/media_kind_factory.py (bands of colour and a moving disc).
+The pictures and the clip are drawn by tests/media_kind_factory.py (bands of colour and a moving
+disc; the clip by PyAV).
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -40,6 +44,9 @@ def build_corpus(work: Path) -> Path:
     write_animation(folder / "sunrise-loop.gif", "GIF", (480, 320), 36)
     write_animation(folder / "orbit.webp", "WEBP", (400, 300), 24, offset=9)
     write_animation(folder / "spinner.png", "PNG", (300, 300), 18, offset=20)
+    from tests.media_kind_factory import write_video
+
+    write_video(folder / "orbit-clip.mp4", size=(480, 270), seconds=6.0, fps=24, gop=24)
     for step in (4, 13, 27):
         picture((640, 400), step).save(folder / f"still-{step:02d}.jpg", quality=90)
     return folder
@@ -55,7 +62,9 @@ def capture(window: MainWindow, path: Path) -> None:
 
 
 async def shoot(library: Path, folder: Path, out: Path) -> None:
-    from PySide6.QtCore import QItemSelectionModel, QSettings
+    from PySide6.QtCore import QEvent, QItemSelectionModel, QPointF, QSettings, Qt
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
 
     from dam_desktop.app import install_room_ui
     from dam_desktop.services.ingest.import_service import import_paths
@@ -98,6 +107,31 @@ async def shoot(library: Path, folder: Path, out: Path) -> None:
     preview = inspector.image_preview
     await wait_for(lambda: preview.animating and preview.frame_index >= 10, settle=0)
     capture(window, out / "animated-gif-inspector.png")
+
+    await select("still-04.jpg")
+    clip = next(
+        r for r in range(model.rowCount()) if model.info(model.entity_id(r)).filename == "orbit-clip.mp4"
+    )
+    cell = window.grid.cell_rect(clip)
+    scrub = window.grid.thumbnails.scrub
+    viewport = window.grid.viewport()
+    for x in range(cell.left() + 8, cell.left() + cell.width() * 2 // 3, 6):
+        # Posted, not sent: the move arrives from the event loop as a person's would.
+        at = QPointF(x, cell.center().y() - 10)
+        QApplication.postEvent(
+            viewport,
+            QMouseEvent(
+                QEvent.Type.MouseMove,
+                at,
+                QPointF(viewport.mapToGlobal(at.toPoint())),
+                Qt.MouseButton.NoButton,
+                Qt.MouseButton.NoButton,
+                Qt.KeyboardModifier.NoModifier,
+            ),
+        )
+        await asyncio.sleep(0.02)
+    await wait_for(lambda: scrub.frame(model.entity_id(clip)) is not None)
+    capture(window, out / "hover-scrub.png")
     await window.shutdown()
     await client.close()
 

@@ -21,6 +21,8 @@ DB_FILENAME = "dam.sqlite3"
 STORAGE_MANAGED = "managed"  # a copy in the library's content-addressed store
 STORAGE_REFERENCE = "reference"  # the file where the user keeps it
 LOCK_FILENAME = ".dam.lock"
+# A clip's hover-scrub strip holds this many frames, taken at the middles of equal spans of it.
+SCRUB_STRIP_FRAMES = 8
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,10 @@ class LibraryPaths:
     def large_thumbnail_path(self, sha256_hex: str) -> Path:
         """The sharper thumbnail for zooms above the usual one's size, made when first wanted."""
         return self.root.joinpath(f"thumbnails/{sha256_hex[:2]}/{sha256_hex[2:4]}/{sha256_hex}-768.webp")
+
+    def scrub_strip_path(self, sha256_hex: str) -> Path:
+        """A clip's hover-scrub strip: SCRUB_STRIP_FRAMES frames side by side, equally wide."""
+        return self.root.joinpath(f"thumbnails/{sha256_hex[:2]}/{sha256_hex[2:4]}/{sha256_hex}.strip.webp")
 
     def is_library(self) -> bool:
         return self.db_path.is_file()

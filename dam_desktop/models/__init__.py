@@ -7,6 +7,7 @@ from dam_desktop.models.core.pipeline_markers import (
     NeedsEmbeddingMarker,
     NeedsImageDescriptorMarker,
     NeedsMetadataMarker,
+    NeedsScrubStripMarker,
     NeedsThumbnailMarker,
 )
 from dam_desktop.models.files import (
@@ -67,6 +68,7 @@ __all__ = [
     "NeedsEmbeddingMarker",
     "NeedsImageDescriptorMarker",
     "NeedsMetadataMarker",
+    "NeedsScrubStripMarker",
     "NeedsTextEmbeddingMarker",
     "NeedsThumbnailMarker",
     "RejectedModelTagComponent",

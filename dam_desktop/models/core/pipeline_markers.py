@@ -27,3 +27,9 @@ class NeedsEmbeddingMarker(BaseMarker):
 
 class NeedsImageDescriptorMarker(BaseMarker):
     __tablename__ = "component_marker_needs_image_descriptor"
+
+
+class NeedsScrubStripMarker(BaseMarker):
+    """A clip whose hover-scrub strip (a few frames side by side) is not made yet."""
+
+    __tablename__ = "component_marker_needs_scrub_strip"

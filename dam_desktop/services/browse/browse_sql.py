@@ -155,6 +155,7 @@ class TileInfo:
     # The sharper thumbnail for zooms above the usual one's size (it may not exist yet).
     large_thumbnail_path: Path = Path()
     animated: bool = False  # an animated GIF, WebP or PNG: the tile says so
+    scrub_strip_path: Path | None = None  # a clip's frames to show while the mouse crosses its tile
 
 
 def id_parameters(entity_ids: Iterable[int]) -> tuple[dict[str, int], str]:
@@ -208,6 +209,7 @@ def tile_infos_from_rows(
             duration_seconds=float(duration) if duration is not None else None,
             animated=bool(animated),
             large_thumbnail_path=paths.large_thumbnail_path(sha_hex) if sha_hex else Path(),
+            scrub_strip_path=paths.scrub_strip_path(sha_hex) if sha_hex and asset_type == "video" else None,
         )
     return infos
 

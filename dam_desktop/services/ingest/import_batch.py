@@ -21,6 +21,7 @@ from dam_desktop.models.core.pipeline_markers import (
     NeedsAutoTaggingMarker,
     NeedsEmbeddingMarker,
     NeedsImageDescriptorMarker,
+    NeedsScrubStripMarker,
     NeedsThumbnailMarker,
 )
 from dam_desktop.models.files import (
@@ -50,6 +51,7 @@ from dam_desktop.utils.media_utils import display_path
 MARKERS_BY_TYPE: dict[str, tuple[type[BaseMarker], ...]] = {
     "image": (NeedsImageDescriptorMarker, NeedsAutoTaggingMarker, NeedsEmbeddingMarker),
     "audio": (NeedsAudioProcessingMarker,),
+    "video": (NeedsScrubStripMarker,),
 }
 
 

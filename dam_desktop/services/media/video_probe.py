@@ -98,7 +98,7 @@ def display_size(stream: Any) -> tuple[int, int]:
     return width, height
 
 
-def _shrunk(frame: Any, size: tuple[int, int]) -> Image.Image:
+def shrunk_frame(frame: Any, size: tuple[int, int]) -> Image.Image:
     width, height = size
     scale = min(1.0, THUMBNAIL_SIZE / max(width, height, 1))
     image: Image.Image = frame.to_image(
@@ -142,7 +142,7 @@ def poster(container: Any, stream: Any, duration: float, size: tuple[int, int]) 
         frame = frame_at(container, stream, seconds)
         if frame is None:
             continue
-        image = _shrunk(frame, size)
+        image = shrunk_frame(frame, size)
         sideways = _rotation(frame) in (90, 270)
         candidate = Poster(image, float(frame.time or seconds), interest(image), sideways)
         if best is None or candidate.interest > best.interest:

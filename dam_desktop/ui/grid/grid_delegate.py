@@ -7,6 +7,7 @@ costs a few hundred QPainter calls and no model round trips.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, QRect, QRectF, Qt
 from PySide6.QtGui import (
@@ -27,6 +28,9 @@ from dam_desktop.ui.backdrop import DEFAULT_BACKDROP, integer_scale, paint_backd
 from dam_desktop.ui.grid.tile_marks import TileMarks
 from dam_desktop.ui.grid.type_icons import TypeIcons
 from dam_desktop.ui.inspector.audio_player import format_time
+
+if TYPE_CHECKING:
+    from dam_desktop.ui.grid.hover_scrub import HoverScrub
 
 TILE_PADDING = 8
 LABEL_GAP = 6
@@ -103,6 +107,7 @@ class TileDelegate:
         self._marks: dict[tuple[str, bool], QPixmap] = {}
         self.backdrop = DEFAULT_BACKDROP  # behind transparent thumbnails (Preferences)
         self.tile_marks = TileMarks(self.badge_font, widget.devicePixelRatioF())  # stars, labels
+        self.scrub: HoverScrub | None = None  # a clip's frame under the mouse replaces its thumbnail
         style = widget.style()
         self._icons = {
             "audio": style.standardIcon(QStyle.StandardPixmap.SP_MediaVolume),
@@ -146,6 +151,8 @@ class TileDelegate:
                 painter.setPen(colors.selected_border)
                 painter.drawPath(path)
         square = QRect(cell.left() + TILE_PADDING, cell.top() + TILE_PADDING, tile, tile)
+        scrubbed = self.scrub.frame(info.entity_id) if hovered and info and self.scrub else None
+        pixmap = scrubbed or pixmap
         problem = self.file_problems.get(info.entity_id) if info is not None and self.file_problems else None
         if problem is not None:
             painter.setOpacity(MISSING_OPACITY)
@@ -164,6 +171,8 @@ class TileDelegate:
             self._paint_badge(painter, square, info)
             if info.duration_seconds is not None or info.animated:
                 self._paint_duration(painter, self._image_rect(square, pixmap), info)
+            if scrubbed is not None and self.scrub is not None:
+                self._paint_scrub_line(painter, self._image_rect(square, pixmap), self.scrub.frame_fraction)
             label = QRect(
                 cell.left() + 4, square.bottom() + LABEL_GAP // 2, cell.width() - 8, self.metrics.height()
             )
@@ -282,6 +291,11 @@ class TileDelegate:
         ratio = badge.devicePixelRatio() or 1.0
         width, height = int(badge.width() / ratio), int(badge.height() / ratio)
         painter.drawPixmap(QPoint(image.right() - width - 4, image.bottom() - height - 4), badge)
+
+    def _paint_scrub_line(self, painter: QPainter, image: QRect, fraction: float) -> None:
+        """How far into the clip the scrubbed frame is: a line along the picture's bottom."""
+        line = QRect(image.left(), image.bottom() - 2, round(image.width() * fraction), 3)
+        painter.fillRect(line, self.colors.selected_border)
 
     def _paint_score(self, painter: QPainter, image: QRect, text: str) -> None:
         """The ranked result's score in the thumbnail's top-left corner (the file mark takes the

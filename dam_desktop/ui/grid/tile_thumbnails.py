@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QImage, QPixmap
 
 from dam_desktop.ui.grid.grid_delegate import ORIGINAL_BELOW
+from dam_desktop.ui.grid.hover_scrub import HoverScrub
 from dam_desktop.ui.grid.thumbnail_cache import ThumbnailCache
 from dam_desktop.ui.grid.thumbnail_loader import ThumbnailLoader, ThumbnailRequest
 
@@ -43,6 +44,8 @@ class TileThumbnails(QObject):
         self._to_make: list[int] = []  # large thumbnails asked for and not made yet, in order
         self._making = False
         self._sharper: set[int] = set()  # a large thumbnail was made since the tile was decoded
+        self.scrub = HoverScrub(view)  # clips' frames under the mouse
+        view.delegate.scrub = self.scrub
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -59,6 +62,7 @@ class TileThumbnails(QObject):
     def retry(self, entity_ids: list[int]) -> None:
         """Thumbnails for these may exist now (an import or the thumbnail stage just made them)."""
         self.missing.difference_update(entity_ids)
+        self.scrub.forget(entity_ids)
         for entity_id in entity_ids:
             self.cache.discard(entity_id)
         self.schedule()
