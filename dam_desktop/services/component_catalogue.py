@@ -172,6 +172,13 @@ COMPONENTS: Catalogue = {
             ("last_error", "str"),
         ),
     ),
+    "component_marker_needs_scrub_strip": (
+        "NeedsScrubStripMarker",
+        (
+            ("attempts", "int"),
+            ("last_error", "str"),
+        ),
+    ),
     "component_marker_needs_text_embedding": (
         "NeedsTextEmbeddingMarker",
         (
