@@ -1,0 +1,65 @@
+"""What the tag-link triggers keep right, on both backends (on PostgreSQL they run once per
+statement over its rows): use counts that skip trashed assets, the text index's tag rows, and the
+text-embedding markers, after bulk edits of many links in one statement."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import text
+
+from dam_desktop.core.world import World
+from dam_desktop.services.ingest.import_service import import_paths
+from dam_desktop.use_cases import tags as tag_cases
+from dam_desktop.use_cases.search import search_ids
+from dam_desktop.use_cases.trash import move_to_trash
+from tests.import_media_factory import make_png
+
+
+async def _facts(world: World, tag: str) -> tuple[int, int, int]:
+    async with world.session() as session:
+        uses = await session.scalar(
+            text("SELECT use_count FROM component_tag_concept WHERE tag_name = :t"), {"t": tag}
+        )
+        rows = await session.scalar(
+            text("SELECT count(*) FROM search_asset_text WHERE tags = :t"), {"t": tag}
+        )
+        marked = await session.scalar(text("SELECT count(*) FROM component_marker_needs_text_embedding"))
+    return int(uses or 0), int(rows or 0), int(marked or 0)
+
+
+async def test_bulk_tag_edits_keep_counts_text_rows_and_markers(world: World, tmp_path: Path) -> None:
+    for i in range(6):
+        make_png(tmp_path / "in" / f"p{i}.png", (16, 12), seed=i)
+    report = await import_paths(world, [tmp_path / "in"])
+    ids = sorted(report.imported)
+    assert len(ids) == 6
+    async with world.session() as session:
+        await session.execute(text("DELETE FROM component_marker_needs_text_embedding"))
+        await session.commit()
+    await move_to_trash(world, ids[:1])
+
+    await tag_cases.add_tags(world, ids, ["kestrel", "ochre"])  # 12 links in one statement
+    assert await _facts(world, "kestrel") == (5, 6, 6)  # the trashed asset is not counted
+    assert sorted(await search_ids(world, "kestrel")) == ids[1:]
+
+    await tag_cases.add_tags(world, ids, ["kestrel"])  # nothing new: nothing counted twice
+    assert (await _facts(world, "kestrel"))[:2] == (5, 6)
+
+    async with world.session() as session:
+        await session.execute(text("DELETE FROM component_marker_needs_text_embedding"))
+        await session.commit()
+    edit = await tag_cases.remove_tag_ids(world, ids[:4], [await _tag_id(world, "kestrel")])
+    assert len(edit.links) == 4
+    assert await _facts(world, "kestrel") == (2, 2, 4)
+    assert sorted(await search_ids(world, "kestrel")) == ids[4:]
+    assert (await _facts(world, "ochre"))[:2] == (5, 6)
+
+
+async def _tag_id(world: World, name: str) -> int:
+    async with world.session() as session:
+        return int(
+            await session.scalar(
+                text("SELECT entity_id FROM component_tag_concept WHERE tag_name = :t"), {"t": name}
+            )
+        )
