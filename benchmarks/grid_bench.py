@@ -549,9 +549,25 @@ def main() -> int:
     )
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--process-runs", type=int, default=7)
+    parser.add_argument(
+        "--backend",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="postgresql: the grid on the library folder and on its copy on a PostgreSQL server, side by "
+        "side (grid_bench_backends.py); --library may name any library folder, tag_bench's too",
+    )
+    parser.add_argument("--server-dir", type=Path, help="with --backend postgresql: keep the server here")
+    parser.add_argument("--runs", type=int, default=3, help="with --backend postgresql: opens per backend")
     args = parser.parse_args()
     count = 1_000_000 if args.million else args.count
     library = args.library or Path(tempfile.gettempdir()) / f"dam-grid-bench-{count}"
+    if args.backend == "postgresql":
+        from grid_bench_backends import run_both
+
+        if not (library / "dam.sqlite3").is_file():
+            ensure_library(library, count)
+        upgrade_schema(library)
+        return run_both(library, args)
     ensure_library(library, count)
 
     import qasync

@@ -25,7 +25,6 @@ import asyncio
 import os
 import random
 import shutil
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -37,89 +36,19 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from pg_bench_server import bench_database, bench_server
 from sqlalchemy import text
 from tag_bench import build_library, log_uniform_rank, naive_count_sql, naive_page_sql, pct, render
 
-from dam_desktop.core.library import LibraryPaths
-from dam_desktop.core.server_database import upgrade_server_library
 from dam_desktop.core.world import World
 from dam_desktop.services.browse import browse_service
 from dam_desktop.services.search import search_service
 from dam_desktop.services.tags import tag_service
 from tests.import_media_factory import make_png
-from tests.pg_server import start_server, unavailable_reason
+from tests.pg_server import unavailable_reason
 
 Timed = Callable[[World], Awaitable[Any]]
 NOT_TRASHED = "NOT EXISTS (SELECT 1 FROM component_trashed t WHERE t.entity_id = fp.entity_id)"
-
-
-# --- copying the library to the server -------------------------------------------------------
-
-
-def copy_to_server(db_path: Path, url: str) -> None:
-    """Every table of the SQLite library into the server's (migrated) database, ids kept."""
-    import psycopg
-
-    t0 = time.perf_counter()
-    upgrade_server_library(url)
-    source = sqlite3.connect(db_path)
-    tables = [
-        r[0]
-        for r in source.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            " AND name NOT LIKE 'search_asset_text_%'"
-            " AND name NOT IN ('alembic_version', 'search_asset_text')"
-        )
-    ]
-    with psycopg.connect("postgresql://" + url.split("://", 1)[1]) as target:
-        target.execute("SET session_replication_role = replica")  # triggers and foreign keys off
-        for table in ["entities", *[t for t in tables if t != "entities"]]:
-            columns = [r[1] for r in source.execute(f"PRAGMA table_info({table})")]
-            _copy_rows(source, target, table, columns, f"SELECT {', '.join(columns)} FROM {table}")
-        _copy_rows(
-            source,
-            target,
-            "search_asset_text",
-            ["rowid", "name", "path", "tags"],
-            "SELECT rowid, name, path, tags FROM search_asset_text",
-        )
-        for table in tables:
-            target.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 1)) FROM {table}"
-                if _has_serial(target, table)
-                else "SELECT 1"
-            )
-        target.commit()
-        target.autocommit = True
-        target.execute("ANALYZE")
-    source.close()
-    print(f"copied the library to PostgreSQL in {time.perf_counter() - t0:.1f} s", flush=True)
-
-
-def _has_serial(target: Any, table: str) -> bool:
-    row = target.execute(
-        "SELECT pg_get_serial_sequence(%s, 'id') FROM information_schema.columns"
-        " WHERE table_name = %s AND column_name = 'id'",
-        (table, table),
-    ).fetchone()
-    return bool(row and row[0])
-
-
-def _copy_rows(source: sqlite3.Connection, target: Any, table: str, columns: list[str], sql: str) -> None:
-    booleans = {
-        r[0]
-        for r in target.execute(
-            "SELECT column_name FROM information_schema.columns"
-            " WHERE table_name = %s AND data_type = 'boolean'",
-            (table,),
-        )
-    }
-    flags = [i for i, c in enumerate(columns) if c in booleans]
-    with target.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in source.execute(sql):
-            if flags:
-                row = tuple(bool(v) if i in flags and v is not None else v for i, v in enumerate(row))
-            copy.write_row(row)
 
 
 # --- measuring --------------------------------------------------------------------------------
@@ -348,6 +277,12 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--cache-dir", type=Path, default=Path(tempfile.gettempdir()) / "dam_studio_bench")
     parser.add_argument("--reuse", action="store_true", help="reuse a library folder built earlier")
+    parser.add_argument(
+        "--server-dir",
+        type=Path,
+        help="keep the PostgreSQL server's data here and reuse its copy of the library on later runs "
+        "(default: a throwaway server in a temp folder)",
+    )
     args = parser.parse_args()
     reason = unavailable_reason()
     if reason is not None:
@@ -359,14 +294,13 @@ def main() -> int:
         path.mkdir(parents=True)
         build_library(path, args.entities, args.tags, args.links_per_entity, args.seed)
         (path / ".bench_built").write_text("ok")
-    server = start_server()
+    server = bench_server(args.server_dir)
     try:
-        url = server.new_database("bench")
-        copy_to_server(LibraryPaths(path).db_path, url)
+        url = bench_database(server, path, reuse=args.server_dir is not None)
         with tempfile.TemporaryDirectory(prefix="dam-studio-bench-") as work:
             asyncio.run(run(path, url, args.reps, args.naive_reps, args.seed, Path(work)))
     finally:
-        server.stop()
+        server.shut_down() if args.server_dir is not None else server.stop()
     return 0
 
 

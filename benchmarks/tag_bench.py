@@ -44,6 +44,7 @@ from tag_bench_stream import fill_sort_copies, stream_lines
 from tag_bench_text import text_term_lines
 
 from dam_desktop.core.library import LibraryPaths
+from dam_desktop.core.sql_dialect import or_ignore
 from dam_desktop.core.world import World
 from dam_desktop.services.search import search_service
 from dam_desktop.services.tags import tag_service
@@ -225,7 +226,12 @@ def fmt(samples: list[float]) -> str:
     return f"p50 {statistics.median(samples):8.2f} p95 {pct(samples, 0.95):8.2f}"
 
 
+# Each line's samples, in order, when both backends are measured (`--backend postgresql`).
+RESULTS: list[tuple[str, list[float], list[float]]] = []
+
+
 def report(name: str, target_ms: float, ours: list[float], naive: list[float]) -> None:
+    RESULTS.append((name, ours, naive))
     ok = "ok  " if pct(ours, 0.95) <= target_ms else "MISS"
     cpu = [CPU.get(id(x), float("nan")) for x in ours]
     same = ours[: len(naive)]
@@ -284,9 +290,10 @@ def log_uniform_rank(rng: random.Random, top: int) -> int:
     return min(top, int(math.exp(rng.uniform(0, math.log(top)))))
 
 
-async def run_benchmarks(path: Path, reps: int, naive_reps: int, seed: int) -> None:
+async def run_benchmarks(path: Path, reps: int, naive_reps: int, seed: int, url: str | None = None) -> None:
+    """Every line on the library folder at `path`, or on its copy on a server (`url`)."""
     rng = random.Random(seed + 1)
-    world = await World.open(path)
+    world = await (World.open_shared(url, path) if url else World.open(path))
     try:
         await restore_as_built(world)
         async with world.session() as s:
@@ -413,8 +420,11 @@ async def run_benchmarks(path: Path, reps: int, naive_reps: int, seed: int) -> N
                 for eid in ids:
                     await s.execute(
                         text(
-                            "INSERT OR IGNORE INTO component_entity_tag_link"
-                            " (entity_id, tag_concept_entity_id) VALUES (:e, :t)"
+                            or_ignore(
+                                s,
+                                "INSERT OR IGNORE INTO component_entity_tag_link"
+                                " (entity_id, tag_concept_entity_id) VALUES (:e, :t)",
+                            )
                         ),
                         {"e": eid, "t": tag_id},
                     )
@@ -462,7 +472,7 @@ async def restore_as_built(world: World) -> None:
         await s.execute(
             text(
                 "DELETE FROM entities WHERE id IN (SELECT entity_id FROM component_tag_concept"
-                " WHERE tag_name GLOB 'bench-*')"
+                " WHERE tag_name LIKE 'bench-%')"
             )
         )
         await s.execute(text("DELETE FROM component_marker_needs_text_embedding"))
@@ -488,6 +498,16 @@ def main() -> int:
     parser.add_argument(
         "--reuse", action="store_true", help="reuse a library built earlier with the same sizes"
     )
+    parser.add_argument(
+        "--backend",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="postgresql: every line on the library folder and on its copy on a PostgreSQL server, "
+        "side by side with the ratio",
+    )
+    parser.add_argument(
+        "--server-dir", type=Path, help="with --backend postgresql: keep the server (and its copy) here"
+    )
     args = parser.parse_args()
     key = f"lib3_{args.entities}_{args.tags}_{args.links_per_entity}_{args.seed}"
     path = args.cache_dir / key
@@ -502,10 +522,61 @@ def main() -> int:
         done.write_text("ok")
     else:
         print(f"reusing {path}")
+    if args.backend == "postgresql":
+        return both_backends(path, args)
     print("load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()), f"on {os.cpu_count()} CPUs")
     asyncio.run(run_benchmarks(path, args.reps, args.naive_reps, args.seed))
     print("load average after:  {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     return 0
+
+
+def both_backends(path: Path, args: argparse.Namespace) -> int:
+    """Each line on SQLite, then on the server's copy of the same library, then side by side."""
+    from pg_bench_server import bench_database, bench_server
+
+    from tests.pg_server import unavailable_reason
+
+    reason = unavailable_reason()
+    if reason is not None:
+        print(f"tag_bench: {reason}", file=sys.stderr)
+        return 1
+    server = bench_server(args.server_dir)
+    try:
+        url = bench_database(server, path, reuse=args.server_dir is not None)
+        loads = [os.getloadavg()]
+        print("--- SQLite", flush=True)
+        asyncio.run(run_benchmarks(path, args.reps, args.naive_reps, args.seed))
+        lite = list(RESULTS)
+        RESULTS.clear()
+        loads.append(os.getloadavg())
+        print("--- PostgreSQL", flush=True)
+        asyncio.run(run_benchmarks(path, args.reps, args.naive_reps, args.seed, url))
+        loads.append(os.getloadavg())
+    finally:
+        server.shut_down() if args.server_dir is not None else server.stop()
+    print_side_by_side(lite, list(RESULTS), loads)
+    return 0
+
+
+def print_side_by_side(
+    lite: list[tuple[str, list[float], list[float]]],
+    pg: list[tuple[str, list[float], list[float]]],
+    loads: list[tuple[float, float, float]],
+) -> None:
+    print(f"\n{'ms':<36} {'SQLite p50':>10} {'p95':>8} | {'PG p50':>8} {'p95':>8} | PG/SQLite p50")
+    for (name, ours, _), (pg_name, theirs, _) in zip(lite, pg, strict=True):
+        assert name == pg_name
+        ratio = statistics.median(theirs) / max(statistics.median(ours), 1e-6)
+        print(
+            f"{name:<36} {statistics.median(ours):10.2f} {pct(ours, 0.95):8.2f} |"
+            f" {statistics.median(theirs):8.2f} {pct(theirs, 0.95):8.2f} | {ratio:5.2f}x"
+            f"{'' if ratio <= 2 else '  (over 2x)'}"
+        )
+    print(
+        "load average (1, 5, 15 min) before / between / after: "
+        + " / ".join("{:.2f} {:.2f} {:.2f}".format(*load) for load in loads),
+        f"on {os.cpu_count()} CPUs",
+    )
 
 
 if __name__ == "__main__":

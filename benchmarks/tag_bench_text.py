@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from dam_desktop.core.sql_dialect import portable
 from dam_desktop.core.world import World
 from dam_desktop.services.search import lexical, search_service, suggestions
 
@@ -49,6 +50,7 @@ async def text_term_lines(
 
     async def naive(sql: str, params: dict[str, Any]) -> None:
         async with world.session() as s:
+            sql, params = portable(s, sql, params)  # GLOB as a regular expression on PostgreSQL
             (await s.execute(text(sql), params)).all()
 
     def naive_prefix(p: str) -> tuple[str, dict[str, Any]]:

@@ -18,6 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SERVER_USER = "postgres"
+# A test server loses nothing it needs when killed.
+TEST_SETTINGS = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+# The benchmarks' server: durability as shipped, memory as the README gives a studio's server.
+DURABLE_SETTINGS = (
+    "-c shared_buffers=2GB -c effective_cache_size=8GB -c work_mem=32MB -c maintenance_work_mem=512MB"
+)
 
 
 def _bin_dir() -> Path | None:
@@ -58,6 +64,7 @@ class PostgresServer:
 
     root: Path
     bin_dir: Path
+    durable: bool = False
     _names: itertools.count[int] = field(default_factory=itertools.count)
 
     @property
@@ -98,14 +105,14 @@ class PostgresServer:
         )
 
     def start(self) -> None:
+        settings = DURABLE_SETTINGS if self.durable else TEST_SETTINGS
         _run_as_server(
             [
                 str(self.bin_dir / "pg_ctl"),
                 "-D",
                 str(self.root / "data"),
                 "-o",
-                f"-k {self.root} -c listen_addresses='' -c fsync=off -c synchronous_commit=off"
-                " -c full_page_writes=off -c max_connections=200",
+                f"-k {self.root} -c listen_addresses='' {settings} -c max_connections=200",
                 "-l",
                 str(self.root / "server.log"),
                 "-w",
@@ -120,11 +127,18 @@ def _run_as_server(argv: list[str], *, check: bool = True) -> None:
     subprocess.run(argv, check=check, capture_output=True, text=True)
 
 
-def start_server() -> PostgresServer:
+def start_server(*, durable: bool = False, root: Path | None = None) -> PostgresServer:
+    """A new server in a temp folder; or, given `root`, the server kept there (made on first use)."""
     bin_dir = _bin_dir()
     assert bin_dir is not None, unavailable_reason()
+    if root is not None and (root / "data" / "PG_VERSION").exists():
+        server = PostgresServer(root, bin_dir, durable)
+        server.start()
+        return server
     # Short path: a Unix socket's path must stay under ~100 bytes.
-    root = Path(tempfile.mkdtemp(prefix="dampg-", dir="/tmp"))
+    if root is None:
+        root = Path(tempfile.mkdtemp(prefix="dampg-", dir="/tmp"))
+    root.mkdir(parents=True, exist_ok=True)
     if os.geteuid() == 0:
         shutil.chown(root, user=SERVER_USER)
     _run_as_server(
@@ -141,7 +155,7 @@ def start_server() -> PostgresServer:
             "--no-sync",
         ]
     )
-    server = PostgresServer(root, bin_dir)
+    server = PostgresServer(root, bin_dir, durable)
     server.start()
     return server
 
