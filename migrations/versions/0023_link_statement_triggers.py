@@ -7,8 +7,8 @@ before, and made a bulk tag 16x slower than on SQLite. There, the four jobs the 
 statement's rows (transition tables): one UPDATE per tag touched, one INSERT for the lot. SQLite
 has no transition tables and updates a row in place: it keeps its row triggers.
 
-Revision ID: 0022_link_statement_triggers_pgbench
-Revises: 0021_media_sort_orders_sorting
+Revision ID: 0023_link_statement_triggers
+Revises: 0022_scrub_strip_marker
 Create Date: 2026-12-05 21:20:00
 """
 
@@ -20,8 +20,8 @@ from alembic import op
 
 from dam_desktop.core.sql_triggers import create_trigger_sql, dialect_of, drop_trigger_sql
 
-revision: str = "0022_link_statement_triggers_pgbench"
-down_revision: str | Sequence[str] | None = "0021_media_sort_orders_sorting"
+revision: str = "0023_link_statement_triggers"
+down_revision: str | Sequence[str] | None = "0022_scrub_strip_marker"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
