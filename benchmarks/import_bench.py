@@ -15,7 +15,9 @@ WAV and FLAC), then measures, each run in its own process so peak RSS is the run
 - naive: per file, sha256 by a separate read, then Pillow open -> full decode -> resize -> save
   (a waveform from a full `soundfile.read` for sounds), one file after another;
 - video: poster frames per second from 1080p H.264 clips, ours against a naive poster decoded from
-  the start (`import_bench_video.py`, which also runs alone).
+  the start (`import_bench_video.py`, which also runs alone);
+- huge images: peak memory of the whole process tree importing 16 WebP files of 4096x4096,
+  against a naive decoder in the same run (`import_memory.py`, which also runs alone).
 
 Files are made from a few decoded pictures with a unique trailer after the JPEG end marker, so
 every file has its own content hash but generating them stays quick.
@@ -319,6 +321,11 @@ def main() -> int:
             print()
             (work / "video").mkdir(exist_ok=True)
             print(report(run_video(args.video_clips, 20.0, work / "video"), args.video_clips, 20.0))
+        from import_memory import report as memory_report
+        from import_memory import run as run_memory
+
+        print()
+        print(memory_report(run_memory(work)))
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

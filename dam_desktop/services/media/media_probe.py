@@ -23,7 +23,7 @@ from importlib import import_module
 from pathlib import Path
 
 import soundfile as sf
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from dam_desktop.services.media.audio_tags import read_audio_tags
 from dam_desktop.services.media.media_facts import (
@@ -37,6 +37,7 @@ from dam_desktop.services.media.thumbnails import THUMBNAIL_SIZE, WAVEFORM_SIZE,
 from dam_desktop.utils.media_utils import MediaFormat, perceptual_hashes
 from dam_desktop.utils.native_messages import install as install_message_hooks
 from dam_desktop.utils.native_messages import stderr_section
+from dam_desktop.utils.reduced_decode import decode_budget, decoded_bytes, load_reduced, prepare_reduced
 from dam_desktop.utils.waveform import waveform_peaks
 
 EXIF_ORIENTATION = 0x0112
@@ -142,7 +143,7 @@ def _open_image(source: Source, fmt: MediaFormat) -> Image.Image:
 def probe_image(source: Source, fmt: MediaFormat) -> Probe:
     image = _open_image(source, fmt)
     try:
-        return _probe_open_image(image, fmt)
+        return _probe_open_image(image, source)
     except MediaError:
         raise
     except Image.DecompressionBombError as exc:
@@ -167,7 +168,7 @@ def draft_box(size: tuple[int, int]) -> tuple[int, int]:
     return max(1, -(-THUMBNAIL_SIZE * width // height)), THUMBNAIL_SIZE
 
 
-def _probe_open_image(image: Image.Image, fmt: MediaFormat) -> Probe:
+def _probe_open_image(image: Image.Image, source: Source) -> Probe:
     width, height = image.size
     mode = image.mode
     frame_count = int(getattr(image, "n_frames", 1))
@@ -186,16 +187,34 @@ def _probe_open_image(image: Image.Image, fmt: MediaFormat) -> Probe:
         camera_make=make,
         camera_model=model,
     )
-    # JPEG: let the decoder scale by 1/2..1/8 in the DCT; everything else decodes at full size.
-    image.draft(image.mode, draft_box(image.size))
-    image.load()
-    upright = image
-    if orientation not in (None, 1):
-        with contextlib.suppress(Exception):  # a broken EXIF block costs the rotation, not the file
-            upright = ImageOps.exif_transpose(image)
-    thumbnail = shrink_image(upright)
+    # Decoded at the smallest size the decoder can give (JPEG's DCT scaling, Qt's scaling WebP
+    # reader), within the process's decode budget, and only the thumbnail outlives the block: a
+    # full-size picture is never copied, and turned upright only once it is thumbnail-sized.
+    box = draft_box(image.size)
+    prepare_reduced(image, box)
+    with decode_budget(decoded_bytes(image)):
+        pixels = load_reduced(image, source, box)
+        thumbnail = upright(shrink_image(pixels), orientation)
+        del pixels
     phash, dhash = perceptual_hashes(thumbnail)
     return Probe(thumbnail=thumbnail, image=facts, phash=phash, dhash=dhash)
+
+
+# EXIF orientation -> the turn that shows the picture upright (as ImageOps.exif_transpose).
+UPRIGHT_TURNS = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
+def upright(image: Image.Image, orientation: int | None) -> Image.Image:
+    turn = UPRIGHT_TURNS.get(orientation or 1)
+    return image if turn is None else image.transpose(turn)
 
 
 def probe_audio(source: Source, fmt: MediaFormat) -> Probe:

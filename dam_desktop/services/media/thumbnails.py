@@ -8,6 +8,7 @@ Sounds are drawn as a min/max waveform, read in blocks so a long recording never
 from __future__ import annotations
 
 import io
+import math
 from pathlib import Path
 
 import numpy as np
@@ -35,15 +36,34 @@ def has_alpha(image: Image.Image) -> bool:
     )
 
 
+def fitted_size(size: tuple[int, int], edge: int = THUMBNAIL_SIZE) -> tuple[int, int]:
+    """`size` fitted into an `edge` square, rounded as Pillow's `Image.thumbnail` rounds."""
+    width, height = size
+    if width <= edge and height <= edge:
+        return size
+    aspect = width / height
+    if aspect >= 1:
+        fitted = edge / aspect
+        key = lambda n: 0 if n == 0 else abs(aspect - edge / n)  # noqa: E731
+        return edge, max(min(math.floor(fitted), math.ceil(fitted), key=key), 1)
+    fitted = edge * aspect
+    return max(min(math.floor(fitted), math.ceil(fitted), key=lambda n: abs(aspect - n / edge)), 1), edge
+
+
 def shrink_image(image: Image.Image) -> Image.Image:
-    """A copy at most THUMBNAIL_SIZE on its long side, in RGB, or RGBA when it has transparency."""
+    """A new image at most THUMBNAIL_SIZE on its long side, in RGB, or RGBA when it has transparency.
+
+    Shrunk before any conversion where Pillow can (a full-size picture is never copied: that copy
+    was a 64 MB allocation per 16-megapixel picture); palette and odd modes are converted first."""
     target_mode = "RGBA" if has_alpha(image) else "RGB"
-    if image.mode not in ("RGB", "RGBA", "L", "P", "LA"):
-        # 16-bit, float and CMYK images: Pillow's own conversions to RGB.
+    if image.mode not in ("RGB", "RGBA", "L", "LA"):
+        # Palette, 16-bit, float and CMYK images: Pillow's own conversions, then the shrink.
         image = image.convert(target_mode)
-    thumb = image.copy() if image.mode == target_mode else image.convert(target_mode)
-    thumb.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE), Image.Resampling.LANCZOS, reducing_gap=2.0)
-    return thumb
+    size = fitted_size(image.size)
+    small = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0) if size != image.size else image
+    if small.mode != target_mode:
+        return small.convert(target_mode)
+    return small.copy() if small is image else small
 
 
 def encode_webp(image: Image.Image) -> bytes:
