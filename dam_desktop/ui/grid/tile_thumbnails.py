@@ -12,11 +12,13 @@ one from the original in its CPU pool; the tile is then decoded again from it.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QImage, QPixmap
 
+from dam_desktop.core.errors import DamError
 from dam_desktop.ui.grid.grid_delegate import ORIGINAL_BELOW
 from dam_desktop.ui.grid.hover_scrub import HoverScrub
 from dam_desktop.ui.grid.thumbnail_cache import ThumbnailCache
@@ -134,7 +136,11 @@ class TileThumbnails(QObject):
 
                     return await large_thumbnails(world, batch)
 
-                made = await self.view.grid_model.client.call(make)
+                try:
+                    made = await self.view.grid_model.client.call(make)
+                except DamError as exc:  # the library went away: these tiles keep the usual one
+                    logging.getLogger(__name__).warning("large thumbnails not made: %s", exc)
+                    made = dict.fromkeys(batch)
                 for entity_id, path in made.items():
                     (self._sharper if path is not None else self.no_large).add(entity_id)
                 self.schedule()
