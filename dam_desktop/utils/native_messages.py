@@ -13,8 +13,11 @@ Three kinds of message, three ways in, all to the thread that is reading the fil
   other threads write to descriptor 2 meanwhile lands in that file's notes rather than on the
   terminal; a CLI progress redraw lost that way is redrawn a tenth of a second later.
 
-FFmpeg is quiet already (utils.av_waveform.quiet_ffmpeg). A note outside any file goes to the
-`dam_desktop.native` logger at DEBUG.
+- FFmpeg's log stays off (utils.av_waveform.quiet_ffmpeg): with a level set, PyAV's callback
+  needs the GIL on FFmpeg's own decoding threads, and an import of two clips deadlocked in 2 of 6
+  runs here; FFmpeg's last error still reaches the reason through PyAV's exception.
+
+A note outside any file goes to the `dam_desktop.native` logger at DEBUG.
 """
 
 from __future__ import annotations
