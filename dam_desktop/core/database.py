@@ -30,11 +30,13 @@ SQLITE_PRAGMAS: tuple[tuple[str, str], ...] = (
     ("synchronous", "NORMAL"),
     ("temp_store", "MEMORY"),
     ("cache_size", "-65536"),  # 64 MiB page cache
-    # Reads go through the OS page cache without copying into SQLite's own cache; a whole large
-    # library fits (SQLite caps this at its compile-time maximum, about 2 GiB). At 1M assets this
-    # took the slowest tag-query counts from ~290 to ~200 ms. The pages are the file's, so the OS
-    # drops them under memory pressure.
-    ("mmap_size", str(2 * 1024 * 1024 * 1024)),
+    # No memory map, by measurement: mapped pages of the library file are resident memory of the
+    # process, so with a 2 GiB map the window's memory grew with the library (the grid bench's
+    # 24-round session at 100k: 615 MB, 250 MB of it the mapped file; 391 MB without the map). The
+    # searches the window waits on run on the read connections, unmapped since their own
+    # measurement (`read_pool`); tag_bench at 100k took the same CPU per line on this session
+    # without the map, within noise (at 1M a count plus a page had taken 10 ms with it, 20 without).
+    ("mmap_size", "0"),
 )
 
 
