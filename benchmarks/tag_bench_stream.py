@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import text
 
+from dam_desktop.core.sql_dialect import planned
 from dam_desktop.core.world import World
 from dam_desktop.services.browse.browse_sql import NOT_TRASHED
 from dam_desktop.services.search.paging import following_limit
@@ -123,7 +124,7 @@ async def media_sort_lines(
 
             async def sorted_all(sql: str = naive) -> None:
                 async with world.session() as session:
-                    (await session.execute(text(sql))).all()
+                    (await session.execute(text(planned(session, sql)))).all()  # hints dropped on PG
 
             ours = [await timed(first) for _ in range(reps)]
             base = [await timed(sorted_all) for _ in range(naive_reps)]

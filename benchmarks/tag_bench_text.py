@@ -129,7 +129,7 @@ async def text_term_lines(
         return (
             "SELECT c.tag_name, count(l.id) AS n FROM component_tag_concept c LEFT JOIN"
             " component_entity_tag_link l ON l.tag_concept_entity_id = c.entity_id"
-            " WHERE c.tag_name LIKE :p GROUP BY c.entity_id ORDER BY n DESC LIMIT 10",
+            " WHERE c.tag_name LIKE :p GROUP BY c.entity_id, c.tag_name ORDER BY n DESC LIMIT 10",
             {"p": p + "%"},
         )
 
