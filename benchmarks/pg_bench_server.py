@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dam_desktop.core.library import LibraryPaths
 from dam_desktop.core.server_database import upgrade_server_library
+from dam_desktop.core.sql_dialect import RECOUNT_ASSETS
 from tests.pg_server import PostgresServer, start_server
 
 
@@ -55,6 +56,7 @@ def copy_to_server(db_path: Path, url: str) -> None:
                 if _has_serial(target, table)
                 else "SELECT 1"
             )
+        target.execute(RECOUNT_ASSETS)  # kept by a trigger, which COPY with triggers off skipped
         target.commit()
         target.autocommit = True
         target.execute("ANALYZE")

@@ -23,7 +23,7 @@ from dam_desktop.services.marks.marks_service import MarkChanges
 from dam_desktop.use_cases import marks as mark_cases
 from dam_desktop.use_cases import tags as tag_cases
 from dam_desktop.use_cases.library_copy import copy_library
-from dam_desktop.use_cases.search import search_ids
+from dam_desktop.use_cases.search import count_matches, search_ids
 from dam_desktop.use_cases.similarity import find_similar
 from dam_desktop.world_setup import open_world
 from tests.audio_synthesis import write_sounds
@@ -80,6 +80,7 @@ async def _ids(world: World) -> dict[str, int]:
 async def _answers(world: World) -> dict[str, Any]:
     ids = await _ids(world)
     out: dict[str, Any] = {q: sorted(await search_ids(world, q)) for q in QUERIES}
+    out["count"] = await count_matches(world, "")
     for name in ("disc.png", "sound_00.wav"):
         similar = await find_similar(world, ids[name])
         out[f"similar to {name}"] = [(h.entity_id, round(h.score, 5)) for h in similar.hits]

@@ -1,6 +1,7 @@
-"""What the tag-link triggers keep right, on both backends (on PostgreSQL they run once per
-statement over its rows): use counts that skip trashed assets, the text index's tag rows, and the
-text-embedding markers, after bulk edits of many links in one statement."""
+"""What the triggers keep right, on both backends (on PostgreSQL they run once per statement over
+its rows): tag use counts that skip trashed assets, the text index's tag rows, the text-embedding
+markers, after bulk edits of many links in one statement; and the count of every asset (kept in a
+table on PostgreSQL) through imports, the trash and deletions."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from sqlalchemy import text
 from dam_desktop.core.world import World
 from dam_desktop.services.ingest.import_service import import_paths
 from dam_desktop.use_cases import tags as tag_cases
-from dam_desktop.use_cases.search import search_ids
-from dam_desktop.use_cases.trash import move_to_trash
+from dam_desktop.use_cases.search import count_matches, search_ids
+from dam_desktop.use_cases.trash import delete_for_good, move_to_trash
 from tests.import_media_factory import make_png
 
 
@@ -63,3 +64,20 @@ async def _tag_id(world: World, name: str) -> int:
                 text("SELECT entity_id FROM component_tag_concept WHERE tag_name = :t"), {"t": name}
             )
         )
+
+
+async def test_the_count_of_every_asset_follows_imports_the_trash_and_deletions(
+    world: World, tmp_path: Path
+) -> None:
+    for i in range(5):
+        make_png(tmp_path / "a" / f"p{i}.png", (16, 12), seed=100 + i)
+        make_png(tmp_path / "b" / f"q{i}.png", (16, 12), seed=200 + i)
+    first = await import_paths(world, [tmp_path / "a"])
+    assert await count_matches(world, "") == 5
+    await import_paths(world, [tmp_path / "b", tmp_path / "a"])  # the copies of a/ are duplicates
+    assert await count_matches(world, "") == 10
+    await move_to_trash(world, first.imported[:2])
+    assert await count_matches(world, "") == 8
+    await delete_for_good(world, first.imported[:2])
+    assert await count_matches(world, "") == 8
+    assert len(await search_ids(world, "")) == 8

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from sqlalchemy import Integer, Table, text
 from sqlalchemy.engine import Connection
 
-from dam_desktop.core.sql_dialect import POSTGRESQL
+from dam_desktop.core.sql_dialect import ASSET_COUNT_TABLE, POSTGRESQL, RECOUNT_ASSETS
 
 
 def dialect(connection: Connection) -> str:
@@ -109,7 +109,10 @@ def set_id_counters(connection: Connection, tables: list[Table], last: dict[str,
 
 
 def after_bulk_load(connection: Connection) -> None:
-    """PostgreSQL plans by statistics: gather them for the tables just filled, before anyone
-    searches (autovacuum would, minutes later)."""
+    """What the triggers would have kept, recounted (the number of assets on PostgreSQL); and
+    PostgreSQL plans by statistics: gather them for the tables just filled, before anyone searches
+    (autovacuum would, minutes later)."""
     if dialect(connection) == POSTGRESQL:
+        if connection.scalar(text(f"SELECT to_regclass('{ASSET_COUNT_TABLE}') IS NOT NULL")):
+            connection.exec_driver_sql(RECOUNT_ASSETS)
         connection.exec_driver_sql("ANALYZE")
