@@ -19,7 +19,7 @@ TYPE_ORDER = "ix_file_properties_type_order"  # (asset_type, file_extension, nam
 # has two indexes, one per direction, over the column with the missing value replaced by the
 # direction's last value (`sorting.MISSING_SORTS_AS`), then the entity id and the column itself:
 # SQLite 3.40 reads an index on an expression as covering (a page without a lookup into the table
-# per row) only when it holds the column (migration 0024). The keys name them by (column,
+# per row) only when it holds the column (migration 0025). The keys name them by (column,
 # descending).
 MEDIA_ORDER_INDEXES: dict[tuple[str, bool], str] = {
     (column, descending): f"ix_file_properties_{column}_{'desc' if descending else 'asc'}"

@@ -4,8 +4,8 @@ SQLite (3.40) reads an index on an expression as covering only when the query's 
 it: with the copied column itself after the entity id, a page in these orders is read from the
 index alone, without a lookup into the file properties per row.
 
-Revision ID: 0024_covering_media_sort_indexes_sorting
-Revises: 0023_link_statement_triggers
+Revision ID: 0025_covering_media_sort_indexes
+Revises: 0024_search_asset_count
 Create Date: 2026-12-05 21:50:00
 """
 
@@ -17,8 +17,8 @@ from alembic import op
 
 from dam_desktop.core.sql_triggers import execute
 
-revision: str = "0024_covering_media_sort_indexes_sorting"
-down_revision: str | Sequence[str] | None = "0023_link_statement_triggers"
+revision: str = "0025_covering_media_sort_indexes"
+down_revision: str | Sequence[str] | None = "0024_search_asset_count"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
