@@ -168,6 +168,12 @@ def test_cli_dry_run_lists_what_would_be_written_and_writes_nothing(
     assert out[-1] == "would write 1 sidecar for 2 assets; 1 already up to date; 0 failed"
     assert sorted(p.name for p in red.parent.iterdir()) == ["blue.jpg", "red.jpg"]
 
+    # A query may start with "-", as for `search`: the assets that are not warm.
+    assert main([*library, "xmp", "write", "--dry-run", "-warm"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "would write 0 sidecars for 1 asset; 1 already up to date; 0 failed"
+    ]
+
     assert main([*library, "xmp", "write", "warm"]) == 0
     assert (
         capsys.readouterr().out.splitlines()[-1]

@@ -26,7 +26,12 @@ from dam_desktop.services.store.sidecar_files import (
     SidecarResult,
     write_asset_sidecars,
 )
-from dam_desktop.services.tags.sidecar_facts import SidecarAsset, live_asset_ids, sidecar_assets
+from dam_desktop.services.tags.sidecar_facts import (
+    SidecarAsset,
+    live_asset_ids,
+    sidecar_assets,
+    tag_hierarchy,
+)
 
 if TYPE_CHECKING:
     from dam_desktop.core.world import World
@@ -102,11 +107,11 @@ async def write_sidecars(
 ) -> SidecarReport:
     """Write the sidecars of `entity_ids` (None: every asset in the library); with `dry_run`, say
     what would be written and write nothing. Each failure is a result with its reason."""
-    if entity_ids is None:
-        async with world.session() as session:
-            ids = await live_asset_ids(session)
-    else:
-        ids = list(dict.fromkeys(int(i) for i in entity_ids))
+    async with world.session() as session:
+        ids = (
+            await live_asset_ids(session) if entity_ids is None else list(dict.fromkeys(map(int, entity_ids)))
+        )
+        hierarchy = await tag_hierarchy(session)
     report = SidecarReport(dry_run)
     root = Path(world.paths.root)
     for start in range(0, len(ids), BATCH):
@@ -114,7 +119,7 @@ async def write_sidecars(
             report.cancelled = True
             break
         async with world.session() as session:
-            assets = await sidecar_assets(session, ids[start : start + BATCH])
+            assets = await sidecar_assets(session, ids[start : start + BATCH], hierarchy)
         results = await asyncio.to_thread(_write_all, root, assets, dry_run)
         report.results.extend(results)
         report.assets = min(len(ids), start + BATCH)

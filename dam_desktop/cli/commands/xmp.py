@@ -18,6 +18,7 @@ import argparse
 import sys
 from typing import Any
 
+from dam_desktop.cli.commands.search import QueryArgumentParser
 from dam_desktop.cli.common import (
     EXIT_FAILURE,
     EXIT_INTERRUPTED,
@@ -47,7 +48,10 @@ def register(subparsers: Any) -> None:
         help="write the library's tags, rating and label to .xmp sidecars",
         description="XMP sidecars for other applications (digiKam, darktable, Lightroom).",
     )
-    actions = parser.add_subparsers(dest="xmp_action", metavar="ACTION", required=True)
+    # A query may start with "-" (`xmp write -draft`), as for `search`.
+    actions = parser.add_subparsers(
+        dest="xmp_action", metavar="ACTION", required=True, parser_class=QueryArgumentParser
+    )
     write = actions.add_parser(
         "write",
         help="write tags (dc:subject, lr:hierarchicalSubject), rating and label to sidecars",

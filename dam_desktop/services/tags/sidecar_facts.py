@@ -76,7 +76,11 @@ def _without_prefixes(paths: list[tuple[str, ...]]) -> tuple[tuple[str, ...], ..
     return tuple(p for p in unique if not any(len(o) > len(p) and o[: len(p)] == p for o in unique))
 
 
-async def _hierarchy(session: AsyncSession) -> tuple[dict[int, list[int]], dict[int, str]]:
+Hierarchy = tuple[dict[int, list[int]], dict[int, str]]  # child -> parents, and the tags' names
+
+
+async def tag_hierarchy(session: AsyncSession) -> Hierarchy:
+    """Every parent link and the names of the tags in them (read once for all the batches)."""
     edges = await parent_edges(session)
     if not edges:
         return edges, {}
@@ -88,7 +92,9 @@ async def _hierarchy(session: AsyncSession) -> tuple[dict[int, list[int]], dict[
     return edges, {int(i): str(name) for i, name in rows}
 
 
-async def sidecar_assets(session: AsyncSession, entity_ids: Sequence[int]) -> list[SidecarAsset]:
+async def sidecar_assets(
+    session: AsyncSession, entity_ids: Sequence[int], hierarchy: Hierarchy | None = None
+) -> list[SidecarAsset]:
     """The live assets among `entity_ids` with what their sidecars should say, in the given order."""
     ids = list(dict.fromkeys(int(i) for i in entity_ids))
     loc, props, sha = FileLocationComponent, FilePropertiesComponent, ContentHashSHA256Component
@@ -109,7 +115,7 @@ async def sidecar_assets(session: AsyncSession, entity_ids: Sequence[int]) -> li
             originals.append(Path(decode_db_path(stored)))
     tags = await tags_of_entities(session, list(where))
     marks = await marks_of(session, list(where))
-    edges, names = await _hierarchy(session)
+    edges, names = hierarchy if hierarchy is not None else await tag_hierarchy(session)
     assets: list[SidecarAsset] = []
     for entity_id in ids:
         if entity_id not in where:
