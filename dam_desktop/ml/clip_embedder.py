@@ -66,6 +66,35 @@ class ClipEmbedder:
             return np.zeros((0, 0), dtype=np.float32), failed
         return self.encode_pixels(tensors, batch_size=batch_size), failed
 
+    def encode_clips(
+        self, strips: Sequence[tuple[Path, int]], *, batch_size: int = 32
+    ) -> tuple[npt.NDArray[np.float32], dict[int, str]]:
+        """One unit vector per clip, the mean of its frames' vectors: each clip is given as a
+        picture of `frames` equally wide frames side by side (its scrub strip; 1: its poster).
+        (rows for the readable clips, in order) and {position: reason} for the others."""
+        from dam_desktop.ml.zero_shot_tagger import open_image_for_tagging
+
+        tensors: list[Any] = []
+        spans: list[tuple[int, int]] = []
+        failed: dict[int, str] = {}
+        for position, (path, frames) in enumerate(strips):
+            try:
+                strip = open_image_for_tagging(path, self.bundle.image_size * frames)
+                width = strip.width // frames
+                pictures = [strip.crop((i * width, 0, (i + 1) * width, strip.height)) for i in range(frames)]
+                start = len(tensors)
+                tensors.extend(self.bundle.preprocess(picture) for picture in pictures)
+            except Exception as exc:
+                failed[position] = f"cannot read the clip's frames: {exc}"
+                continue
+            spans.append((start, len(tensors)))
+        if not tensors:
+            return np.zeros((0, 0), dtype=np.float32), failed
+        frame_vectors = self.encode_pixels(tensors, batch_size=batch_size)
+        means = np.stack([frame_vectors[start:stop].mean(axis=0) for start, stop in spans])
+        norms = np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
+        return (means / norms).astype(np.float32), failed
+
     @oom_retry_batch_adjustment(max_retries=4)
     def encode_pixels(self, tensors: Sequence[Any], *, batch_size: int) -> npt.NDArray[np.float32]:
         """Unit image vectors of preprocessed images, `batch_size` at a time through the vision tower."""

@@ -51,7 +51,7 @@ from dam_desktop.utils.media_utils import display_path
 MARKERS_BY_TYPE: dict[str, tuple[type[BaseMarker], ...]] = {
     "image": (NeedsImageDescriptorMarker, NeedsAutoTaggingMarker, NeedsEmbeddingMarker),
     "audio": (NeedsAudioProcessingMarker,),
-    "video": (NeedsScrubStripMarker,),
+    "video": (NeedsScrubStripMarker, NeedsEmbeddingMarker),
 }
 
 

@@ -11,7 +11,7 @@ changed vector replaces its row) and searched through the world's `VectorIndexCa
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +36,7 @@ from dam_desktop.services.semantic.vector_index import (
     search_like_entity,
     vector_to_bytes,
 )
-from dam_desktop.services.store.asset_files import model_pictures
+from dam_desktop.services.store.asset_files import clip_pictures, model_pictures
 
 if TYPE_CHECKING:
     from dam_desktop.core.read_pool import ReadPool, ServerReads
@@ -104,7 +104,8 @@ async def read_chosen_image_model(reads: ReadPool | ServerReads) -> str | None:
 
 
 async def mark_images_without_embedding(session: AsyncSession, model_name: str) -> int:
-    """Mark every image that has no `model_name` vector for the embedding stage; how many wait now.
+    """Mark every image and clip that has no `model_name` vector for the embedding stage; how many
+    wait now.
 
     Failed markers are reset: a new model deserves a new try at a file another model could not read.
     """
@@ -114,7 +115,7 @@ async def mark_images_without_embedding(session: AsyncSession, model_name: str) 
                 session,
                 "INSERT OR IGNORE INTO component_marker_needs_embedding (entity_id, attempts)"
                 " SELECT p.entity_id, 0 FROM component_file_properties p"
-                " WHERE p.asset_type = 'image'"
+                " WHERE p.asset_type IN ('image', 'video')"
                 " AND NOT EXISTS (SELECT 1 FROM component_trashed t WHERE t.entity_id = p.entity_id)"
                 " AND NOT EXISTS (SELECT 1 FROM component_image_embedding e"
                 "  WHERE e.entity_id = p.entity_id AND e.model_name = :model)",
@@ -198,16 +199,40 @@ async def embed_images(
     settings: SemanticSettings,
     entity_ids: Sequence[int],
 ) -> dict[int, str]:
-    """Store CLIP image embeddings for the image assets among the ids; returns {entity: why it failed}."""
-    table = ImageEmbeddingComponent
-    model = settings.image_model
+    """Store CLIP image embeddings for the image assets and clips among the ids (a clip's is the
+    mean of its keyframes'); returns {entity: why it failed}."""
     files, failed = await model_pictures(session, paths, entity_ids)
-    if not files:
+    clips, clips_failed = await clip_pictures(session, paths, entity_ids)
+    failed.update(clips_failed)
+    if not files and not clips:
         return failed
     embedder = await get_clip_embedder(manager, settings)
-    ids = list(files)
-    batch = manager.get_optimal_batch_size(IMAGE_MODEL_IDENTIFIER, model, 2.0, 32)
-    vectors, unreadable = await manager.run(embedder.encode_images, [files[i] for i in ids], batch_size=batch)
+    batch = manager.get_optimal_batch_size(IMAGE_MODEL_IDENTIFIER, settings.image_model, 2.0, 32)
+    if files:
+        ids = list(files)
+        vectors, unreadable = await manager.run(
+            embedder.encode_images, [files[i] for i in ids], batch_size=batch
+        )
+        await _store_vectors(session, settings.image_model, ids, vectors, unreadable, failed)
+    if clips:
+        ids = list(clips)
+        vectors, unreadable = await manager.run(
+            embedder.encode_clips, [clips[i] for i in ids], batch_size=batch
+        )
+        await _store_vectors(session, settings.image_model, ids, vectors, unreadable, failed)
+    return failed
+
+
+async def _store_vectors(
+    session: AsyncSession,
+    model: str,
+    ids: list[int],
+    vectors: Iterable[Any],
+    unreadable: Mapping[int, str],
+    failed: dict[int, str],
+) -> None:
+    """Replace the `model` rows of the ids that were read; note why the others were not."""
+    table = ImageEmbeddingComponent
     for position, reason in unreadable.items():
         failed[ids[position]] = reason
     done = [eid for pos, eid in enumerate(ids) if pos not in unreadable]
@@ -220,7 +245,6 @@ async def embed_images(
                 for eid, vec in zip(done, vectors, strict=True)
             ],
         )
-    return failed
 
 
 async def pending_image_embedding_count(session: AsyncSession) -> int:

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dam_desktop.core.library import LibraryPaths
+from dam_desktop.core.library import SCRUB_STRIP_FRAMES, LibraryPaths
 from dam_desktop.models.files import (
     STORAGE_MANAGED,
     ContentHashSHA256Component,
@@ -97,6 +97,41 @@ async def model_pictures(
             del files[entity_id]
             failed[entity_id] = "its thumbnail is not made yet (RAW, SVG and HEIC are seen through it)"
     return files, failed
+
+
+async def clip_pictures(
+    session: AsyncSession, paths: LibraryPaths, entity_ids: Sequence[int]
+) -> tuple[dict[int, tuple[Path, int]], dict[int, str]]:
+    """For the clips among the ids (trash left out): the picture the models see them through,
+    with its number of frames side by side: the scrub strip's keyframes, else the poster
+    thumbnail alone; and {entity: why neither exists}."""
+    if not entity_ids:
+        return {}, {}
+    rows = await session.execute(
+        select(FilePropertiesComponent.entity_id, ContentHashSHA256Component.hash_value)
+        .join(
+            ContentHashSHA256Component,
+            ContentHashSHA256Component.entity_id == FilePropertiesComponent.entity_id,
+        )
+        .where(FilePropertiesComponent.entity_id.in_(list(entity_ids)))
+        .where(FilePropertiesComponent.asset_type == "video")
+        .where(
+            ~select(TrashedComponent.id)
+            .where(TrashedComponent.entity_id == FilePropertiesComponent.entity_id)
+            .exists()
+        )
+    )
+    found: dict[int, tuple[Path, int]] = {}
+    failed: dict[int, str] = {}
+    for entity_id, sha in rows.all():
+        strip, poster = paths.scrub_strip_path(bytes(sha).hex()), paths.thumbnail_path(bytes(sha).hex())
+        if strip.is_file():
+            found[entity_id] = (strip, SCRUB_STRIP_FRAMES)
+        elif poster.is_file():
+            found[entity_id] = (poster, 1)
+        else:
+            failed[entity_id] = "its frames are not kept yet (a clip is seen through its scrub strip)"
+    return found, failed
 
 
 async def asset_type_of(session: AsyncSession, entity_id: int) -> str | None:
