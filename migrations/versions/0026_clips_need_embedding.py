@@ -1,7 +1,7 @@
 """clips are embedded by the image model from their keyframes: clips already imported are marked
 
-Revision ID: 0025_clips_need_embedding
-Revises: 0024_search_asset_count
+Revision ID: 0026_clips_need_embedding
+Revises: 0025_covering_media_sort_indexes
 Create Date: 2026-12-05 21:50:00
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0025_clips_need_embedding"
-down_revision: str | Sequence[str] | None = "0024_search_asset_count"
+revision: str = "0026_clips_need_embedding"
+down_revision: str | Sequence[str] | None = "0025_covering_media_sort_indexes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
