@@ -11,6 +11,7 @@ import pytest
 
 from dam_desktop.core.world import World
 from dam_desktop.services.ingest.import_service import import_paths
+from dam_desktop.use_cases.marks import marks_of
 from dam_desktop.use_cases.search import search_ids
 from tests.media_kind_factory import picture, write_dng
 
@@ -52,9 +53,16 @@ async def test_sidecar_and_embedded_keywords_become_tags(world: World, tmp_path:
 
     by_name = await tags_of(world, report.imported)
     assert sorted(by_name.values(), key=len) == [
-        {"sea", "summer", "rating:4"},
-        {"paris", "places", "europe", "label:red"},
+        {"sea", "summer"},
+        {"paris", "places", "europe"},
     ]
+    # The rating and the label are marks: the stars and the label a query and the tiles read.
+    jpeg_id = next(e for e, names in by_name.items() if "sea" in names)
+    dng_id = next(e for e, names in by_name.items() if "paris" in names)
+    assert list(await search_ids(world, "rating:4")) == [jpeg_id]
+    assert list(await search_ids(world, "label:red")) == [dng_id]
+    marks = await marks_of(world, report.imported)
+    assert {(m.rating, m.label) for m in marks.values()} == {(4, None), (0, "red")}
     # The hierarchy's levels are parents: searching a parent finds the child's asset.
     raw_id = next(e for e, names in by_name.items() if "paris" in names)
     assert list(await search_ids(world, "places")) == [raw_id]
@@ -71,3 +79,18 @@ async def test_exiftools_lightroom_sidecar_and_a_broken_packet(world: World, tmp
     assert report.failed == [] and len(report.imported) == 2
     tags = await tags_of(world, report.imported)
     assert sorted(sorted(tags[e]) for e in report.imported) == [[], ["studio"]]
+
+
+async def test_a_lightroom_reject_is_flagged_and_a_custom_label_becomes_a_tag(
+    world: World, tmp_path: Path
+) -> None:
+    photo = tmp_path / "outtake.jpg"
+    picture((200, 150), 8).save(photo, quality=90)
+    exiftool(
+        "-o", str(tmp_path / "outtake.jpg.xmp"), "-XMP-xmp:Rating=-1", "-XMP-xmp:Label=Approved", str(photo)
+    )
+    (entity_id,) = (await import_paths(world, [photo])).imported
+    marks = (await marks_of(world, [entity_id]))[entity_id]
+    assert (marks.rating, marks.flag, marks.label) == (0, "reject", None)
+    assert (await tags_of(world, [entity_id]))[entity_id] == {"approved"}
+    assert list(await search_ids(world, "flag:reject")) == [entity_id]

@@ -16,7 +16,7 @@ import pytest
 from dam_desktop.cli.main import main
 from dam_desktop.core.world import World
 from dam_desktop.services.ingest.import_service import import_paths
-from dam_desktop.use_cases.marks import MarkChanges, set_marks
+from dam_desktop.use_cases.marks import MarkChanges, marks_of, set_marks
 from dam_desktop.use_cases.sidecars import FAILED, UNCHANGED, WRITTEN, write_sidecars
 from dam_desktop.use_cases.tags import add_parent, add_tags
 from tests.media_kind_factory import picture
@@ -242,6 +242,8 @@ async def test_our_sidecars_bring_the_same_tags_into_another_library(
         from dam_desktop.use_cases.tags import tags_of_selection
 
         names = {t.name for t in (await tags_of_selection(other, [imported])).all}
+        marks = await marks_of(other, [imported])
     finally:
         await other.close()
-    assert names == {"oak", "autumn", "trees", "rating:5"}
+    assert names == {"oak", "autumn", "trees"}
+    assert marks[imported].rating == 5

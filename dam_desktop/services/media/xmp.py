@@ -117,15 +117,11 @@ def sidecar_xmp(path: str) -> XmpFacts:
 
 
 def tag_names(facts: XmpFacts) -> tuple[list[str], list[tuple[str, str]]]:
-    """(tag names, (child, parent) pairs): keywords and every level of each hierarchy; the rating
-    as `rating:N` and the colour label as `label:NAME`."""
+    """(tag names, (child, parent) pairs): keywords and every level of each hierarchy. The rating
+    and the label are marks, not tags (`services.ingest.xmp_tags`)."""
     names = list(facts.keywords)
     parents: list[tuple[str, str]] = []
     for levels in facts.hierarchies:
         names.extend(levels)
         parents.extend(zip(levels[1:], levels[:-1], strict=True))
-    if facts.rating is not None and facts.rating > 0:
-        names.append(f"rating:{facts.rating}")
-    if facts.label:
-        names.append(f"label:{facts.label}")
     return list(dict.fromkeys(names)), list(dict.fromkeys(parents))
