@@ -14,6 +14,8 @@ its thumbnails are hard links to (or copies of) a few real WebP thumbnails. It p
 - the whole process: `dam-desktop --library L` from launch to the first painted grid, and its RSS;
 - the same measures for a naive baseline in this run: a QListWidget in icon mode with one item per
   asset (what one writes first), capped at --baseline-cap items because it grows linearly;
+- memory while the window computes image embeddings of 16 huge pictures, against a naive embedder
+  (`window_memory.py`, which also runs alone);
 - for the whole process, a naive launch in this run: a Python process that opens the world first
   (SQLAlchemy, the library), then builds the same main window and lists through the world - the
   order one writes first, and what dam-desktop itself did before its start-up read.
@@ -558,6 +560,13 @@ def main() -> int:
     )
     parser.add_argument("--server-dir", type=Path, help="with --backend postgresql: keep the server here")
     parser.add_argument("--runs", type=int, default=3, help="with --backend postgresql: opens per backend")
+    parser.add_argument(
+        "--embedding-model",
+        choices=("tiny", "vit-b-32", "none"),
+        default="tiny",
+        help="the memory line: the window embedding 16 huge images with this open_clip architecture "
+        "(random weights; window_memory.py); none: skip it",
+    )
     args = parser.parse_args()
     count = 1_000_000 if args.million else args.count
     library = args.library or Path(tempfile.gettempdir()) / f"dam-grid-bench-{count}"
@@ -592,6 +601,12 @@ def main() -> int:
     naive_launch = [] if args.no_baseline else measure_naive_launch(library, max(3, args.process_runs // 2))
 
     report(count, ours, base, process, naive_launch)
+    if args.embedding_model != "none":
+        from window_memory import report as memory_report
+        from window_memory import run as run_memory
+
+        with tempfile.TemporaryDirectory(prefix="dam-window-memory-") as work:
+            print("\n" + memory_report(run_memory(Path(work), args.embedding_model)))
     return 0
 
 
