@@ -89,8 +89,17 @@ async def test_a_lightroom_reject_is_flagged_and_a_custom_label_becomes_a_tag(
     exiftool(
         "-o", str(tmp_path / "outtake.jpg.xmp"), "-XMP-xmp:Rating=-1", "-XMP-xmp:Label=Approved", str(photo)
     )
-    (entity_id,) = (await import_paths(world, [photo])).imported
+    (entity_id,) = (await import_paths(world, [photo], mode="reference")).imported
     marks = (await marks_of(world, [entity_id]))[entity_id]
     assert (marks.rating, marks.flag, marks.label) == (0, "reject", None)
     assert (await tags_of(world, [entity_id]))[entity_id] == {"approved"}
     assert list(await search_ids(world, "flag:reject")) == [entity_id]
+
+    # Written back, the reject is Lightroom's rating of -1 again.
+    from dam_desktop.use_cases.sidecars import write_sidecars
+
+    await write_sidecars(world, [entity_id])
+    from dam_desktop.services.media.xmp import sidecar_xmp
+
+    back = sidecar_xmp(str(photo))
+    assert (back.rating, back.keywords) == (-1, ("approved",))

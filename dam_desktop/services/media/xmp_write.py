@@ -33,7 +33,7 @@ class SidecarFacts:
 
     keywords: tuple[str, ...] = ()
     hierarchies: tuple[tuple[str, ...], ...] = ()  # each from the root to the leaf
-    rating: int = 0  # 0: unrated (no xmp:Rating)
+    rating: int = 0  # 0: unrated (no xmp:Rating); -1: rejected
     label: str | None = None  # a colour label as the library names it ("red")
     has_marks: bool = False
 

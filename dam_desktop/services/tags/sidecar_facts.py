@@ -4,7 +4,8 @@
   made are not keywords: they stand for the rating and label when the asset has no marks.
 - Hierarchies (`lr:hierarchicalSubject`): for each tag with parents, every path from a root to it
   ("places|europe|paris"); a path that is the start of a longer one is left out, as Lightroom does.
-- Rating and label: the asset's marks (services/marks), when it has any.
+- Rating and label: the asset's marks (services/marks), when it has any; a rejected, unrated
+  asset is rated -1, as Lightroom writes it.
 - Where: each referenced original's path, whether the managed copy exists, its name and hash.
 """
 
@@ -135,7 +136,9 @@ async def sidecar_assets(
                     paths.extend(_paths_to(tag.id, edges, names))
         mark = marks.get(entity_id)
         if mark is not None:
-            rating, label = mark.rating, mark.label
+            # Lightroom's "rejected" is a rating of -1, as the import reads it.
+            rating = -1 if mark.flag == "reject" and not mark.rating else mark.rating
+            label = mark.label
         facts = SidecarFacts(
             tuple(keywords),
             _without_prefixes(paths),
