@@ -105,6 +105,12 @@ def test_a_second_launch_on_the_library_hands_its_files_to_the_running_window(
         assert "first-paint" not in err, "the second launch opened a window of its own"
         qtbot.waitUntil(lambda: "sunset.png" in shown_names(window), timeout=60_000)
         assert not window.isMinimized(), "the window did not come to the front"
+
+        # Launched again with no files, it only brings that window forward.
+        window.showMinimized()
+        status, err = finished(qtbot, launch("--library", str(root)))
+        assert status == 0 and "first-paint" not in err and "Traceback" not in err, err
+        qtbot.waitUntil(lambda: not window.isMinimized())
     finally:
         close_window(qtbot, controller)
 
