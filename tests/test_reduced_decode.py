@@ -134,3 +134,15 @@ def test_full_size_decodes_wait_for_the_budget() -> None:
     second.join(30)
     assert second_in.is_set() and budget.in_use == 0
     assert budget.highest == 2 * UNBUDGETED_BYTES
+
+
+def test_the_large_thumbnail_and_preview_read_a_huge_webp_at_a_reduced_size(
+    huge_files: dict[str, Path], allocations: list[tuple[int, int]]
+) -> None:
+    from dam_desktop.services.media.previews import fitted_picture
+
+    for name in ("huge.webp", "huge-alpha.webp", "huge.jpg"):
+        picture = fitted_picture(huge_files[name], name, 768)
+        assert picture.size == (768, 768), (name, picture.size)
+        assert picture.mode == ("RGBA" if "alpha" in name else "RGB")
+    assert max(w * h for w, h in allocations) <= 2048 * 2048, allocations
