@@ -42,11 +42,32 @@ async def export(world: World, entity_ids: Sequence[int], folder: Path) -> Expor
     return ExportOutcome(result.written, plan.unreadable, [i for i in ids if i not in listed])
 
 
-async def export_query(world: World, query: str, folder: Path) -> ExportOutcome:
-    """Export every asset matching a tag query (raises QueryError for a bad query)."""
+EXPORT_BATCH = 2_000
+
+
+async def export_query(
+    world: World, query: str, folder: Path, *, excluded: Sequence[int] = ()
+) -> ExportOutcome:
+    """Export every asset matching a tag query but `excluded` (raises QueryError for a bad query),
+    a batch of ids at a time: the ids of the whole result are never held at once, and each batch's
+    files are written before the next is read."""
+    skip = set(excluded)
+    written: list[Path] = []
+    unreadable: dict[int, str] = {}
     async with world.session() as session:
-        ids = await search_service.search(session, query, limit=None)
-    return await export(world, [int(i) for i in ids], folder)
+        compiled = await search_service.compile_search(session, query)
+    offset = 0
+    while True:
+        async with world.session() as session:
+            ids = await search_service.search(session, compiled, offset, EXPORT_BATCH)
+        batch = [i for i in ids if i not in skip]
+        if batch:
+            outcome = await export(world, batch, folder)
+            written.extend(outcome.written)
+            unreadable.update(outcome.unreadable)
+        if len(ids) < EXPORT_BATCH:
+            return ExportOutcome(written, unreadable)
+        offset += len(ids)
 
 
 async def find_by_sha256(world: World, digest: bytes) -> list[int]:

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from dam_desktop.core.events import WorldChanged
 from dam_desktop.services.search import search_service
-from dam_desktop.services.tags import tag_service
+from dam_desktop.services.tags import result_edits, tag_service
+from dam_desktop.services.tags.result_edits import AddedOverResult, RemovedOverResult
 from dam_desktop.services.tags.tag_service import SelectionTags, TagEdit, TagError, TagInfo
 
 if TYPE_CHECKING:
@@ -113,6 +114,56 @@ async def undo_edit(world: World, edit: TagEdit, *, removal: bool) -> None:
             await tag_service.drop_links(session, edit)
         await session.commit()
     _changed(world, edit)
+
+
+@dataclass(frozen=True)
+class ResultScope:
+    """A whole search result as a selection: the tag query's matches but the `excluded` ids (a
+    "select all" over 655k matches, less the few the user then left out)."""
+
+    query: str
+    excluded: tuple[int, ...] = ()
+    count: int = 0  # how many assets it stands for, to say so (e.g. in an undo step's name)
+
+
+ResultEdit = AddedOverResult | RemovedOverResult
+
+
+async def add_tags_to_result(
+    world: World, scope: ResultScope, names: Iterable[str] = (), tag_ids: Iterable[int] = ()
+) -> AddedOverResult:
+    """Tag every asset of the result in SQL, in one transaction (the ids are never listed); raises
+    QueryError for a bad query. Returns what `undo_result_edit` reverts."""
+    async with world.session() as session:
+        edit = await result_edits.add_over_result(
+            session, scope.query, excluded=scope.excluded, names=names, tag_ids=tag_ids
+        )
+        await session.commit()
+    if edit.count:
+        world.notify_changed(WorldChanged.of((), TAGS))
+    return edit
+
+
+async def remove_tags_from_result(
+    world: World, scope: ResultScope, tag_ids: Iterable[int]
+) -> RemovedOverResult:
+    """Untag every asset of the result, in one transaction; returns what an undo puts back."""
+    async with world.session() as session:
+        edit = await result_edits.remove_over_result(session, scope.query, tag_ids, excluded=scope.excluded)
+        await session.commit()
+    if edit.count:
+        world.notify_changed(WorldChanged.of((), TAGS))
+    return edit
+
+
+async def undo_result_edit(world: World, edit: ResultEdit) -> None:
+    async with world.session() as session:
+        if isinstance(edit, AddedOverResult):
+            await result_edits.undo_added(session, edit)
+        else:
+            await result_edits.undo_removed(session, edit)
+        await session.commit()
+    world.notify_changed(WorldChanged.of((), TAGS))
 
 
 async def _require_assets(session: AsyncSession, entity_ids: Sequence[int]) -> None:

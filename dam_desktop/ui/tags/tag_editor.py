@@ -38,9 +38,11 @@ from dam_desktop.core.events import WorldChanged
 from dam_desktop.core.world import World
 from dam_desktop.services.tags.tag_types import SelectionTags, TagEdit, TagInfo
 from dam_desktop.ui.changes import ChangeFollower, concerns
+from dam_desktop.ui.tags.result_tag_edit import ResultTagEditCommand
 from dam_desktop.ui.tasks import TaskSet
 from dam_desktop.ui.world_client import WorldClient
 from dam_desktop.use_cases import tags as tag_cases
+from dam_desktop.use_cases.tags import ResultScope
 
 
 class FlowLayout(QLayout):
@@ -193,6 +195,7 @@ class TagEditor(QWidget):
         self.client = client
         self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
         self.entity_ids: list[int] = []
+        self.scope: ResultScope | None = None  # edits go to this whole result, not `entity_ids`
         self.selection = SelectionTags([], [])
         self._queue: asyncio.Queue[Callable[[], Awaitable[None]]] | None = None
         self._worker: asyncio.Task[None] | None = None
@@ -242,9 +245,10 @@ class TagEditor(QWidget):
 
     # --- selection --------------------------------------------------------------------------------
 
-    async def set_entities(self, entity_ids: Sequence[int]) -> None:
-        """Show the tags of these assets (all / some)."""
+    async def set_entities(self, entity_ids: Sequence[int], scope: ResultScope | None = None) -> None:
+        """Show the tags of these assets (all / some); with `scope`, edits apply to that result."""
         self.entity_ids = list(dict.fromkeys(int(i) for i in entity_ids))
+        self.scope = scope
         self.setEnabled(bool(self.entity_ids))
         await self.reload()
 
@@ -303,15 +307,19 @@ class TagEditor(QWidget):
                 continue
         if clean and self.entity_ids:
             label = f"Add {', '.join(clean)}" if len(clean) < 4 else f"Add {len(clean)} tags"
-            self.undo_stack.push(TagEditCommand(self, label, self.entity_ids, add_names=clean))
+            self._push(label, add_names=clean)
 
     def apply_to_all(self, tag_id: int) -> None:
-        name = self._name_of(tag_id)
-        self.undo_stack.push(TagEditCommand(self, f"Add {name} to all", self.entity_ids, add_ids=[tag_id]))
+        self._push(f"Add {self._name_of(tag_id)} to all", add_ids=[tag_id])
 
     def remove_tag_id(self, tag_id: int) -> None:
-        name = self._name_of(tag_id)
-        self.undo_stack.push(TagEditCommand(self, f"Remove {name}", self.entity_ids, remove_ids=[tag_id]))
+        self._push(f"Remove {self._name_of(tag_id)}", remove_ids=[tag_id])
+
+    def _push(self, label: str, **edit: Sequence[Any]) -> None:
+        if self.scope is not None:
+            self.undo_stack.push(ResultTagEditCommand(self.enqueue, label, self.scope, **edit))
+        else:
+            self.undo_stack.push(TagEditCommand(self, label, self.entity_ids, **edit))
 
     def _name_of(self, tag_id: int) -> str:
         for tag in [*self.selection.all, *(t for t, _ in self.selection.some)]:

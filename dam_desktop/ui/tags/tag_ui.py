@@ -1,6 +1,7 @@
 """Wires the tag widgets into a `MainWindow` without the window knowing: `install_tag_ui(window)`.
 
-- the tag editor as the inspector's "Tags" section, following the grid's selection;
+- the tag editor as the inspector's "Tags" section, following the grid's selection (a selection of
+  a whole search result, past what the editor lists, edits the query's every match);
 - the tag sidebar (counts for the current result, click / Ctrl-click, saved searches) as a
   sidebar section whose clicks set the search box and whose counts follow each loaded result;
 - tag edits on the window's undo stack (Edit › Undo / Redo) and Edit › Manage Tags… (the tag manager dialog);
@@ -22,8 +23,19 @@ from dam_desktop.ui.tags.tag_editor import TagEditor
 from dam_desktop.ui.tags.tag_manager import TagManagerDialog
 from dam_desktop.ui.tags.tag_sidebar import TagSidebar
 from dam_desktop.ui.tasks import TaskSet
+from dam_desktop.ui.window.context_menu import LIBRARY_VIEW
+from dam_desktop.ui.window.results import whole_result_scope
+from dam_desktop.use_cases.tags import ResultScope
 
 SELECTION_LIMIT = 5000  # the editor edits at most this many selected assets at once
+
+
+def selection_scope(window: Any) -> ResultScope | None:
+    """The whole search result, when the selection is all of it (less a few) and more than the
+    editor lists: tagging it then tags the query's every match (see `results.whole_result_scope`)."""
+    plain_search = window.ranked is None and window.custom_query is None and window.view_key == LIBRARY_VIEW
+    query = window.search_text if plain_search else None
+    return whole_result_scope(window.grid, window.model, query, SELECTION_LIMIT)
 
 
 @dataclass
@@ -50,7 +62,9 @@ def install_tag_ui(window: Any) -> TagUI:
     ui = TagUI(editor, sidebar, timer, TaskSet())
 
     timer.timeout.connect(
-        lambda: ui.tasks.spawn(editor.set_entities(window.selected_ids(limit=SELECTION_LIMIT)))
+        lambda: ui.tasks.spawn(
+            editor.set_entities(window.selected_ids(limit=SELECTION_LIMIT), selection_scope(window))
+        )
     )
     window.grid.selectionModel().selectionChanged.connect(lambda *_: timer.start())
     flow = window.ranked_flow

@@ -21,6 +21,7 @@ from dam_desktop.ui.grid.grid_view import AssetGridView
 
 if TYPE_CHECKING:
     from dam_desktop.core.world import World
+    from dam_desktop.use_cases.tags import ResultScope
 
 
 @dataclass(frozen=True)
@@ -118,3 +119,29 @@ def reselect(grid: AssetGridView, model: AssetGridModel, selected: list[int], cu
     grid.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
     if current_id is not None and (row := model.row_of(current_id)) >= 0:
         grid.selectionModel().setCurrentIndex(model.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
+
+
+# A whole result less at most this many unselected assets is still edited as the query.
+MAX_EXCLUDED = 10_000
+
+
+def whole_result_scope(
+    grid: AssetGridView, model: AssetGridModel, query: str | None, limit: int
+) -> ResultScope | None:
+    """The selection as its search's query when it holds more than `limit` assets and is the whole
+    result less a few (`query`: the tag search the grid shows; None for a view no query gives, a
+    ranked result or the trash): the tag editor then edits the query, not the first `limit` ids.
+    While a result streams in, Select All keeps taking in its arrivals, so the query is the truth."""
+    from dam_desktop.use_cases.tags import ResultScope
+
+    count = selected_count(grid)
+    rows = model.rowCount()
+    if query is None or count <= limit or rows - count > MAX_EXCLUDED:
+        return None
+    excluded: list[int] = []
+    start = 0
+    for selected in sorted(selection_ranges(grid), key=lambda r: r.top()):
+        excluded.extend(model.ids_in(start, selected.top()))
+        start = selected.bottom() + 1
+    excluded.extend(model.ids_in(start, rows))
+    return ResultScope(query, tuple(excluded), count)
