@@ -127,3 +127,27 @@ def test_the_tag_editor_tags_a_whole_selected_result_past_what_it_lists(
     qtbot.waitUntil(lambda: not ui_window.model.streaming and ui.editor.scope is not None, timeout=60_000)
     for tasks in (ui.tasks, ui.editor.tasks, ui.sidebar.tasks):
         run(qtbot, tasks.cancel_all())
+
+
+def test_exporting_a_whole_selected_result_past_the_action_cap_exports_every_match(
+    qtbot: Any, ui_window: MainWindow, tmp_path: Path, monkeypatch: Any
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from dam_desktop.ui.window.asset_actions import MAX_SELECTION_FOR_ACTIONS
+
+    count = MAX_SELECTION_FOR_ACTIONS + 600
+    bulk_assets(ui_window.client.library_path / "dam.sqlite3", count, tmp_path / "files")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *args: str(folder))
+    run(qtbot, ui_window.reload())  # the whole library, as the window opened on it
+    qtbot.waitUntil(
+        lambda: ui_window.model.rowCount() == count and not ui_window.model.streaming, timeout=60_000
+    )
+    ui_window.grid.selectAll()
+
+    run(qtbot, ui_window._run_action_by_key("export"))
+
+    assert ui_window.statusBar().currentMessage() == f"Exported {count} files to {folder}"
+    assert len(list(folder.iterdir())) == count

@@ -23,19 +23,9 @@ from dam_desktop.ui.tags.tag_editor import TagEditor
 from dam_desktop.ui.tags.tag_manager import TagManagerDialog
 from dam_desktop.ui.tags.tag_sidebar import TagSidebar
 from dam_desktop.ui.tasks import TaskSet
-from dam_desktop.ui.window.context_menu import LIBRARY_VIEW
-from dam_desktop.ui.window.results import whole_result_scope
-from dam_desktop.use_cases.tags import ResultScope
+from dam_desktop.ui.window.results import selection_scope
 
 SELECTION_LIMIT = 5000  # the editor edits at most this many selected assets at once
-
-
-def selection_scope(window: Any) -> ResultScope | None:
-    """The whole search result, when the selection is all of it (less a few) and more than the
-    editor lists: tagging it then tags the query's every match (see `results.whole_result_scope`)."""
-    plain_search = window.ranked is None and window.custom_query is None and window.view_key == LIBRARY_VIEW
-    query = window.search_text if plain_search else None
-    return whole_result_scope(window.grid, window.model, query, SELECTION_LIMIT)
 
 
 @dataclass
@@ -61,11 +51,11 @@ def install_tag_ui(window: Any) -> TagUI:
     timer.setInterval(120)
     ui = TagUI(editor, sidebar, timer, TaskSet())
 
-    timer.timeout.connect(
-        lambda: ui.tasks.spawn(
-            editor.set_entities(window.selected_ids(limit=SELECTION_LIMIT), selection_scope(window))
-        )
-    )
+    def follow_selection() -> None:
+        ids = window.selected_ids(limit=SELECTION_LIMIT)
+        ui.tasks.spawn(editor.set_entities(ids, selection_scope(window, SELECTION_LIMIT)))
+
+    timer.timeout.connect(follow_selection)
     window.grid.selectionModel().selectionChanged.connect(lambda *_: timer.start())
     flow = window.ranked_flow
     window.model.result_loaded.connect(lambda: ui.tasks.spawn(sidebar.refresh(flow.sidebar_query())))

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMenu
 
 from dam_desktop.ui.window import context_menu
 from dam_desktop.ui.window.context_menu import TRASH_VIEW, ActionContext, AssetAction, Selection
+from dam_desktop.ui.window.results import selection_scope
 
 if TYPE_CHECKING:
     from dam_desktop.ui.window.main_window import MainWindow
@@ -49,7 +50,8 @@ class AssetActions(QObject):
         window = self.window
         ids = window.selected_ids(limit=MAX_SELECTION_FOR_ACTIONS)
         infos = await window.model.fetch_infos(ids)
-        return Selection(ids, [infos[i] for i in ids if i in infos], window.view_key)
+        scope = selection_scope(window, MAX_SELECTION_FOR_ACTIONS)
+        return Selection(ids, [infos[i] for i in ids if i in infos], window.view_key, scope)
 
     def menu_requested(self, pos: QPoint) -> None:
         """A right-click on the grid: the tile under the pointer joins the selection if it is not in it."""

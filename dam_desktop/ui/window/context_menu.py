@@ -22,6 +22,7 @@ from dam_desktop.services.browse.browse_sql import TileInfo
 
 if TYPE_CHECKING:
     from dam_desktop.ui.world_client import WorldClient
+    from dam_desktop.use_cases.tags import ResultScope
 
 LIBRARY_VIEW = "library"
 TRASH_VIEW = "trash"
@@ -34,6 +35,9 @@ class Selection:
     entity_ids: list[int]
     infos: list[TileInfo]
     view: str = LIBRARY_VIEW  # which sidebar view the grid shows: "library", "trash", ...
+    # The whole search result, when the selection is all of it past the ids listed here: an
+    # action that can work on the query (export) works on it instead of on `entity_ids`.
+    scope: ResultScope | None = None
 
     def __len__(self) -> int:
         return len(self.entity_ids)

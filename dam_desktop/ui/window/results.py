@@ -21,6 +21,7 @@ from dam_desktop.ui.grid.grid_view import AssetGridView
 
 if TYPE_CHECKING:
     from dam_desktop.core.world import World
+    from dam_desktop.ui.window.main_window import MainWindow
     from dam_desktop.use_cases.tags import ResultScope
 
 
@@ -145,3 +146,12 @@ def whole_result_scope(
         start = selected.bottom() + 1
     excluded.extend(model.ids_in(start, rows))
     return ResultScope(query, tuple(excluded), count)
+
+
+def selection_scope(window: MainWindow, limit: int) -> ResultScope | None:
+    """`whole_result_scope` for the window's grid: its query when it shows a plain tag search (or
+    the whole library), None for a ranked result, a custom query or the trash."""
+    from dam_desktop.ui.window.context_menu import LIBRARY_VIEW
+
+    plain = window.ranked is None and window.custom_query is None and window.view_key == LIBRARY_VIEW
+    return whole_result_scope(window.grid, window.model, window.search_text if plain else None, limit)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QStyle
 
 from dam_desktop.ui.grid.outgoing import outgoing_paths, put_files_on_clipboard
 from dam_desktop.ui.window.context_menu import ActionContext, AssetAction, Selection, in_library
-from dam_desktop.use_cases.assets import export
+from dam_desktop.use_cases.assets import export, export_query
 
 
 def _files(selection: Selection) -> list[Path]:
@@ -83,8 +83,13 @@ async def _export(context: ActionContext, selection: Selection) -> None:
     folder = QFileDialog.getExistingDirectory(context.window, "Export copies to folder")
     if not folder:
         return
-    ids = list(selection.entity_ids)
-    outcome = await context.client.call(lambda world: export(world, ids, Path(folder)))
+    ids, scope = list(selection.entity_ids), selection.scope
+    if scope is not None:  # the whole result: every match, read a batch at a time
+        outcome = await context.client.call(
+            lambda world: export_query(world, scope.query, Path(folder), excluded=scope.excluded)
+        )
+    else:
+        outcome = await context.client.call(lambda world: export(world, ids, Path(folder)))
     written = len(outcome.written)
     message = f"Exported {written} file{'s' if written != 1 else ''} to {folder}"
     if outcome.unreadable:
