@@ -28,6 +28,14 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _widgets_application(qapp: object) -> object:
+    """One QApplication for the whole run, made before any test: a command's test that renders an
+    SVG makes a bare QGuiApplication (as the command-line process does), and a window test after
+    it in the same process could then make no widget at all (Qt aborts the process)."""
+    return qapp
+
+
 @pytest.fixture
 def library_path(tmp_path: Path) -> Path:
     return tmp_path / "library"

@@ -15,6 +15,7 @@ import sqlite3
 import sys
 from typing import TYPE_CHECKING, Any
 
+from dam_desktop.cli.arguments import add_sort_options, positive_int
 from dam_desktop.cli.common import (
     EXIT_OK,
     Access,
@@ -34,16 +35,12 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("list", help="list the library's assets: id, type and file name")
     parser.add_argument("--type", choices=("image", "audio", "other"), help="only assets of this type")
     parser.add_argument("--trash", action="store_true", help="list the assets in the trash instead")
-    parser.add_argument("--limit", type=_positive, default=None, metavar="N", help="print at most N assets")
     parser.add_argument(
-        "--sort",
-        choices=[k.value for k in SortKey],
-        default=SortKey.ADDED.value,
-        help="order (default: added, oldest first); assets lacking the value (a sound's size) come last",
+        "--limit", type=positive_int, default=None, metavar="N", help="print at most N assets"
     )
-    order = parser.add_mutually_exclusive_group()
-    order.add_argument("--asc", dest="descending", action="store_false", default=None, help="ascending order")
-    order.add_argument("--desc", dest="descending", action="store_true", help="descending order")
+    add_sort_options(
+        parser, "order (default: added, oldest first); assets lacking the value (a sound's size) come last"
+    )
     parser.set_defaults(handler=guarded(run))
 
 
@@ -54,16 +51,6 @@ def _order(args: argparse.Namespace) -> tuple[SortKey, bool]:
     if args.descending is not None:
         return sort, bool(args.descending)
     return sort, sort is not SortKey.ADDED and sort.default_descending
-
-
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return number
 
 
 def _write(rows: list[tuple[int, str, str]]) -> None:

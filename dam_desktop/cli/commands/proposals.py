@@ -17,7 +17,7 @@ import argparse
 import sys
 from typing import Any
 
-from dam_desktop.cli.commands.search import _positive
+from dam_desktop.cli.arguments import positive_int
 from dam_desktop.cli.commands.tag import _id_list
 from dam_desktop.cli.common import (
     EXIT_OK,
@@ -49,7 +49,7 @@ def register(subparsers: Any) -> None:
     listing = actions.add_parser("list", help="open proposals, most confident first")
     listing.add_argument("--tag", help="only proposals of this tag")
     listing.add_argument("--min-confidence", type=_confidence, default=0.0, metavar="C", help="0 to 1")
-    listing.add_argument("--limit", type=_positive, default=None, metavar="N", help="print at most N")
+    listing.add_argument("--limit", type=positive_int, default=None, metavar="N", help="print at most N")
     listing.set_defaults(handler=guarded(run_list))
     for name, verb in (("accept", "make manual tags of"), ("reject", "reject (never proposed again)")):
         sub = actions.add_parser(name, help=f"{verb} the chosen proposals")

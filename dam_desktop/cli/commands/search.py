@@ -23,6 +23,7 @@ import sqlite3
 import sys
 from typing import TYPE_CHECKING, Any
 
+from dam_desktop.cli.arguments import add_sort_options, non_negative_int, positive_int
 from dam_desktop.cli.common import (
     EXIT_FAILURE,
     EXIT_OK,
@@ -77,35 +78,12 @@ def register(subparsers: Any) -> None:
         "--where", metavar="TAGQUERY", help="with --semantic: only assets matching this tag query"
     )
     parser.add_argument("--count", action="store_true", help="print only the number of matching assets")
-    parser.add_argument("--limit", type=_positive, default=None, metavar="N", help="print at most N assets")
-    parser.add_argument("--offset", type=_non_negative, default=0, metavar="N", help="skip the first N")
     parser.add_argument(
-        "--sort",
-        choices=[k.value for k in SortKey],
-        default=SortKey.ADDED.value,
-        help="order (default: added)",
+        "--limit", type=positive_int, default=None, metavar="N", help="print at most N assets"
     )
-    order = parser.add_mutually_exclusive_group()
-    order.add_argument("--asc", dest="descending", action="store_false", default=None, help="ascending order")
-    order.add_argument("--desc", dest="descending", action="store_true", help="descending order")
+    parser.add_argument("--offset", type=non_negative_int, default=0, metavar="N", help="skip the first N")
+    add_sort_options(parser, "order (default: added)")
     parser.set_defaults(handler=guarded(run))
-
-
-def _positive(value: str) -> int:
-    number = _non_negative(value)
-    if number == 0:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return number
-
-
-def _non_negative(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
-    if number < 0:
-        raise argparse.ArgumentTypeError("must not be negative")
-    return number
 
 
 def query_failure(query: str, error: QueryError) -> int:

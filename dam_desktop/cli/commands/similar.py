@@ -15,6 +15,7 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol
 
+from dam_desktop.cli.arguments import positive_int
 from dam_desktop.cli.common import (
     EXIT_FAILURE,
     EXIT_OK,
@@ -70,19 +71,9 @@ def register(subparsers: Any) -> None:
 
 def add_semantic_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--limit", type=_positive, default=20, metavar="N", help="at most N assets (default 20)"
+        "--limit", type=positive_int, default=20, metavar="N", help="at most N assets (default 20)"
     )
     parser.add_argument("--where", metavar="QUERY", default=None, help="only assets matching this tag query")
-
-
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return number
 
 
 def format_hit_row(entity_id: int, score: float, asset_type: str, filename: str, model: str) -> str:
