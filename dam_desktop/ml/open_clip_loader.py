@@ -31,6 +31,8 @@ from dam_desktop.ml.checkpoints import (
     TowerShape,
     mismatch_message,
     read_state_dict,
+    safetensors_shapes,
+    stream_safetensors_into,
     tower_shape_of_config,
     tower_shape_of_weights,
 )
@@ -216,7 +218,10 @@ def load_weights_into(model: Any, spec: OpenClipSpec, weights: Path, shown: str)
     """Load a checkpoint into a freshly built model; any misfit becomes one InvalidWeightsError."""
     from open_clip import get_model_config
 
-    tensors = read_state_dict(weights, shown)
+    streamed = weights.suffix.lower() == ".safetensors"
+    tensors: Mapping[str, Any] = (
+        safetensors_shapes(weights, shown) if streamed else read_state_dict(weights, shown)
+    )
     config = get_model_config(spec.architecture)
     wanted = tower_shape_of_config(config) if config else None
     found = tower_shape_of_weights(tensors)
@@ -224,6 +229,9 @@ def load_weights_into(model: Any, spec: OpenClipSpec, weights: Path, shown: str)
         raise InvalidWeightsError(
             mismatch_message(shown, spec.architecture, found, wanted, _known_tower_shapes())
         )
+    if streamed:
+        stream_safetensors_into(model, weights, shown, spec.architecture)
+        return
     try:
         model.load_state_dict(tensors, strict=True)
     except RuntimeError as exc:
