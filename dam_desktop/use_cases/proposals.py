@@ -39,7 +39,7 @@ async def list_proposals(
     tag: str | None = None,
     min_confidence: float = 0.0,
     model_name: str | None = None,
-    limit: int = 500,
+    limit: int | None = 500,
     offset: int = 0,
 ) -> ProposalPage:
     async with world.session() as session:
@@ -128,5 +128,5 @@ async def find_pairs(world: World, entity_ids: Iterable[int], tag: str | None = 
     assets and a tag, not pairs."""
     ids = set(entity_ids)
     async with world.session() as session:
-        proposals = await proposal_review.list_proposals(session, tag=tag, limit=-1)
+        proposals = await proposal_review.list_proposals(session, tag=tag, limit=None)
     return [(p.entity_id, p.tag_id) for p in proposals if p.entity_id in ids]

@@ -69,7 +69,7 @@ def run_list(args: argparse.Namespace) -> int:
 
     async def read(world: World) -> proposals.ProposalPage:
         return await proposals.list_proposals(
-            world, tag=args.tag, min_confidence=args.min_confidence, limit=args.limit or -1
+            world, tag=args.tag, min_confidence=args.min_confidence, limit=args.limit
         )
 
     page = run_with_world(args, read, Access.READ)

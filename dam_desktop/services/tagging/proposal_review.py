@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dam_desktop.core.sql_dialect import POSTGRESQL, dialect_name, or_ignore
+from dam_desktop.core.sql_dialect import POSTGRESQL, dialect_name, no_limit, or_ignore
 from dam_desktop.models.tags import (
     ModelGeneratedTagLinkComponent,
     RejectedModelTagComponent,
@@ -64,10 +64,10 @@ async def list_proposals(
     tag: str | None = None,
     min_confidence: float = 0.0,
     model_name: str | None = None,
-    limit: int = 500,
+    limit: int | None = 500,
     offset: int = 0,
 ) -> list[ModelTagProposal]:
-    """Open proposals, most confident first."""
+    """Open proposals, most confident first; `limit` None: all of them."""
     where, params = _proposal_filters(tag, min_confidence, model_name)
     rows = await session.execute(
         text(
@@ -78,7 +78,7 @@ async def list_proposals(
             + where
             + " ORDER BY m.confidence DESC, m.entity_id, c.tag_name LIMIT :limit OFFSET :offset"
         ),
-        {**params, "limit": int(limit), "offset": int(offset)},
+        {**params, "limit": no_limit(session) if limit is None else int(limit), "offset": int(offset)},
     )
     return [ModelTagProposal(int(r[0]), int(r[1]), r[2], float(r[3]), r[4], r[5]) for r in rows.all()]
 
