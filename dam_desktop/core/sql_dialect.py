@@ -102,6 +102,13 @@ def glob_regex(glob: str) -> str:
     return "".join(out) + "$"
 
 
+async def table_names(session: AsyncSession) -> set[str]:
+    """The tables this database has (sqlite_master on SQLite, the search path's on PostgreSQL)."""
+    from sqlalchemy import inspect
+
+    return set(await session.run_sync(lambda sync: inspect(sync.connection()).get_table_names()))
+
+
 def no_limit(session: AsyncSession) -> int | None:
     """The LIMIT parameter that means "all rows" (-1 on SQLite, NULL on PostgreSQL)."""
     return None if dialect_name(session) == POSTGRESQL else -1

@@ -9,9 +9,10 @@ values without the ORM (`entity_values`).
 from __future__ import annotations
 
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dam_desktop.core.sql_dialect import table_names
 from dam_desktop.models.core.base_class import Base
 from dam_desktop.models.core.base_component import BaseComponent
 from dam_desktop.models.core.entity import Entity
@@ -39,7 +40,7 @@ async def dump_entity(session: AsyncSession, entity_id: int) -> EntityDump | Non
     if entity is None:
         return None
     # Only tables this library has: code may know component classes that this database never created.
-    tables = set((await session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'table'"))).all())
+    tables = await table_names(session)
     components: list[ComponentValues] = []
     for cls in component_classes():
         if cls.__tablename__ not in tables:
