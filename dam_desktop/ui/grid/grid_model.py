@@ -113,7 +113,7 @@ class AssetGridModel(QAbstractListModel):
     def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
         """The selected assets' files as URLs named like the originals, for other apps."""
         infos = [self.info_at(index.row()) for index in list(indexes)[:MAX_DRAG_ITEMS]]
-        paths = outgoing_paths(self.client.library_path, [info for info in infos if info is not None])
+        paths = outgoing_paths(self.client.paths.root, [info for info in infos if info is not None])
         return files_mime(paths)
 
     # ids ----------------------------------------------------------------------------------------

@@ -90,7 +90,7 @@ class Inspector(QScrollArea):
         for page in (self.no_preview, self.image_pane):
             self.previews.addWidget(page)
 
-        self.trash_bar = TrashBar(client.library_path, body)
+        self.trash_bar = TrashBar(lambda: client.paths.root, body)
         self.trash_bar.restore_clicked.connect(self._on_restore)
         self.properties_header = QToolButton(body)
         self.properties_header.setObjectName("sectionHeader")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 class TrashBar(QFrame):
     restore_clicked = Signal()
 
-    def __init__(self, library_root: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, library_root: Callable[[], Path], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("trashBar")
         self.library_root = library_root
@@ -32,7 +33,7 @@ class TrashBar(QFrame):
     def show_trashed(self, since: str | datetime, where: Path | None) -> None:
         text = f"In the trash since {since}."
         if where is not None:
-            root = self.library_root
+            root = self.library_root()  # a shared library's store is known once it is open
             shown = (where.relative_to(root) if where.is_relative_to(root) else where).as_posix()
             # Breakable every 16 characters: a hash in the path would widen the narrow panel.
             text += "\nKept in the library's " + "\u200b".join(

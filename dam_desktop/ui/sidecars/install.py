@@ -40,7 +40,7 @@ class SidecarsUI(QObject):
         if self.dialog is not None:
             self.dialog.deleteLater()
         self.selection = self.window.selected_ids()
-        dialog = SidecarsDialog(self.window.client.library_path, len(self.selection), self.window)
+        dialog = SidecarsDialog(self.window.client.paths.root, len(self.selection), self.window)
         dialog.start_requested.connect(self.start)
         dialog.stop_requested.connect(self.stop)
         self.dialog = dialog

@@ -21,7 +21,7 @@ def _files(selection: Selection) -> list[Path]:
 
 def _named(context: ActionContext, selection: Selection) -> list[Path]:
     """The files under their original names, as other apps should see them."""
-    return outgoing_paths(context.client.library_path, selection.infos)
+    return outgoing_paths(context.client.paths.root, selection.infos)
 
 
 def open_path(path: Path) -> bool:
