@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import backends
 from tests.kernel_fixtures import kernel_world  # noqa: F401
 from tests.model_fixtures import fake_hub, tiny_checkpoints, tiny_models  # noqa: F401
 from tests.pg_server import (
@@ -36,9 +37,67 @@ def _widgets_application(qapp: object) -> object:
     return qapp
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", backends.MARKER_HELP)
+    backends.count_folder_opens()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if backends.on_postgresql():
+        backends.select_for_postgresql(items)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    item.stash[_OPENS_BEFORE] = backends.folder_opens()
+
+
+@pytest.fixture(autouse=True)
+def _library_use_is_declared(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fails a test whose use of a library the PostgreSQL pass could not see (tests/backends.py)."""
+    yield
+    item = request.node
+    problem = backends.undeclared_library_use(item, item.stash.get(_OPENS_BEFORE, 0))
+    if problem is not None:
+        pytest.fail(problem, pytrace=False)
+
+
+_OPENS_BEFORE = pytest.StashKey[int]()
+
+
 @pytest.fixture
 def library_path(tmp_path: Path) -> Path:
     return tmp_path / "library"
+
+
+@pytest.fixture
+def library_location(library_path: Path, request: pytest.FixtureRequest) -> Path | str:
+    """Where a test's new library lives: the folder `library_path`, or with
+    DAM_TEST_BACKEND=postgresql a fresh shared library's URL (its store recorded at `library_path`),
+    ready for `open_world`, `WorldClient.open` or the CLI's `--library`."""
+    if not backends.on_postgresql():
+        return library_path
+    from dam_desktop.core.shared_library import prepare_shared_library
+
+    url: str = request.getfixturevalue("shared_library_url")
+    prepare_shared_library(url, library_path)
+    return url
+
+
+@pytest.fixture(scope="module")
+def module_library_location(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Path | str:
+    """`library_location` for a library the tests of one module build once and share."""
+    folder = tmp_path_factory.mktemp("module-library") / "library"
+    if not backends.on_postgresql():
+        return folder
+    from dam_desktop.core.shared_library import prepare_shared_library
+
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    url = server.new_database()
+    prepare_shared_library(url, folder)
+    return url
 
 
 @pytest.fixture(scope="session")
@@ -64,18 +123,12 @@ def shared_library_url(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-async def world(library_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[object]:
+async def world(library_location: Path | str) -> AsyncIterator[object]:
     """An open world on a new library: a folder (SQLite), or with DAM_TEST_BACKEND=postgresql a
     shared library (a fresh PostgreSQL database, its store at `library_path`)."""
-    from dam_desktop.core.world import World
     from dam_desktop.world_setup import open_world
 
-    if test_backend() == "postgresql":
-        url = request.getfixturevalue("shared_library_url")
-        await World.open_shared(url, library_path)  # records `library_path` as the store
-        opened = await open_world(url)
-    else:
-        opened = await open_world(library_path)
+    opened = await open_world(library_location)
     try:
         yield opened
     finally:

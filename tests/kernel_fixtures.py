@@ -34,9 +34,9 @@ TEST_TABLES = [NoteComponent.__table__, NeedsProcessingMarker.__table__]
 
 
 @pytest.fixture
-async def kernel_world(library_path: Path) -> AsyncIterator[World]:
+async def kernel_world(library_location: Path | str) -> AsyncIterator[World]:
     """A library whose database also holds the test tables above."""
-    world = await World.open(library_path)
+    world = await World.open(library_location)
     async with world.engine.begin() as conn:
         for table in TEST_TABLES:
             await conn.run_sync(table.create)

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from dam_desktop import __version__
 
 PROBE = """
@@ -40,6 +42,7 @@ def test_version_and_help() -> None:
     assert "--library" in help_text
 
 
+@pytest.mark.sqlite_only("a new library folder: its name and its dam.sqlite3")
 def test_info_describes_a_new_library(tmp_path: Path) -> None:
     library = tmp_path / "My Library"
     result = _run("-m", "dam_desktop", "--library", str(library), "info")

@@ -23,6 +23,7 @@ from dam_desktop.core.migrations import PRE_UPGRADE_COPIES_KEPT, pre_upgrade_cop
 from dam_desktop.core.schema_version import script_heads, stored_revisions
 from tests.big_library import FIRST_REVISION, ROW_COUNTS, build_big_library, row_counts
 
+pytestmark = pytest.mark.sqlite_only("kills the creation and upgrade of a library's SQLite file")
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RUNNER = Path(__file__).with_name("kill_runner.py")
 UPGRADE_KILL_POINTS = 16

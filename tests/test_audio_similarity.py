@@ -35,7 +35,7 @@ COPIED = {0: "ogg", 1: "flac", 2: "ogg", 3: "flac", 4: "ogg", 5: "flac", 6: "ogg
 
 @dataclass(frozen=True)
 class SoundLibrary:
-    path: Path
+    path: Path | str  # the folder, or on the PostgreSQL pass the shared library's URL
     ids: dict[str, int]  # file name -> entity id
     models_dir: Path
 
@@ -47,14 +47,16 @@ async def _open(library: SoundLibrary) -> World:
 
 
 @pytest.fixture(scope="module")
-def sound_library(tmp_path_factory: pytest.TempPathFactory) -> SoundLibrary:
+def sound_library(
+    tmp_path_factory: pytest.TempPathFactory, module_library_location: Path | str
+) -> SoundLibrary:
     root = tmp_path_factory.mktemp("sounds")
     originals = write_sounds(root / "originals")
     copies = root / "copies"
     copies.mkdir()
     for index, ext in COPIED.items():
         write_altered_copy(originals[index], copies / f"copy_of_{index:02d}.{ext}", gain=0.4)
-    library = SoundLibrary(root / "library", {}, root / "no-models")
+    library = SoundLibrary(module_library_location, {}, root / "no-models")
 
     async def build() -> dict[str, int]:
         world = await _open(library)

@@ -29,6 +29,8 @@ import asyncio, sys
 from dam_desktop.world_setup import open_world
 from dam_desktop.services.tags import tag_service
 
+pytestmark = pytest.mark.sqlite_only("reads beside a window that holds a library folder's lock")
+
 async def hold():
     world = await open_world(sys.argv[1])
     async with world.session() as session:

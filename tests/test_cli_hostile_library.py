@@ -21,7 +21,10 @@ from tests.import_media_factory import make_png
 
 REPO = Path(__file__).resolve().parents[1]
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX links and permissions")
+pytestmark = [
+    pytest.mark.skipif(sys.platform == "win32", reason="POSIX links and permissions"),
+    pytest.mark.sqlite_only("hostile library folders and files under them"),
+]
 
 
 def _drop_root_file_powers() -> None:

@@ -20,6 +20,10 @@ HEAVY = ("sqlalchemy", "numpy", "PySide6", "PIL", "torch", "aiosqlite")
 PROBE = """
 import json, sys
 from dam_desktop.launch import main
+
+pytestmark = pytest.mark.sqlite_only(
+    "`list` reads a library folder's SQLite file without the world"
+)
 try:
     status = main(sys.argv[1:])
 except SystemExit as exc:

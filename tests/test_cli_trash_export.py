@@ -18,29 +18,29 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
 
 
 @pytest.fixture
-def library(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+def library(tmp_path: Path, capsys: pytest.CaptureFixture[str], library_location: Path | str) -> Path | str:
     src = tmp_path / "src"
     make_png(src / "red.png", seed=1)
     make_png(src / "blue.png", seed=2)
     make_sound(src / "kick.wav")
-    library = tmp_path / "lib"
+    library = library_location
     status, out, err = _run(capsys, "--library", str(library), "import", str(src))
     assert status == 0, out + err
     return library
 
 
-def _names(capsys: pytest.CaptureFixture[str], library: Path, *extra: str) -> dict[str, int]:
+def _names(capsys: pytest.CaptureFixture[str], library: Path | str, *extra: str) -> dict[str, int]:
     status, out, _ = _run(capsys, "--library", str(library), "list", *extra)
     assert status == 0
     return {line.split("\t")[2]: int(line.split("\t")[0]) for line in out.splitlines()}
 
 
 def test_trash_restore_and_empty_trash_move_assets_and_their_stored_copies(
-    library: Path, capsys: pytest.CaptureFixture[str]
+    library: Path | str, capsys: pytest.CaptureFixture[str], library_path: Path
 ) -> None:
     ids = _names(capsys, library)
     red, kick = ids["red.png"], ids["kick.wav"]
-    stored = [p for p in (library / "files").rglob("*") if p.is_file()]
+    stored = [p for p in (library_path / "files").rglob("*") if p.is_file()]
     assert len(stored) == 3
 
     status, out, err = _run(capsys, "--library", str(library), "trash", str(red), str(kick))
@@ -48,7 +48,7 @@ def test_trash_restore_and_empty_trash_move_assets_and_their_stored_copies(
     assert out == "moved 2 assets to the trash (2 stored copies)\n"
     assert set(_names(capsys, library)) == {"blue.png"}
     assert set(_names(capsys, library, "--trash")) == {"red.png", "kick.wav"}
-    assert sum(1 for p in (library / "files").rglob("*") if p.is_file()) == 1
+    assert sum(1 for p in (library_path / "files").rglob("*") if p.is_file()) == 1
 
     status, out, err = _run(capsys, "--library", str(library), "trash", str(red), "9999")
     assert status == 1
@@ -68,17 +68,19 @@ def test_trash_restore_and_empty_trash_move_assets_and_their_stored_copies(
     assert _names(capsys, library, "--trash") == {}
     status, _, err = _run(capsys, "--library", str(library), "show", str(kick))
     assert status == 1 and f"no asset with id {kick}" in err
-    assert sum(1 for p in (library / "files").rglob("*") if p.is_file()) == 2
+    assert sum(1 for p in (library_path / "files").rglob("*") if p.is_file()) == 2
 
 
-def test_restore_without_ids_says_what_to_give(library: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_restore_without_ids_says_what_to_give(
+    library: Path | str, capsys: pytest.CaptureFixture[str]
+) -> None:
     status, out, err = _run(capsys, "--library", str(library), "restore")
     assert status == 2 and out == ""
     assert err == "dam-desktop: name the trashed assets to restore by id (`list --trash` lists them)\n"
 
 
 def test_export_copies_files_by_id_or_query_without_overwriting(
-    library: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    library: Path | str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     ids = _names(capsys, library)
     out_dir = tmp_path / "out"
@@ -105,7 +107,7 @@ def test_export_copies_files_by_id_or_query_without_overwriting(
 
 
 def test_show_finds_an_asset_by_the_sha256_of_its_content(
-    library: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    library: Path | str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     digest = hashlib.sha256((tmp_path / "src" / "blue.png").read_bytes()).hexdigest()
     status, out, _ = _run(capsys, "--library", str(library), "show", "--sha256", digest.upper())

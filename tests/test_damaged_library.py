@@ -21,6 +21,10 @@ from dam_desktop.core.errors import LibraryDamagedError, LibraryError
 from dam_desktop.models import FilePropertiesComponent
 from dam_desktop.services import ecs_service
 
+pytestmark = pytest.mark.sqlite_only(
+    "damage to a library's SQLite file, found and repaired (a server checks its own pages)"
+)
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ASSETS = 4_000
 

@@ -22,9 +22,9 @@ from tests.wallpaper_fixtures import COPIES, WallpaperLibrary, build_wallpaper_l
 
 
 @pytest.fixture
-def review_library(tmp_path: Path) -> WallpaperLibrary:
+def review_library(tmp_path: Path, library_location: Path | str) -> WallpaperLibrary:
     """Wallpapers with their copies, and two sounds each with a quieter copy trimmed by 1%."""
-    library = build_wallpaper_library(tmp_path)
+    library = build_wallpaper_library(tmp_path, library_location)
     sounds = write_sounds(tmp_path / "sounds", count=3)
     for source in sounds[:2]:
         write_altered_copy(source, source.with_name(f"{source.stem}.copy.wav"), gain=0.5, trim=(0.01, 0.01))

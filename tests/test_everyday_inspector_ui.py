@@ -37,7 +37,7 @@ def test_a_trashed_asset_shows_where_the_trash_keeps_it_and_restores_from_the_in
     qtbot.waitUntil(lambda: inspector.details is not None and inspector.trash_bar.isVisible())
 
     trashed = (
-        ui_client.library_path / "trash" / "files" / victim.path.relative_to(ui_client.library_path / "files")
+        ui_client.paths.root / "trash" / "files" / victim.path.relative_to(ui_client.paths.root / "files")
     )
     assert trashed.is_file()
     place = inspector.property_value("In the trash")

@@ -60,7 +60,10 @@ async def test_camera_counters_leave_the_text_of_tagged_assets_only(
 
 
 def test_search_semantic_prints_hits_and_the_rankers(
-    tmp_path: Path, text_manager: ModelExecutionManager, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    text_manager: ModelExecutionManager,
+    capsys: pytest.CaptureFixture[str],
+    library_location: Path | str,
 ) -> None:
     folder = tmp_path / "pictures"
     folder.mkdir()
@@ -68,7 +71,7 @@ def test_search_semantic_prints_hits_and_the_rankers(
         Image.new("RGB", (16, 16), (i * 40, 90, 90)).save(folder / name)
 
     async def build() -> None:
-        world = await open_world(tmp_path / "lib")
+        world = await open_world(library_location)
         try:
             await import_paths(world, [folder])
         finally:
@@ -76,7 +79,7 @@ def test_search_semantic_prints_hits_and_the_rankers(
 
     asyncio.run(build())
     status = main(
-        ["--library", str(tmp_path / "lib"), "search", "--semantic", "IMG_0001.png", "--limit", "3"]
+        ["--library", str(library_location), "search", "--semantic", "IMG_0001.png", "--limit", "3"]
     )
     captured = capsys.readouterr()
     assert status == 0

@@ -70,6 +70,7 @@ async def _search(world: World, query: str) -> list[int]:
     return [h.entity_id for h in hits]
 
 
+@pytest.mark.sqlite_only("an old library folder's SQLite file, upgraded")
 async def test_vectors_made_before_the_upgrade_keep_their_model(tmp_path: Path) -> None:
     library = tmp_path / "old"
     library.mkdir()
@@ -89,7 +90,11 @@ async def test_vectors_made_before_the_upgrade_keep_their_model(tmp_path: Path) 
 
 
 async def test_choosing_another_model_re_embeds_in_the_background_and_search_follows_it(
-    world: World, tiny_models: TinyModels, tmp_path: Path, library_path: Path, monkeypatch: pytest.MonkeyPatch
+    world: World,
+    tiny_models: TinyModels,
+    tmp_path: Path,
+    library_location: Path | str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import_model(get_entry("tiny-clip"), tiny_models.weights)
     import_model(get_entry("tiny-clip-p16"), tiny_models.p16_weights)
@@ -150,22 +155,22 @@ async def test_choosing_another_model_re_embeds_in_the_background_and_search_fol
         await session.commit()
     assert sorted(await _search(world, "a red disc")) == ids[1:]
 
-    reopened = await _reopen(world, library_path)
+    reopened = await _reopen(world, library_location)
     try:
         assert reopened.resources.get(SemanticSettings).image_model == "tiny-clip-p16"
     finally:
         await reopened.close()
 
 
-async def _reopen(world: World, library_path: Path) -> World:
+async def _reopen(world: World, library: Path | str) -> World:
     await world.close()
-    return await open_world(library_path)
+    return await open_world(library)
 
 
 def test_models_use_names_the_library_and_refuses_what_is_no_image_model(
-    tiny_models: TinyModels, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tiny_models: TinyModels, tmp_path: Path, capsys: pytest.CaptureFixture[str], library_location: Path | str
 ) -> None:
-    library = str(tmp_path / "library")
+    library = str(library_location)
     assert main(["--library", library, "models", "use", "no-such-model"]) == 1
     assert "no model named 'no-such-model'" in capsys.readouterr().err
     assert main(["--library", library, "models", "use", "clap-htsat-unfused"]) == 1

@@ -38,13 +38,13 @@ SOUNDS = 4
 
 
 @pytest.fixture
-def mixed_library(tmp_path: Path) -> WallpaperLibrary:
-    return build_wallpaper_library(tmp_path, sounds=SOUNDS)
+def mixed_library(tmp_path: Path, library_location: Path | str) -> WallpaperLibrary:
+    return build_wallpaper_library(tmp_path, library_location, sounds=SOUNDS)
 
 
 @pytest.fixture
-def undescribed_library(tmp_path: Path) -> WallpaperLibrary:
-    return build_wallpaper_library(tmp_path, sounds=SOUNDS, describe=False)
+def undescribed_library(tmp_path: Path, library_location: Path | str) -> WallpaperLibrary:
+    return build_wallpaper_library(tmp_path, library_location, sounds=SOUNDS, describe=False)
 
 
 def _sibling(filename: str, wallpaper: str) -> bool:

@@ -138,6 +138,9 @@ async def test_a_path_with_non_utf8_bytes_imports_and_prints(world: World, tmp_p
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+@pytest.mark.sqlite_only(
+    "its command runs without root's file powers, which the test server's socket folder needs"
+)
 def test_an_unreadable_file_is_reported_as_permission_denied(tmp_path: Path) -> None:
     """The import runs in a child process that cannot read a chmod-000 file.
 

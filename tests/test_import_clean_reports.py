@@ -70,7 +70,7 @@ async def test_damaged_files_say_why_in_the_report_and_nothing_on_the_terminal(
 
 
 def test_the_cli_report_names_each_damaged_file_and_the_terminal_gets_only_the_report(
-    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], library_location: Path | str
 ) -> None:
     source = tmp_path / "card"
     source.mkdir()
@@ -79,7 +79,7 @@ def test_the_cli_report_names_each_damaged_file_and_the_terminal_gets_only_the_r
     Image.new("RGB", (32, 32), (10, 200, 10)).save(source / "fine.png")
     capfd.readouterr()
 
-    status = main(["--library", str(tmp_path / "lib"), "import", "--no-process", str(source)])
+    status = main(["--library", str(library_location), "import", "--no-process", str(source)])
 
     printed = capfd.readouterr()
     assert status == 1

@@ -29,9 +29,9 @@ def _source(tmp_path: Path) -> Path:
 
 
 def test_import_prints_progress_and_a_summary_and_succeeds(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], library_location: Path | str
 ) -> None:
-    library = tmp_path / "lib"
+    library = library_location
     status, out, err = _run(capsys, "--library", str(library), "import", str(_source(tmp_path)))
     assert status == 0, out + err
     assert "imported: 3  duplicates: 0  skipped: 0  failed: 0  (of 3 files)" in out
@@ -42,25 +42,27 @@ def test_import_prints_progress_and_a_summary_and_succeeds(
 
 
 def test_import_lists_each_failure_and_exits_non_zero(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], library_location: Path | str
 ) -> None:
     src = _source(tmp_path)
     (src / "broken.jpg").write_bytes(b"not really a jpeg")
     (src / "readme.txt").write_text("hello")
-    status, out, _ = _run(capsys, "--library", str(tmp_path / "lib"), "import", str(src))
+    status, out, _ = _run(capsys, "--library", str(library_location), "import", str(src))
     assert status == 1
     assert "imported: 3  duplicates: 0  skipped: 1  failed: 1" in out
     assert f"failed:\n  {src / 'broken.jpg'}: not a valid JPEG image" in out
     assert f"skipped:\n  {src / 'readme.txt'}: unsupported file type" in out
 
 
-def test_reference_mode_indexes_files_in_place(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    library = tmp_path / "lib"
+def test_reference_mode_indexes_files_in_place(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], library_location: Path | str, library_path: Path
+) -> None:
+    library = library_location
     status, _, _ = _run(
         capsys, "--library", str(library), "import", "--mode", "reference", str(_source(tmp_path))
     )
     assert status == 0
-    assert not any(p.is_file() for p in (library / "files").rglob("*"))
+    assert not any(p.is_file() for p in (library_path / "files").rglob("*"))
     _, listing, _ = _run(capsys, "--library", str(library), "list")
     photo_id = _listed(listing)["photo.jpg"][0]
     status, out, _ = _run(capsys, "--library", str(library), "show", str(photo_id))
@@ -74,9 +76,9 @@ def _listed(out: str) -> dict[str, tuple[int, str]]:
 
 
 def test_list_prints_one_asset_per_line_and_leaves_out_trash_and_non_assets(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], library_location: Path | str
 ) -> None:
-    library = tmp_path / "lib"
+    library = library_location
     _run(capsys, "--library", str(library), "import", str(_source(tmp_path)))
     status, out, _ = _run(capsys, "--library", str(library), "list")
     assert status == 0
@@ -103,8 +105,10 @@ def test_list_prints_one_asset_per_line_and_leaves_out_trash_and_non_assets(
     assert set(_listed(out)) == {"kick.flac"}
 
 
-def test_show_prints_the_components_of_an_asset(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    library = tmp_path / "lib"
+def test_show_prints_the_components_of_an_asset(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], library_location: Path | str
+) -> None:
+    library = library_location
     _run(capsys, "--library", str(library), "import", str(_source(tmp_path)))
     _, listing, _ = _run(capsys, "--library", str(library), "list")
     kick_id = _listed(listing)["kick.flac"][0]

@@ -18,6 +18,10 @@ from dam_desktop.services.ingest.import_service import ImportReport, import_path
 from dam_desktop.world_setup import open_world
 from tests.import_media_factory import make_tiny_png
 
+pytestmark = pytest.mark.sqlite_only(
+    "a SIGKILLed import's recovery in a library folder's SQLite file and lock"
+)
+
 REPO = Path(__file__).resolve().parents[1]
 FILES = 2000
 KILL_AFTER_ASSETS = 200

@@ -27,6 +27,8 @@ from dam_desktop.services.store import publish_journal
 from dam_desktop.world_setup import open_world
 from tests.import_media_factory import make_png
 
+pytestmark = pytest.mark.sqlite_only("a full disk under a library folder's SQLite file")
+
 
 def _sources(folder: Path, count: int, size: int = 180) -> list[Path]:
     """Noise PNGs (about 100 KB each at 180 px): they do not compress, so they fill a disk."""

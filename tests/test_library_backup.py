@@ -19,6 +19,10 @@ from dam_desktop.core.library import LibraryPaths
 from dam_desktop.core.library_backup import restore_library
 from tests.import_media_factory import make_tiny_png
 
+pytestmark = pytest.mark.sqlite_only(
+    "backup and restore of a library folder (a shared library's backup is pg_dump, see the README)"
+)
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FILES = 600
 COMPONENTS = ("component_file_properties", "component_content_hash_sha256", "component_file_location")

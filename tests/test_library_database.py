@@ -18,6 +18,10 @@ from dam_desktop.models import (
 )
 from dam_desktop.services import ecs_service
 
+pytestmark = pytest.mark.sqlite_only(
+    "the library folder's SQLite database itself: pragmas, its lock, leftovers after a crash"
+)
+
 
 async def test_new_library_folder_is_created_with_its_layout(library_path: Path) -> None:
     async with await World.open(library_path) as world:

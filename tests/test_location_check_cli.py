@@ -17,8 +17,10 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
     return status, captured.out, captured.err
 
 
-def _library(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, list[Path]]:
-    library = tmp_path / "lib"
+def _library(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], location: Path | str
+) -> tuple[Path | str, list[Path]]:
+    library = location
     files = [make_png(tmp_path / "shoot" / f"img{n}.png", seed=n) for n in range(3)]
     status, _, _ = _run(
         capsys, "--library", str(library), "import", "--mode", "reference", str(tmp_path / "shoot")
@@ -27,7 +29,7 @@ def _library(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, 
     return library, files
 
 
-def _ids_by_name(capsys: pytest.CaptureFixture[str], library: Path) -> dict[str, int]:
+def _ids_by_name(capsys: pytest.CaptureFixture[str], library: Path | str) -> dict[str, int]:
     status, out, _ = _run(capsys, "--library", str(library), "list")
     assert status == 0
     rows = [line.split("\t") for line in out.splitlines()]
@@ -35,9 +37,9 @@ def _ids_by_name(capsys: pytest.CaptureFixture[str], library: Path) -> dict[str,
 
 
 def test_a_library_with_every_file_in_place_checks_clean(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], library_location: Path | str
 ) -> None:
-    library, _files = _library(tmp_path, capsys)
+    library, _files = _library(tmp_path, capsys, library_location)
     status, out, err = _run(capsys, "--library", str(library), "check")
     assert status == 0, out + err
     assert out == "checked: 3 assets (3 files)  missing: 0  changed: 0\n"
@@ -45,9 +47,9 @@ def test_a_library_with_every_file_in_place_checks_clean(
 
 
 def test_each_missing_or_changed_file_gets_a_line_and_the_status_is_1(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], library_location: Path | str
 ) -> None:
-    library, files = _library(tmp_path, capsys)
+    library, files = _library(tmp_path, capsys, library_location)
     ids = _ids_by_name(capsys, library)
     files[0].unlink()
     files[1].write_bytes(b"short")
@@ -67,9 +69,9 @@ def test_each_missing_or_changed_file_gets_a_line_and_the_status_is_1(
 
 
 def test_relink_finds_the_moved_files_and_then_all_is_well(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], library_location: Path | str
 ) -> None:
-    library, files = _library(tmp_path, capsys)
+    library, files = _library(tmp_path, capsys, library_location)
     ids = _ids_by_name(capsys, library)
     moved = tmp_path / "new home" / "inner"
     moved.mkdir(parents=True)
@@ -90,9 +92,9 @@ def test_relink_finds_the_moved_files_and_then_all_is_well(
 
 
 def test_relink_that_finds_nothing_leaves_the_missing_lines_and_status_1(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], library_location: Path | str
 ) -> None:
-    library, files = _library(tmp_path, capsys)
+    library, files = _library(tmp_path, capsys, library_location)
     files[2].unlink()
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -103,9 +105,9 @@ def test_relink_that_finds_nothing_leaves_the_missing_lines_and_status_1(
 
 
 def test_relink_to_a_folder_that_does_not_exist_is_a_usage_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], library_location: Path | str
 ) -> None:
-    library, _files = _library(tmp_path, capsys)
+    library, _files = _library(tmp_path, capsys, library_location)
     status, out, err = _run(capsys, "--library", str(library), "check", "--relink", str(tmp_path / "nope"))
     assert status == 2 and out == ""
     assert err.strip() == f"dam-desktop: not a folder: {tmp_path / 'nope'}"

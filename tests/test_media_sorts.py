@@ -123,18 +123,18 @@ def settled(window: MainWindow) -> bool:
     return not window.model.loading and not window.tasks
 
 
-def _cli(library: Path, *args: str) -> int:
+def _cli(library: Path | str, *args: str) -> int:
     return main(["--library", str(library), *args])
 
 
 @pytest.mark.parametrize("command", ["search", "list"])
 def test_the_cli_lists_and_searches_in_the_new_orders(
-    library_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+    library_location: Path | str, tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
 ) -> None:
     make_files(tmp_path / "drop")
 
     async def seed() -> dict[str, int]:
-        world = await open_world(library_path)
+        world = await open_world(library_location)
         try:
             return await import_and_rate(world, tmp_path / "drop")
         finally:
@@ -145,11 +145,11 @@ def test_the_cli_lists_and_searches_in_the_new_orders(
     query = [""] if command == "search" else []
     for key in EXPECTED:
         for direction, descending in (("--desc", True), ("--asc", False)):
-            assert _cli(library_path, command, *query, "--sort", key.value, direction) == 0
+            assert _cli(library_location, command, *query, "--sort", key.value, direction) == 0
             order = [line.split("\t")[2] for line in capsys.readouterr().out.splitlines()]
             _check(order, key, descending, names)
         # Without a direction, each order reads in its natural one (newest, largest, longest, best first).
-        assert _cli(library_path, command, *query, "--sort", key.value) == 0
+        assert _cli(library_location, command, *query, "--sort", key.value) == 0
         assert capsys.readouterr().out.splitlines()[0].split("\t")[2] == EXPECTED[key][0]
 
 

@@ -7,9 +7,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from dam_desktop.core import World
 from dam_desktop.core.migrations import current_revision, head_revision, upgrade_library
 from dam_desktop.core.schema_version import is_up_to_date, script_heads, stored_revisions
+
+pytestmark = pytest.mark.sqlite_only(
+    "SQLite library files made at old revisions, upgraded"
+    " (test_shared_library checks the migrations on PostgreSQL)"
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIRST_REVISION = "0001"

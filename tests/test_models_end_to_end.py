@@ -71,6 +71,7 @@ def _clip_cosines(weights: Path, library: Path, query: str) -> dict[str, float]:
 
 
 @pytest.mark.slow
+@pytest.mark.sqlite_only("checks the stored vectors straight from the library's SQLite file")
 def test_import_weights_process_then_search_similar_and_review_tags(
     tmp_path: Path,
     user_env: dict[str, str],

@@ -256,6 +256,7 @@ def test_importing_weights_into_a_model_folder_linked_elsewhere_is_refused(
     assert _listing(outside) == before
 
 
+@pytest.mark.sqlite_only("reads the stored paths straight from the library's SQLite file")
 def test_check_relink_with_a_relative_folder_on_the_command_line_stores_absolute_paths(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -38,8 +38,10 @@ def _lite(*argv: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_without_torch_sounds_are_fingerprinted_and_find_similar_works(tmp_path: Path) -> None:
-    library = tmp_path / "lib"
+def test_without_torch_sounds_are_fingerprinted_and_find_similar_works(
+    tmp_path: Path, library_location: Path | str
+) -> None:
+    library = library_location
     sounds = write_sounds(tmp_path / "sounds", count=8)
     write_altered_copy(sounds[3], tmp_path / "sounds" / "take_2_quieter.wav")
 

@@ -31,7 +31,7 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
     return status, captured.out, captured.err
 
 
-def _count(library: Path, table: Any) -> int:
+def _count(library: Path | str, table: Any) -> int:
     async def count() -> int:
         world = await open_world(library)
         try:
@@ -48,9 +48,9 @@ def _fingerprint_table() -> Any:
 
 
 def test_process_runs_the_stages_an_import_left_waiting(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], library_location: Path | str
 ) -> None:
-    library = tmp_path / "lib"
+    library = library_location
     make_png(tmp_path / "src" / "red_car.png", seed=1)
     for i in range(3):
         make_sound(tmp_path / "src" / f"kick_{i}.wav", freq=200.0 + 90 * i)
@@ -74,8 +74,10 @@ def test_process_runs_the_stages_an_import_left_waiting(
     assert _count(library, get_embedding_component_class(DEFAULT_TEXT_EMBEDDING_MODEL)) == 4
 
 
-def test_import_leaves_what_the_window_leaves(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    library = tmp_path / "lib"
+def test_import_leaves_what_the_window_leaves(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], library_location: Path | str
+) -> None:
+    library = library_location
     make_sound(tmp_path / "src" / "snare.wav")
     status, out, err = _run(capsys, "--library", str(library), "import", str(tmp_path / "src"))
     assert status == 0, out + err
@@ -85,9 +87,12 @@ def test_import_leaves_what_the_window_leaves(tmp_path: Path, capsys: pytest.Cap
 
 
 def test_ctrl_c_stops_after_the_current_batch_and_keeps_what_was_done(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    library_location: Path | str,
 ) -> None:
-    library = tmp_path / "lib"
+    library = library_location
     for i in range(100):  # several batches of the fingerprint stage (32 each)
         make_sound(tmp_path / "src" / f"tone_{i:02d}.wav", seconds=0.1, freq=100.0 + 20 * i)
     assert _run(capsys, "--library", str(library), "import", "--no-process", str(tmp_path / "src"))[0] == 0
@@ -110,6 +115,7 @@ def test_ctrl_c_stops_after_the_current_batch_and_keeps_what_was_done(
     assert _count(library, _fingerprint_table()) == done, "what was done before Ctrl-C stays"
 
 
+@pytest.mark.sqlite_only("a library named by a path that is a file, not a folder")
 def test_a_library_that_cannot_be_opened_is_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

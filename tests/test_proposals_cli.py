@@ -17,7 +17,7 @@ from tests.test_tag_support import AssetSpec, make_assets
 MODEL = "tiny-model"
 
 
-def seed(library: Path) -> list[int]:
+def seed(library: Path | str) -> list[int]:
     """Three images with proposals from a model, as a tagging run stores them."""
 
     async def run() -> list[int]:
@@ -42,7 +42,7 @@ def seed(library: Path) -> list[int]:
     return asyncio.run(run())
 
 
-def manual_tags(library: Path, entity_id: int) -> list[str]:
+def manual_tags(library: Path | str, entity_id: int) -> list[str]:
     async def run() -> list[str]:
         world = await open_world(library)
         try:
@@ -54,13 +54,15 @@ def manual_tags(library: Path, entity_id: int) -> list[str]:
     return asyncio.run(run())
 
 
-def cli(library: Path, *args: str) -> int:
+def cli(library: Path | str, *args: str) -> int:
     return main(["--library", str(library), *args])
 
 
-def test_list_accept_and_reject_proposals(library_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    first, second, third = seed(library_path)
-    assert cli(library_path, "proposals", "list") == 0
+def test_list_accept_and_reject_proposals(
+    library_location: Path | str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second, third = seed(library_location)
+    assert cli(library_location, "proposals", "list") == 0
     lines = capsys.readouterr().out.splitlines()
     assert [line.split("\t")[:3] for line in lines] == [
         [str(third), "beach", "0.950"],
@@ -70,39 +72,41 @@ def test_list_accept_and_reject_proposals(library_path: Path, capsys: pytest.Cap
     ]
     assert lines[0].split("\t")[3:] == [MODEL, "shot-2.png"]
 
-    assert cli(library_path, "proposals", "list", "--tag", "cat", "--min-confidence", "0.8") == 0
+    assert cli(library_location, "proposals", "list", "--tag", "cat", "--min-confidence", "0.8") == 0
     assert [line.split("\t")[0] for line in capsys.readouterr().out.splitlines()] == [str(first)]
 
-    assert cli(library_path, "proposals", "accept", "--ids", str(first), "--tag", "cat") == 0
+    assert cli(library_location, "proposals", "accept", "--ids", str(first), "--tag", "cat") == 0
     assert capsys.readouterr().out == "accepted 1 tag\n"
-    assert manual_tags(library_path, first) == ["cat"]
+    assert manual_tags(library_location, first) == ["cat"]
 
-    assert cli(library_path, "proposals", "reject", "--ids", str(first)) == 0
+    assert cli(library_location, "proposals", "reject", "--ids", str(first)) == 0
     assert capsys.readouterr().out == "rejected 1 proposal\n"
-    assert manual_tags(library_path, first) == ["cat"]
+    assert manual_tags(library_location, first) == ["cat"]
 
-    assert cli(library_path, "proposals", "accept", "--all", "--min-confidence", "0.9") == 0
+    assert cli(library_location, "proposals", "accept", "--all", "--min-confidence", "0.9") == 0
     assert capsys.readouterr().out == "accepted 1 tag\n"
-    assert manual_tags(library_path, third) == ["beach"]
-    assert cli(library_path, "proposals", "list") == 0
+    assert manual_tags(library_location, third) == ["beach"]
+    assert cli(library_location, "proposals", "list") == 0
     assert [line.split("\t")[:2] for line in capsys.readouterr().out.splitlines()] == [[str(second), "cat"]]
 
 
 def test_a_choice_matching_nothing_is_one_line_and_status_1(
-    library_path: Path, capsys: pytest.CaptureFixture[str]
+    library_location: Path | str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    first, _, _ = seed(library_path)
-    assert cli(library_path, "proposals", "reject", "--ids", str(first), "--tag", "dog") == 1
+    first, _, _ = seed(library_location)
+    assert cli(library_location, "proposals", "reject", "--ids", str(first), "--tag", "dog") == 1
     err = capsys.readouterr().err
     assert err == f"dam-desktop: no open 'dog' proposals on asset {first}\n"
-    assert cli(library_path, "proposals", "accept", "--ids", "999") == 1
+    assert cli(library_location, "proposals", "accept", "--ids", "999") == 1
     assert capsys.readouterr().err.count("\n") == 1
 
 
-def test_bad_arguments_are_usage_errors(library_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_arguments_are_usage_errors(
+    library_location: Path | str, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit) as exit_info:
-        cli(library_path, "proposals", "list", "--min-confidence", "1.5")
+        cli(library_location, "proposals", "list", "--min-confidence", "1.5")
     assert exit_info.value.code == 2
     assert "between 0 and 1" in capsys.readouterr().err
-    assert cli(library_path, "proposals", "accept", "--ids", "1", "--min-confidence", "0.5") == 2
+    assert cli(library_location, "proposals", "accept", "--ids", "1", "--min-confidence", "0.5") == 2
     assert capsys.readouterr().err == "dam-desktop: --min-confidence goes with --all\n"

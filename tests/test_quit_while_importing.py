@@ -10,7 +10,12 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image
+
+pytestmark = pytest.mark.sqlite_only(
+    "the next start on the library folder finishes the import (its lock and journal)"
+)
 
 RUNNER = Path(__file__).with_name("quit_runner.py")
 FILES = 30

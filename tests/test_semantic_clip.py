@@ -174,8 +174,10 @@ async def test_an_image_without_an_embedding_is_compared_by_name_and_tags(
     assert any("compared by name and tags" in note for note in results.notes)
 
 
-def test_cli_similar_reports_an_unknown_asset(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    status = main(["--library", str(tmp_path / "lib"), "similar", "12345"])
+def test_cli_similar_reports_an_unknown_asset(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], library_location: Path | str
+) -> None:
+    status = main(["--library", str(library_location), "similar", "12345"])
     captured = capsys.readouterr()
     assert status == 1
     assert captured.out == ""

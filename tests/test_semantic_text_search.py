@@ -181,7 +181,7 @@ def semantic_service_audio_settings() -> type:
 
 
 def test_cli_semantic_search_prints_id_score_type_and_name(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], library_location: Path | str
 ) -> None:
     import asyncio
 
@@ -194,7 +194,7 @@ def test_cli_semantic_search_prints_id_score_type_and_name(
         Image.new("RGB", (16, 16), (i * 50, 90, 90)).save(folder / name)
 
     async def build() -> None:
-        world = await open_world(tmp_path / "lib")
+        world = await open_world(library_location)
         try:
             await import_paths(world, [folder])
         finally:
@@ -202,7 +202,7 @@ def test_cli_semantic_search_prints_id_score_type_and_name(
 
     asyncio.run(build())
     status = main(
-        ["--library", str(tmp_path / "lib"), "search", "--semantic", "automobile after dark", "--limit", "2"]
+        ["--library", str(library_location), "search", "--semantic", "automobile after dark", "--limit", "2"]
     )
     out = capsys.readouterr().out.splitlines()
     assert status == 0

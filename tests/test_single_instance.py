@@ -26,6 +26,8 @@ from dam_desktop.services.search.sorting import SortKey
 from tests.test_startup_grid import make_library
 from tests.ui_helpers import make_image, run
 
+pytestmark = pytest.mark.sqlite_only("one window per library folder, found through the folder's lock")
+
 
 @pytest.fixture
 def runtime_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:

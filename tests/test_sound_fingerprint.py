@@ -84,12 +84,14 @@ TRANSFORMS = (
 
 @dataclass(frozen=True)
 class FingerprintLibrary:
-    path: Path
+    path: Path | str  # the folder, or on the PostgreSQL pass the shared library's URL
     ids: dict[str, int]  # file name -> entity id
 
 
 @pytest.fixture(scope="module")
-def fingerprint_library(tmp_path_factory: pytest.TempPathFactory) -> FingerprintLibrary:
+def fingerprint_library(
+    tmp_path_factory: pytest.TempPathFactory, module_library_location: Path | str
+) -> FingerprintLibrary:
     root = tmp_path_factory.mktemp("soundprint")
     originals, copies = root / "originals", root / "copies"
     originals.mkdir()
@@ -103,7 +105,7 @@ def fingerprint_library(tmp_path_factory: pytest.TempPathFactory) -> Fingerprint
     sf.write(originals / "silence.wav", np.zeros(2 * SAMPLE_RATE), SAMPLE_RATE, subtype="PCM_16")
     hiss = np.random.default_rng(3).standard_normal(2 * SAMPLE_RATE) * 10 ** (-70 / 20)
     sf.write(copies / "silence.noise.wav", hiss, SAMPLE_RATE, subtype="PCM_16")
-    library = FingerprintLibrary(root / "library", {})
+    library = FingerprintLibrary(module_library_location, {})
 
     async def build() -> dict[str, int]:
         world = await open_world(library.path)

@@ -5,12 +5,16 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from dam_desktop.core.events import AudioSearchQuery
 from dam_desktop.core.migrations import alembic_config
 from dam_desktop.core.stages import SystemStage
 from dam_desktop.services.ingest.import_service import import_paths
 from dam_desktop.world_setup import open_world
 from tests.audio_synthesis import write_altered_copy, write_sounds
+
+pytestmark = pytest.mark.sqlite_only("an old library folder's SQLite file, upgraded")
 
 BEFORE = "0012_property_covering_indexes"
 

@@ -27,6 +27,10 @@ from dam_desktop.services.store import trash_service
 from dam_desktop.services.tags import tag_service
 from tests.ui_helpers import add_images, add_sound, make_sound, run
 
+pytestmark = pytest.mark.sqlite_only(
+    "the start-up read reads the library folder's SQLite file before the world loads"
+)
+
 
 async def make_library(root: Path, images: int = 5) -> tuple[list[int], int]:
     """A library of `images` images and one sound tagged "tone", with the second image in the trash."""

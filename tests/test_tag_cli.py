@@ -12,7 +12,7 @@ from dam_desktop.world_setup import open_world
 from tests.test_tag_support import AssetSpec, make_assets
 
 
-def seed(library: Path) -> list[int]:
+def seed(library: Path | str) -> list[int]:
     async def run() -> list[int]:
         world = await open_world(library)
         try:
@@ -33,39 +33,41 @@ def seed(library: Path) -> list[int]:
     return asyncio.run(run())
 
 
-def cli(library: Path, *args: str) -> int:
+def cli(library: Path | str, *args: str) -> int:
     return main(["--library", str(library), *args])
 
 
-def test_tag_search_and_tags_round_trip(library_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    cat, song, big = seed(library_path)
-    assert cli(library_path, "tag", "add", "cat", "Pet", "--ids", f"{cat},{big}") == 0
+def test_tag_search_and_tags_round_trip(
+    library_location: Path | str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cat, song, big = seed(library_location)
+    assert cli(library_location, "tag", "add", "cat", "Pet", "--ids", f"{cat},{big}") == 0
     assert capsys.readouterr().out == "added 4 tag links\n"
-    assert cli(library_path, "tag", "add", "sound", "--query", "type:audio") == 0
+    assert cli(library_location, "tag", "add", "sound", "--query", "type:audio") == 0
     assert capsys.readouterr().out == "added 1 tag link\n"
 
-    assert cli(library_path, "search", "pet") == 0
+    assert cli(library_location, "search", "pet") == 0
     lines = capsys.readouterr().out.splitlines()
     assert sorted(lines) == sorted([f"{cat}\timage\tcat.png", f"{big}\timage\tbig.png"])
-    assert cli(library_path, "search", "pet width:>1000") == 0
+    assert cli(library_location, "search", "pet width:>1000") == 0
     assert capsys.readouterr().out == f"{big}\timage\tbig.png\n"
-    assert cli(library_path, "search", "sound") == 0
+    assert cli(library_location, "search", "sound") == 0
     assert capsys.readouterr().out == f"{song}\taudio\tdog\\tsong.wav\n"
-    assert cli(library_path, "search", "", "--count") == 0
+    assert cli(library_location, "search", "", "--count") == 0
     assert capsys.readouterr().out == "3\n"
-    assert cli(library_path, "search", "", "--limit", "2", "--sort", "name", "--asc") == 0
+    assert cli(library_location, "search", "", "--limit", "2", "--sort", "name", "--asc") == 0
     assert [line.split("\t")[0] for line in capsys.readouterr().out.splitlines()] == [str(big), str(cat)]
 
-    assert cli(library_path, "tags") == 0
+    assert cli(library_location, "tags") == 0
     assert capsys.readouterr().out.splitlines() == ["2\tcat", "2\tpet", "1\tsound"]
 
-    assert cli(library_path, "tag", "remove", "pet", "--query", "width:>1000") == 0
+    assert cli(library_location, "tag", "remove", "pet", "--query", "width:>1000") == 0
     assert capsys.readouterr().out == "removed 1 tag link\n"
-    assert cli(library_path, "tag", "rename", "pet", "animal") == 0
-    assert cli(library_path, "tag", "alias", "animal", "critter") == 0
-    assert cli(library_path, "tag", "parent", "sound", "animal") == 0
+    assert cli(library_location, "tag", "rename", "pet", "animal") == 0
+    assert cli(library_location, "tag", "alias", "animal", "critter") == 0
+    assert cli(library_location, "tag", "parent", "sound", "animal") == 0
     capsys.readouterr()
-    assert cli(library_path, "search", "critter", "--count") == 0
+    assert cli(library_location, "search", "critter", "--count") == 0
     assert capsys.readouterr().out == "2\n"
 
 
@@ -81,10 +83,10 @@ def test_tag_search_and_tags_round_trip(library_path: Path, capsys: pytest.Captu
     ],
 )
 def test_errors_are_one_line_with_status_2(
-    library_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+    library_location: Path | str, capsys: pytest.CaptureFixture[str], args: list[str], message: str
 ) -> None:
-    seed(library_path)
-    assert cli(library_path, *args) == 2
+    seed(library_location)
+    assert cli(library_location, *args) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.count("\n") == 1
@@ -93,8 +95,10 @@ def test_errors_are_one_line_with_status_2(
     assert "Traceback" not in captured.err
 
 
-def test_tag_cycle_is_refused_with_status_2(library_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    seed(library_path)
-    assert cli(library_path, "tag", "parent", "kitten", "cat") == 0
-    assert cli(library_path, "tag", "parent", "cat", "kitten") == 2
+def test_tag_cycle_is_refused_with_status_2(
+    library_location: Path | str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed(library_location)
+    assert cli(library_location, "tag", "parent", "kitten", "cat") == 0
+    assert cli(library_location, "tag", "parent", "cat", "kitten") == 2
     assert "cycle" in capsys.readouterr().err

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QItemSelectionModel, QSettings
 
 from dam_desktop.ui.window.context_menu import TRASH_VIEW, Selection, applicable
@@ -127,6 +128,7 @@ def test_context_menu_offers_only_what_applies(
     assert len(copied) == 2 and all(Path(line).is_file() for line in copied)
 
 
+@pytest.mark.sqlite_only("what a fresh process opening a new library folder imports")
 def test_opening_the_main_window_does_not_import_torch(tmp_path: Path) -> None:
     script = (
         "import asyncio, sys\n"
@@ -154,6 +156,7 @@ def test_opening_the_main_window_does_not_import_torch(tmp_path: Path) -> None:
     assert done.stdout.strip().splitlines()[-1] == "False"
 
 
+@pytest.mark.sqlite_only("library folders and their locks")
 def test_library_menu_switches_libraries_and_a_locked_library_is_refused_in_words(
     qtbot: Any, ui_loop: Any, tmp_path: Path, monkeypatch: Any
 ) -> None:

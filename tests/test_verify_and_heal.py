@@ -53,12 +53,14 @@ async def test_a_same_size_alteration_is_caught_by_verify_and_healed_by_a_reimpo
     assert [p.entity_id for p in after.problems] == [linked_id]
 
 
-def test_check_verify_on_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    library = tmp_path / "lib"
+def test_check_verify_on_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], library_location: Path | str, library_path: Path
+) -> None:
+    library = library_location
     original = make_png(tmp_path / "src" / "photo.png", seed=4)
     assert main(["--library", str(library), "import", str(original)]) == 0
     sha = hashlib.sha256(original.read_bytes()).hexdigest()
-    _flip_a_byte(library / "files" / sha[:2] / sha[2:4] / sha)
+    _flip_a_byte(library_path / "files" / sha[:2] / sha[2:4] / sha)
     capsys.readouterr()
 
     assert main(["--library", str(library), "check"]) == 0

@@ -17,7 +17,10 @@ from tests.import_media_factory import make_png
 
 REPO = Path(__file__).resolve().parent.parent
 
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.sqlite_only("an installed wheel's smoke run on a new library folder"),
+]
 
 SOURCE_PARTS = (
     "pyproject.toml",

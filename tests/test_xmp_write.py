@@ -154,10 +154,10 @@ async def test_an_exiftool_sidecar_keeps_its_other_fields_and_loses_removed_keyw
 
 
 def test_cli_dry_run_lists_what_would_be_written_and_writes_nothing(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], library_location: Path | str
 ) -> None:
     red, blue = shoot(tmp_path / "card", "red.jpg", "blue.jpg")
-    library = ["--library", str(tmp_path / "lib")]
+    library = ["--library", str(library_location)]
     assert main([*library, "import", "--mode", "reference", "--no-process", str(red), str(blue)]) == 0
     assert main([*library, "tag", "add", "--query", "name:red", "warm"]) == 0
     capsys.readouterr()
@@ -183,10 +183,10 @@ def test_cli_dry_run_lists_what_would_be_written_and_writes_nothing(
 
 
 def test_cli_names_each_sidecar_it_could_not_write_and_why(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], library_location: Path | str
 ) -> None:
     gone, broken, fine = shoot(tmp_path / "card", "gone.jpg", "broken.jpg", "fine.jpg")
-    library = ["--library", str(tmp_path / "lib")]
+    library = ["--library", str(library_location)]
     assert main([*library, "import", "--mode", "reference", "--no-process", str(tmp_path / "card")]) == 0
     assert main([*library, "tag", "add", "--query", "type:image", "kept"]) == 0
     gone.unlink()

@@ -158,11 +158,11 @@ async def add_sound(world: Any, source: Path) -> MadeAsset:
 
 
 @pytest.fixture
-def ui_client(ui_loop: asyncio.AbstractEventLoop, qtbot: Any, library_path: Path) -> Iterator[Any]:
+def ui_client(ui_loop: asyncio.AbstractEventLoop, qtbot: Any, library_location: Path | str) -> Iterator[Any]:
     """A WorldClient on a fresh library, closed (and unlocked) after the test."""
     from dam_desktop.ui.world_client import WorldClient
 
-    client = run(qtbot, WorldClient.open(library_path))
+    client = run(qtbot, WorldClient.open(library_location))
     try:
         yield client
     finally:

@@ -37,7 +37,7 @@ def wallpaper_of(filename: str) -> str:
 
 @dataclass(frozen=True)
 class WallpaperLibrary:
-    path: Path
+    path: Path | str  # the folder, or on the PostgreSQL pass the shared library's URL
     ids: dict[str, int]  # file name -> entity id
 
 
@@ -54,15 +54,18 @@ def write_wallpapers(folder: Path) -> tuple[Path, Path]:
     return originals, copies
 
 
-def build_wallpaper_library(tmp_path: Path, *, sounds: int = 0, describe: bool = True) -> WallpaperLibrary:
-    """Import the wallpapers, their copies and `sounds` sounds; `describe` runs the image-descriptor
-    stage after, as the window's background work would."""
+def build_wallpaper_library(
+    tmp_path: Path, location: Path | str, *, sounds: int = 0, describe: bool = True
+) -> WallpaperLibrary:
+    """Import the wallpapers, their copies and `sounds` sounds into the library at `location` (the
+    `library_location` fixture); `describe` runs the image-descriptor stage after, as the window's
+    background work would."""
     originals, copies = write_wallpapers(tmp_path)
     folders = [originals, copies]
     if sounds:
         folders.append(tmp_path / "sounds")
         write_sounds(folders[-1], count=sounds)
-    library = WallpaperLibrary(tmp_path / "library", {})
+    library = WallpaperLibrary(location, {})
 
     async def build() -> dict[str, int]:
         world = await open_world(library.path)
@@ -84,5 +87,5 @@ def build_wallpaper_library(tmp_path: Path, *, sounds: int = 0, describe: bool =
 
 
 @pytest.fixture
-def wallpaper_library(tmp_path: Path) -> WallpaperLibrary:
-    return build_wallpaper_library(tmp_path)
+def wallpaper_library(tmp_path: Path, library_location: Path | str) -> WallpaperLibrary:
+    return build_wallpaper_library(tmp_path, library_location)
