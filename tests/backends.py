@@ -40,9 +40,14 @@ LIBRARY_FIXTURES = frozenset(
     }
 )
 SQLITE_ONLY = "sqlite_only"
+NOT_YET = "not_on_postgresql_yet"
 MARKER_HELP = (
     f"{SQLITE_ONLY}(reason): the test is about a library folder (its SQLite file, lock or repair) "
     "and is skipped, with the reason, on the PostgreSQL pass"
+)
+NOT_YET_HELP = (
+    f"{NOT_YET}(reason): a known problem on PostgreSQL, not fixed yet; the test is skipped there "
+    "with the reason, in capitals so it is not mistaken for a test that has no business there"
 )
 SERVER_FIXTURES = frozenset({"postgres_server", "shared_library_url"})
 OWN_SERVER_REASON = (
@@ -66,13 +71,16 @@ def uses_library_fixture(item: pytest.Item) -> bool:
 
 
 def sqlite_only_reason(item: pytest.Item) -> str | None:
-    marker = item.get_closest_marker(SQLITE_ONLY)
-    if marker is None:
-        return None
-    reason = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "")
-    if not reason:
-        raise pytest.UsageError(f"{item.nodeid}: @pytest.mark.{SQLITE_ONLY} needs a reason")
-    return str(reason)
+    """Why the PostgreSQL pass skips `item` although it opens a library; None when it does not."""
+    for name, prefix in ((SQLITE_ONLY, "SQLite only: "), (NOT_YET, "NOT YET ON POSTGRESQL: ")):
+        marker = item.get_closest_marker(name)
+        if marker is None:
+            continue
+        reason = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "")
+        if not reason:
+            raise pytest.UsageError(f"{item.nodeid}: @pytest.mark.{name} needs a reason")
+        return prefix + str(reason)
+    return None
 
 
 def select_for_postgresql(items: list[pytest.Item]) -> None:
@@ -80,7 +88,7 @@ def select_for_postgresql(items: list[pytest.Item]) -> None:
     for item in items:
         reason = sqlite_only_reason(item)
         if reason is not None:
-            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {reason}"))
+            item.add_marker(pytest.mark.skip(reason=reason))
         elif uses_library_fixture(item):
             continue
         elif SERVER_FIXTURES.intersection(getattr(item, "fixturenames", ())):

@@ -39,6 +39,7 @@ def _widgets_application(qapp: object) -> object:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", backends.MARKER_HELP)
+    config.addinivalue_line("markers", backends.NOT_YET_HELP)
     backends.count_folder_opens()
 
 

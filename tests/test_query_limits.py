@@ -126,6 +126,10 @@ _NOISE = st.text(
 )
 
 
+@pytest.mark.not_on_postgresql_yet(
+    "some fuzzed queries (hundreds of nested or repeated terms) make the server's planner take"
+    " many GB of memory; the query limits are not yet sized for PostgreSQL"
+)
 @settings(
     max_examples=250,
     deadline=None,
