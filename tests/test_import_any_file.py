@@ -70,10 +70,10 @@ def test_the_preference_is_off_by_default_and_the_window_imports_with_it(
 
 
 def test_without_the_option_other_files_are_skipped_and_say_why(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], library_location: Path | str
 ) -> None:
     folder = working_folder(tmp_path / "project")
-    library = ["--library", str(tmp_path / "lib")]
+    library = ["--library", str(library_location)]
 
     status, out = _run(capsys, *library, "import", "--no-process", str(folder))
 
@@ -92,10 +92,10 @@ def test_without_the_option_other_files_are_skipped_and_say_why(
 
 
 def test_with_any_file_they_become_generic_assets_and_damaged_media_still_fails(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], library_location: Path | str, library_path: Path
 ) -> None:
     folder = working_folder(tmp_path / "project")
-    library = ["--library", str(tmp_path / "lib")]
+    library = ["--library", str(library_location)]
 
     status, out = _run(capsys, *library, "import", "--no-process", "--any-file", str(folder))
 
@@ -114,4 +114,4 @@ def test_with_any_file_they_become_generic_assets_and_damaged_media_still_fails(
         line.split()[0]: line.split()[-1] for line in shown if line.startswith("  ") and len(line.split()) > 1
     }
     assert properties["mime_type"] == "application/zip" and properties["file_extension"] == "zip"
-    assert len(list((tmp_path / "lib" / "thumbnails").rglob("*.webp"))) == 1  # sky.png's: none decoded
+    assert len(list((library_path / "thumbnails").rglob("*.webp"))) == 1  # sky.png's: none decoded

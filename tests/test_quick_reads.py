@@ -21,6 +21,10 @@ from dam_desktop.world_setup import open_world
 from tests.import_media_factory import make_jpeg, make_png, make_sound
 from tests.test_tag_support import AssetSpec, make_assets
 
+pytestmark = pytest.mark.sqlite_only(
+    "the command line's plain-sqlite3 reads of a library folder, against the world's"
+)
+
 QUERIES = [
     "",
     "cat",

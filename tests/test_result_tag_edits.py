@@ -9,12 +9,18 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from dam_desktop.ui.tags.tag_ui import install_tag_ui
 from dam_desktop.ui.window.main_window import MainWindow
 from dam_desktop.use_cases import assets, search, tags
 from dam_desktop.use_cases.tags import ResultScope
 from dam_desktop.world_setup import open_world
 from tests.ui_helpers import run
+
+pytestmark = pytest.mark.sqlite_only(
+    "fills the library's SQLite file directly with tens of thousands of rows"
+)
 
 BIG = 12_000  # more than the 10k ids a selection used to be capped at
 

@@ -18,6 +18,8 @@ from PIL import Image
 from tests.test_tag_support import AssetSpec, make_assets
 from tests.ui_helpers import run
 
+pytestmark = pytest.mark.sqlite_only("reads the library folder's SQLite file directly after the switch")
+
 FILES = 120
 
 
