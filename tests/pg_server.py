@@ -166,3 +166,6 @@ TEST_BACKEND_VARIABLE = "DAM_TEST_BACKEND"
 def test_backend() -> str:
     """The backend the `world` fixture opens: "sqlite" (a library folder) or "postgresql"."""
     return os.environ.get(TEST_BACKEND_VARIABLE, "sqlite").strip().lower() or "sqlite"
+
+
+test_backend.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test, wherever imported

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dam_desktop.core.sql_dialect import glob_operator, glob_pattern
 from dam_desktop.services.search.tag_query.to_sql import TERM_HANDLERS
 from dam_desktop.services.search.text_index import fold
 from dam_desktop.services.tags import tag_service
@@ -111,9 +112,10 @@ async def namespace_suggestions(session: AsyncSession, word: str, limit: int) ->
         await session.execute(
             text(
                 f"SELECT namespace, count(*), sum(use_count) FROM {CONCEPT} WHERE namespace > ''"
-                " AND namespace GLOB :g GROUP BY namespace ORDER BY sum(use_count) DESC, namespace LIMIT :n"
+                f" AND namespace {glob_operator(session)} :g"
+                " GROUP BY namespace ORDER BY sum(use_count) DESC, namespace LIMIT :n"
             ),
-            {"g": re.sub(r"([*?\[])", r"[\1]", word.lower()) + "*", "n": limit},
+            {"g": glob_pattern(session, re.sub(r"([*?\[])", r"[\1]", word.lower()) + "*"), "n": limit},
         )
     ).all()
     return [Suggestion(f"{r[0]}:", NAMESPACE, f"{int(r[1]):,} tags, {_assets(int(r[2] or 0))}") for r in rows]
