@@ -4,6 +4,7 @@ cannot read are previewed through the media service, and tiles show a clip's len
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,10 @@ def test_a_clip_plays_in_the_inspector(
     qtbot.mouseClick(player.play_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: player.playing, timeout=30_000)
     qtbot.waitUntil(lambda: player.frames_shown >= 2, timeout=30_000)
+    # Frames become pictures on the converter's thread, not the GUI thread.
+    converter = player.converter
+    assert converter is not None and converter.conversion_threads
+    assert threading.get_ident() not in converter.conversion_threads
     # Seeking past the black lead-in (the slider, as a drag moves it) shows the scene.
     player.slider.sliderMoved.emit(600)
     qtbot.waitUntil(lambda: _colourful(player.view.image) > 20, timeout=30_000)

@@ -1,5 +1,6 @@
 """The inspector's video player: QtMultimedia's FFmpeg backend decodes in its own threads; each
-frame it presents arrives through a QVideoSink and is painted here, fitted to the panel.
+frame it presents arrives through a QVideoSink, is converted to a QImage on a thread of its own
+(`video_frames`) and is painted here, fitted to the panel.
 
 A QVideoSink rather than a QVideoWidget: the frames are painted with QPainter like the image
 preview, so the player looks the same on every platform plugin (offscreen included) and a test can
@@ -26,9 +27,10 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from dam_desktop.ui.inspector.audio_player import format_time
+from dam_desktop.ui.inspector.video_frames import FrameConverter
 
 if TYPE_CHECKING:
-    from PySide6.QtMultimedia import QMediaPlayer, QVideoFrame
+    from PySide6.QtMultimedia import QMediaPlayer
 
 SLIDER_STEPS = 1000
 POSTER_FRACTION = 0.2  # where the import's poster frame is looked for first
@@ -112,6 +114,7 @@ class VideoPlayer(QWidget):
         self.frames_shown = 0
         self._at_poster = False
         self._player: QMediaPlayer | None = None
+        self.converter: FrameConverter | None = None
         self.play_button.clicked.connect(self.toggle)
         self.slider.sliderMoved.connect(self._on_slider)
 
@@ -127,7 +130,9 @@ class VideoPlayer(QWidget):
             if QMediaDevices.audioOutputs():
                 player.setAudioOutput(QAudioOutput(player))
             sink = QVideoSink(player)
-            sink.videoFrameChanged.connect(self._on_frame)
+            self.converter = FrameConverter()
+            self.converter.converted.connect(self._on_image)
+            sink.videoFrameChanged.connect(self.converter.offer, Qt.ConnectionType.QueuedConnection)
             player.setVideoSink(sink)
             player.positionChanged.connect(self._on_position)
             player.durationChanged.connect(self._on_duration)
@@ -146,6 +151,8 @@ class VideoPlayer(QWidget):
         )
 
     def clear(self) -> None:
+        if self.converter is not None:
+            self.converter.generation += 1  # a frame of the clip before is not shown
         if self._player is not None:
             self._player.stop()
             self._player.setSource(QUrl())
@@ -163,15 +170,16 @@ class VideoPlayer(QWidget):
         """Stop and delete the media player now (the window is closing): its decoding threads
         must not outlive the widgets their frames go to."""
         self.source = None
-        if self._player is not None:
-            player, self._player = self._player, None
-            if not isValid(player):  # deleted with its widget already (the window was destroyed)
-                return
+        player, self._player = self._player, None
+        if player is not None and isValid(player):  # not deleted with its widget already
             player.stop()
             player.setSource(QUrl())
             player.setVideoSink(None)  # type: ignore[arg-type]
             player.setParent(None)
-            del player  # the last reference: the C++ player is destroyed here, its threads joined
+        del player  # the last reference: the C++ player is destroyed here, its threads joined
+        if self.converter is not None:
+            converter, self.converter = self.converter, None
+            converter.stop()
 
     def load(self, path: Path, duration: float | None) -> None:
         """Open the clip paused on its first frame; nothing is decoded on this thread. The clip
@@ -204,11 +212,8 @@ class VideoPlayer(QWidget):
             self.player.setPosition(0)
         self.player.play()
 
-    def _on_frame(self, frame: QVideoFrame) -> None:
-        if not frame.isValid() or self.source is None:
-            return
-        image = frame.toImage()
-        if image.isNull():
+    def _on_image(self, image: QImage, generation: int) -> None:
+        if self.source is None or self.converter is None or generation != self.converter.generation:
             return
         self.view.set_image(image)
         self.frames_shown += 1
