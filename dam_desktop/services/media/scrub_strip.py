@@ -22,7 +22,7 @@ from dam_desktop.services.media.av_audio_probe import av_reason
 from dam_desktop.services.media.media_facts import MediaError
 from dam_desktop.services.media.thumbnail_service import ThumbnailSource, thumbnail_sources
 from dam_desktop.services.media.thumbnails import encode_webp
-from dam_desktop.services.media.video_probe import display_size, frame_at, shrunk_frame
+from dam_desktop.services.media.video_probe import clip_duration, display_size, frame_at, shrunk_frame
 from dam_desktop.services.store.storage import write_atomic
 from dam_desktop.utils.av_waveform import quiet_ffmpeg
 from dam_desktop.utils.cpu_pool import shared_cpu_pool
@@ -54,13 +54,8 @@ def clip_frames(path: Path, frames: int = SCRUB_STRIP_FRAMES) -> list[Image.Imag
 
 def _frames(container: Any, stream: Any, frames: int) -> list[Image.Image]:
     size = display_size(stream)
-    duration = 0.0
-    if stream.duration is not None and stream.time_base is not None:
-        duration = float(stream.duration * stream.time_base)
-    elif container.duration is not None:
-        duration = float(container.duration) / 1_000_000
     pictures: list[Image.Image] = []
-    for seconds in strip_times(duration, frames):
+    for seconds in strip_times(clip_duration(container, stream), frames):
         frame = frame_at(container, stream, seconds)
         if frame is None:
             break

@@ -69,7 +69,7 @@ def _as_sound(source: Source) -> Probe:
     return Probe(thumbnail=sound.thumbnail, audio=sound.audio, format=M4A)
 
 
-def _duration(container: Any, stream: Any) -> float:
+def clip_duration(container: Any, stream: Any) -> float:
     if stream.duration is not None and stream.time_base is not None:
         return float(stream.duration * stream.time_base)
     if container.duration is not None:
@@ -160,7 +160,7 @@ def _probe_container(container: Any, fmt: MediaFormat) -> Probe:
     width, height = display_size(stream)
     if width <= 0 or height <= 0:
         raise MediaError(f"corrupt {fmt.name}: the video stream has no picture size")
-    duration = _duration(container, stream)
+    duration = clip_duration(container, stream)
     rate = stream.average_rate or stream.guessed_rate
     audio = container.streams.audio[0] if container.streams.audio else None
     chosen = poster(container, stream, duration, (width, height))
