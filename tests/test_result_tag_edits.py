@@ -16,9 +16,12 @@ from dam_desktop.ui.window.main_window import MainWindow
 from dam_desktop.use_cases import assets, search, tags
 from dam_desktop.use_cases.tags import ResultScope
 from dam_desktop.world_setup import open_world
+from tests.test_tag_support import AssetSpec, make_assets
 from tests.ui_helpers import run
 
-pytestmark = pytest.mark.sqlite_only(
+# The tests with many assets write them straight into the SQLite file; the first test runs on
+# either backend.
+sqlite_file = pytest.mark.sqlite_only(
     "fills the library's SQLite file directly with tens of thousands of rows"
 )
 
@@ -57,6 +60,29 @@ def bulk_assets(db_path: Path, count: int, files: Path | None = None) -> list[in
     return ids
 
 
+async def test_a_result_edit_and_its_undo_change_exactly_the_results_links(world: Any) -> None:
+    async with world.session() as session:
+        specs = [
+            AssetSpec(name=f"{kind}{n}.png", tags=("kept",) if n == 0 else ())
+            for kind in "ab"
+            for n in range(4)
+        ]
+        ids = await make_assets(session, specs)
+        await session.commit()
+    a_ids = ids[:4]
+    added = await tags.add_tags_to_result(world, ResultScope("name:a*", (a_ids[1],)), ["kept", "new"])
+    assert added.count == 3 + 2  # "new" on three, "kept" on the two that lacked it
+    assert await search.count_matches(world, "new") == 3 and await search.count_matches(world, "kept") == 4
+    await tags.undo_result_edit(world, added)
+    assert await search.count_matches(world, "new") == 0 and await search.count_matches(world, "kept") == 2
+    (kept,) = await tags.find_tags(world, "kept")
+    removed = await tags.remove_tags_from_result(world, ResultScope("name:a*"), [kept.id])
+    assert removed.count == 1 and await search.count_matches(world, "kept") == 1  # b0's stays
+    await tags.undo_result_edit(world, removed)
+    assert await search.count_matches(world, "kept") == 2
+
+
+@sqlite_file
 def test_tagging_a_result_bigger_than_the_old_cap_tags_every_match_and_undoes(library_path: Path) -> None:
     async def scenario() -> None:
         world = await open_world(library_path)
@@ -89,6 +115,7 @@ def test_tagging_a_result_bigger_than_the_old_cap_tags_every_match_and_undoes(li
     asyncio.run(scenario())
 
 
+@sqlite_file
 def test_exporting_a_result_reads_it_in_batches_and_writes_every_file(
     library_path: Path, tmp_path: Path
 ) -> None:
@@ -109,6 +136,7 @@ def test_exporting_a_result_reads_it_in_batches_and_writes_every_file(
     asyncio.run(scenario())
 
 
+@sqlite_file
 def test_the_tag_editor_tags_a_whole_selected_result_past_what_it_lists(
     qtbot: Any, ui_window: MainWindow, ui_client: Any
 ) -> None:
@@ -135,6 +163,7 @@ def test_the_tag_editor_tags_a_whole_selected_result_past_what_it_lists(
         run(qtbot, tasks.cancel_all())
 
 
+@sqlite_file
 def test_exporting_a_whole_selected_result_past_the_action_cap_exports_every_match(
     qtbot: Any, ui_window: MainWindow, tmp_path: Path, monkeypatch: Any
 ) -> None:

@@ -58,7 +58,7 @@ async def _matches_sql(
     sql = f"SELECT q.id FROM ({ids.sql}) q"
     params = dict(compiled.params)
     if excluded:
-        sql += f" WHERE q.id NOT IN (SELECT value FROM {json_ids(session, 'excluded')})"
+        sql += f" WHERE q.id NOT IN (SELECT value FROM {json_ids(session, 'excluded')} x)"
         params["excluded"] = json.dumps(sorted({int(i) for i in excluded}))
     return sql, params
 
@@ -98,7 +98,7 @@ async def undo_added(session: AsyncSession, edit: AddedOverResult) -> None:
     await session.execute(
         text(
             f"DELETE FROM {LINK} WHERE id > :after AND id <= :last"
-            f" AND tag_concept_entity_id IN (SELECT value FROM {json_ids(session, 'tags')})"
+            f" AND tag_concept_entity_id IN (SELECT value FROM {json_ids(session, 'tags')} x)"
         ),
         {"after": edit.after_id, "last": edit.last_id, "tags": json.dumps(list(edit.tag_ids))},
     )
@@ -130,7 +130,7 @@ async def undo_removed(session: AsyncSession, edit: RemovedOverResult) -> None:
     for tag_id, entity_ids in edit.entity_ids.items():
         sql = (
             f"INSERT OR IGNORE INTO {LINK} (entity_id, tag_concept_entity_id)"
-            f" SELECT value, :tag FROM {json_ids(session, 'ids')}"
+            f" SELECT x.value, :tag FROM {json_ids(session, 'ids')} x"
         )
         await session.execute(
             text(or_ignore(session, sql)), {"tag": tag_id, "ids": json.dumps(entity_ids.tolist())}
