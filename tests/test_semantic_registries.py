@@ -54,6 +54,7 @@ def test_no_two_models_share_a_table() -> None:
     assert len(tables) == len(set(tables))
 
 
+@pytest.mark.sqlite_only("reads the tables' SQL from the library's SQLite file (AUTOINCREMENT is SQLite's)")
 async def test_a_new_library_has_every_embedding_table(world: World, library_path: Path) -> None:
     with sqlite3.connect(library_path / "dam.sqlite3") as conn:
         names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}

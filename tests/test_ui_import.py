@@ -84,7 +84,7 @@ def test_tiles_drag_out_as_files_named_like_the_originals(
     urls = ui_window.model.mimeData(rows).urls()
     # The stored copies are named by their hash; what leaves the app carries the original names.
     assert sorted(url.fileName() for url in urls) == ["image-0000.png", "image-0001.png", "image-0002.png"]
-    outbox = ui_client.library_path / "tmp" / "outbox"
+    outbox = ui_client.paths.root / "tmp" / "outbox"
     for url in urls:
         handed = Path(url.toLocalFile())
         assert handed.is_relative_to(outbox)

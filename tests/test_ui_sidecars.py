@@ -59,7 +59,7 @@ def test_write_tags_to_sidecars_from_the_library_menu(
 
     dialog = _open(ui_window, ui)
     assert dialog.selection_choice.text() == "The 1 selected asset" and dialog.selection_choice.isChecked()
-    assert str(ui_window.client.library_path / "sidecars") in dialog.intro.text()
+    assert str(ui_window.client.paths.root / "sidecars") in dialog.intro.text()
 
     dialog.preview_button.click()
     qtbot.waitUntil(lambda: ui.job is None and dialog.results.isVisible())
