@@ -290,7 +290,9 @@ def log_uniform_rank(rng: random.Random, top: int) -> int:
     return min(top, int(math.exp(rng.uniform(0, math.log(top)))))
 
 
-async def run_benchmarks(path: Path, reps: int, naive_reps: int, seed: int, url: str | None = None) -> None:
+async def run_benchmarks(
+    path: Path, reps: int, naive_reps: int, seed: int, url: str | None = None, text_reps: int | None = None
+) -> None:
     """Every line on the library folder at `path`, or on its copy on a server (`url`)."""
     rng = random.Random(seed + 1)
     world = await (World.open_shared(url, path) if url else World.open(path))
@@ -458,7 +460,7 @@ async def run_benchmarks(path: Path, reps: int, naive_reps: int, seed: int, url:
         exact = [await timed(lambda q=q: _sidebar(world, render(q[:1]), None)) for q in two_tag[:naive_reps]]
         report("sidebar, one-tag result (sampled)", 100, ours, exact)
         print(f"plans chosen for pages: {json.dumps(plans)}")
-        await text_term_lines(world, names, rng, reps, naive_reps, timed, report)
+        await text_term_lines(world, names, rng, text_reps or reps, naive_reps, timed, report)
         await stream_lines(world, names, rng, reps, naive_reps, timed, report)
         await restore_as_built(world)
     finally:
@@ -508,6 +510,11 @@ def main() -> int:
     parser.add_argument(
         "--server-dir", type=Path, help="with --backend postgresql: keep the server (and its copy) here"
     )
+    parser.add_argument(
+        "--text-reps",
+        type=int,
+        help="queries per name/word line (default --reps; on PostgreSQL each is a scan of seconds at 1M)",
+    )
     args = parser.parse_args()
     key = f"lib3_{args.entities}_{args.tags}_{args.links_per_entity}_{args.seed}"
     path = args.cache_dir / key
@@ -545,12 +552,12 @@ def both_backends(path: Path, args: argparse.Namespace) -> int:
         url = bench_database(server, path, reuse=args.server_dir is not None)
         loads = [os.getloadavg()]
         print("--- SQLite", flush=True)
-        asyncio.run(run_benchmarks(path, args.reps, args.naive_reps, args.seed))
+        asyncio.run(run_benchmarks(path, args.reps, args.naive_reps, args.seed, None, args.text_reps))
         lite = list(RESULTS)
         RESULTS.clear()
         loads.append(os.getloadavg())
         print("--- PostgreSQL", flush=True)
-        asyncio.run(run_benchmarks(path, args.reps, args.naive_reps, args.seed, url))
+        asyncio.run(run_benchmarks(path, args.reps, args.naive_reps, args.seed, url, args.text_reps))
         loads.append(os.getloadavg())
     finally:
         server.shut_down() if args.server_dir is not None else server.stop()
