@@ -110,6 +110,9 @@ async def test_a_result_read_page_by_page_is_the_whole_result_in_order(world: An
         cursor = page.next
     assert [len(p) for p in pages] == [5, 4, 4, 4, 4, 3]
     assert [eid for page in pages for eid in page] == expected
+    # The rest in one read, as where no index gives the order (on PostgreSQL too: no LIMIT -1).
+    rest = await next_page(world, result.first.next, None)
+    assert rest.ids.tolist() == expected[5:] and rest.next is None
     assert await count_result(world, result.query) == 24
     # A result that fits the first page says so: nothing more to read, its size exact.
     small = await open_search(world, "dog", sort=sort, first=50)

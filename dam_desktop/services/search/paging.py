@@ -25,6 +25,9 @@ Row = tuple[Any, ...]
 # Each page four times the last, up to this: few statements for a big result, each short enough to
 # stop soon when cancelled.
 MAX_PAGE = 256_000
+# "Every row" as a LIMIT both backends take (SQLite's -1 is an error on PostgreSQL; the same value
+# as `core.sql_dialect.ALL_ROWS`, which this module does not import: it names no SQLAlchemy).
+ALL_ROWS = 2**63 - 1
 
 
 def following_limit(sort: SortKey, previous: int) -> int | None:
@@ -52,7 +55,7 @@ class PagedQuery:
 
     def after(self, row: Row, limit: int | None) -> tuple[str, dict[str, Any]]:
         """The page of `limit` rows after `row` (a row of the previous page); None: all of them."""
-        sql, rows = (self.rest_sql, -1) if limit is None else (self.next_sql, int(limit))
+        sql, rows = (self.rest_sql, ALL_ROWS) if limit is None else (self.next_sql, int(limit))
         return sql, {**self.params, **bound_params(row), "limit": rows, "offset": 0}
 
     def count(self) -> tuple[str, dict[str, Any]]:
