@@ -110,7 +110,9 @@ async def text_term_lines(
 
     def naive_ranked(sentence: str) -> tuple[str, dict[str, Any]]:
         parts = sentence.split()
-        likes = " + ".join(f"(fp.original_filename LIKE :w{i})" for i in range(len(parts)))
+        likes = " + ".join(
+            f"(CASE WHEN fp.original_filename LIKE :w{i} THEN 1 ELSE 0 END)" for i in range(len(parts))
+        )
         return (
             f"SELECT fp.entity_id, {likes} AS hits FROM component_file_properties fp WHERE ({likes}) > 0"
             f" AND {NOT_TRASHED} ORDER BY hits DESC LIMIT 100",
