@@ -19,6 +19,8 @@ from dam_desktop.services import ecs_service
 from dam_desktop.world_setup import open_world
 from tests.import_media_factory import make_png
 
+pytestmark = pytest.mark.sqlite_only("reads beside a window that holds a library folder's lock")
+
 REPO = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
 CLI = [sys.executable, "-m", "dam_desktop.cli.main"]
@@ -29,7 +31,6 @@ import asyncio, sys
 from dam_desktop.world_setup import open_world
 from dam_desktop.services.tags import tag_service
 
-pytestmark = pytest.mark.sqlite_only("reads beside a window that holds a library folder's lock")
 
 async def hold():
     world = await open_world(sys.argv[1])

@@ -11,19 +11,20 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from dam_desktop.cli import commands
 from dam_desktop.cli.main import build_parser
 
 REPO = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.sqlite_only(
+    "`list`, `search` and `show` read a library folder's SQLite file without the world"
+)
 HEAVY = ("sqlalchemy", "numpy", "PySide6", "PIL", "torch", "aiosqlite")
 
 PROBE = """
 import json, sys
 from dam_desktop.launch import main
-
-pytestmark = pytest.mark.sqlite_only(
-    "`list` reads a library folder's SQLite file without the world"
-)
 try:
     status = main(sys.argv[1:])
 except SystemExit as exc:

