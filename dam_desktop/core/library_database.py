@@ -28,7 +28,6 @@ def prepare_database(db_path: Path) -> PreparedDatabase:
     A current database is not checked here: the check's time grows with the library (0.23-0.6 s at
     a million rows), and the world runs it in the background while the window lists and paints."""
     remove_leftovers(db_path)
-    refuse_unusable_database(db_path)
     if not db_path.exists():
         upgrade_library(db_path)
         return PreparedDatabase(None)
@@ -37,7 +36,10 @@ def prepare_database(db_path: Path) -> PreparedDatabase:
     except LibraryError:
         current = False
     if current:
+        # At every migration head, so an SQLite file with our schema: nothing to refuse. (Each
+        # connection reads the whole schema, a few milliseconds of every open: one is enough.)
         return PreparedDatabase(None, check_owed=True)
+    refuse_unusable_database(db_path)
     check = quick_check(db_path)
     if check.problems:
         raise LibraryDamagedError(damaged_message(db_path, check.problems[0]))

@@ -29,7 +29,7 @@ from dam_desktop.core.database_health import (
 from dam_desktop.core.errors import LibraryError
 from dam_desktop.core.events import BaseEvent, WorldChanged
 from dam_desktop.core.library import LibraryPaths, prepare_library_folder
-from dam_desktop.core.library_database import prepare_database
+from dam_desktop.core.library_database import PreparedDatabase, prepare_database
 from dam_desktop.core.library_location import is_server_url
 from dam_desktop.core.library_lock import LibraryLock
 from dam_desktop.core.read_pool import ReadPool, ServerReads
@@ -44,6 +44,11 @@ from dam_desktop.core.stage_reports import StageReport
 from dam_desktop.core.stages import SystemStage
 
 log = logging.getLogger(__name__)
+
+
+def _prepare_library(paths: LibraryPaths) -> tuple[int, PreparedDatabase]:
+    """The folder, then the database, in one trip to a worker thread."""
+    return prepare_library_folder(paths), prepare_database(paths.db_path)
 
 
 @dataclass(frozen=True)
@@ -116,8 +121,7 @@ class World:
         if not lock.held:
             lock.acquire()
         try:
-            removed = await asyncio.to_thread(prepare_library_folder, paths)
-            prepared = await asyncio.to_thread(prepare_database, paths.db_path)
+            removed, prepared = await asyncio.to_thread(_prepare_library, paths)
             world = cls(WorldConfig(paths=paths), create_library_engine(paths.db_path), lock)
         except BaseException:
             lock.release()
