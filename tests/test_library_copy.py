@@ -29,6 +29,12 @@ from dam_desktop.world_setup import open_world
 from tests.audio_synthesis import write_sounds
 from tests.test_semantic_clip import _pictures
 
+# Each test copies between library folders and PostgreSQL servers it starts itself: it covers both
+# backends on the first pass.
+pytestmark = pytest.mark.sqlite_only(
+    reason="copies between library folders and a PostgreSQL server it starts itself (both backends at once)"
+)
+
 QUERIES = ["", "animal", "cat", "dog", "cat -dog", "type:audio", "sound", "disc", "width:>10", "rating:>=4"]
 STAGES = [SystemStage.THUMBNAIL_GENERATION, SystemStage.IMAGE_DESCRIPTORS, SystemStage.AUDIO_PROCESSING]
 
