@@ -28,6 +28,10 @@ from dam_desktop.ui.window.main_window import MainWindow
 from tests.test_damaged_library import corrupt_a_leaf_page
 from tests.ui_helpers import add_images, run
 
+pytestmark = pytest.mark.sqlite_only(
+    "damage to a library's SQLite file and backups of a library folder (a shared library's are pg_dump)"
+)
+
 
 def fill(db_path: Path, count: int) -> None:
     with closing(sqlite3.connect(db_path)) as connection, connection:
