@@ -91,7 +91,8 @@ def print_report(report: ImportReport, out: TextIO) -> None:
     for title, entries in (("failed", report.failed), ("skipped", report.skipped)):
         if entries:
             out.write(f"{title}:\n")
-            for entry in entries:
+            # By path: the workers finish in any order, and a listing should read the same each run.
+            for entry in sorted(entries, key=lambda e: str(e.path)):
                 out.write(f"  {entry.path}: {entry.reason}\n")
 
 
