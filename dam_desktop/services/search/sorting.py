@@ -118,11 +118,14 @@ _MEDIA_COLUMNS = {
 }
 
 # The columns whose values (besides the entity id) place a row in each order, as `after` binds them.
+# A name is read as the order compares it: the same value on SQLite, where NOCASE only compares;
+# folded on PostgreSQL, where NOCASE becomes lower(), so a bound of "A.png" is not taken for one
+# before every "a.png" (the next page would start over, and a streamed result never end).
 _KEY_VALUES: dict[SortKey, tuple[str, ...]] = {
     SortKey.ADDED: (),
-    SortKey.NAME: ("fp.original_filename",),
+    SortKey.NAME: ("fp.original_filename COLLATE NOCASE",),
     SortKey.SIZE: ("fp.file_size_bytes",),
-    SortKey.TYPE: ("fp.asset_type", "fp.file_extension", "fp.original_filename"),
+    SortKey.TYPE: ("fp.asset_type", "fp.file_extension", "fp.original_filename COLLATE NOCASE"),
 }
 
 # The same orders' terms before the entity id, compared as one row value in a keyset bound.
