@@ -1,6 +1,7 @@
 """What native decoders say about a damaged file (libtiff's "TIFFFetchNormalTag", libmpg123's
-"Trying to resync", Pillow's warnings) never reaches the terminal: it ends the file's reason in
-the import report, which names the file and what is wrong with it."""
+"Trying to resync", Pillow's warnings, FFmpeg's "moov atom not found") never reaches the
+terminal: it ends the file's reason in the import report, which names the file and what is wrong
+with it."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from PIL import Image, TiffImagePlugin
 from dam_desktop.cli.main import main
 from dam_desktop.core.world import World
 from dam_desktop.services.ingest.import_service import import_paths
+from tests.media_kind_factory import write_video
 
 
 def damaged_tiff(path: Path) -> Path:
@@ -45,6 +47,48 @@ def damaged_mp3(path: Path) -> Path:
     data[middle : middle + 3000] = np.random.default_rng(1).integers(0, 256, 3000, dtype=np.uint8).tobytes()
     path.write_bytes(bytes(data))
     return path
+
+
+def damaged_clips(folder: Path, seconds: float) -> tuple[Path, Path, Path]:
+    """A good H.264 clip, the same cut before its moov atom (a copy stopped early), and the same
+    with its frames overwritten with noise from a tenth of the way to the moov atom."""
+    folder.mkdir()
+    good = write_video(folder / "good.mp4", seconds=seconds)
+    data = good.read_bytes()
+    moov = data.rindex(b"moov") - 4
+    assert moov > len(data) // 2, "the test wants a clip whose index comes after its frames"
+    cut = folder / "cut.mp4"
+    cut.write_bytes(data[: moov // 2])
+    noisy = bytearray(data)
+    start = len(data) // 10
+    noisy[start:moov] = np.random.default_rng(2).integers(0, 256, moov - start, dtype=np.uint8).tobytes()
+    garbled = folder / "garbled.mp4"
+    garbled.write_bytes(bytes(noisy))
+    return good, cut, garbled
+
+
+@pytest.mark.timeout(240)  # FFmpeg's log once deadlocked an import of two damaged clips: a hang fails
+async def test_damaged_clips_say_what_ffmpeg_said_and_nothing_reaches_the_terminal(
+    world: World, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    for round_ in range(3):  # each round's good clip is a new one (another length)
+        good, cut, garbled = damaged_clips(tmp_path / f"card{round_}", seconds=1.0 + round_ / 2)
+        capfd.readouterr()
+
+        report = await import_paths(world, [good, cut, garbled], workers=3)
+
+        printed = capfd.readouterr()
+        assert printed.out == "" and printed.err == ""
+        assert len(report.imported) == 1 and report.duplicates == 0
+        reasons = {Path(failure.path).name: failure.reason for failure in report.failed}
+        assert set(reasons) == {"cut.mp4", "garbled.mp4"}
+        assert reasons["cut.mp4"] == (
+            "corrupt or unreadable MP4 video: invalid data found when processing input"
+            " (FFmpeg: moov atom not found)"
+        )
+        assert reasons["garbled.mp4"].startswith("corrupt or unreadable MP4 video")
+        assert "(FFmpeg: " in reasons["garbled.mp4"] and "NAL unit" in reasons["garbled.mp4"]
+        assert "moov atom" not in reasons["garbled.mp4"]  # one clip's words are not another's
 
 
 NATIVE_WORDS = ("TIFFFetchNormalTag", "resync", "Illegal Audio-MPEG-Header", "Warning", "libmpg123")

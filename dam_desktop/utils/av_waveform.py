@@ -2,7 +2,8 @@
 WMA, Matroska audio, the sound track of a video.
 
 FFmpeg's decoders print to stderr by default; `quiet_ffmpeg` turns that off for the process, so a
-damaged file costs its own report line and never floods the terminal.
+damaged file costs its own report line and never floods the terminal. The probes hear FFmpeg on
+one file at a time (utils.native_messages.ffmpeg_section): what it says ends that file's reason.
 """
 
 from __future__ import annotations

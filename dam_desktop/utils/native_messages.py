@@ -13,9 +13,10 @@ Three kinds of message, three ways in, all to the thread that is reading the fil
   other threads write to descriptor 2 meanwhile lands in that file's notes rather than on the
   terminal; a CLI progress redraw lost that way is redrawn a tenth of a second later.
 
-- FFmpeg's log stays off (utils.av_waveform.quiet_ffmpeg): with a level set, PyAV's callback
-  needs the GIL on FFmpeg's own decoding threads, and an import of two clips deadlocked in 2 of 6
-  runs here; FFmpeg's last error still reaches the reason through PyAV's exception.
+- FFmpeg's log is off (utils.av_waveform.quiet_ffmpeg) except inside `ffmpeg_section`, while one
+  file is probed: then FFmpeg's own C callback prints its warnings and errors on descriptor 2,
+  inside a `stderr_section`. PyAV's Python callback is never used: it needs the GIL on FFmpeg's
+  decoding threads, and an import of two clips deadlocked with it in 2 of 6 runs.
 
 A note outside any file goes to the `dam_desktop.native` logger at DEBUG.
 """
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import logging
 import os
 import re
@@ -111,6 +113,76 @@ def stderr_section(source: str) -> Iterator[None]:
             sink.seek(0)
             for line in sink.read(64 * 1024).decode("utf-8", "replace").splitlines():
                 note(line, source)
+
+
+# libavutil's levels (libavutil/log.h). PyAV's `set_level` only picks its own callback and never
+# calls av_log_set_level, so the level FFmpeg's default callback filters by is set here.
+AV_LOG_QUIET = -8
+AV_LOG_WARNING = 24
+_NO_ARGS = ctypes.create_string_buffer(64)  # a va_list for a format with no conversions
+
+
+@contextlib.contextmanager
+def ffmpeg_section() -> Iterator[None]:
+    """Run FFmpeg on one file, its warnings and errors ("moov atom not found") that file's notes.
+
+    FFmpeg's default callback (C, no GIL, its own mutex) prints at WARNING on descriptor 2, which
+    `stderr_section` points at a temporary file; before descriptor 2 is given back, the level goes
+    to QUIET and PyAV's silent callback returns, and a call of the default callback under its mutex
+    waits for a message another thread was printing meanwhile, so none reaches the terminal.
+    Where libavutil cannot be found, FFmpeg stays silent and the file's reason is PyAV's exception."""
+    libavutil = _libavutil() if not getattr(_local, "in_ffmpeg", False) else None
+    if libavutil is None:
+        yield
+        return
+    import av
+
+    with stderr_section("FFmpeg"):
+        _local.in_ffmpeg = True
+        libavutil.av_log_set_level(AV_LOG_WARNING)
+        av.logging.restore_default_callback()
+        try:
+            yield
+        finally:
+            libavutil.av_log_set_level(AV_LOG_QUIET)
+            av.logging.set_level(None)  # PyAV's callback that says nothing: FFmpeg off again
+            # Prints nothing at QUIET; it holds the default callback's mutex, so a message that was
+            # being printed has been written (into this file's notes) when it returns.
+            libavutil.av_log_default_callback(None, AV_LOG_QUIET, b"", ctypes.addressof(_NO_ARGS))
+            _local.in_ffmpeg = False
+
+
+@functools.cache
+def _libavutil() -> ctypes.CDLL | None:
+    """The libavutil PyAV loaded (its wheel bundles one), with the three calls used above."""
+    try:
+        import av
+
+        path = _loaded_library("avutil", Path(av.__file__).resolve().parent)
+        if path is None:
+            return None
+        library = ctypes.CDLL(str(path))
+        library.av_log_set_level.argtypes, library.av_log_set_level.restype = [ctypes.c_int], None
+        callback = library.av_log_default_callback
+        callback.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_void_p]
+        callback.restype = None
+        return library
+    except (ImportError, OSError, AttributeError) as exc:
+        log.debug("FFmpeg's messages stay off: %s", exc)
+        return None
+
+
+def _loaded_library(name: str, package: Path) -> Path | None:
+    # The wheel's own copy first: Qt Multimedia may have loaded another libavutil in this process.
+    for folder in (package.parent / f"{package.name}.libs", package / ".dylibs"):
+        found = sorted(folder.glob(f"*{name}*")) if folder.is_dir() else []
+        if found:
+            return found[0]
+    with contextlib.suppress(OSError):  # a distribution's PyAV links the system's FFmpeg
+        for row in Path("/proc/self/maps").read_text().splitlines():
+            if f"lib{name}" in row and "/" in row:
+                return Path(row[row.index("/") :])
+    return None
 
 
 def _show_warning(

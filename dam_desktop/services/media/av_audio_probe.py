@@ -7,6 +7,7 @@ from dam_desktop.services.media.media_facts import AudioFacts, MediaError, Probe
 from dam_desktop.services.media.thumbnails import WAVEFORM_SIZE, render_waveform
 from dam_desktop.utils.av_waveform import av_sound
 from dam_desktop.utils.media_utils import MediaFormat
+from dam_desktop.utils.native_messages import ffmpeg_section
 
 # FFmpeg's demuxer names as a person knows the containers.
 CONTAINER_NAMES = {"mov": "MP4", "matroska": "MATROSKA", "asf": "ASF", "ogg": "OGG", "aac": "ADTS"}
@@ -16,7 +17,8 @@ def probe(source: Source, fmt: MediaFormat) -> Probe:
     import av
 
     try:
-        sound = av_sound(source, WAVEFORM_SIZE[0])
+        with ffmpeg_section():  # what FFmpeg says about this file goes into its notes
+            sound = av_sound(source, WAVEFORM_SIZE[0])
     except (av.FFmpegError, ValueError, OSError) as exc:
         raise MediaError(f"corrupt or unreadable {fmt.name}: {av_reason(exc)}") from exc
     except MemoryError as exc:

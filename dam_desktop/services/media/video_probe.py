@@ -25,6 +25,7 @@ from dam_desktop.services.media.media_facts import ImageFacts, MediaError, Probe
 from dam_desktop.services.media.thumbnails import THUMBNAIL_SIZE
 from dam_desktop.utils.av_waveform import quiet_ffmpeg
 from dam_desktop.utils.media_utils import M4A, MediaFormat
+from dam_desktop.utils.native_messages import ffmpeg_section
 
 POSTER_FRACTIONS = (0.2, 0.4, 0.6, 0.1)
 # A picture whose luma varies less than this (out of 255) is black, white or a flat slate.
@@ -47,7 +48,8 @@ def probe(source: Source, fmt: MediaFormat) -> Probe:
 
     quiet_ffmpeg()
     try:
-        with av.open(str(source) if isinstance(source, Path) else source, "r") as container:
+        # What FFmpeg says about this clip ("moov atom not found") goes into its notes.
+        with ffmpeg_section(), av.open(str(source) if isinstance(source, Path) else source) as container:
             if not container.streams.video:
                 if container.streams.audio:
                     # An MP4 or Matroska file with only sound: a sound.
