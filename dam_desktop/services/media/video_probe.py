@@ -165,7 +165,12 @@ def _probe_container(container: Any, fmt: MediaFormat) -> Probe:
     duration = clip_duration(container, stream)
     rate = stream.average_rate or stream.guessed_rate
     audio = container.streams.audio[0] if container.streams.audio else None
-    chosen = poster(container, stream, duration, (width, height))
+    try:
+        chosen = poster(container, stream, duration, (width, height))
+    finally:
+        # Frame threads may still be decoding packets handed to them: wait for them here, so that
+        # what they say is this clip's notes and not the next clip's.
+        stream.codec_context.flush_buffers()
     thumbnail = chosen.image
     if chosen.sideways:
         width, height = height, width  # a phone clip stored sideways, shown upright
