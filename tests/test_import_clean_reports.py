@@ -91,7 +91,15 @@ async def test_damaged_clips_say_what_ffmpeg_said_and_nothing_reaches_the_termin
         assert "moov atom" not in reasons["garbled.mp4"]  # one clip's words are not another's
 
 
-NATIVE_WORDS = ("TIFFFetchNormalTag", "resync", "Illegal Audio-MPEG-Header", "Warning", "libmpg123")
+NATIVE_WORDS = (
+    "TIFFFetchNormalTag",
+    "resync",
+    "Illegal Audio-MPEG-Header",
+    "Warning",
+    "libmpg123",
+    "moov",
+    "NAL",
+)
 
 
 async def test_damaged_files_say_why_in_the_report_and_nothing_on_the_terminal(
@@ -121,15 +129,22 @@ def test_the_cli_report_names_each_damaged_file_and_the_terminal_gets_only_the_r
     damaged_tiff(source / "scan.tif")
     damaged_mp3(source / "take.mp3")
     Image.new("RGB", (32, 32), (10, 200, 10)).save(source / "fine.png")
+    _, cut, garbled = damaged_clips(tmp_path / "clips", seconds=1.0)
+    cut.rename(source / "cut.mp4")
+    garbled.rename(source / "garbled.mp4")
     capfd.readouterr()
 
     status = main(["--library", str(library_location), "import", "--no-process", str(source)])
 
     printed = capfd.readouterr()
     assert status == 1
-    failed = [line.strip() for line in printed.out.splitlines() if line.startswith("  ")]
-    assert [line.split(": ", 1)[0] for line in failed] == [str(source / "scan.tif"), str(source / "take.mp3")]
-    assert "imported: 1  duplicates: 0  skipped: 0  failed: 2  (of 3 files)" in printed.out
+    failed = sorted(line.strip() for line in printed.out.splitlines() if line.startswith("  "))
+    names = ("cut.mp4", "garbled.mp4", "scan.tif", "take.mp3")
+    assert [line.split(": ", 1)[0] for line in failed] == [str(source / name) for name in names]
+    assert failed[0].endswith("(FFmpeg: moov atom not found)")
+    assert "imported: 1  duplicates: 0  skipped: 0  failed: 4  (of 5 files)" in printed.out
+    # The progress line is the terminal's, never a file's note.
+    assert not [line for line in failed if "importing" in line], failed
     # stderr holds the progress bar and nothing a decoder said.
     assert not [w for w in NATIVE_WORDS if w in printed.err], printed.err
     assert all(line.startswith("importing ") for line in printed.err.splitlines()), printed.err

@@ -17,6 +17,7 @@ from dam_desktop.core.cancel import CancelToken
 from dam_desktop.core.errors import DamError, LibraryDamagedError, LibraryLockedError
 from dam_desktop.core.library_location import is_server_url
 from dam_desktop.settings import default_library_path
+from dam_desktop.utils.native_messages import write_outside_sections
 
 if TYPE_CHECKING:
     from dam_desktop.core.world import World
@@ -49,24 +50,25 @@ class ProgressLine:
 
     def show(self, text: str, fraction: float | None) -> None:
         """`fraction` of the way done, or None when the total is not known yet (a terminal only)."""
+        # While a decoder's messages are being caught on descriptor 2, a redraw would become that
+        # file's note: it waits for the next call, except the last one, which waits for the section.
+        last = fraction == 1.0
         if self.interactive:
             now = time.monotonic()
-            if now - self.last_draw < 0.1 and fraction != 1.0:
+            if now - self.last_draw < 0.1 and not last:
                 return
-            self.last_draw = now
-            self.stream.write(f"\r{text}\x1b[K")
+            if write_outside_sections(self.stream, f"\r{text}\x1b[K", wait=last):
+                self.last_draw = now
         else:
             step = -1 if fraction is None else int(fraction * 10)
             if fraction is None or step == self.last_step:
                 return
-            self.last_step = step
-            self.stream.write(f"{text}\n")
-        self.stream.flush()
+            if write_outside_sections(self.stream, f"{text}\n", wait=last):
+                self.last_step = step
 
     def finish(self) -> None:
         if self.interactive and self.last_draw:
-            self.stream.write("\n")
-            self.stream.flush()
+            write_outside_sections(self.stream, "\n", wait=True)
         self.last_draw, self.last_step = 0.0, -1
 
 

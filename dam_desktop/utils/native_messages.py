@@ -185,6 +185,20 @@ def _loaded_library(name: str, package: Path) -> Path | None:
     return None
 
 
+def write_outside_sections(stream: TextIO, text: str, wait: bool) -> bool:
+    """Write a front end's own text (the CLI's progress line) on descriptor 2 only while no
+    `stderr_section` holds it, so it is never taken for a file's note. Without `wait`, nothing is
+    written (False) while a section is open: the next redraw comes soon."""
+    if not _section_lock.acquire(blocking=wait):
+        return False
+    try:
+        stream.write(text)
+        stream.flush()
+    finally:
+        _section_lock.release()
+    return True
+
+
 def _show_warning(
     message: Warning | str,
     category: type[Warning],
