@@ -26,6 +26,7 @@ from dam_desktop.settings import APPLICATION_NAME, ORGANIZATION_NAME
 
 if TYPE_CHECKING:
     from dam_desktop.library_opening import LibraryOpening
+    from dam_desktop.ui.window.handoff_server import HandoffServer
     from dam_desktop.ui.window.main_window import MainWindow
     from dam_desktop.ui.world_client import WorldClient
 
@@ -157,12 +158,9 @@ class AppController:
     """Owns the window and its world; switches libraries from the Library menu."""
 
     def __init__(self) -> None:
-
-        from dam_desktop.ui.window.handoff_server import HandoffServer
-
         self.window: MainWindow | None = None
         self.client: WorldClient | None = None
-        self.handoff = HandoffServer(self._take_files)
+        self._handoff: HandoffServer | None = None  # listens once the first grid has painted
         self._ready = False  # the world is open and the room's UI installed: imports may start
         self._waiting_files: list[Path] = []
         self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -184,7 +182,6 @@ class AppController:
         client = WorldClient(opening.target or opening.paths.root, store_root=opening.store_root)
         window = self._new_window(client)
         window.show()
-        self.handoff.listen_for(client.target)
         try:
             snapshot = await asyncio.wrap_future(opening.snapshot)
         except Exception:
@@ -193,6 +190,9 @@ class AppController:
             snapshot = None
         if snapshot is not None and window.show_snapshot(snapshot):
             await _first_paint(window, FIRST_PAINT_WAIT_S)
+        # After the first paint (Qt's network module is not on its path): a launch meanwhile finds
+        # the library locked and keeps trying the handoff for a few seconds (launch.HANDOFF_WAIT_S).
+        self.handoff.listen_for(client.target)
         client.begin_open(opening.lock)
         try:
             await client.wait_open()
@@ -271,8 +271,17 @@ class AppController:
         if not self.closed.done():
             self.closed.set_result(None)
 
+    @property
+    def handoff(self) -> HandoffServer:
+        if self._handoff is None:
+            from dam_desktop.ui.window.handoff_server import HandoffServer
+
+            self._handoff = HandoffServer(self._take_files)
+        return self._handoff
+
     async def shutdown(self) -> None:
-        self.handoff.close()
+        if self._handoff is not None:
+            self._handoff.close()
         if self.window is not None:
             await self.window.shutdown()
         if self.client is not None:

@@ -90,6 +90,11 @@ def hand_over(names: Sequence[str], files: Sequence[Path]) -> bool:
     """Give `files` (absolute paths; none: only come to the front) to the first running window
     listening on one of `names`. False when none listens; raises HandoffRefused when one was
     reached but did not say it took them."""
+    # On Unix a listening window has a socket file: with none there is nobody to ask, and the
+    # launch need not load Qt's network module before its own window paints.
+    names = [name for name in names if os.name == "nt" or Path(name).exists()]
+    if not names:
+        return False
     from PySide6.QtNetwork import QLocalSocket
 
     message = Handoff(tuple(files)).encode()
