@@ -79,6 +79,7 @@ async def test_each_copys_nearest_image_is_its_original_by_the_wavelet_signature
         await world.close()
 
 
+@pytest.mark.sqlite_only("counts the markers in the library's SQLite file directly")
 async def test_the_pipeline_describes_every_image_and_finishes_the_other_assets(
     undescribed_library: WallpaperLibrary,
 ) -> None:
@@ -95,6 +96,7 @@ async def test_the_pipeline_describes_every_image_and_finishes_the_other_assets(
         await world.close()
 
 
+@pytest.mark.sqlite_only("downgrades the library's SQLite file with alembic to an old revision")
 async def test_an_old_library_gets_signatures_for_its_images_through_the_pipeline(
     wallpaper_library: WallpaperLibrary,
 ) -> None:

@@ -222,6 +222,18 @@ _DISTINCT_PAGE = re.compile(
 )
 
 
+def _top_level_terms(order_by: str) -> list[str]:
+    """The terms of an ORDER BY list: split at the commas outside parentheses (a term may be
+    `coalesce(x, '9999-12-31') ASC`)."""
+    terms, depth, start = [], 0, 0
+    for i, char in enumerate(order_by):
+        depth += (char == "(") - (char == ")")
+        if char == "," and depth == 0:
+            terms.append(order_by[start:i])
+            start = i + 1
+    return [*terms, order_by[start:]]
+
+
 def _distinct_in_order(sql: str) -> str:
     """SQLite's `SELECT DISTINCT id … ORDER BY <other columns>` keeps each id's first row in that
     order; PostgreSQL refuses to order DISTINCT rows by columns it does not return. The same rows
@@ -230,7 +242,7 @@ def _distinct_in_order(sql: str) -> str:
     if found is None:
         return sql
     terms = []
-    for term in found.group("order").split(","):
+    for term in _top_level_terms(found.group("order")):
         expr, _, direction = term.strip().rpartition(" ")
         if direction.upper() not in ("ASC", "DESC"):
             expr, direction = term.strip(), "ASC"
