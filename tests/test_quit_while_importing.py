@@ -18,7 +18,9 @@ pytestmark = pytest.mark.sqlite_only(
 )
 
 RUNNER = Path(__file__).with_name("quit_runner.py")
-FILES = 30
+# Enough that the import cannot end before the close: its progress moves a batch at a time
+# (5-13 files at each step here), and with 30 files it once reached the end between two steps.
+FILES = 120
 # Generous: quitting took 0.25-0.75 s on a loaded 2-core machine; the complaint was 4-7 s.
 QUIT_BOUND_S = 3.0
 

@@ -128,6 +128,10 @@ def test_switching_library_during_an_import_and_background_work_is_clean(
 
     run(qtbot, controller.shutdown())
     second.close()
+    # Both windows go with this test's loop: a window left behind would follow a selection change
+    # in a later test, which has no loop to run it on.
+    second.deleteLater()
+    qtbot.waitUntil(lambda: not isValid(first) and not isValid(second))
     err = capfd.readouterr().err
     assert "Signal source has been deleted" not in err, err
     assert "Traceback" not in err and "exception" not in err.lower(), err

@@ -84,6 +84,9 @@ def run_at_edge(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
         _silence_stdout()
         return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
+        # What is still buffered is dropped: flushed at exit into a pipe nobody reads (a pager
+        # that stopped), it would hang the process after Ctrl-C.
+        _silence_stdout()
         _say("interrupted")
         return EXIT_INTERRUPTED
     except Exception as exc:
