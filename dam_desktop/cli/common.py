@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import signal
 import sys
+import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from enum import Enum
@@ -162,7 +163,24 @@ def run_with_world(
         finally:
             await world.close()
 
-    return asyncio.run(runner())
+    # asyncio.run would turn the first Ctrl-C into a cancel that only the next await sees: a
+    # command blocked writing to a full pipe (a pager that stopped reading) would never see it.
+    # Raised at once instead, it reaches the edge (exit 130); long jobs take Ctrl-C themselves.
+    plain_interrupt = (
+        threading.current_thread() is threading.main_thread()
+        and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    )
+    if plain_interrupt:
+        signal.signal(signal.SIGINT, _raise_interrupt)
+    try:
+        return asyncio.run(runner())
+    finally:
+        if plain_interrupt:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def _raise_interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 @contextlib.contextmanager
