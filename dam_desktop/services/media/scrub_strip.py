@@ -9,7 +9,6 @@ strip stage (`systems.scrub_strip_system`).
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -20,12 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dam_desktop.core.library import SCRUB_STRIP_FRAMES, LibraryPaths
 from dam_desktop.services.media.av_audio_probe import av_reason
 from dam_desktop.services.media.media_facts import MediaError
-from dam_desktop.services.media.thumbnail_service import ThumbnailSource, thumbnail_sources
+from dam_desktop.services.media.thumbnail_service import ThumbnailSource, run_over_sources
 from dam_desktop.services.media.thumbnails import encode_webp
 from dam_desktop.services.media.video_probe import clip_duration, display_size, frame_at, shrunk_frame
 from dam_desktop.services.store.storage import write_atomic
 from dam_desktop.utils.av_waveform import quiet_ffmpeg
-from dam_desktop.utils.cpu_pool import shared_cpu_pool
 from dam_desktop.utils.media_utils import display_path
 
 
@@ -109,15 +107,4 @@ async def make_scrub_strips(
     session: AsyncSession, paths: LibraryPaths, entity_ids: Sequence[int]
 ) -> dict[int, str]:
     """Make the strips of these clips in the CPU pool; returns {entity id: reason} for failures."""
-    sources = await thumbnail_sources(session, paths, entity_ids)
-    failed = {eid: "the asset has no content hash" for eid in entity_ids if eid not in sources}
-    loop = asyncio.get_running_loop()
-    ordered = list(sources.items())
-    results = await asyncio.gather(
-        *(loop.run_in_executor(shared_cpu_pool(), make_scrub_strip, paths, source) for _, source in ordered),
-        return_exceptions=True,
-    )
-    for (entity_id, _), result in zip(ordered, results, strict=True):
-        if isinstance(result, BaseException):
-            failed[entity_id] = str(result) if isinstance(result, MediaError) else repr(result)
-    return failed
+    return await run_over_sources(session, paths, entity_ids, make_scrub_strip)

@@ -8,7 +8,7 @@ the path for the rest, driven by `NeedsThumbnailMarker` and `systems.thumbnail_s
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,13 +109,24 @@ async def remake_thumbnails(
     session: AsyncSession, paths: LibraryPaths, entity_ids: Sequence[int]
 ) -> dict[int, str]:
     """Remake the thumbnails of these assets in the CPU pool; returns {entity id: reason} for failures."""
+    return await run_over_sources(session, paths, entity_ids, remake_thumbnail)
+
+
+async def run_over_sources(
+    session: AsyncSession,
+    paths: LibraryPaths,
+    entity_ids: Sequence[int],
+    work: Callable[[LibraryPaths, ThumbnailSource], object],
+) -> dict[int, str]:
+    """`work(paths, source)` for each asset's copies, in the CPU pool; {entity id: reason} for
+    those it failed (a MediaError says why in words)."""
     sources = await thumbnail_sources(session, paths, entity_ids)
     failed = {eid: "the asset has no content hash" for eid in entity_ids if eid not in sources}
     loop = asyncio.get_running_loop()
     pool = shared_cpu_pool()
     ordered = list(sources.items())
     results = await asyncio.gather(
-        *(loop.run_in_executor(pool, remake_thumbnail, paths, source) for _, source in ordered),
+        *(loop.run_in_executor(pool, work, paths, source) for _, source in ordered),
         return_exceptions=True,
     )
     for (entity_id, _), result in zip(ordered, results, strict=True):
