@@ -53,6 +53,8 @@ def test_saved_searches_are_renamed_reordered_and_deleted_with_undo(
     undo.undo()
     qtbot.waitUntil(lambda: sidebar.saved_names() == ["Birds", "Rain", "Wide"])
     qtbot.waitUntil(lambda: set(_library_names(qtbot, ui_client)) == {"Birds", "Rain", "Wide"})
+    # The refreshes the renames caused have landed, and none showed an older state than the last.
+    qtbot.waitUntil(lambda: sidebar.settled() and sidebar.saved_names() == ["Birds", "Rain", "Wide"])
 
     # Reorder by dragging (a move in the list's model, as a drop makes) and by the menu; undo.
     sidebar.saved_list.model().moveRow(QModelIndex(), 2, QModelIndex(), 0)
@@ -79,6 +81,8 @@ def test_saved_searches_are_renamed_reordered_and_deleted_with_undo(
     undo_action.trigger()
     qtbot.waitUntil(lambda: sidebar.saved_names() == ["Wide", "Rain", "Birds"])
     qtbot.waitUntil(lambda: _library_names(qtbot, ui_client).get("Rain") == "weather:rain")
+
+    qtbot.waitUntil(lambda: sidebar.settled() and sidebar.saved_names() == ["Wide", "Rain", "Birds"])
 
     # A click still runs it.
     sidebar._saved_clicked(sidebar.saved_list.item(1))

@@ -61,6 +61,10 @@ class ChangeFollower(QObject):
         self._pending = change if self._pending is None else merged(self._pending, change)
         self._timer.start()
 
+    def waiting(self) -> bool:
+        """True while changes have arrived that `on_change` has not been given yet."""
+        return self._pending is not None
+
     def _deliver(self) -> None:
         change, self._pending = self._pending, None
         if change is not None:

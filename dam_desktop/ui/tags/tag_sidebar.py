@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from dam_desktop.core.events import WorldChanged
 from dam_desktop.services.search.search_service import SavedSearch, TagCount
@@ -102,6 +103,7 @@ class TagSidebar(QWidget):
         self.counts: list[TagCount] = []
         self.saved: list[SavedSearch] = []
         self.tasks = TaskSet()
+        self._asked = 0
         self.change_follower = ChangeFollower(
             client, self._follows, lambda _change: self.tasks.spawn(self.refresh(self.query)), self
         )
@@ -164,10 +166,13 @@ class TagSidebar(QWidget):
     async def refresh(self, query: str, limit: int = 60) -> None:
         """Show the tags of `query`'s result with their counts, and the saved searches."""
         self.query = query
-
+        # Answers can land out of order (a change event's refresh racing one for a new search):
+        # only the newest asked-for answer is shown, so an older library state never wins.
+        self._asked += 1
+        asked = self._asked
         found = await self.client.call(lambda world: search_cases.sidebar_tags(world, query, limit))
         counts, saved = found.counts, found.saved
-        if query != self.query:
+        if asked != self._asked or not isValid(self.tag_list):  # superseded, or window closed
             return
         self.counts = counts
         self.saved = self.edits.order.arrange(saved) if self.edits is not None else saved
@@ -204,6 +209,10 @@ class TagSidebar(QWidget):
         for row in range(self.saved_list.count()):
             if (item := self.saved_list.item(row)).text() == old:
                 item.setText(new)
+
+    def settled(self) -> bool:
+        """True when no change is waiting to be shown and no refresh is on its way."""
+        return not self.change_follower.waiting() and len(self.tasks) == 0
 
     def saved_names(self) -> list[str]:
         """The saved searches as listed, top to bottom."""
