@@ -14,7 +14,7 @@ import pytest
 from dam_desktop.ui.tags.tag_ui import install_tag_ui
 from dam_desktop.ui.window.main_window import MainWindow
 from dam_desktop.use_cases import assets, search, tags
-from dam_desktop.use_cases.tags import ResultScope
+from dam_desktop.use_cases.result_scope import ResultScope
 from dam_desktop.world_setup import open_world
 from tests.test_tag_support import AssetSpec, make_assets
 from tests.ui_helpers import run

@@ -9,14 +9,30 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from dam_desktop.core.events import WorldChanged
-from dam_desktop.services.marks import marks_service
+from dam_desktop.services.marks import bulk_marks, marks_service
+from dam_desktop.services.marks.bulk_marks import BulkMarksEdit
 from dam_desktop.services.marks.marks_service import MarkChanges, MarkError, Marks
+from dam_desktop.use_cases.result_scope import ResultScope, scope_ids
 
 if TYPE_CHECKING:
     from dam_desktop.core.world import World
 
 MARKS = "marks"  # the component name change events give for marks
-__all__ = ["MARKS", "MarkChanges", "MarkError", "Marks", "MarksOutcome", "marks_of", "restore", "set_marks"]
+__all__ = [
+    "MARKS",
+    "BulkMarksEdit",
+    "MarkChanges",
+    "MarkError",
+    "Marks",
+    "MarksOutcome",
+    "marks_of",
+    "restore",
+    "set_marks",
+    "set_marks_on_result",
+    "undo_bulk",
+]
+# A change event names the assets up to this many; beyond, it names none (listeners re-read).
+EVENT_IDS = 10_000
 
 
 @dataclass(frozen=True)
@@ -54,3 +70,31 @@ async def restore(world: World, previous: dict[int, Marks]) -> None:
         await marks_service.restore_marks(session, previous)
         await session.commit()
     world.notify_changed(WorldChanged.of(previous, MARKS))
+
+
+async def set_marks_on_result(
+    world: World, scope: ResultScope, changes: MarkChanges, entity_ids: Sequence[int] | None = None
+) -> BulkMarksEdit:
+    """Apply `changes` to every asset of a whole result (or, redoing, to the `entity_ids` it
+    changed), in one transaction; the ids are read here, never by the window. Raises MarkError for
+    a value out of bounds, QueryError for a bad query. Returns what `undo_bulk` reverts."""
+    values = changes.values()
+    async with world.session() as session:
+        ids = await scope_ids(session, scope) if entity_ids is None else entity_ids
+        edit = await bulk_marks.write_bulk(session, ids, values)
+        await session.commit()
+    _notify(world, edit)
+    return edit
+
+
+async def undo_bulk(world: World, edit: BulkMarksEdit) -> None:
+    async with world.session() as session:
+        await bulk_marks.undo_bulk(session, edit)
+        await session.commit()
+    _notify(world, edit)
+
+
+def _notify(world: World, edit: BulkMarksEdit) -> None:
+    if edit.count:
+        ids = edit.entity_ids() if edit.count <= EVENT_IDS else ()
+        world.notify_changed(WorldChanged.of(ids, MARKS))

@@ -17,6 +17,7 @@ from dam_desktop.services.search import search_service
 from dam_desktop.services.tags import result_edits, tag_service
 from dam_desktop.services.tags.result_edits import AddedOverResult, RemovedOverResult
 from dam_desktop.services.tags.tag_service import SelectionTags, TagEdit, TagError, TagInfo
+from dam_desktop.use_cases.result_scope import ResultScope
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -114,16 +115,6 @@ async def undo_edit(world: World, edit: TagEdit, *, removal: bool) -> None:
             await tag_service.drop_links(session, edit)
         await session.commit()
     _changed(world, edit)
-
-
-@dataclass(frozen=True)
-class ResultScope:
-    """A whole search result as a selection: the tag query's matches but the `excluded` ids (a
-    "select all" over 655k matches, less the few the user then left out)."""
-
-    query: str
-    excluded: tuple[int, ...] = ()
-    count: int = 0  # how many assets it stands for, to say so (e.g. in an undo step's name)
 
 
 ResultEdit = AddedOverResult | RemovedOverResult

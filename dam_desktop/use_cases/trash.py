@@ -14,6 +14,7 @@ from dam_desktop.core.events import WorldChanged
 from dam_desktop.core.world import World
 from dam_desktop.services.store import trash_service
 from dam_desktop.services.store.asset_files import known_asset_ids
+from dam_desktop.use_cases.result_scope import ResultScope, scope_ids
 
 
 @dataclass(frozen=True)
@@ -26,40 +27,82 @@ class TrashOutcome:
     refused: list[str] = field(default_factory=list)
 
 
+# Ids per transaction: each SQL statement names at most this many (SQLite's limit is 32,766),
+# and a whole result of 655k assets moves a batch at a time with bounded memory.
+BATCH = 5_000
+# A change event names the assets up to this many; beyond, it says "everything" (listeners re-read).
+EVENT_IDS = 10_000
+
+
+def _notify(world: World, entity_ids: Sequence[int], **change: bool) -> None:
+    if not entity_ids:
+        return
+    if len(entity_ids) > EVENT_IDS:
+        world.notify_changed(WorldChanged.of((), "trash", everything=True, **change))
+    else:
+        world.notify_changed(WorldChanged.of(entity_ids, "trash", **change))
+
+
 async def move_to_trash(world: World, entity_ids: Sequence[int]) -> TrashOutcome:
-    """Remove assets from the library into its trash; linked files stay where they are."""
+    """Remove assets from the library into its trash; linked files stay where they are. Each
+    batch of `BATCH` ids is its own transaction."""
     ids = list(dict.fromkeys(entity_ids))
-    async with world.session() as session:
-        known = await known_asset_ids(session, ids)
-        already = await trash_service.trashed_ids(session, ids)
-        result = await trash_service.move_to_trash(session, world.paths, [i for i in ids if i in known])
-    if result.entity_ids:
-        world.notify_changed(WorldChanged.of(result.entity_ids, "trash", removed=True))
-    return TrashOutcome(
-        result.entity_ids,
-        result.files_moved,
-        unknown=[i for i in ids if i not in known],
-        unchanged=[i for i in ids if i in already],
-        refused=result.refused,
-    )
+    moved: list[int] = []
+    unknown: list[int] = []
+    unchanged: list[int] = []
+    refused: list[str] = []
+    files = 0
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        async with world.session() as session:
+            known = await known_asset_ids(session, batch)
+            already = await trash_service.trashed_ids(session, batch)
+            result = await trash_service.move_to_trash(session, world.paths, [i for i in batch if i in known])
+        moved.extend(result.entity_ids)
+        files += result.files_moved
+        unknown.extend(i for i in batch if i not in known)
+        unchanged.extend(i for i in batch if i in already)
+        refused.extend(result.refused)
+    _notify(world, moved, removed=True)
+    return TrashOutcome(moved, files, unknown=unknown, unchanged=unchanged, refused=refused)
 
 
 async def restore_from_trash(world: World, entity_ids: Sequence[int]) -> TrashOutcome:
-    """Put trashed assets back in the library, with their managed copies."""
+    """Put trashed assets back in the library, with their managed copies; a batch of `BATCH`
+    ids per transaction."""
     ids = list(dict.fromkeys(entity_ids))
+    restored: list[int] = []
+    unknown: list[int] = []
+    unchanged: list[int] = []
+    refused: list[str] = []
+    files = 0
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        async with world.session() as session:
+            known = await known_asset_ids(session, batch)
+            result = await trash_service.restore_from_trash(session, world.paths, batch)
+        done = set(result.entity_ids)
+        restored.extend(result.entity_ids)
+        files += result.files_moved
+        unknown.extend(i for i in batch if i not in known)
+        unchanged.extend(i for i in batch if i in known and i not in done)
+        refused.extend(result.refused)
+    _notify(world, restored, added=True)
+    return TrashOutcome(restored, files, unknown=unknown, unchanged=unchanged, refused=refused)
+
+
+async def move_result_to_trash(world: World, scope: ResultScope) -> TrashOutcome:
+    """Every asset of a whole result into the trash: its ids are read here, not by the window."""
     async with world.session() as session:
-        known = await known_asset_ids(session, ids)
-        result = await trash_service.restore_from_trash(session, world.paths, ids)
-    if result.entity_ids:
-        world.notify_changed(WorldChanged.of(result.entity_ids, "trash", added=True))
-    done = set(result.entity_ids)
-    return TrashOutcome(
-        result.entity_ids,
-        result.files_moved,
-        unknown=[i for i in ids if i not in known],
-        unchanged=[i for i in ids if i in known and i not in done],
-        refused=result.refused,
-    )
+        ids = await scope_ids(session, scope)
+    return await move_to_trash(world, ids)
+
+
+async def restore_result(world: World, scope: ResultScope) -> TrashOutcome:
+    """Every asset of the trash's listing (a `trash` scope) back in the library."""
+    async with world.session() as session:
+        ids = await scope_ids(session, scope)
+    return await restore_from_trash(world, ids)
 
 
 async def delete_for_good(world: World, entity_ids: Sequence[int] | None = None) -> TrashOutcome:

@@ -13,13 +13,13 @@ import json
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 
 from dam_desktop.core.sql_dialect import json_ids, or_ignore
 from dam_desktop.services.search import search_service
-from dam_desktop.services.search.tag_query.planner import plan_ids
+from dam_desktop.services.search.result_ids import matches_sql
 from dam_desktop.services.tags.tag_concepts import get_or_create_tag_concepts
 from dam_desktop.services.tags.tag_sql import LINK
 
@@ -49,20 +49,6 @@ class RemovedOverResult:
         return sum(len(ids) for ids in self.entity_ids.values())
 
 
-async def _matches_sql(
-    session: AsyncSession, query: str, excluded: Sequence[int]
-) -> tuple[str, dict[str, Any]]:
-    """SQL of the result's ids (column `id`) but the excluded ones, with its parameters."""
-    compiled = await search_service.compile_search(session, query)
-    ids = plan_ids(compiled.pred, await search_service.library_stats(session))
-    sql = f"SELECT q.id FROM ({ids.sql}) q"
-    params = dict(compiled.params)
-    if excluded:
-        sql += f" WHERE q.id NOT IN (SELECT value FROM {json_ids(session, 'excluded')} x)"
-        params["excluded"] = json.dumps(sorted({int(i) for i in excluded}))
-    return sql, params
-
-
 async def _last_link_id(session: AsyncSession) -> int:
     return int((await session.scalar(text(f"SELECT coalesce(max(id), 0) FROM {LINK}"))) or 0)
 
@@ -78,7 +64,7 @@ async def add_over_result(
     """Tag every match of `query` but `excluded` with the named tags (made as needed) and the tags
     by id; raises QueryError for a bad query."""
     wanted = set(tag_ids) | set((await get_or_create_tag_concepts(session, list(names))).values())
-    matches, params = await _matches_sql(session, query, excluded)
+    matches, params = await matches_sql(session, query, excluded)
     after = await _last_link_id(session)
     count = 0
     for tag_id in sorted(wanted):
@@ -108,7 +94,7 @@ async def remove_over_result(
     session: AsyncSession, query: str, tag_ids: Iterable[int], *, excluded: Sequence[int] = ()
 ) -> RemovedOverResult:
     """Untag every match of `query` but `excluded`; returns what an undo puts back."""
-    matches, params = await _matches_sql(session, query, excluded)
+    matches, params = await matches_sql(session, query, excluded)
     removed = RemovedOverResult()
     for tag_id in sorted(set(tag_ids)):
         sql = (

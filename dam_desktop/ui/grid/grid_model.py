@@ -314,6 +314,10 @@ class AssetGridModel(QAbstractListModel):
     def info(self, entity_id: int) -> TileInfo | None:
         return self._infos.get(entity_id)
 
+    def known_ids(self) -> list[int]:
+        """The assets whose tile facts the model holds (those on screen recently)."""
+        return list(self._infos)
+
     def info_at(self, row: int) -> TileInfo | None:
         if 0 <= row < len(self._ids):
             return self._infos.get(int(self._ids[row]))

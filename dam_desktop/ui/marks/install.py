@@ -15,9 +15,11 @@ from dam_desktop.ui.changes import ChangeFollower, concerns
 from dam_desktop.ui.grid.tile_marks import TileMark
 from dam_desktop.ui.marks.marks_editor import STAR, MarksEditor
 from dam_desktop.ui.tasks import TaskSet
+from dam_desktop.ui.window.results import selection_scope
 from dam_desktop.ui.window.undoable import STEPS
 from dam_desktop.use_cases import marks as marks_cases
-from dam_desktop.use_cases.marks import MarkChanges, Marks
+from dam_desktop.use_cases.marks import BulkMarksEdit, MarkChanges, Marks
+from dam_desktop.use_cases.result_scope import ResultScope
 
 if TYPE_CHECKING:
     from dam_desktop.ui.window.main_window import MainWindow
@@ -95,8 +97,9 @@ class MarksUI(QObject):
         self.window.grid.viewport().update()
 
     def _changed(self, change: WorldChanged) -> None:
-        if change.entity_ids:
-            self.tasks.spawn(self.load_tiles(list(change.entity_ids)))
+        # A change over a whole result names no assets: every tile the grid knows is read again.
+        known = list(change.entity_ids) if change.entity_ids else self.window.model.known_ids()
+        self.tasks.spawn(self.load_tiles(known))
         if concerns(change, self.window.selected_ids(limit=SELECTION_LIMIT)):
             self.timer.start()
         if self.window.search_text and any(
@@ -105,9 +108,26 @@ class MarksUI(QObject):
             self.window.tasks.spawn(self.window.reload())
 
     def apply(self, changes: MarkChanges) -> None:
+        scope = selection_scope(self.window, SELECTION_LIMIT)
+        if scope is not None:  # Select All over more than the limit: the query is marked, in SQL
+            self.tasks.spawn(self._apply_result(scope, changes))
+            return
         ids = self.window.selected_ids(limit=SELECTION_LIMIT)
         if ids:
             self.tasks.spawn(self._apply(ids, changes))
+
+    async def _apply_result(self, scope: ResultScope, changes: MarkChanges) -> None:
+        try:
+            edit = await self.window.client.call(
+                lambda world: marks_cases.set_marks_on_result(world, scope, changes)
+            )
+        except DamError as exc:
+            self.window.statusBar().showMessage(str(exc), 8000)
+            return
+        if edit.count:
+            text = describe(changes, edit.count)
+            self.window.actions_menu.undo_stack.push(_ResultMarksCommand(self, text, scope, changes, edit))
+            self.window.statusBar().showMessage(text, 6000)
 
     async def _apply(self, ids: list[int], changes: MarkChanges) -> None:
         try:
@@ -143,5 +163,38 @@ class _MarksCommand(QUndoCommand):
 
         async def step() -> None:
             await client.call(lambda world: marks_cases.restore(world, previous))
+
+        STEPS.run(step)
+
+
+class _ResultMarksCommand(QUndoCommand):
+    """Marks over a whole result: undo puts back what each asset had, redo marks the same assets."""
+
+    def __init__(
+        self, ui: MarksUI, text: str, scope: ResultScope, changes: MarkChanges, edit: BulkMarksEdit
+    ) -> None:
+        super().__init__(text)
+        self.ui, self.scope, self.changes, self.edit = ui, scope, changes, edit
+        self._pushed = False
+
+    def redo(self) -> None:
+        if not self._pushed:
+            self._pushed = True  # applied before the push
+            return
+        scope, changes, client, ids = self.scope, self.changes, self.ui.window.client, self.edit.entity_ids()
+
+        async def step() -> None:
+            self.edit = await client.call(
+                lambda world: marks_cases.set_marks_on_result(world, scope, changes, entity_ids=ids)
+            )
+
+        STEPS.run(step)
+
+    def undo(self) -> None:
+        client = self.ui.window.client
+
+        async def step() -> None:
+            edit = self.edit
+            await client.call(lambda world: marks_cases.undo_bulk(world, edit))
 
         STEPS.run(step)

@@ -10,7 +10,8 @@ from PySide6.QtGui import QUndoCommand
 
 from dam_desktop.core.world import World
 from dam_desktop.use_cases import tags as tag_cases
-from dam_desktop.use_cases.tags import ResultEdit, ResultScope
+from dam_desktop.use_cases.result_scope import ResultScope
+from dam_desktop.use_cases.tags import ResultEdit
 
 
 class ResultTagEditCommand(QUndoCommand):

@@ -42,7 +42,7 @@ from dam_desktop.ui.tags.result_tag_edit import ResultTagEditCommand
 from dam_desktop.ui.tasks import TaskSet
 from dam_desktop.ui.world_client import WorldClient
 from dam_desktop.use_cases import tags as tag_cases
-from dam_desktop.use_cases.tags import ResultScope
+from dam_desktop.use_cases.result_scope import ResultScope
 
 
 class FlowLayout(QLayout):

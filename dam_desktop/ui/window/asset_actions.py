@@ -50,7 +50,7 @@ class AssetActions(QObject):
         window = self.window
         ids = window.selected_ids(limit=MAX_SELECTION_FOR_ACTIONS)
         infos = await window.model.fetch_infos(ids)
-        scope = selection_scope(window, MAX_SELECTION_FOR_ACTIONS)
+        scope = selection_scope(window, MAX_SELECTION_FOR_ACTIONS, trash=True)
         return Selection(ids, [infos[i] for i in ids if i in infos], window.view_key, scope)
 
     def menu_requested(self, pos: QPoint) -> None:

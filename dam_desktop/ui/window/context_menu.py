@@ -22,7 +22,7 @@ from dam_desktop.services.browse.browse_sql import TileInfo
 
 if TYPE_CHECKING:
     from dam_desktop.ui.world_client import WorldClient
-    from dam_desktop.use_cases.tags import ResultScope
+    from dam_desktop.use_cases.result_scope import ResultScope
 
 LIBRARY_VIEW = "library"
 TRASH_VIEW = "trash"

@@ -22,7 +22,7 @@ from dam_desktop.ui.grid.grid_view import AssetGridView
 if TYPE_CHECKING:
     from dam_desktop.core.world import World
     from dam_desktop.ui.window.main_window import MainWindow
-    from dam_desktop.use_cases.tags import ResultScope
+    from dam_desktop.use_cases.result_scope import ResultScope
 
 
 @dataclass(frozen=True)
@@ -127,13 +127,13 @@ MAX_EXCLUDED = 10_000
 
 
 def whole_result_scope(
-    grid: AssetGridView, model: AssetGridModel, query: str | None, limit: int
+    grid: AssetGridView, model: AssetGridModel, query: str | None, limit: int, *, trash: bool = False
 ) -> ResultScope | None:
     """The selection as its search's query when it holds more than `limit` assets and is the whole
     result less a few (`query`: the tag search the grid shows; None for a view no query gives, a
     ranked result or the trash): the tag editor then edits the query, not the first `limit` ids.
     While a result streams in, Select All keeps taking in its arrivals, so the query is the truth."""
-    from dam_desktop.use_cases.tags import ResultScope
+    from dam_desktop.use_cases.result_scope import ResultScope
 
     count = selected_count(grid)
     rows = model.rowCount()
@@ -145,13 +145,16 @@ def whole_result_scope(
         excluded.extend(model.ids_in(start, selected.top()))
         start = selected.bottom() + 1
     excluded.extend(model.ids_in(start, rows))
-    return ResultScope(query, tuple(excluded), count)
+    return ResultScope(query, tuple(excluded), count, trash=trash)
 
 
-def selection_scope(window: MainWindow, limit: int) -> ResultScope | None:
+def selection_scope(window: MainWindow, limit: int, *, trash: bool = False) -> ResultScope | None:
     """`whole_result_scope` for the window's grid: its query when it shows a plain tag search (or
-    the whole library), None for a ranked result, a custom query or the trash."""
-    from dam_desktop.ui.window.context_menu import LIBRARY_VIEW
+    the whole library), None for a ranked result or a custom query; with `trash` (the trash's own
+    actions), the trash's listing too."""
+    from dam_desktop.ui.window.context_menu import LIBRARY_VIEW, TRASH_VIEW
 
-    plain = window.ranked is None and window.custom_query is None and window.view_key == LIBRARY_VIEW
-    return whole_result_scope(window.grid, window.model, window.search_text if plain else None, limit)
+    plain = window.ranked is None and window.custom_query is None
+    view = window.view_key
+    query = window.search_text if plain and (view == LIBRARY_VIEW or (trash and view == TRASH_VIEW)) else None
+    return whole_result_scope(window.grid, window.model, query, limit, trash=view == TRASH_VIEW)

@@ -49,7 +49,7 @@ class TrashCommand(QUndoCommand):
     """`forward` moved `entity_ids`; undo runs `backward` on them, redo `forward` again."""
 
     def __init__(
-        self, context: ActionContext, entity_ids: list[int], *, removal: bool, steps: SerialSteps = STEPS
+        self, context: ActionContext, entity_ids: Sequence[int], *, removal: bool, steps: SerialSteps = STEPS
     ) -> None:
         verb = "Remove" if removal else "Restore"
         super().__init__(f"{verb} {_plural(len(entity_ids))}")
@@ -60,7 +60,7 @@ class TrashCommand(QUndoCommand):
         self._pushed = False
 
     def _run(self, operation: TrashOperation, done: str) -> None:
-        ids, context = list(self.entity_ids), self.context
+        ids, context = self.entity_ids, self.context
 
         async def step() -> None:
             result = await context.client.call(lambda world: operation(world, ids))

@@ -84,7 +84,7 @@ async def _export(context: ActionContext, selection: Selection) -> None:
     if not folder:
         return
     ids, scope = list(selection.entity_ids), selection.scope
-    if scope is not None:  # the whole result: every match, read a batch at a time
+    if scope is not None and not scope.trash:  # the whole result: every match, a batch at a time
         outcome = await context.client.call(
             lambda world: export_query(world, scope.query, Path(folder), excluded=scope.excluded)
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Awaitable, Callable, Sequence
 
 from PySide6.QtWidgets import QStyle
@@ -10,6 +11,7 @@ from dam_desktop.core.world import World
 from dam_desktop.ui.window.context_menu import ActionContext, AssetAction, Selection, in_library, in_trash
 from dam_desktop.ui.window.undoable import TrashCommand
 from dam_desktop.use_cases import trash
+from dam_desktop.use_cases.result_scope import ResultScope
 from dam_desktop.use_cases.trash import TrashOutcome
 
 
@@ -20,12 +22,27 @@ def _plural(count: int, word: str = "asset") -> str:
 TrashOperation = Callable[[World, Sequence[int]], Awaitable[TrashOutcome]]
 
 
+ScopeOperation = Callable[[World, ResultScope], Awaitable[TrashOutcome]]
+
+
+def _count(selection: Selection) -> int:
+    return selection.scope.count if selection.scope is not None else len(selection)
+
+
 async def _apply(
-    context: ActionContext, selection: Selection, operation: TrashOperation, done: str
+    context: ActionContext,
+    selection: Selection,
+    operation: TrashOperation,
+    done: str,
+    over_scope: ScopeOperation | None = None,
 ) -> TrashOutcome:
-    """Run a trash use case on the world thread, refresh the grid and say what happened."""
-    ids = list(selection.entity_ids)
-    result = await context.client.call(lambda world: operation(world, ids))
+    """Run a trash use case on the world thread, refresh the grid and say what happened. A
+    selection that is a whole result goes as its query (`over_scope`): the world reads its ids."""
+    ids, scope = list(selection.entity_ids), selection.scope
+    if scope is not None and over_scope is not None:
+        result = await context.client.call(lambda world: over_scope(world, scope))
+    else:
+        result = await context.client.call(lambda world: operation(world, ids))
     await context.reload()
     message = done.format(_plural(len(result.entity_ids)))
     if result.refused:
@@ -37,23 +54,23 @@ async def _apply(
 
 def _push_undoable(context: ActionContext, result: TrashOutcome, *, removal: bool) -> None:
     if context.undo_stack is not None and result.entity_ids:
-        context.undo_stack.push(TrashCommand(context, list(result.entity_ids), removal=removal))
+        context.undo_stack.push(TrashCommand(context, array("q", result.entity_ids), removal=removal))
 
 
 async def remove_to_trash(context: ActionContext, selection: Selection) -> None:
     if context.confirm(
         "Remove from library",
-        f"Remove {_plural(len(selection))} from the library?\n\n"
+        f"Remove {_plural(_count(selection))} from the library?\n\n"
         "Stored copies move to the library's trash, where you can restore them or empty it. "
         "Linked files stay where they are.",
     ):
         done = "Moved {} to the trash (Ctrl+Z puts them back)"
-        result = await _apply(context, selection, trash.move_to_trash, done)
+        result = await _apply(context, selection, trash.move_to_trash, done, trash.move_result_to_trash)
         _push_undoable(context, result, removal=True)
 
 
 async def restore(context: ActionContext, selection: Selection) -> None:
-    result = await _apply(context, selection, trash.restore_from_trash, "Restored {}")
+    result = await _apply(context, selection, trash.restore_from_trash, "Restored {}", trash.restore_result)
     _push_undoable(context, result, removal=False)
 
 
