@@ -127,6 +127,33 @@ def test_preferences_apply_to_the_open_window_and_stay(
     run(qtbot, second.shutdown())
 
 
+def test_lowering_the_thumbnail_memory_preference_drops_the_oldest_thumbnails_at_once(
+    qtbot: Any, ui_window: MainWindow
+) -> None:
+    from PySide6.QtGui import QPixmap
+
+    from dam_desktop.ui.grid.thumbnail_cache import DEFAULT_BUDGET_MB
+    from dam_desktop.ui.preferences.dialog import PreferencesDialog
+
+    cache = ui_window.cache
+    assert cache.budget_bytes == DEFAULT_BUDGET_MB * 1024 * 1024
+    edit = ui_window.menuBar().actions()[1].menu()
+    next(a for a in edit.actions() if a.text() == "&Preferences…").trigger()
+    dialog = ui_window.findChild(PreferencesDialog)
+    assert dialog is not None
+    dialog.cache.setValue(256)
+    for entity_id in range(40):  # 160 MB of 4 MB pictures
+        cache.put(entity_id, QPixmap(1024, 1024), 1024)
+    assert len(cache) == 40
+
+    dialog.cache.setValue(64)
+
+    assert cache.used_bytes <= 64 * 1024 * 1024 and len(cache) == 16
+    assert 39 in cache and 0 not in cache  # the most recently shown stay
+    cache.put(40, QPixmap(1024, 1024), 1024)
+    assert cache.used_bytes <= 64 * 1024 * 1024 and 24 not in cache
+
+
 def test_transparent_thumbnails_paint_on_the_backdrop_and_tiny_ones_stay_sharp(
     qtbot: Any, ui_window: MainWindow
 ) -> None:

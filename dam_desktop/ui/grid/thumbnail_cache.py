@@ -51,11 +51,19 @@ class ThumbnailCache:
         """Like `get` without touching the recency order (painting must not reorder the cache)."""
         return self._entries.get(entity_id)
 
+    def set_budget_mb(self, budget_mb: int) -> None:
+        """A new budget (the preference changed); a smaller one drops the oldest at once."""
+        self.budget_bytes = budget_mb * 1024 * 1024
+        self._trim()
+
     def put(self, entity_id: int, pixmap: QPixmap, decoded_for: int) -> None:
         self.discard(entity_id)
         entry = CachedThumbnail(pixmap, decoded_for)
         self._entries[entity_id] = entry
         self._bytes += entry.cost
+        self._trim()
+
+    def _trim(self) -> None:
         while self._bytes > self.budget_bytes and len(self._entries) > 1:
             _, evicted = self._entries.popitem(last=False)
             self._bytes -= evicted.cost

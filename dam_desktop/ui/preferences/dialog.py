@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from dam_desktop.ui.backdrop import BACKDROPS
+from dam_desktop.ui.grid.thumbnail_cache import DEFAULT_BUDGET_MB
 from dam_desktop.ui.preferences import prefs
 
 IMPORT_MODES = {"copy": "Copy files into the library", "reference": "Link to files where they are"}
@@ -52,7 +53,7 @@ class PreferencesDialog(QDialog):
         self.cache.setRange(64, 4096)
         self.cache.setSingleStep(64)
         self.cache.setSuffix(" MB")
-        self.cache.setValue(prefs.read_int(settings, prefs.CACHE_KEY, 256, 64, 4096))
+        self.cache.setValue(prefs.read_int(settings, prefs.CACHE_KEY, DEFAULT_BUDGET_MB, 64, 4096))
         self.cache.valueChanged.connect(lambda value: self._write(prefs.CACHE_KEY, int(value)))
         look = QGroupBox("Thumbnails", self)
         look_form = QFormLayout(look)

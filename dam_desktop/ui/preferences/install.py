@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
+from dam_desktop.ui.grid.thumbnail_cache import DEFAULT_BUDGET_MB
 from dam_desktop.ui.preferences import prefs
 from dam_desktop.ui.preferences.dialog import PreferencesDialog
 
@@ -87,7 +88,7 @@ class Preferences(QObject):
         elif key == prefs.IMPORT_MODE_KEY:
             window.set_import_mode("reference" if settings.value(key) == "reference" else "copy")
         elif key == prefs.CACHE_KEY:
-            window.cache.budget_bytes = prefs.read_int(settings, key, 256, 64, 4096) * 1024 * 1024
+            window.cache.set_budget_mb(prefs.read_int(settings, key, DEFAULT_BUDGET_MB, 64, 4096))
         elif key == prefs.PAUSED_KEY:
             from dam_desktop.ui.jobs.background_work import BackgroundWork
 
