@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import text
 
 from dam_desktop.core.read_pool import ReadPool
 from dam_desktop.services.browse.browse_sql import LibraryCounts
@@ -39,10 +38,6 @@ from tests.test_tag_support import AssetSpec, make_assets
 from tests.ui_helpers import add_images, run
 
 
-@pytest.mark.not_on_postgresql_yet(
-    "runs the planner's SQL straight, in SQLite's spelling (COLLATE NOCASE, INDEXED BY),"
-    " without search_service.for_dialect"
-)
 @settings(
     max_examples=40,
     deadline=None,
@@ -72,21 +67,18 @@ async def test_every_walk_continues_after_any_row_in_the_full_order(
             params = search_service.page_params(compiled, 0, None)
             # The row a page ends on, with its key values, as the chosen walk reads it.
             every = planner.plan_select(compiled.pred, real, sort, descending, None, 0, columns=columns)
-            rows = (await s.execute(text(every.sql), params)).all()
+            # In the session's spelling, as the window's reads and the CLI run it.
+            rows = (await s.execute(*search_service.executable(s, every.sql, params))).all()
             assert [int(r[0]) for r in rows] == full
             bound = {**params, **bound_params(tuple(rows[start - 1])), "limit": limit}
             for pred, stats in beliefs(compiled.pred, real):
                 for plan in planner.select_plans(
                     pred, stats, sort, descending, limit, 0, columns=columns, after=True
                 ):
-                    got = [int(r[0]) for r in await s.execute(text(plan.sql), bound)]
+                    got = [int(r[0]) for r in await s.execute(*search_service.executable(s, plan.sql, bound))]
                     assert got == full[start : start + limit], (q.text, plan.kind, plan.sql)
 
 
-@pytest.mark.not_on_postgresql_yet(
-    "reading the rest of a result in one go (LIMIT 2**63-1, since 425bdd6) never returns there"
-    " for some sorts (by name among them); not yet found why"
-)
 @pytest.mark.parametrize("sort", list(SortKey))
 async def test_a_result_read_page_by_page_is_the_whole_result_in_order(world: Any, sort: SortKey) -> None:
     names = ["b.png", "A.png", "a.png", "c.wav", "B.jpg"]

@@ -31,7 +31,11 @@ class CompileContext:
     resolved: dict[str, ResolvedTags] = field(default_factory=dict)
 
     def param(self, value: Any) -> str:
-        """Bind `value`; returns the placeholder to put in SQL (`:q3`)."""
+        """Bind `value`; returns the placeholder to put in SQL (`:q3`). A value bound already
+        keeps its placeholder, so a term written twice compiles to equal predicates (folded)."""
+        for bound, held in self.params.items():
+            if type(held) is type(value) and held == value:
+                return f":{bound}"
         name = f"q{len(self.params)}"
         self.params[name] = value
         return f":{name}"

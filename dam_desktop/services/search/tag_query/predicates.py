@@ -94,6 +94,7 @@ def simplify(pred: Pred) -> Pred:
                     return Const(False)
                 continue
             items.extend(item.items if isinstance(item, AllOf) else (item,))
+        items = _once(items)  # `cat cat`: one join, not two (PostgreSQL plans each join it is given)
         if not items:
             return Const(True)
         return items[0] if len(items) == 1 else AllOf(tuple(items))
@@ -122,11 +123,22 @@ def simplify(pred: Pred) -> Pred:
                     sets[item.table] = TagSet(prev.ids | item.ids, est, item.table)
             else:
                 rest.append(item)
-        merged: list[Pred] = [*sets.values(), *rest]
+        merged: list[Pred] = [*sets.values(), *_once(rest)]
         if not merged:
             return Const(False)
         return merged[0] if len(merged) == 1 else AnyOf(tuple(merged))
     return pred
+
+
+def _once(items: list[Pred]) -> list[Pred]:
+    """`items` with repeats left out (a term written twice means what it means once)."""
+    seen: set[Pred] = set()
+    kept = []
+    for item in items:
+        if item not in seen:
+            seen.add(item)
+            kept.append(item)
+    return kept
 
 
 def needs_entity(pred: Pred) -> bool:
