@@ -84,7 +84,8 @@ async def test_an_import_onto_a_disk_that_fills_stops_cleanly(
     sources = _sources(tmp_path / "src", 40)
     # Blind the free-space check so the disk really runs out mid-import, at whatever layer.
     monkeypatch.setattr(import_service, "free_bytes", lambda where: None)
-    monkeypatch.setattr(import_service, "BATCH_SIZE", 8)  # some batches fit, then the disk fills
+    # Some batches fit, then the disk fills (while a batch commits, the workers stage the next one).
+    monkeypatch.setattr(import_service, "BATCH_SIZE", 4)
     world = await open_world(library)
     try:
         report = await import_paths_quietly(world, tmp_path / "src")

@@ -29,12 +29,12 @@ import finishes the rest, because already-stored files dedupe.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from dam_desktop.core.errors import DiskFullError, LibraryWriteError
 from dam_desktop.core.events import WorldChanged
@@ -49,6 +49,7 @@ from dam_desktop.services.browse.asset_summary import (
 )
 from dam_desktop.services.ingest.import_batch import commit_lock, damaged_copies, write_batch
 from dam_desktop.services.ingest.import_report import ImportFailure, ImportProgress, ImportReport
+from dam_desktop.services.ingest.import_space import space_needed
 from dam_desktop.services.ingest.import_walk import DEFAULT_SKIP_PATTERNS, ImportRules, walk_paths
 from dam_desktop.services.ingest.import_worker import (
     CancelToken,
@@ -88,6 +89,9 @@ BATCH_SIZE = 64
 BATCH_MAX_WAIT_S = 0.5
 # on_progress is called at least this often while files finish (and after every batch).
 PROGRESS_INTERVAL_S = 0.1
+# Finished files may wait for this many batches while the previous one is written; then no new
+# file is started until it is.
+WAITING_BATCHES = 1
 # Files in flight per worker thread: enough to keep the pool busy, few enough to keep memory flat.
 IN_FLIGHT_PER_WORKER = 2
 
@@ -158,10 +162,13 @@ class _ImportRun:
             bool(self.batch) and time.monotonic() - self.batch_started >= BATCH_MAX_WAIT_S
         )
 
-    async def flush(self) -> None:
-        if not self.batch:
-            return
+    def take_batch(self) -> list[ProcessedFile]:
         batch, self.batch = sorted(self.batch, key=lambda f: self.order.get(f.source, 0)), []
+        return batch
+
+    async def flush(self, batch: list[ProcessedFile]) -> None:
+        if not batch:
+            return
         # Publish and commit under one lock: the journal then speaks for one batch at a time.
         async with commit_lock(self.world):
             batch, placed, repaired = await self._publish(batch)
@@ -234,7 +241,7 @@ class _ImportRun:
 
     async def check_free_space(self, upcoming: list[str]) -> None:
         """Stop before a batch the library's disk has no room for, rather than in the middle of it."""
-        needed = await asyncio.to_thread(_space_needed, upcoming, self.mode)
+        needed = await asyncio.to_thread(space_needed, upcoming, self.mode)
         free = await asyncio.to_thread(free_bytes, self.world.paths.root)
         if free is not None and free < needed:
             self.stop = DiskFullError(
@@ -253,9 +260,18 @@ class _ImportRun:
         queue = iter(files)
         dispatched = 0
         in_flight: set[asyncio.Future[ProcessedFile | RejectedFile | None]] = set()
+        # The batch being published and committed: the workers go on meanwhile (its fsyncs and
+        # its transaction left them idle for a fifth of a small-file import).
+        flushing: asyncio.Task[None] | None = None
+        stopped_by: LibraryWriteError | None = None
         try:
             while True:
-                while len(in_flight) < window and not self.cancel.cancelled and self.stop is None:
+                while (
+                    len(in_flight) < window
+                    and len(self.batch) < WAITING_BATCHES * BATCH_SIZE
+                    and not self.cancel.cancelled
+                    and self.stop is None
+                ):
                     path = next(queue, None)
                     if path is None:
                         break
@@ -266,18 +282,32 @@ class _ImportRun:
                     dispatched += 1
                     in_flight.add(loop.run_in_executor(executor, process_file, path, ctx))
                     self.current_path = display_path(path)
-                if not in_flight:
+                if not in_flight and flushing is None:
                     break
-                finished, in_flight = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
-                for future in finished:
+                waiting: list[asyncio.Future[Any]] = [*in_flight, *([flushing] if flushing else [])]
+                finished, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+                if flushing is not None and flushing in finished:
+                    written, flushing = flushing, None
+                    written.result()  # a batch that could not be written stops the import
+                for future in in_flight & finished:
                     self.accept(future.result())
-                if self.batch_due():
-                    await self.flush()
+                in_flight -= finished
+                if flushing is None and self.batch_due():
+                    flushing = asyncio.ensure_future(self.flush(self.take_batch()))
                 self.emit()
-            await self.flush()
+            await self.flush(self.take_batch())
             if self.stop is not None:
                 raise self.stop
+        except LibraryWriteError as exc:
+            stopped_by = exc
+            raise
         finally:
+            if flushing is not None:
+                if not flushing.done():
+                    flushing.cancel()
+                await asyncio.wait([flushing])
+                if not flushing.cancelled():
+                    flushing.exception()  # raised above, or superseded by what is raising now
             if in_flight:
                 # Never return while a worker may still write into the library.
                 await asyncio.wait(in_flight)
@@ -285,6 +315,8 @@ class _ImportRun:
                     if not future.cancelled() and future.exception() is None:
                         self.accept(future.result())
             # Left only when the import itself failed: their files are not in the store yet.
+            if stopped_by is not None:
+                self._not_imported(self.batch, stopped_by)
             discard_staged([f.staged for f in self.batch if f.staged is not None])
             self.batch = []
         self.emit(force=True)
@@ -341,20 +373,6 @@ async def import_paths(
     if report.thumbnails_pending and not report.cancelled:
         await _make_pending_thumbnails(world)
     return report
-
-
-# Room kept free beyond a batch's copies: its thumbnails, the database's pages and its WAL.
-SPACE_MARGIN = 1024 * 1024
-THUMBNAIL_ALLOWANCE = 64 * 1024
-
-
-def _space_needed(upcoming: list[str], mode: ImportMode) -> int:
-    needed = SPACE_MARGIN + THUMBNAIL_ALLOWANCE * len(upcoming)
-    if mode == "copy":
-        for path in upcoming:
-            with contextlib.suppress(OSError):  # a file gone since the walk is the worker's to report
-                needed += Path(path).stat().st_size
-    return needed
 
 
 def _take_back(paths: LibraryPaths, placed: list[Path]) -> None:
