@@ -1,4 +1,5 @@
-"""The import pipeline's less common paths: big files, concurrent imports, trash, symlink rules."""
+"""The import pipeline's less common paths: big files, concurrent imports, trash, symlink rules, and
+files read on while a batch is written."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlalchemy import select
 
 from dam_desktop.core.world import World
 from dam_desktop.models.files import FileLocationComponent, FilePropertiesComponent
-from dam_desktop.services.ingest import import_worker
+from dam_desktop.services.ingest import import_service, import_worker
 from dam_desktop.services.ingest.import_service import ImportRules, import_paths, read_asset_summaries
 from dam_desktop.services.store.trash_service import move_to_trash
 from tests.import_media_factory import make_jpeg, make_png, make_sound, sha256_of
@@ -103,3 +104,57 @@ async def test_an_animated_gif_imports_its_first_frame_as_the_thumbnail(world: W
     with Image.open(world.paths.thumbnail_path(summary.sha256_hex or "")) as thumb:
         red, _green, blue = thumb.convert("RGB").getpixel((10, 10))  # type: ignore[misc]
     assert red > 200 and blue < 50
+
+
+async def test_files_go_on_being_read_while_a_batch_is_written(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(20):
+        make_png(tmp_path / "src" / f"pic-{n:02d}.png", (24, 16), seed=n)
+    monkeypatch.setattr(import_service, "BATCH_SIZE", 4)
+    real_write = import_service.write_batch
+    first_write_held = asyncio.Event()
+    release = asyncio.Event()
+    read_meanwhile = asyncio.Event()
+    writes = 0
+
+    async def held_first_write(*args: Any, **kwargs: Any) -> Any:
+        nonlocal writes
+        writes += 1
+        if writes == 1:
+            first_write_held.set()
+            await release.wait()
+        return await real_write(*args, **kwargs)
+
+    loop = asyncio.get_running_loop()
+    real_process = import_service.process_file
+    read = 0
+
+    def counted(*args: Any) -> Any:
+        result = real_process(*args)
+        loop.call_soon_threadsafe(count_one)
+        return result
+
+    def count_one() -> None:
+        nonlocal read
+        read += 1
+        # The held batch's 4, and a whole next batch read while it waits.
+        if first_write_held.is_set() and not release.is_set() and read >= 8:
+            read_meanwhile.set()
+
+    monkeypatch.setattr(import_service, "write_batch", held_first_write)
+    monkeypatch.setattr(import_service, "process_file", counted)
+    task = asyncio.ensure_future(import_paths(world, [tmp_path / "src"], workers=1))
+    try:
+        await asyncio.wait_for(read_meanwhile.wait(), timeout=60)
+    finally:
+        release.set()
+    report = await task
+
+    assert report.failed == [] and len(report.imported) == 20
+    async with world.session() as session:
+        rows = await session.execute(
+            select(FilePropertiesComponent.entity_id, FilePropertiesComponent.original_filename)
+        )
+        names = [name for _, name in sorted(rows.all())]
+    assert names == [f"pic-{n:02d}.png" for n in range(20)]  # ids still follow the walk
