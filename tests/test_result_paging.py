@@ -198,3 +198,21 @@ def test_select_all_takes_in_the_rows_that_stream_in_after_it(
     ui_window.model.result_loaded.disconnect(select_all.trigger)
     qtbot.waitUntil(lambda: "17 selected" in ui_window.count_label.text())
     assert sorted(ui_window.selected_ids()) == sorted(ui_window.model.ids.tolist())
+
+
+async def test_the_about_count_follows_a_commit_at_once(world: Any) -> None:
+    """The library's statistics steer plans and the "about N" shown before the count; they are
+    remembered between searches, and forgotten the moment a change is committed."""
+    async with world.session() as session:
+        await make_assets(session, [AssetSpec(name=f"a{i}.png") for i in range(6)])
+        await session.commit()
+    first = await open_search(world, "", first=2)
+    assert first.query.estimate == 6
+    assert (await open_search(world, "", first=2)).query.estimate == 6  # remembered: the same
+
+    async with world.session() as session:  # a change that announces nothing, committed
+        await make_assets(session, [AssetSpec(name=f"b{i}.png") for i in range(4)])
+        await session.commit()
+    later = await open_search(world, "", first=2)
+    assert later.query.estimate == 10
+    assert await count_result(world, later.query) == 10

@@ -80,8 +80,10 @@ def _begin_immediate(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def create_session_maker(engine: AsyncEngine) -> async_sessionmaker[_AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+def create_session_maker(
+    engine: AsyncEngine, info: dict[str, Any] | None = None
+) -> async_sessionmaker[_AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False, info=info)
 
 
 def create_read_only_library_engine(db_path: Path) -> AsyncEngine:

@@ -120,12 +120,25 @@ class ServerReads:
 
     The server runs each statement on a connection of the pool, so the world's loop only waits;
     cancelling the awaiting task cancels the statement on the server (psycopg sends the cancel).
-    Statements come in PostgreSQL's spelling (see `search_service.for_dialect`)."""
+    Statements come in PostgreSQL's spelling (see `search_service.for_dialect`). The engine given
+    is in autocommit mode (`core.read_sessions`): a read is one round trip, not three. A read
+    whose connection turns out dead (the server restarted under it) is run once more on a fresh
+    one: it changed nothing, so running it again is safe."""
 
     def __init__(self, engine: Any) -> None:
         self.engine = engine
 
     async def fetchall(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        from sqlalchemy import exc
+
+        try:
+            return await self._fetchall(sql, params)
+        except exc.DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+        return await self._fetchall(sql, params)
+
+    async def _fetchall(self, sql: str, params: Mapping[str, Any] | None) -> list[tuple[Any, ...]]:
         from sqlalchemy import text
 
         async with self.engine.connect() as connection:

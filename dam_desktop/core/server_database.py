@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from dam_desktop.core.errors import LibraryError
 from dam_desktop.core.library_location import display_url
 from dam_desktop.core.schema_version import script_heads
+from dam_desktop.core.server_liveness import watch_liveness
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -38,11 +39,14 @@ def driver_url(url: str) -> str:
 
 
 def create_server_engine(url: str, application_name: str = "dam-desktop") -> AsyncEngine:
-    return create_async_engine(
+    """The world's engine. Its pool hands out only live connections (`server_liveness`) without
+    pinging the server on every checkout, a round trip that was a fifth of a small search's."""
+    engine = create_async_engine(
         driver_url(url),
-        pool_pre_ping=True,  # a server restarted overnight: the pool drops its dead connections
         connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": application_name},
     )
+    watch_liveness(engine.sync_engine)
+    return engine
 
 
 def create_sync_server_engine(url: str) -> Engine:

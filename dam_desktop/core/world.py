@@ -32,7 +32,9 @@ from dam_desktop.core.library import LibraryPaths, prepare_library_folder
 from dam_desktop.core.library_database import PreparedDatabase, prepare_database
 from dam_desktop.core.library_location import is_server_url
 from dam_desktop.core.library_lock import LibraryLock
+from dam_desktop.core.read_cache import CACHE_KEY
 from dam_desktop.core.read_pool import ReadPool, ServerReads
+from dam_desktop.core.read_sessions import read_engine
 from dam_desktop.core.registered_systems import RegisteredSystem, SystemFunc
 from dam_desktop.core.resources import ResourceManager
 from dam_desktop.core.scheduler import WorldScheduler
@@ -72,7 +74,14 @@ class World:
         self.config = config
         self.name = config.paths.name
         self.engine = engine
-        self._session_maker: async_sessionmaker[AsyncSession] = create_session_maker(engine)
+        # What reads may remember between searches (`core.read_sessions`), emptied on each change.
+        self.read_cache: dict[str, Any] = {}
+        self._session_maker: async_sessionmaker[AsyncSession] = create_session_maker(
+            engine, info={CACHE_KEY: self.read_cache}
+        )
+        self._read_session_maker = create_session_maker(
+            read_engine(engine), info={CACHE_KEY: self.read_cache}
+        )
         self._lock = lock
         self.resources = ResourceManager()
         self.resources.add(config)
@@ -211,7 +220,8 @@ class World:
         """Plain sqlite3 read connections beside the session (the grid's pages and counts); on a
         shared library, reads on the server through the world's engine."""
         if self._reads is None:
-            self._reads = ServerReads(self.engine) if self.is_shared else ReadPool(self.paths.db_path)
+            shared = self.is_shared
+            self._reads = ServerReads(read_engine(self.engine)) if shared else ReadPool(self.paths.db_path)
         return self._reads
 
     @property
@@ -252,6 +262,16 @@ class World:
         finally:
             await asyncio.shield(session.close())
 
+    @asynccontextmanager
+    async def read_session(self) -> AsyncIterator[AsyncSession]:
+        """A session for reads only (`core.read_sessions`): on a shared library no transaction of
+        its own, so no `BEGIN` and `ROLLBACK` round trips; on a library folder, `session()`."""
+        session = self._read_session_maker()
+        try:
+            yield session
+        finally:
+            await asyncio.shield(session.close())
+
     def add_change_listener(self, listener: Callable[[WorldChanged], None]) -> Callable[[], None]:
         """Call `listener` (on the world thread) after each committed change; returns its remover."""
         self._change_listeners.append(listener)
@@ -281,6 +301,7 @@ class World:
             await self._feed.flush()
 
     def _tell_listeners(self, change: WorldChanged) -> None:
+        self.read_cache.clear()
         for listener in list(self._change_listeners):
             try:
                 listener(change)

@@ -53,7 +53,7 @@ async def open_search(
     `sort` order, and what reads the rest. Raises `QueryError` for a query that does not parse or
     resolve."""
     first = first or FIRST_SCREEN
-    async with world.session() as session:
+    async with world.read_session() as session:
         paged = await search_service.paged_query(session, query, sort, descending, first=first)
     sql, params = paged.first(first)
     return StreamedResult(await _page(world, paged, sql, params, first), paged)

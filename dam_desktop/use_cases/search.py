@@ -42,13 +42,13 @@ async def search_ids(
     world: World, query: str, *, sort: SortKey = SortKey.ADDED, descending: bool | None = None
 ) -> IdArray:
     """Every asset matching the tag query, in `sort` order (the grid's result)."""
-    async with world.session() as session:
+    async with world.read_session() as session:
         ids = await search_service.search(session, query, limit=None, sort=sort, descending=descending)
     return np.asarray(ids, dtype=np.int64)
 
 
 async def count_matches(world: World, query: str) -> int:
-    async with world.session() as session:
+    async with world.read_session() as session:
         return await search_service.count(session, query)
 
 
@@ -88,7 +88,7 @@ async def autocomplete(world: World, word: str, limit: int = 10) -> list[Suggest
     """What the search box offers for the word being typed (`word_at(query, cursor).word`): tags,
     the most used first, with their namespaces and use counts; tag namespaces; the query's terms
     (`name:`, `path:`, `type:image`, ...). Each `Suggestion.text` replaces the word's span as is."""
-    async with world.session() as session:
+    async with world.read_session() as session:
         return await suggest(session, word, limit)
 
 
@@ -102,7 +102,7 @@ class SidebarTags:
 
 async def sidebar_tags(world: World, query: str, limit: int = 60) -> SidebarTags:
     """A query that does not parse shows no counts (the search box shows its error)."""
-    async with world.session() as session:
+    async with world.read_session() as session:
         try:
             counts = await search_service.tag_counts_for_query(session, query, limit)
         except QueryError:
@@ -131,7 +131,7 @@ async def allowed_by_query(world: World, where: str) -> set[int] | None:
     """The ids a narrowing tag query allows; None when there is no query (everything allowed)."""
     if not where.strip():
         return None
-    async with world.session() as session:
+    async with world.read_session() as session:
         return set(await search_service.search(session, where, limit=None))
 
 

@@ -6,10 +6,12 @@ compile here; the session is either kind (`core.plain_session`). Nothing here im
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from dam_desktop.core.plain_session import fetch_rows
+from dam_desktop.core.read_cache import CACHE_TTL_S, read_cache
 from dam_desktop.core.sql_dialect import ALL_ROWS, POSTGRESQL, dialect_name
 from dam_desktop.services.search.tag_query.ast import Node
 from dam_desktop.services.search.tag_query.errors import QueryError, QueryLimitError
@@ -90,12 +92,24 @@ def _reads_a_table(pred: Pred) -> bool:
 
 
 async def library_stats(session: AnySession) -> Stats:
-    """About how many assets and how many trashed entities: cheap, for the planner's estimates."""
+    """About how many assets and how many trashed entities: cheap, for the planner's estimates.
+    Remembered in the world's read cache (`core.read_sessions`) until the next change or for
+    `CACHE_TTL_S`: a round trip fewer for each search on a shared library."""
+    cache = read_cache(session)
+    kept = cache.get(_STATS) if cache is not None else None
+    if kept is not None and time.monotonic() - kept[0] < CACHE_TTL_S:
+        return cast(Stats, kept[1])
     ((assets, trashed),) = await fetch_rows(
         session,
         "SELECT (SELECT max(id) FROM component_file_properties), (SELECT count(*) FROM component_trashed)",
     )
-    return Stats(int(assets or 0), int(trashed or 0))
+    stats = Stats(int(assets or 0), int(trashed or 0))
+    if cache is not None:
+        cache[_STATS] = (time.monotonic(), stats)
+    return stats
+
+
+_STATS = "search.library_stats"
 
 
 def page_params(compiled: CompiledQuery, offset: int, limit: int | None) -> dict[str, Any]:
