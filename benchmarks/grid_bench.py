@@ -244,7 +244,7 @@ async def first_paint_through_world(library: Path) -> float:
 
     painted: list[float] = []
     started = time.perf_counter()
-    client = await WorldClient.open(library)
+    client = await WorldClient.open(library, check_after_paint=True)  # as the app's switch does
     window = MainWindow(client, bench_settings())
     window.first_painted.connect(lambda: painted.append(time.perf_counter()))
     window.resize(1400, 900)

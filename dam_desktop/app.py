@@ -179,7 +179,9 @@ class AppController:
         if opening.error is not None:
             QMessageBox.critical(None, "Cannot open library", str(opening.error))
             return False
-        client = WorldClient(opening.target or opening.paths.root, store_root=opening.store_root)
+        client = WorldClient(
+            opening.target or opening.paths.root, store_root=opening.store_root, check_after_paint=True
+        )
         window = self._new_window(client)
         window.show()
         try:
@@ -215,7 +217,7 @@ class AppController:
 
         store = store_mount(QSettings(), library, None) if isinstance(library, str) else None
         try:
-            client = await WorldClient.open(library, store_root=store)
+            client = await WorldClient.open(library, store_root=store, check_after_paint=True)
         except DamError as exc:
             QMessageBox.critical(self.window, "Cannot open library", str(exc))
             return False

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import getpass
 import hashlib
-import json
 import os
 import tempfile
 from collections.abc import Sequence
@@ -67,12 +66,16 @@ class Handoff:
     files: tuple[Path, ...]
 
     def encode(self) -> bytes:
+        import json  # not on the launch's path when no window runs
+
         body = {"version": PROTOCOL_VERSION, "files": [str(path) for path in self.files]}
         return json.dumps(body).encode("utf-8") + b"\n"
 
     @classmethod
     def decode(cls, line: bytes) -> Handoff:
         """Raises ValueError on anything but this protocol's message."""
+        import json
+
         body = json.loads(line.decode("utf-8"))
         if not isinstance(body, dict) or body.get("version") != PROTOCOL_VERSION:
             raise ValueError("not a dam-desktop handoff")

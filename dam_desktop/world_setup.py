@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import threading
 from pathlib import Path
 
 import dam_desktop.services.locations.missing_file_terms  # noqa: F401  (registers has:missing-file)
@@ -37,19 +38,20 @@ async def open_world(
     lock: LibraryLock | None = None,
     read_only: bool = False,
     store_root: Path | None = None,
+    check_gate: threading.Event | None = None,
 ) -> World:
     """Open a library with every resource and system; `lock` is its lock if already held.
 
     `read_only` opens it without the lock, for commands that only read (see `World.open_read_only`).
     A PostgreSQL URL opens a shared library, whose store this computer mounts at `store_root`
-    (None: where the library records it).
+    (None: where the library records it). `check_gate`: see `World.open`.
     """
     if isinstance(library_path, str) and is_server_url(library_path):
         world = await World.open_shared(library_path, store_root)
     elif read_only:
         world = await World.open_read_only(library_path)
     else:
-        world = await World.open(library_path, lock=lock)
+        world = await World.open(library_path, lock=lock, check_gate=check_gate)
     if not world.read_only:
         try:
             async with world.session() as session:

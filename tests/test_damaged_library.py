@@ -98,6 +98,39 @@ async def test_a_corrupt_page_is_found_on_open_and_the_library_is_read_only(tmp_
         assert connection.execute("SELECT max(id) FROM entities").fetchone()[0] == ASSETS
 
 
+async def test_the_open_time_check_waits_for_the_first_paint_then_stops_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A window switching libraries paints its grid before the check takes the CPU; the check
+    still runs before anything is written, and finds the damage."""
+    monkeypatch.setattr("dam_desktop.core.world.OPEN_CHECK_GATE_S", 600.0)  # only the paint opens it
+    db_path = await make_library(tmp_path / "lib")
+    corrupt_a_leaf_page(db_path, "component_file_properties")
+    painted = threading.Event()
+    async with await World.open(db_path.parent, check_gate=painted) as world:
+        assert world.open_check is None and not world.damage.damaged  # not yet: no paint
+        painted.set()
+        async with world.session() as session:
+            with pytest.raises(LibraryDamagedError, match=r"dam-desktop --library .* repair"):
+                await ecs_service.create_entity(session)
+                await session.commit()
+        check = await world.wait_open_check()
+        assert check is not None and check.problems and world.damage.damaged
+
+
+async def test_a_library_closed_before_its_first_paint_skips_the_waiting_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("dam_desktop.core.world.OPEN_CHECK_GATE_S", 600.0)
+    db_path = await make_library(tmp_path / "lib")
+    world = await World.open(db_path.parent, check_gate=threading.Event())
+    await world.close()  # does not wait for a paint that will never come
+    assert world.open_check is None and not world.damage.damaged
+    async with await World.open(db_path.parent) as again:  # the lock was released
+        check = await again.wait_open_check()
+        assert check is not None and not check.problems
+
+
 async def test_corruption_found_while_open_makes_the_library_read_only(tmp_path: Path) -> None:
     db_path = await make_library(tmp_path / "lib")
     async with await World.open(db_path.parent) as world:

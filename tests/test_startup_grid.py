@@ -175,12 +175,24 @@ def test_the_app_paints_its_grid_and_quits_without_noise(tmp_path: Path) -> None
 
 
 def test_the_first_paint_path_loads_neither_sqlalchemy_nor_numpy() -> None:
-    """What the window needs for its first grid stays light; the world's imports come after."""
+    """What the window needs for its first grid stays light; the world's imports come after, and
+    the players (QtMultimedia), the Preferences dialog and drag-out with their first use."""
+    later = (
+        "numpy",
+        "sqlalchemy",
+        "alembic",
+        "torch",
+        "PySide6.QtMultimedia",
+        "dam_desktop.ui.inspector.audio_player",
+        "dam_desktop.ui.inspector.video_player",
+        "dam_desktop.ui.preferences.dialog",
+        "dam_desktop.ui.grid.outgoing",
+    )
     probe = (
         "import sys\n"
         "import dam_desktop.launch, dam_desktop.app, dam_desktop.library_opening\n"
         "import dam_desktop.services.browse.library_snapshot, dam_desktop.ui.window.main_window\n"
-        "print(sorted(m for m in ('numpy', 'sqlalchemy', 'alembic', 'torch') if m in sys.modules))\n"
+        f"print(sorted(m for m in {later!r} if m in sys.modules))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=False

@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 SQLITE_CORRUPT = 11
 SQLITE_NOTADB = 26
 OPEN_CHECK_BUDGET_S = 1.0
+# How long the open-time check waits for the window's first paint before it runs anyway.
+OPEN_CHECK_GATE_S = 3.0
 PROBLEMS_REPORTED = 10
 # Statements that change the file; with the library damaged they are refused before they run.
 _WRITE_VERBS = frozenset({"INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER", "VACUUM"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import functools
 import logging
 import threading
 from collections.abc import AsyncIterator, Callable
@@ -21,6 +22,7 @@ from dam_desktop.core.database import (
     create_session_maker,
 )
 from dam_desktop.core.database_health import (
+    OPEN_CHECK_GATE_S,
     CheckResult,
     DamageGuard,
     lower_this_threads_priority,
@@ -62,6 +64,13 @@ class WorldConfig:
     database_url: str | None = None
 
 
+@functools.cache
+def _open_check_pool() -> concurrent.futures.ThreadPoolExecutor:
+    # Threads (not one) so that a check waiting for its window's paint never holds up another
+    # world's; a thread is made only when none is idle.
+    return concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="dam-open-check")
+
+
 class World:
     """Open with `await World.open(path)`; close with `await world.close()` (or `async with`)."""
 
@@ -90,6 +99,8 @@ class World:
         self.orphan_temp_files_removed = 0
         self.open_check: CheckResult | None = None  # the quick check run on open (None: new library)
         self._open_check_done: concurrent.futures.Future[None] | None = None
+        self._check_gate: threading.Event | None = None
+        self._closing = False
         # Read-only from the first sign of a damaged database on (see core.database_health).
         self.damage = DamageGuard(config.paths.db_path)
         self.damage.attach(engine.sync_engine)
@@ -109,7 +120,12 @@ class World:
 
     @classmethod
     async def open(
-        cls, library_path: Path | str, *, create: bool = True, lock: LibraryLock | None = None
+        cls,
+        library_path: Path | str,
+        *,
+        create: bool = True,
+        lock: LibraryLock | None = None,
+        check_gate: threading.Event | None = None,
     ) -> World:
         """Open (and lock) a library folder, creating it or upgrading its schema as needed.
 
@@ -118,6 +134,10 @@ class World:
         Raises LibraryLockedError when another process has it open, LibraryError when the folder
         is not a library and `create` is False, or the database cannot be upgraded. A damaged but
         current database opens read-only (`world.damage`).
+
+        `check_gate`: the open-time check of a current database waits until it is set (at most
+        OPEN_CHECK_GATE_S), so a window that is about to paint its grid gets the CPU first; writes
+        wait for the check's verdict meanwhile, reads do not.
         """
         if isinstance(library_path, str) and is_server_url(library_path):
             return await cls.open_shared(library_path)
@@ -138,7 +158,7 @@ class World:
         world.orphan_temp_files_removed = removed
         world.open_check = prepared.check
         if prepared.check_owed:
-            world._start_open_check()
+            world._start_open_check(check_gate)
         return world
 
     @classmethod
@@ -163,16 +183,23 @@ class World:
             raise
         return world
 
-    def _start_open_check(self) -> None:
-        """Run the open-time check on its own thread, started now: a write that comes meanwhile
-        blocks this loop until the verdict (DamageGuard), so the check must not wait on the loop
-        or on a shared pool to begin."""
+    def _start_open_check(self, gate: threading.Event | None) -> None:
+        """Run the open-time check on a thread of its own pool, at once: a write that comes
+        meanwhile blocks this loop until the verdict (DamageGuard), so the check must not wait on
+        the loop or on a pool other work fills. It waits for `gate` (a first paint), if given, or a
+        while. The pool's threads outlive the world: starting a thread costs the open 10-15 ms on a
+        busy machine (Thread.start waits until the new thread runs), a library switch nothing."""
         self.damage.begin_check()
         done: concurrent.futures.Future[None] = concurrent.futures.Future()
+        self._check_gate = gate
 
         def run() -> None:
             result: CheckResult | None = None
             try:
+                if gate is not None:
+                    gate.wait(OPEN_CHECK_GATE_S)
+                    if self._closing:  # closed before the window painted: nothing was written
+                        return
                 lower_this_threads_priority()
                 result = quick_check(self.paths.db_path)
                 self.open_check = result
@@ -182,7 +209,7 @@ class World:
                 self.damage.end_check(result)
                 done.set_result(None)
 
-        threading.Thread(target=run, name="dam-open-check", daemon=True).start()
+        _open_check_pool().submit(run)
         self._open_check_done = done
 
     async def wait_open_check(self) -> CheckResult | None:
@@ -234,6 +261,9 @@ class World:
             await asyncio.to_thread(self._reads.close)
             self._reads = None
         # The check's thread cannot be interrupted, but it stops itself within the check's budget.
+        if self._check_gate is not None:
+            self._closing = True
+            self._check_gate.set()  # a check still waiting for a paint is dropped
         await self.wait_open_check()
         await self.scheduler.close()
         if self._feed is not None:

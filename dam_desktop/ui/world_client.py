@@ -17,6 +17,7 @@ relay crosses to the GUI thread through a queued connection, the one thing that 
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Future
 from pathlib import Path
@@ -52,9 +53,12 @@ class ChangeRelay(QObject):
 
 
 class WorldClient:
-    def __init__(self, library: Path | str, *, store_root: Path | None = None) -> None:
+    def __init__(
+        self, library: Path | str, *, store_root: Path | None = None, check_after_paint: bool = False
+    ) -> None:
         """`library`: a folder, or a shared library's PostgreSQL URL (whose store this computer
-        mounts at `store_root`, None: where the library records it)."""
+        mounts at `store_root`, None: where the library records it). `check_after_paint`: the
+        library's open-time check waits for `painted()` (a window's first paint, World.open)."""
         self.target: Path | str
         if isinstance(library, str) and is_server_url(library):
             self.target = library
@@ -64,6 +68,7 @@ class WorldClient:
             self.target = Path(library).expanduser().resolve()
             self._paths = LibraryPaths(self.target)
         self.store_root = store_root
+        self._paint_gate = threading.Event() if check_after_paint else None
         self._thread: WorldThread | None = None
         self._opened: Future[World] | None = None
         self.changes = ChangeRelay()
@@ -78,10 +83,17 @@ class WorldClient:
     def is_shared(self) -> bool:
         return isinstance(self.target, str)
 
+    def painted(self) -> None:
+        """The window has painted its grid: the open-time check may take the CPU now."""
+        if self._paint_gate is not None:
+            self._paint_gate.set()
+
     @classmethod
-    async def open(cls, library: Path | str, *, store_root: Path | None = None) -> WorldClient:
+    async def open(
+        cls, library: Path | str, *, store_root: Path | None = None, check_after_paint: bool = False
+    ) -> WorldClient:
         """A client whose world is open (raises what `World.open` raises)."""
-        client = cls(library, store_root=store_root)
+        client = cls(library, store_root=store_root, check_after_paint=check_after_paint)
         client.begin_open()
         await client.wait_open()
         return client
@@ -91,7 +103,9 @@ class WorldClient:
         if self._opened is not None:
             return
         self._thread = WorldThread()
-        self._opened = self._thread.submit(_open_world(self.target, lock, self.changes.tell, self.store_root))
+        self._opened = self._thread.submit(
+            _open_world(self.target, lock, self.changes.tell, self.store_root, self._paint_gate)
+        )
 
     async def wait_open(self) -> World:
         """The open world; raises what opening it raised (and then stops its thread).
@@ -161,12 +175,13 @@ async def _open_world(
     target: Path | str,
     lock: LibraryLock | None,
     listener: Callable[[WorldChanged], None],
-    store_root: Path | None = None,
+    store_root: Path | None,
+    check_gate: threading.Event | None,
 ) -> World:
     # Imported here, on the world thread: loading SQLAlchemy, the models and the systems takes
     # most of a second, and on the GUI thread it would freeze the window that just painted.
     from dam_desktop.world_setup import open_world
 
-    world = await open_world(target, lock=lock, store_root=store_root)
+    world = await open_world(target, lock=lock, store_root=store_root, check_gate=check_gate)
     world.add_change_listener(listener)
     return world

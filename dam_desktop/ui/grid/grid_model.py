@@ -26,7 +26,6 @@ from PySide6.QtCore import (
 
 from dam_desktop.services.browse.browse_sql import IdArray, TileInfo
 from dam_desktop.services.search.paging import StreamedResult
-from dam_desktop.ui.grid.outgoing import files_mime, outgoing_paths
 from dam_desktop.ui.grid.ranked import RankedIds
 from dam_desktop.ui.tasks import TaskSet
 from dam_desktop.ui.world_client import WorldClient
@@ -112,6 +111,8 @@ class AssetGridModel(QAbstractListModel):
 
     def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
         """The selected assets' files as URLs named like the originals, for other apps."""
+        from dam_desktop.ui.grid.outgoing import files_mime, outgoing_paths  # with the first drag
+
         infos = [self.info_at(index.row()) for index in list(indexes)[:MAX_DRAG_ITEMS]]
         paths = outgoing_paths(self.client.paths.root, [info for info in infos if info is not None])
         return files_mime(paths)

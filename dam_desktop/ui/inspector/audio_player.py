@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dam_desktop.ui.inspector.play_time import SHORT_SOUND_S, format_time
+
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
@@ -31,7 +33,6 @@ if TYPE_CHECKING:
 
     FloatArray = npt.NDArray[np.float32]
 WAVEFORM_COLUMNS = 600
-SHORT_SOUND_S = 1.0  # shorter sounds show their times in tenths of a second
 NO_DEVICE = "No sound output device: connect speakers or headphones, or check the system's sound settings."
 
 
@@ -63,17 +64,6 @@ def read_peaks(path: Path, columns: int = WAVEFORM_COLUMNS) -> tuple[FloatArray,
             raise exc from None
         return sound_through_ffmpeg.lows, sound_through_ffmpeg.highs, sound_through_ffmpeg.duration_seconds
     return lows, highs, duration
-
-
-def format_time(seconds: float, *, tenths: bool = False) -> str:
-    """m:ss (h:mm:ss past an hour); with `tenths`, m:ss.s (for sounds shorter than a second,
-    which would otherwise all read 0:00)."""
-    seconds = max(0.0, seconds)
-    if tenths and seconds < 60:
-        return f"0:{seconds:04.1f}"
-    minutes, secs = divmod(int(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 class WaveformView(QWidget):

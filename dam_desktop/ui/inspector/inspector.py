@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 
 from dam_desktop.core.events import WorldChanged
 from dam_desktop.ui.changes import ChangeFollower, concerns
-from dam_desktop.ui.inspector.audio_player import SHORT_SOUND_S, format_time
 from dam_desktop.ui.inspector.image_pane import ImagePane
+from dam_desktop.ui.inspector.play_time import SHORT_SOUND_S, format_time
 from dam_desktop.ui.inspector.players import LazyPlayers
 from dam_desktop.ui.inspector.trash_bar import TrashBar
 from dam_desktop.ui.world_client import WorldClient

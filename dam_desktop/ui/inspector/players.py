@@ -6,11 +6,13 @@ of the window's construction: the window paints its first grid sooner without th
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QStackedWidget
 
-from dam_desktop.ui.inspector.audio_player import AudioPlayer
-from dam_desktop.ui.inspector.video_player import VideoPlayer
+if TYPE_CHECKING:  # their modules (QtMultimedia's among them) load with the first player
+    from dam_desktop.ui.inspector.audio_player import AudioPlayer
+    from dam_desktop.ui.inspector.video_player import VideoPlayer
 
 
 class LazyPlayers:
@@ -26,6 +28,8 @@ class LazyPlayers:
     @property
     def audio(self) -> AudioPlayer:
         if self._audio is None:
+            from dam_desktop.ui.inspector.audio_player import AudioPlayer
+
             self._audio = AudioPlayer(self._stack)
             self._stack.addWidget(self._audio)
             self.setup(self._audio)
@@ -34,6 +38,8 @@ class LazyPlayers:
     @property
     def video(self) -> VideoPlayer:
         if self._video is None:
+            from dam_desktop.ui.inspector.video_player import VideoPlayer
+
             self._video = VideoPlayer(self._stack)
             self._stack.addWidget(self._video)
         return self._video

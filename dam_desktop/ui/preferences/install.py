@@ -10,10 +10,10 @@ from PySide6.QtWidgets import QMenu
 
 from dam_desktop.ui.grid.thumbnail_cache import DEFAULT_BUDGET_MB
 from dam_desktop.ui.preferences import prefs
-from dam_desktop.ui.preferences.dialog import PreferencesDialog
 
 if TYPE_CHECKING:
     from dam_desktop.ui.inspector.audio_player import AudioPlayer
+    from dam_desktop.ui.preferences.dialog import PreferencesDialog
     from dam_desktop.ui.preview.install import LazyPreview
     from dam_desktop.ui.preview.overlay import PreviewOverlay
     from dam_desktop.ui.window.main_window import MainWindow
@@ -48,6 +48,7 @@ class Preferences(QObject):
 
     def show(self) -> PreferencesDialog:
         from dam_desktop.features import model_features_available
+        from dam_desktop.ui.preferences.dialog import PreferencesDialog  # made on first use
 
         if self.dialog is None:
             self.dialog = PreferencesDialog(

@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
         self.grid = AssetGridView(self.model, self.loader, self.cache, self)
         self.grid.set_tile_size(setting_int(self.settings, "grid/zoom", DEFAULT_TILE))
         self.grid.first_painted.connect(self.first_painted)
+        self.grid.first_painted.connect(client.painted)  # the library's open check may run now
 
         self.toolbar = build_toolbar(self, self.sort, self.grid.tile_size)
         self.search_box, self.sort_box = self.toolbar.search_box, self.toolbar.sort_box
