@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 
 from dam_desktop.services.ingest.import_service import ImportReport, import_paths
 from dam_desktop.world_setup import open_world
@@ -65,6 +66,10 @@ def _assert_consistent(library: Path) -> set[bytes]:
         assert stored.is_file(), f"row points at missing {path}"
         assert hashlib.sha256(stored.read_bytes()).digest() == sha
         assert (library / "thumbnails" / sha.hex()[:2] / sha.hex()[2:4] / f"{sha.hex()}.webp").is_file()
+    # A thumbnail is whole or absent, whichever moment the kill came: never half written.
+    for thumbnail in (library / "thumbnails").rglob("*.webp"):
+        with Image.open(thumbnail) as image:
+            image.load()
     without_location = _query(
         db,
         "SELECT count(*) FROM component_content_hash_sha256 h WHERE NOT EXISTS "

@@ -292,7 +292,7 @@ def _finish(
     thumbnail_error: str | None = None
     if probe is not None and not ctx.paths.thumbnail_path(sha_hex).is_file():
         try:
-            save_thumbnail(ctx.paths, sha_hex, probe.thumbnail)
+            save_thumbnail(ctx.paths, sha_hex, probe.thumbnail, replace=False)
         except OSError as exc:
             if is_library_write_errno(exc.errno):
                 raise _WriteFailure(exc) from exc  # the disk is full: not this file's fault

@@ -15,7 +15,7 @@ import numpy as np
 from PIL import Image
 
 from dam_desktop.core.library import LibraryPaths
-from dam_desktop.services.store.storage import write_atomic
+from dam_desktop.services.store.storage import write_atomic, write_new
 from dam_desktop.utils.waveform import FloatArray
 
 THUMBNAIL_SIZE = 256
@@ -78,10 +78,14 @@ def encode_webp(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
-def save_thumbnail(paths: LibraryPaths, sha256_hex: str, image: Image.Image) -> Path:
-    """Write the thumbnail under its final name, atomically (not fsynced: it can be remade)."""
+def save_thumbnail(paths: LibraryPaths, sha256_hex: str, image: Image.Image, *, replace: bool = True) -> Path:
+    """Write the thumbnail under its final name, atomically (not fsynced: it can be remade); with
+    `replace` False, one already there is kept (an import's new asset: no temp file is needed)."""
     final = paths.thumbnail_path(sha256_hex)
-    write_atomic(paths, final, encode_webp(image), durable=False)
+    if replace:
+        write_atomic(paths, final, encode_webp(image), durable=False)
+    else:
+        write_new(paths, final, encode_webp(image))
     return final
 
 

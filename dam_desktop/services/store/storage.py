@@ -10,7 +10,8 @@ leaves an unreferenced copy, which the next import of the same file simply reuse
 An import stages copies in `tmp/` from its workers and publishes a whole batch at once
 (`publish_staged`): the fsyncs of a batch run concurrently, so the file system commits them in a
 few journal transactions instead of one per file (per-file fsync made small files ~10x slower).
-Thumbnails are renamed into place but not fsynced: they can always be made again.
+Thumbnails are not fsynced: they can always be made again. A new one (`write_new`) is written
+unnamed and linked in whole where the system allows (Linux's O_TMPFILE), with no temp file at all.
 
 How paths are stored in the database is `stored_paths`' job.
 """
@@ -18,6 +19,7 @@ How paths are stored in the database is `stored_paths`' job.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import threading
 import uuid
@@ -95,6 +97,67 @@ def write_atomic(paths: LibraryPaths, final: Path, data: bytes, *, durable: bool
     with temp_file(paths, final.suffix) as (handle, tmp):
         handle.write(data)
         commit_temp_file(paths, handle, tmp, final, durable=durable)
+
+
+# Linux: a file opened with O_TMPFILE has no name until it is linked in whole, so a new file needs
+# no temp name and no rename (40 us of CPU a thumbnail against 145 us, measured on ext4).
+_UNNAMED_FILES = hasattr(os, "O_TMPFILE") and Path("/proc/self/fd").is_dir()
+
+
+def write_new(paths: LibraryPaths, final: Path, data: bytes) -> None:
+    """Write `data` as the new file `final`, not fsynced: it appears whole or not at all, and a
+    crash leaves nothing behind (an unnamed file where the system has them, else a temp file and a
+    rename). A file already there by that name is left as it is (same name, same content)."""
+    global _UNNAMED_FILES
+    ensure_folder(paths, final.parent)
+    if _UNNAMED_FILES:
+        try:
+            folder = os.open(final.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        except FileNotFoundError:  # the folder went away since we saw it (a library emptied, say)
+            _known_folders.discard(final.parent)
+            ensure_folder(paths, final.parent)
+            folder = os.open(final.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            if _link_unnamed(folder, final.name, data):
+                return
+        finally:
+            os.close(folder)
+        _UNNAMED_FILES = False  # this file system (or a sandbox) has none
+    if not final.exists():
+        write_atomic(paths, final, data, durable=False)
+
+
+# What open(O_TMPFILE) or linking through /proc says where unnamed files cannot be had.
+_NO_UNNAMED_FILES = frozenset({errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.EXDEV, errno.EPERM})
+
+
+def _link_unnamed(folder: int, name: str, data: bytes) -> bool:
+    """Write `data` unnamed in `folder` and link it in as `name`; False where that cannot be done."""
+    try:
+        fd = os.open(".", os.O_TMPFILE | os.O_WRONLY | os.O_CLOEXEC, 0o666, dir_fd=folder)
+    except OSError as exc:
+        if exc.errno in _NO_UNNAMED_FILES:
+            return False
+        raise
+    try:
+        _write_all(fd, data)
+        # With a dir_fd, os.link calls linkat, which follows the /proc link to the open file.
+        os.link(f"/proc/self/fd/{fd}", name, src_dir_fd=folder, dst_dir_fd=folder, follow_symlinks=True)
+    except FileExistsError:  # made meanwhile, whole, by another writer
+        pass
+    except OSError as exc:
+        if exc.errno in _NO_UNNAMED_FILES:
+            return False
+        raise
+    finally:
+        os.close(fd)
+    return True
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def store_bytes(paths: LibraryPaths, sha256_hex: str, data: bytes) -> bool:
