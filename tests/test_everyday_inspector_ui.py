@@ -58,15 +58,20 @@ def test_tags_sit_right_under_the_preview_and_ctrl_t_types_into_them(
 ) -> None:
     run(qtbot, ui_client.call(lambda world: add_images(world, tmp_path / "src", 1)))
     install_tag_ui(ui_window)  # as the app does once the world is open (no background models here)
-    MarksUI(ui_window)
+    marks = MarksUI(ui_window).editor
     run(qtbot, ui_window.reload())
-    _select(ui_window, 0)
-    inspector = ui_window.inspector
-    qtbot.waitUntil(lambda: inspector.details is not None and inspector.properties_header.isVisible())
     from dam_desktop.ui.tags.tag_editor import TagEditor
 
     editor = ui_window.findChild(TagEditor)
     assert editor is not None
+    inspector = ui_window.inspector
+    # Nothing selected: nothing to tag or mark, so neither section shows (not even greyed out).
+    ui_window.show()
+    assert inspector.title.text() == "Nothing selected"
+    assert not editor.isVisible() and not marks.isVisible()
+    _select(ui_window, 0)
+    qtbot.waitUntil(lambda: inspector.details is not None and inspector.properties_header.isVisible())
+    assert editor.isVisible() and marks.isVisible()
     body = inspector.widget()
     tags_y = editor.mapTo(body, editor.rect().topLeft()).y()
     props_y = inspector.properties_box.mapTo(body, inspector.properties_box.rect().topLeft()).y()
@@ -91,6 +96,10 @@ def test_tags_sit_right_under_the_preview_and_ctrl_t_types_into_them(
     assert body.width() >= body.minimumSizeHint().width()
     rights = [w.mapTo(body, w.rect().topRight()).x() for w in (editor, inspector.previews)]
     assert max(rights) < inspector.viewport().width()
+
+    ui_window.grid.clearSelection()  # and when the selection goes, so do they
+    qtbot.waitUntil(lambda: inspector.title.text() == "Nothing selected")
+    assert not editor.isVisible() and not marks.isVisible()
 
 
 def test_preferences_apply_to_the_open_window_and_stay(

@@ -112,7 +112,7 @@ def test_the_window_paints_the_start_up_read_then_opens_its_world(
     assert world_open_at_first_result[0] is False, "the grid was filled before the world opened"
     assert client.is_open
     assert window.model.ids.tolist() == [sound_id, *reversed([i for i in image_ids if i != image_ids[1]])]
-    assert "5 assets · 4 images · 1 sounds" in window.count_label.text()
+    assert "5 assets · 4 images · 1 sound" in window.count_label.text()
     # The tag sidebar, installed once the world is open, caught up with the result on screen.
     from dam_desktop.ui.tags.tag_sidebar import TagSidebar
 

@@ -109,13 +109,18 @@ class Inspector(QScrollArea):
         self.properties.setSpacing(9)
         self._values: dict[str, QLabel] = {}
 
-        self._sections = QVBoxLayout()
+        # The sections (tags, marks) edit a selection: with nothing selected they are hidden, not
+        # shown greyed out with nothing to edit.
+        self.sections_box = QWidget(body)
+        self._sections = QVBoxLayout(self.sections_box)
+        self._sections.setContentsMargins(0, 0, 0, 0)
         self._sections.setSpacing(10)
         self._layout.addWidget(self.title)
         self._layout.addWidget(self.subtitle)
         self._layout.addWidget(self.previews, 3)
         self._layout.addWidget(self.trash_bar)
-        self._layout.addLayout(self._sections)
+        self._layout.addWidget(self.sections_box)
+        self.sections_box.hide()  # until something is selected
         self._layout.addWidget(self.properties_header)
         self._layout.addWidget(self.properties_box)
         self._layout.addStretch(1)
@@ -166,7 +171,7 @@ class Inspector(QScrollArea):
 
     def add_section(self, title: str, widget: QWidget, position: int | None = None) -> None:
         """Add a titled section under the preview (e.g. the tag editor); `position` 0 puts it first."""
-        label = QLabel(title, self)
+        label = QLabel(title, self.sections_box)
         label.setObjectName("sectionTitle")
         at = self._sections.count() if position is None else min(2 * position, self._sections.count())
         self._sections.insertWidget(at, label)
@@ -216,6 +221,7 @@ class Inspector(QScrollArea):
             self._show_summary(0)
             return
         self.details = details
+        self.sections_box.show()
         self.title.setText(details.filename)
         kind = KIND_NAMES.get(details.asset_type, "File")
         self.subtitle.setText(
@@ -267,6 +273,7 @@ class Inspector(QScrollArea):
         self.players.clear_video()
         self.previews.hide()
         self._clear_properties()
+        self.sections_box.setVisible(count > 0)
         if count:
             self.title.setText(f"{count:,} assets selected")
             self.subtitle.setText("Right-click for what you can do with them.")

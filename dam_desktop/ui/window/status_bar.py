@@ -8,6 +8,10 @@ from dam_desktop.services.browse.browse_sql import LibraryCounts
 from dam_desktop.ui.jobs.jobs import JobList
 
 
+def _many(count: int, one: str, many: str) -> str:
+    return f"{count:,} {one if count == 1 else many}"
+
+
 def count_text(
     counts: LibraryCounts, shown: int, selected: int, *, trash: bool, narrowed: bool, exact: bool = True
 ) -> str:
@@ -16,16 +20,22 @@ def count_text(
     if trash:
         text = f"{shown:,} in the trash"
     elif narrowed:
-        text = f"{'' if exact else 'about '}{shown:,} of {counts.assets:,} assets"
+        text = f"{'' if exact else 'about '}{shown:,} of {_many(counts.assets, 'asset', 'assets')}"
     else:
-        text = f"{counts.assets:,} assets · {counts.images:,} images · {counts.sounds:,} sounds"
+        text = " · ".join(
+            (
+                _many(counts.assets, "asset", "assets"),
+                _many(counts.images, "image", "images"),
+                _many(counts.sounds, "sound", "sounds"),
+            )
+        )
         for count, one, many in (
             (counts.videos, "video", "videos"),
             (counts.documents, "PDF", "PDFs"),
             (counts.fonts, "font", "fonts"),
         ):
             if count:
-                text += f" · {count:,} {one if count == 1 else many}"
+                text += f" · {_many(count, one, many)}"
     if selected:
         text += f"  ·  {selected:,} selected"
     return text
