@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 from pathlib import Path
@@ -18,13 +19,31 @@ from dam_desktop.services.store import publish_journal
 from dam_desktop.services.tagging.tagging_service import AutoTaggingSettings
 from dam_desktop.systems import DEFAULT_SYSTEMS
 
+MODEL_WORKER_ENV_VAR = "DAM_DESKTOP_MODEL_WORKER"
+"""`0` keeps the window's models in its own process (on the model thread), as the CLI does."""
 
-def initialize_world_resources(world: World) -> None:
-    """Add the resources every world carries (spec §4.1). Later rooms add theirs here."""
+
+def model_worker_wanted() -> bool:
+    """Whether the window runs its models in a worker process (the default)."""
+    return os.environ.get(MODEL_WORKER_ENV_VAR, "1").strip() not in {"0", "no", "off", "false"}
+
+
+def initialize_world_resources(world: World, *, model_worker: bool = False) -> None:
+    """Add the resources every world carries (spec §4.1). Later rooms add theirs here.
+
+    With `model_worker` (the window) models live in a child process the world's model manager
+    owns, so torch never enters the window; the CLI, a short-lived process that exits when its
+    command is done, keeps them on its model thread: no process start, no pickling.
+    """
     if not world.resources.has(ModelExecutionManager):
-        from dam_desktop.ml.model_thread import get_model_thread
+        if model_worker:
+            from dam_desktop.ml.worker_client import ModelWorker
 
-        world.resources.add(ModelExecutionManager(runner=get_model_thread()))
+            world.resources.add(ModelExecutionManager(host=ModelWorker()))
+        else:
+            from dam_desktop.ml.model_thread import get_model_thread
+
+            world.resources.add(ModelExecutionManager(runner=get_model_thread()))
     if not world.resources.has(AutoTaggingSettings):
         world.resources.add(AutoTaggingSettings())
     for resource_type in (SemanticSettings, AudioSettings, VectorIndexCache):
@@ -39,12 +58,14 @@ async def open_world(
     read_only: bool = False,
     store_root: Path | None = None,
     check_gate: threading.Event | None = None,
+    model_worker: bool = False,
 ) -> World:
     """Open a library with every resource and system; `lock` is its lock if already held.
 
     `read_only` opens it without the lock, for commands that only read (see `World.open_read_only`).
     A PostgreSQL URL opens a shared library, whose store this computer mounts at `store_root`
-    (None: where the library records it). `check_gate`: see `World.open`.
+    (None: where the library records it). `check_gate`: see `World.open`; `model_worker`: see
+    `initialize_world_resources`.
     """
     if isinstance(library_path, str) and is_server_url(library_path):
         world = await World.open_shared(library_path, store_root)
@@ -64,7 +85,7 @@ async def open_world(
         except BaseException:
             await world.close()
             raise
-    initialize_world_resources(world)
+    initialize_world_resources(world, model_worker=model_worker)
     for system_func in DEFAULT_SYSTEMS:
         world.register_system(system_func)
     from dam_desktop.use_cases.models import apply_library_models

@@ -2,8 +2,10 @@
 
 One per world, as a resource. It knows nothing about particular models: services register a
 synchronous loader per `model_identifier` and ask for models by name and parameters. Loaders and
-inference run on the runner handed in at construction (the app passes the model thread, so one
-thread owns every torch model); awaiting them never blocks the caller's loop.
+inference run on the runner handed in at construction (the CLI passes the model thread, so one
+thread owns every torch model); awaiting them never blocks the caller's loop. Given a `ModelHost`
+instead (the window's: `dam_desktop.ml.worker_client`), models live in a worker process and the
+manager hands out `RemoteModel` handles whose methods `run` sends there (see `model_host`).
 
 torch is imported only inside methods: creating a manager, and opening a world, stays cheap.
 """
@@ -18,6 +20,8 @@ import threading
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ParamSpec, Protocol, TypeVar
+
+from dam_desktop.core.model_host import ModelHost, RemoteModel
 
 log = logging.getLogger(__name__)
 
@@ -150,8 +154,9 @@ class ModelExecutionManager:
     result = await manager.run(model.encode, batch)
     """
 
-    def __init__(self, runner: SyncRunner | None = None) -> None:
+    def __init__(self, runner: SyncRunner | None = None, host: ModelHost | None = None) -> None:
         self._runner: SyncRunner = runner or ThreadRunner()
+        self._host = host
         self._loaders: dict[str, ModelLoader] = {}
         self._batch_sizers: dict[str, BatchSizer] = {}
         self._models: dict[CacheKey, Any] = {}
@@ -167,8 +172,23 @@ class ModelExecutionManager:
     def resources(self) -> ComputeResources:
         """Detected on first use (it imports torch), then remembered."""
         if self._resources is None:
-            self._resources = detect_compute_resources()
+            if self._host is not None:
+                self._resources = self._host.call_sync(detect_compute_resources, (), {})
+            else:
+                self._resources = detect_compute_resources()
         return self._resources
+
+    @property
+    def in_worker(self) -> bool:
+        """Whether models live in a worker process (the window) rather than in this one."""
+        return self._host is not None
+
+    def close(self) -> None:
+        """Stop the worker process, if models live in one (the library closes, the app quits)."""
+        if self._host is not None:
+            self._host.close()
+            with self._registry_lock:
+                self._models.clear()
 
     async def detect_resources(self) -> ComputeResources:
         """`resources` for code on an event loop: the first probe runs on the model runner.
@@ -177,7 +197,9 @@ class ModelExecutionManager:
         on the world's loop that stalls every call the window makes meanwhile (the inspector, the
         grid's tiles). Async code calls this before `get_model_device_preference`.
         """
-        if self._resources is None:
+        if self._resources is None and self._host is not None:
+            self._resources = await self._host.call(detect_compute_resources, (), {})
+        elif self._resources is None:
             await self._runner.run(lambda: self.resources)
         return self.resources
 
@@ -195,7 +217,11 @@ class ModelExecutionManager:
     # Running work ----------------------------------------------------------------------
 
     async def run(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
-        """Run `fn(*args, **kwargs)` on the model runner (the model thread) and await its result."""
+        """Run `fn(*args, **kwargs)` on the model runner (the model thread) and await its result;
+        with a host, in the worker (`fn` a loaded model's method or a module-level function)."""
+        if self._host is not None:
+            result: T = await self._host.call(fn, args, kwargs)
+            return result
         return await self._runner.run(fn, *args, **kwargs)
 
     # Loading ---------------------------------------------------------------------------
@@ -231,9 +257,26 @@ class ModelExecutionManager:
             with self._registry_lock:
                 if key in self._models:
                     return self._models[key]
+        if self._host is not None:
+            return await self._get_remote_model(key, model_identifier, model_name_or_path, params)
         return await self._runner.run(
             self.get_model_sync, model_identifier, model_name_or_path, params, force_reload
         )
+
+    async def _get_remote_model(
+        self, key: CacheKey, identifier: str, name: str, params: Mapping[str, Any] | None
+    ) -> RemoteModel:
+        assert self._host is not None
+        with self._registry_lock:
+            loader = self._loaders.get(identifier)
+        if loader is None:
+            raise KeyError(f"no model loader registered for '{identifier}'")
+        model = RemoteModel(key, loader, name, dict(params or {}))
+        log.info("loading model %s / %s in the model worker", identifier, name)
+        await self._host.load(model)
+        with self._registry_lock:
+            self._models[key] = model
+        return model
 
     def get_model_sync(
         self,
@@ -291,6 +334,9 @@ class ModelExecutionManager:
             if key not in self._models:
                 return False
             del self._models[key]
+        if self._host is not None:
+            self._host.forget(key)
+            return True
         self._empty_cuda_cache()
         return True
 
@@ -335,6 +381,9 @@ class ModelExecutionManager:
 
     def _available_accelerator_bytes(self, device: str) -> int | None:
         """Free memory the batch may use on `device`; None on the CPU (the caller's fallback wins)."""
+        if device == "cuda" and self.resources.cuda_available and self._host is not None:
+            # The worker's CUDA context is not ours to ask synchronously: half the card, as below.
+            return int(self.resources.cuda_devices[0].total_memory_bytes * 0.5)
         if device == "cuda" and self.resources.cuda_available:
             import torch  # noqa: TID251
 

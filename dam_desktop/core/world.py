@@ -34,6 +34,7 @@ from dam_desktop.core.library import LibraryPaths, prepare_library_folder
 from dam_desktop.core.library_database import PreparedDatabase, prepare_database
 from dam_desktop.core.library_location import is_server_url
 from dam_desktop.core.library_lock import LibraryLock
+from dam_desktop.core.model_manager import ModelExecutionManager
 from dam_desktop.core.read_cache import CACHE_KEY
 from dam_desktop.core.read_pool import ReadPool, ServerReads
 from dam_desktop.core.read_sessions import read_engine
@@ -266,6 +267,8 @@ class World:
             self._check_gate.set()  # a check still waiting for a paint is dropped
         await self.wait_open_check()
         await self.scheduler.close()
+        if self.resources.has(ModelExecutionManager):
+            self.resources.get(ModelExecutionManager).close()  # its worker process, if any
         if self._feed is not None:
             await self._feed.close()
             self._feed = None

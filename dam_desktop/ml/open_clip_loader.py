@@ -54,6 +54,7 @@ class WeightsMissingError(DamError):
     def __init__(self, model_name: str, searched: list[str], hint: str = "") -> None:
         self.model_name = model_name
         self.searched = searched
+        self.hint = hint
         self.user_message = (
             f"The weights for the model {model_name} are not on this computer, so it cannot tag "
             "images yet. Choose “Import weights file…” to use a weights file you have "
@@ -62,6 +63,10 @@ class WeightsMissingError(DamError):
         if hint:
             self.user_message += f" {hint}"
         super().__init__(f"{self.user_message} Looked in: {'; '.join(searched)}")
+
+    def __reduce__(self) -> tuple[type[WeightsMissingError], tuple[str, list[str], str]]:
+        # It crosses the model worker's pipe; the default would call __init__ with the message alone.
+        return (type(self), (self.model_name, self.searched, self.hint))
 
 
 @dataclass(frozen=True)

@@ -180,8 +180,10 @@ async def _open_world(
 ) -> World:
     # Imported here, on the world thread: loading SQLAlchemy, the models and the systems takes
     # most of a second, and on the GUI thread it would freeze the window that just painted.
-    from dam_desktop.world_setup import open_world
+    from dam_desktop.world_setup import model_worker_wanted, open_world
 
-    world = await open_world(target, lock=lock, store_root=store_root, check_gate=check_gate)
+    world = await open_world(
+        target, lock=lock, store_root=store_root, check_gate=check_gate, model_worker=model_worker_wanted()
+    )
     world.add_change_listener(listener)
     return world
