@@ -21,6 +21,14 @@ from tests.tagging_fixtures import TINY_MODEL, TINY_PARAMS, add_asset, draw_imag
 from tests.ui_helpers import run
 
 
+@pytest.fixture(autouse=True)
+def models_in_the_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tiny tagging architecture is registered with open_clip in this process only (it is no
+    catalogue entry, which a model worker would read): the window keeps its models here.
+    `test_model_worker` covers the worker."""
+    monkeypatch.setenv("DAM_DESKTOP_MODEL_WORKER", "0")
+
+
 def _point_at_tiny_model(qtbot: Any, client: Any, models_dir: Path) -> None:
     TAGGING_MODEL_CONCEPTUAL_PARAMS[TINY_MODEL] = TINY_PARAMS
 

@@ -28,11 +28,13 @@ from collections.abc import Callable, Hashable
 from concurrent.futures import Future, ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from typing import Any
+from typing import Any, TypeVar
 
 from dam_desktop.core.model_host import ModelWorkerError, RemoteModel
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 IDLE_SECONDS = 300.0
 """A worker with no request for this long is stopped; the next request starts another."""
@@ -191,3 +193,18 @@ def _end(process: BaseProcess, conn: Connection | None, *, polite: bool) -> None
         process.join(STOP_GRACE_SECONDS)
     if not process.is_alive():
         process.close()
+
+
+def run_in_child(fn: Callable[..., T], /, *args: Any) -> T:
+    """`fn(*args)` in a fresh child process that ends with it: a one-off torch job (the Models
+    dialog's check of an imported weights file builds the model) that the window must not hold.
+    Its exceptions come back as raised; a child that dies raises ModelWorkerError. Blocks."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        try:
+            return pool.submit(fn, *args).result()
+        except BrokenProcessPool as exc:
+            raise ModelWorkerError(f"the model check stopped before it finished ({exc})") from exc

@@ -1,8 +1,8 @@
 """Model work for the dialog, off the GUI thread: status reads, downloads, imports, removals.
 
-Each job runs on a worker thread (an import's check builds the model, so it runs on the model
-thread that owns torch) and reports through this object's signals, which Qt delivers on the GUI
-thread. Downloads can be cancelled; what they fetched stays for the next try.
+Each job runs on a worker thread (an import's check builds the model, so it runs in a child
+process: torch never enters the window) and reports through this object's signals, which Qt
+delivers on the GUI thread. Downloads can be cancelled; what they fetched stays for the next try.
 """
 
 from __future__ import annotations
@@ -94,14 +94,13 @@ class ModelJobs(QObject):
             event.set()
 
     def import_file(self, entry: CatalogueEntry, source: Path) -> None:
-        from dam_desktop.ml.model_thread import get_model_thread
+        from dam_desktop.ml.worker_client import run_in_child
 
         def work() -> str:
-            import_model(entry, source)
+            run_in_child(import_model, entry, source)
             return f"Imported {source.name}: {entry.title} is ready."
 
-        run = self._guarded(entry.name, work)
-        get_model_thread().submit(run)
+        self._start(entry.name, self._guarded(entry.name, work))
 
     def remove(self, entry: CatalogueEntry) -> None:
         def work() -> str:
