@@ -214,6 +214,7 @@ def run_child(kind: str, sources: list[Path], library: Path, workers: int | None
     if result.returncode != 0:
         raise SystemExit(f"{kind} run failed:\n{result.stderr}")
     stats: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    stats["load"] = os.getloadavg()[0]
     stats["bytes"] = sum(p.stat().st_size for s in sources for p in s.rglob("*") if p.is_file())
     return stats
 
@@ -239,6 +240,13 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=None, help="import threads (default: one per core)")
     parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep it (default: a temp folder)")
     parser.add_argument("--video-clips", type=int, default=4, help="1080p clips for the video line (0: none)")
+    parser.add_argument(
+        "--targets",
+        type=int,
+        metavar="R",
+        help="only issue 14's two targets: R interleaved rounds of naive and ours "
+        "on N/2 12 MP and 4N 640x480 JPEGs",
+    )
     parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
     parser.add_argument("--library", help=argparse.SUPPRESS)
     parser.add_argument("sources", nargs="*", help=argparse.SUPPRESS)
@@ -252,6 +260,14 @@ def main() -> int:
 
     n = 600 if args.large else args.n
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="dam-import-bench-"))
+    if args.targets:
+        try:
+            from import_targets import run_targets
+
+            return run_targets(work, n, args.targets, args.workers)
+        finally:
+            if not args.keep:
+                shutil.rmtree(work, ignore_errors=True)
     try:
         print(f"making {n} JPEGs (12 MP and 2 MP) and {max(n // 8, 1)} sounds, and twice that for 2N ...")
         made = time.perf_counter()

@@ -90,11 +90,32 @@ def parse_packet(packet: bytes) -> XmpFacts:
 
 def embedded_xmp(head: bytes) -> XmpFacts:
     """The facts of the first XMP packet in the file's leading bytes."""
-    window = head[:EMBEDDED_SCAN_BYTES]
-    if b"<x:xmpmeta" not in window:  # a plain substring search: most files have no packet
+    end = _scan_end(head)
+    if head.find(b"<x:xmpmeta", 0, end) < 0:  # a plain substring search: most files have no packet
         return XmpFacts()
-    match = PACKET.search(window)
+    match = PACKET.search(head, 0, end)
     return parse_packet(match.group(0)) if match else XmpFacts()
+
+
+def _scan_end(head: bytes) -> int:
+    """Where a packet can end: a JPEG keeps XMP in an APP1 segment before its first scan, so the
+    scan stops there (searching a 12 MP photo's whole 2.7 MB cost 1.2 ms a file); other formats
+    are searched up to EMBEDDED_SCAN_BYTES."""
+    limit = min(len(head), EMBEDDED_SCAN_BYTES)
+    if not head.startswith(b"\xff\xd8"):
+        return limit
+    position = 2
+    while position + 4 <= limit:
+        if head[position] != 0xFF:
+            return limit  # not a segment where one should start: search it all
+        marker = head[position + 1]
+        if marker == 0xFF:  # fill byte
+            position += 1
+        elif marker == 0xDA:  # start of scan: entropy-coded data follows
+            return position
+        else:
+            position += 2 + int.from_bytes(head[position + 2 : position + 4], "big")
+    return limit
 
 
 def sidecar_paths(path: str) -> list[Path]:
