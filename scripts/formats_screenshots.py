@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import shutil
 import struct
 import subprocess
@@ -38,10 +37,16 @@ import numpy as np
 if TYPE_CHECKING:
     from PIL import Image
 
-    from dam_desktop.ui.window.main_window import MainWindow
-
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from scripts.screenshot_kit import (  # noqa: E402
+    capture,
+    grid_settled,
+    open_window,
+    select_named,
+    wait_for,
+)
 
 PACKAGES = ("gnome-backgrounds", "desktop-base")
 GNOME = "usr/share/backgrounds/gnome"
@@ -186,77 +191,23 @@ def _heic(image: Image.Image, path: Path) -> None:
     image.save(path, format="HEIF", quality=85)
 
 
-def capture(window: MainWindow, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if os.environ.get("DISPLAY"):
-        subprocess.run(["import", "-window", "root", str(path)], check=True)
-    else:
-        window.grab().save(str(path))
-    print(f"wrote {path}")
-
-
-async def wait_for(condition: object, timeout: float = 120.0) -> None:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not condition():  # type: ignore[operator]
-        if loop.time() > end:
-            raise TimeoutError("the window did not reach the state to photograph")
-        await asyncio.sleep(0.05)
-    await asyncio.sleep(0.6)
-
-
 async def shoot(library: Path, folder: Path, out: Path) -> None:
-    from PySide6.QtCore import QItemSelectionModel, QSettings
-
-    from dam_desktop.app import install_room_ui
-    from dam_desktop.services.ingest.import_service import import_paths
-    from dam_desktop.ui.window.main_window import MainWindow
-    from dam_desktop.ui.world_client import WorldClient
-    from dam_desktop.use_cases.pipeline import run_stages
-
-    client = await WorldClient.open(library)
-    report = await client.call(lambda world: import_paths(world, [folder]))
-    assert not report.failed, report.failed
-    await client.call(lambda world: run_stages(world))
-    settings = QSettings(str(library / "screenshot-settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(client, settings)
-    window.move(0, 0)
-    window.resize(1600, 1000)
-    window.show()
-    install_room_ui(window)
-    window.toolbar.zoom_slider.setValue(190)
-    await window.refresh()
-    model, inspector = window.model, window.inspector
-
-    def settled() -> bool:
-        return not model.loading and all(
-            window.grid.thumbnail_shown(e) for e in model.ids_in(0, model.rowCount())
-        )
-
-    async def select(name: str) -> None:
-        row = next(
-            r
-            for r in range(model.rowCount())
-            if (model.info(model.entity_id(r)) or None) and model.info(model.entity_id(r)).filename == name
-        )
-        window.grid.selectionModel().setCurrentIndex(
-            model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
-        )
-        await wait_for(lambda: inspector.details is not None and inspector.details.filename == name)
-
-    await wait_for(settled)
-    await select("IMG_4127.dng")
+    client, window = await open_window(library, folder)
+    inspector = window.inspector
+    await wait_for(lambda: grid_settled(window), settle=0.6)
+    await select_named(window, "IMG_4127.dng", settle=0.6)
     await wait_for(
-        lambda: inspector.image_preview.message == "" and not inspector.image_preview.image_size.isEmpty()
+        lambda: inspector.image_preview.message == "" and not inspector.image_preview.image_size.isEmpty(),
+        settle=0.6,
     )
-    await wait_for(settled)
+    await wait_for(lambda: grid_settled(window), settle=0.6)
     capture(window, out / "formats-grid.png")
 
-    await select("VID_0815.mp4")
+    await select_named(window, "VID_0815.mp4", settle=0.6)
     player = inspector.video_player
-    await wait_for(lambda: player.play_button.isEnabled())
+    await wait_for(lambda: player.play_button.isEnabled(), settle=0.6)
     player.toggle()
-    await wait_for(lambda: player.playing and player.player.position() > 2600)
+    await wait_for(lambda: player.playing and player.player.position() > 2600, settle=0.6)
     capture(window, out / "video-inspector.png")
     player.toggle()
     await window.shutdown()

@@ -14,19 +14,21 @@ disc; the clip by PyAV).
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from scripts.screenshot_kit import run_shooting, wait_for  # noqa: E402
-
-if TYPE_CHECKING:
-    from dam_desktop.ui.window.main_window import MainWindow
+from scripts.screenshot_kit import (  # noqa: E402
+    capture,
+    grid_settled,
+    open_window,
+    row_named,
+    run_shooting,
+    select_named,
+    wait_for,
+)
 
 
 def write_animation(path: Path, fmt: str, size: tuple[int, int], frames: int, offset: int = 0) -> None:
@@ -52,66 +54,21 @@ def build_corpus(work: Path) -> Path:
     return folder
 
 
-def capture(window: MainWindow, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if os.environ.get("DISPLAY"):
-        subprocess.run(["import", "-window", "root", str(path)], check=True)
-    else:
-        window.grab().save(str(path))
-    print(f"wrote {path}")
-
-
 async def shoot(library: Path, folder: Path, out: Path) -> None:
-    from PySide6.QtCore import QEvent, QItemSelectionModel, QPointF, QSettings, Qt
+    from PySide6.QtCore import QEvent, QPointF, Qt
     from PySide6.QtGui import QMouseEvent
     from PySide6.QtWidgets import QApplication
 
-    from dam_desktop.app import install_room_ui
-    from dam_desktop.services.ingest.import_service import import_paths
-    from dam_desktop.ui.window.main_window import MainWindow
-    from dam_desktop.ui.world_client import WorldClient
-    from dam_desktop.use_cases.pipeline import run_stages
-
-    client = await WorldClient.open(library)
-    report = await client.call(lambda world: import_paths(world, [folder]))
-    assert not report.failed, report.failed
-    await client.call(lambda world: run_stages(world))
-    settings = QSettings(str(library / "screenshot-settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(client, settings)
-    window.move(0, 0)
-    window.resize(1600, 1000)
-    window.show()
-    install_room_ui(window)
-    window.toolbar.zoom_slider.setValue(190)
-    await window.refresh()
+    client, window = await open_window(library, folder)
     model, inspector = window.model, window.inspector
-
-    def settled() -> bool:
-        return not model.loading and all(
-            window.grid.thumbnail_shown(e) for e in model.ids_in(0, model.rowCount())
-        )
-
-    async def select(name: str) -> None:
-        row = next(
-            r
-            for r in range(model.rowCount())
-            if (info := model.info(model.entity_id(r))) is not None and info.filename == name
-        )
-        window.grid.selectionModel().setCurrentIndex(
-            model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
-        )
-        await wait_for(lambda: inspector.details is not None and inspector.details.filename == name, settle=0)
-
-    await wait_for(settled)
-    await select("sunrise-loop.gif")
+    await wait_for(lambda: grid_settled(window))
+    await select_named(window, "sunrise-loop.gif", settle=0)
     preview = inspector.image_preview
     await wait_for(lambda: preview.animating and preview.frame_index >= 10, settle=0)
     capture(window, out / "animated-gif-inspector.png")
 
-    await select("still-04.jpg")
-    clip = next(
-        r for r in range(model.rowCount()) if model.info(model.entity_id(r)).filename == "orbit-clip.mp4"
-    )
+    await select_named(window, "still-04.jpg")
+    clip = row_named(window, "orbit-clip.mp4")
     cell = window.grid.cell_rect(clip)
     scrub = window.grid.thumbnails.scrub
     viewport = window.grid.viewport()

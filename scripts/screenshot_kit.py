@@ -1,17 +1,24 @@
-"""What the screenshot scripts share: waiting for the window to settle, a library's file names,
-and the command line that builds a corpus and runs a shooting coroutine under qasync."""
+"""What the screenshot scripts share: a window on an imported library, waiting for it to settle,
+selecting an asset by name, capturing, a library's file names, and the command line that builds a
+corpus and runs a shooting coroutine under qasync."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import subprocess
 import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
     from dam_desktop.core.world import World
+    from dam_desktop.ui.window.main_window import MainWindow
+    from dam_desktop.ui.world_client import WorldClient
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -26,6 +33,72 @@ async def wait_for(condition: Callable[[], bool], timeout: float = 120.0, settle
             raise TimeoutError("the window did not reach the state to photograph")
         await asyncio.sleep(0.05)
     await asyncio.sleep(settle)
+
+
+def capture(widget: QWidget, path: Path) -> None:
+    """The whole screen under Xvfb (menus and pop-ups included), else the widget alone."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if os.environ.get("DISPLAY"):
+        subprocess.run(["import", "-window", "root", str(path)], check=True)
+    else:
+        widget.grab().save(str(path))
+    print(f"wrote {path}")
+
+
+async def open_window(library: Path, folder: Path, zoom: int = 190) -> tuple[WorldClient, MainWindow]:
+    """Import `folder` into `library`, run the background stages to the end, and show the window
+    on it at 1600x1000, as the app does once the world is open."""
+    from PySide6.QtCore import QSettings
+
+    from dam_desktop.app import install_room_ui
+    from dam_desktop.services.ingest.import_service import import_paths
+    from dam_desktop.ui.window.main_window import MainWindow
+    from dam_desktop.ui.world_client import WorldClient
+    from dam_desktop.use_cases.pipeline import run_stages
+
+    client = await WorldClient.open(library)
+    report = await client.call(lambda world: import_paths(world, [folder]))
+    assert not report.failed, report.failed
+    await client.call(lambda world: run_stages(world))
+    settings = QSettings(str(library / "screenshot-settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(client, settings)
+    window.move(0, 0)
+    window.resize(1600, 1000)
+    window.show()
+    install_room_ui(window)
+    window.toolbar.zoom_slider.setValue(zoom)
+    await window.refresh()
+    return client, window
+
+
+def grid_settled(window: MainWindow) -> bool:
+    """The result is listed and every tile shows its thumbnail."""
+    model = window.model
+    return not model.loading and all(
+        window.grid.thumbnail_shown(e) for e in model.ids_in(0, model.rowCount())
+    )
+
+
+def row_named(window: MainWindow, name: str) -> int:
+    model = window.model
+    return next(
+        r
+        for r in range(model.rowCount())
+        if (info := model.info(model.entity_id(r))) is not None and info.filename == name
+    )
+
+
+async def select_named(window: MainWindow, name: str, settle: float = 0.8) -> None:
+    """Make the asset called `name` the current one and wait until the inspector shows it."""
+    from PySide6.QtCore import QItemSelectionModel
+
+    window.grid.selectionModel().setCurrentIndex(
+        window.model.index(row_named(window, name), 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+    )
+    inspector = window.inspector
+    await wait_for(
+        lambda: inspector.details is not None and inspector.details.filename == name, settle=settle
+    )
 
 
 async def file_ids(world: World) -> dict[str, int]:

@@ -13,8 +13,6 @@ two pictures stored in the library; the card's pictures are tagged (`paris` unde
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,10 +20,10 @@ from typing import TYPE_CHECKING
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from scripts.screenshot_kit import run_shooting, wait_for  # noqa: E402
+from scripts.screenshot_kit import capture, run_shooting, wait_for  # noqa: E402
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QWidget
+    pass
 
 CARD = ("DSC_0101.jpg", "DSC_0102.jpg", "DSC_0103.jpg", "DSC_0104.jpg", "DSC_0105.jpg", "DSC_0106.jpg")
 STORED = ("moodboard.png", "logo-final.png")
@@ -53,15 +51,6 @@ def build_corpus(work: Path) -> Path:
         picture((900, 900), 40 + step * 5).save(corpus / "inbox" / name)
     (corpus / "card" / "DSC_0106.jpg.xmp").write_text("<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF")
     return corpus
-
-
-def capture(widget: QWidget, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if os.environ.get("DISPLAY"):
-        subprocess.run(["import", "-window", "root", str(path)], check=True)
-    else:
-        widget.grab().save(str(path))
-    print(f"wrote {path}")
 
 
 async def shoot(library: Path, corpus: Path, out: Path) -> None:

@@ -69,10 +69,18 @@ def test_tags_sit_right_under_the_preview_and_ctrl_t_types_into_them(
     ui_window.show()
     assert inspector.title.text() == "Nothing selected"
     assert not editor.isVisible() and not marks.isVisible()
+    # Narrower than the marks row and its margins, wider than "Nothing selected" needs.
+    narrow = marks.minimumSizeHint().width()
+    ui_window.splitter.setSizes([220, 2000, narrow])
+    qtbot.waitUntil(lambda: inspector.width() == narrow)
     _select(ui_window, 0)
     qtbot.waitUntil(lambda: inspector.details is not None and inspector.properties_header.isVisible())
     assert editor.isVisible() and marks.isVisible()
+    # The sections came into view wider than the panel was: it widens, nothing is cut off.
     body = inspector.widget()
+    qtbot.waitUntil(lambda: inspector.width() >= inspector.minimumSizeHint().width())
+    qtbot.waitUntil(lambda: body.width() >= body.minimumSizeHint().width())
+    assert marks.mapTo(body, marks.rect().topRight()).x() < inspector.viewport().width()
     tags_y = editor.mapTo(body, editor.rect().topLeft()).y()
     props_y = inspector.properties_box.mapTo(body, inspector.properties_box.rect().topLeft()).y()
     preview_y = inspector.previews.mapTo(body, inspector.previews.rect().topLeft()).y()

@@ -27,7 +27,7 @@ from dam_desktop.services.browse.browse_sql import TileInfo
 from dam_desktop.ui.backdrop import DEFAULT_BACKDROP, integer_scale, paint_backdrop, shows_through
 from dam_desktop.ui.grid.tile_marks import TileMarks
 from dam_desktop.ui.grid.type_icons import TypeIcons
-from dam_desktop.ui.inspector.play_time import format_time
+from dam_desktop.ui.inspector.formatting import format_time
 
 if TYPE_CHECKING:
     from dam_desktop.ui.grid.hover_scrub import HoverScrub

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dam_desktop.ui.inspector.play_time import SHORT_SOUND_S, format_time
+from dam_desktop.ui.inspector.formatting import SHORT_SOUND_S, format_time
 
 if TYPE_CHECKING:
     import numpy as np

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -24,8 +23,8 @@ from PySide6.QtWidgets import (
 
 from dam_desktop.core.events import WorldChanged
 from dam_desktop.ui.changes import ChangeFollower, concerns
+from dam_desktop.ui.inspector.formatting import SHORT_SOUND_S, format_date, format_size, format_time
 from dam_desktop.ui.inspector.image_pane import ImagePane
-from dam_desktop.ui.inspector.play_time import SHORT_SOUND_S, format_time
 from dam_desktop.ui.inspector.players import LazyPlayers
 from dam_desktop.ui.inspector.trash_bar import TrashBar
 from dam_desktop.ui.world_client import WorldClient
@@ -43,19 +42,6 @@ PICTURED_KINDS = frozenset({"image", "document", "font"})
 KIND_NAMES = {"image": "Image", "audio": "Sound", "video": "Video", "document": "Document", "font": "Font"}
 DETAIL_COMPONENTS = frozenset({"file", "asset", "trash"})  # changes that alter the properties shown
 LOCATION_KINDS = {"managed": "Stored copy", "trash": "In the trash", "reference": "Linked file"}
-
-
-def format_size(size: int) -> str:
-    value = float(size)
-    for unit in ("bytes", "KB", "MB", "GB", "TB"):
-        if value < 1024 or unit == "TB":
-            return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{size} bytes"
-
-
-def format_date(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value else "—"
 
 
 class Inspector(QScrollArea):
@@ -176,7 +162,13 @@ class Inspector(QScrollArea):
         at = self._sections.count() if position is None else min(2 * position, self._sections.count())
         self._sections.insertWidget(at, label)
         self._sections.insertWidget(at + 1, widget)
-        self.updateGeometry()  # the narrowest the panel may be can have grown
+        self._make_room()  # the narrowest the panel may be can have grown
+
+    def _make_room(self) -> None:
+        """Tell the splitter that the narrowest the panel may be has grown (a section added, or
+        shown with the first selection): a change inside the scroll area's body does not reach
+        it, and it would keep the panel narrower than its content, cutting off the right edge."""
+        self.updateGeometry()
 
     def minimumSizeHint(self) -> QSize:
         """Never narrower than its content and the scroll bar beside it: the panel scrolls only up
@@ -221,7 +213,9 @@ class Inspector(QScrollArea):
             self._show_summary(0)
             return
         self.details = details
-        self.sections_box.show()
+        if not self.sections_box.isVisible():
+            self.sections_box.show()
+            self._make_room()
         self.title.setText(details.filename)
         kind = KIND_NAMES.get(details.asset_type, "File")
         self.subtitle.setText(

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from dam_desktop.ui.inspector.play_time import format_time
+from dam_desktop.ui.inspector.formatting import format_time
 from dam_desktop.ui.inspector.video_frames import FrameConverter
 
 if TYPE_CHECKING:
