@@ -8,11 +8,10 @@ from typing import Any
 
 import pytest
 from PIL import Image
-from PySide6.QtCore import QItemSelectionModel
 
 from dam_desktop.services.media.animation import read_animation
 from dam_desktop.ui.window.main_window import MainWindow
-from tests.ui_helpers import make_image, run
+from tests.ui_helpers import import_into, make_image, run, select_and_wait
 
 COLOURS = [(220, 30, 30), (30, 200, 40), (40, 60, 230)]
 
@@ -21,32 +20,6 @@ def write_animation(path: Path, fmt: str, size: tuple[int, int] = (120, 90), dur
     frames = [Image.new("RGB", size, colour) for colour in COLOURS]
     frames[0].save(path, fmt, save_all=True, append_images=frames[1:], duration=duration, loop=0)
     return path
-
-
-def _import(qtbot: Any, ui_client: Any, paths: list[Path]) -> list[int]:
-    async def go(world: Any) -> list[int]:
-        from dam_desktop.services.ingest.import_service import import_paths
-
-        report = await import_paths(world, paths)
-        assert report.failed == [], report.failed
-        return list(report.imported)
-
-    return run(qtbot, ui_client.call(go))
-
-
-def _select(qtbot: Any, window: MainWindow, entity_id: int) -> None:
-    inspector = window.inspector
-
-    def shown() -> bool:
-        row = window.model.row_of(entity_id)
-        current = window.grid.selectionModel().currentIndex()
-        if row >= 0 and (not current.isValid() or current.row() != row):
-            window.grid.selectionModel().setCurrentIndex(
-                window.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
-            )
-        return inspector.details is not None and inspector.details.entity_id == entity_id
-
-    qtbot.waitUntil(shown, timeout=30_000)
 
 
 def _centre_colour(window: MainWindow) -> tuple[int, int, int]:
@@ -68,7 +41,7 @@ def test_an_animated_picture_plays_in_the_inspector_until_another_is_selected(
 ) -> None:
     animated = write_animation(tmp_path / name, fmt)
     still = make_image(tmp_path / "still.png", (200, 200, 200))
-    animated_id, still_id = _import(qtbot, ui_client, [animated, still])
+    animated_id, still_id = import_into(qtbot, ui_client, [animated, still])
     run(qtbot, ui_window.reload())
     # Its tile carries the "animated" cue; the still picture's does not.
     qtbot.waitUntil(
@@ -78,7 +51,7 @@ def test_an_animated_picture_plays_in_the_inspector_until_another_is_selected(
     animated_tile, still_tile = ui_window.model.info(animated_id), ui_window.model.info(still_id)
     assert animated_tile is not None and animated_tile.animated
     assert still_tile is not None and not still_tile.animated
-    _select(qtbot, ui_window, animated_id)
+    select_and_wait(qtbot, ui_window, animated_id)
     preview = ui_window.inspector.image_preview
     qtbot.waitUntil(lambda: preview.animating, timeout=30_000)
     assert preview.animation is not None and len(preview.animation.frames) == 3
@@ -93,7 +66,7 @@ def test_an_animated_picture_plays_in_the_inspector_until_another_is_selected(
 
     qtbot.waitUntil(all_seen, timeout=30_000)
 
-    _select(qtbot, ui_window, still_id)
+    select_and_wait(qtbot, ui_window, still_id)
     qtbot.waitUntil(
         lambda: preview.message == "" and preview.source == ui_window.inspector.details.file_path,
         timeout=30_000,

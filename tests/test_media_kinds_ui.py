@@ -9,41 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
 from dam_desktop.ui.window.main_window import MainWindow
 from tests.media_kind_factory import DEJAVU_SANS, write_dng, write_heic, write_pdf, write_video
-from tests.ui_helpers import run
-
-
-def _import(qtbot: Any, ui_client: Any, paths: list[Path]) -> list[int]:
-    async def go(world: Any) -> list[int]:
-        from dam_desktop.services.ingest.import_service import import_paths
-
-        report = await import_paths(world, paths)
-        assert report.failed == [], report.failed
-        return list(report.imported)
-
-    return run(qtbot, ui_client.call(go))
-
-
-def _select(qtbot: Any, window: MainWindow, entity_id: int) -> None:
-    """Select the tile, and wait until the inspector has shown it. The background stages that
-    follow an import refresh the grid, which may drop a selection made before they finished: the
-    tile is selected again then, as a person would click it again."""
-    inspector = window.inspector
-
-    def shown() -> bool:
-        row = window.model.row_of(entity_id)
-        current = window.grid.selectionModel().currentIndex()
-        if row >= 0 and (not current.isValid() or current.row() != row):
-            window.grid.selectionModel().setCurrentIndex(
-                window.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
-            )
-        return inspector.details is not None and inspector.details.entity_id == entity_id
-
-    qtbot.waitUntil(shown, timeout=30_000)
+from tests.ui_helpers import import_into, run, select_and_wait
 
 
 def _colourful(image: QImage) -> float:
@@ -58,9 +29,9 @@ def test_a_clip_plays_in_the_inspector(
     qtbot: Any, ui_window: MainWindow, ui_client: Any, tmp_path: Path
 ) -> None:
     clip = write_video(tmp_path / "sunset.mp4", seconds=2.0, size=(320, 240))
-    [entity_id] = _import(qtbot, ui_client, [clip])
+    [entity_id] = import_into(qtbot, ui_client, [clip])
     run(qtbot, ui_window.reload())
-    _select(qtbot, ui_window, entity_id)
+    select_and_wait(qtbot, ui_window, entity_id)
     inspector = ui_window.inspector
     player = inspector.video_player
     qtbot.waitUntil(
@@ -102,12 +73,12 @@ def test_pictures_qt_cannot_read_are_previewed(
         write_pdf(folder / "notes.pdf", pages=2),
         Path(shutil.copy(DEJAVU_SANS, folder / DEJAVU_SANS.name)),
     ]
-    ids = _import(qtbot, ui_client, files)
+    ids = import_into(qtbot, ui_client, files)
     run(qtbot, ui_window.reload())
     inspector = ui_window.inspector
     expected = {"phone.heic": (400, 300), "card.dng": (512, 384), "notes.pdf": None, "DejaVuSans.ttf": None}
     for entity_id in ids:
-        _select(qtbot, ui_window, entity_id)
+        select_and_wait(qtbot, ui_window, entity_id)
         name = inspector.details.filename if inspector.details else ""
         path = inspector.details.file_path if inspector.details else None
         # Loaded: the preview shows this file with no message ("Loading…" or why it cannot).
@@ -122,7 +93,7 @@ def test_pictures_qt_cannot_read_are_previewed(
         if expected[name] is not None:
             assert (size.width(), size.height()) == expected[name], name
         assert inspector.image_preview.message == "", name
-    _select(qtbot, ui_window, ids[2])
+    select_and_wait(qtbot, ui_window, ids[2])
     qtbot.waitUntil(lambda: inspector.property_value("Pages") is not None, timeout=30_000)
     assert inspector.property_value("Pages").text() == "2"
     assert inspector.subtitle.text().startswith("Document · PDF")
@@ -132,7 +103,7 @@ def test_a_clip_tile_shows_its_length(
     qtbot: Any, ui_window: MainWindow, ui_client: Any, tmp_path: Path
 ) -> None:
     clip = write_video(tmp_path / "short.webm", codec="libvpx-vp9", audio_codec=None, seconds=1.5)
-    [entity_id] = _import(qtbot, ui_client, [clip])
+    [entity_id] = import_into(qtbot, ui_client, [clip])
     run(qtbot, ui_window.reload())
     qtbot.waitUntil(lambda: ui_window.grid.thumbnail_shown(entity_id), timeout=30_000)
     info = ui_window.model.info(entity_id)

@@ -69,6 +69,40 @@ def make_sound(path: Path, seconds: float = 1.0, frequency: float = 440.0, rate:
     return path
 
 
+def import_into(qtbot: Any, ui_client: Any, paths: list[Path]) -> list[int]:
+    """Import `paths` through the world as the window's import does; the new assets' ids (the
+    test fails on any file the import refused)."""
+
+    async def go(world: Any) -> list[int]:
+        from dam_desktop.services.ingest.import_service import import_paths
+
+        report = await import_paths(world, paths)
+        assert report.failed == [], report.failed
+        return list(report.imported)
+
+    return run(qtbot, ui_client.call(go))
+
+
+def select_and_wait(qtbot: Any, window: Any, entity_id: int) -> None:
+    """Select the tile, and wait until the inspector has shown it. The background stages that
+    follow an import refresh the grid, which may drop a selection made before they finished: the
+    tile is selected again then, as a person would click it again."""
+    from PySide6.QtCore import QItemSelectionModel
+
+    inspector = window.inspector
+
+    def shown() -> bool:
+        row = window.model.row_of(entity_id)
+        current = window.grid.selectionModel().currentIndex()
+        if row >= 0 and (not current.isValid() or current.row() != row):
+            window.grid.selectionModel().setCurrentIndex(
+                window.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+        return inspector.details is not None and inspector.details.entity_id == entity_id
+
+    qtbot.waitUntil(shown, timeout=30_000)
+
+
 def colour_for(n: int) -> tuple[int, int, int]:
     return ((n * 67) % 200 + 30, (n * 131) % 200 + 30, (n * 29) % 200 + 30)
 
