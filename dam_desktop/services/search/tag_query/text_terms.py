@@ -84,6 +84,10 @@ def _equals_only(term: Term, example: str) -> None:
 @term_handler("name:")
 async def _name(ctx: CompileContext, term: Term) -> Pred:
     _equals_only(term, "a file name or a glob, like name:IMG_2*")
+    if dialect_name(ctx.session) == POSTGRESQL and (term.quoted or _globbed(term)):
+        # The trigram index finds the folded name by the glob itself (see text_match_postgres).
+        glob = text_match_postgres.glob_expression(NAME, term.value, wildcards=_globbed(term))
+        return await text_match(ctx, glob)
     if _globbed(term):
         check = Cond(f"fp.original_filename GLOB {ctx.param(folded_glob(term.value))}", 0.05)
         narrowed = glob_parts(term.value).match(NAME)
