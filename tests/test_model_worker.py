@@ -21,12 +21,15 @@ from dam_desktop.ml.worker_client import ModelWorker
 from dam_desktop.models.core.pipeline_markers import NeedsEmbeddingMarker
 from dam_desktop.models.files import FilePropertiesComponent
 from dam_desktop.models.semantic.image_embedding_component import ImageEmbeddingComponent
+from dam_desktop.models.tags import ModelGeneratedTagLinkComponent
 from dam_desktop.services.ingest.import_service import import_paths
 from dam_desktop.services.semantic import image_embeddings, semantic_service
 from dam_desktop.services.semantic.audio_service import AudioSettings
 from dam_desktop.services.semantic.semantic_search import search_by_sentence
 from dam_desktop.services.semantic.semantic_service import SemanticSettings
 from dam_desktop.services.semantic.vector_index import VectorIndexCache, bytes_to_vector
+from dam_desktop.services.tagging.tagging_service import AutoTaggingSettings
+from dam_desktop.use_cases.models import use_image_model
 from tests.tagging_fixtures import draw_image, tiny_weights_file  # noqa: F401
 from tests.test_semantic_clip import TINY_EMBEDDING_MODEL, tiny_clip  # noqa: F401
 
@@ -123,7 +126,7 @@ async def test_embeddings_through_the_worker_match_the_in_process_ones(
     assert host(worker_manager).starts == 1  # one worker served every model and request
 
 
-async def test_sentence_search_works_with_every_model_in_the_worker(
+async def test_sentence_search_and_model_tags_work_with_every_model_in_the_worker(
     world: World,
     tiny_clip: SemanticSettings,  # noqa: F811
     tmp_path: Path,
@@ -134,9 +137,16 @@ async def test_sentence_search_works_with_every_model_in_the_worker(
     await import_pictures(world, tmp_path / "pictures")
     # The weights file is checked in the worker too (that check loads the model).
     await image_embeddings.import_image_model_weights(worker_manager, tiny_clip, tiny_weights_file)
-    await world.run_all_stages([SystemStage.TEXT_EMBEDDING, SystemStage.IMAGE_EMBEDDING])
+    world.resources.get(AutoTaggingSettings).models_dir = tiny_clip.models_dir
+    await use_image_model(world, TINY_EMBEDDING_MODEL)  # its tags come from the stored vectors
+    stages = [SystemStage.TEXT_EMBEDDING, SystemStage.IMAGE_EMBEDDING, SystemStage.AUTO_TAGGING]
+    reports = await world.run_all_stages(stages)
+    assert [r.failed for r in reports] == [{}, {}, {}]
     assert await waiting_for_embedding(world) == 0
     assert len(await stored_vectors(world)) == len(KINDS)
+    async with world.session() as session:
+        proposals = await session.scalar(select(func.count()).select_from(ModelGeneratedTagLinkComponent))
+    assert proposals == 3 * len(KINDS)  # the best three tags of each image (threshold 0)
 
     async with world.session() as session:
         found = await search_by_sentence(
@@ -175,7 +185,8 @@ async def test_a_worker_killed_mid_batch_fails_that_batch_and_the_next_files_are
     [report] = await asyncio.wait_for(stage, 60)
 
     assert len(report.failed) == 2
-    assert all("model worker stopped (killed by signal 9" in why for why in report.failed.values())
+    died = "model worker stopped (killed by signal 9, perhaps out of memory)"
+    assert all(died in why for why in report.failed.values())
     assert await stored_vectors(world) == {}
 
     await import_pictures(world, tmp_path / "second", ("square",))
@@ -229,12 +240,10 @@ async def test_an_idle_worker_gives_its_memory_back_and_the_next_request_starts_
 RUNNER = Path(__file__).with_name("window_model_runner.py")
 
 
-@pytest.mark.sqlite_only("the window opens a library folder")
-async def test_the_window_embeds_through_its_worker_and_never_imports_torch(
-    tmp_path: Path,
-    tiny_weights_file: Path,  # noqa: F811
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+async def run_window(
+    command: str, tmp_path: Path, weights: Path, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, object]:
+    """A library whose pictures wait for the tiny model, and the real window run on it."""
     import json
     import subprocess
     import sys
@@ -251,7 +260,7 @@ async def test_the_window_embeds_through_its_worker_and_never_imports_torch(
     }
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    import_model(get_entry(TINY_EMBEDDING_MODEL), tiny_weights_file)
+    import_model(get_entry(TINY_EMBEDDING_MODEL), weights)
     library = tmp_path / "library"
     world = await open_world(library)
     try:
@@ -262,7 +271,7 @@ async def test_the_window_embeds_through_its_worker_and_never_imports_torch(
 
     done = await asyncio.to_thread(
         subprocess.run,
-        [sys.executable, str(RUNNER), "embed", str(library)],
+        [sys.executable, str(RUNNER), command, str(library)],
         env={
             **os.environ,
             **env,
@@ -276,7 +285,31 @@ async def test_the_window_embeds_through_its_worker_and_never_imports_torch(
     )
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr, done.stderr
-    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    seen: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return seen
+
+
+@pytest.mark.sqlite_only("the window opens a library folder")
+async def test_the_window_embeds_through_its_worker_and_never_imports_torch(
+    tmp_path: Path,
+    tiny_weights_file: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen = await run_window("embed", tmp_path, tiny_weights_file, monkeypatch)
     assert seen["embedded"] == len(KINDS)
     assert not seen["torch"] and not seen["open_clip"] and not seen["sentence_transformers"]
     assert isinstance(seen["worker_pid"], int) and seen["worker_gone"]
+
+
+@pytest.mark.sqlite_only("the window opens a library folder")
+async def test_the_window_says_when_its_worker_dies_and_embeds_the_files_with_a_new_one(
+    tmp_path: Path,
+    tiny_weights_file: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen = await run_window("kill", tmp_path, tiny_weights_file, monkeypatch)
+    status = str(seen["status"])
+    assert "not done: the model worker stopped (killed by signal 9, perhaps out of memory)" in status
+    assert status.split(":")[0] in {"Embedding names and tags", "Embedding images", "Proposing tags"}
+    assert seen["embedded"] == len(KINDS)
+    assert seen["worker_starts"] == 2 and seen["worker_gone"] and not seen["torch"]

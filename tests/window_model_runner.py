@@ -1,15 +1,19 @@
 """Runs the real app (offscreen) on a library whose images wait for embeddings, for
-`test_window_model_worker`: `embed LIBRARY` waits until no image waits, then prints one JSON line
-with what the window process imported, its model worker's pid, and whether that worker is gone
-after the window closed."""
+`test_model_worker`: `embed LIBRARY` waits until no image waits, then prints one JSON line with
+what the window process imported, its model worker's pid, and whether that worker is gone after
+the window closed. `kill LIBRARY` first kills the worker in the middle of its first request and
+waits for the status bar to say so."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
 import sqlite3
 import sys
 from pathlib import Path
+from typing import Any
 
 import qasync
 from PySide6.QtWidgets import QApplication
@@ -24,12 +28,29 @@ def waiting(library: Path) -> int:
         return int(db.execute("SELECT count(*) FROM component_marker_needs_embedding").fetchone()[0])
 
 
+async def kill_mid_request(worker: Any, window: Any) -> str:
+    """Freeze the worker as soon as it is spawned (it is still importing torch for its first
+    request: seconds), wait until that request is sent, kill it; the status bar's message."""
+    while worker.pid is None:
+        await asyncio.sleep(0.005)
+    pid = worker.pid
+    os.kill(pid, signal.SIGSTOP)
+    while not worker.busy:
+        await asyncio.sleep(0.005)
+    os.kill(pid, signal.SIGKILL)
+    while "model worker stopped" not in window.statusBar().currentMessage():
+        await asyncio.sleep(0.01)
+    message: str = window.statusBar().currentMessage()
+    window.background_work.run_now()  # the failed files wait for the next pass
+    return message
+
+
 def embedded(library: Path) -> int:
     with sqlite3.connect(f"file:{library / 'dam.sqlite3'}?mode=ro", uri=True, timeout=30) as db:
         return int(db.execute("SELECT count(*) FROM component_image_embedding").fetchone()[0])
 
 
-async def main(library: Path) -> dict[str, object]:
+async def main(command: str, library: Path) -> dict[str, object]:
     from dam_desktop.core.model_manager import ModelExecutionManager
 
     controller = AppController()
@@ -37,13 +58,14 @@ async def main(library: Path) -> dict[str, object]:
     assert isinstance(app, QApplication)
     app.setQuitOnLastWindowClosed(False)
     assert await controller.start(begin_opening(library, SortKey.ADDED, True))
+    assert controller.client is not None and controller.window is not None
+    worker: Any = controller.client.world.resources.get(ModelExecutionManager)._host
+    status = ""
+    if command == "kill":
+        status = await kill_mid_request(worker, controller.window)
     while waiting(library) > 0:
         await asyncio.sleep(0.1)
-    assert controller.client is not None
-    worker = controller.client.world.resources.get(ModelExecutionManager)._host
     pid = getattr(worker, "pid", None)
-    status = controller.window.statusBar().currentMessage() if controller.window else ""
-    assert controller.window is not None
     controller.window.close()
     await controller.shutdown()
     return {
@@ -54,9 +76,10 @@ async def main(library: Path) -> dict[str, object]:
         "worker_gone": pid is not None and not Path(f"/proc/{pid}").exists(),
         "embedded": embedded(library),
         "status": status,
+        "worker_starts": getattr(worker, "starts", 0),
     }
 
 
 if __name__ == "__main__":
     create_application(["-platform", "offscreen"])
-    print(json.dumps(qasync.run(main(Path(sys.argv[2])))), flush=True)
+    print(json.dumps(qasync.run(main(sys.argv[1], Path(sys.argv[2])))), flush=True)

@@ -26,7 +26,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dam_desktop.core.errors import DependencyResolutionError, SystemDeferred, SystemExecutionError
+from dam_desktop.core.errors import (
+    DamError,
+    DependencyResolutionError,
+    SystemDeferred,
+    SystemExecutionError,
+)
 from dam_desktop.core.events import BaseEvent, WorldChanged
 from dam_desktop.core.injection import (
     DependencyKind,
@@ -59,11 +64,15 @@ class _Pass:
         self.total = total
         self.done = 0
         self.notes: list[str] = []
+        self.failure = ""
+        self.failed = 0
 
     def tell(self, running: bool = True) -> None:
         self.total = max(self.total, self.done)
         note = " ".join(self.notes)
-        self.scheduler.emit_progress(StageProgress(self.stage, self.done, self.total, running, note))
+        self.scheduler.emit_progress(
+            StageProgress(self.stage, self.done, self.total, running, note, self.failure, self.failed)
+        )
 
 
 class _StageRun:
@@ -288,6 +297,7 @@ class WorldScheduler:
                 except SystemExecutionError as exc:
                     await session.rollback()
                     failed = dict.fromkeys(ids, f"{type(exc.cause).__name__}: {exc.cause}")
+                    progress.failure, progress.failed = str(exc.cause), progress.failed + len(ids)
                 else:
                     failed = dict(result.failed) if isinstance(result, SystemResult) else {}
                 await finish_markers(session, marker, ids, failed)
@@ -309,6 +319,9 @@ class WorldScheduler:
             return await registered.func(**kwargs)
         except SystemDeferred:
             raise
+        except DamError as exc:  # raised on purpose, with a reason for people: no traceback
+            log.warning("system %s failed: %s", registered.name, exc)
+            raise SystemExecutionError(registered.name, exc) from exc
         except Exception as exc:
             log.exception("system %s failed", registered.name)
             raise SystemExecutionError(registered.name, exc) from exc

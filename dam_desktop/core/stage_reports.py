@@ -21,6 +21,10 @@ class StageProgress:
     total: int
     running: bool
     note: str = ""
+    # The last batch that failed as a whole in this pass (its system raised: the model worker died,
+    # say), for the window's status bar: how many files it held and why.
+    failure: str = ""
+    failed: int = 0
 
     @property
     def label(self) -> str:

@@ -150,9 +150,10 @@ class ModelWorker:
             code = process.exitcode
             _end(process, conn, polite=False)
         how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-        hint = " (perhaps out of memory)" if code == -9 else ""
+        if code == -9:
+            how += ", perhaps out of memory"
         log.warning("model worker died: %s", how)
-        return ModelWorkerError(f"the model worker stopped ({how}{hint}); it restarts for the next files")
+        return ModelWorkerError(f"the model worker stopped ({how}); it restarts for the next files")
 
     # Idling out ----------------------------------------------------------------------------
 

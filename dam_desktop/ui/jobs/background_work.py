@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from dam_desktop.ui.window.main_window import MainWindow
 
 PAUSED_KEY = "background/model_work_paused"
+FAILURE_MESSAGE_MS = 20_000
 
 
 def model_work_paused(settings: QSettings) -> bool:
@@ -58,6 +59,7 @@ class BackgroundWork(QObject):
         self.stage_jobs: dict[int, StageJob] = {}
         self.processed: dict[int, int] = {}  # entities each stage went through since the window opened
         self.note = ""
+        self._failure_shown = ""
         self.tasks = TaskSet()
         self._alive = True
         self.progressed.connect(self._on_progress)
@@ -127,6 +129,12 @@ class BackgroundWork(QObject):
         job = self.stage_jobs.get(int(progress.stage))
         if progress.note:
             self.note = progress.note
+        if progress.failure and progress.failure != self._failure_shown:
+            self._failure_shown = progress.failure
+            files = "1 file" if progress.failed == 1 else f"{progress.failed:,} files"
+            self.window.statusBar().showMessage(
+                f"{progress.label}: {files} not done: {progress.failure}", FAILURE_MESSAGE_MS
+            )
         if job is None and progress.running and progress.total > progress.done:
             job = StageJob(self, progress.stage, progress.label)
             self.stage_jobs[int(progress.stage)] = job
