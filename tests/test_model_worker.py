@@ -125,6 +125,13 @@ async def test_embeddings_through_the_worker_match_the_in_process_ones(
     )
     assert host(worker_manager).starts == 1  # one worker served every model and request
 
+    # New weights for the model ("Import weights…" again): the worker drops its copy, loads anew.
+    await image_embeddings.import_image_model_weights(worker_manager, tiny_clip, tiny_weights_file)
+    assert [m for m in worker_manager.loaded_models() if m[0] == "open_clip_embedder"] == []
+    embedder = await image_embeddings.get_clip_embedder(worker_manager, tiny_clip)
+    again, _ = await worker_manager.run(embedder.encode_images, files, batch_size=2)
+    assert np.allclose(again, vectors, atol=1e-5) and host(worker_manager).starts == 1
+
 
 async def test_sentence_search_and_model_tags_work_with_every_model_in_the_worker(
     world: World,

@@ -75,8 +75,12 @@ class ModelWorker:
         await asyncio.wrap_future(self._submit(("load", model)))
 
     def forget(self, key: Hashable) -> None:
-        if self._closed:
-            return
+        """Queued behind the request in flight, not waited for: the caller's loop goes on."""
+        if not self._closed:
+            with contextlib.suppress(RuntimeError):  # closed meanwhile: the worker is gone anyway
+                self._executor.submit(self._send_forget, key)
+
+    def _send_forget(self, key: Hashable) -> None:
         with self._lock:
             if self._conn is not None:
                 with contextlib.suppress(OSError):
