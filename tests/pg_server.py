@@ -21,8 +21,12 @@ SERVER_USER = "postgres"
 # A test server loses nothing it needs when killed.
 TEST_SETTINGS = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 # The benchmarks' server: durability as shipped, memory as the README gives a studio's server.
+# random_page_cost 1.1: a library's database lives on an SSD or in memory, where a random read
+# costs about a sequential one (the default, 4, is for spinning disks; with it a tag count hashed
+# 640k image rows instead of probing 36k of them: 410 ms against 147 at 1M assets).
 DURABLE_SETTINGS = (
     "-c shared_buffers=2GB -c effective_cache_size=8GB -c work_mem=32MB -c maintenance_work_mem=512MB"
+    " -c random_page_cost=1.1"
 )
 
 

@@ -118,40 +118,37 @@ async def test_another_workstations_rename_and_import_show_in_the_next_search(
 
 
 async def test_a_search_opens_no_transaction_and_pings_nothing(
-    shared_library_url: str, tmp_path: Path
+    shared_library_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """What the server is sent for one grid search: its statements only (no `BEGIN`, `ROLLBACK`
-    or ping), the library's statistics once until something changes."""
+    """What the driver sends the server for one grid search: its statements only (no ping; no
+    `BEGIN`, so no `ROLLBACK` either), the library's statistics once until something changes."""
     world, assets = await _library(shared_library_url, tmp_path, 2)
-    sent: list[str] = []
+    sent: list[tuple[str, bool]] = []  # (statement, a transaction open after it)
+    execute = psycopg.AsyncCursor.execute
+
+    async def recording(cursor: psycopg.AsyncCursor[Any], query: Any, *args: Any, **kwargs: Any) -> Any:
+        result = await execute(cursor, query, *args, **kwargs)
+        status = cursor.connection.info.transaction_status
+        if "pg_notify" not in str(query):  # the change feed's own connection, not the pool's
+            sent.append((str(query), status != psycopg.pq.TransactionStatus.IDLE))
+        return result
+
     try:
         await tag_cases.add_tags(world, assets, ["plate"])
         await open_search(world, "plate")  # the statistics are read once, then remembered
 
-        from sqlalchemy import event
-
-        def record(conn: object, cursor: object, statement: str, *args: object) -> None:
-            sent.append(statement)
-
-        in_transaction: list[bool] = []
-
-        def after(conn: Any, cursor: object, statement: str, *args: object) -> None:
-            status = conn.connection.driver_connection.info.transaction_status
-            in_transaction.append(status != psycopg.pq.TransactionStatus.IDLE)
-
-        event.listen(world.engine.sync_engine, "before_cursor_execute", record)
-        event.listen(world.engine.sync_engine, "after_cursor_execute", after)
+        monkeypatch.setattr(psycopg.AsyncCursor, "execute", recording)
         result = await open_search(world, "plate")
         assert sorted(result.first.ids.tolist()) == sorted(assets)
-        assert len(sent) == 2, sent  # the tag's name looked up, then the first page
-        # The server holds no transaction open after either statement: none was begun (no
-        # BEGIN travelled), so none needs a ROLLBACK.
-        assert in_transaction == [False, False]
+        # The tag's name looked up, then the first page; the server holds no transaction open
+        # after either: none was begun.
+        assert [opened for _, opened in sent] == [False, False], sent
+        assert "tag_name" in sent[0][0] and "LIMIT" in sent[1][0]
 
         await tag_cases.add_tags(world, assets[:1], ["other"])  # a change: statistics read again
         sent.clear()
         await open_search(world, "plate")
-        assert len(sent) == 3, sent
+        assert len(sent) == 3 and "max(id)" in sent[1][0], sent
     finally:
         await world.close()
 

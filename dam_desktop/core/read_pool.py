@@ -127,6 +127,7 @@ class ServerReads:
 
     def __init__(self, engine: Any) -> None:
         self.engine = engine
+        self._compiled: dict[str, str] = {}
 
     async def fetchall(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
         from sqlalchemy import exc
@@ -139,11 +140,39 @@ class ServerReads:
         return await self._fetchall(sql, params)
 
     async def _fetchall(self, sql: str, params: Mapping[str, Any] | None) -> list[tuple[Any, ...]]:
-        from sqlalchemy import text
-
+        """On the driver's own cursor: its rows are tuples already, where SQLAlchemy built a row
+        object for each (a first screen's 1,000 rows took twice as long)."""
+        statement = self._driver_sql(sql)
         async with self.engine.connect() as connection:
-            result = await connection.execute(text(sql), dict(params or {}))
-            return [tuple(row) for row in result.all()]
+            raw = await connection.get_raw_connection()
+            cursor = raw.driver_connection.cursor()
+            try:
+                await cursor.execute(statement, dict(params or {}))
+                return list(await cursor.fetchall())
+            except Exception as error:
+                # As SQLAlchemy would say it: a dead connection is invalidated (see fetchall).
+                from sqlalchemy import exc
+
+                disconnect = self.engine.dialect.is_disconnect(error, raw, cursor)
+                if disconnect:
+                    await connection.invalidate(error)
+                raise exc.DBAPIError.instance(
+                    statement, params, error, Exception, connection_invalidated=disconnect
+                ) from error
+            finally:
+                await cursor.close()
+
+    def _driver_sql(self, sql: str) -> str:
+        """`sql` with its `:name` parameters in the driver's spelling (`%(name)s`, `%` doubled)."""
+        found = self._compiled.get(sql)
+        if found is None:
+            from sqlalchemy import text
+
+            found = str(text(sql).compile(dialect=self.engine.dialect))
+            if len(self._compiled) > 256:
+                self._compiled.clear()
+            self._compiled[sql] = found
+        return found
 
     def close(self) -> None:
         """Nothing of its own to close: the engine is the world's."""
