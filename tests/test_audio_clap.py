@@ -125,3 +125,32 @@ async def test_sounds_get_clap_embeddings_and_a_description_finds_sounds(
     assert len(hits) == 3
     assert all(hit.asset_type == "audio" for hit in hits)
     assert hits[0].score >= hits[1].score >= hits[2].score
+
+
+async def test_clap_in_the_model_worker_decodes_there_and_gives_the_in_process_vectors(
+    clap_world: World, tmp_path: Path
+) -> None:
+    import numpy as np
+
+    from dam_desktop.core.model_manager import ModelExecutionManager
+    from dam_desktop.ml.worker_client import ModelWorker
+
+    settings = clap_world.resources.get(AudioSettings)
+    files = write_sounds(tmp_path / "sounds", count=3)
+    broken = tmp_path / "sounds" / "broken.wav"
+    broken.write_bytes(b"not a sound at all")
+    files.insert(1, broken)
+    in_process = clap_world.resources.get(ModelExecutionManager)
+    local = await audio_service.get_clap(in_process, settings)
+    expected, expected_errors = await in_process.run(local.encode_audio_files, files)
+
+    worker = ModelExecutionManager(host=ModelWorker())
+    try:
+        remote = await audio_service.get_clap(worker, settings)
+        vectors, errors = await worker.run(remote.encode_audio_files, files)
+    finally:
+        worker.close()
+    assert [bool(e) for e in errors] == [False, True, False, False] and errors == expected_errors
+    assert vectors[1] is None
+    for got, want in zip(vectors, expected, strict=True):
+        assert (got is None and want is None) or np.allclose(got, want, atol=1e-5)

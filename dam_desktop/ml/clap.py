@@ -75,6 +75,29 @@ class ClapEmbedder:
         features = getattr(features, "pooler_output", features)
         return torch.nn.functional.normalize(features.float(), dim=-1).cpu().numpy().astype(np.float32)
 
+    def encode_audio_files(
+        self, paths: Sequence[Path]
+    ) -> tuple[list[npt.NDArray[np.float32] | None], list[str]]:
+        """One vector per file (None where it cannot be decoded) and why not ("" where it could).
+
+        The files are decoded here, beside the model (in the window's model worker), so the
+        samples never cross the pipe or enter the window's memory."""
+        from dam_desktop.ml.audio_features import AudioDecodeError, load_audio
+
+        clips: list[DecodedAudio | None] = []
+        errors: list[str] = []
+        for path in paths:
+            try:
+                clips.append(load_audio(path, MAX_SECONDS))
+                errors.append("")
+            except AudioDecodeError as exc:
+                clips.append(None)
+                errors.append(str(exc))
+        readable = [c for c in clips if c is not None]
+        encoded = self.encode_audio(readable) if readable else np.zeros((0, 0), np.float32)
+        rows = iter(encoded)
+        return [next(rows) if c is not None else None for c in clips], errors
+
     def encode_texts(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         import torch  # noqa: TID251
 

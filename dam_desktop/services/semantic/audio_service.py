@@ -40,7 +40,6 @@ from dam_desktop.services.store.asset_files import readable_files
 from dam_desktop.utils.cpu_pool import shared_cpu_pool
 
 if TYPE_CHECKING:
-    from dam_desktop.ml.audio_decode import DecodedAudio
     from dam_desktop.ml.clap import ClapEmbedder
 
 log = logging.getLogger(__name__)
@@ -142,23 +141,9 @@ async def _compute_fingerprints(
 async def _compute_clap(
     manager: ModelExecutionManager, settings: AudioSettings, files: Sequence[Path]
 ) -> tuple[list[npt.NDArray[np.float32] | None], list[str]]:
-    from dam_desktop.ml.audio_features import AudioDecodeError, load_audio
-    from dam_desktop.ml.clap import MAX_SECONDS
-
+    """CLAP vectors for the files, decoded and embedded where the model lives (the window's worker)."""
     clap = await get_clap(manager, settings)
-    clips: list[DecodedAudio | None] = []
-    errors: list[str] = []
-    for path in files:
-        try:
-            clips.append(await asyncio.to_thread(load_audio, path, MAX_SECONDS))
-            errors.append("")
-        except AudioDecodeError as exc:
-            clips.append(None)
-            errors.append(str(exc))
-    readable = [c for c in clips if c is not None]
-    encoded = await manager.run(clap.encode_audio, readable) if readable else np.zeros((0, 0), np.float32)
-    rows = iter(encoded)
-    return [next(rows) if c is not None else None for c in clips], errors
+    return await manager.run(clap.encode_audio_files, list(files))
 
 
 async def generate_audio_embeddings(
