@@ -302,6 +302,8 @@ async def measure_window(library: Path, steps: int, rounds: int = SESSION_ROUNDS
     rss_session = rss_mb()
     thumbnails_mb = window.cache.used_bytes / 1e6
     sqlite_mb = sqlite_heap_mb()
+    connections = open_database_files(library)
+    trimmed = rss_after_trim()
     half = len(samples) // 2
     await window.shutdown()
     window.close()
@@ -324,6 +326,8 @@ async def measure_window(library: Path, steps: int, rounds: int = SESSION_ROUNDS
         "session_s": session_s,
         "thumbnail_cache_mb": thumbnails_mb,
         "sqlite_heap_mb": sqlite_mb,
+        "sqlite_connections": connections,
+        "rss_trimmed_mb": trimmed,
         "session_load": os.getloadavg()[0],
     }
 
@@ -360,6 +364,27 @@ async def scripted_session(window: object, rounds: int, step_px: int) -> list[fl
         samples.append(rss_mb())
     grid.set_tile_size(SESSION_ZOOMS[0])
     return samples
+
+
+def open_database_files(library: Path) -> int:
+    """How many open files name the library's database: its SQLite connections."""
+    target = str((library / "dam.sqlite3").resolve())
+    fds = Path("/proc/self/fd")
+    if not fds.is_dir():
+        return 0
+    return sum(1 for fd in fds.iterdir() if os.path.realpath(fd) == target)
+
+
+def rss_after_trim() -> float:
+    """RSS once the C heap gave back its free pages (glibc's malloc_trim): what is free but held."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if name is None or not hasattr(ctypes.CDLL(name), "malloc_trim"):
+        return float("nan")
+    ctypes.CDLL(name).malloc_trim(0)
+    return rss_mb()
 
 
 def sqlite_heap_mb() -> float:
@@ -571,7 +596,8 @@ def report(
         f"    steady state          highest {o['rss_first_half_peak_mb']:.0f} MB in the first half of the "
         f"rounds, {o['rss_second_half_peak_mb']:.0f} MB in the second; of the end's RSS: "
         f"{o['thumbnail_cache_mb']:.0f} MB decoded thumbnails in the grid's cache (budget: grid/cache_mb), "
-        f"{o['sqlite_heap_mb']:.0f} MB SQLite's heap (page caches of every connection)"
+        f"{o['sqlite_heap_mb']:.0f} MB SQLite's heap (page caches of its {int(o['sqlite_connections'])} "
+        f"connections); {o['rss_trimmed_mb']:.0f} MB once the C heap gave back its free pages (malloc_trim)"
     )
     if process:
         report_process(count, process, naive_launch)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from dam_desktop import __version__
 from dam_desktop.core.errors import DamError
 from dam_desktop.settings import APPLICATION_NAME, ORGANIZATION_NAME
+from dam_desktop.utils.heap import settle_heap_for_a_window
 
 if TYPE_CHECKING:
     from dam_desktop.library_opening import LibraryOpening
@@ -43,6 +44,7 @@ def create_application(qt_args: Sequence[str] = ()) -> QApplication:
     # terminal; a failure to play reaches the player's own message instead. QT_LOGGING_RULES still
     # turns them back on (it takes precedence over these rules).
     QLoggingCategory.setFilterRules("qt.multimedia.*=false")
+    settle_heap_for_a_window()
     app = QApplication([sys.argv[0], *qt_args])
     app.setOrganizationName(ORGANIZATION_NAME)
     app.setApplicationName(APPLICATION_NAME)

@@ -47,3 +47,20 @@ def test_the_cache_evicts_least_recently_used_beyond_its_budget(qapp: Any) -> No
     cache.put(4, QPixmap(256, 256), 256)
     assert 0 in cache and 1 not in cache and 4 in cache
     assert cache.used_bytes <= cache.budget_bytes
+
+
+def test_the_cache_keeps_a_few_screens_of_the_grid_below_its_budget(qapp: Any) -> None:
+    from dam_desktop.ui.grid.thumbnail_cache import FLOOR_BYTES, SCREENS_KEPT
+
+    cache = ThumbnailCache(budget_mb=256)
+    for n in range(40):  # 160 MiB of 4 MiB pictures: within the preference
+        cache.put(n, QPixmap(1024, 1024), 1024)
+    assert len(cache) == 40
+    screen = 4 * 1024 * 1024  # one tile of 1024 px fills the screen
+    cache.fit_screen(screen)
+    assert cache.used_bytes <= SCREENS_KEPT * screen and len(cache) == SCREENS_KEPT
+    assert 39 in cache and 31 not in cache  # the most recently shown stay
+    cache.fit_screen(1024)  # tiny tiles: the floor holds
+    assert cache.used_bytes <= FLOOR_BYTES and len(cache) == FLOOR_BYTES // screen
+    cache.set_budget_mb(4)  # a preference below what the screens would keep still bounds it
+    assert len(cache) == 1

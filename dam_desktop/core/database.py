@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlalchemy.ext.asyncio import AsyncSession as _AsyncSession
 
 BUSY_TIMEOUT_MS = 10_000
+SOFT_HEAP_LIMIT = 32 * 1024 * 1024
 
 SQLITE_PRAGMAS: tuple[tuple[str, str], ...] = (
     ("journal_mode", "WAL"),
@@ -29,7 +30,14 @@ SQLITE_PRAGMAS: tuple[tuple[str, str], ...] = (
     ("busy_timeout", str(BUSY_TIMEOUT_MS)),
     ("synchronous", "NORMAL"),
     ("temp_store", "MEMORY"),
-    ("cache_size", "-65536"),  # 64 MiB page cache
+    # 8 MiB of page cache per connection, by measurement: with 64 MiB the window at 1M assets held
+    # 180 MB of SQLite heap after grid_bench.py's session, each of the world's pooled connections
+    # filling its own cache; the file's pages stay in the OS's cache, a read away.
+    ("cache_size", "-8192"),
+    # And all connections of the process together (the window holds a dozen: the world's pool, the
+    # read pool) give back their least recently used pages past 32 MiB of SQLite heap: 78 MB at 1M
+    # assets after grid_bench.py's session without it. Process-wide: any connection sets it.
+    ("soft_heap_limit", str(SOFT_HEAP_LIMIT)),
     # No memory map, by measurement: mapped pages of the library file are resident memory of the
     # process, so with a 2 GiB map the window's memory grew with the library (the grid bench's
     # 24-round session at 100k: 615 MB, 250 MB of it the mapped file; 391 MB without the map). The

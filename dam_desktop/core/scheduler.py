@@ -269,11 +269,14 @@ class WorldScheduler:
         last_id = 0
         while not stopped():
             async with self._world.session() as session:
+                # Driven by the marker's own index: ordered by `Entity.id`, SQLite walked the
+                # entities from `last_id` and probed the marker for each, a million rows per batch
+                # at 1M assets (37 ms, and 30 MB of page cache to find 2,000 new imports' markers).
                 stmt = (
                     select(Entity)
                     .join(marker, marker.entity_id == Entity.id)
-                    .where(marker.attempts < marker.MAX_ATTEMPTS, Entity.id > last_id)
-                    .order_by(Entity.id)
+                    .where(marker.attempts < marker.MAX_ATTEMPTS, marker.entity_id > last_id)
+                    .order_by(marker.entity_id)
                     .limit(self._batch_sizes.get(progress.stage, registered.metadata.batch_size))
                 )
                 if self._world.is_shared:

@@ -29,6 +29,7 @@ from dam_desktop.services.search.paging import StreamedResult
 from dam_desktop.ui.grid.ranked import RankedIds
 from dam_desktop.ui.tasks import TaskSet
 from dam_desktop.ui.world_client import WorldClient
+from dam_desktop.utils.heap import release_free_heap
 
 if TYPE_CHECKING:
     from dam_desktop.core.world import World
@@ -258,6 +259,8 @@ class AssetGridModel(QAbstractListModel):
             cursor, previous = page.next, len(page.ids)
         self._size, self.size_exact = None, True
         self.size_changed.emit()
+        # The pages' reads freed megabytes on other threads: hand them back (utils/heap.py).
+        await asyncio.get_running_loop().run_in_executor(None, release_free_heap)
 
     async def _count(self, generation: int, query: PagedQuery) -> None:
         async def read(world: World) -> int:

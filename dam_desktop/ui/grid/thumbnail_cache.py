@@ -11,7 +11,12 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QPixmap
 
-DEFAULT_BUDGET_MB = 256
+# By measurement (grid_bench.py's session at 1M assets): with 256 MB the cache filled to 268 MB of
+# a 679 MB window. A tile at the default zoom decodes to 160x120 (75 KB), so 64 MB holds about 850
+# tiles, some 28 screens of the grid (7 on a 2x display, 8 at the largest zoom there); the grid
+# asks for three (the visible one, one below, one above), and scrolling back further decodes again
+# off the GUI thread.
+DEFAULT_BUDGET_MB = 64
 
 
 @dataclass(frozen=True)
@@ -25,11 +30,33 @@ class CachedThumbnail:
         return max(1, self.pixmap.width() * self.pixmap.height() * 4)
 
 
+# Below the preference, the cache keeps this many screens of the grid at the current zoom (the
+# grid asks for three: the visible one, one below, one above), and never less than the floor. By
+# measurement at 1M assets (grid_bench.py's session, zooming 96-320 px): 67 MB of thumbnails under
+# a 64 MB budget, 17 MB sized to screens; scroll repaint p95 8 ms against 13-41 ms (load 9-10).
+SCREENS_KEPT = 8
+FLOOR_BYTES = 16 * 1024 * 1024
+
+
 class ThumbnailCache:
     def __init__(self, budget_mb: int = DEFAULT_BUDGET_MB) -> None:
         self._entries: OrderedDict[int, CachedThumbnail] = OrderedDict()
         self._bytes = 0
         self.budget_bytes = budget_mb * 1024 * 1024
+        self._screen_bytes = 0  # what one screen of tiles costs decoded; 0 until the grid says
+
+    @property
+    def limit_bytes(self) -> int:
+        """What the cache holds at most: the preference, or a few screens when that is less."""
+        if not self._screen_bytes:
+            return self.budget_bytes
+        return min(self.budget_bytes, max(FLOOR_BYTES, SCREENS_KEPT * self._screen_bytes))
+
+    def fit_screen(self, screen_bytes: int) -> None:
+        """The grid's screen now costs this much decoded (a resize, a zoom): keep a few of them."""
+        if screen_bytes != self._screen_bytes:
+            self._screen_bytes = screen_bytes
+            self._trim()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -64,7 +91,8 @@ class ThumbnailCache:
         self._trim()
 
     def _trim(self) -> None:
-        while self._bytes > self.budget_bytes and len(self._entries) > 1:
+        limit = self.limit_bytes
+        while self._bytes > limit and len(self._entries) > 1:
             _, evicted = self._entries.popitem(last=False)
             self._bytes -= evicted.cost
 

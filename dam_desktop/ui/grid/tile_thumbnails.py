@@ -87,6 +87,7 @@ class TileThumbnails(QObject):
         ordered = [eid for rows in (visible, below, above) for eid in model.ids_in(rows.start, rows.stop)]
         model.request_infos(ordered)
         wanted_size = self.decode_size()
+        self.cache.fit_screen(span * wanted_size * wanted_size * 4)
         requests = []
         for entity_id in ordered:
             info = model.info(entity_id)
