@@ -320,3 +320,15 @@ async def test_the_window_says_when_its_worker_dies_and_embeds_the_files_with_a_
     assert status.split(":")[0] in {"Embedding names and tags", "Embedding images", "Proposing tags"}
     assert seen["embedded"] == len(KINDS)
     assert seen["worker_starts"] == 2 and seen["worker_gone"] and not seen["torch"]
+
+
+@pytest.mark.sqlite_only("the window opens a library folder")
+async def test_quitting_while_the_worker_is_mid_request_is_quick_and_ends_the_worker(
+    tmp_path: Path,
+    tiny_weights_file: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen = await run_window("quit", tmp_path, tiny_weights_file, monkeypatch)
+    # The bound of test_quit_while_importing (quitting took 0.25-0.75 s on a loaded 2-core box).
+    assert float(str(seen["quit_s"])) < 3.0
+    assert seen["worker_gone"] and seen["embedded"] == 0 and not seen["torch"]

@@ -2,7 +2,8 @@
 `test_model_worker`: `embed LIBRARY` waits until no image waits, then prints one JSON line with
 what the window process imported, its model worker's pid, and whether that worker is gone after
 the window closed. `kill LIBRARY` first kills the worker in the middle of its first request and
-waits for the status bar to say so."""
+waits for the status bar to say so; `quit LIBRARY` closes the window while the worker holds
+a request and prints how long quitting took."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import os
 import signal
 import sqlite3
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -28,16 +30,21 @@ def waiting(library: Path) -> int:
         return int(db.execute("SELECT count(*) FROM component_marker_needs_embedding").fetchone()[0])
 
 
-async def kill_mid_request(worker: Any, window: Any) -> str:
+async def freeze_mid_request(worker: Any) -> int:
     """Freeze the worker as soon as it is spawned (it is still importing torch for its first
-    request: seconds), wait until that request is sent, kill it; the status bar's message."""
+    request: seconds) and wait until that request is sent; its pid."""
     while worker.pid is None:
         await asyncio.sleep(0.005)
-    pid = worker.pid
+    pid: int = worker.pid
     os.kill(pid, signal.SIGSTOP)
     while not worker.busy:
         await asyncio.sleep(0.005)
-    os.kill(pid, signal.SIGKILL)
+    return pid
+
+
+async def kill_mid_request(worker: Any, window: Any) -> str:
+    """Kill the worker in the middle of its first request; the status bar's message."""
+    os.kill(await freeze_mid_request(worker), signal.SIGKILL)
     while "model worker stopped" not in window.statusBar().currentMessage():
         await asyncio.sleep(0.01)
     message: str = window.statusBar().currentMessage()
@@ -63,12 +70,17 @@ async def main(command: str, library: Path) -> dict[str, object]:
     status = ""
     if command == "kill":
         status = await kill_mid_request(worker, controller.window)
-    while waiting(library) > 0:
+    if command == "quit":  # quit while the worker holds a request it cannot finish (frozen)
+        await freeze_mid_request(worker)
+    while command != "quit" and waiting(library) > 0:
         await asyncio.sleep(0.1)
     pid = getattr(worker, "pid", None)
+    started = time.monotonic()
     controller.window.close()
     await controller.shutdown()
+    quit_s = time.monotonic() - started
     return {
+        "quit_s": quit_s,
         "torch": "torch" in sys.modules,
         "open_clip": "open_clip" in sys.modules,
         "sentence_transformers": "sentence_transformers" in sys.modules,
