@@ -30,6 +30,11 @@ class ModelWorkerError(DamError):
     """
 
 
+class ModelWorkerDied(ModelWorkerError):
+    """The worker died during the request (not stopped by us): the request may be tried again,
+    in parts, to find the one file that kills it."""
+
+
 @dataclass(frozen=True)
 class RemoteModel:
     """A model loaded in the worker: `(identifier, name, params)` with the loader that makes it."""

@@ -30,7 +30,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar
 
-from dam_desktop.core.model_host import ModelWorkerError, RemoteModel
+from dam_desktop.core.model_host import ModelWorkerDied, ModelWorkerError, RemoteModel
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +143,7 @@ class ModelWorker:
         log.info("model worker started (pid %s)", process.pid)
         return ours
 
-    def _died(self) -> ModelWorkerError:
+    def _died(self) -> ModelWorkerError:  # ModelWorkerDied unless close() ended it
         if self._closed:  # close() ended it, and owns the process object
             return ModelWorkerError("the model worker was stopped (the library closed)")
         process, self._process = self._process, None
@@ -157,7 +157,7 @@ class ModelWorker:
         if code == -9:
             how += ", perhaps out of memory"
         log.warning("model worker died: %s", how)
-        return ModelWorkerError(f"the model worker stopped ({how}); it restarts for the next files")
+        return ModelWorkerDied(f"the model worker stopped ({how}); it restarts for the next files")
 
     # Idling out ----------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dam_desktop.core.library import LibraryPaths
 from dam_desktop.core.marker_ops import pending_marker_count
+from dam_desktop.core.model_host import ModelWorkerDied
 from dam_desktop.core.model_manager import ModelExecutionManager
 from dam_desktop.core.sql_dialect import or_ignore
 from dam_desktop.models.core.pipeline_markers import NeedsEmbeddingMarker
@@ -210,17 +211,35 @@ async def embed_images(
     batch = manager.get_optimal_batch_size(IMAGE_MODEL_IDENTIFIER, settings.image_model, 2.0, 32)
     if files:
         ids = list(files)
-        vectors, unreadable = await manager.run(
-            embedder.encode_images, [files[i] for i in ids], batch_size=batch
+        vectors, unreadable = await _encode_isolating_deaths(
+            manager, embedder.encode_images, [files[i] for i in ids], batch
         )
         await _store_vectors(session, settings.image_model, ids, vectors, unreadable, failed)
     if clips:
         ids = list(clips)
-        vectors, unreadable = await manager.run(
-            embedder.encode_clips, [clips[i] for i in ids], batch_size=batch
+        vectors, unreadable = await _encode_isolating_deaths(
+            manager, embedder.encode_clips, [clips[i] for i in ids], batch
         )
         await _store_vectors(session, settings.image_model, ids, vectors, unreadable, failed)
     return failed
+
+
+async def _encode_isolating_deaths(
+    manager: ModelExecutionManager, encode: Any, items: list[Any], batch_size: int
+) -> tuple[list[Any], dict[int, str]]:
+    """`encode(items)`'s (rows of the readable items, {position: why not}). When the model worker
+    dies on them (a picture that takes it out of memory, say), each half is tried again with a new
+    worker, so only the file that kills it fails, with the reason, and its batch-mates are kept."""
+    try:
+        vectors, unreadable = await manager.run(encode, items, batch_size=batch_size)
+        return list(vectors), dict(unreadable)
+    except ModelWorkerDied as exc:
+        if len(items) == 1:
+            return [], {0: str(exc)}
+    half = len(items) // 2
+    first, first_failed = await _encode_isolating_deaths(manager, encode, items[:half], batch_size)
+    rest, rest_failed = await _encode_isolating_deaths(manager, encode, items[half:], batch_size)
+    return first + rest, {**first_failed, **{half + k: why for k, why in rest_failed.items()}}
 
 
 async def _store_vectors(
