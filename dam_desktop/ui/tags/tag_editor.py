@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
     QWidgetItem,
 )
+from shiboken6 import isValid
 
 from dam_desktop.core.errors import TagNameError
 from dam_desktop.core.events import WorldChanged
@@ -69,6 +70,11 @@ class FlowLayout(QLayout):
 
     def takeAt(self, index: int) -> QLayoutItem | None:
         return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def forget_items(self) -> None:
+        """Drop every item without asking it for its widget (which may be gone already)."""
+        self._items.clear()
+        self.invalidate()
 
     def expandingDirections(self) -> Qt.Orientation:
         return Qt.Orientation(0)
@@ -207,6 +213,7 @@ class TagEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.chips_host = QWidget(self)
         self.chips = FlowLayout(self.chips_host)
+        self._chip_widgets: list[TagChip] = []
         self.chips_host.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.empty_label = QLabel("No tags", self)
         self.empty_label.setObjectName("dimLabel")
@@ -255,7 +262,7 @@ class TagEditor(QWidget):
     async def reload(self) -> None:
         ids = list(self.entity_ids)
         selection = await self.client.call(lambda world: tag_cases.tags_of_selection(world, ids))
-        if ids == self.entity_ids:
+        if ids == self.entity_ids and isValid(self.chips_host):  # not closed meanwhile
             self.selection = selection
             self._rebuild_chips()
 
@@ -270,10 +277,14 @@ class TagEditor(QWidget):
         )
 
     def _rebuild_chips(self) -> None:
-        while (item := self.chips.takeAt(0)) is not None:
-            widget = item.widget()
-            if widget is not None:
-                widget.deleteLater()
+        # The chips are kept in a list of our own: a layout item whose widget Qt has deleted (the
+        # window closing) crashes when asked for it, so the items are dropped without asking.
+        self.chips.forget_items()
+        for old in self._chip_widgets:
+            if isValid(old):
+                old.hide()
+                old.deleteLater()
+        self._chip_widgets = []
         total = len(self.entity_ids)
         entries = [(t, total) for t in self.selection.all] + list(self.selection.some)
         for tag, carried in sorted(entries, key=lambda e: (e[1] < total, e[0].name)):
@@ -281,19 +292,14 @@ class TagEditor(QWidget):
             chip.applyRequested.connect(self.apply_to_all)
             chip.removeRequested.connect(self.remove_tag_id)
             self.chips.addWidget(chip)
+            self._chip_widgets.append(chip)
             chip.show()
         self.empty_label.setVisible(not entries and bool(self.entity_ids))
         self.chips_host.updateGeometry()
 
     def chip_names(self) -> list[tuple[str, bool]]:
         """(tag name, on every selected asset) for each chip, in display order (for tests)."""
-        out: list[tuple[str, bool]] = []
-        for i in range(self.chips.count()):
-            item = self.chips.itemAt(i)
-            widget = item.widget() if item is not None else None
-            if isinstance(widget, TagChip) and not widget.isHidden():
-                out.append((widget.tag.name, not widget.partial))
-        return out
+        return [(chip.tag.name, not chip.partial) for chip in self._chip_widgets if not chip.isHidden()]
 
     # --- edits ------------------------------------------------------------------------------------
 
