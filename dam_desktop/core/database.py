@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlalchemy.ext.asyncio import AsyncSession as _AsyncSession
 
 BUSY_TIMEOUT_MS = 10_000
-SOFT_HEAP_LIMIT = 32 * 1024 * 1024
+SOFT_HEAP_LIMIT = 16 * 1024 * 1024
 
 SQLITE_PRAGMAS: tuple[tuple[str, str], ...] = (
     ("journal_mode", "WAL"),
@@ -35,8 +35,10 @@ SQLITE_PRAGMAS: tuple[tuple[str, str], ...] = (
     # filling its own cache; the file's pages stay in the OS's cache, a read away.
     ("cache_size", "-8192"),
     # And all connections of the process together (the window holds a dozen: the world's pool, the
-    # read pool) give back their least recently used pages past 32 MiB of SQLite heap: 78 MB at 1M
-    # assets after grid_bench.py's session without it. Process-wide: any connection sets it.
+    # read pool) give back their least recently used pages past 16 MiB of SQLite heap: 78 MB at 1M
+    # assets after grid_bench.py's session without it, 36 MB with 32 MiB. Counts over 1M rows took
+    # the same CPU with 16 MiB as with 32 (32-42 ms, 128-215 ms, within noise). Process-wide: any
+    # connection sets it.
     ("soft_heap_limit", str(SOFT_HEAP_LIMIT)),
     # No memory map, by measurement: mapped pages of the library file are resident memory of the
     # process, so with a 2 GiB map the window's memory grew with the library (the grid bench's

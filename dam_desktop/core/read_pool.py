@@ -35,7 +35,7 @@ READ_PRAGMAS: tuple[tuple[str, str], ...] = (
     ("cache_size", "-16384"),
     ("mmap_size", "0"),
     ("query_only", "1"),
-    ("soft_heap_limit", str(32 * 1024 * 1024)),  # process-wide, as the world's (core/database.py)
+    ("soft_heap_limit", str(16 * 1024 * 1024)),  # process-wide, as the world's (core/database.py)
 )
 
 
