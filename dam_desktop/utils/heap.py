@@ -10,22 +10,25 @@ highest after every broad search. Trimming once a result is whole hands those pa
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import sys
 from functools import cache
 from typing import Any
 
 
 @cache
-def _trim() -> Any:
+def _libc() -> Any:
+    """The process's own C library, or None. The symbols the process already has, not a search by
+    name: `ctypes.util.find_library` runs `ldconfig -p` in a subprocess, on the window's start."""
     if not sys.platform.startswith("linux"):
         return None
-    name = ctypes.util.find_library("c")
     try:
-        library = ctypes.CDLL(name) if name else None
+        return ctypes.CDLL(None)
     except OSError:
         return None
-    return getattr(library, "malloc_trim", None)
+
+
+def _trim() -> Any:
+    return getattr(_libc(), "malloc_trim", None)
 
 
 def release_free_heap() -> bool:
@@ -47,10 +50,9 @@ def settle_heap_for_a_window() -> bool:
     above which a block is its own mapping, returned whole when freed (a result's id arrays, a
     page of a million ids). By default the threshold grows to the largest block freed, up to 32
     MiB, and such blocks then stay in the heap. True where the C library took it (glibc)."""
-    trim = _trim()
-    if trim is None:
+    library = _libc()
+    if library is None or getattr(library, "mallopt", None) is None or _trim() is None:
         return False
-    library = ctypes.CDLL(ctypes.util.find_library("c"))
     library.mallopt(M_ARENA_MAX, 2)
     library.mallopt(M_MMAP_THRESHOLD, 1024 * 1024)
     return True

@@ -92,15 +92,20 @@ class ThumbnailLoader(QObject):
     def __init__(self, workers: int = 2, max_pending: int = 512, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.queue = ThumbnailQueue(max_pending)
-        self._threads = [
-            threading.Thread(target=self._work, name=f"dam-thumbnails-{n}", daemon=True)
-            for n in range(workers)
-        ]
-        for thread in self._threads:
-            thread.start()
+        self._workers = workers
+        self._threads: list[threading.Thread] = []
 
     def request(self, requests: Iterable[ThumbnailRequest]) -> None:
         self.queue.replace(requests)
+        if not self._threads:
+            # Started with the first request, not with the window: each Thread.start waits for
+            # its thread to run, a few milliseconds of a busy machine before the first paint.
+            self._threads = [
+                threading.Thread(target=self._work, name=f"dam-thumbnails-{n}", daemon=True)
+                for n in range(self._workers)
+            ]
+            for thread in self._threads:
+                thread.start()
 
     def cancel(self) -> None:
         self.queue.clear()
