@@ -12,9 +12,10 @@ start. Only QtCore is loaded first, for the remembered sort order.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 
@@ -93,13 +94,16 @@ def start_gui(
     else:
         library_path = Path(library).expanduser() if library else default_library_path()
     names = handoff_names(library_path, by_user=bool(files) and library is None)
-    handed = _hand_over(names, files)
-    if handed is not None:
-        return handed
+    # A window on a library folder holds its lock: without files to hand over, a free lock says
+    # no window is there to ask, and the handoff's socket (and its imports) are skipped.
+    if files or isinstance(library_path, str):
+        handed = _hand_over(names(), files)
+        if handed is not None:
+            return handed
     opening = begin_opening(library_path, *saved_sort(settings), store_root)
     if isinstance(opening.error, LibraryLockedError):
         # A window that has just taken the library listens a moment later (once Qt has loaded).
-        handed = _hand_over(names, files, wait_s=HANDOFF_WAIT_S)
+        handed = _hand_over(names(), files, wait_s=HANDOFF_WAIT_S)
         if handed is not None:
             return handed
 
@@ -111,13 +115,18 @@ def start_gui(
 HANDOFF_WAIT_S = 3.0  # from taking the lock to listening, a window needs Qt's import (~0.5 s)
 
 
-def handoff_names(library: Path | str, *, by_user: bool) -> list[str]:
+def handoff_names(library: Path | str, *, by_user: bool) -> Callable[[], list[str]]:
     """Where a running window may listen: any window of this user (files without `--library`),
-    then the one on `library`."""
-    from dam_desktop.handoff import USER_KEY, library_key, socket_name
+    then the one on `library`; worked out when first asked."""
 
-    names = [socket_name(USER_KEY)] if by_user else []
-    return [*names, socket_name(library_key(library))]
+    @functools.cache
+    def names() -> list[str]:
+        from dam_desktop.handoff import USER_KEY, library_key, socket_name
+
+        found = [socket_name(USER_KEY)] if by_user else []
+        return [*found, socket_name(library_key(library))]
+
+    return names
 
 
 def _hand_over(names: Sequence[str], files: Sequence[Path], wait_s: float = 0.0) -> int | None:

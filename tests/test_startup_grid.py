@@ -187,11 +187,14 @@ def test_the_first_paint_path_loads_neither_sqlalchemy_nor_numpy() -> None:
         "dam_desktop.ui.inspector.video_player",
         "dam_desktop.ui.preferences.dialog",
         "dam_desktop.ui.grid.outgoing",
+        "hashlib",
+        "dam_desktop.handoff",
     )
     probe = (
         "import sys\n"
         "import dam_desktop.launch, dam_desktop.app, dam_desktop.library_opening\n"
         "import dam_desktop.services.browse.library_snapshot, dam_desktop.ui.window.main_window\n"
+        "dam_desktop.launch.handoff_names(__import__('pathlib').Path('lib'), by_user=False)\n"
         f"print(sorted(m for m in {later!r} if m in sys.modules))\n"
     )
     done = subprocess.run(

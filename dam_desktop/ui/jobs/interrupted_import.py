@@ -4,19 +4,17 @@ again. Files imported before the quit are recognised by their content and not st
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
-from dam_desktop.ui.settings_lists import string_list
+from dam_desktop.ui.settings_lists import per_library_key, string_list
 
 KEY = "import/interrupted_{}"
 
 
 def _key(library: Path) -> str:
-    digest = hashlib.sha1(str(library).encode("utf-8", "surrogateescape")).hexdigest()[:16]
-    return KEY.format(digest)
+    return per_library_key(KEY, library)
 
 
 def remember(settings: QSettings, library: Path, paths: list[Path], mode: str) -> None:

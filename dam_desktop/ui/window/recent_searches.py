@@ -3,14 +3,14 @@ user's settings (per library) and offered in the search box's drop-down."""
 
 from __future__ import annotations
 
-import hashlib
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMenu, QWidget
 
-from dam_desktop.ui.settings_lists import string_list
+from dam_desktop.ui.settings_lists import per_library_key, string_list
 
 MAX_RECENT = 12
 SENTENCE_MARK = "≈ "  # how a sentence (the ≈ mode) is marked in the menu and in the settings
@@ -29,8 +29,11 @@ class RecentSearch:
 class RecentSearches:
     def __init__(self, settings: QSettings, library: str) -> None:
         self.settings = settings
-        digest = hashlib.sha1(library.encode("utf-8", "surrogateescape")).hexdigest()
-        self.key = f"search/recent_{digest[:16]}"
+        self.library = library
+
+    @functools.cached_property
+    def key(self) -> str:
+        return per_library_key("search/recent_{}", self.library)
 
     def items(self) -> list[RecentSearch]:
         entries = string_list(self.settings, self.key)
