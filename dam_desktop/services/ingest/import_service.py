@@ -11,7 +11,8 @@ How an import runs (`import_paths`, on the world's event loop):
 3. **Batched writes** (`import_batch.write_batch`, on the loop): finished files are written in one
    transaction per batch: entities, components, locations, and the markers later stages drain. A
    file whose hash is already known adds a location to the existing asset instead (dedupe), so
-   importing the same folder twice adds nothing.
+   importing the same folder twice adds nothing. One batch is written at a time, while the
+   workers go on with the next files.
 
 Thumbnails: the import makes them from the pixels it already decoded, which is what keeps an
 import to one read per file. Only a file whose thumbnail could not be written then gets a
