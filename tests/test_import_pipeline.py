@@ -112,6 +112,7 @@ async def test_files_go_on_being_read_while_a_batch_is_written(
     for n in range(20):
         make_png(tmp_path / "src" / f"pic-{n:02d}.png", (24, 16), seed=n)
     monkeypatch.setattr(import_service, "BATCH_SIZE", 4)
+    monkeypatch.setattr(import_service, "BATCH_MAX_WAIT_S", 3600.0)  # batches by count alone
     real_write = import_service.write_batch
     first_write_held = asyncio.Event()
     release = asyncio.Event()
@@ -123,6 +124,7 @@ async def test_files_go_on_being_read_while_a_batch_is_written(
         writes += 1
         if writes == 1:
             first_write_held.set()
+            check()
             await release.wait()
         return await real_write(*args, **kwargs)
 
@@ -138,6 +140,9 @@ async def test_files_go_on_being_read_while_a_batch_is_written(
     def count_one() -> None:
         nonlocal read
         read += 1
+        check()
+
+    def check() -> None:
         # The held batch's 4, and a whole next batch read while it waits.
         if first_write_held.is_set() and not release.is_set() and read >= 8:
             read_meanwhile.set()
