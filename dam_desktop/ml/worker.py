@@ -71,6 +71,11 @@ def _error_for_pipe(exc: BaseException) -> BaseException:
 
 def serve(conn: Connection, torch_threads: int) -> None:
     """The worker's main loop (the spawned process's target)."""
+    # No progress bars from the model libraries: they would print into the terminal the window
+    # was started from, and tqdm's lock is a semaphore the killed worker would leave behind
+    # ("resource_tracker: ... leaked semaphore objects" at quit).
+    os.environ.setdefault("TQDM_DISABLE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     from dam_desktop.ml.model_thread import get_model_thread
 
     # The loaders call configure_torch() on "the model thread": here that is this process.
