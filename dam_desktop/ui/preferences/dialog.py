@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSlider,
     QSpinBox,
     QVBoxLayout,
@@ -107,6 +108,9 @@ class PreferencesDialog(QDialog):
         self.models_button.setToolTip("Choose, download or import the models for tags and search")
         self.models_button.clicked.connect(self.models_requested)
         self.models_button.setEnabled(model_work)
+        # A button of its text's width, not the dialog's default: Enter is not "open Models".
+        self.models_button.setAutoDefault(False)
+        self.models_button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         background = QGroupBox("Background work and models", self)
         background_form = QFormLayout(background)
         background_form.addRow(self.pause_models)
