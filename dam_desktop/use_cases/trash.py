@@ -7,8 +7,10 @@ to go, and the change event after the commit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from dam_desktop.core.events import WorldChanged
 from dam_desktop.core.world import World
@@ -43,11 +45,16 @@ def _notify(world: World, entity_ids: Sequence[int], **change: bool) -> None:
         world.notify_changed(WorldChanged.of(entity_ids, "trash", **change))
 
 
-async def move_to_trash(world: World, entity_ids: Sequence[int]) -> TrashOutcome:
-    """Remove assets from the library into its trash; linked files stay where they are. Each
-    batch of `BATCH` ids is its own transaction."""
+# One batch's work in its own transaction: the service's result, the batch's ids that name an
+# asset, and those already where they were asked to go.
+BatchStep = Callable[
+    [AsyncSession, list[int]], Awaitable[tuple[trash_service.TrashResult, set[int], set[int]]]
+]
+
+
+async def _in_batches(world: World, entity_ids: Sequence[int], step: BatchStep) -> TrashOutcome:
     ids = list(dict.fromkeys(entity_ids))
-    moved: list[int] = []
+    done: list[int] = []
     unknown: list[int] = []
     unchanged: list[int] = []
     refused: list[str] = []
@@ -55,40 +62,46 @@ async def move_to_trash(world: World, entity_ids: Sequence[int]) -> TrashOutcome
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
         async with world.session() as session:
-            known = await known_asset_ids(session, batch)
-            already = await trash_service.trashed_ids(session, batch)
-            result = await trash_service.move_to_trash(session, world.paths, [i for i in batch if i in known])
-        moved.extend(result.entity_ids)
+            result, known, already = await step(session, batch)
+        done.extend(result.entity_ids)
         files += result.files_moved
         unknown.extend(i for i in batch if i not in known)
         unchanged.extend(i for i in batch if i in already)
         refused.extend(result.refused)
-    _notify(world, moved, removed=True)
-    return TrashOutcome(moved, files, unknown=unknown, unchanged=unchanged, refused=refused)
+    return TrashOutcome(done, files, unknown=unknown, unchanged=unchanged, refused=refused)
+
+
+async def move_to_trash(world: World, entity_ids: Sequence[int]) -> TrashOutcome:
+    """Remove assets from the library into its trash; linked files stay where they are. Each
+    batch of `BATCH` ids is its own transaction."""
+
+    async def step(
+        session: AsyncSession, batch: list[int]
+    ) -> tuple[trash_service.TrashResult, set[int], set[int]]:
+        known = await known_asset_ids(session, batch)
+        already = await trash_service.trashed_ids(session, batch)
+        result = await trash_service.move_to_trash(session, world.paths, [i for i in batch if i in known])
+        return result, known, already
+
+    outcome = await _in_batches(world, entity_ids, step)
+    _notify(world, outcome.entity_ids, removed=True)
+    return outcome
 
 
 async def restore_from_trash(world: World, entity_ids: Sequence[int]) -> TrashOutcome:
     """Put trashed assets back in the library, with their managed copies; a batch of `BATCH`
     ids per transaction."""
-    ids = list(dict.fromkeys(entity_ids))
-    restored: list[int] = []
-    unknown: list[int] = []
-    unchanged: list[int] = []
-    refused: list[str] = []
-    files = 0
-    for start in range(0, len(ids), BATCH):
-        batch = ids[start : start + BATCH]
-        async with world.session() as session:
-            known = await known_asset_ids(session, batch)
-            result = await trash_service.restore_from_trash(session, world.paths, batch)
-        done = set(result.entity_ids)
-        restored.extend(result.entity_ids)
-        files += result.files_moved
-        unknown.extend(i for i in batch if i not in known)
-        unchanged.extend(i for i in batch if i in known and i not in done)
-        refused.extend(result.refused)
-    _notify(world, restored, added=True)
-    return TrashOutcome(restored, files, unknown=unknown, unchanged=unchanged, refused=refused)
+
+    async def step(
+        session: AsyncSession, batch: list[int]
+    ) -> tuple[trash_service.TrashResult, set[int], set[int]]:
+        known = await known_asset_ids(session, batch)
+        result = await trash_service.restore_from_trash(session, world.paths, batch)
+        return result, known, known - set(result.entity_ids)  # known, but not in the trash
+
+    outcome = await _in_batches(world, entity_ids, step)
+    _notify(world, outcome.entity_ids, added=True)
+    return outcome
 
 
 async def move_result_to_trash(world: World, scope: ResultScope) -> TrashOutcome:
