@@ -191,3 +191,22 @@ async def test_a_sound_file_outside_the_library_finds_its_original(
         assert hits[0].entity_id == sound_library.ids["sound_17.wav"]
     finally:
         await world.close()
+
+
+async def test_a_sound_that_no_longer_decodes_is_named_with_its_reason_and_the_others_are_embedded(
+    world: World, tmp_path: Path
+) -> None:
+    good, bad = write_sounds(tmp_path / "card", count=2)
+    report = await import_paths(world, [tmp_path / "card"], mode="reference")
+    assert len(report.imported) == 2
+    bad.write_bytes(b"RIFF this is no longer a sound")
+    async with world.session() as session:
+        rows = await session.execute(
+            select(FilePropertiesComponent.original_filename, FilePropertiesComponent.entity_id)
+        )
+        ids = {name: eid for name, eid in rows.all()}
+        failed = await audio_service.generate_audio_embeddings(session, world.paths, list(ids.values()))
+        stored = await session.scalars(select(AudioEmbeddingSoundprintV2Dim128Component.entity_id))
+        assert set(stored) == {ids[good.name]}
+    assert list(failed) == [ids[bad.name]]
+    assert failed[ids[bad.name]].startswith(f"cannot decode {bad}: ")

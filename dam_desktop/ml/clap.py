@@ -82,17 +82,9 @@ class ClapEmbedder:
 
         The files are decoded here, beside the model (in the window's model worker), so the
         samples never cross the pipe or enter the window's memory."""
-        from dam_desktop.ml.audio_features import AudioDecodeError, load_audio
+        from dam_desktop.ml.audio_features import each_file, load_audio
 
-        clips: list[DecodedAudio | None] = []
-        errors: list[str] = []
-        for path in paths:
-            try:
-                clips.append(load_audio(path, MAX_SECONDS))
-                errors.append("")
-            except AudioDecodeError as exc:
-                clips.append(None)
-                errors.append(str(exc))
+        clips, errors = each_file(lambda path: load_audio(path, MAX_SECONDS), paths)
         readable = [c for c in clips if c is not None]
         encoded = self.encode_audio(readable) if readable else np.zeros((0, 0), np.float32)
         rows = iter(encoded)

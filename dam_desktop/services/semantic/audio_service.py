@@ -106,18 +106,9 @@ async def get_clap(manager: ModelExecutionManager, settings: AudioSettings) -> C
 def _fingerprint_batch(
     model_name: str, files: Sequence[Path]
 ) -> tuple[list[npt.NDArray[np.float32] | None], list[str]]:
-    from dam_desktop.ml.audio_features import AudioDecodeError, embed_file
+    from dam_desktop.ml.audio_features import each_file, embed_file
 
-    vectors: list[npt.NDArray[np.float32] | None] = []
-    errors: list[str] = []
-    for path in files:
-        try:
-            vectors.append(embed_file(path, model_name))
-            errors.append("")
-        except AudioDecodeError as exc:
-            vectors.append(None)
-            errors.append(str(exc))
-    return vectors, errors
+    return each_file(lambda path: embed_file(path, model_name), files)
 
 
 async def _compute_fingerprints(
