@@ -16,7 +16,7 @@ from dam_desktop.ui.marks.install import MarksUI
 from dam_desktop.ui.window import asset_actions
 from dam_desktop.ui.window.context_menu import TRASH_VIEW
 from dam_desktop.ui.window.main_window import MainWindow
-from dam_desktop.use_cases import marks, search
+from dam_desktop.use_cases import marks, search, trash
 from dam_desktop.use_cases.marks import MarkChanges
 from dam_desktop.use_cases.result_scope import ResultScope
 from tests.test_result_tag_edits import bulk_assets, sqlite_file
@@ -144,3 +144,68 @@ def test_trashing_and_restoring_a_whole_selected_result_past_the_cap_moves_every
     stack.undo()  # the restore: back into the trash
     qtbot.waitUntil(lambda: ui_window.model.rowCount() == COUNT - 1 and not ui_window.model.streaming)
     assert run(qtbot, ui_client.call(lambda world: search.count_matches(world, ""))) == 1
+
+
+def _sidebar_texts(window: MainWindow) -> list[str]:
+    return [window.sidebar.nav.item(row).text() for row in range(window.sidebar.nav.count())]
+
+
+@sqlite_file
+def test_deleting_the_whole_trash_past_the_cap_deletes_every_one_in_batches_with_progress(
+    qtbot: Any, ui_window: MainWindow, ui_client: Any, low_caps: None, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(trash, "BATCH", 20)  # 129 assets: seven batches, the job shows each
+    bulk_assets(ui_window.client.library_path / "dam.sqlite3", COUNT)
+    run(qtbot, ui_window.reload())
+    qtbot.waitUntil(lambda: ui_window.model.rowCount() == COUNT and not ui_window.model.streaming)
+    kept = _select_all_but_last_row(ui_window)
+    asked: list[str] = []
+
+    def confirm(title: str, text: str) -> bool:
+        asked.append(text)
+        return True
+
+    ui_window.confirm = confirm
+    run(qtbot, ui_window._run_action_by_key("remove"))
+    qtbot.waitUntil(lambda: ui_window.model.ids.tolist() == [kept])
+    ui_window.sidebar.select_view(TRASH_VIEW)
+    qtbot.waitUntil(lambda: ui_window.model.rowCount() == COUNT - 1 and not ui_window.model.streaming)
+    assert f"Trash   {COUNT - 1:,}" in _sidebar_texts(ui_window)
+    ui_window.grid.selectAll()
+    jobs_shown: list[str] = []
+    ui_window.jobs.changed.connect(lambda: jobs_shown.append(ui_window.jobs_label.text()))
+
+    run(qtbot, ui_window._run_action_by_key("delete-permanently"))
+
+    assert asked[-1].startswith(f"Delete {COUNT - 1:,} assets permanently?")
+    qtbot.waitUntil(lambda: ui_window.model.rowCount() == 0)
+    assert ui_window.statusBar().currentMessage() == f"Deleted {COUNT - 1} assets permanently"
+    assert "Deleting permanently 20 of 129" in jobs_shown and "Deleting permanently 120 of 129" in jobs_shown
+    assert not ui_window.jobs.busy and ui_window.jobs_label.isHidden()
+    qtbot.waitUntil(lambda: not any(text.startswith("Trash   ") for text in _sidebar_texts(ui_window)))
+    assert run(qtbot, ui_client.call(lambda world: search.count_matches(world, ""))) == 1
+    trashed = run(
+        qtbot, ui_client.call(lambda world: trash.restore_from_trash(world, list(range(1, COUNT + 1))))
+    )
+    assert trashed.entity_ids == []  # nothing left to restore: gone for good, not hidden
+
+
+async def test_deleting_a_trash_scope_stops_between_batches_when_asked(world: Any) -> None:
+    async with world.session() as session:
+        ids = await make_assets(session, [AssetSpec(name=f"t{n}.png") for n in range(7)])
+        await session.commit()
+    await trash.move_to_trash(world, ids)
+    seen: list[tuple[int, int]] = []
+
+    outcome = await trash.delete_result(
+        world,
+        ResultScope("", trash=True),
+        on_progress=lambda d, t: seen.append((d, t)),
+        stop=lambda: len(seen) > 2,
+        batch=3,
+    )
+
+    assert seen == [(0, 7), (3, 7), (6, 7)] and len(outcome.entity_ids) == 6
+    assert (await trash.restore_from_trash(world, ids)).entity_ids == [ids[-1]]
+    assert await search.count_matches(world, "") == 1
+    assert (await trash.delete_result(world, ResultScope("", trash=False))).entity_ids == []

@@ -134,3 +134,40 @@ async def delete_for_good(world: World, entity_ids: Sequence[int] | None = None)
         unchanged=[i for i in ids or () if i in known and i not in done],
         refused=result.refused,
     )
+
+
+async def delete_result(
+    world: World,
+    scope: ResultScope,
+    *,
+    on_progress: Callable[[int, int], None] | None = None,
+    stop: Callable[[], bool] | None = None,
+    batch: int | None = None,
+) -> TrashOutcome:
+    """Every asset of the trash's listing (a `trash` scope: a Select All over more than the window
+    lists) deleted for good, `batch` ids per transaction. `on_progress(done, total)` follows each
+    batch (on the world thread); once `stop()` is true no further batch starts. Between batches the
+    world answers the window's other calls, so a 655k-asset deletion leaves the grid scrolling."""
+    if not scope.trash:
+        return TrashOutcome([], 0)  # only the trash's own listing is deleted for good
+    async with world.session() as session:
+        ids = await scope_ids(session, scope)
+    batch = batch or BATCH
+    done: list[int] = []
+    refused: list[str] = []
+    files = 0
+    if on_progress is not None:
+        on_progress(0, len(ids))
+    for start in range(0, len(ids), batch):
+        if stop is not None and stop():
+            break
+        chunk = ids[start : start + batch].tolist()
+        async with world.session() as session:
+            result = await trash_service.empty_trash(session, world.paths, chunk)
+        done.extend(result.entity_ids)
+        files += result.files_moved
+        refused.extend(result.refused)
+        if on_progress is not None:
+            on_progress(min(start + batch, len(ids)), len(ids))
+    _notify(world, done, removed=True)
+    return TrashOutcome(done, files, refused=refused)

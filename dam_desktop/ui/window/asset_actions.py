@@ -44,6 +44,7 @@ class AssetActions(QObject):
             show_message=lambda text: window.statusBar().showMessage(text, 6000),
             show_result=window.show_result,  # type: ignore[arg-type]
             undo_stack=self.undo_stack,
+            add_job=window.jobs.add,
         )
 
     async def current_selection(self) -> Selection:

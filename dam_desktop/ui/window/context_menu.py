@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QMenu, QStyle, QWidget
 from dam_desktop.services.browse.browse_sql import TileInfo
 
 if TYPE_CHECKING:
+    from dam_desktop.ui.jobs.jobs import Job
     from dam_desktop.ui.world_client import WorldClient
     from dam_desktop.use_cases.result_scope import ResultScope
 
@@ -62,6 +63,7 @@ class ActionContext:
     show_message: Callable[[str], None]
     show_result: Callable[[str, object], Awaitable[None]] | None = None
     undo_stack: QUndoStack | None = None  # removal and restore go on it (Edit › Undo)
+    add_job: Callable[[Job], None] | None = None  # long work shows in the status bar's job list
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from array import array
 from collections.abc import Awaitable, Callable, Sequence
 
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QStyle
 
 from dam_desktop.core.world import World
+from dam_desktop.ui.jobs.jobs import Job
 from dam_desktop.ui.window.context_menu import ActionContext, AssetAction, Selection, in_library, in_trash
 from dam_desktop.ui.window.undoable import TrashCommand
 from dam_desktop.use_cases import trash
@@ -74,13 +76,56 @@ async def restore(context: ActionContext, selection: Selection) -> None:
     _push_undoable(context, result, removal=False)
 
 
+class DeletionJob(Job):
+    """Deleting a whole result for good, batch by batch, as the status bar's job ("Deleting
+    permanently 5,000 of 655,000"); cancelling it stops after the batch under way."""
+
+    progressed = Signal(int, int)  # emitted on the world thread, delivered queued
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__("Deleting permanently", parent)
+        self.running = True
+        self.stop_asked = False
+        self.progressed.connect(self._on_progress)
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.done, self.total = done, total
+        self.changed.emit()
+
+    def cancel(self) -> None:
+        self.stop_asked = True
+
+    def end(self) -> None:
+        self.running = False
+        self.finished.emit()
+
+
 async def delete_for_good(context: ActionContext, selection: Selection) -> None:
-    if context.confirm(
+    if not context.confirm(
         "Delete permanently",
-        f"Delete {_plural(len(selection))} permanently?\n\n"
+        f"Delete {_plural(_count(selection))} permanently?\n\n"
         "Their stored copies are deleted; this cannot be undone.",
     ):
-        await _apply(context, selection, trash.delete_for_good, "Deleted {} permanently")
+        return
+    done = "Deleted {} permanently"
+    if selection.scope is None:
+        await _apply(context, selection, trash.delete_for_good, done)
+        return
+    # A whole result (the trash's Select All past the listed ids): the world reads its ids and
+    # deletes them a batch at a time, the job list showing how far it got.
+    job = DeletionJob(context.window)
+    if context.add_job is not None:
+        context.add_job(job)
+
+    async def over_scope(world: World, scope: ResultScope) -> TrashOutcome:
+        return await trash.delete_result(
+            world, scope, on_progress=job.progressed.emit, stop=lambda: job.stop_asked
+        )
+
+    try:
+        await _apply(context, selection, trash.delete_for_good, done, over_scope)
+    finally:
+        job.end()
 
 
 ACTIONS = [
