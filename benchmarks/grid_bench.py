@@ -257,12 +257,28 @@ async def first_paint_through_world(library: Path) -> float:
     return painted[0] - started
 
 
-SESSION_ROUNDS = 24
+# An hour of use: a round is about what a user does in a minute (a search read to its end, a zoom,
+# a jump, twenty scroll steps, a tile inspected), so 60 rounds; --session-rounds 120 for two hours.
+SESSION_ROUNDS = 60
+CURVE_EVERY = 5  # the RSS (and the load average) is printed every this many rounds, as it goes
 SESSION_QUERIES = ["type:image", "ext:jpg", "-type:audio", "", "ext:png | ext:wav"]
 SESSION_ZOOMS = [160, 210, 120, 320, 160, 96]
 
 
-async def measure_window(library: Path, steps: int, rounds: int = SESSION_ROUNDS) -> dict[str, float]:
+def round_printer(every: int) -> Callable[[int, float], None]:
+    """What prints the session's memory curve as it goes: every `every` rounds, the RSS and the load."""
+
+    def print_round(number: int, rss: float) -> None:
+        if number % every == 0 or number == 1:
+            load = os.getloadavg()[0]
+            print(f"  session round {number:4d}   RSS {rss:5.0f} MB   load average {load:4.1f}", flush=True)
+
+    return print_round
+
+
+async def measure_window(
+    library: Path, steps: int, rounds: int = SESSION_ROUNDS, curve_every: int = CURVE_EVERY
+) -> dict[str, float]:
     """The app's own start: lock, start-up read, window, first paint; then the world opens and the
     grid is scrolled and resized. Module imports are not timed here (they are the process
     figure's), so every module the app loads is imported before the clock starts."""
@@ -297,7 +313,7 @@ async def measure_window(library: Path, steps: int, rounds: int = SESSION_ROUNDS
     relayout = resize_and_time(grid, widths)
     rss_after = rss_mb()
     session_started = time.perf_counter()
-    samples = await scripted_session(window, rounds, step_px)
+    samples = await scripted_session(window, rounds, step_px, round_printer(curve_every))
     session_s = time.perf_counter() - session_started
     rss_session = rss_mb()
     thumbnails_mb = window.cache.used_bytes / 1e6
@@ -332,11 +348,28 @@ async def measure_window(library: Path, steps: int, rounds: int = SESSION_ROUNDS
     }
 
 
-async def scripted_session(window: object, rounds: int, step_px: int) -> list[float]:
+async def scripted_session(
+    window: object, rounds: int, step_px: int, on_round: Callable[[int, float], None] | None = None
+) -> list[float]:
     """What a user does for a while, `rounds` times: a search (broad ones, at 1M up to 667k
     matches) in one of the orders, every page of it streamed, a zoom step, a jump to a place in
     it, a few scroll steps there, and a click on a tile (the inspector shows it). Returns the RSS
-    after each round."""
+    after each round (and hands it to `on_round` with the round's number as it goes)."""
+    samples = []
+    for n in range(rounds):
+        await session_round(window, n, step_px)
+        samples.append(rss_mb())
+        if on_round is not None:
+            on_round(n + 1, samples[-1])
+    from dam_desktop.ui.window.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    window.grid.set_tile_size(SESSION_ZOOMS[0])
+    return samples
+
+
+async def session_round(window: object, n: int, step_px: int) -> None:
+    """Round `n` of the scripted session (the query, order and zoom cycle with `n`)."""
     from PySide6.QtCore import QItemSelectionModel
 
     from dam_desktop.services.search.sorting import SortKey
@@ -346,24 +379,19 @@ async def scripted_session(window: object, rounds: int, step_px: int) -> list[fl
     grid = window.grid
     bar = grid.verticalScrollBar()
     orders = [SortKey.ADDED, SortKey.NAME, SortKey.SIZE, SortKey.TYPE]
-    samples = []
-    for n in range(rounds):
-        window.sort = orders[n % len(orders)]
-        window.descending = window.sort.default_descending if n % 2 else not window.sort.default_descending
-        window.search_text = "\0"  # not any query: the next one runs even when it is the same text
-        await window.apply_search(SESSION_QUERIES[n % len(SESSION_QUERIES)])
-        await wait_for(lambda: not window.model.streaming, timeout=300)
-        grid.set_tile_size(SESSION_ZOOMS[n % len(SESSION_ZOOMS)])
-        bar.setValue(bar.maximum() * (n % 7) // 7)
-        await scroll_and_time(grid, 10, step_px)
-        rows = grid.visible_rows()
-        if len(rows):
-            index = window.model.index(rows.start + n % len(rows), 0)
-            grid.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
-        await scroll_and_time(grid, 10, step_px)
-        samples.append(rss_mb())
-    grid.set_tile_size(SESSION_ZOOMS[0])
-    return samples
+    window.sort = orders[n % len(orders)]
+    window.descending = window.sort.default_descending if n % 2 else not window.sort.default_descending
+    window.search_text = "\0"  # not any query: the next one runs even when it is the same text
+    await window.apply_search(SESSION_QUERIES[n % len(SESSION_QUERIES)])
+    await wait_for(lambda: not window.model.streaming, timeout=300)
+    grid.set_tile_size(SESSION_ZOOMS[n % len(SESSION_ZOOMS)])
+    bar.setValue(bar.maximum() * (n % 7) // 7)
+    await scroll_and_time(grid, 10, step_px)
+    rows = grid.visible_rows()
+    if len(rows):
+        index = window.model.index(rows.start + n % len(rows), 0)
+        grid.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    await scroll_and_time(grid, 10, step_px)
 
 
 def open_database_files(library: Path) -> int:
@@ -624,7 +652,10 @@ def main() -> int:
     )
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--process-runs", type=int, default=7, help="0: no separate launch processes")
-    parser.add_argument("--session-rounds", type=int, default=SESSION_ROUNDS, help="rounds of the session")
+    parser.add_argument(
+        "--session-rounds", type=int, default=SESSION_ROUNDS, help="rounds of the session (60: an hour)"
+    )
+    parser.add_argument("--curve-every", type=int, default=CURVE_EVERY, help="print the RSS every N rounds")
     parser.add_argument(
         "--backend",
         choices=("sqlite", "postgresql"),
@@ -661,7 +692,7 @@ def main() -> int:
     app.setQuitOnLastWindowClosed(False)
 
     async def in_process() -> tuple[dict[str, float], dict[str, float] | None]:
-        ours = await measure_window(library, args.steps, args.session_rounds)
+        ours = await measure_window(library, args.steps, args.session_rounds, args.curve_every)
         base = (
             None
             if args.no_baseline

@@ -139,3 +139,24 @@ def test_the_badge_names_the_content_not_the_file_name(qtbot: Any, ui_client: An
     painted = set(view.delegate._badges)
     assert painted == {"PNG", "JPEG"}, painted
     close_grid(qtbot, view)
+
+
+def test_a_selection_larger_than_the_facts_the_grid_keeps_gets_every_assets_file(
+    qtbot: Any, ui_client: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The grid keeps tile facts for a few screens only; an action over a bigger selection (copy,
+    drag, open) still gets each asset's name and file, read for it."""
+    from dam_desktop.ui.grid import grid_model
+
+    monkeypatch.setattr(grid_model, "MAX_INFOS", 5)
+    made = run(qtbot, ui_client.call(lambda world: add_images(world, tmp_path / "src", 12)))
+    view = make_grid(qtbot, ui_client)
+    assert run(qtbot, view.grid_model.load(all_assets()))
+    ids = view.grid_model.ids_in(0, 12)
+
+    infos = run(qtbot, view.grid_model.fetch_infos(ids))
+
+    assert sorted(info.filename for info in infos.values()) == [f"image-{n:04d}.png" for n in range(12)]
+    assert {eid: info.file_path for eid, info in infos.items()} == {a.entity_id: a.path for a in made}
+    assert len(view.grid_model.known_ids()) <= 5
+    close_grid(qtbot, view)

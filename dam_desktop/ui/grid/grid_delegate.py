@@ -28,6 +28,7 @@ from dam_desktop.ui.backdrop import DEFAULT_BACKDROP, integer_scale, paint_backd
 from dam_desktop.ui.grid.tile_marks import TileMarks
 from dam_desktop.ui.grid.type_icons import TypeIcons
 from dam_desktop.ui.inspector.formatting import format_time
+from dam_desktop.utils.lru import LruCache
 
 if TYPE_CHECKING:
     from dam_desktop.ui.grid.hover_scrub import HoverScrub
@@ -45,6 +46,8 @@ MISSING_OPACITY = 0.4
 ANIMATED_CUE = "▶ ANIM"  # on an animated GIF, WebP or PNG tile
 # Thumbnails are at most this big; a smaller one is the picture at its own size.
 ORIGINAL_BELOW = 256
+LABELS_KEPT = 2_000  # tiles' laid-out names: a few screens at the smallest zoom
+BADGES_KEPT = 500  # rendered badges (an extension, a duration, a score)
 
 
 @dataclass(frozen=True)
@@ -95,11 +98,13 @@ class TileDelegate:
         self.metrics = QFontMetrics(self.font)
         self.badge_metrics = QFontMetrics(self.badge_font)
         # Painting runs for every visible tile on every scroll step: elided names and placeholder
-        # icons are computed once, not per paint.
-        self._labels: dict[tuple[int, int], QStaticText] = {}
+        # icons are computed once, not per paint. Names and badges are kept for the last few
+        # screens only: a laid-out name is 1 KB of Qt's memory, and 20,000 of them (the old bound)
+        # were a steady climb of the window's memory through an hour of grid_bench.py's session.
+        self._labels: LruCache[tuple[int, int], QStaticText] = LruCache(LABELS_KEPT)
         self._placeholder_icons: dict[tuple[str, int], QPixmap] = {}
-        self._badges: dict[str, QPixmap] = {}
-        self._scores: dict[str, QPixmap] = {}
+        self._badges: LruCache[str, QPixmap] = LruCache(BADGES_KEPT)  # extensions, durations
+        self._scores: LruCache[str, QPixmap] = LruCache(BADGES_KEPT)
         self.colors = TileColors.from_palette(widget.palette())
         # {entity id: "missing" or "changed"} for assets the last check for missing files marked
         # (set by `ui.missing_files`); such tiles are dimmed and carry a mark.
@@ -191,13 +196,11 @@ class TileDelegate:
         key = (info.entity_id, width)
         text = self._labels.get(key)
         if text is None:
-            if len(self._labels) > 20_000:
-                self._labels.clear()
             elided = self.metrics.elidedText(info.filename, Qt.TextElideMode.ElideMiddle, width)
             text = QStaticText(elided)
             text.setTextFormat(Qt.TextFormat.PlainText)
             text.prepare(font=self.font)
-            self._labels[key] = text
+            self._labels.put(key, text)
         return text
 
     def _paint_pixmap(self, painter: QPainter, square: QRect, pixmap: QPixmap) -> None:
@@ -268,7 +271,7 @@ class TileDelegate:
             return
         badge = self._badges.get(extension)
         if badge is None:
-            badge = self._badges[extension] = self._render_badge(extension)
+            badge = self._badges.put(extension, self._render_badge(extension))
         ratio = badge.devicePixelRatio() or 1.0
         height = int(badge.height() / ratio)
         painter.drawPixmap(QPoint(square.left() + 6, square.bottom() - height - 5), badge)
@@ -287,7 +290,7 @@ class TileDelegate:
                 text = f"▶ {text}"
         badge = self._badges.get(text)
         if badge is None:
-            badge = self._badges[text] = self._render_badge(text)
+            badge = self._badges.put(text, self._render_badge(text))
         ratio = badge.devicePixelRatio() or 1.0
         width, height = int(badge.width() / ratio), int(badge.height() / ratio)
         painter.drawPixmap(QPoint(image.right() - width - 4, image.bottom() - height - 4), badge)
@@ -302,12 +305,10 @@ class TileDelegate:
         top-right one), drawn once per distinct text and blitted."""
         badge = self._scores.get(text)
         if badge is None:
-            if len(self._scores) > 2000:
-                self._scores.clear()
             width = self.badge_metrics.horizontalAdvance(text) + 12
             height = self.badge_metrics.height() + 4
-            badge = self._scores[text] = self._render_label(
-                text, self.colors.score_fill, width, height, radius=height / 2
+            badge = self._scores.put(
+                text, self._render_label(text, self.colors.score_fill, width, height, radius=height / 2)
             )
         painter.drawPixmap(QPoint(image.left() + 4, image.top() + 4), badge)
 

@@ -51,7 +51,9 @@ TILE_INFO_ROLE = Qt.ItemDataRole.UserRole + 2
 SCORE_ROLE = Qt.ItemDataRole.UserRole + 3
 
 INFO_BATCH = 400
-MAX_INFOS = 20_000
+# Tile facts kept: a screen holds a few hundred tiles at most, so this is many screens back. 20,000
+# grew the window's memory through 80 rounds of grid_bench.py's session (a few hundred a round).
+MAX_INFOS = 5_000
 MAX_DRAG_ITEMS = 5_000
 
 _ModelIndex = QModelIndex | QPersistentModelIndex
@@ -343,17 +345,16 @@ class AssetGridModel(QAbstractListModel):
     def missing_infos(self, entity_ids: Iterable[int]) -> list[int]:
         return [eid for eid in entity_ids if eid not in self._infos and eid not in self._requested]
 
-    def request_infos(self, entity_ids: Sequence[int]) -> asyncio.Task[None] | None:
+    def request_infos(self, entity_ids: Sequence[int]) -> asyncio.Task[Any] | None:
         """Fetch tile facts for ids not known yet, in the background; `infos_arrived` follows."""
         wanted = self.missing_infos(entity_ids)
         if not wanted:
             return None
         return self._start_fetch(wanted)
 
-    def _start_fetch(self, wanted: list[int]) -> asyncio.Task[None]:
+    def _start_fetch(self, wanted: list[int]) -> asyncio.Task[Any]:
         self._requested.update(wanted)
-        task: asyncio.Task[None] = self._tasks.spawn(self._fetch(wanted))
-        return task
+        return self._tasks.spawn(self._fetch(wanted))
 
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         """Run `coro` in the background beside the model's own reads; `stop` cancels it too."""
@@ -366,12 +367,14 @@ class AssetGridModel(QAbstractListModel):
 
     async def fetch_infos(self, entity_ids: Sequence[int]) -> dict[int, TileInfo]:
         """Tile facts for `entity_ids`, fetching what is not known yet."""
-        missing = [eid for eid in entity_ids if eid not in self._infos]
-        if missing:
-            await self._fetch(missing)
-        return {eid: info for eid in entity_ids if (info := self._infos.get(eid)) is not None}
+        known = {eid: info for eid in entity_ids if (info := self._infos.get(eid)) is not None}
+        missing = [eid for eid in entity_ids if eid not in known]
+        # Taken from the reads themselves: a selection may hold more assets than the model keeps.
+        fetched = await self._fetch(missing) if missing else {}
+        return {eid: info for eid in entity_ids if (info := known.get(eid) or fetched.get(eid)) is not None}
 
-    async def _fetch(self, entity_ids: list[int]) -> None:
+    async def _fetch(self, entity_ids: list[int]) -> dict[int, TileInfo]:
+        fetched: dict[int, TileInfo] = {}
         try:
             for start in range(0, len(entity_ids), INFO_BATCH):
                 batch = entity_ids[start : start + INFO_BATCH]
@@ -383,9 +386,11 @@ class AssetGridModel(QAbstractListModel):
 
                 infos = await self.client.call(read)
                 self._store(infos)
+                fetched.update(infos)
                 self.infos_arrived.emit(list(infos))
         finally:
             self._requested.difference_update(entity_ids)
+        return fetched
 
     def _store(self, infos: dict[int, TileInfo]) -> None:
         for eid, info in infos.items():
