@@ -82,7 +82,7 @@ def start_gui(
     from dam_desktop.core.library_location import is_server_url
     from dam_desktop.library_opening import begin_opening
     from dam_desktop.settings import APPLICATION_NAME, ORGANIZATION_NAME, default_library_path
-    from dam_desktop.ui.grid.grid_settings import saved_sort
+    from dam_desktop.ui.grid.grid_settings import saved_sort, saved_zoom, tiles_on_a_large_screen
     from dam_desktop.ui.window.store_mapping import store_mount
 
     settings = QSettings(ORGANIZATION_NAME, APPLICATION_NAME)
@@ -100,7 +100,8 @@ def start_gui(
         handed = _hand_over(names(), files)
         if handed is not None:
             return handed
-    opening = begin_opening(library_path, *saved_sort(settings), store_root)
+    first_screen = tiles_on_a_large_screen(saved_zoom(settings))
+    opening = begin_opening(library_path, *saved_sort(settings), store_root, first_screen)
     if isinstance(opening.error, LibraryLockedError):
         # A window that has just taken the library listens a moment later (once Qt has loaded).
         handed = _hand_over(names(), files, wait_s=HANDOFF_WAIT_S)

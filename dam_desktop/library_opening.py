@@ -38,9 +38,14 @@ class LibraryOpening:
 
 
 def begin_opening(
-    library_path: Path | str, sort: SortKey, descending: bool, store_root: Path | None = None
+    library_path: Path | str,
+    sort: SortKey,
+    descending: bool,
+    store_root: Path | None = None,
+    first_screen: int | None = None,
 ) -> LibraryOpening:
-    """Lock the library and start reading its first grid in `sort` order."""
+    """Lock the library and start reading its first grid in `sort` order, with the tile facts of
+    its first `first_screen` assets (None: the start-up read's default)."""
     if isinstance(library_path, str) and is_server_url(library_path):
         named = LibraryPaths(Path(database_name(library_path)))
         return LibraryOpening(named, None, None, _nothing(), library_path, store_root)
@@ -54,7 +59,7 @@ def begin_opening(
     except OSError as exc:
         error = LibraryError(f"cannot use {paths.root} as a library: {exc.strerror or exc}")
         return LibraryOpening(paths, None, error, _nothing())
-    snapshot = in_thread("dam-first-grid", _read, paths, sort, descending)
+    snapshot = in_thread("dam-first-grid", _read, paths, sort, descending, first_screen)
     return LibraryOpening(paths, lock, None, snapshot, paths.root)
 
 
@@ -64,8 +69,10 @@ def _nothing() -> Future[LibrarySnapshot | None]:
     return done
 
 
-def _read(paths: LibraryPaths, sort: SortKey, descending: bool) -> LibrarySnapshot | None:
+def _read(
+    paths: LibraryPaths, sort: SortKey, descending: bool, first_screen: int | None
+) -> LibrarySnapshot | None:
     # Imported here, not at the top: numpy's import then also runs beside Qt's.
-    from dam_desktop.services.browse.library_snapshot import read_snapshot
+    from dam_desktop.services.browse.library_snapshot import FIRST_SCREEN, read_snapshot
 
-    return read_snapshot(paths, sort, descending)
+    return read_snapshot(paths, sort, descending, FIRST_SCREEN if first_screen is None else first_screen)

@@ -176,7 +176,8 @@ def test_the_app_paints_its_grid_and_quits_without_noise(tmp_path: Path) -> None
 
 def test_the_first_paint_path_loads_neither_sqlalchemy_nor_numpy() -> None:
     """What the window needs for its first grid stays light; the world's imports come after, and
-    the players (QtMultimedia), the Preferences dialog and drag-out with their first use."""
+    the players (QtMultimedia), the Preferences dialog, drag-out, the query language, the keyboard's
+    cursor moves and the file-type icons with their first use."""
     later = (
         "numpy",
         "sqlalchemy",
@@ -189,6 +190,9 @@ def test_the_first_paint_path_loads_neither_sqlalchemy_nor_numpy() -> None:
         "dam_desktop.ui.grid.outgoing",
         "hashlib",
         "dam_desktop.handoff",
+        "dam_desktop.services.search.tag_query",
+        "dam_desktop.ui.grid.type_icons",
+        "dam_desktop.ui.grid.cursor_moves",
     )
     probe = (
         "import sys\n"
@@ -259,3 +263,29 @@ def test_a_grid_still_waiting_for_its_library_says_so(qtbot: Any, ui_loop: Any, 
     assert changed > 50
     assert LOADING_HINT.startswith("Opening the library")
     run(qtbot, window.shutdown())
+
+
+@pytest.mark.parametrize("zoom", [64, 100, 160, 300, 512])
+def test_the_start_up_read_covers_a_large_screen_at_the_saved_zoom(
+    qtbot: Any, tmp_path: Path, zoom: int
+) -> None:
+    """The start-up read takes tile facts for as many assets as a 4K screen of tiles shows at the
+    zoom the user left: every tile of a full-screen window's first paint has its name and thumbnail
+    without waiting for the world."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QWidget
+
+    from dam_desktop.ui.grid.grid_delegate import TileDelegate
+    from dam_desktop.ui.grid.grid_settings import LARGE_SCREEN, ZOOM_KEY, saved_zoom, tiles_on_a_large_screen
+    from dam_desktop.ui.grid.grid_view import MARGIN
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    settings.setValue(ZOOM_KEY, zoom)
+    assert saved_zoom(settings) == zoom
+    cell_w, cell_h = TileDelegate(host).cell_size(zoom)
+    width, height = LARGE_SCREEN
+    columns = max(1, (width - 2 * MARGIN) // cell_w)
+    rows_in_view = -(-height // cell_h) + 1  # a part-shown row at the top and at the bottom
+    assert tiles_on_a_large_screen(saved_zoom(settings)) >= columns * rows_in_view

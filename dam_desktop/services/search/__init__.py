@@ -1,6 +1,6 @@
-"""Search: the tag query language, result orders and the paged search API (`search_service`)."""
+"""Search: the tag query language (`tag_query`), result orders (`sorting`) and the paged search
+API (`search_service`).
 
-from dam_desktop.services.search.sorting import SortKey
-from dam_desktop.services.search.tag_query.errors import QueryError, QuerySyntaxError, QueryTermError
-
-__all__ = ["QueryError", "QuerySyntaxError", "QueryTermError", "SortKey"]
+Nothing is imported here: the window's start-up read needs only `sorting`, and importing the
+query language's parser beside it would put it on the way to the first paint.
+"""

@@ -26,12 +26,12 @@ from PySide6.QtWidgets import QStyle, QWidget
 from dam_desktop.services.browse.browse_sql import TileInfo
 from dam_desktop.ui.backdrop import DEFAULT_BACKDROP, integer_scale, paint_backdrop, shows_through
 from dam_desktop.ui.grid.tile_marks import TileMarks
-from dam_desktop.ui.grid.type_icons import TypeIcons
 from dam_desktop.ui.inspector.formatting import format_time
 from dam_desktop.utils.lru import LruCache
 
 if TYPE_CHECKING:
     from dam_desktop.ui.grid.hover_scrub import HoverScrub
+    from dam_desktop.ui.grid.type_icons import TypeIcons
 
 TILE_PADDING = 8
 LABEL_GAP = 6
@@ -120,7 +120,17 @@ class TileDelegate:
             "image": style.standardIcon(QStyle.StandardPixmap.SP_FileIcon),
             "other": style.standardIcon(QStyle.StandardPixmap.SP_FileIcon),
         }
-        self.type_icons = TypeIcons(self._icons["other"])  # a generic asset's tile: its type's icon
+        self._type_icons: TypeIcons | None = None
+
+    @property
+    def type_icons(self) -> TypeIcons:
+        """A generic asset's tile shows its type's icon: looked up in the desktop's icon theme,
+        which is found when the first such tile paints, not on the way to the window's first."""
+        if self._type_icons is None:
+            from dam_desktop.ui.grid.type_icons import TypeIcons
+
+            self._type_icons = TypeIcons(self._icons["other"])
+        return self._type_icons
 
     def refresh_palette(self) -> None:
         self.colors = TileColors.from_palette(self._widget.palette())

@@ -33,18 +33,15 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QWidget
 
-from dam_desktop.ui.grid.cursor_moves import cursor_target
 from dam_desktop.ui.grid.empty_state import DROP_HERE, EmptyState, paint_empty_state
 from dam_desktop.ui.grid.grid_delegate import TileDelegate
 from dam_desktop.ui.grid.grid_drag import drag_selection_out
 from dam_desktop.ui.grid.grid_model import AssetGridModel
+from dam_desktop.ui.grid.grid_settings import DEFAULT_TILE, MAX_TILE, MIN_TILE
 from dam_desktop.ui.grid.thumbnail_cache import ThumbnailCache
 from dam_desktop.ui.grid.thumbnail_loader import ThumbnailLoader
 from dam_desktop.ui.grid.tile_thumbnails import TileThumbnails
 
-MIN_TILE = 64
-MAX_TILE = 512
-DEFAULT_TILE = 160
 LOADING_HINT = "Opening the library…"
 LOADING_HINT_DELAY_MS = 400
 MARGIN = 10
@@ -232,6 +229,8 @@ class AssetGridView(QAbstractItemView):
     def moveCursor(
         self, action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier
     ) -> QModelIndex:
+        from dam_desktop.ui.grid.cursor_moves import cursor_target  # on the first key, not at start
+
         count = self.model().rowCount()
         if count == 0:
             return QModelIndex()

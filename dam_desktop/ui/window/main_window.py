@@ -38,8 +38,8 @@ from dam_desktop.core.events import WorldChanged
 from dam_desktop.services.browse.browse_sql import LibraryCounts
 from dam_desktop.ui.changes import ChangeFollower
 from dam_desktop.ui.grid.grid_model import AssetGridModel, ResultQuery
-from dam_desktop.ui.grid.grid_settings import saved_sort
-from dam_desktop.ui.grid.grid_view import DEFAULT_TILE, AssetGridView
+from dam_desktop.ui.grid.grid_settings import saved_sort, saved_zoom
+from dam_desktop.ui.grid.grid_view import AssetGridView
 from dam_desktop.ui.grid.thumbnail_cache import DEFAULT_BUDGET_MB, ThumbnailCache
 from dam_desktop.ui.grid.thumbnail_loader import ThumbnailLoader
 from dam_desktop.ui.inspector.inspector import Inspector
@@ -105,7 +105,7 @@ class MainWindow(QMainWindow):
         self.loader = ThumbnailLoader(workers=2, parent=self)
         self.model = AssetGridModel(client, self)
         self.grid = AssetGridView(self.model, self.loader, self.cache, self)
-        self.grid.set_tile_size(setting_int(self.settings, "grid/zoom", DEFAULT_TILE))
+        self.grid.set_tile_size(saved_zoom(self.settings))
         self.grid.first_painted.connect(self.first_painted)
         self.grid.first_painted.connect(client.painted)  # the library's open check may run now
 

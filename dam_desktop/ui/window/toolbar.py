@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, QPoint, Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QLabel, QSlider, QStyle, QToolBar, QToolButton, QWidget
 
 from dam_desktop.services.search.sorting import SortKey
-from dam_desktop.ui.grid.grid_view import MAX_TILE, MIN_TILE
+from dam_desktop.ui.grid.grid_settings import MAX_TILE, MIN_TILE
 from dam_desktop.ui.window.recent_searches import RecentSearch, RecentSearches
 from dam_desktop.ui.window.search_box import SearchBox
 from dam_desktop.ui.window.search_completer import SearchCompleter

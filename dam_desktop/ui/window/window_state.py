@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from dam_desktop.ui.grid.grid_settings import save_sort
+from dam_desktop.ui.grid.grid_settings import ZOOM_KEY, save_sort
 
 if TYPE_CHECKING:
     from dam_desktop.ui.window.main_window import MainWindow
@@ -36,7 +36,7 @@ def save_window_state(window: MainWindow) -> None:
     settings.setValue("window/geometry", window.saveGeometry())
     settings.setValue("window/state", window.saveState())
     settings.setValue("window/splitter", window.splitter.saveState())
-    settings.setValue("grid/zoom", window.grid.tile_size)
+    settings.setValue(ZOOM_KEY, window.grid.tile_size)
     save_sort(settings, window.sort, window.descending)
     settings.setValue("import/mode", window.importer.mode)
     settings.sync()
