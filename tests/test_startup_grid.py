@@ -193,6 +193,7 @@ def test_the_first_paint_path_loads_neither_sqlalchemy_nor_numpy() -> None:
         "dam_desktop.services.search.tag_query",
         "dam_desktop.ui.grid.type_icons",
         "dam_desktop.ui.grid.cursor_moves",
+        "dam_desktop.ui.window.search_completer",
     )
     probe = (
         "import sys\n"

@@ -14,13 +14,11 @@ from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QIcon,
-    QInputMethodEvent,
     QKeyEvent,
     QPainter,
     QPen,
     QPixmap,
     QResizeEvent,
-    QTextCharFormat,
 )
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
@@ -117,6 +115,10 @@ class SearchBox(QLineEdit):
     def _underline(self, start: int | None, length: int) -> None:
         """A red wavy underline under the error's characters, drawn by the line edit's own layout
         (the input-method format list is the one public way to style part of a QLineEdit)."""
+        # Imported on the first query, not on the way to the first paint: their classes' enums
+        # cost milliseconds to create.
+        from PySide6.QtGui import QInputMethodEvent, QTextCharFormat
+
         attributes = []
         if start is not None:
             shown = max(1, min(length, len(self.text()) - start)) if start < len(self.text()) else 1

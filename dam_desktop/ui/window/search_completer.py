@@ -137,13 +137,13 @@ class SearchCompleter(QObject):
         self.popup.setItemDelegate(_DetailDelegate(self.popup))
         self.completer.activated.connect(self._chosen_text)
         self._word = ""
-        box.textEdited.connect(self._on_edited)
+        box.textEdited.connect(self.on_edited)
 
     def suggestions(self) -> list[str]:
         """The texts the list offers now, top to bottom."""
         return [self.model.item(row).text() for row in range(self.model.rowCount())]
 
-    def _on_edited(self, text: str) -> None:
+    def on_edited(self, text: str) -> None:
         _start, word = word_at(text, self.box.cursorPosition())
         self._word = word
         if not self.enabled or not word or word.startswith('"'):

@@ -14,10 +14,10 @@ from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.ui.grid.grid_settings import MAX_TILE, MIN_TILE
 from dam_desktop.ui.window.recent_searches import RecentSearch, RecentSearches
 from dam_desktop.ui.window.search_box import SearchBox
-from dam_desktop.ui.window.search_completer import SearchCompleter
 
 if TYPE_CHECKING:
     from dam_desktop.ui.window.main_window import MainWindow
+    from dam_desktop.ui.window.search_completer import SearchCompleter
 
 SEARCH_DELAY_MS = 250  # typing pauses this long before the search runs
 TAG_PLACEHOLDER = "Search names and tags, e.g.  storm  name:IMG_2*  cat -dog  width:>1000"
@@ -132,17 +132,35 @@ class BrowseControls(QObject):
         self.sentence_mode = False
         self.switch_sentence_mode: Callable[[bool], None] | None = None
         self.recent = RecentSearches(window.settings, str(window.client.library_path))
-        self.completer = SearchCompleter(box, window.client, self)
+        self._completer: SearchCompleter | None = None
+        box.textEdited.connect(self._first_edit)
         box.edited.connect(self._on_edited)
         box.returnPressed.connect(lambda: self.search_now(remember=True))
         box.escaped.connect(lambda: window.tasks.spawn(window.ranked_flow.leave()))
         box.history_requested.connect(self.show_recent_menu)
-        self.completer.inserted.connect(lambda: self.search_now(remember=True))
         toolbar.sort_box.currentIndexChanged.connect(self._on_sort_changed)
         toolbar.direction_button.clicked.connect(self._toggle_direction)
         toolbar.show_direction(window.sort, window.descending)
         toolbar.zoom_slider.valueChanged.connect(window.grid.set_tile_size)
         window.grid.zoom_changed.connect(self._on_zoom_changed)
+
+    @property
+    def completer(self) -> SearchCompleter:
+        """Autocomplete for the search box, made with the first keystroke rather than on the way
+        to the window's first paint."""
+        if self._completer is None:
+            from dam_desktop.ui.window.search_completer import SearchCompleter
+
+            self._completer = SearchCompleter(self.toolbar.search_box, self.window.client, self)
+            self._completer.inserted.connect(lambda: self.search_now(remember=True))
+        return self._completer
+
+    def _first_edit(self, text: str) -> None:
+        # The completer listens from now on; this keystroke reaches it here (Qt does not call a
+        # slot connected while the signal is being emitted).
+        self.toolbar.search_box.textEdited.disconnect(self._first_edit)
+        if self._completer is None:
+            self.completer.on_edited(text)
 
     def _on_edited(self, text: str) -> None:
         if text:
