@@ -194,6 +194,8 @@ def test_the_first_paint_path_loads_neither_sqlalchemy_nor_numpy() -> None:
         "dam_desktop.ui.grid.type_icons",
         "dam_desktop.ui.grid.cursor_moves",
         "dam_desktop.ui.window.search_completer",
+        "dam_desktop.ui.inspector.image_pane",
+        "dam_desktop.ui.inspector.trash_bar",
     )
     probe = (
         "import sys\n"

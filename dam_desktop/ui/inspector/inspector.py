@@ -23,17 +23,23 @@ from PySide6.QtWidgets import (
 
 from dam_desktop.core.events import WorldChanged
 from dam_desktop.ui.changes import ChangeFollower, concerns
-from dam_desktop.ui.inspector.formatting import SHORT_SOUND_S, format_date, format_size, format_time
-from dam_desktop.ui.inspector.image_pane import ImagePane
+from dam_desktop.ui.inspector.formatting import (
+    LOCATION_KINDS,
+    breakable,
+    format_date,
+    format_size,
+    property_rows,
+)
 from dam_desktop.ui.inspector.players import LazyPlayers
-from dam_desktop.ui.inspector.trash_bar import TrashBar
 from dam_desktop.ui.world_client import WorldClient
 
 if TYPE_CHECKING:
     from dam_desktop.core.world import World
     from dam_desktop.services.browse.browse_service import AssetDetails
     from dam_desktop.ui.inspector.audio_player import AudioPlayer
+    from dam_desktop.ui.inspector.image_pane import ImagePane
     from dam_desktop.ui.inspector.image_preview import ImagePreview
+    from dam_desktop.ui.inspector.trash_bar import TrashBar
     from dam_desktop.ui.inspector.video_player import VideoPlayer
 
 
@@ -41,7 +47,6 @@ if TYPE_CHECKING:
 PICTURED_KINDS = frozenset({"image", "document", "font"})
 KIND_NAMES = {"image": "Image", "audio": "Sound", "video": "Video", "document": "Document", "font": "Font"}
 DETAIL_COMPONENTS = frozenset({"file", "asset", "trash"})  # changes that alter the properties shown
-LOCATION_KINDS = {"managed": "Stored copy", "trash": "In the trash", "reference": "Linked file"}
 
 
 class Inspector(QScrollArea):
@@ -68,16 +73,16 @@ class Inspector(QScrollArea):
         self.previews = QStackedWidget(body)
         self.previews.setMinimumHeight(280)
         self.previews.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.image_pane = ImagePane(self.previews)
+        # The image pane and the trash note are made when first needed, like the players: the
+        # window paints its first grid without them (nothing is selected at start).
+        self._image_pane: ImagePane | None = None
+        self._backdrop: str | None = None  # Preferences' backdrop, for the pane once it is made
         self.players = LazyPlayers(self.previews)
         self.no_preview = QLabel("", self.previews)
         self.no_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.no_preview.setObjectName("dimLabel")
-        for page in (self.no_preview, self.image_pane):
-            self.previews.addWidget(page)
-
-        self.trash_bar = TrashBar(lambda: client.paths.root, body)
-        self.trash_bar.restore_clicked.connect(self._on_restore)
+        self.previews.addWidget(self.no_preview)
+        self._trash_bar: TrashBar | None = None
         self.properties_header = QToolButton(body)
         self.properties_header.setObjectName("sectionHeader")
         self.properties_header.setText("Properties")
@@ -104,7 +109,6 @@ class Inspector(QScrollArea):
         self._layout.addWidget(self.title)
         self._layout.addWidget(self.subtitle)
         self._layout.addWidget(self.previews, 3)
-        self._layout.addWidget(self.trash_bar)
         self._layout.addWidget(self.sections_box)
         self.sections_box.hide()  # until something is selected
         self._layout.addWidget(self.properties_header)
@@ -131,8 +135,45 @@ class Inspector(QScrollArea):
         self.properties_box.setVisible(shown)
 
     @property
+    def image_pane(self) -> ImagePane:
+        if self._image_pane is None:
+            from dam_desktop.ui.inspector.image_pane import ImagePane
+
+            self._image_pane = ImagePane(self.previews)
+            if self._backdrop is not None:
+                self._image_pane.preview.backdrop = self._backdrop
+            self.previews.addWidget(self._image_pane)
+        return self._image_pane
+
+    @property
     def image_preview(self) -> ImagePreview:
         return self.image_pane.preview
+
+    def set_backdrop(self, backdrop: str) -> None:
+        """What shows through transparent pictures in the preview (Preferences)."""
+        self._backdrop = backdrop
+        if self._image_pane is not None:
+            self._image_pane.preview.backdrop = backdrop
+            self._image_pane.preview.update()
+
+    @property
+    def trash_bar(self) -> TrashBar:
+        """The note on a trashed asset, between the preview and the sections."""
+        if self._trash_bar is None:
+            from dam_desktop.ui.inspector.trash_bar import TrashBar
+
+            self._trash_bar = TrashBar(lambda: self.client.paths.root, self.widget())
+            self._trash_bar.restore_clicked.connect(self._on_restore)
+            self._layout.insertWidget(self._layout.indexOf(self.sections_box), self._trash_bar)
+        return self._trash_bar
+
+    def _hide_trash_bar(self) -> None:
+        if self._trash_bar is not None:
+            self._trash_bar.hide()
+
+    def _clear_image(self) -> None:
+        if self._image_pane is not None:
+            self._image_pane.preview.clear()
 
     @property
     def audio_player(self) -> AudioPlayer:
@@ -253,16 +294,16 @@ class Inspector(QScrollArea):
 
     def _show_trash(self, details: AssetDetails) -> None:
         if details.trashed_at is None:
-            self.trash_bar.hide()
+            self._hide_trash_bar()
             return
         where = next((loc.path for loc in details.locations if loc.storage_type == "trash"), None)
         self.trash_bar.show_trashed(format_date(details.trashed_at), where)
 
     def _show_summary(self, count: int) -> None:
         self.details = None
-        self.trash_bar.hide()
+        self._hide_trash_bar()
         self.properties_header.hide()
-        self.image_preview.clear()
+        self._clear_image()
         self.players.clear_audio()
         self.players.clear_video()
         self.previews.hide()
@@ -282,7 +323,7 @@ class Inspector(QScrollArea):
             self.players.clear_video()
         if path is None or not path.exists():
             self.players.clear_audio()
-            self.image_preview.clear()
+            self._clear_image()
             self.no_preview.setText("The file is missing from its location.")
             self.previews.setCurrentWidget(self.no_preview)
             return
@@ -291,17 +332,17 @@ class Inspector(QScrollArea):
             self.previews.setCurrentWidget(self.image_pane)
             await self.image_preview.load(path, details.filename)
         elif details.asset_type == "audio":
-            self.image_preview.clear()
+            self._clear_image()
             self.previews.setCurrentWidget(self.audio_player)
             if await self.audio_player.load(path) and self.autoplay:
                 self.audio_player.toggle()
         elif details.asset_type == "video":
-            self.image_preview.clear()
+            self._clear_image()
             self.players.clear_audio()
             self.previews.setCurrentWidget(self.video_player)
             self.video_player.load(path, details.duration_seconds)
         else:
-            self.image_preview.clear()
+            self._clear_image()
             self.players.clear_audio()
             self.previews.hide()
 
@@ -318,40 +359,7 @@ class Inspector(QScrollArea):
     def _fill_properties(self, details: AssetDetails) -> None:
         self._clear_properties()
         self.properties_header.show()
-        rows: list[tuple[str, str]] = []
-        if details.width and details.height:
-            rows.append(("Dimensions", f"{details.width} × {details.height} px"))
-        if details.duration_seconds is not None:
-            duration = details.duration_seconds
-            rows.append(("Duration", format_time(duration, tenths=duration < SHORT_SOUND_S)))
-        if details.frame_rate:
-            rows.append(("Frame rate", f"{details.frame_rate:.3g} fps"))
-        if details.video_codec:
-            codecs = " + ".join(c.upper() for c in (details.video_codec, details.audio_codec) if c)
-            rows.append(("Codecs", codecs if details.audio_codec else f"{codecs} (no sound)"))
-        if details.sample_rate:
-            channels = {1: "mono", 2: "stereo"}.get(details.channels or 0, f"{details.channels} channels")
-            rows.append(("Audio", f"{details.sample_rate:,} Hz, {channels}"))
-        rows.extend(details.audio_tags.items())
-        if details.page_count:
-            rows.append(("Pages", f"{details.page_count:,}"))
-        if details.document_title:
-            rows.append(("Font" if details.asset_type == "font" else "Title", details.document_title))
-        rows.append(("Size", f"{format_size(details.size_bytes)} ({details.size_bytes:,} bytes)"))
-        rows.append(("Type", details.mime_type or "—"))
-        if details.camera:
-            rows.append(("Camera", details.camera))
-        if details.taken_at:
-            rows.append(
-                ("Recorded" if details.asset_type == "video" else "Taken", format_date(details.taken_at))
-            )
-        rows.append(("Added", format_date(details.added_at)))
-        if details.trashed_at:
-            rows.append(("In trash since", format_date(details.trashed_at)))
-        rows.append(("SHA-256", details.sha256_hex))
-        for location in details.locations:
-            kind = LOCATION_KINDS.get(location.storage_type, "Linked file")
-            rows.append((kind, str(location.path)))
+        rows = property_rows(details)
         for name, value in rows:
             row = QWidget(self.properties_box)
             row_layout = QVBoxLayout(row)
@@ -365,13 +373,8 @@ class Inspector(QScrollArea):
             shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             if name == "SHA-256" or name in LOCATION_KINDS.values():
                 shown.setToolTip(value)
-                shown.setText(self._breakable(value))
+                shown.setText(breakable(value))
             row_layout.addWidget(label)
             row_layout.addWidget(shown)
             self.properties.addWidget(row)
             self._values[name] = shown
-
-    @staticmethod
-    def _breakable(value: str) -> str:
-        """Long hashes and paths wrap inside the narrow panel instead of widening it."""
-        return "\u200b".join(value[i : i + 16] for i in range(0, len(value), 16))

@@ -73,11 +73,10 @@ class Preferences(QObject):
         if key == prefs.BACKDROP_KEY:
             backdrop = prefs.backdrop(settings)
             window.grid.delegate.backdrop = backdrop
-            window.inspector.image_preview.backdrop = backdrop
+            window.inspector.set_backdrop(backdrop)
             if self.preview.made is not None:
                 self.preview.made.image.backdrop = backdrop
             window.grid.viewport().update()
-            window.inspector.image_preview.update()
         elif key == prefs.AUTOPLAY_KEY:
             window.inspector.autoplay = prefs.read_bool(settings, key)
         elif key == prefs.LOOP_KEY:
