@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+from shiboken6 import isValid
 
 from dam_desktop.services.search import search_service
 from dam_desktop.services.tags import tag_service
 from dam_desktop.ui.tags.tag_editor import TagChip, TagEditor
+from dam_desktop.ui.tasks import TaskSet
 from tests.test_tag_support import AssetSpec, make_assets
-from tests.ui_helpers import run
+from tests.ui_helpers import HeldAnswers, run
 
 
 async def _seed(world: Any) -> list[int]:
@@ -105,3 +108,55 @@ def test_single_asset_and_empty_selection(qtbot: Any, ui_client: Any) -> None:
     assert editor.isEnabled() and not editor.empty_label.isHidden()
     run(qtbot, editor.set_entities([]))
     assert not editor.isEnabled()
+
+
+def test_the_tags_of_an_earlier_selection_arriving_last_do_not_replace_the_current_ones(
+    qtbot: Any, ui_client: Any
+) -> None:
+    a, b, _c = run(qtbot, ui_client.call(_seed))
+    held = HeldAnswers(ui_client)
+    editor = TagEditor(held)
+    qtbot.addWidget(editor)
+    editor.show()
+    earlier = editor.tasks.spawn(editor.set_entities([a]))
+    current = editor.tasks.spawn(editor.set_entities([b]))
+    qtbot.waitUntil(lambda: len(held.gates) == 2)
+
+    held.release(1)
+    qtbot.waitUntil(current.done)
+    assert editor.chip_names() == [("cat", True)]
+    held.release(0)
+    qtbot.waitUntil(earlier.done)
+    assert held.answered == [True, True]
+    assert editor.chip_names() == [("cat", True)]
+    # A reload of the same selection (a change event's) that is overtaken is dropped the same way.
+    first = editor.tasks.spawn(editor.reload())
+    second = editor.tasks.spawn(editor.set_entities([a]))
+    qtbot.waitUntil(lambda: len(held.gates) == 4)
+    held.release(3)
+    qtbot.waitUntil(second.done)
+    held.release(2)
+    qtbot.waitUntil(first.done)
+    assert editor.chip_names() == [("cat", True), ("pet", True)]
+
+
+def test_tags_that_arrive_after_the_editor_is_deleted_are_dropped(qtbot: Any, ui_client: Any) -> None:
+    a, _b, _c = run(qtbot, ui_client.call(_seed))
+    held = HeldAnswers(ui_client)
+    inspector = QWidget()
+    qtbot.addWidget(inspector)
+    editor = TagEditor(held, parent=inspector)
+    inspector.show()
+    own = editor.tasks.spawn(editor.reload())
+    inspector_tasks = TaskSet(inspector)
+    from_inspector = inspector_tasks.spawn(editor.set_entities([a]))
+    qtbot.waitUntil(lambda: len(held.gates) == 2)
+
+    editor.deleteLater()
+    qtbot.waitUntil(lambda: not isValid(editor))
+    qtbot.waitUntil(own.done)
+    assert own.cancelled()
+    held.release(1)
+    qtbot.waitUntil(from_inspector.done)
+    assert held.answered[1] and from_inspector.exception() is None
+    assert inspector.isVisible() and inspector.findChildren(TagChip) == []

@@ -6,11 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+from shiboken6 import isValid
 
 from dam_desktop.services.search import search_service
 from dam_desktop.ui.tags.tag_sidebar import COUNT_ROLE, TagSidebar, narrowed, term_for_tag
+from dam_desktop.ui.tasks import TaskSet
 from tests.test_tag_support import AssetSpec, make_assets
-from tests.ui_helpers import run
+from tests.ui_helpers import HeldAnswers, run
 
 
 async def _seed(world: Any) -> None:
@@ -104,3 +107,55 @@ def test_saved_searches(qtbot: Any, ui_client: Any) -> None:
     assert requested == ["cat -pet"]
     run(qtbot, sidebar.delete_saved("Cats only"))
     qtbot.waitUntil(lambda: sidebar.saved_list.count() == 0)
+
+
+def _listed(sidebar: TagSidebar) -> list[tuple[str, str]]:
+    return [
+        (sidebar.tag_list.item(row).text(), sidebar.tag_list.item(row).data(COUNT_ROLE))
+        for row in range(sidebar.tag_list.count())
+    ]
+
+
+def test_an_older_searchs_counts_arriving_last_do_not_replace_the_newer_ones(
+    qtbot: Any, ui_client: Any
+) -> None:
+    run(qtbot, ui_client.call(_seed))
+    held = HeldAnswers(ui_client)
+    sidebar = TagSidebar(held)
+    qtbot.addWidget(sidebar)
+    sidebar.show()
+    older = sidebar.tasks.spawn(sidebar.refresh("pet"))
+    newer = sidebar.tasks.spawn(sidebar.refresh("dog"))
+    qtbot.waitUntil(lambda: len(held.gates) == 2)
+
+    held.release(1)
+    qtbot.waitUntil(newer.done)
+    assert _listed(sidebar) == [("dog", "1"), ("pet", "1")]
+    held.release(0)
+    qtbot.waitUntil(older.done)
+    assert held.answered == [True, True]
+    assert _listed(sidebar) == [("dog", "1"), ("pet", "1")]
+    assert sidebar.query == "dog"
+
+
+def test_counts_that_arrive_after_the_sidebar_is_deleted_are_dropped(qtbot: Any, ui_client: Any) -> None:
+    run(qtbot, ui_client.call(_seed))
+    held = HeldAnswers(ui_client)
+    window = QWidget()
+    qtbot.addWidget(window)
+    sidebar = TagSidebar(held, window)
+    window.show()
+    # One refresh started by the sidebar itself (a change event's), one by the window (a new result).
+    own = sidebar.tasks.spawn(sidebar.refresh("cat"))
+    window_tasks = TaskSet(window)
+    from_window = window_tasks.spawn(sidebar.refresh("pet"))
+    qtbot.waitUntil(lambda: len(held.gates) == 2)
+
+    sidebar.deleteLater()
+    qtbot.waitUntil(lambda: not isValid(sidebar))
+    qtbot.waitUntil(own.done)
+    assert own.cancelled()  # the sidebar's own work ends with it
+    held.release(1)
+    qtbot.waitUntil(from_window.done)
+    assert held.answered[1] and from_window.exception() is None  # the answer came, and was dropped
+    assert window.isVisible() and window.findChildren(TagSidebar) == []

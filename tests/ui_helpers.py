@@ -221,3 +221,28 @@ def ui_window(ui_client: Any, qtbot: Any, tmp_path: Path) -> Iterator[Any]:
         yield window
     finally:
         run(qtbot, window.shutdown())
+
+
+class HeldAnswers:
+    """The real world client, except that each answer waits until the test lets it through, so a
+    test can make answers arrive in the order it wants (`release(n)`: the n-th call's answer)."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.gates: list[asyncio.Event] = []
+        self.answered: list[bool] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.client, name)
+
+    async def call(self, action: Any) -> Any:
+        gate = asyncio.Event()
+        self.gates.append(gate)
+        self.answered.append(False)
+        answer = await self.client.call(action)
+        await gate.wait()
+        self.answered[self.gates.index(gate)] = True
+        return answer
+
+    def release(self, n: int) -> None:
+        self.gates[n].set()

@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QWidget,
     QWidgetItem,
 )
-from shiboken6 import isValid
 
 from dam_desktop.core.errors import TagNameError
 from dam_desktop.core.events import WorldChanged
@@ -40,7 +39,7 @@ from dam_desktop.core.world import World
 from dam_desktop.services.tags.tag_types import SelectionTags, TagEdit, TagInfo
 from dam_desktop.ui.changes import ChangeFollower, concerns
 from dam_desktop.ui.tags.result_tag_edit import ResultTagEditCommand
-from dam_desktop.ui.tasks import TaskSet
+from dam_desktop.ui.tasks import Newest, TaskSet
 from dam_desktop.ui.world_client import WorldClient
 from dam_desktop.use_cases import tags as tag_cases
 from dam_desktop.use_cases.result_scope import ResultScope
@@ -207,7 +206,8 @@ class TagEditor(QWidget):
         self._worker: asyncio.Task[None] | None = None
         self._pending = 0
         self._idle: asyncio.Event | None = None
-        self.tasks = TaskSet()
+        self.tasks = TaskSet(self)
+        self._answers = Newest(self.tasks, self._show_selection)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -261,10 +261,11 @@ class TagEditor(QWidget):
 
     async def reload(self) -> None:
         ids = list(self.entity_ids)
-        selection = await self.client.call(lambda world: tag_cases.tags_of_selection(world, ids))
-        if ids == self.entity_ids and isValid(self.chips_host):  # not closed meanwhile
-            self.selection = selection
-            self._rebuild_chips()
+        await self._answers.ask(self.client.call(lambda world: tag_cases.tags_of_selection(world, ids)))
+
+    def _show_selection(self, selection: SelectionTags) -> None:
+        self.selection = selection
+        self._rebuild_chips()
 
     def _follows(self, change: WorldChanged) -> bool:
         """Tags of the shown assets changed elsewhere (the model review, the CLI, a tag renamed);
@@ -277,13 +278,10 @@ class TagEditor(QWidget):
         )
 
     def _rebuild_chips(self) -> None:
-        # The chips are kept in a list of our own: a layout item whose widget Qt has deleted (the
-        # window closing) crashes when asked for it, so the items are dropped without asking.
         self.chips.forget_items()
         for old in self._chip_widgets:
-            if isValid(old):
-                old.hide()
-                old.deleteLater()
+            old.hide()
+            old.deleteLater()
         self._chip_widgets = []
         total = len(self.entity_ids)
         entries = [(t, total) for t in self.selection.all] + list(self.selection.some)

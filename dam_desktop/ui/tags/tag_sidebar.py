@@ -31,14 +31,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from dam_desktop.core.events import WorldChanged
 from dam_desktop.services.search.search_service import SavedSearch, TagCount
 from dam_desktop.services.search.tag_query.to_sql import TERM_HANDLERS
 from dam_desktop.ui.changes import ChangeFollower
 from dam_desktop.ui.tags.saved_searches import SavedSearchEdits
-from dam_desktop.ui.tasks import TaskSet
+from dam_desktop.ui.tasks import Newest, TaskSet
 from dam_desktop.ui.world_client import WorldClient
 from dam_desktop.use_cases import search as search_cases
 
@@ -102,8 +101,8 @@ class TagSidebar(QWidget):
         self.query = ""
         self.counts: list[TagCount] = []
         self.saved: list[SavedSearch] = []
-        self.tasks = TaskSet()
-        self._asked = 0
+        self.tasks = TaskSet(self)
+        self._answers = Newest(self.tasks, self._show_tags)
         self.change_follower = ChangeFollower(
             client, self._follows, lambda _change: self.tasks.spawn(self.refresh(self.query)), self
         )
@@ -166,18 +165,15 @@ class TagSidebar(QWidget):
     async def refresh(self, query: str, limit: int = 60) -> None:
         """Show the tags of `query`'s result with their counts, and the saved searches."""
         self.query = query
-        # Answers can land out of order (a change event's refresh racing one for a new search):
-        # only the newest asked-for answer is shown, so an older library state never wins.
-        self._asked += 1
-        asked = self._asked
-        found = await self.client.call(lambda world: search_cases.sidebar_tags(world, query, limit))
-        counts, saved = found.counts, found.saved
-        if asked != self._asked or not isValid(self.tag_list):  # superseded, or window closed
-            return
-        self.counts = counts
-        self.saved = self.edits.order.arrange(saved) if self.edits is not None else saved
+        await self._answers.ask(
+            self.client.call(lambda world: search_cases.sidebar_tags(world, query, limit))
+        )
+
+    def _show_tags(self, found: search_cases.SidebarTags) -> None:
+        self.counts = found.counts
+        self.saved = self.edits.order.arrange(found.saved) if self.edits is not None else found.saved
         self.tag_list.clear()
-        for entry in counts:
+        for entry in found.counts:
             mark = "" if entry.exact else "~"
             item = QListWidgetItem(entry.name)
             item.setData(TAG_ROLE, entry.name)
