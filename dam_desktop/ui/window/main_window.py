@@ -339,20 +339,9 @@ class MainWindow(QMainWindow):
             self.tasks.spawn(self.empty_trash())
 
     async def empty_trash(self) -> None:
-        count = self.counts.trashed
-        if not count or not self.confirm(
-            "Empty trash",
-            f"Delete the {count:,} asset{'s' if count != 1 else ''} in the trash permanently?\n\n"
-            "Their stored copies are deleted; this cannot be undone.",
-        ):
-            return
-        from dam_desktop.use_cases.trash import delete_for_good
+        from dam_desktop.ui.window.actions.trash import empty_trash
 
-        deleted = len((await self.client.call(delete_for_good)).entity_ids)
-        await self.reload()
-        self.statusBar().showMessage(
-            f"Deleted {deleted:,} asset{'s' if deleted != 1 else ''} permanently", 6000
-        )
+        await empty_trash(self.actions_menu.context(), self.counts.trashed)
 
     # selection and actions ----------------------------------------------------------------------
     def selected_ids(self, limit: int | None = None) -> list[int]:

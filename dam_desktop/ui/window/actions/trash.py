@@ -10,7 +10,14 @@ from PySide6.QtWidgets import QStyle
 
 from dam_desktop.core.world import World
 from dam_desktop.ui.jobs.jobs import Job
-from dam_desktop.ui.window.context_menu import ActionContext, AssetAction, Selection, in_library, in_trash
+from dam_desktop.ui.window.context_menu import (
+    TRASH_VIEW,
+    ActionContext,
+    AssetAction,
+    Selection,
+    in_library,
+    in_trash,
+)
 from dam_desktop.ui.window.undoable import TrashCommand
 from dam_desktop.use_cases import trash
 from dam_desktop.use_cases.result_scope import ResultScope
@@ -126,6 +133,13 @@ async def delete_for_good(context: ActionContext, selection: Selection) -> None:
         await _apply(context, selection, trash.delete_for_good, done, over_scope)
     finally:
         job.end()
+
+
+async def empty_trash(context: ActionContext, count: int) -> None:
+    """The trash's Empty Trash: Delete Permanently over all of the trash, a batch at a time."""
+    if count:
+        everything = ResultScope("", count=count, trash=True)
+        await delete_for_good(context, Selection([], [], TRASH_VIEW, everything))
 
 
 ACTIONS = [
