@@ -48,11 +48,7 @@ def capture(widget: QWidget, path: Path) -> None:
 async def open_window(library: Path, folder: Path, zoom: int = 190) -> tuple[WorldClient, MainWindow]:
     """Import `folder` into `library`, run the background stages to the end, and show the window
     on it at 1600x1000, as the app does once the world is open."""
-    from PySide6.QtCore import QSettings
-
-    from dam_desktop.app import install_room_ui
     from dam_desktop.services.ingest.import_service import import_paths
-    from dam_desktop.ui.window.main_window import MainWindow
     from dam_desktop.ui.world_client import WorldClient
     from dam_desktop.use_cases.pipeline import run_stages
 
@@ -60,23 +56,34 @@ async def open_window(library: Path, folder: Path, zoom: int = 190) -> tuple[Wor
     report = await client.call(lambda world: import_paths(world, [folder]))
     assert not report.failed, report.failed
     await client.call(lambda world: run_stages(world))
+    return client, await show_window(client, library, zoom)
+
+
+async def show_window(client: WorldClient, library: Path, zoom: int | None = None) -> MainWindow:
+    """The main window on the open library at 1600x1000 in the screen's corner, with the rooms the
+    app installs, its settings kept beside the library, showing the library's first result."""
+    from PySide6.QtCore import QSettings
+
+    from dam_desktop.app import install_room_ui
+    from dam_desktop.ui.window.main_window import MainWindow
+
     settings = QSettings(str(library / "screenshot-settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(client, settings)
     window.move(0, 0)
     window.resize(1600, 1000)
     window.show()
     install_room_ui(window)
-    window.toolbar.zoom_slider.setValue(zoom)
+    if zoom is not None:
+        window.toolbar.zoom_slider.setValue(zoom)
     await window.refresh()
-    return client, window
+    return window
 
 
-def grid_settled(window: MainWindow) -> bool:
-    """The result is listed and every tile shows its thumbnail."""
+def grid_settled(window: MainWindow, first: int | None = None) -> bool:
+    """The result is listed and every tile (or the `first` ones) shows its thumbnail."""
     model = window.model
-    return not model.loading and all(
-        window.grid.thumbnail_shown(e) for e in model.ids_in(0, model.rowCount())
-    )
+    shown = model.rowCount() if first is None else min(model.rowCount(), first)
+    return not model.loading and all(window.grid.thumbnail_shown(e) for e in model.ids_in(0, shown))
 
 
 def row_named(window: MainWindow, name: str) -> int:

@@ -24,7 +24,6 @@ package's /usr/share/doc/<package>/copyright.
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -33,13 +32,19 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QLineEdit
 
-    from dam_desktop.ui.window.main_window import MainWindow
     from dam_desktop.ui.world_client import WorldClient
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from screenshot_kit import file_ids, run_shooting, wait_for  # noqa: E402  (beside this script)
+from screenshot_kit import (  # noqa: E402  (beside this script)
+    capture,
+    file_ids,
+    grid_settled,
+    run_shooting,
+    show_window,
+    wait_for,
+)
 
 PACKAGES = ("mate-backgrounds", "gnome-backgrounds", "desktop-base")
 # (glob under the unpacked packages, the set the files go in)
@@ -129,17 +134,6 @@ async def fill_library(client: WorldClient, corpus: Path) -> dict[str, int]:
     return ids
 
 
-def capture(window: MainWindow, path: Path) -> None:
-    """The whole screen under Xvfb (so pop-ups such as the autocomplete list are in it), else the
-    window alone."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if os.environ.get("DISPLAY"):
-        subprocess.run(["import", "-window", "root", str(path)], check=True)
-    else:
-        window.grab().save(str(path))
-    print(f"wrote {path}")
-
-
 async def type_into(box: QLineEdit, text: str) -> None:
     """Type as a person does, key by key (the completer follows edits)."""
     from PySide6.QtTest import QTest
@@ -150,29 +144,19 @@ async def type_into(box: QLineEdit, text: str) -> None:
 
 
 async def shoot(library: Path, corpus: Path, out: Path) -> None:
-    from PySide6.QtCore import QItemSelectionModel, QSettings
+    from PySide6.QtCore import QItemSelectionModel
 
-    from dam_desktop.app import install_room_ui
     from dam_desktop.ui.semantic.semantic_search import semantic_search_of
-    from dam_desktop.ui.window.main_window import MainWindow
     from dam_desktop.ui.world_client import WorldClient
 
     fresh = not library.exists()
     client = await WorldClient.open(library)
     ids = await fill_library(client, corpus) if fresh else await client.call(file_ids)
-    settings = QSettings(str(library / "screenshot-settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(client, settings)
-    window.move(0, 0)
-    window.resize(1600, 1000)
-    window.show()
-    install_room_ui(window)
-    await window.refresh()
+    window = await show_window(client, library)
     model, box = window.model, window.search_box
 
     def settled() -> bool:
-        return not model.loading and all(
-            window.grid.thumbnail_shown(eid) for eid in model.ids_in(0, min(model.rowCount(), 12))
-        )
+        return grid_settled(window, first=12)
 
     # Autocomplete: a namespace and its tags, with how many assets carry each.
     box.setFocus()

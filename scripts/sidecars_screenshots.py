@@ -15,15 +15,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from scripts.screenshot_kit import capture, run_shooting, wait_for  # noqa: E402
-
-if TYPE_CHECKING:
-    pass
+from scripts.screenshot_kit import (  # noqa: E402
+    capture,
+    file_ids,
+    grid_settled,
+    run_shooting,
+    show_window,
+    wait_for,
+)
 
 CARD = ("DSC_0101.jpg", "DSC_0102.jpg", "DSC_0103.jpg", "DSC_0104.jpg", "DSC_0105.jpg", "DSC_0106.jpg")
 STORED = ("moodboard.png", "logo-final.png")
@@ -54,16 +57,13 @@ def build_corpus(work: Path) -> Path:
 
 
 async def shoot(library: Path, corpus: Path, out: Path) -> None:
-    from PySide6.QtCore import QItemSelection, QItemSelectionModel, QSettings
+    from PySide6.QtCore import QItemSelection, QItemSelectionModel
 
-    from dam_desktop.app import install_room_ui
     from dam_desktop.services.ingest.import_service import import_paths
-    from dam_desktop.ui.window.main_window import MainWindow
     from dam_desktop.ui.world_client import WorldClient
     from dam_desktop.use_cases.marks import MarkChanges, set_marks
     from dam_desktop.use_cases.pipeline import run_stages
     from dam_desktop.use_cases.tags import add_parent, add_tags
-    from scripts.screenshot_kit import file_ids
 
     client = await WorldClient.open(library)
     await client.call(lambda world: import_paths(world, [corpus / "card"], mode="reference"))
@@ -79,20 +79,9 @@ async def shoot(library: Path, corpus: Path, out: Path) -> None:
     await client.call(lambda world: set_marks(world, [ids["DSC_0104.jpg"]], MarkChanges(rating=3)))
     await client.call(lambda world: run_stages(world))
 
-    settings = QSettings(str(library / "screenshot-settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(client, settings)
-    window.move(0, 0)
-    window.resize(1600, 1000)
-    window.show()
-    install_room_ui(window)
-    await window.refresh()
+    window = await show_window(client, library)
     model = window.model
-    await wait_for(
-        lambda: (
-            not model.loading
-            and all(window.grid.thumbnail_shown(e) for e in model.ids_in(0, model.rowCount()))
-        )
-    )
+    await wait_for(lambda: grid_settled(window))
     selection = QItemSelection()
     for name in ("DSC_0101.jpg", "DSC_0102.jpg", "DSC_0104.jpg"):
         index = model.index(model.row_of(ids[name]), 0)

@@ -13,7 +13,6 @@ those of `everyday_screenshots.py` (Debian's photos, icons and sounds), imported
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,8 +23,8 @@ if TYPE_CHECKING:
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from everyday_screenshots import build_corpus, capture, fill_library, named_assets  # noqa: E402
-from screenshot_kit import run_shooting, wait_for  # noqa: E402  (beside this script)
+from everyday_screenshots import build_corpus, fill_library, named_assets  # noqa: E402
+from screenshot_kit import capture, run_shooting, show_window, wait_for  # noqa: E402  (beside this script)
 
 
 def sharp_tiles_shown(window: MainWindow) -> bool:
@@ -47,24 +46,13 @@ def sharp_tiles_shown(window: MainWindow) -> bool:
 
 
 async def shoot(library: Path, corpus: Path, out: Path) -> None:
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
-
-    from dam_desktop.app import install_room_ui
     from dam_desktop.services.search.sorting import SortKey
-    from dam_desktop.ui.window.main_window import MainWindow
     from dam_desktop.ui.world_client import WorldClient
 
     fresh = not library.exists()
     client = await WorldClient.open(library)
     await (fill_library(client, corpus) if fresh else client.call(named_assets))
-    settings = QSettings(str(library / "screenshot-settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(client, settings)
-    window.resize(1600, 1000)
-    window.move(0, 0)
-    window.show()
-    install_room_ui(window)
-    await window.refresh()
+    window = await show_window(client, library)
     window.splitter.setSizes([230, 960, 410])
     grid, model = window.grid, window.model
 
@@ -83,13 +71,8 @@ async def shoot(library: Path, corpus: Path, out: Path) -> None:
     grid.set_tile_size(160)
     await wait_for(lambda: not model.loading)
     window.sort_box.showPopup()
-    await asyncio.sleep(0.8)
-    screen = QApplication.primaryScreen()
-    frame = window.frameGeometry()
-    shot = screen.grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height())
-    out.mkdir(parents=True, exist_ok=True)
-    shot.save(str(out / "sort-menu.png"))
-    print(f"wrote {out / 'sort-menu.png'}")
+    await wait_for(lambda: window.sort_box.view().isVisible())
+    capture(window, out / "sort-menu.png")
     window.sort_box.hidePopup()
     await window.shutdown()
     await client.close()

@@ -21,11 +21,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,27 +32,13 @@ if TYPE_CHECKING:
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from scripts.screenshot_kit import capture, grid_settled, wait_for  # noqa: E402
+
 WIDTH, HEIGHT = 2400, 1100
 
 
-async def wait_for(condition: Callable[[], bool], timeout: float = 120.0) -> None:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not condition():
-        if loop.time() > end:
-            raise TimeoutError("the windows did not reach the state to photograph")
-        await asyncio.sleep(0.05)
-    await asyncio.sleep(0.8)  # a few more frames: the tiles' fade
-
-
 def settled(window: MainWindow, count: int) -> bool:
-    model = window.model
-    shown = min(model.rowCount(), 12)
-    return (
-        not model.loading
-        and model.rowCount() == count
-        and all(window.grid.thumbnail_shown(eid) for eid in model.ids_in(0, shown))
-    )
+    return window.model.rowCount() == count and grid_settled(window, first=12)
 
 
 async def shoot(url: str, store: Path, corpus: Path, out: Path, settings_dir: Path) -> None:
@@ -96,16 +79,6 @@ async def shoot(url: str, store: Path, corpus: Path, out: Path, settings_dir: Pa
         await window.shutdown()
     await left_client.close()
     await right_client.close()
-
-
-def capture(window: MainWindow, path: Path) -> None:
-    """The whole screen under Xvfb (both windows), else the watching window alone."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if os.environ.get("DISPLAY"):
-        subprocess.run(["import", "-window", "root", str(path)], check=True)
-    else:
-        window.grab().save(str(path))
-    print(f"wrote {path}")
 
 
 def main() -> None:
