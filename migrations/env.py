@@ -21,6 +21,7 @@ from dam_desktop.core.library_location import is_server_url
 from dam_desktop.core.server_database import create_sync_server_engine
 from dam_desktop.models.core.base_class import Base
 from dam_desktop.models.files.file_properties_component import SORT_ORDER_INDEXES
+from dam_desktop.models.tags.entity_tag_link_component import PER_DIALECT_INDEXES
 
 config = context.config
 target_metadata = Base.metadata
@@ -34,7 +35,17 @@ SEARCH_INDEX_PREFIX = "search_"
 def _include_name(name: str | None, type_: str, parent_names: object) -> bool:
     if type_ == "index" and name in SORT_ORDER_INDEXES:
         return False  # case-blind indexes that reflection cannot describe (see their model)
+    if type_ in ("index", "unique_constraint") and name in PER_DIALECT_INDEXES:
+        return False  # a tag link's indexes differ by dialect (see their model)
     return not (type_ == "table" and (name or "").startswith(SEARCH_INDEX_PREFIX))
+
+
+def _include_object(item: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """The models' side of `_include_name` (which sees only what the database holds)."""
+    if type_ in ("index", "unique_constraint") and not reflected:
+        table = getattr(getattr(item, "table", None), "name", None)
+        return not (table == "component_entity_tag_link" and (name is None or name in PER_DIALECT_INDEXES))
+    return True
 
 
 def _configure(connection: Connection) -> None:
@@ -50,6 +61,7 @@ def _configure(connection: Connection) -> None:
         render_as_batch=True,  # SQLite alters tables by rebuilding them
         compare_type=True,
         include_name=_include_name,
+        include_object=_include_object,
         transactional_ddl=True,  # SQLite rolls DDL back too, inside a real transaction
     )
 

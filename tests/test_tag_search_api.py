@@ -271,3 +271,47 @@ async def test_saved_searches(world: Any) -> None:
         assert [x.name for x in await search_service.list_saved_searches(s)] == ["Sounds"]
         # A saved search's entity is not an asset.
         assert await search_service.count(s, "") == 0
+
+
+@pytest.mark.skipif(test_backend() != "postgresql", reason="reads PostgreSQL's query plan (EXPLAIN)")
+async def test_a_tag_checked_while_walking_the_size_order_is_looked_up_in_the_tags_own_range(
+    world: Any,
+) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    async with world.session() as s:
+        extra = ("a", "b", "c", "d", "e")
+        specs = [AssetSpec(size=1000 + n, tags=(("common",) if n % 3 else ()) + extra) for n in range(60)]
+        ids = await make_assets(s, specs)
+        await s.commit()
+        await s.execute(text("ANALYZE component_entity_tag_link"))
+        expected = sorted((i for n, i in enumerate(ids) if n % 3), reverse=True)[:10]
+        assert await search_service.search(s, "common", limit=10, sort=SortKey.SIZE) == expected
+        chosen, params = await search_service.plan(s, "common", limit=10, sort=SortKey.SIZE)
+        sql, params = search_service.for_dialect("postgresql", chosen.sql, params)
+        # A few rows: left to itself the server would read them whole; make it walk as at 1M.
+        for setting in ("seqscan", "bitmapscan", "hashjoin", "mergejoin", "material"):
+            await s.execute(text(f"SET LOCAL enable_{setting} = off"))
+        plan = "\n".join(r[0] for r in (await s.execute(text("EXPLAIN " + sql), params)).all())
+        reads = [line for line in plan.splitlines() if " on component_entity_tag_link" in line]
+        assert reads and all("using ix_entity_tag_link_tag_entity on" in line for line in reads), plan
+        # And it stays so at 1M, where the (tag, entity) index is the larger (filled all over): no
+        # other index has a key that both ids fill, for the server to find cheaper.
+        keyed_by_both = await s.scalar(
+            text(
+                "SELECT count(*) FROM pg_index i WHERE i.indrelid = 'component_entity_tag_link'::regclass"
+                " AND i.indnkeyatts = 2"
+            )
+        )
+        assert keyed_by_both == 1
+        # The pair is still unique: a second link of the same tag to the same asset is refused.
+        common = await tag_service.require_tag(s, "common")
+        with pytest.raises(IntegrityError):
+            async with s.begin_nested():
+                await s.execute(
+                    text(
+                        "INSERT INTO component_entity_tag_link (entity_id, tag_concept_entity_id)"
+                        " VALUES (:e, :t)"
+                    ),
+                    {"e": ids[1], "t": common},
+                )
