@@ -22,7 +22,6 @@ licence; see each package's /usr/share/doc/<package>/copyright.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import shutil
 import struct
 import subprocess
@@ -44,6 +43,7 @@ from scripts.screenshot_kit import (  # noqa: E402
     capture,
     grid_settled,
     open_window,
+    run_in_app,
     select_named,
     wait_for,
 )
@@ -219,19 +219,11 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
     parser.add_argument("--root", type=Path, help="the packages unpacked before (skips the download)")
     args = parser.parse_args()
-    import qasync
-
-    from dam_desktop.app import create_application
-
     with tempfile.TemporaryDirectory(prefix="dam-format-shots-") as tmp:
         work = Path(tmp)
         root = args.root or unpack(work)
         build_folder(root, work / "Card and project")
-        app = create_application()
-        loop = qasync.QEventLoop(app)
-        asyncio.set_event_loop(loop)
-        with loop:
-            loop.run_until_complete(shoot(work / "library", work / "Card and project", args.out))
+        run_in_app(shoot(work / "library", work / "Card and project", args.out))
 
 
 if __name__ == "__main__":

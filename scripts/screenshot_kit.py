@@ -9,9 +9,9 @@ import asyncio
 import os
 import subprocess
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -131,15 +131,21 @@ def run_shooting(
     parser.add_argument("--corpus", type=Path, help="a corpus folder made before (skips the download)")
     parser.add_argument("--library", type=Path, help="keep the library here (reused when it exists)")
     args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        work = Path(tmp)
+        corpus = args.corpus or build_corpus(work)
+        run_in_app(shoot(args.library or work / "library", corpus, args.out))
+
+
+def run_in_app(shooting: Coroutine[Any, Any, None]) -> None:
+    """Run `shooting` to its end on a qasync loop over the app's QApplication (its style, fonts
+    and icons, as the window has them)."""
     import qasync
 
     from dam_desktop.app import create_application
 
-    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
-        work = Path(tmp)
-        corpus = args.corpus or build_corpus(work)
-        app = create_application()
-        loop = qasync.QEventLoop(app)
-        asyncio.set_event_loop(loop)
-        with loop:
-            loop.run_until_complete(shoot(args.library or work / "library", corpus, args.out))
+    app = create_application()
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    with loop:
+        loop.run_until_complete(shooting)

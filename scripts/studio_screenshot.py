@@ -20,7 +20,6 @@ The pictures are Debian's wallpapers, as in scripts/search_screenshots.py (its c
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 import tempfile
 from pathlib import Path
@@ -32,7 +31,7 @@ if TYPE_CHECKING:
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from scripts.screenshot_kit import capture, grid_settled, wait_for  # noqa: E402
+from scripts.screenshot_kit import capture, grid_settled, run_in_app, wait_for  # noqa: E402
 
 WIDTH, HEIGHT = 2400, 1100
 
@@ -86,9 +85,6 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
     parser.add_argument("--corpus", type=Path, help="a corpus folder search_screenshots.py made before")
     args = parser.parse_args()
-    import qasync
-
-    from dam_desktop.app import create_application
     from scripts.search_screenshots import build_corpus
     from tests.pg_server import start_server, unavailable_reason
 
@@ -101,11 +97,7 @@ def main() -> None:
             work = Path(tmp)
             corpus = args.corpus or build_corpus(work)
             url = server.new_database("studio", exact=True)
-            app = create_application()
-            loop = qasync.QEventLoop(app)
-            asyncio.set_event_loop(loop)
-            with loop:
-                loop.run_until_complete(shoot(url, work / "store", corpus, args.out, work))
+            run_in_app(shoot(url, work / "store", corpus, args.out, work))
     finally:
         server.stop()
 
