@@ -12,7 +12,7 @@ README has the table). Either search can be narrowed to the ids a tag query matc
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+from collections.abc import Awaitable, Collection
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -101,6 +101,22 @@ async def lexical_hits(
     )
 
 
+async def _add_ranking(
+    results: SemanticResults,
+    lists: list[list[SemanticHit]],
+    model: str,
+    search: Awaitable[list[Hit]],
+    missing: tuple[type[Exception], ...],
+) -> None:
+    """Fuse one model's ranking in; a model that cannot run (its weights are missing) leaves a note
+    saying so instead, and the others still rank."""
+    try:
+        lists.append(_tagged(await search, model))
+        results.rankers.append(model)
+    except missing as exc:
+        results.notes.append(getattr(exc, "user_message", str(exc)))
+
+
 async def search_by_sentence(
     session: AsyncSession,
     cache: VectorIndexCache,
@@ -124,67 +140,52 @@ async def search_by_sentence(
         exact, words = await lexical_hits(session, query, limit, allowed_entity_ids)
         lists.append(words)
         results.rankers.append(LEXICAL)
-    try:
-        lists.append(
-            _tagged(
-                await semantic_service.search_by_text(
-                    session,
-                    cache,
-                    manager,
-                    query,
-                    limit=limit,
-                    model_name=settings.text_model,
-                    allowed_entity_ids=allowed_entity_ids,
-                ),
-                settings.text_model,
-            )
-        )
-        results.rankers.append(settings.text_model)
-    except TextModelMissingError as exc:
-        results.notes.append(str(exc))
+    await _add_ranking(
+        results,
+        lists,
+        settings.text_model,
+        semantic_service.search_by_text(
+            session,
+            cache,
+            manager,
+            query,
+            limit=limit,
+            model_name=settings.text_model,
+            allowed_entity_ids=allowed_entity_ids,
+        ),
+        (TextModelMissingError,),
+    )
     if image_embeddings.find_image_model_weights(settings) is not None:
-        try:
-            lists.append(
-                _tagged(
-                    await image_embeddings.search_images_by_text(
-                        session,
-                        cache,
-                        manager,
-                        settings,
-                        query,
-                        limit=limit,
-                        allowed_entity_ids=allowed_entity_ids,
-                    ),
-                    settings.image_model,
-                )
-            )
-            results.rankers.append(settings.image_model)
-        except (WeightsMissingError, InvalidWeightsError) as exc:
-            results.notes.append(getattr(exc, "user_message", str(exc)))
+        await _add_ranking(
+            results,
+            lists,
+            settings.image_model,
+            image_embeddings.search_images_by_text(
+                session, cache, manager, settings, query, limit=limit, allowed_entity_ids=allowed_entity_ids
+            ),
+            (WeightsMissingError, InvalidWeightsError),
+        )
     else:
         results.notes.append(
             f"Images were matched by name and tags only: the image model {settings.image_model}"
             " is not installed."
         )
     if audio_service.clap_available(audio_settings):
-        try:
-            lists.append(
-                _tagged(
-                    await audio_service.search_audio_by_text(
-                        session,
-                        cache,
-                        manager,
-                        audio_settings,
-                        query,
-                        limit=limit,
-                        allowed_entity_ids=allowed_entity_ids,
-                    ),
-                    audio_settings.text_model,
-                )
-            )
-            results.rankers.append(audio_settings.text_model)
-        except (WeightsMissingError, InvalidWeightsError) as exc:
-            results.notes.append(getattr(exc, "user_message", str(exc)))
+        await _add_ranking(
+            results,
+            lists,
+            audio_settings.text_model,
+            audio_service.search_audio_by_text(
+                session,
+                cache,
+                manager,
+                audio_settings,
+                query,
+                limit=limit,
+                allowed_entity_ids=allowed_entity_ids,
+            ),
+            (WeightsMissingError, InvalidWeightsError),
+        )
     results.hits = exact_first(exact, fuse(lists, limit), limit)
     return results
 
