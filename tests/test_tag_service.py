@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from dam_desktop.services.search import search_service
-from dam_desktop.services.tags import tag_service
+from dam_desktop.services.tags import tag_concepts, tag_service
 from tests.test_tag_support import AssetSpec, make_assets
 
 
@@ -229,3 +229,12 @@ async def test_selection_tags_show_all_and_some(world: Any) -> None:
         sel = await tag_service.tags_of_selection(s, [a, b, c])
         assert [t.name for t in sel.all] == ["cat"]
         assert [(t.name, n) for t, n in sel.some] == [("dog", 1), ("pet", 1)]
+
+
+async def test_names_and_use_counts_by_id_skip_ids_that_are_no_tag(world: Any) -> None:
+    async with world.session() as s:
+        await make_assets(s, [AssetSpec(tags=("cat", "pet")), AssetSpec(tags=("cat",))])
+        cat, pet = await tag_service.require_tag(s, "cat"), await tag_service.require_tag(s, "pet")
+        missing = max(cat, pet) + 1000
+        assert await tag_service.usage_counts(s, [cat, pet, missing]) == {cat: 2, pet: 1}
+        assert await tag_concepts.names_of(s, [pet, missing]) == {pet: "pet"}

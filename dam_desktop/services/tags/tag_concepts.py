@@ -126,13 +126,18 @@ async def list_tags(
 
 
 async def usage_counts(session: AsyncSession, tag_ids: Iterable[int]) -> dict[int, int]:
+    return {tag_id: int(count) for tag_id, count in await _column_of(session, tag_ids, "use_count")}
+
+
+async def _column_of(session: AsyncSession, tag_ids: Iterable[int], column: str) -> list[tuple[int, Any]]:
+    """(tag id, `column`) of each tag among `tag_ids` that exists."""
     rows = await fetch_rows(
         session,
-        f"SELECT entity_id, use_count FROM {CONCEPT}"
+        f"SELECT entity_id, {column} FROM {CONCEPT}"
         f" WHERE entity_id IN (SELECT value FROM {json_ids(session, 't')} j)",
         {"t": ids_json(tag_ids)},
     )
-    return {int(r[0]): int(r[1]) for r in rows}
+    return [(int(r[0]), r[1]) for r in rows]
 
 
 async def autocomplete(session: AsyncSession, prefix: str, limit: int = 10) -> list[TagInfo]:
@@ -168,10 +173,4 @@ async def require_id(session: AsyncSession, tag_id: int) -> TagInfo:
 
 
 async def names_of(session: AsyncSession, ids: Iterable[int]) -> dict[int, str]:
-    rows = await fetch_rows(
-        session,
-        f"SELECT entity_id, tag_name FROM {CONCEPT}"
-        f" WHERE entity_id IN (SELECT value FROM {json_ids(session, 't')} j)",
-        {"t": ids_json(ids)},
-    )
-    return {int(r[0]): str(r[1]) for r in rows}
+    return {tag_id: str(name) for tag_id, name in await _column_of(session, ids, "tag_name")}
