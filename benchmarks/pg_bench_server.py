@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from dam_desktop.core.library import LibraryPaths
 from dam_desktop.core.server_database import upgrade_server_library
 from dam_desktop.core.sql_dialect import RECOUNT_ASSETS
+from dam_desktop.core.text_words import REFILL
 from tests.pg_server import PostgresServer, start_server
 
 
@@ -60,6 +61,8 @@ def copy_to_server(db_path: Path, url: str) -> None:
                 else "SELECT 1"
             )
         target.execute(RECOUNT_ASSETS)  # kept by a trigger, which COPY with triggers off skipped
+        for statement in REFILL:  # the text index's words, kept by a trigger too
+            target.execute(statement)
         target.commit()
         target.autocommit = True
         target.execute("VACUUM ANALYZE")

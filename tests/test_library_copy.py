@@ -35,7 +35,10 @@ pytestmark = pytest.mark.sqlite_only(
     reason="copies between library folders and a PostgreSQL server it starts itself (both backends at once)"
 )
 
-QUERIES = ["", "animal", "cat", "dog", "cat -dog", "type:audio", "sound", "disc", "width:>10", "rating:>=4"]
+QUERIES = [
+    *["", "animal", "cat", "dog", "cat -dog", "type:audio", "sound", "sou", "name:dis", "disc"],
+    *["name:disc*", 'name:"disc.png"', "width:>10", "rating:>=4"],
+]
 STAGES = [SystemStage.THUMBNAIL_GENERATION, SystemStage.IMAGE_DESCRIPTORS, SystemStage.AUDIO_PROCESSING]
 
 

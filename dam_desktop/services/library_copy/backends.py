@@ -20,6 +20,7 @@ from sqlalchemy import Integer, Table, text
 from sqlalchemy.engine import Connection
 
 from dam_desktop.core.sql_dialect import ASSET_COUNT_TABLE, POSTGRESQL, RECOUNT_ASSETS
+from dam_desktop.core.text_words import REFILL, WORDS
 
 
 def dialect(connection: Connection) -> str:
@@ -109,10 +110,13 @@ def set_id_counters(connection: Connection, tables: list[Table], last: dict[str,
 
 
 def after_bulk_load(connection: Connection) -> None:
-    """What the triggers would have kept, recounted (the number of assets on PostgreSQL); and
-    PostgreSQL plans by statistics: gather them for the tables just filled, before anyone searches
-    (autovacuum would, minutes later)."""
+    """What the triggers would have kept, made again (the number of assets and the text index's
+    word table on PostgreSQL); and PostgreSQL plans by statistics: gather them for the tables just
+    filled, before anyone searches (autovacuum would, minutes later)."""
     if dialect(connection) == POSTGRESQL:
         if connection.scalar(text(f"SELECT to_regclass('{ASSET_COUNT_TABLE}') IS NOT NULL")):
             connection.exec_driver_sql(RECOUNT_ASSETS)
+        if connection.scalar(text(f"SELECT to_regclass('{WORDS}') IS NOT NULL")):
+            for statement in REFILL:
+                connection.exec_driver_sql(statement)
         connection.exec_driver_sql("ANALYZE")

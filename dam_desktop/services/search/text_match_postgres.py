@@ -13,6 +13,10 @@ the trigram `sto`; the regular expression rechecks them). A word of one or two l
 trigram: a walk in the assets' order then probes each asset's own rows by key instead (a page of
 a common prefix stops early; a rare one reads every asset). `name:` globs and quoted names come
 here whole (`glob_expression`), which the index serves by the pattern's own characters.
+
+One typed word and a `name:` glob with a literal start read the word table instead
+(`text_words_postgres`, migration 0029), whose rows come in the assets' order, so a first page
+stops after a page where the trigram index returned every match unordered to be sorted.
 """
 
 from __future__ import annotations
@@ -20,7 +24,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from dam_desktop.core.text_words import WORDS
+from dam_desktop.services.search import text_words_postgres
 from dam_desktop.services.search.text_index import INDEX, SHIFT, fold
+from dam_desktop.services.search.text_words_postgres import folded_glob_regex
 
 _MATCH = re.compile(rf"(?:(\w+)\.)?{INDEX} MATCH :(\w+)")
 # `to_sql`'s test of a text term on an asset in a walk: the set of entities the index matches.
@@ -42,26 +49,66 @@ def translate(sql: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     if f"{INDEX} MATCH" not in sql:
         return sql, params
     params = dict(params)
+    paged = " LIMIT " in sql
 
     def probe(match: re.Match[str]) -> str:
         eid, name = match.group(1), match.group(2)
-        if trigrams_narrow(str(params[name])):
+        found = text_words_postgres.lookup(str(params[name]))
+        if found is not None and (found.ordered or not paged):
+            # One word's rows in entity order: a page merges them with the assets newest first and
+            # stops. A count reads every match anyway: once, into a hashed set.
+            where = found.where("w", name, params)
+            return f"{eid} IN (SELECT w.entity_id FROM {WORDS} w WHERE {where})"
+        if not paged and trigrams_narrow(str(params[name])):
             return match.group(0)
-        # Nothing for the trigram index (a word of one or two letters): each asset's own rows are
-        # probed by their keys instead, so a page walking the assets in order stops at its end.
+        # A page walking the assets in order probes each asset's own rows by key and stops at its
+        # end, as SQLite probes its set: a set would read and recheck every match first. So does
+        # a count of a word of one or two letters, which the trigram index cannot narrow.
         own = f"(CAST({eid} AS bigint) << {SHIFT})"
-        return (
-            f"EXISTS (SELECT 1 FROM {INDEX} s WHERE s.rowid BETWEEN {own} AND {own} + {(1 << SHIFT) - 1}"
-            f" AND {condition('s.', name, str(params[name]), params)})"
-        )
+        rows = f"rowid BETWEEN {own} AND {own} + {(1 << SHIFT) - 1}"
+        check = condition("s.", name, str(params[name]), params)
+        return f"EXISTS (SELECT 1 FROM {INDEX} s WHERE s.{rows} AND {check})"
 
-    sql = _SET_OF_ENTITIES.sub(probe, sql)
+    sql = _from_words(_SET_OF_ENTITIES.sub(probe, sql), params)
 
     def replace(match: re.Match[str]) -> str:
         alias, name = match.group(1), match.group(2)
         return condition(f"{alias}." if alias else "", name, str(params[name]), params)
 
     return _MATCH.sub(replace, sql), params
+
+
+def _from_words(sql: str, params: dict[str, Any]) -> str:
+    """Each read of the text index's rows (`FROM search_asset_text [alias] ... [alias.]MATCH :p`)
+    that only wants their rowids, and whose expression has a word to look up, made a read of the
+    word table instead: its rows come in rowid order per word."""
+    for match in list(_MATCH.finditer(sql)):
+        alias, name = match.group(1), match.group(2)
+        found = text_words_postgres.lookup(str(params[name]))
+        source = f"FROM {INDEX} {alias}" if alias else f"FROM {INDEX} WHERE"
+        if found is None or sql.count(source) != 1 or _reads_columns(sql, alias):
+            continue
+        target = f"FROM {WORDS} {alias}" if alias else f"FROM {WORDS} {INDEX} WHERE"
+        sql = sql.replace(source, target).replace(
+            match.group(0), "(" + found.where(alias or INDEX, name, params) + ")"
+        )
+        if alias:  # the entity id as the column, which PostgreSQL knows the word's rows are in order of
+            sql = sql.replace(f"({alias}.rowid >> {SHIFT})", f"{alias}.entity_id")
+            # Date-added order of distinct assets is their ids' order: the grouped rows then come
+            # in the index's order and a page stops, where ordering by max(rowid) sorts them all.
+            sql = re.sub(
+                rf"GROUP BY ([\w.]+) ORDER BY (?:max|min)\({alias}\.rowid\) (DESC|ASC)",
+                r"GROUP BY \1 ORDER BY \1 \2",
+                sql,
+            )
+    return sql
+
+
+def _reads_columns(sql: str, alias: str | None) -> bool:
+    """Whether the statement reads the text index's columns (a ranking reads the text itself)."""
+    if alias is None:
+        return re.search(r"\b(name|path|tags)\b", sql.split(" FROM ", 1)[0]) is not None
+    return re.search(rf"\b{alias}\.(name|path|tags)\b", sql) is not None
 
 
 def trigrams_narrow(expression: str) -> bool:
@@ -107,26 +154,9 @@ def condition(prefix: str, name: str, expression: str, params: dict[str, Any]) -
 # A form of the index's expressions that only PostgreSQL is given (`glob_expression`): a glob over
 # one column, which the trigram index serves whole (`IMG_4*` has the trigrams `img`, `mg_`, `g_4`),
 # where FTS5 can only narrow by the glob's words.
-GLOB = "glob"
+GLOB = text_words_postgres.GLOB
 
 
 def glob_expression(column: str, pattern: str, *, wildcards: bool) -> str:
     """The text index expression for `pattern` over `column` (`*` and `?` wildcards or not)."""
     return f"{GLOB} {column} {'*' if wildcards else '='} {pattern}"
-
-
-def folded_glob_regex(pattern: str, *, wildcards: bool) -> str:
-    """An anchored regular expression over `dam_fold(column)` that matches what SQLite's
-    `GLOB text_index.folded_glob(pattern)` matches: case and accents folded, `*` and `?`
-    wildcards (when `wildcards`), `[` a plain character, `/` and `\\` either separator."""
-    out = ["^"]
-    for ch in pattern:
-        if wildcards and ch == "*":
-            out.append(".*")
-        elif wildcards and ch == "?":
-            out.append(".")
-        elif ch in "/\\":
-            out.append("[/\\\\]")
-        else:
-            out.append(re.escape(fold(ch)))
-    return "".join(out) + "$"

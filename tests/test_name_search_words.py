@@ -1,0 +1,127 @@
+"""Name and word search through the word index (PostgreSQL's word table, SQLite's FTS5): prefixes
+of every length, whole words, globs, unicode folding, and the index kept in step with renames,
+tags and removals. Every query is also counted and paged, so the ordered reads agree with the
+unordered ones."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from dam_desktop.services.search import search_service
+from dam_desktop.services.search.sorting import SortKey
+from dam_desktop.services.tags import tag_service
+from tests.test_name_path_search import ids_for
+from tests.test_query_semantics import assert_every_count_agrees, assert_every_walk_agrees
+from tests.test_tag_support import AssetSpec, make_assets
+
+
+@pytest.fixture
+async def library(world: Any) -> dict[str, int]:
+    async with world.session() as s:
+        ids = await make_assets(
+            s,
+            [
+                AssetSpec(name="sky_storm.png", tags=("skyline",)),
+                AssetSpec(name="Ñandú_Größe.jpg", ext="jpg"),
+                AssetSpec(name="IMG_4001.jpg", ext="jpg"),
+                AssetSpec(name="XIMG_4002.jpg", ext="jpg"),
+                AssetSpec(name="IMG_5401.jpg", ext="jpg", tags=("stormy weather",)),
+                AssetSpec(name="notes.txt", ext="txt", tags=("skyward",)),
+            ],
+        )
+        await s.commit()
+    return dict(zip(["sky", "nandu", "img4", "ximg", "img5", "notes"], ids, strict=True))
+
+
+async def test_prefixes_of_every_length_and_whole_words(world: Any, library: dict[str, int]) -> None:
+    async with world.session() as s:
+        assert await ids_for(s, "sk") == {library["sky"], library["notes"]}
+        assert await ids_for(s, "sky") == {library["sky"], library["notes"]}  # a name word and tags
+        assert await ids_for(s, "skyw") == {library["notes"]}
+        assert await ids_for(s, '"sky"') == {library["sky"]}  # quoted: the whole word
+        assert await ids_for(s, "name:sky") == {library["sky"]}  # the name only, not tags
+        assert await ids_for(s, "name:skyline") == set()
+        assert await ids_for(s, "sto") == {library["sky"], library["img5"]}
+        assert await ids_for(s, "name:sto") == {library["sky"]}
+        assert await ids_for(s, "tor") == set()  # inside a word, not its start
+        assert await ids_for(s, '"stormy weather"') == {library["img5"]}
+        assert await ids_for(s, '"weather stormy"') == set()
+
+
+async def test_accents_and_case_fold_in_words_and_globs(world: Any, library: dict[str, int]) -> None:
+    async with world.session() as s:
+        for query in ("nan", "ÑAN", "nandu", "name:NANDÚ", "name:gro", "name:größe", "name:ñandu_*"):
+            assert await ids_for(s, query) == {library["nandu"]}, query
+
+
+async def test_globs_read_their_whole_words_only_where_they_are_whole(
+    world: Any, library: dict[str, int]
+) -> None:
+    async with world.session() as s:
+        assert await ids_for(s, "name:IMG_4*") == {library["img4"]}
+        assert await ids_for(s, "name:*IMG_4*") == {library["img4"], library["ximg"]}
+        assert await ids_for(s, "name:img_?401.jpg") == {library["img5"]}
+        assert await ids_for(s, "name:img_4?01.JPG") == {library["img4"]}
+        assert await ids_for(s, "name:?mg_*") == {library["img4"], library["img5"]}
+        assert await ids_for(s, 'name:"img_4001.JPG"') == {library["img4"]}
+        assert await ids_for(s, "name:IMG_54*") == {library["img5"]}
+
+
+async def test_words_follow_renames_tags_and_removals(world: Any, library: dict[str, int]) -> None:
+    async with world.session() as s:
+        await s.execute(
+            text("UPDATE component_file_properties SET original_filename = :n WHERE entity_id = :e"),
+            {"n": "harbour.png", "e": library["sky"]},
+        )
+        assert await ids_for(s, "name:sky") == set()
+        assert await ids_for(s, "sky") == {library["sky"], library["notes"]}  # its tag still matches
+        assert await ids_for(s, "har") == {library["sky"]}
+        assert await ids_for(s, "harbo") == {library["sky"]}
+        await tag_service.rename_tag(s, await tag_service.require_tag(s, "skyline"), "horizon")
+        assert await ids_for(s, "sky") == {library["notes"]}
+        assert await ids_for(s, "hor") == {library["sky"]}
+        await tag_service.remove_tags(s, [library["sky"]], ["horizon"])
+        assert await ids_for(s, "hor") == set()
+        await tag_service.add_tags(s, [library["nandu"]], ["harbour lights"])
+        assert await ids_for(s, "har") == {library["sky"], library["nandu"]}
+        await s.execute(text("DELETE FROM entities WHERE id = :e"), {"e": library["sky"]})
+        assert await ids_for(s, "har") == {library["nandu"]}
+        await s.commit()
+
+
+async def test_a_prefix_pages_newest_first_and_counts_each_asset_once(world: Any) -> None:
+    async with world.session() as s:
+        ids = await make_assets(
+            s, [AssetSpec(name=f"stone_{n}.png", tags=("stonework", "stony")) for n in range(7)]
+        )
+        await s.commit()
+        newest = list(reversed(ids))
+        assert await search_service.search(s, "sto", 0, 3) == newest[:3]
+        assert await search_service.search(s, "sto", 3, 3) == newest[3:6]
+        await assert_every_walk_agrees(s, "sto", newest, SortKey.ADDED, True, (2, 3))
+        await assert_every_walk_agrees(s, "name:ston", newest, SortKey.ADDED, True, (0, 4))
+        await assert_every_count_agrees(s, "sto", 7)
+        await assert_every_count_agrees(s, "name:stone", 7)
+
+
+async def test_globs_and_exact_names_over_long_names_and_renames(world: Any) -> None:
+    long_name = "Long_" + "é" * 120 + "_middle_" + "x" * 120 + "_end.png"  # longer than a name term
+    async with world.session() as s:
+        (long, short) = await make_assets(s, [AssetSpec(name=long_name), AssetSpec(name="Long_e.png")])
+        await s.commit()
+        assert await ids_for(s, "name:long_*") == {long, short}
+        assert await ids_for(s, "name:LONG_E*_END.PNG") == {long}
+        assert await ids_for(s, "name:long_e*") == {long, short}
+        assert await ids_for(s, f'name:"{long_name.upper()}"') == {long}
+        assert await ids_for(s, f"name:{long_name[:240]}*") == {long}
+        assert await ids_for(s, 'name:"long_e.png"') == {short}
+        await s.execute(
+            text("UPDATE component_file_properties SET original_filename = :n WHERE entity_id = :e"),
+            {"n": "Short.png", "e": short},
+        )
+        assert await ids_for(s, 'name:"long_e.png"') == set()
+        assert await ids_for(s, "name:sho*") == {short}
+        assert await ids_for(s, 'name:"short.PNG"') == {short}
