@@ -144,22 +144,13 @@ async def _search(world: World, args: argparse.Namespace) -> int:
 
 
 async def _sentence(world: World, args: argparse.Namespace) -> int:
-    from dam_desktop.cli.commands.similar import format_hit_row
+    from dam_desktop.cli.commands.similar import print_ranked
     from dam_desktop.use_cases import search as search_cases
 
     results = await search_cases.search_by_sentence(
         world, args.query, where=args.where or "", limit=args.limit or SEMANTIC_LIMIT, catch_up=True
     )
-    print(f"dam-desktop: ranked by {' + '.join(results.rankers)}", file=sys.stderr)
-    for note in results.notes:
-        print(f"dam-desktop: {note}", file=sys.stderr)
-    sys.stdout.write(
-        "".join(
-            format_hit_row(h.entity_id, h.score, h.asset_type, h.filename, h.model) + "\n"
-            for h in results.hits
-        )
-    )
-    return EXIT_OK if results.hits or not results.notes else EXIT_FAILURE
+    return print_ranked(results, f"ranked by {' + '.join(results.rankers)}")
 
 
 def _run_semantic(args: argparse.Namespace) -> int:

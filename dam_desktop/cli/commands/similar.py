@@ -28,7 +28,6 @@ from dam_desktop.cli.common import (
 )
 from dam_desktop.core.errors import QueryError
 from dam_desktop.core.world import World
-from dam_desktop.use_cases.search import search_by_sentence
 from dam_desktop.use_cases.similarity import SimilarResults, find_similar, prepare_similarity
 
 
@@ -80,7 +79,11 @@ def format_hit_row(entity_id: int, score: float, asset_type: str, filename: str,
     return tab_line(entity_id, f"{score:.4f}", asset_type, filename, model)
 
 
-def _print(results: _Results) -> int:
+def print_ranked(results: _Results, heading: str | None = None) -> int:
+    """`heading` and the notes on stderr, a row per hit on stdout; failure when the notes say why
+    nothing was found."""
+    if heading is not None:
+        print(f"dam-desktop: {heading}", file=sys.stderr)
     for note in results.notes:
         print(f"dam-desktop: {note}", file=sys.stderr)
     if isinstance(results, SimilarResults) and results.method:
@@ -99,32 +102,14 @@ async def _similar(world: World, args: argparse.Namespace) -> SimilarResults:
     return await find_similar(world, args.entity_id, where=args.where or "", limit=args.limit)
 
 
-async def _sentence(world: World, args: argparse.Namespace) -> _Results:
-    await prepare_similarity(world)
-    return await search_by_sentence(world, args.query, where=args.where or "", limit=args.limit)
-
-
 def _run_guarded(
     args: argparse.Namespace, action: Callable[[World, argparse.Namespace], Awaitable[_Results]]
 ) -> int:
     try:
-        return _print(run_with_world(args, lambda world: action(world, args), Access.READ_OR_WRITE))
+        return print_ranked(run_with_world(args, lambda world: action(world, args), Access.READ_OR_WRITE))
     except QueryError as exc:
         return fail(f"query error at position {exc.position}: {exc.message} (in {args.where!r})", EXIT_USAGE)
 
 
 def run(args: argparse.Namespace) -> int:
     return _run_guarded(args, _similar)
-
-
-def run_semantic(args: argparse.Namespace) -> int:
-    """`search --semantic`: `args.query` is a sentence; `--limit` and `--where` as for `similar`."""
-    if not args.query.strip():
-        return fail("the semantic query is empty", EXIT_USAGE)
-    from dam_desktop.features import MODEL_FEATURES_UNAVAILABLE_NOTE, model_features_available
-
-    if not model_features_available():
-        return fail(MODEL_FEATURES_UNAVAILABLE_NOTE, EXIT_FAILURE)
-    if args.limit is None:
-        args.limit = 20
-    return _run_guarded(args, _sentence)
