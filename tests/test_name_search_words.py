@@ -107,6 +107,20 @@ async def test_a_prefix_pages_newest_first_and_counts_each_asset_once(world: Any
         await assert_every_count_agrees(s, "name:stone", 7)
 
 
+async def test_globs_page_both_ways_and_counts_leave_the_trash_out(world: Any) -> None:
+    async with world.session() as s:
+        specs = [AssetSpec(name=f"IMG_{n:04d}.jpg", tags=("imagery",), trashed=n == 3) for n in range(6)]
+        ids = await make_assets(s, specs)
+        await s.commit()
+        live = [i for n, i in enumerate(ids) if n != 3]
+        assert await search_service.search(s, "name:img_*", 0, 2) == live[::-1][:2]
+        await assert_every_walk_agrees(s, "name:img_*", live, SortKey.ADDED, False, (1, 2))
+        await assert_every_walk_agrees(s, "name:img_00*.jpg", live[::-1], SortKey.ADDED, True, (2, 2))
+        await assert_every_walk_agrees(s, "ima", live[::-1], SortKey.ADDED, True, (0, 3))
+        for query in ("name:img_*", "name:img_000?.jpg", "img", "ima", "name:img", '"imagery"'):
+            await assert_every_count_agrees(s, query, 5)
+
+
 async def test_globs_and_exact_names_over_long_names_and_renames(world: Any) -> None:
     long_name = "Long_" + "é" * 120 + "_middle_" + "x" * 120 + "_end.png"  # longer than a name term
     async with world.session() as s:

@@ -54,7 +54,8 @@ def folded_glob_regex(pattern: str, *, wildcards: bool) -> str:
 @dataclass(frozen=True)
 class Lookup:
     """A folded word (or a prefix of `PREFIX` letters or more) in these columns; or, with `glob`
-    set, the whole names that start with `run` and match that regular expression."""
+    set, the whole names that start with `run` (or are `run`) and match that regular expression
+    (when it is not empty)."""
 
     run: str
     prefix: bool
@@ -77,13 +78,15 @@ class Lookup:
             params[f"{name}_lo"] = mark + self.run
             params[f"{name}_hi"] = mark + self.run[:-1] + chr(ord(self.run[-1]) + 1)
             test = f"{alias}.term >= :{name}_lo AND {alias}.term < :{name}_hi"
-        if self.glob is not None and self.prefix:
+        if self.glob:
             params[f"{name}_g"] = self.glob
             # A name longer than the term keeps has its text checked instead.
             test += (
                 f" AND CASE WHEN length({alias}.term) <= {NAME_TERM} THEN substr({alias}.term, 2) ~ :{name}_g"
                 f" ELSE (SELECT dam_fold(s.name) FROM {TEXT} s WHERE s.rowid = {alias}.rowid) ~ :{name}_g END"
             )
+        if self.glob is not None:
+            return test  # only assets' own rows have `=` terms
         return test + _ROWS.get(self.columns, "").format(a=alias)
 
 
@@ -95,8 +98,11 @@ def _glob_lookup(expression: str) -> Lookup | None:
     whole = start == pattern
     if column != "name" or not literal or len(literal) >= NAME_TERM - 1:
         return None
-    regex = None if whole else folded_glob_regex(pattern, wildcards=wildcards)
-    return Lookup(literal, not whole, frozenset({"name"}), glob=regex or "")
+    # The range of names that start with the letters is the answer itself for `IMG_4*`; a glob
+    # with more after its first wildcard is checked on each name (`glob` its regular expression).
+    started = wildcards and pattern == start + "*"
+    regex = "" if whole or started else folded_glob_regex(pattern, wildcards=wildcards)
+    return Lookup(literal, not whole, frozenset({"name"}), glob=regex)
 
 
 def lookup(expression: str) -> Lookup | None:
