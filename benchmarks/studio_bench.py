@@ -3,13 +3,14 @@
     .venv/bin/python benchmarks/studio_bench.py                       # 100k assets, quick
     .venv/bin/python benchmarks/studio_bench.py --entities 1000000 --reuse
 
-Builds tag_bench.py's synthetic library (Zipf tags, ~6 links per asset, 0.5% trashed) as a
-library folder, then copies every table into a fresh database on a PostgreSQL server started for
-the run (Debian's `postgresql`, a Unix socket in a temp folder, fsync off as in the tests; the
-copy is COPY with triggers off, then ANALYZE). Then each line runs the same service call, as the
-app makes it, against both backends and prints p50/p95 milliseconds side by side with the ratio,
-and beside them a naive baseline in the same run (on SQLite): listing by fetching every row
-object, counts by probing the trash per row, tag queries with one EXISTS per term and no planning.
+Builds tag_bench.py's synthetic library (Zipf tags, ~6 links per asset, 0.5% trashed) as a library
+folder, then copies every table into a fresh database on a PostgreSQL server started for the run
+(Debian's `postgresql`, a Unix socket in a temp folder, durable as shipped: see `pg_bench_server`;
+the copy is COPY with triggers off, then VACUUM ANALYZE). Then each line runs the same service
+call, as the app makes it, against both backends and prints p50/p95 milliseconds side by side with
+the ratio, and beside them a naive baseline in the same run (on SQLite): listing by fetching every
+row object, counts by probing the trash per row, tag queries with one EXISTS per term and no
+planning.
 
 The last lines are 10 clients searching (two-tag pages) while 2 clients import 100 small PNG
 files each: on PostgreSQL 12 worlds (12 connections, as 12 workstations would hold); on SQLite the
