@@ -205,10 +205,15 @@ def child_naive(sources: list[str], _library: str, _workers: int | None) -> dict
 CHILDREN = {"ours": child_ours, "naive": child_naive}
 
 
-def run_child(kind: str, sources: list[Path], library: Path, workers: int | None) -> dict[str, Any]:
+def run_child(
+    kind: str, sources: list[Path], library: Path, workers: int | None, tree: Path | None = None
+) -> dict[str, Any]:
+    """One run in its own process; `tree`: import dam_desktop from that checkout instead of this one."""
     command = [sys.executable, __file__, "--child", kind, "--library", str(library)]
     if workers:
         command += ["--workers", str(workers)]
+    if tree is not None:
+        command += ["--tree", str(tree)]
     command += [str(s) for s in sources]
     result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=REPO)
     if result.returncode != 0:
@@ -247,12 +252,25 @@ def main() -> int:
         help="only issue 14's two targets: R interleaved rounds of naive and ours "
         "on N/2 12 MP and 4N 640x480 JPEGs",
     )
+    parser.add_argument(
+        "--against",
+        metavar="DIR",
+        action="append",
+        default=[],
+        help="with --targets: also run the importer of another checkout (say, main's) in each round",
+    )
+    parser.add_argument(
+        "--only", choices=["12 MP", "640x480"], default="", help="with --targets: one of the two corpora"
+    )
     parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
+    parser.add_argument("--tree", help=argparse.SUPPRESS)
     parser.add_argument("--library", help=argparse.SUPPRESS)
     parser.add_argument("sources", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.child:
+        if args.tree:  # before anything imports dam_desktop
+            sys.path.insert(0, str(Path(args.tree).resolve()))
         stats = CHILDREN[args.child](args.sources, args.library, args.workers)
         stats["peak_rss_mb"] = _peak_rss_mb()
         print(json.dumps(stats))
@@ -264,7 +282,8 @@ def main() -> int:
         try:
             from import_targets import run_targets
 
-            return run_targets(work, n, args.targets, args.workers)
+            against = [Path(d) for d in args.against]
+            return run_targets(work, n, args.targets, args.workers, against, args.only)
         finally:
             if not args.keep:
                 shutil.rmtree(work, ignore_errors=True)
