@@ -122,7 +122,7 @@ async def add_marker(session: AsyncSession, entity_ids: Iterable[int], marker: t
     rows = [{"entity_id": eid} for eid in entity_ids]
     if not rows:
         return
-    await session.execute(insert_ignoring_duplicates(session, marker), rows)
+    await session.execute(insert_ignoring_duplicates(session, marker.__table__), rows)
 
 
 async def count_entities(session: AsyncSession) -> int:

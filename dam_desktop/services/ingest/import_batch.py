@@ -231,8 +231,10 @@ async def write_batch(
     if location_rows:
         component_rows[FileLocationComponent] = location_rows
 
+    # Core inserts of the tables, not ORM bulk inserts of the classes: the same executemany
+    # without the ORM's per-row bookkeeping, which cost the loop more than the writes did.
     for component, rows_for_table in component_rows.items():
-        await session.execute(insert(component), rows_for_table)
+        await session.execute(insert(component.__table__), rows_for_table)
     # A file imported again makes its asset whole: copy mode has just put the bytes back into the
     # store (how a lost managed copy is restored), reference mode has just read them where they are.
     restored = [eid for eid in known.values() if eid not in trashed]
