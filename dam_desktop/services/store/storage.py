@@ -64,10 +64,29 @@ _known_folders: set[Path] = set()
 
 def ensure_folder(paths: LibraryPaths, folder: Path) -> None:
     """Make `folder` (inside the library) once; refuse it when a link on its way leads elsewhere."""
-    if folder not in _known_folders:
-        contained(paths.root, folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        _known_folders.add(folder)
+    if folder in _known_folders or _make_in_known(folder):
+        return
+    contained(paths.root, folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    # Every folder from the root down is now a real one, checked or just made.
+    below = [folder, *folder.parents]
+    _known_folders.update(below[: below.index(paths.root)] if paths.root in below else [folder])
+
+
+def _make_in_known(folder: Path) -> bool:
+    """Make `folder` new in a known folder (its parent made the same way first, when that one's
+    parent is known); False when it cannot be done so. A folder made here cannot be a link, so
+    only one already there needs the walk down from the root: an import into a new library makes
+    two folders a file or three (files/ab/cd, thumbnails/ab/cd), and the walk cost more than them."""
+    parent = folder.parent
+    if parent not in _known_folders and not (parent.parent in _known_folders and _make_in_known(parent)):
+        return False
+    try:
+        folder.mkdir()
+    except OSError:  # already there (checked the long way), or its parent went away
+        return False
+    _known_folders.add(folder)
+    return True
 
 
 def commit_temp_file(
