@@ -6,8 +6,9 @@ Makes the import benchmark's photo-like JPEGs (640x480, 2 MP and 12 MP), decodes
 import does (JPEG draft at the thumbnail's aspect ratio), then measures per thumbnail, in CPU time
 (the best of five rounds, so other jobs on the machine barely move it):
 
-- the shrink to 256 px with Lanczos, bicubic (what `thumbnails.THUMBNAIL_FILTER` uses) and
-  bilinear, and how far each is from Lanczos (mean absolute difference, 0-255 levels);
+- the shrink to 256 px with Lanczos, bicubic and bilinear (`thumbnails.thumbnail_filter` picks
+  one by how much the picture shrinks), and how far each is from Lanczos (mean absolute
+  difference, 0-255 levels);
 - the WebP encode at libwebp's methods 0-6 and qualities 70-85: CPU ms, bytes and PSNR against
   the unencoded thumbnail. Pillow's defaults (method 4, quality 80) are the baseline row.
 """
@@ -32,7 +33,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from import_bench import BIG, SMALL, VGA, _jpeg_bytes  # noqa: E402
 
 from dam_desktop.services.media.media_probe import draft_box  # noqa: E402
-from dam_desktop.services.media.thumbnails import THUMBNAIL_FILTER, WEBP_METHOD, WEBP_QUALITY, fitted_size  # noqa: E402
+from dam_desktop.services.media.thumbnails import (  # noqa: E402
+    WEBP_METHOD,
+    WEBP_QUALITY,
+    fitted_size,
+    thumbnail_filter,
+)
 
 ROUNDS = 5
 FILTERS = {
@@ -85,7 +91,7 @@ def _shrink_lines(label: str, decoded: list[Image.Image]) -> list[Image.Image]:
         ms = _best_ms(functools.partial(shrink, resample), len(decoded))
         pairs = zip(shrink(resample), lanczos, strict=True)
         drift = np.mean([np.abs(np.asarray(a, float) - np.asarray(b, float)).mean() for a, b in pairs])
-        used = " (used)" if resample == THUMBNAIL_FILTER else ""
+        used = " (used)" if resample == thumbnail_filter(decoded[0].size, target) else ""
         shape = f"{decoded[0].size} -> {target}"
         print(f"  {label:8} {shape}  {name:8} {ms:5.2f} ms  {drift:4.2f} from lanczos{used}")
     return lanczos
