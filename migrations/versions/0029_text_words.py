@@ -34,6 +34,7 @@ def upgrade() -> None:
     op.execute(words.TERMS_FUNCTION)
     op.execute(words.ROW_TERMS_FUNCTION)
     op.execute(words.TABLE)
+    op.execute(words.STATISTICS)
     for statement in words.REFILL:
         op.execute(statement)
     # The indexes are made after the fill: one sort each, where a million rows inserted one by one
@@ -42,6 +43,7 @@ def upgrade() -> None:
     op.execute(words.NAMES_INDEX)
     op.execute(words.SYNC_FUNCTION)
     op.execute(words.SYNC_TRIGGER)
+    op.execute(f"ANALYZE {words.WORDS}")  # planned by its statistics from the first search on
 
 
 def downgrade() -> None:
