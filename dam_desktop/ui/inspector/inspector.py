@@ -9,7 +9,7 @@ import asyncio
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -114,7 +114,9 @@ class Inspector(QScrollArea):
         self._layout.addWidget(self.properties_header)
         self._layout.addWidget(self.properties_box)
         self._layout.addStretch(1)
+        self._min_width = 0  # the narrowest the splitter was last told the panel may be
         self.setWidget(body)
+        body.installEventFilter(self)
 
         self.details: AssetDetails | None = None
         self.autoplay = False  # play a selected sound at once (Preferences)
@@ -203,13 +205,21 @@ class Inspector(QScrollArea):
         at = self._sections.count() if position is None else min(2 * position, self._sections.count())
         self._sections.insertWidget(at, label)
         self._sections.insertWidget(at + 1, widget)
-        self._make_room()  # the narrowest the panel may be can have grown
 
-    def _make_room(self) -> None:
-        """Tell the splitter that the narrowest the panel may be has grown (a section added, or
-        shown with the first selection): a change inside the scroll area's body does not reach
-        it, and it would keep the panel narrower than its content, cutting off the right edge."""
-        self.updateGeometry()
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self._follow_body_width()
+        return super().eventFilter(watched, event)
+
+    def _follow_body_width(self) -> None:
+        """Tell the splitter when the narrowest the panel may be has changed (a section shown with
+        the first selection, a player's controls, a wider chip): a change inside the scroll area's
+        body does not reach it by itself, and a panel left narrower than its body is scrolled
+        sideways, its left or right edge cut off with no scroll bar to bring it back."""
+        width = self.minimumSizeHint().width()
+        if width != self._min_width:
+            self._min_width = width
+            self.updateGeometry()
 
     def minimumSizeHint(self) -> QSize:
         """Never narrower than its content and the scroll bar beside it: the panel scrolls only up
@@ -254,9 +264,7 @@ class Inspector(QScrollArea):
             self._show_summary(0)
             return
         self.details = details
-        if not self.sections_box.isVisible():
-            self.sections_box.show()
-            self._make_room()
+        self.sections_box.show()
         self.title.setText(details.filename)
         kind = KIND_NAMES.get(details.asset_type, "File")
         self.subtitle.setText(
