@@ -65,21 +65,63 @@ def row_terms(row: str) -> str:
     return f"dam_row_terms({row}.rowid, {row}.name, {row}.tags)"
 
 
-SYNC_FUNCTION = f"""CREATE OR REPLACE FUNCTION search_asset_word_sync() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        DELETE FROM {WORDS} WHERE term IN (SELECT {row_terms("OLD")})
-            AND entity_id = OLD.rowid >> 31 AND rowid = OLD.rowid;
-    END IF;
-    IF TG_OP IN ('UPDATE', 'INSERT') THEN
-        INSERT INTO {WORDS} (term, entity_id, rowid)
-            SELECT t, NEW.rowid >> 31, NEW.rowid FROM {row_terms("NEW")} t;
-    END IF;
-    RETURN NULL;
-END $$"""
-SYNC_TRIGGER = (
-    f"CREATE TRIGGER trg_search_asset_word AFTER INSERT OR DELETE OR UPDATE OF name, tags ON {TEXT}"
-    " FOR EACH ROW EXECUTE FUNCTION search_asset_word_sync()"
+def _terms_of(rows: str) -> str:
+    return (
+        f"SELECT t, r.rowid >> 31 AS entity_id, r.rowid FROM {rows} r CROSS JOIN LATERAL {row_terms('r')} t"
+    )
+
+
+def _gone(rows: str) -> str:
+    return (
+        f"DELETE FROM {WORDS} w USING ({_terms_of(rows)}) g"
+        " WHERE w.term = g.t AND w.entity_id = g.entity_id AND w.rowid = g.rowid"
+    )
+
+
+# Statement triggers over the changed rows at once (transition tables): a bulk tag adds its
+# 10k tag rows' words in one INSERT, where a row trigger ran a function and a statement per row
+# (tagging 10k assets of the 1M benchmark library, load 5: 1.5-2.2 s, 2.9-4.9 s with row triggers,
+# 1.0-1.7 s with none; untagging them 1.3 s, 0.14 s with none).
+_CHANGED = (
+    "(SELECT o.rowid, o.name, o.tags FROM old_rows o JOIN new_rows n ON n.rowid = o.rowid"
+    " WHERE n.name IS DISTINCT FROM o.name OR n.tags IS DISTINCT FROM o.tags)"
+)
+_NOW = (
+    "(SELECT n.rowid, n.name, n.tags FROM old_rows o JOIN new_rows n ON n.rowid = o.rowid"
+    " WHERE n.name IS DISTINCT FROM o.name OR n.tags IS DISTINCT FROM o.tags)"
+)
+_ACTIONS = {
+    "insert": (
+        f"INSERT INTO {WORDS} (term, entity_id, rowid) {_terms_of('new_rows')}",
+        "NEW TABLE AS new_rows",
+    ),
+    "delete": (_gone("old_rows"), "OLD TABLE AS old_rows"),
+    "update": (
+        f"{_gone(_CHANGED)};\n    INSERT INTO {WORDS} (term, entity_id, rowid) {_terms_of(_NOW)}",
+        "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+    ),
+}
+# The rows to delete are found by key, one index probe each: the planner, blind to how few rows a
+# transition table holds, hashed all 23M words for them (17 s to untag 20k assets at 1M).
+_BY_KEY = " SET enable_hashjoin = off SET enable_mergejoin = off"
+SYNC = tuple(
+    statement
+    for event, (body, tables) in _ACTIONS.items()
+    for statement in (
+        f"CREATE OR REPLACE FUNCTION search_asset_word_{event}() RETURNS trigger LANGUAGE plpgsql"
+        f"{'' if event == 'insert' else _BY_KEY} AS $$\n"
+        f"BEGIN\n    {body};\n    RETURN NULL;\nEND $$",
+        f"CREATE TRIGGER trg_search_asset_word_{event} AFTER {event.upper()} ON {TEXT}"
+        f" REFERENCING {tables} FOR EACH STATEMENT EXECUTE FUNCTION search_asset_word_{event}()",
+    )
+)
+UNSYNC = tuple(
+    statement
+    for event in _ACTIONS
+    for statement in (
+        f"DROP TRIGGER IF EXISTS trg_search_asset_word_{event} ON {TEXT}",
+        f"DROP FUNCTION IF EXISTS search_asset_word_{event}()",
+    )
 )
 
 # Every row's words again: after a bulk load that ran with the triggers off (a library copy).

@@ -41,16 +41,16 @@ def upgrade() -> None:
     # into a btree take minutes.
     op.execute(words.KEY)
     op.execute(words.NAMES_INDEX)
-    op.execute(words.SYNC_FUNCTION)
-    op.execute(words.SYNC_TRIGGER)
+    for statement in words.SYNC:
+        op.execute(statement)
     op.execute(f"ANALYZE {words.WORDS}")  # planned by its statistics from the first search on
 
 
 def downgrade() -> None:
     if dialect_of(op) != "postgresql":
         return
-    op.execute(f"DROP TRIGGER IF EXISTS trg_search_asset_word ON {words.TEXT}")
-    op.execute("DROP FUNCTION IF EXISTS search_asset_word_sync()")
+    for statement in words.UNSYNC:
+        op.execute(statement)
     op.execute(f"DROP TABLE IF EXISTS {words.WORDS}")
     op.execute("DROP FUNCTION IF EXISTS dam_row_terms(bigint, text, text)")
     op.execute("DROP FUNCTION IF EXISTS dam_text_terms(text)")
