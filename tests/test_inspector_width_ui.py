@@ -60,6 +60,9 @@ def test_several_tagged_rated_assets_fit_the_inspector_width_and_are_never_scrol
     editor = ui_window.findChild(TagEditor)
     assert editor is not None
     inspector = ui_window.inspector
+    # Squeezed while nothing is selected: no section shows, so the panel may be narrow.
+    ui_window.splitter.setSizes([220, 2000, 80])
+    qtbot.waitUntil(lambda: 0 < inspector.width() < marks.minimumSizeHint().width())
 
     selection = ui_window.grid.selectionModel()
     for row in range(len(TAGS)):
@@ -73,9 +76,12 @@ def test_several_tagged_rated_assets_fit_the_inspector_width_and_are_never_scrol
         shown += [marks.pick, marks.reject, marks.note, marks.source]
         return shown + [chip for chip in chips if chip.isVisible()]
 
-    # At the window's size: the panel widens to its rows if it must; nothing is cut off.
+    # The sections come into view with the selection: the panel widens to their rows.
     qtbot.waitUntil(lambda: _fits(inspector) and not _outside(inspector, rows()))
     assert inspector.title.text() == f"{len(TAGS)} assets selected"
+    # At the window's own split, the same.
+    ui_window.splitter.setSizes([220, 860, 340])
+    qtbot.waitUntil(lambda: _fits(inspector) and not _outside(inspector, rows()))
     # The longest tag is shown shortened, not by widening the panel past the marks' rows.
     assert editor.minimumSizeHint().width() <= marks.minimumSizeHint().width()
 
