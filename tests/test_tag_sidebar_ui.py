@@ -159,3 +159,29 @@ def test_counts_that_arrive_after_the_sidebar_is_deleted_are_dropped(qtbot: Any,
     qtbot.waitUntil(from_window.done)
     assert held.answered[1] and from_window.exception() is None  # the answer came, and was dropped
     assert window.isVisible() and window.findChildren(TagSidebar) == []
+
+
+def test_a_long_tag_is_shortened_and_keeps_its_count_in_view(qtbot: Any, ui_client: Any) -> None:
+    """A tag name wider than the sidebar is shortened in the middle: the list never scrolls
+    sideways and the count stays at the right edge, where the other counts are."""
+    long_name = "client:acme-corporation|spring-campaign|hero-shots|final-selects"
+
+    async def seed(world: Any) -> None:
+        async with world.session() as s:
+            await make_assets(s, [AssetSpec(tags=(long_name, "cat")), AssetSpec(tags=(long_name,))])
+            await s.commit()
+
+    run(qtbot, ui_client.call(seed))
+    sidebar = TagSidebar(ui_client)
+    qtbot.addWidget(sidebar)
+    sidebar.resize(200, 300)
+    sidebar.show()
+    run(qtbot, sidebar.refresh(""))
+    qtbot.waitUntil(lambda: sidebar.tag_list.count() == 2)
+    listed = sidebar.tag_list
+    item = listed.findItems(long_name, Qt.MatchFlag.MatchExactly)[0]
+    assert item.data(COUNT_ROLE) == "2"
+    wide = listed.fontMetrics().horizontalAdvance(long_name)
+    assert wide > listed.viewport().width(), "the name must not fit for this test to mean anything"
+    assert listed.horizontalScrollBar().maximum() == 0
+    assert listed.visualItemRect(item).right() < listed.viewport().width()

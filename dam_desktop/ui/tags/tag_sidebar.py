@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QPainter, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMenu,
     QPushButton,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QVBoxLayout,
@@ -43,6 +44,7 @@ from dam_desktop.use_cases import search as search_cases
 
 TAG_ROLE = Qt.ItemDataRole.UserRole
 COUNT_ROLE = Qt.ItemDataRole.UserRole + 1
+COUNT_MARGIN = 6  # pixels between a count and the list's edge, and between name and count
 # Changes after which the counts or the saved searches may read differently.
 SIDEBAR_COMPONENTS = frozenset({"tags", "trash", search_cases.SAVED_SEARCHES})
 _PLAIN = re.compile(r"^[^\s()|\"*:-][^\s()|\"*]*$")
@@ -72,21 +74,30 @@ def narrowed(query: str, tag_name: str, exclude: bool) -> str:
 
 
 class _CountDelegate(QStyledItemDelegate):
-    """Paints the item's count right-aligned and dimmed beside the tag name."""
+    """Paints the tag's name, shortened in the middle when the list is too narrow for it, and its
+    count right-aligned and dimmed beside it: a long tag never pushes its count out of view."""
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
-        super().paint(painter, option, index)
-        count = index.data(COUNT_ROLE)
+        count = str(index.data(COUNT_ROLE) or "")
+        shown = QStyleOptionViewItem(option)
+        self.initStyleOption(shown, index)
+        count_room = shown.fontMetrics.horizontalAdvance(count) + 2 * COUNT_MARGIN if count else 0
+        name_room = max(0, shown.rect.width() - count_room - 2 * COUNT_MARGIN)
+        shown.text = shown.fontMetrics.elidedText(shown.text, Qt.TextElideMode.ElideMiddle, name_room)
+        style = shown.widget.style() if shown.widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, shown, painter, shown.widget)
         if count:
             painter.save()
             painter.setPen(option.palette.color(QPalette.ColorRole.PlaceholderText))
-            rect = option.rect.adjusted(0, 0, -6, 0)
-            painter.drawText(
-                rect, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), str(count)
-            )
+            rect = option.rect.adjusted(0, 0, -COUNT_MARGIN, 0)
+            painter.drawText(rect, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), count)
             painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        # As wide as the list, whatever the name: the list never scrolls sideways.
+        return QSize(1, super().sizeHint(option, index).height())
 
 
 class TagSidebar(QWidget):
@@ -116,6 +127,7 @@ class TagSidebar(QWidget):
         self.tag_list = QListWidget(self)
         self.tag_list.setObjectName("tagCounts")
         self.tag_list.setItemDelegate(_CountDelegate(self.tag_list))
+        self.tag_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.tag_list.itemClicked.connect(self._tag_clicked)
         saved_row = QHBoxLayout()
         saved_title = QLabel("Saved searches", self)
