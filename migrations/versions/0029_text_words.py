@@ -9,7 +9,7 @@ and a count reads only the index (`dam_desktop.core.text_words`). A trigger on t
 it in step. SQLite's FTS5 table needs nothing.
 
 Revision ID: 0029_text_words
-Revises: 0028_tag_probe_index_pgtags
+Revises: 0028_tag_probe_index
 Create Date: 2026-12-06 03:20:00
 """
 
@@ -23,7 +23,7 @@ from dam_desktop.core import text_words as words
 from dam_desktop.core.sql_triggers import dialect_of
 
 revision: str = "0029_text_words"
-down_revision: str | Sequence[str] | None = "0028_tag_probe_index_pgtags"
+down_revision: str | Sequence[str] | None = "0028_tag_probe_index"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

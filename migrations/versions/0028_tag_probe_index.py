@@ -15,7 +15,7 @@ So on PostgreSQL the pair's uniqueness moves to the (tag, entity) index, and the
 tag id beside it: a tag check by both ids has exactly one index whose key it fills, the unique
 one. SQLite's schema is unchanged.
 
-Revision ID: 0028_tag_probe_index_pgtags
+Revision ID: 0028_tag_probe_index
 Revises: 0027_folded_text_trigrams
 Create Date: 2026-12-06 03:15:00
 """
@@ -28,7 +28,7 @@ from alembic import op
 
 from dam_desktop.core.sql_triggers import dialect_of
 
-revision: str = "0028_tag_probe_index_pgtags"
+revision: str = "0028_tag_probe_index"
 down_revision: str | Sequence[str] | None = "0027_folded_text_trigrams"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
