@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from dam_desktop.core.text_words import ALL_TERMS, WORDS
 from dam_desktop.services.search import search_service
 from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.services.tags import tag_service
+from tests.pg_server import test_backend
 from tests.test_name_path_search import ids_for
 from tests.test_query_semantics import assert_every_count_agrees, assert_every_walk_agrees
 from tests.test_tag_support import AssetSpec, make_assets
@@ -139,3 +141,29 @@ async def test_globs_and_exact_names_over_long_names_and_renames(world: Any) -> 
         assert await ids_for(s, 'name:"long_e.png"') == set()
         assert await ids_for(s, "name:sho*") == {short}
         assert await ids_for(s, 'name:"short.PNG"') == {short}
+
+
+async def test_edits_leave_exactly_each_rows_words(world: Any, library: dict[str, int]) -> None:
+    """PostgreSQL's triggers remove and add only the words that differ (migration 0030): after a
+    rename that keeps some words, a bulk tag, a partial untag and a tag rename, the word table
+    holds exactly the words made afresh from the text index, and searches see them."""
+    if test_backend() != "postgresql":
+        pytest.skip("SQLite's FTS5 table keeps its own words")
+    everyone = list(library.values())
+    async with world.session() as s:
+        await s.execute(
+            text("UPDATE component_file_properties SET original_filename = :n WHERE entity_id = :e"),
+            {"n": "sky_harbour.png", "e": library["sky"]},
+        )
+        await tag_service.add_tags(s, everyone, ["storm front 42"])
+        await tag_service.remove_tags(s, [library["img4"], library["notes"]], ["storm front 42"])
+        await tag_service.rename_tag(s, await tag_service.require_tag(s, "stormy weather"), "stormy days")
+        held = (await s.execute(text(f"SELECT term, entity_id, rowid FROM {WORDS}"))).all()
+        fresh = (await s.execute(text(ALL_TERMS))).all()
+        assert sorted(held) == sorted(fresh)
+        assert await ids_for(s, "name:sky") == {library["sky"]}
+        assert await ids_for(s, "name:sto") == set()
+        assert await ids_for(s, "name:harb") == {library["sky"]}
+        assert await ids_for(s, "fro") == set(everyone) - {library["img4"], library["notes"]}
+        assert await ids_for(s, "weather") == set()
+        assert await ids_for(s, '"stormy days"') == {library["img5"]}

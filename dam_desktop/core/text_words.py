@@ -81,58 +81,90 @@ def _terms_of(rows: str) -> str:
     )
 
 
-def _gone(rows: str) -> str:
-    return (
-        f"DELETE FROM {WORDS} w USING ({_terms_of(rows)}) g"
-        " WHERE w.term = g.t AND w.entity_id = g.entity_id AND w.rowid = g.rowid"
-    )
-
-
 # Statement triggers over the changed rows at once (transition tables): a bulk tag adds its
 # 10k tag rows' words in one INSERT, where a row trigger ran a function and a statement per row
 # (tagging 10k assets of the 1M benchmark library, load 5: 1.5-2.2 s, 2.9-4.9 s with row triggers,
 # 1.0-1.7 s with none; untagging them 1.3 s, 0.14 s with none).
+#
+# Without JIT: blind to how few rows a transition table holds, the planner costed each statement
+# in the millions and compiled it, 250-270 ms of a 10k-asset tag or untag (migration 0030).
+_NO_JIT = " SET jit = off"
+# The words to remove, found by key, one index probe each in key order: the planner, blind to how
+# few keys there are, hashed all 23M words for them (17 s to untag 20k assets at 1M). Only this
+# statement runs without hash joins: the keys themselves are made per distinct text by a hash join
+# (a bulk untag's 10k rows share one tag name; a nested loop made each row's terms again, 360 ms).
+FORGET = (
+    "CREATE OR REPLACE FUNCTION dam_forget_words(text[], bigint[]) RETURNS void LANGUAGE sql"
+    f" SET enable_hashjoin = off SET enable_mergejoin = off{_NO_JIT} AS $$ DELETE FROM {WORDS} w"
+    ' USING (SELECT t, r FROM unnest($1, $2) g(t, r) ORDER BY t COLLATE "C", r) g'
+    " WHERE w.term = g.t AND w.entity_id = g.r >> 31 AND w.rowid = g.r $$"
+)
+
+
+def _forget(keys: str) -> str:
+    """plpgsql removing the words of `keys`, a query of (t, rowid)."""
+    return (
+        f"SELECT array_agg(k.t), array_agg(k.rowid) INTO terms, rowids FROM ({keys}) k;\n"
+        "    IF terms IS NOT NULL THEN PERFORM dam_forget_words(terms, rowids); END IF"
+    )
+
+
+def _keys(rows: str) -> str:
+    return f"SELECT t, rowid FROM ({_terms_of(rows)}) a"
+
+
+# Words go in, and out, in the key's order: each next key is on the page just read (and terms sort
+# bytewise, as the column does, not by the locale: 60 -> 10 ms for 60k keys).
+_IN_KEY_ORDER = 'ORDER BY t COLLATE "C", rowid'
 _CHANGED = (
-    "(SELECT o.rowid, o.name, o.tags FROM old_rows o JOIN new_rows n ON n.rowid = o.rowid"
+    "(SELECT {side}.rowid, {side}.name, {side}.tags FROM old_rows o JOIN new_rows n ON n.rowid = o.rowid"
     " WHERE n.name IS DISTINCT FROM o.name OR n.tags IS DISTINCT FROM o.tags)"
 )
-_NOW = (
-    "(SELECT n.rowid, n.name, n.tags FROM old_rows o JOIN new_rows n ON n.rowid = o.rowid"
-    " WHERE n.name IS DISTINCT FROM o.name OR n.tags IS DISTINCT FROM o.tags)"
-)
+_WAS, _NOW = _CHANGED.format(side="o"), _CHANGED.format(side="n")
 _ACTIONS = {
     "insert": (
-        f"INSERT INTO {WORDS} (term, entity_id, rowid) {_terms_of('new_rows')}",
+        f"INSERT INTO {WORDS} (term, entity_id, rowid) {_terms_of('new_rows')} {_IN_KEY_ORDER}",
         "NEW TABLE AS new_rows",
     ),
-    "delete": (_gone("old_rows"), "OLD TABLE AS old_rows"),
+    "delete": (_forget(_keys("old_rows")), "OLD TABLE AS old_rows"),
+    # Only the words that changed: a renamed asset keeps its words that the new name has too.
     "update": (
-        f"{_gone(_CHANGED)};\n    INSERT INTO {WORDS} (term, entity_id, rowid) {_terms_of(_NOW)}",
+        f"{_forget(f'{_keys(_WAS)} EXCEPT {_keys(_NOW)}')};\n"
+        f"    INSERT INTO {WORDS} (term, entity_id, rowid) SELECT t, rowid >> 31, rowid FROM"
+        f" ({_keys(_NOW)} EXCEPT {_keys(_WAS)}) a {_IN_KEY_ORDER}",
         "OLD TABLE AS old_rows NEW TABLE AS new_rows",
     ),
 }
-# The rows to delete are found by key, one index probe each: the planner, blind to how few rows a
-# transition table holds, hashed all 23M words for them (17 s to untag 20k assets at 1M).
-_BY_KEY = " SET enable_hashjoin = off SET enable_mergejoin = off"
-SYNC = tuple(
-    statement
-    for event, (body, tables) in _ACTIONS.items()
-    for statement in (
+SYNC_FUNCTIONS = (
+    FORGET,
+    *(
         f"CREATE OR REPLACE FUNCTION search_asset_word_{event}() RETURNS trigger LANGUAGE plpgsql"
-        f"{'' if event == 'insert' else _BY_KEY} AS $$\n"
-        f"BEGIN\n    {body};\n    RETURN NULL;\nEND $$",
-        f"CREATE TRIGGER trg_search_asset_word_{event} AFTER {event.upper()} ON {TEXT}"
-        f" REFERENCING {tables} FOR EACH STATEMENT EXECUTE FUNCTION search_asset_word_{event}()",
-    )
+        f"{_NO_JIT} AS $$\nDECLARE\n    terms text[];\n    rowids bigint[];\n"
+        f"BEGIN\n    {body};\n    RETURN NULL;\nEND $$"
+        for event, (body, _tables) in _ACTIONS.items()
+    ),
 )
-UNSYNC = tuple(
-    statement
-    for event in _ACTIONS
-    for statement in (
-        f"DROP TRIGGER IF EXISTS trg_search_asset_word_{event} ON {TEXT}",
-        f"DROP FUNCTION IF EXISTS search_asset_word_{event}()",
-    )
+SYNC = (
+    *SYNC_FUNCTIONS,
+    *(
+        f"CREATE TRIGGER trg_search_asset_word_{event} AFTER {event.upper()} ON {TEXT}"
+        f" REFERENCING {tables} FOR EACH STATEMENT EXECUTE FUNCTION search_asset_word_{event}()"
+        for event, (_body, tables) in _ACTIONS.items()
+    ),
+)
+UNSYNC = (
+    *(
+        statement
+        for event in _ACTIONS
+        for statement in (
+            f"DROP TRIGGER IF EXISTS trg_search_asset_word_{event} ON {TEXT}",
+            f"DROP FUNCTION IF EXISTS search_asset_word_{event}()",
+        )
+    ),
+    "DROP FUNCTION IF EXISTS dam_forget_words(text[], bigint[])",
 )
 
 # Every row's words again: after a bulk load that ran with the triggers off (a library copy).
-REFILL = (f"TRUNCATE {WORDS}", f"INSERT INTO {WORDS} (term, entity_id, rowid) {_terms_of(TEXT)}")
+# (term, entity_id, rowid) of every row of the text index: what the word table holds.
+ALL_TERMS = _terms_of(TEXT)
+REFILL = (f"TRUNCATE {WORDS}", f"INSERT INTO {WORDS} (term, entity_id, rowid) {ALL_TERMS}")
