@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from dam_desktop.core.read_pool import ReadPool
@@ -50,6 +51,23 @@ from tests.ui_helpers import add_images, run
     descending=st.booleans(),
     start=st.integers(1, 4),
     limit=st.integers(1, 3),
+)
+# Found on PostgreSQL: a page after an asset, walking the text index by rowid, bound its start as
+# (id + 1) << 31 on a 16-bit id, which wrapped to 0 and started the walk over.
+@example(
+    lib=Lib(
+        assets=[
+            AssetSpec(name="B.png", asset_type="other", size=2_500_000, added=datetime(2026, 2, 3, 9, 0)),
+            AssetSpec(name="a.png", asset_type="other", ext="jpg", size=2_500_000, tags=("big cat",)),
+        ],
+        parents=[],
+        aliases={},
+    ),
+    qs=[Q(text="cat", node=("tag", "cat"))],
+    sort=SortKey.ADDED,
+    descending=False,
+    start=1,
+    limit=1,
 )
 async def test_every_walk_continues_after_any_row_in_the_full_order(
     world: Any, lib: Lib, qs: list[Q], sort: SortKey, descending: bool, start: int, limit: int

@@ -37,8 +37,10 @@ def entity_of(rowid: str) -> str:
 
 
 def own_row(entity: str) -> str:
-    """SQL for the rowid of the asset's own row (name and path)."""
-    return f"({entity} << {SHIFT})"
+    """SQL for the rowid of the asset's own row (name and path). The id is made 64-bit first:
+    PostgreSQL binds a small id as a 16- or 32-bit integer, whose shift by 31 wraps (to 0 or a
+    negative number, so a page "after" an asset started from the first row again)."""
+    return f"(CAST({entity} AS BIGINT) << {SHIFT})"
 
 
 # The tokenizer's idea of a word: letters and digits (unicode61 also keeps marks inside words).
