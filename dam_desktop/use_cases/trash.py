@@ -52,22 +52,38 @@ BatchStep = Callable[
 ]
 
 
-async def _in_batches(world: World, entity_ids: Sequence[int], step: BatchStep) -> TrashOutcome:
+async def _in_batches(
+    world: World,
+    entity_ids: Sequence[int],
+    step: BatchStep,
+    *,
+    batch: int = BATCH,
+    on_progress: Callable[[int, int], None] | None = None,
+    stop: Callable[[], bool] | None = None,
+) -> TrashOutcome:
+    """`step` over the ids, `batch` at a time, each batch its own transaction. `on_progress(done,
+    total)` follows each batch; once `stop()` is true no further batch starts."""
     ids = list(dict.fromkeys(entity_ids))
     done: list[int] = []
     unknown: list[int] = []
     unchanged: list[int] = []
     refused: list[str] = []
     files = 0
-    for start in range(0, len(ids), BATCH):
-        batch = ids[start : start + BATCH]
+    if on_progress is not None:
+        on_progress(0, len(ids))
+    for start in range(0, len(ids), batch):
+        if stop is not None and stop():
+            break
+        chunk = ids[start : start + batch]
         async with world.session() as session:
-            result, known, already = await step(session, batch)
+            result, known, already = await step(session, chunk)
         done.extend(result.entity_ids)
         files += result.files_moved
-        unknown.extend(i for i in batch if i not in known)
-        unchanged.extend(i for i in batch if i in already)
+        unknown.extend(i for i in chunk if i not in known)
+        unchanged.extend(i for i in chunk if i in already)
         refused.extend(result.refused)
+        if on_progress is not None:
+            on_progress(min(start + batch, len(ids)), len(ids))
     return TrashOutcome(done, files, unknown=unknown, unchanged=unchanged, refused=refused)
 
 
@@ -152,22 +168,15 @@ async def delete_result(
         return TrashOutcome([], 0)  # only the trash's own listing is deleted for good
     async with world.session() as session:
         ids = await scope_ids(session, scope)
-    batch = batch or BATCH
-    done: list[int] = []
-    refused: list[str] = []
-    files = 0
-    if on_progress is not None:
-        on_progress(0, len(ids))
-    for start in range(0, len(ids), batch):
-        if stop is not None and stop():
-            break
-        chunk = ids[start : start + batch].tolist()
-        async with world.session() as session:
-            result = await trash_service.empty_trash(session, world.paths, chunk)
-        done.extend(result.entity_ids)
-        files += result.files_moved
-        refused.extend(result.refused)
-        if on_progress is not None:
-            on_progress(min(start + batch, len(ids)), len(ids))
-    _notify(world, done, removed=True)
-    return TrashOutcome(done, files, refused=refused)
+
+    async def step(
+        session: AsyncSession, chunk: list[int]
+    ) -> tuple[trash_service.TrashResult, set[int], set[int]]:
+        # The ids come from the trash's own listing: each names a trashed asset.
+        return await trash_service.empty_trash(session, world.paths, chunk), set(chunk), set()
+
+    outcome = await _in_batches(
+        world, ids.tolist(), step, batch=batch or BATCH, on_progress=on_progress, stop=stop
+    )
+    _notify(world, outcome.entity_ids, removed=True)
+    return outcome
