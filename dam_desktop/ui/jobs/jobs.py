@@ -40,6 +40,12 @@ class Job(QObject):
     def cancel(self) -> None:
         raise NotImplementedError
 
+    def show_progress(self, done: int, total: int, detail: str = "") -> None:
+        """How far the job got (connected to a subclass's `progressed`, which the world thread
+        emits and Qt delivers here on the GUI thread)."""
+        self.done, self.total, self.detail = done, total, detail
+        self.changed.emit()
+
 
 class ImportJob(Job):
     """Imports files and folders; `assets_ready` carries entity ids as soon as each is finished."""
@@ -68,7 +74,7 @@ class ImportJob(Job):
         self.token = CancelToken()
         self.report: ImportReport | None = None
         self.task: asyncio.Task[None] | None = None
-        self.progressed.connect(self._on_progress)
+        self.progressed.connect(self.show_progress)
 
     def start(self) -> asyncio.Task[None]:
         self.running = True
@@ -86,10 +92,6 @@ class ImportJob(Job):
         self.progressed.emit(progress.done, progress.total, str(progress.current_path))
         if progress.new_entity_ids:
             self.assets_ready.emit(list(progress.new_entity_ids))
-
-    def _on_progress(self, done: int, total: int, current: str) -> None:
-        self.done, self.total, self.detail = done, total, current
-        self.changed.emit()
 
     async def _run(self) -> None:
         from dam_desktop.use_cases.imports import import_files

@@ -48,7 +48,7 @@ class LocationJob(Job):
         self.report: Any = None
         self.task: asyncio.Task[Any] | None = None
         self._cancel_asked = False
-        self.progressed.connect(self._on_progress)
+        self.progressed.connect(self.show_progress)
 
     def start(self, spawn: Spawn) -> asyncio.Task[Any]:
         self.running = True
@@ -64,10 +64,6 @@ class LocationJob(Job):
     @property
     def cancelling(self) -> bool:
         return self._cancel_asked and self.running
-
-    def _on_progress(self, done: int, total: int, current: str) -> None:
-        self.done, self.total, self.detail = done, total, current
-        self.changed.emit()
 
     async def work(self, world: World, token: CancelToken) -> Any:
         raise NotImplementedError
@@ -173,6 +169,6 @@ class RelinkJob(LocationJob):
 
         return await relink_from_folder(world, self.folder, self.problems, on_progress=progress, cancel=token)
 
-    def _on_progress(self, done: int, total: int, current: str) -> None:
+    def show_progress(self, done: int, total: int, detail: str = "") -> None:
         self.looking = total == 0
-        super()._on_progress(done, total, current)
+        super().show_progress(done, total, detail)

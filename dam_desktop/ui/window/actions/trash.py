@@ -93,11 +93,7 @@ class DeletionJob(Job):
         super().__init__("Deleting permanently", parent)
         self.running = True
         self.stop_asked = False
-        self.progressed.connect(self._on_progress)
-
-    def _on_progress(self, done: int, total: int) -> None:
-        self.done, self.total = done, total
-        self.changed.emit()
+        self.progressed.connect(self.show_progress)
 
     def cancel(self) -> None:
         self.stop_asked = True
