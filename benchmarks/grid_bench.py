@@ -244,10 +244,13 @@ async def first_paint_through_world(library: Path) -> float:
 
     painted: list[float] = []
     started = time.perf_counter()
-    client = await WorldClient.open(library, check_after_paint=True)  # as the app's switch does
+    # As the app's switch does (AppController.open): the window is built while the world opens.
+    client = WorldClient(library, check_after_paint=True)
+    client.begin_open()
     window = MainWindow(client, bench_settings())
     window.first_painted.connect(lambda: painted.append(time.perf_counter()))
     window.resize(1400, 900)
+    await client.wait_open()
     window.show()
     await window.refresh()
     await wait_for(lambda: bool(painted))

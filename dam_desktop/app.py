@@ -184,7 +184,8 @@ class AppController:
         client = WorldClient(
             opening.target or opening.paths.root, store_root=opening.store_root, check_after_paint=True
         )
-        window = self._new_window(client)
+        window = self._make_window(client)
+        self.window, self.client = window, client
         window.show()
         try:
             snapshot = await asyncio.wrap_future(opening.snapshot)
@@ -204,6 +205,9 @@ class AppController:
             QMessageBox.critical(window, "Cannot open library", str(exc))
             window.close()
             return False
+        from dam_desktop.ui.window.library_menu import remember_library
+
+        remember_library(window.settings, client.target)
         install_room_ui(window)  # it resumes an interrupted import first: files come after it
         self._ready = True
         self._take_files(tuple(files))
@@ -213,18 +217,24 @@ class AppController:
 
     async def open(self, library: Path | str) -> bool:
         """Switch to another library (a folder, or a shared library's URL): its world opens before
-        the current window goes."""
+        the current window goes. The new window is built meanwhile, on this thread, while the
+        world opens on its own; it is shown only once the world is open, and dropped if it fails."""
         from dam_desktop.ui.window.store_mapping import store_mount
         from dam_desktop.ui.world_client import WorldClient
 
         store = store_mount(QSettings(), library, None) if isinstance(library, str) else None
+        client = WorldClient(library, store_root=store, check_after_paint=True)
+        client.begin_open()
+        window = self._make_window(client)
         try:
-            client = await WorldClient.open(library, store_root=store, check_after_paint=True)
+            await client.wait_open()
         except DamError as exc:
+            await window.shutdown()
+            window.deleteLater()
             QMessageBox.critical(self.window, "Cannot open library", str(exc))
             return False
         old_window, old_client = self.window, self.client
-        window = self._new_window(client)
+        self._adopt(window, client)
         install_room_ui(window)
         self.handoff.listen_for(client.target)
         window.show()
@@ -251,15 +261,21 @@ class AppController:
             self._waiting_files = []
         return True
 
-    def _new_window(self, client: WorldClient) -> MainWindow:
+    def _make_window(self, client: WorldClient) -> MainWindow:
         from dam_desktop.ui.window.main_window import MainWindow
 
         window = MainWindow(client)
         window.library_requested.connect(lambda path: asyncio.ensure_future(self.open(path)))
         if self._report:
             window.first_painted.connect(self._on_first_paint)
-        self.window, self.client = window, client
         return window
+
+    def _adopt(self, window: MainWindow, client: WorldClient) -> None:
+        """`window` becomes the app's, and its library the most recent one (once it opened)."""
+        from dam_desktop.ui.window.library_menu import remember_library
+
+        self.window, self.client = window, client
+        remember_library(window.settings, client.target)
 
     def _on_first_paint(self) -> None:
         shown = self.window.grid.model().rowCount() if self.window is not None else 0

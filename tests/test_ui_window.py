@@ -163,6 +163,7 @@ def test_library_menu_switches_libraries_and_a_locked_library_is_refused_in_word
     from PySide6.QtWidgets import QMessageBox
 
     from dam_desktop.app import AppController
+    from dam_desktop.ui.window.library_menu import recent_libraries
     from dam_desktop.ui.world_client import WorldClient
 
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
@@ -187,6 +188,8 @@ def test_library_menu_switches_libraries_and_a_locked_library_is_refused_in_word
         run(qtbot, holder.close())
     assert controller.window is second, "a library that cannot be opened leaves the current one open"
     assert shown and "already open in another dam-desktop process" in shown[0]
+    recent = recent_libraries(second.settings)
+    assert recent[:2] == [tmp_path / "second", tmp_path / "first"], "only libraries that opened are recent"
     run(qtbot, controller.shutdown())
     second.close()
 

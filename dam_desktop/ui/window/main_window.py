@@ -50,7 +50,6 @@ from dam_desktop.ui.window import results
 from dam_desktop.ui.window.asset_actions import MAX_SELECTION_FOR_ACTIONS, AssetActions
 from dam_desktop.ui.window.context_menu import LIBRARY_VIEW, TRASH_VIEW, AssetAction, Selection
 from dam_desktop.ui.window.import_flow import ImportFlow
-from dam_desktop.ui.window.library_menu import remember_library
 from dam_desktop.ui.window.menus import build_menus
 from dam_desktop.ui.window.ranked_flow import RankedFlow
 from dam_desktop.ui.window.result_banner import ResultBanner
@@ -82,7 +81,6 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.resize(1400, 900)
         self.setAcceptDrops(True)
-        remember_library(self.settings, client.target)
 
         self.jobs = JobList(self)
         self.tasks = TaskSet()
