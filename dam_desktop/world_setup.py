@@ -89,6 +89,9 @@ async def open_world(
     for system_func in DEFAULT_SYSTEMS:
         world.register_system(system_func)
     from dam_desktop.use_cases.models import apply_library_models
+    from dam_desktop.use_cases.result_pages import remember_planner_figures
 
+    # Both on the plain read connection the grid's pages use next, one after the other.
     await apply_library_models(world)
+    await remember_planner_figures(world)
     return world

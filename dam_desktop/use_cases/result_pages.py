@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from dam_desktop.services.search import search_service
+from dam_desktop.services.search.compiled_query import remember_library_stats
 from dam_desktop.services.search.paging import (
     PageCursor,
     PagedQuery,
@@ -35,6 +36,7 @@ __all__ = [
     "following_limit",
     "next_page",
     "open_search",
+    "remember_planner_figures",
 ]
 
 # More tiles than a large screen shows at the smallest zoom.
@@ -57,6 +59,12 @@ async def open_search(
         paged = await search_service.paged_query(session, query, sort, descending, first=first)
     sql, params = paged.first(first)
     return StreamedResult(await _page(world, paged, sql, params, first), paged)
+
+
+async def remember_planner_figures(world: World) -> None:
+    """Read what the planner needs to know of the library (on opening), so the first page asks
+    only the plain read connections (`compiled_query.remember_library_stats`)."""
+    await remember_library_stats(world.reads, world.read_cache)
 
 
 async def next_page(world: World, cursor: PageCursor, limit: int | None) -> ResultPage:

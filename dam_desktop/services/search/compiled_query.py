@@ -7,8 +7,9 @@ compile here; the session is either kind (`core.plain_session`). Nothing here im
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from dam_desktop.core.plain_session import fetch_rows
 from dam_desktop.core.read_cache import CACHE_TTL_S, read_cache
@@ -99,16 +100,33 @@ async def library_stats(session: AnySession) -> Stats:
     kept = cache.get(_STATS) if cache is not None else None
     if kept is not None and time.monotonic() - kept[0] < CACHE_TTL_S:
         return cast(Stats, kept[1])
-    ((assets, trashed),) = await fetch_rows(
-        session,
-        "SELECT (SELECT max(id) FROM component_file_properties), (SELECT count(*) FROM component_trashed)",
-    )
-    stats = Stats(int(assets or 0), int(trashed or 0))
+    stats = _stats(await fetch_rows(session, _STATS_SQL))
     if cache is not None:
         cache[_STATS] = (time.monotonic(), stats)
     return stats
 
 
+async def remember_library_stats(reads: RowReader, cache: dict[str, Any]) -> Stats:
+    """`library_stats` read on the world's plain read connections into its read cache (on
+    opening): the first page then plans without a session, whose first connection of its own
+    would otherwise stand between a library switch and its first painted grid."""
+    stats = _stats(await reads.fetchall(_STATS_SQL))
+    cache[_STATS] = (time.monotonic(), stats)
+    return stats
+
+
+class RowReader(Protocol):
+    async def fetchall(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]: ...
+
+
+def _stats(rows: Sequence[Sequence[Any]]) -> Stats:
+    ((assets, trashed),) = rows
+    return Stats(int(assets or 0), int(trashed or 0))
+
+
+_STATS_SQL = (
+    "SELECT (SELECT max(id) FROM component_file_properties), (SELECT count(*) FROM component_trashed)"
+)
 _STATS = "search.library_stats"
 
 
