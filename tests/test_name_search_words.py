@@ -167,3 +167,28 @@ async def test_edits_leave_exactly_each_rows_words(world: Any, library: dict[str
         assert await ids_for(s, "fro") == set(everyone) - {library["img4"], library["notes"]}
         assert await ids_for(s, "weather") == set()
         assert await ids_for(s, '"stormy days"') == {library["img5"]}
+
+
+async def test_untagging_a_run_of_adjacent_assets_removes_only_their_words(world: Any) -> None:
+    """An untag of many adjacent assets removes each term's words by reading along the term's
+    range of assets (migration 0031): the words of names, of other tags and of the assets left
+    tagged inside that range stay, and the word table holds exactly the words made afresh."""
+    async with world.session() as s:
+        ids = await make_assets(
+            s, [AssetSpec(name=f"rock_{n}.png", tags=("rocky",) if n % 5 == 0 else ()) for n in range(90)]
+        )
+        await tag_service.add_tags(s, ids, ["rock band zed"])
+        kept = {ids[0], ids[45], ids[89]}
+        await tag_service.remove_tags(s, [i for i in ids if i not in kept], ["rock band zed"])
+        if test_backend() == "postgresql":
+            held = (await s.execute(text(f"SELECT term, entity_id, rowid FROM {WORDS}"))).all()
+            fresh = (await s.execute(text(ALL_TERMS))).all()
+            assert sorted(held) == sorted(fresh)
+        assert await ids_for(s, "band") == kept
+        assert await ids_for(s, '"zed"') == kept
+        assert await ids_for(s, "rocky") == {ids[n] for n in range(0, 90, 5)}
+        assert await ids_for(s, "roc") == set(ids)
+        assert await ids_for(s, "name:roc") == set(ids)
+        await tag_service.remove_tags(s, kept, ["rock band zed"])
+        assert await ids_for(s, "band") == set()
+        await s.commit()
