@@ -22,6 +22,7 @@ from dam_desktop.core.server_database import create_sync_server_engine
 from dam_desktop.models.core.base_class import Base
 from dam_desktop.models.files.file_properties_component import SORT_ORDER_INDEXES
 from dam_desktop.models.tags.entity_tag_link_component import PER_DIALECT_INDEXES
+from dam_desktop.models.tags.tag_concept_component import POSTGRESQL_NAME_INDEXES
 
 config = context.config
 target_metadata = Base.metadata
@@ -37,6 +38,8 @@ def _include_name(name: str | None, type_: str, parent_names: object) -> bool:
         return False  # case-blind indexes that reflection cannot describe (see their model)
     if type_ in ("index", "unique_constraint") and name in PER_DIALECT_INDEXES:
         return False  # a tag link's indexes differ by dialect (see their model)
+    if type_ == "index" and name in POSTGRESQL_NAME_INDEXES:
+        return False  # the tag names' indexes for the word ranking and autocomplete (see their model)
     return not (type_ == "table" and (name or "").startswith(SEARCH_INDEX_PREFIX))
 
 

@@ -5,6 +5,20 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from dam_desktop.models.core.base_component import BaseComponent
 
+# PostgreSQL only (migration 0031): a trigram index over the folded names, for the word ranking,
+# and byte-order indexes for autocomplete's prefixes (SQLite's GLOB reads the unique indexes
+# themselves). The models cannot say "on one dialect", so the comparison of models and migrations
+# leaves them out.
+POSTGRESQL_NAME_INDEXES = frozenset(
+    {
+        "ix_component_tag_concept_name_folded",
+        "ix_component_tag_concept_name_pattern",
+        "ix_component_tag_concept_local_name_pattern",
+        "ix_component_tag_concept_namespace_pattern",
+        "ix_component_tag_alias_name_pattern",
+    }
+)
+
 
 class TagConceptComponent(BaseComponent):
     """A canonical tag, stored once, on an entity that stands for the tag itself (spec §2.7).

@@ -25,6 +25,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dam_desktop.core.sql_dialect import POSTGRESQL, dialect_name
+from dam_desktop.services.search import lexical_postgres
 from dam_desktop.services.search.text_index import (
     INDEX,
     NAME,
@@ -130,7 +131,8 @@ async def exact_name_matches(
     if not runs or not target:
         return []
     if dialect_name(session) == POSTGRESQL:
-        return _allowed(await _exact_names_postgres(session, target), allowed_entity_ids)
+        named = await lexical_postgres.names_starting(session, sentence.strip())
+        return _allowed(_exact(named, target), allowed_entity_ids)
     rows = (
         await session.execute(
             text(
@@ -141,33 +143,35 @@ async def exact_name_matches(
             {"m": column_match((NAME,), "^ " + phrase(runs, prefix=False))},
         )
     ).all()
-    hits = [
-        LexicalHit(int(r[0]), 1.0, str(r[1]), str(r[2]))
-        for r in rows
-        if target in (fold(str(r[1])), fold(PurePath(str(r[1])).stem))
+    return _allowed(_exact([(int(r[0]), str(r[1]), str(r[2])) for r in rows], target), allowed_entity_ids)
+
+
+def _exact(rows: list[tuple[int, str, str]], target: str) -> list[LexicalHit]:
+    """The rows whose file name, or its stem, is `target` (folded)."""
+    return [
+        LexicalHit(e, 1.0, name, kind)
+        for e, name, kind in rows
+        if target in (fold(name), fold(PurePath(name).stem))
     ]
-    return _allowed(hits, allowed_entity_ids)
 
 
-async def _exact_names_postgres(session: AsyncSession, target: str) -> list[LexicalHit]:
-    """The exact-name half on a shared library, whose text index has no FTS5: names starting with
-    the folded sentence (the stem's case), checked exactly here."""
+async def _ranked_sqlite(session: AsyncSession, match: str, depth: int) -> list[lexical_postgres.Scored]:
+    """FTS5's own BM25, the `depth` best assets. An asset has a row for its name and one per tag:
+    its score is its best row's."""
+    weights = ", ".join(str(w) for w in COLUMN_WEIGHTS)
     rows = (
         await session.execute(
             text(
-                "SELECT fp.entity_id, fp.original_filename, fp.asset_type FROM component_file_properties fp"
-                " WHERE lower(unaccent(fp.original_filename)) LIKE :prefix"
-                " AND NOT EXISTS (SELECT 1 FROM component_trashed t WHERE t.entity_id = fp.entity_id)"
-                " ORDER BY fp.entity_id DESC LIMIT 200"
+                f"WITH scored AS MATERIALIZED (SELECT {entity_of('rowid')} AS e,"
+                f" -bm25({INDEX}, {weights}) AS s FROM {INDEX} WHERE {INDEX} MATCH :m)"
+                " SELECT b.e, b.s, fp.original_filename, fp.asset_type"
+                " FROM (SELECT e, max(s) AS s FROM scored GROUP BY e) b"
+                f" {_ASSET.format(e='b.e')} ORDER BY b.s DESC LIMIT :k"
             ),
-            {"prefix": target.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"},
+            {"m": match, "k": depth},
         )
     ).all()
-    return [
-        LexicalHit(int(r[0]), 1.0, str(r[1]), str(r[2]))
-        for r in rows
-        if target in (fold(str(r[1])), fold(PurePath(str(r[1])).stem))
-    ]
+    return [lexical_postgres.Scored(int(r[0]), float(r[1]), str(r[2]), str(r[3])) for r in rows]
 
 
 async def rank_by_words(
@@ -181,32 +185,28 @@ async def rank_by_words(
     exact = await exact_name_matches(session, sentence, allowed_entity_ids=allowed_entity_ids)
     match = sentence_match(sentence)
     ranked: list[LexicalHit] = []
-    # BM25 is FTS5's: a shared library (PostgreSQL) ranks by the exact names and the models only.
-    if match is not None and dialect_name(session) != POSTGRESQL:
-        weights = ", ".join(str(w) for w in COLUMN_WEIGHTS)
+    if match is not None:
         # Narrowed by a tag query, the best `limit` allowed ones may lie deeper: read further.
-        depth = limit if allowed_entity_ids is None else max(limit * 20, 1000)
-        # An asset has a row for its name and one per tag: its score is its best row's.
-        rows = (
-            await session.execute(
-                text(
-                    f"WITH scored AS MATERIALIZED (SELECT {entity_of('rowid')} AS e,"
-                    f" -bm25({INDEX}, {weights}) AS s FROM {INDEX} WHERE {INDEX} MATCH :m)"
-                    " SELECT b.e, b.s, fp.original_filename, fp.asset_type"
-                    " FROM (SELECT e, max(s) AS s FROM scored GROUP BY e) b"
-                    f" {_ASSET.format(e='b.e')} ORDER BY b.s DESC LIMIT :k"
-                ),
-                {"m": match, "k": depth + len(exact)},
-            )
-        ).all()
-        texts = await _texts(session, [int(r[0]) for r in rows])
+        depth = (limit if allowed_entity_ids is None else max(limit * 20, 1000)) + len(exact)
         groups = meaningful_words(sentence)
-        hits = [
+        if dialect_name(session) == POSTGRESQL:
+            variants = list(dict.fromkeys(v for group in groups for v in group))
+            scored = await lexical_postgres.rank(session, variants, depth)
+        else:
+            scored = await _ranked_sqlite(session, match, depth)
+        if allowed_entity_ids is not None:
+            keep = set(allowed_entity_ids)
+            scored = [s for s in scored if s.entity_id in keep]
+        scored = scored[: limit + len(exact)]
+        ids = [s.entity_id for s in scored]
+        texts = await (lexical_postgres.texts if dialect_name(session) == POSTGRESQL else _texts)(
+            session, ids
+        )
+        ranked = [
             LexicalHit(
-                int(r[0]), float(r[1]), str(r[2]), str(r[3]), coverage(groups, *texts.get(int(r[0]), []))
+                s.entity_id, s.score, s.filename, s.asset_type, coverage(groups, *texts.get(s.entity_id, []))
             )
-            for r in rows
+            for s in scored
         ]
-        ranked = _allowed(hits, allowed_entity_ids)
     first = {h.entity_id for h in exact}
     return [*exact, *(h for h in ranked if h.entity_id not in first)][:limit]
