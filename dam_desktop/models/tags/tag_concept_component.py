@@ -5,7 +5,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from dam_desktop.models.core.base_component import BaseComponent
 
-# PostgreSQL only (migration 0031): a trigram index over the folded names, for the word ranking,
+# PostgreSQL only (migration 0032): a trigram index over the folded names, for the word ranking,
 # and byte-order indexes for autocomplete's prefixes (SQLite's GLOB reads the unique indexes
 # themselves). The models cannot say "on one dialect", so the comparison of models and migrations
 # leaves them out.

@@ -13,7 +13,7 @@ reads where FTS5 reads each row's hits and size:
 - assets' own rows (name and locations) holding a phrase: the names through the word table, the
   locations through their trigram index (for words of three letters or more: a shorter one has no
   trigram, and a scan of every location costs seconds), with their text, scored here;
-- tags holding a phrase, from the tag names (trigram index, migration 0031): every row of a tag
+- tags holding a phrase, from the tag names (trigram index, migration 0032): every row of a tag
   has the same text, so the same score, so a tag is scored once, and n_i counts its uses
   (`use_count`) where FTS5 counted its rows; a tag's best assets are its newest, read in order
   from the link table's key, a page each;

@@ -13,8 +13,8 @@ tag name: 5.9 -> 1.1 ms for two letters at 20k tags, and the namespaces 0.66 -> 
 index is over at most a few tens of thousands of rows: the migration takes under a second at 1M
 assets. SQLite's indexes and FTS5 table need nothing.
 
-Revision ID: 0031_tag_name_indexes_pgrank
-Revises: 0030_word_sync
+Revision ID: 0032_tag_name_indexes
+Revises: 0031_word_ranges
 Create Date: 2026-12-06 06:30:00
 """
 
@@ -26,8 +26,8 @@ from alembic import op
 
 from dam_desktop.core.sql_triggers import dialect_of
 
-revision: str = "0031_tag_name_indexes_pgrank"
-down_revision: str | Sequence[str] | None = "0030_word_sync"
+revision: str = "0032_tag_name_indexes"
+down_revision: str | Sequence[str] | None = "0031_word_ranges"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
