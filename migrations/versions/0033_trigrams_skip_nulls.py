@@ -10,8 +10,8 @@ column is there; a search's test of the column (`dam_fold(name) ~ ...`) implies 
 planner uses them as before (EXPLAIN). Building the three at 1M assets took 51 s.
 SQLite's FTS5 table needs nothing.
 
-Revision ID: 0032_trigrams_skip_nulls
-Revises: 0031_word_ranges
+Revision ID: 0033_trigrams_skip_nulls
+Revises: 0032_tag_name_indexes
 Create Date: 2026-12-06 06:25:00
 """
 
@@ -23,8 +23,8 @@ from alembic import op
 
 from dam_desktop.core.sql_triggers import dialect_of
 
-revision: str = "0032_trigrams_skip_nulls"
-down_revision: str | Sequence[str] | None = "0031_word_ranges"
+revision: str = "0033_trigrams_skip_nulls"
+down_revision: str | Sequence[str] | None = "0032_tag_name_indexes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
