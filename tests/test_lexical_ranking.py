@@ -15,9 +15,9 @@ from tests.test_name_path_search import place
 from tests.test_tag_support import AssetSpec, make_assets
 
 
-async def _ranked(world: Any, sentence: str, **kwargs: Any) -> list[str]:
+async def _ranked(world: Any, sentence: str, limit: int = 20, **kwargs: Any) -> list[str]:
     async with world.session() as s:
-        return [h.filename for h in await lexical.rank_by_words(s, sentence, limit=20, **kwargs)]
+        return [h.filename for h in await lexical.rank_by_words(s, sentence, limit=limit, **kwargs)]
 
 
 async def _library(world: Any, specs: list[AssetSpec]) -> list[int]:
@@ -52,6 +52,23 @@ async def test_a_name_outweighs_a_folder_and_a_short_tag_a_long_one(world: Any) 
         await s.commit()
     assert await _ranked(world, "harbor") == ["harbor.png", "b.png"]
     assert await _ranked(world, "lantern") == ["c.png", "d.png"]
+
+
+async def test_the_best_tags_are_read_until_their_assets_outrank_the_rest(world: Any) -> None:
+    """Two tags' uses are the same two assets: a third asset, under a longer tag, still makes a
+    page of three."""
+    await _library(
+        world,
+        [
+            AssetSpec(name="a.png", tags=("owl", "owl chick")),
+            AssetSpec(name="b.png", tags=("owl", "owl chick")),
+            AssetSpec(name="c.png", tags=("owl nest box",)),
+            AssetSpec(name="d.png", tags=("heron",)),
+        ],
+    )
+    ranked = await _ranked(world, "owl", limit=3)
+    assert set(ranked[:2]) == {"a.png", "b.png"}
+    assert ranked[2:] == ["c.png"]
 
 
 async def test_plurals_prefixes_and_stop_words(world: Any) -> None:

@@ -155,7 +155,7 @@ def _exact(rows: list[tuple[int, str, str]], target: str) -> list[LexicalHit]:
     ]
 
 
-async def _ranked_sqlite(session: AsyncSession, match: str, depth: int) -> list[lexical_postgres.Scored]:
+async def _ranked_sqlite(session: AsyncSession, match: str, depth: int) -> list[tuple[int, float, str, str]]:
     """FTS5's own BM25, the `depth` best assets. An asset has a row for its name and one per tag:
     its score is its best row's."""
     weights = ", ".join(str(w) for w in COLUMN_WEIGHTS)
@@ -171,7 +171,7 @@ async def _ranked_sqlite(session: AsyncSession, match: str, depth: int) -> list[
             {"m": match, "k": depth},
         )
     ).all()
-    return [lexical_postgres.Scored(int(r[0]), float(r[1]), str(r[2]), str(r[3])) for r in rows]
+    return [(int(r[0]), float(r[1]), str(r[2]), str(r[3])) for r in rows]
 
 
 async def rank_by_words(
@@ -191,22 +191,17 @@ async def rank_by_words(
         groups = meaningful_words(sentence)
         if dialect_name(session) == POSTGRESQL:
             variants = list(dict.fromkeys(v for group in groups for v in group))
-            scored = await lexical_postgres.rank(session, variants, depth)
-        else:
-            scored = await _ranked_sqlite(session, match, depth)
-        if allowed_entity_ids is not None:
-            keep = set(allowed_entity_ids)
-            scored = [s for s in scored if s.entity_id in keep]
-        scored = scored[: limit + len(exact)]
-        ids = [s.entity_id for s in scored]
-        texts = await (lexical_postgres.texts if dialect_name(session) == POSTGRESQL else _texts)(
-            session, ids
-        )
-        ranked = [
-            LexicalHit(
-                s.entity_id, s.score, s.filename, s.asset_type, coverage(groups, *texts.get(s.entity_id, []))
+            found = await lexical_postgres.rank(
+                session, variants, depth, want=limit + len(exact), allowed=allowed_entity_ids
             )
-            for s in scored
-        ]
+            ranked = [
+                LexicalHit(h.entity_id, h.score, h.filename, h.asset_type, coverage(groups, *h.texts))
+                for h in found
+            ]
+        else:
+            rows = await _ranked_sqlite(session, match, depth)
+            texts = await _texts(session, [r[0] for r in rows])
+            hits = [LexicalHit(*r, coverage(groups, *texts.get(r[0], []))) for r in rows]
+            ranked = _allowed(hits, allowed_entity_ids)
     first = {h.entity_id for h in exact}
     return [*exact, *(h for h in ranked if h.entity_id not in first)][:limit]

@@ -1,0 +1,166 @@
+"""The reads of the word ranking on PostgreSQL (`lexical_postgres`): the own rows holding a word,
+the tags holding one, the index's statistics, a tag's newest assets, and what a hit shows."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dam_desktop.core.text_words import OWN_ROW_MASK, PREFIX, PREFIX_MARK, WORDS
+from dam_desktop.services.search.text_index import INDEX, SHIFT
+from dam_desktop.services.search.text_match_postgres import FOLD, TRIGRAM
+
+# Whole pages of the text index whose rows' mean length stands for all rows' (about this many
+# rows, the same ones while the table is unchanged; every row of a smaller library): 1.5 ms at 1M.
+SAMPLE_ROWS = 1500
+# A word more own rows than this hold is common: its rows are counted, not all read.
+COMMON = 5000
+NOT_TRASHED = "NOT EXISTS (SELECT 1 FROM component_trashed t WHERE t.entity_id = {e})"
+
+
+def prefix_regex(variants: Sequence[str]) -> str:
+    """A regular expression over folded text: a word that starts with one of `variants`."""
+    return "(^|[^[:alnum:]])(" + "|".join(re.escape(v) for v in variants) + ")"
+
+
+def _holding(variant: str, n: int, params: dict[str, object]) -> str:
+    """SQL for the entity ids (column `e`) of the own rows whose name or locations hold a word that
+    starts with `variant`; its values are added to `params` as `*<n>`."""
+    if len(variant) == PREFIX:
+        params[f"w{n}"] = PREFIX_MARK + variant
+        test = f"w.term = :w{n}"
+    else:
+        params[f"w{n}"], params[f"h{n}"] = variant, variant[:-1] + chr(ord(variant[-1]) + 1)
+        test = f"w.term >= :w{n} AND w.term < :h{n}"
+    names = f"SELECT w.entity_id AS e FROM {WORDS} w WHERE {test} AND w.rowid & {OWN_ROW_MASK} = 0"
+    if len(variant) < TRIGRAM:
+        return names
+    params[f"p{n}"] = prefix_regex([variant])
+    return f"{names} UNION ALL SELECT rowid >> {SHIFT} FROM {INDEX} WHERE {FOLD}(path) ~ :p{n}"
+
+
+_WITH_TEXT = f" JOIN {INDEX} s ON s.rowid = CAST(x.e AS bigint) << {SHIFT}"
+
+
+async def own_rows(
+    session: AsyncSession, variants: Sequence[str], depth: int
+) -> tuple[dict[int, tuple[str, str | None]], dict[int, int]]:
+    """Entity id -> (name, locations) of the assets, in the trash or not, whose name or locations
+    hold a word that starts with one of `variants`, and the number of own rows holding each variant
+    that more than `COMMON` do (the others' are counted from these rows).
+
+    Such a common word's rows are not all read: an asset holding only common words is looked for
+    among the newest `depth` holding each (`png` is in 800k names of the benchmark library)."""
+    params: dict[str, object] = {}
+    probes = " UNION ALL ".join(
+        f"(SELECT {n} AS i, x.e FROM ({_holding(v, n, params)}) x LIMIT {COMMON + 1})"
+        for n, v in enumerate(variants)
+    )
+    rows = (
+        await session.execute(text(f"SELECT x.i, x.e, s.name, s.path FROM ({probes}) x{_WITH_TEXT}"), params)
+    ).all()
+    per_variant = Counter(int(r[0]) for r in rows)
+    common: dict[int, int] = {}
+    found = {int(r[1]): (str(r[2]), r[3]) for r in rows if per_variant[int(r[0])] <= COMMON}
+    for i in (i for i, n in per_variant.items() if n > COMMON):
+        one: dict[str, object] = {}
+        holding = _holding(variants[i], i, one)
+        newest = (
+            await session.execute(
+                text(
+                    f"SELECT (SELECT count(*) FROM ({holding}) y), x.e, s.name, s.path"
+                    f" FROM (SELECT e FROM ({holding}) z ORDER BY e DESC LIMIT :k) x{_WITH_TEXT}"
+                ),
+                {**one, "k": depth},
+            )
+        ).all()
+        common[i] = int(newest[0][0]) if newest else 0
+        found.update({int(r[1]): (str(r[2]), r[3]) for r in newest})
+    return found, common
+
+
+@dataclass(frozen=True)
+class TagsRead:
+    """The tags in use holding a variant, (id, name, uses) each, and N: the index's rows (assets
+    and tag uses not in the trash; FTS5 counted the trashed ones' rows too)."""
+
+    tags: list[tuple[int, str, int]]
+    rows: int
+
+
+async def tags_and_rows(session: AsyncSession, variants: Sequence[str]) -> TagsRead:
+    result = await session.execute(
+        text(
+            "SELECT entity_id, tag_name, use_count FROM component_tag_concept"
+            f" WHERE {FOLD}(tag_name) ~ :rx AND use_count > 0"
+            " UNION ALL SELECT -1, NULL, (SELECT n FROM search_asset_count)"
+            " + (SELECT coalesce(sum(use_count), 0) FROM component_tag_concept)"
+        ),
+        {"rx": prefix_regex(variants)},
+    )
+    rows = result.all()
+    tags = [(int(r[0]), str(r[1]), int(r[2])) for r in rows if int(r[0]) >= 0]
+    return TagsRead(tags, sum(int(r[2]) for r in rows if int(r[0]) < 0))
+
+
+async def mean_length(session: AsyncSession, rows: int) -> float:
+    """avgdl: the mean length in words of a sample of the index's rows (`SAMPLE_ROWS`)."""
+    mean = (
+        await session.execute(
+            text(
+                "SELECT avg(regexp_count(concat_ws(' ', name, path, tags), '[[:alnum:]]+'))"
+                f" FROM {INDEX} TABLESAMPLE SYSTEM (:share) REPEATABLE (0)"
+            ),
+            {"share": min(100.0, 100.0 * SAMPLE_ROWS / max(rows, 1))},
+        )
+    ).scalar_one()
+    return float(mean or 0) or 1.0
+
+
+async def newest_tagged(session: AsyncSession, tags: Sequence[int], depth: int) -> list[tuple[int, int]]:
+    """(tag id, entity id): each tag's newest `depth` assets not in the trash."""
+    rows = await session.execute(
+        text(
+            "SELECT t.id, x.entity_id FROM unnest(CAST(:ids AS bigint[])) t(id)"
+            " CROSS JOIN LATERAL (SELECT l.entity_id FROM component_entity_tag_link l"
+            " WHERE l.tag_concept_entity_id = t.id"
+            f" AND {NOT_TRASHED.format(e='l.entity_id')} ORDER BY l.entity_id DESC LIMIT :k) x"
+        ),
+        {"ids": list(tags), "k": depth},
+    )
+    return [(int(r[0]), int(r[1])) for r in rows.all()]
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What a hit shows and holds: its file name and type, its locations (when asked), and which
+    of the tags asked about it carries."""
+
+    filename: str
+    asset_type: str
+    path: str | None
+    tags: list[int]
+
+
+async def shown(
+    session: AsyncSession, entity_ids: list[int], tags: Sequence[int], *, paths: bool
+) -> dict[int, Shown]:
+    """Entity id -> what it shows, for those of `entity_ids` that are assets not in the trash."""
+    path = f"(SELECT s.path FROM {INDEX} s WHERE s.rowid = c.e << {SHIFT})" if paths else "NULL"
+    rows = await session.execute(
+        text(
+            f"SELECT c.e, fp.original_filename, fp.asset_type, {path},"
+            " ARRAY(SELECT l.tag_concept_entity_id FROM component_entity_tag_link l"
+            " WHERE l.entity_id = c.e AND l.tag_concept_entity_id = ANY(CAST(:tags AS bigint[])))"
+            " FROM unnest(CAST(:ids AS bigint[])) c(e)"
+            " JOIN component_file_properties fp ON fp.entity_id = c.e"
+            f" WHERE {NOT_TRASHED.format(e='c.e')}"
+        ),
+        {"ids": entity_ids, "tags": list(tags)},
+    )
+    return {int(r[0]): Shown(str(r[1]), str(r[2]), r[3], [int(t) for t in r[4]]) for r in rows.all()}
