@@ -50,7 +50,7 @@ def ordered_tag_walks(items: list[Pred], stats: Stats, wanted: int | None, with_
         walks.append(
             Walk(
                 "tag-ordered",
-                joins(f"{LINK} d", "d.entity_id", checks, with_entity),
+                joins(f"{LINK} d", "d.entity_id", checks, with_entity, est),
                 (f"d.tag_concept_entity_id = {tag_id}", *checks.where("d.entity_id", trash=True)),
                 cost,
                 "d.entity_id",
