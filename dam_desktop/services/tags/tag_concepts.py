@@ -14,7 +14,15 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dam_desktop.core.sql_dialect import glob_operator, glob_pattern, json_ids, json_texts, no_limit
-from dam_desktop.services.tags.tag_sql import ALIAS, CONCEPT, fetch_rows, glob_escape, ids_json, select_tags
+from dam_desktop.services.tags.tag_sql import (
+    ALIAS,
+    CONCEPT,
+    TAG_COLUMNS,
+    fetch_rows,
+    glob_escape,
+    ids_json,
+    select_tags,
+)
 from dam_desktop.services.tags.tag_types import (
     WHITESPACE,
     TagInfo,
@@ -143,23 +151,25 @@ async def _column_of(session: AsyncSession, tag_ids: Iterable[int], column: str)
 async def autocomplete(session: AsyncSession, prefix: str, limit: int = 10) -> list[TagInfo]:
     """Tags whose name, name after the namespace, or alias starts with `prefix`; most used first.
 
-    An alias match returns the tag it stands for. 20k tags are scanned in a few milliseconds; the
-    ranking reads the denormalised use count, never the link table.
+    An alias match returns the tag it stands for. The ranking reads the denormalised use count,
+    never the link table. (PostgreSQL reads the prefixes from migration 0032's byte-order indexes.)
     """
     p = WHITESPACE.sub(" ", prefix.strip().lower())
     if not p:
         return await list_tags(session, order="count", limit=limit)
     g = glob_pattern(session, glob_escape(p) + "*")
     glob = glob_operator(session)
-    # Three index-friendly parts (name prefix and alias prefix are ranges of unique indexes; the
-    # part after a namespace scans only namespaced tags), ranked together by use count.
+    # Three index-friendly parts (name prefix and alias prefix are ranges of indexes; the part
+    # after a namespace, of an index over namespaced tags on PostgreSQL), each giving whole rows,
+    # ranked together by use count. Reading ids and then the rows again by id cost PostgreSQL a
+    # probe per match (1.8 -> 0.75 ms for two letters at 20k tags; SQLite the same either way).
     return await select_tags(
         session,
-        f"FROM {CONCEPT} c WHERE c.entity_id IN ("
-        f"SELECT entity_id FROM {CONCEPT} WHERE tag_name {glob} :g"
-        f" UNION ALL SELECT entity_id FROM {CONCEPT} WHERE namespace > ''"
-        f" AND substr(tag_name, length(namespace) + 2) {glob} :g"
-        f" UNION ALL SELECT entity_id FROM {ALIAS} WHERE alias_name {glob} :g)"
+        f"FROM (SELECT {TAG_COLUMNS} FROM {CONCEPT} c WHERE c.tag_name {glob} :g"
+        f" UNION SELECT {TAG_COLUMNS} FROM {CONCEPT} c WHERE c.namespace > ''"
+        f" AND substr(c.tag_name, length(c.namespace) + 2) {glob} :g"
+        f" UNION SELECT {TAG_COLUMNS} FROM {ALIAS} a JOIN {CONCEPT} c ON c.entity_id = a.entity_id"
+        f" WHERE a.alias_name {glob} :g) c"
         f" ORDER BY c.use_count DESC, (c.tag_name {glob} :g) DESC, length(c.tag_name), c.tag_name LIMIT :lim",
         {"g": g, "lim": limit},
     )
