@@ -128,3 +128,38 @@ async def test_tag_names_by_prefix_are_read_from_an_index(world: Any) -> None:
                 r[0] for r in (await s.execute(text(f"EXPLAIN SELECT 1 FROM {table} WHERE {where}"))).all()
             )
             assert index in plan, plan
+
+
+@pytest.mark.skipif(test_backend() != "postgresql", reason="a shared library's round trips")
+async def test_a_remembered_tag_name_is_checked_in_the_pages_round_trip(world: Any, monkeypatch: Any) -> None:
+    """A search sends the lookup of the names it remembers with its page, in one pipeline; a
+    rename the world never heard of (no announcement) still shows in the next search."""
+    import psycopg
+
+    from dam_desktop.use_cases.search import count_matches, search_ids
+
+    async with world.session() as s:
+        cats = await make_assets(s, [AssetSpec(tags=("cat", "pet")), AssetSpec(tags=("cat",))])
+        await s.commit()
+    assert sorted((await search_ids(world, "cat pet")).tolist()) == cats[:1]  # names remembered
+
+    sent: list[tuple[str, bool]] = []
+    execute = psycopg.AsyncCursor.execute
+
+    async def recording(cursor: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        piped = cursor.connection.info.pipeline_status != psycopg.pq.PipelineStatus.OFF
+        sent.append((str(query), piped))
+        return await execute(cursor, query, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.AsyncCursor, "execute", recording)
+    assert sorted((await search_ids(world, "cat pet")).tolist()) == cats[:1]
+    assert [piped for _, piped in sent] == [True, True], sent
+    assert "tag_name" in sent[0][0] and "LIMIT" in sent[1][0]
+    monkeypatch.undo()
+
+    # Another workstation renames the tag; this world hears nothing of it.
+    with psycopg.connect(world.config.database_url, autocommit=True) as other:
+        other.execute("UPDATE component_tag_concept SET tag_name = 'feline' WHERE tag_name = 'cat'")
+    assert (await search_ids(world, "cat pet")).tolist() == []
+    assert await count_matches(world, "cat") == 0
+    assert sorted((await search_ids(world, "feline")).tolist()) == sorted(cats)

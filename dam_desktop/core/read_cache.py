@@ -6,6 +6,10 @@ whenever a change is committed or announced, its own or another workstation's
 (`World.notify_changed`, the change feed, a commit of any of its sessions), and an entry expires
 after `CACHE_TTL_S` as well: a figure for planning may be that stale, never a result. Nothing here
 imports SQLAlchemy (the command line's quick reads compile queries without it).
+
+What a search checks with the server before it trusts it (a tag name's ids, see
+`services.search.remembered_tags`) is kept only for read sessions (`reads_only_cache`): a session
+that writes could read its own uncommitted tag edits through an entry made before them.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from __future__ import annotations
 from typing import Any
 
 CACHE_KEY = "dam_read_cache"
+# Set on the world's read sessions (`World.read_session`), which never write.
+READS_ONLY_KEY = "dam_reads_only"
 CACHE_TTL_S = 10.0
 
 
@@ -21,3 +27,10 @@ def read_cache(session: Any) -> dict[str, Any] | None:
     info = getattr(session, "info", None)
     cache = info.get(CACHE_KEY) if isinstance(info, dict) else None
     return cache if isinstance(cache, dict) else None
+
+
+def reads_only_cache(session: Any) -> dict[str, Any] | None:
+    """`read_cache(session)` for a read session, which cannot have written what it reads; None
+    for any other session."""
+    info = getattr(session, "info", None)
+    return read_cache(session) if isinstance(info, dict) and info.get(READS_ONLY_KEY) else None

@@ -35,7 +35,7 @@ from dam_desktop.core.library_database import PreparedDatabase, prepare_database
 from dam_desktop.core.library_location import is_server_url
 from dam_desktop.core.library_lock import LibraryLock
 from dam_desktop.core.model_manager import ModelExecutionManager
-from dam_desktop.core.read_cache import CACHE_KEY
+from dam_desktop.core.read_cache import CACHE_KEY, READS_ONLY_KEY
 from dam_desktop.core.read_pool import ReadPool, ServerReads
 from dam_desktop.core.read_sessions import read_engine
 from dam_desktop.core.registered_systems import RegisteredSystem, SystemFunc
@@ -90,7 +90,7 @@ class World:
             engine, info={CACHE_KEY: self.read_cache}
         )
         self._read_session_maker = create_session_maker(
-            read_engine(engine), info={CACHE_KEY: self.read_cache}
+            read_engine(engine), info={CACHE_KEY: self.read_cache, READS_ONLY_KEY: True}
         )
         self._lock = lock
         self.resources = ResourceManager()

@@ -31,6 +31,7 @@ from dam_desktop.services.search.tag_query.to_sql import (
 
 if TYPE_CHECKING:
     from dam_desktop.core.plain_session import AnySession
+    from dam_desktop.services.tags.tag_types import ResolvedTags
 
 Query = str | Node
 
@@ -58,10 +59,13 @@ def syntax_error(query: str) -> QueryError | None:
     return None
 
 
-async def compile_search(session: AnySession, query: Query) -> CompiledQuery:
+async def compile_search(
+    session: AnySession, query: Query, known: dict[str, ResolvedTags] | None = None
+) -> CompiledQuery:
+    """`known`: see `compile_query`."""
     if isinstance(query, str) and "\x00" in query and dialect_name(session) == POSTGRESQL:
         raise QueryError("PostgreSQL text cannot hold the NUL character", query.index("\x00"))
-    pred, params = await compile_query(session, parse_query(query))
+    pred, params = await compile_query(session, parse_query(query), known)
     if (joined := _joined_terms(pred)) > MAX_JOINED:
         raise QueryLimitError(
             f"more than {MAX_JOINED} different terms that must all match ({joined}): ask for fewer at once",

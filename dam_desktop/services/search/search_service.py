@@ -28,6 +28,7 @@ from dam_desktop.services.search.compiled_query import page_params as page_param
 from dam_desktop.services.search.compiled_query import parse_query as parse_query
 from dam_desktop.services.search.compiled_query import syntax_error as syntax_error
 from dam_desktop.services.search.paging import PagedQuery, page_columns
+from dam_desktop.services.search.remembered_tags import remembered_rows
 from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.services.search.tag_query.ast import MatchAll
 from dam_desktop.services.search.tag_query.errors import QueryError
@@ -82,9 +83,16 @@ async def search(
 
     `descending=None` uses the key's natural direction (newest / largest first, names A to Z).
     """
-    chosen, params = await plan(session, query, offset, limit, sort, descending)
-    result = await session.execute(*executable(session, chosen.sql, params))
-    return [int(r[0]) for r in result.all()]
+
+    async def page(compiled: CompiledQuery) -> tuple[str, dict[str, Any]]:
+        chosen, params = await plan(session, compiled, offset, limit, sort, descending)
+        return for_dialect(dialect_name(session), chosen.sql, params)
+
+    rows = await remembered_rows(session, query, page)
+    if rows is None:
+        chosen, params = await plan(session, query, offset, limit, sort, descending)
+        rows = list((await session.execute(*executable(session, chosen.sql, params))).all())
+    return [int(r[0]) for r in rows]
 
 
 async def paged_query(
@@ -114,6 +122,13 @@ async def paged_query(
 
 
 async def count(session: AsyncSession, query: Query | CompiledQuery) -> int:
+    async def counting(compiled: CompiledQuery) -> tuple[str, dict[str, Any]]:
+        chosen = plan_count(compiled.pred, await library_stats(session))
+        return for_dialect(dialect_name(session), chosen.sql, compiled.params)
+
+    rows = await remembered_rows(session, query, counting)
+    if rows is not None:
+        return int(rows[0][0] or 0) if rows else 0
     compiled = await _compiled(session, query)
     chosen = plan_count(compiled.pred, await library_stats(session))
     return int((await session.scalar(*executable(session, chosen.sql, compiled.params))) or 0)

@@ -53,6 +53,18 @@ async def _resolve(session: AnySession, seed: str, params: dict[str, Any]) -> Re
 
 async def resolve_tag_query_names(session: AnySession, names: Iterable[str]) -> dict[str, ResolvedTags]:
     """`resolve_tag_query_name` for many names in one query; keyed by the names as given."""
+    statement = names_statement(session, names)
+    if statement is None:
+        return {}
+    sql, params, normalized = statement
+    return resolved_names(await fetch_rows(session, sql, params), normalized)
+
+
+def names_statement(
+    session: AnySession, names: Iterable[str]
+) -> tuple[str, dict[str, Any], dict[str, str]] | None:
+    """The statement `resolve_tag_query_names` runs, its parameters, and each valid name given
+    with its normalised spelling (for `resolved_names`); None when no name is valid."""
     normalized: dict[str, str] = {}
     for name in names:
         try:
@@ -60,10 +72,8 @@ async def resolve_tag_query_names(session: AnySession, names: Iterable[str]) -> 
         except TagNameError:
             continue
     if not normalized:
-        return {}
-    rows = await fetch_rows(
-        session,
-        f"""
+        return None
+    sql = f"""
 WITH RECURSIVE seed(name, id) AS (
   SELECT j.value, c.entity_id FROM {json_texts(session, "n")} j JOIN {CONCEPT} c ON c.tag_name = j.value
   UNION SELECT j.value, a.entity_id FROM {json_texts(session, "n")} j JOIN {ALIAS} a ON a.alias_name = j.value
@@ -71,9 +81,12 @@ WITH RECURSIVE seed(name, id) AS (
   SELECT name, id FROM seed
   UNION SELECT d.name, p.entity_id FROM {PARENT} p JOIN d ON p.parent_tag_entity_id = d.id
 )
-SELECT d.name, d.id, c.use_count FROM d JOIN {CONCEPT} c ON c.entity_id = d.id""",
-        {"n": json.dumps(sorted(set(normalized.values())))},
-    )
+SELECT d.name, d.id, c.use_count FROM d JOIN {CONCEPT} c ON c.entity_id = d.id"""
+    return sql, {"n": json.dumps(sorted(set(normalized.values())))}, normalized
+
+
+def resolved_names(rows: Iterable[Any], normalized: dict[str, str]) -> dict[str, ResolvedTags]:
+    """The rows of `names_statement` by the names as given."""
     ids: dict[str, set[int]] = {}
     uses: dict[str, int] = {}
     for name, tag_id, use in rows:

@@ -100,15 +100,29 @@ async def tag_term(ctx: CompileContext, term: Term) -> Pred:
     return TagSet(resolved.ids, resolved.use_count)
 
 
-async def compile_query(session: AnySession, node: Node) -> tuple[Pred, dict[str, Any]]:
-    """Turn a syntax tree into a simplified predicate and its bind parameters."""
+async def compile_query(
+    session: AnySession, node: Node, known: dict[str, ResolvedTags] | None = None
+) -> tuple[Pred, dict[str, Any]]:
+    """Turn a syntax tree into a simplified predicate and its bind parameters.
+
+    `known`: tag names resolved already, taken as they are; the names looked up here are added
+    to it."""
     ctx = CompileContext(session)
-    # Resolve every plain tag of the query in one round trip.
-    names = [t.text for t in _terms(node) if not (t.wildcard and not t.quoted) and _lookup_handler(t) is None]
+    known = {} if known is None else known
+    ctx.resolved.update((name, known[name]) for name in tag_names(node) if name in known)
+    # Resolve every other plain tag of the query in one round trip.
+    names = [name for name in tag_names(node) if name not in ctx.resolved]
     if names:
-        ctx.resolved.update(await tag_resolve.resolve_tag_query_names(session, names))
+        fetched = await tag_resolve.resolve_tag_query_names(session, names)
+        ctx.resolved.update(fetched)
+        known.update(fetched)
     pred = await _compile(ctx, node)
     return simplify(pred), ctx.params
+
+
+def tag_names(node: Node) -> list[str]:
+    """The query's plain tag names (no wildcard, no registered term), resolved in one go."""
+    return [t.text for t in _terms(node) if not (t.wildcard and not t.quoted) and _lookup_handler(t) is None]
 
 
 def _terms(node: Node) -> list[Term]:
