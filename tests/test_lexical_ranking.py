@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from dam_desktop.services.search import lexical
+from dam_desktop.services.search import lexical, lexical_reads_postgres
 from dam_desktop.services.tags import tag_service
 from tests.test_name_path_search import place
 from tests.test_tag_support import AssetSpec, make_assets
@@ -116,3 +116,18 @@ async def test_renames_tags_and_the_trash_move_assets(world: Any) -> None:
         await s.execute(text("INSERT INTO component_trashed (entity_id) VALUES (:e)"), {"e": moth})
         await s.commit()
     assert await _ranked(world, "harbour") == ["harbour_boat.png"]
+
+
+async def test_a_word_most_names_hold_still_ranks_with_a_rare_one(world: Any, monkeypatch: Any) -> None:
+    """On PostgreSQL a word more names hold than `COMMON` is counted and only its newest holders
+    read (here `COMMON` is 2): the asset holding the rare word too still comes first, and the rest
+    follow."""
+    monkeypatch.setattr(lexical_reads_postgres, "COMMON", 2)
+    await _library(
+        world,
+        [*(AssetSpec(name=f"river_{n}.png") for n in range(5)), AssetSpec(name="otter_river.png")],
+    )
+    ranked = await _ranked(world, "river otter")
+    assert ranked[0] == "otter_river.png"
+    assert set(ranked[1:]) == {f"river_{n}.png" for n in range(5)}
+    assert await _ranked(world, "otter") == ["otter_river.png"]
