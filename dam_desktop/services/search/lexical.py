@@ -180,9 +180,12 @@ async def rank_by_words(
     *,
     limit: int = 50,
     allowed_entity_ids: Collection[int] | None = None,
+    exact: list[LexicalHit] | None = None,
 ) -> list[LexicalHit]:
-    """Assets holding the sentence's words, best BM25 first; exact name matches ahead of them."""
-    exact = await exact_name_matches(session, sentence, allowed_entity_ids=allowed_entity_ids)
+    """Assets holding the sentence's words, best BM25 first; exact name matches ahead of them
+    (`exact`, when the caller has read them already)."""
+    if exact is None:
+        exact = await exact_name_matches(session, sentence, allowed_entity_ids=allowed_entity_ids)
     match = sentence_match(sentence)
     ranked: list[LexicalHit] = []
     if match is not None:

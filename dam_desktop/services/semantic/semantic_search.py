@@ -94,7 +94,9 @@ async def lexical_hits(
     from dam_desktop.services.search import lexical
 
     exact = await lexical.exact_name_matches(session, query, allowed_entity_ids=allowed_entity_ids)
-    ranked = await lexical.rank_by_words(session, query, limit=limit, allowed_entity_ids=allowed_entity_ids)
+    ranked = await lexical.rank_by_words(
+        session, query, limit=limit, allowed_entity_ids=allowed_entity_ids, exact=exact
+    )
     return (
         [SemanticHit(h.entity_id, h.score, h.asset_type, h.filename, EXACT_NAME) for h in exact],
         [SemanticHit(h.entity_id, h.coverage, h.asset_type, h.filename, LEXICAL) for h in ranked],
