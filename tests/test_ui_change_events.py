@@ -4,6 +4,8 @@ result and its tiles, with no refresh wired by hand."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -83,3 +85,43 @@ def test_a_thumbnail_change_repaints_those_tiles(
 
     run(qtbot, ui_client.call(thumbnails_made))
     qtbot.waitUntil(lambda: all(grid.thumbnail_shown(m.entity_id) for m in made))
+
+
+def test_a_selection_made_while_a_reload_runs_stays_once_its_result_shows(
+    qtbot: Any, ui_window: MainWindow, ui_client: Any, tmp_path: Path
+) -> None:
+    """A change event's reload may still be reading when the user presses Select All: the new
+    result must keep that selection, not the one of the moment the reload began (which left the
+    next action, Restore or Remove, with nothing to act on)."""
+    run(qtbot, ui_client.call(lambda world: add_images(world, tmp_path / "src", 3, thumbnails=False)))
+    run(qtbot, ui_window.reload())
+    _select_row(ui_window, 0)
+    qtbot.waitUntil(lambda: ui_window.selected_ids() == [ui_window.model.entity_id(0)])
+
+    # The world busy (a long write) holds the reload's query until the user has selected.
+    world_free = threading.Event()
+
+    async def busy(world: Any) -> None:
+        world_free.wait(30)
+
+    holding = asyncio.get_event_loop().create_task(ui_client.call(busy))
+    reload = ui_window.tasks.spawn(ui_window.reload())
+    qtbot.waitUntil(lambda: ui_window.model.loading)
+    ui_window.grid.selectAll()
+    world_free.set()
+    qtbot.waitUntil(lambda: reload.done() and holding.done())
+    reload.result()
+
+    assert sorted(ui_window.selected_ids()) == sorted(ui_window.model.ids.tolist())
+    qtbot.waitUntil(lambda: "3 selected" in ui_window.count_label.text())
+
+    # And the other way: what the user leaves out while a reload runs stays out.
+    world_free.clear()
+    holding = asyncio.get_event_loop().create_task(ui_client.call(busy))
+    reload = ui_window.tasks.spawn(ui_window.reload())
+    qtbot.waitUntil(lambda: ui_window.model.loading)
+    ui_window.grid.clearSelection()
+    world_free.set()
+    qtbot.waitUntil(lambda: reload.done() and holding.done())
+    reload.result()
+    assert ui_window.selected_ids() == []

@@ -168,21 +168,6 @@ class AssetGridModel(QAbstractListModel):
         self._ids = np.concatenate([new, current]) if at_start else np.concatenate([current, new])
         self.endInsertRows()
 
-    def remove_ids(self, ids: Iterable[int]) -> None:
-        import numpy as np
-
-        doomed = np.asarray(list(ids), dtype=np.int64)
-        if not len(doomed):
-            return
-        keep = ~np.isin(self.ids, doomed)
-        if keep.all():
-            return
-        self.beginResetModel()
-        self._ids = self.ids[keep]
-        self.endResetModel()
-        for eid in doomed.tolist():
-            self._infos.pop(eid, None)
-
     def show_snapshot(self, ids: array[int], infos: dict[int, TileInfo]) -> bool:
         """Show a result read before the world was open (the start-up read), unless a query
         already filled or is filling the grid. True when it was shown."""
@@ -194,8 +179,10 @@ class AssetGridModel(QAbstractListModel):
         self.result_loaded.emit()
         return True
 
-    async def load(self, query: ResultQuery) -> bool:
-        """Run `query` on the world thread and show its result. False when a newer load won."""
+    async def load(self, query: ResultQuery, before_show: Callable[[], object] | None = None) -> bool:
+        """Run `query` on the world thread and show its result. False when a newer load won.
+        `before_show` runs just before the result replaces the rows (and the view's selection with
+        them), not before: what the user did while the query ran is what it sees."""
         self._generation += 1
         generation = self._generation
         self.loading = True
@@ -206,6 +193,8 @@ class AssetGridModel(QAbstractListModel):
                 self.loading = False
         if generation != self._generation:
             return False
+        if before_show is not None:
+            before_show()
         self.loaded_once = True
         self._stop_streams()
         self.ranking = ids if isinstance(ids, RankedIds) else None

@@ -204,12 +204,13 @@ class MainWindow(QMainWindow):
 
     async def reload(self) -> None:
         """Re-run the current query (keeping the selection where it still applies) and the counts."""
-        selected = self.selected_ids(limit=MAX_SELECTION_FOR_ACTIONS)
-        current = self.grid.currentIndex()
-        current_id = self.model.entity_id(current.row()) if current.isValid() else None
-        scroll = self.grid.verticalScrollBar().value()
+        places: list[results.GridPlace] = []
+
+        def remember_place() -> None:
+            places.append(results.place_of(self.grid, self.model, MAX_SELECTION_FOR_ACTIONS))
+
         try:
-            shown = await self.model.load(self.current_query(results.rows_to_keep(self.grid)))
+            shown = await self.model.load(self.current_query(results.rows_to_keep(self.grid)), remember_place)
         except DamError as exc:
             # The grid shows why, not the previous result; the box marks the place in the query.
             self.ranked_flow.show_failure(exc)
@@ -218,8 +219,7 @@ class MainWindow(QMainWindow):
         self.search_failure = None
         self.toolbar.show_query_error(None)
         if shown:
-            self.grid.verticalScrollBar().setValue(scroll)
-            results.reselect(self.grid, self.model, selected, current_id)
+            results.restore_place(self.grid, self.model, places[0])
             self.ranked_flow.update_banner()  # the header and an empty grid's words come with the result
             self.grid.set_empty_state(self.ranked_flow.empty_state())
         await self.update_counts()

@@ -106,20 +106,39 @@ def selected_ids(grid: AssetGridView, model: AssetGridModel, limit: int | None =
     return found
 
 
-def reselect(grid: AssetGridView, model: AssetGridModel, selected: list[int], current_id: int | None) -> None:
-    """Select again the assets that were selected before a reload, where the new result has them."""
-    if not selected:
+@dataclass(frozen=True)
+class GridPlace:
+    """Where the user is in the grid: the selected assets, the current one and the scroll."""
+
+    selected: list[int]
+    current_id: int | None
+    scroll: int
+
+
+def place_of(grid: AssetGridView, model: AssetGridModel, limit: int) -> GridPlace:
+    """The grid's place now (at most `limit` selected ids). A reload takes it when its result
+    replaces the rows, not when it starts: a Select All while the query runs stays selected."""
+    current = grid.currentIndex()
+    current_id = model.entity_id(current.row()) if current.isValid() else None
+    return GridPlace(selected_ids(grid, model, limit), current_id, grid.verticalScrollBar().value())
+
+
+def restore_place(grid: AssetGridView, model: AssetGridModel, place: GridPlace) -> None:
+    """Scroll back to `place` and select again its assets, where the new result has them."""
+    grid.verticalScrollBar().setValue(place.scroll)
+    if not place.selected:
         return
     import numpy as np
 
-    rows = np.flatnonzero(np.isin(model.ids, np.asarray(selected, dtype=np.int64)))
+    rows = np.flatnonzero(np.isin(model.ids, np.asarray(place.selected, dtype=np.int64)))
     selection = QItemSelection()
     for row in rows.tolist():
         index = model.index(row, 0)
         selection.select(index, index)
     grid.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
-    if current_id is not None and (row := model.row_of(current_id)) >= 0:
-        grid.selectionModel().setCurrentIndex(model.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
+    if place.current_id is not None and (row := model.row_of(place.current_id)) >= 0:
+        current = model.index(row, 0)
+        grid.selectionModel().setCurrentIndex(current, QItemSelectionModel.SelectionFlag.NoUpdate)
 
 
 # A whole result less at most this many unselected assets is still edited as the query.
