@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import QFileDialog
 
-from dam_desktop.ui.window.context_menu import TRASH_VIEW
+from dam_desktop.ui.window.context_menu import TRASH_VIEW, Selection
 from dam_desktop.ui.window.main_window import MainWindow
-from tests.ui_helpers import add_images, run
+from dam_desktop.use_cases import trash as trash_cases
+from tests.ui_helpers import HeldAnswers, add_images, run
 
 
 def test_remove_to_trash_then_restore_then_empty(
@@ -85,3 +88,44 @@ def test_export_copies_the_selection_into_the_chosen_folder(
     assert names == sorted(["image-0000.png", "image-0000 (2).png", "image-0001.png"])
     assert (folder / "image-0000.png").read_bytes() == b"already here"
     assert (folder / "image-0000 (2).png").read_bytes() == made[0].path.read_bytes()
+
+
+def test_an_action_acts_on_the_view_and_assets_selected_when_it_was_asked(
+    qtbot: Any, ui_window: MainWindow, ui_client: Any, tmp_path: Path
+) -> None:
+    """The tile facts an action waits for may come after the user has moved on (another view):
+    the action still names the assets and the view it was asked on, so a trash action is not
+    refused, nor paired with the library's listing."""
+    made = run(qtbot, ui_client.call(lambda world: add_images(world, tmp_path / "src", 2)))
+    ids = [asset.entity_id for asset in made]
+    run(qtbot, ui_client.call(lambda world: trash_cases.move_to_trash(world, ids)))
+    ui_window.sidebar.select_view(TRASH_VIEW)
+    qtbot.waitUntil(lambda: sorted(ui_window.model.ids.tolist()) == sorted(ids))
+    ui_window.grid.selectAll()
+    held = HeldAnswers(ui_client)
+    ui_window.model.client = held
+    asking: list[asyncio.Task[Selection]] = []
+
+    def waiting_for_facts() -> bool:
+        """Asked, and waiting for the tile facts (its one await), which the held client keeps
+        back. Asked again when a read from before the hold brought the facts back first."""
+        if not asking or asking[-1].done():
+            ui_window.model.forget_infos(ids)  # not on screen lately: the action reads them
+            asking.append(ui_window.tasks.spawn(ui_window.current_selection()))
+            return False
+        return inspect.getcoroutinestate(asking[-1].get_coro()) == inspect.CORO_SUSPENDED
+
+    qtbot.waitUntil(waiting_for_facts)
+    asked = asking[-1]
+
+    ui_window.sidebar.select_view("library")
+
+    def all_answered() -> bool:
+        for gate in held.gates:
+            gate.set()
+        return asked.done() and ui_window.model.rowCount() == 0 and not ui_window.model.loading
+
+    qtbot.waitUntil(all_answered)
+    selection = asked.result()
+    assert selection.view == TRASH_VIEW
+    assert sorted(selection.entity_ids) == sorted(ids) and len(selection.infos) == 2

@@ -48,11 +48,15 @@ class AssetActions(QObject):
         )
 
     async def current_selection(self) -> Selection:
+        """The selection as it is now: its ids, view and whole-result scope are read together,
+        before the tile facts are fetched (a reload or a view switch meanwhile must not pair
+        these ids with another result's scope or view)."""
         window = self.window
         ids = window.selected_ids(limit=MAX_SELECTION_FOR_ACTIONS)
-        infos = await window.model.fetch_infos(ids)
         scope = selection_scope(window, MAX_SELECTION_FOR_ACTIONS, trash=True)
-        return Selection(ids, [infos[i] for i in ids if i in infos], window.view_key, scope)
+        view = window.view_key
+        infos = await window.model.fetch_infos(ids)
+        return Selection(ids, [infos[i] for i in ids if i in infos], view, scope)
 
     def menu_requested(self, pos: QPoint) -> None:
         """A right-click on the grid: the tile under the pointer joins the selection if it is not in it."""
