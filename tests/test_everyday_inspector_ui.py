@@ -219,3 +219,49 @@ def test_playing_with_no_sound_device_says_so(
     qtbot.waitUntil(lambda: player.waveform.has_peaks)
     player.play_button.click()
     assert player.notice.isVisible() and "No sound output device" in player.notice.text()
+
+
+def test_a_change_announced_while_the_inspector_reads_an_asset_shows_once_the_read_is_done(
+    qtbot: Any, ui_window: MainWindow, ui_client: Any, tmp_path: Path
+) -> None:
+    """Another workstation (or a background stage) changes the asset the user just selected while
+    its preview still decodes: the panel reads it again afterwards instead of keeping the old."""
+    import asyncio
+    import threading
+
+    from sqlalchemy import update
+
+    from dam_desktop.core.events import WorldChanged
+    from dam_desktop.models import FilePropertiesComponent
+
+    made = run(qtbot, ui_client.call(lambda world: add_images(world, tmp_path / "src", 1)))
+    run(qtbot, ui_window.reload())
+    asset = made[0]
+    inspector = ui_window.inspector
+    # Every worker of the loop's default executor is kept busy, so the preview's decode waits.
+    held = threading.Event()
+    loop = asyncio.get_event_loop()
+    blockers = [loop.run_in_executor(None, held.wait) for _ in range(64)]
+    try:
+        _select(ui_window, 0)
+        qtbot.waitUntil(lambda: getattr(inspector.details, "entity_id", None) == asset.entity_id)
+        assert inspector.title.text() == "image-0000.png"
+
+        async def rename(world: Any) -> None:
+            async with world.session() as session:
+                await session.execute(
+                    update(FilePropertiesComponent)
+                    .where(FilePropertiesComponent.entity_id == asset.entity_id)
+                    .values(original_filename="renamed.png")
+                )
+                await session.commit()
+            world.notify_changed(WorldChanged.of([asset.entity_id], "file"))
+
+        run(qtbot, ui_client.call(rename))
+        qtbot.waitUntil(lambda: not inspector.change_follower.waiting())
+        assert not inspector._task.done(), "the preview is still decoding"
+    finally:
+        held.set()
+    qtbot.waitUntil(lambda: all(b.done() for b in blockers))
+    qtbot.waitUntil(lambda: inspector.title.text() == "renamed.png")
+    assert inspector.image_preview.source is not None

@@ -6,8 +6,8 @@ Restore."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Coroutine, Sequence
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtWidgets import (
@@ -123,6 +123,8 @@ class Inspector(QScrollArea):
         self.selected_ids: list[int] = []
         self._generation = 0
         self._task: asyncio.Task[None] | None = None
+        # A change was announced while `_task` read: it may be newer than what the read saw.
+        self._changed_meanwhile = False
         self.previews.hide()
         self.change_follower = ChangeFollower(client, self._follows, self._on_change, self)
 
@@ -212,10 +214,9 @@ class Inspector(QScrollArea):
         return super().eventFilter(watched, event)
 
     def _follow_body_width(self) -> None:
-        """Tell the splitter when the narrowest the panel may be has changed (a section shown with
-        the first selection, a player's controls, a wider chip): a change inside the scroll area's
-        body does not reach it by itself, and a panel left narrower than its body is scrolled
-        sideways, its left or right edge cut off with no scroll bar to bring it back."""
+        """Tell the splitter when the panel's narrowest width changed (a section shown, a player's
+        controls, a wider chip): a change inside the scroll area's body does not reach it, and a
+        panel left narrower than its body scrolls sideways, an edge cut off with no scroll bar."""
         width = self.minimumSizeHint().width()
         if width != self._min_width:
             self._min_width = width
@@ -242,8 +243,18 @@ class Inspector(QScrollArea):
         if self._task is not None and not self._task.done():
             self._task.cancel()
         total = len(entity_ids) if count is None else count
-        self._task = asyncio.get_running_loop().create_task(self._show(list(entity_ids), total))
+        return self._start(self._show(list(entity_ids), total))
+
+    def _start(self, reading: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        """Run the panel's read; one a change was announced during is read again once it shows."""
+        self._changed_meanwhile = False
+        self._task = asyncio.get_running_loop().create_task(reading)
+        self._task.add_done_callback(self._after_read)
         return self._task
+
+    def _after_read(self, task: asyncio.Task[None]) -> None:
+        if task is self._task and self._changed_meanwhile and not task.cancelled():
+            self._on_change(None)
 
     async def _show(self, entity_ids: list[int], count: int) -> None:
         self._generation += 1
@@ -286,14 +297,16 @@ class Inspector(QScrollArea):
 
     def _follows(self, change: WorldChanged) -> bool:
         return (
-            self.details is not None
+            len(self.selected_ids) == 1  # one asset is shown, or is being read
             and bool(change.everything or change.components & DETAIL_COMPONENTS)
             and concerns(change, self.selected_ids)
         )
 
-    def _on_change(self, _change: WorldChanged) -> None:
-        if self.details is not None and (self._task is None or self._task.done()):
-            self._task = asyncio.get_running_loop().create_task(self._refresh_details())
+    def _on_change(self, _change: WorldChanged | None) -> None:
+        if self._task is not None and not self._task.done():
+            self._changed_meanwhile = True
+        elif self.details is not None:
+            self._start(self._refresh_details())
 
     async def _refresh_details(self) -> None:
         """Show the asset again after it changed (moved, relinked, trashed)."""
@@ -367,8 +380,7 @@ class Inspector(QScrollArea):
     def _fill_properties(self, details: AssetDetails) -> None:
         self._clear_properties()
         self.properties_header.show()
-        rows = property_rows(details)
-        for name, value in rows:
+        for name, value in property_rows(details):
             row = QWidget(self.properties_box)
             row_layout = QVBoxLayout(row)
             row_layout.setContentsMargins(0, 0, 0, 0)
