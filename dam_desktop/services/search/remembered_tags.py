@@ -46,10 +46,11 @@ async def remembered_rows(session: AsyncSession, query: object, build: Build) ->
     kept: dict[str, tuple[float, ResolvedTags]] = cache.setdefault(_KEY, {})
     now = time.monotonic()
     names = tag_names(parse_query(query))
-    known = {n: kept[n][1] for n in names if n in kept and now - kept[n][0] < CACHE_TTL_S}
-    assumed = dict(known)
-    compiled = await compile_search(session, query, known)  # looks up the names not remembered
-    _remember(kept, {n: r for n, r in known.items() if n not in assumed}, now)
+    assumed = {n: kept[n][1] for n in names if n in kept and now - kept[n][0] < CACHE_TTL_S}
+    looked_up = await tag_resolve.resolve_tag_query_names(session, [n for n in names if n not in assumed])
+    _remember(kept, looked_up, now)
+    known = {**assumed, **looked_up}
+    compiled = await compile_search(session, query, known)
     lookup = tag_resolve.names_statement(session, assumed)
     if lookup is None:
         return await _rows(session, await build(compiled))

@@ -105,17 +105,13 @@ async def compile_query(
 ) -> tuple[Pred, dict[str, Any]]:
     """Turn a syntax tree into a simplified predicate and its bind parameters.
 
-    `known`: tag names resolved already, taken as they are; the names looked up here are added
-    to it."""
+    `known`: tag names resolved already, taken as they are."""
     ctx = CompileContext(session)
-    known = {} if known is None else known
-    ctx.resolved.update((name, known[name]) for name in tag_names(node) if name in known)
+    names = tag_names(node)
+    ctx.resolved.update((name, known[name]) for name in names if known and name in known)
     # Resolve every other plain tag of the query in one round trip.
-    names = [name for name in tag_names(node) if name not in ctx.resolved]
-    if names:
-        fetched = await tag_resolve.resolve_tag_query_names(session, names)
-        ctx.resolved.update(fetched)
-        known.update(fetched)
+    if missing := [name for name in names if name not in ctx.resolved]:
+        ctx.resolved.update(await tag_resolve.resolve_tag_query_names(session, missing))
     pred = await _compile(ctx, node)
     return simplify(pred), ctx.params
 
