@@ -7,9 +7,9 @@ compile here; the session is either kind (`core.plain_session`). Nothing here im
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from dam_desktop.core.plain_session import fetch_rows
 from dam_desktop.core.read_cache import CACHE_TTL_S, read_cache
@@ -31,6 +31,7 @@ from dam_desktop.services.search.tag_query.to_sql import (
 
 if TYPE_CHECKING:
     from dam_desktop.core.plain_session import AnySession
+    from dam_desktop.core.read_pool import ReadPool, ServerReads
     from dam_desktop.services.tags.tag_types import ResolvedTags
 
 Query = str | Node
@@ -110,17 +111,13 @@ async def library_stats(session: AnySession) -> Stats:
     return stats
 
 
-async def remember_library_stats(reads: RowReader, cache: dict[str, Any]) -> Stats:
+async def remember_library_stats(reads: ReadPool | ServerReads, cache: dict[str, Any]) -> Stats:
     """`library_stats` read on the world's plain read connections into its read cache (on
     opening): the first page then plans without a session, whose first connection of its own
     would otherwise stand between a library switch and its first painted grid."""
     stats = _stats(await reads.fetchall(_STATS_SQL))
     cache[_STATS] = (time.monotonic(), stats)
     return stats
-
-
-class RowReader(Protocol):
-    async def fetchall(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]: ...
 
 
 def _stats(rows: Sequence[Sequence[Any]]) -> Stats:
