@@ -204,10 +204,11 @@ class MainWindow(QMainWindow):
 
     async def reload(self) -> None:
         """Re-run the current query (keeping the selection where it still applies) and the counts."""
-        places: list[results.GridPlace] = []
+        place: results.GridPlace | None = None
 
         def remember_place() -> None:
-            places.append(results.place_of(self.grid, self.model, MAX_SELECTION_FOR_ACTIONS))
+            nonlocal place
+            place = results.place_of(self.grid, self.model, MAX_SELECTION_FOR_ACTIONS)
 
         try:
             shown = await self.model.load(self.current_query(results.rows_to_keep(self.grid)), remember_place)
@@ -218,8 +219,8 @@ class MainWindow(QMainWindow):
             return
         self.search_failure = None
         self.toolbar.show_query_error(None)
-        if shown:
-            results.restore_place(self.grid, self.model, places[0])
+        if shown and place is not None:
+            results.restore_place(self.grid, self.model, place)
             self.ranked_flow.update_banner()  # the header and an empty grid's words come with the result
             self.grid.set_empty_state(self.ranked_flow.empty_state())
         await self.update_counts()
