@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -98,30 +99,27 @@ def test_a_selection_made_while_a_reload_runs_stays_once_its_result_shows(
     _select_row(ui_window, 0)
     qtbot.waitUntil(lambda: ui_window.selected_ids() == [ui_window.model.entity_id(0)])
 
-    # The world busy (a long write) holds the reload's query until the user has selected.
+    # The user selects all while a reload's query is held up by the world (a long write).
+    _while_a_reload_reads(qtbot, ui_window, ui_client, ui_window.grid.selectAll)
+    assert sorted(ui_window.selected_ids()) == sorted(ui_window.model.ids.tolist())
+    qtbot.waitUntil(lambda: "3 selected" in ui_window.count_label.text())
+
+    # And the other way: what the user leaves out while a reload runs stays out.
+    _while_a_reload_reads(qtbot, ui_window, ui_client, ui_window.grid.clearSelection)
+    assert ui_window.selected_ids() == []
+
+
+def _while_a_reload_reads(qtbot: Any, window: MainWindow, client: Any, act: Callable[[], object]) -> None:
+    """Hold the world busy, start a reload, `act` while its query waits, then let it finish."""
     world_free = threading.Event()
 
     async def busy(world: Any) -> None:
         world_free.wait(30)
 
-    holding = asyncio.get_event_loop().create_task(ui_client.call(busy))
-    reload = ui_window.tasks.spawn(ui_window.reload())
-    qtbot.waitUntil(lambda: ui_window.model.loading)
-    ui_window.grid.selectAll()
+    holding = asyncio.get_event_loop().create_task(client.call(busy))
+    reload = window.tasks.spawn(window.reload())
+    qtbot.waitUntil(lambda: window.model.loading)
+    act()
     world_free.set()
     qtbot.waitUntil(lambda: reload.done() and holding.done())
     reload.result()
-
-    assert sorted(ui_window.selected_ids()) == sorted(ui_window.model.ids.tolist())
-    qtbot.waitUntil(lambda: "3 selected" in ui_window.count_label.text())
-
-    # And the other way: what the user leaves out while a reload runs stays out.
-    world_free.clear()
-    holding = asyncio.get_event_loop().create_task(ui_client.call(busy))
-    reload = ui_window.tasks.spawn(ui_window.reload())
-    qtbot.waitUntil(lambda: ui_window.model.loading)
-    ui_window.grid.clearSelection()
-    world_free.set()
-    qtbot.waitUntil(lambda: reload.done() and holding.done())
-    reload.result()
-    assert ui_window.selected_ids() == []
