@@ -64,3 +64,42 @@ def test_the_cache_keeps_a_few_screens_of_the_grid_below_its_budget(qapp: Any) -
     assert cache.used_bytes <= FLOOR_BYTES and len(cache) == FLOOR_BYTES // screen
     cache.set_budget_mb(4)  # a preference below what the screens would keep still bounds it
     assert len(cache) == 1
+
+
+def test_a_loader_shut_down_while_it_reads_a_thumbnail_never_reports_that_thumbnail(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    """A thumbnail on a disk or share that stalls may outlast the window's shutdown: its worker
+    must not report it afterwards, on a loader Qt may already have deleted."""
+    import threading
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QColor, QImage
+
+    from dam_desktop.ui.grid.thumbnail_loader import ThumbnailLoader
+
+    thumb = tmp_path / "thumb.png"
+    image = QImage(16, 16, QImage.Format.Format_RGB32)
+    image.fill(QColor(200, 40, 40))
+    assert image.save(str(thumb))
+    reading, stalled = threading.Event(), threading.Event()
+
+    class StalledPath(type(Path())):
+        def is_file(self) -> bool:  # the share answers only once the test lets it
+            reading.set()
+            stalled.wait(30)
+            return super().is_file()
+
+    loader = ThumbnailLoader(workers=1)
+    heard: list[int] = []
+    direct = Qt.ConnectionType.DirectConnection
+    loader.loaded.connect(lambda entity_id, *_: heard.append(entity_id), direct)
+    loader.missing.connect(heard.append, direct)
+    loader.request([ThumbnailRequest(7, StalledPath(thumb), 16)])
+    assert reading.wait(30)
+    loader.shutdown()  # its join gives up on the stalled worker
+    stalled.set()
+    worker = loader._threads[0]
+    worker.join(30)
+    assert not worker.is_alive()
+    assert heard == []

@@ -94,6 +94,11 @@ class ThumbnailLoader(QObject):
         self.queue = ThumbnailQueue(max_pending)
         self._workers = workers
         self._threads: list[threading.Thread] = []
+        # Held while a worker reports an image: once `shutdown` has set `_closed` under it, no
+        # worker reports again, even one whose decode outlived the join (a slow disk or share),
+        # so nothing is emitted on a loader Qt may delete next (which crashed the process).
+        self._reporting = threading.Lock()
+        self._closed = False
 
     def request(self, requests: Iterable[ThumbnailRequest]) -> None:
         self.queue.replace(requests)
@@ -112,6 +117,8 @@ class ThumbnailLoader(QObject):
 
     def shutdown(self) -> None:
         self.queue.close()
+        with self._reporting:
+            self._closed = True
         for thread in self._threads:
             thread.join(timeout=2)
 
@@ -125,12 +132,15 @@ class ThumbnailLoader(QObject):
                 image = QImage()
             finally:
                 self.queue.done(request.entity_id)
-            try:
-                if request.large is not None and large is None:
-                    self.large_missing.emit(request.entity_id)
-                if image.isNull():
-                    self.missing.emit(request.entity_id)
-                else:
-                    self.loaded.emit(request.entity_id, image, request.size)
-            except RuntimeError:  # the loader was deleted while this thread finished its image
-                return
+            with self._reporting:
+                if self._closed:
+                    return
+                try:
+                    if request.large is not None and large is None:
+                        self.large_missing.emit(request.entity_id)
+                    if image.isNull():
+                        self.missing.emit(request.entity_id)
+                    else:
+                        self.loaded.emit(request.entity_id, image, request.size)
+                except RuntimeError:  # deleted without a shutdown (its parent went first)
+                    return
