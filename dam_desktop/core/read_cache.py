@@ -8,7 +8,8 @@ after `CACHE_TTL_S` as well: a figure for planning may be that stale, never a re
 imports SQLAlchemy (the command line's quick reads compile queries without it).
 
 What a search checks with the server before it trusts it (a tag name's ids, see
-`services.search.remembered_tags`) is kept only for read sessions (`reads_only_cache`): a session
+`services.search.remembered_tags`) is kept apart, in `checked_cache`: it is not emptied on a
+change (each use is checked in the same round trip), and only read sessions see it: a session
 that writes could read its own uncommitted tag edits through an entry made before them.
 """
 
@@ -19,6 +20,7 @@ from typing import Any
 CACHE_KEY = "dam_read_cache"
 # Set on the world's read sessions (`World.read_session`), which never write.
 READS_ONLY_KEY = "dam_reads_only"
+CHECKED_KEY = "dam_checked_cache"
 CACHE_TTL_S = 10.0
 
 
@@ -29,8 +31,12 @@ def read_cache(session: Any) -> dict[str, Any] | None:
     return cache if isinstance(cache, dict) else None
 
 
-def reads_only_cache(session: Any) -> dict[str, Any] | None:
-    """`read_cache(session)` for a read session, which cannot have written what it reads; None
-    for any other session."""
+def checked_cache(session: Any) -> dict[str, Any] | None:
+    """What a read session (which cannot have written what it reads) may assume as long as it
+    checks it with the server before trusting it; kept for the world's life. None for any other
+    session."""
     info = getattr(session, "info", None)
-    return read_cache(session) if isinstance(info, dict) and info.get(READS_ONLY_KEY) else None
+    if not isinstance(info, dict) or not info.get(READS_ONLY_KEY):
+        return None
+    cache = info.get(CHECKED_KEY)
+    return cache if isinstance(cache, dict) else None

@@ -35,7 +35,7 @@ from dam_desktop.core.library_database import PreparedDatabase, prepare_database
 from dam_desktop.core.library_location import is_server_url
 from dam_desktop.core.library_lock import LibraryLock
 from dam_desktop.core.model_manager import ModelExecutionManager
-from dam_desktop.core.read_cache import CACHE_KEY, READS_ONLY_KEY
+from dam_desktop.core.read_cache import CACHE_KEY, CHECKED_KEY, READS_ONLY_KEY
 from dam_desktop.core.read_pool import ReadPool, ServerReads
 from dam_desktop.core.read_sessions import read_engine
 from dam_desktop.core.registered_systems import RegisteredSystem, SystemFunc
@@ -86,11 +86,14 @@ class World:
         self.engine = engine
         # What reads may remember between searches (`core.read_sessions`), emptied on each change.
         self.read_cache: dict[str, Any] = {}
+        # What read sessions assume and check with the server as they use it (never emptied).
+        self.checked_cache: dict[str, Any] = {}
         self._session_maker: async_sessionmaker[AsyncSession] = create_session_maker(
             engine, info={CACHE_KEY: self.read_cache}
         )
         self._read_session_maker = create_session_maker(
-            read_engine(engine), info={CACHE_KEY: self.read_cache, READS_ONLY_KEY: True}
+            read_engine(engine),
+            info={CACHE_KEY: self.read_cache, READS_ONLY_KEY: True, CHECKED_KEY: self.checked_cache},
         )
         self._lock = lock
         self.resources = ResourceManager()

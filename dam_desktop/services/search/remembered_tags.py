@@ -1,13 +1,15 @@
 """A search on a shared library that resolves its tag names in the same round trip as its page.
 
 A search resolves its tag names (aliases, descendants) before it can plan: on PostgreSQL one
-round trip of its own before the page's. Here the names resolved by an earlier search of the
-world's read sessions are taken as they were, the statement is planned from them, and the
-server is sent both the names' lookup and the statement at once (psycopg's pipeline: one round
-trip). The statement's rows are kept only if the lookup answers what was remembered; otherwise
-(another workstation renamed, merged or re-parented a tag since) the search is planned again from
-the fresh answer and run once more. A result is never older than the lookup sent with it, as
-when the two ran one after the other.
+round trip of its own before the page's. Here the search plans at once from what it assumes the
+names stand for: the answer an earlier search of the world's read sessions got from the server,
+or else the world's tag dictionary (`tags.tag_dictionary`: every name and alias, read with the
+first lookup and again after `DICTIONARY_MAX_AGE_S`). The server is then sent both the names'
+lookup and the statement at once (psycopg's pipeline: one round trip). The statement's rows are
+kept only if the lookup answers what was assumed; otherwise (a tag renamed, merged, re-parented
+or made since, here or on another workstation) the search is planned again from the fresh answer
+and run once more. A result is never older than the lookup sent with it, as when the two ran one
+after the other.
 
 Only on PostgreSQL and in read sessions; anywhere else (SQLite, a session that writes, a query
 given as a tree or compiled already) `remembered_rows` answers None and the caller runs as usual.
@@ -16,52 +18,110 @@ given as a tree or compiled already) `remembered_rows` answers None and the call
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dam_desktop.core.read_cache import CACHE_TTL_S, reads_only_cache
+from dam_desktop.core.read_cache import checked_cache
 from dam_desktop.core.sql_dialect import POSTGRESQL, dialect_name
 from dam_desktop.services.search.compiled_query import CompiledQuery, compile_search, parse_query
 from dam_desktop.services.search.tag_query.compiler import tag_names
 from dam_desktop.services.tags import tag_resolve
-from dam_desktop.services.tags.tag_types import ResolvedTags
+from dam_desktop.services.tags.tag_dictionary import TagDictionary, dictionary_statements
+from dam_desktop.services.tags.tag_types import ResolvedTags, TagNameError, normalize_tag_name
 
 Statement = tuple[str, dict[str, Any]]
 # The statement to run for a compiled query, in the server's spelling (`search_service.for_dialect`).
 Build = Callable[[CompiledQuery], Awaitable[Statement]]
 
-_KEY = "search.remembered_tag_names"
-_MAX_NAMES = 4096
+_KEY = "search.tag_names"
+_MAX_CHECKED = 4096
+# A dictionary this old is read again with the next lookup: its use counts steer plans.
+DICTIONARY_MAX_AGE_S = 300.0
+
+
+@dataclass
+class _Names:
+    """What the world's read sessions assume of tag names (in `core.read_cache.checked_cache`)."""
+
+    dictionary: TagDictionary | None = None
+    read_at: float = 0.0
+    too_large: bool = False  # its library has more tags than a dictionary holds
+    # Names as given -> the server's latest answer, newer than the dictionary.
+    checked: dict[str, ResolvedTags] = field(default_factory=dict)
+
+    def assumed(self, name: str, now: float) -> ResolvedTags | None:
+        if (known := self.checked.get(name)) is not None:
+            return known
+        if self.dictionary is None or now - self.read_at > DICTIONARY_MAX_AGE_S:
+            return None
+        try:
+            return self.dictionary.resolve(normalize_tag_name(name))
+        except TagNameError:
+            return None
+
+    def wants_dictionary(self, now: float) -> bool:
+        return not self.too_large and (self.dictionary is None or now - self.read_at > DICTIONARY_MAX_AGE_S)
+
+    def install(self, dictionary: TagDictionary | None, now: float) -> None:
+        self.too_large = dictionary is None
+        self.dictionary, self.read_at = dictionary, now
+        self.checked.clear()  # the dictionary is as new as any of them
+
+    def remember(self, resolved: dict[str, ResolvedTags]) -> None:
+        if len(self.checked) + len(resolved) > _MAX_CHECKED:
+            self.checked.clear()
+        self.checked.update(resolved)
 
 
 async def remembered_rows(session: AsyncSession, query: object, build: Build) -> list[Any] | None:
     """The rows of `build(compiled query)`, its tag names resolved in the same round trip; None
     where this does not apply (see the module docstring)."""
-    cache = reads_only_cache(session)
+    cache = checked_cache(session)
     if cache is None or not isinstance(query, str) or dialect_name(session) != POSTGRESQL:
         return None
-    kept: dict[str, tuple[float, ResolvedTags]] = cache.setdefault(_KEY, {})
+    state: _Names = cache.setdefault(_KEY, _Names())
     now = time.monotonic()
     names = tag_names(parse_query(query))
-    assumed = {n: kept[n][1] for n in names if n in kept and now - kept[n][0] < CACHE_TTL_S}
-    looked_up = await tag_resolve.resolve_tag_query_names(session, [n for n in names if n not in assumed])
-    _remember(kept, looked_up, now)
+    assumed = {n: guess for n in names if (guess := state.assumed(n, now)) is not None}
+    looked_up = await _look_up(session, state, [n for n in names if n not in assumed], now)
     known = {**assumed, **looked_up}
     compiled = await compile_search(session, query, known)
     lookup = tag_resolve.names_statement(session, assumed)
     if lookup is None:
         return await _rows(session, await build(compiled))
     sql, params, normalized = lookup
-    found, rows = await _pipelined(session, (sql, params), await build(compiled))
+    found, rows = await _pipelined(session, [(sql, params), await build(compiled)])
     fresh = tag_resolve.resolved_names(found, normalized)
-    _remember(kept, fresh, now)
+    state.remember(fresh)
     if all(fresh[n].ids == assumed[n].ids for n in normalized):
         return rows
     compiled = await compile_search(session, query, {**known, **fresh})
     return await _rows(session, await build(compiled))
+
+
+async def _look_up(
+    session: AsyncSession, state: _Names, names: list[str], now: float
+) -> dict[str, ResolvedTags]:
+    """The names' answers from the server; the world's tag dictionary read in the same round trip
+    when it has none yet (or an old one)."""
+    lookup = tag_resolve.names_statement(session, names)
+    if lookup is None:
+        return {}
+    sql, params, normalized = lookup
+    if not state.wants_dictionary(now):
+        looked_up = tag_resolve.resolved_names(await _rows(session, (sql, params)), normalized)
+    else:
+        found, *dictionary = await _pipelined(
+            session, [(sql, params), *((s, {}) for s in dictionary_statements())]
+        )
+        looked_up = tag_resolve.resolved_names(found, normalized)
+        state.install(TagDictionary.from_rows(*dictionary), now)
+    state.remember(looked_up)
+    return looked_up
 
 
 async def _rows(session: AsyncSession, statement: Statement) -> list[Any]:
@@ -69,25 +129,15 @@ async def _rows(session: AsyncSession, statement: Statement) -> list[Any]:
     return list((await session.execute(text(sql), params)).all())
 
 
-def _remember(
-    kept: dict[str, tuple[float, ResolvedTags]], resolved: dict[str, ResolvedTags], now: float
-) -> None:
-    if len(kept) + len(resolved) > _MAX_NAMES:
-        kept.clear()
-    kept.update((name, (now, tags)) for name, tags in resolved.items())
-
-
-async def _pipelined(
-    session: AsyncSession, first: Statement, second: Statement
-) -> tuple[list[Any], list[Any]]:
-    """Both statements' rows, sent to the server together on the session's connection."""
+async def _pipelined(session: AsyncSession, statements: Sequence[Statement]) -> list[list[Any]]:
+    """Each statement's rows, sent to the server together on the session's connection."""
     connection = await session.connection()
     driver: Any = (await connection.get_raw_connection()).driver_connection
     dialect = connection.dialect
     cursors = []
     async with driver.pipeline():
-        for sql, params in (first, second):
+        for sql, params in statements:
             cursor = driver.cursor()
             await cursor.execute(str(text(sql).compile(dialect=dialect)), params)
             cursors.append(cursor)
-    return list(await cursors[0].fetchall()), list(await cursors[1].fetchall())
+    return [list(await cursor.fetchall()) for cursor in cursors]
