@@ -180,7 +180,8 @@ class AssetGridModel(QAbstractListModel):
         return True
 
     async def load(self, query: ResultQuery, before_show: Callable[[], object] | None = None) -> bool:
-        """Run `query` on the world thread and show its result. False when a newer load won.
+        """Run `query` on the world thread and show its result. False when a newer load won (even
+        if this one failed: only the newest load raises what its query raised).
         `before_show` runs just before the result replaces the rows (and the view's selection with
         them), not before: what the user did while the query ran is what it sees."""
         self._generation += 1
@@ -188,6 +189,10 @@ class AssetGridModel(QAbstractListModel):
         self.loading = True
         try:
             ids = await self.client.call(query)
+        except Exception:
+            if generation != self._generation:
+                return False  # superseded: its failure is moot, and must not hide the newer result
+            raise
         finally:
             if generation == self._generation:
                 self.loading = False

@@ -52,6 +52,7 @@ from dam_desktop.ui.window.context_menu import LIBRARY_VIEW, TRASH_VIEW, AssetAc
 from dam_desktop.ui.window.import_flow import ImportFlow
 from dam_desktop.ui.window.menus import build_menus
 from dam_desktop.ui.window.ranked_flow import RankedFlow
+from dam_desktop.ui.window.read_failure import ReadFailure
 from dam_desktop.ui.window.result_banner import ResultBanner
 from dam_desktop.ui.window.results import RankedResult
 from dam_desktop.ui.window.sidebar import Sidebar
@@ -117,6 +118,7 @@ class MainWindow(QMainWindow):
         self.menus = build_menus(self)
         self.remove_action, self.library_menu = self.menus.remove_action, self.menus.library_menu
         self.status_bar = StatusBar(self)
+        self.read_failure = ReadFailure(self)
         self.count_label, self.jobs_label = self.status_bar.count_label, self.status_bar.jobs_label
         self.setStatusBar(self.status_bar)
         restore_window_state(self)
@@ -210,20 +212,28 @@ class MainWindow(QMainWindow):
             nonlocal place
             place = results.place_of(self.grid, self.model, MAX_SELECTION_FOR_ACTIONS)
 
+        asked = self.read_failure.result_asked()
         try:
             shown = await self.model.load(self.current_query(results.rows_to_keep(self.grid)), remember_place)
         except DamError as exc:
             # The grid shows why, not the previous result; the box marks the place in the query.
+            self.read_failure.cleared()
             self.ranked_flow.show_failure(exc)
-            await self.update_counts()
+            await self.read_failure.read_counts(asked)
             return
+        except Exception as exc:  # any other failure is said too, never a silently stale grid
+            self.read_failure.failed(exc, asked)
+            return
+        if not shown:
+            return  # a newer reload shows its own result
         self.search_failure = None
         self.toolbar.show_query_error(None)
-        if shown and place is not None:
+        self.read_failure.loaded(asked)
+        if place is not None:
             results.restore_place(self.grid, self.model, place)
             self.ranked_flow.update_banner()  # the header and an empty grid's words come with the result
             self.grid.set_empty_state(self.ranked_flow.empty_state())
-        await self.update_counts()
+        await self.read_failure.read_counts(asked)
 
     def on_world_changed(self, change: WorldChanged) -> None:
         """Follow what the world says changed: the changed tiles' facts and thumbnails, and the
@@ -257,6 +267,7 @@ class MainWindow(QMainWindow):
         False when a query already filled the grid."""
         if not self.model.show_snapshot(snapshot.ids, snapshot.infos):
             return False
+        self.read_failure.loaded(self.read_failure.result_asked())  # the rows the first view asks for
         self.show_counts(snapshot.counts)
         return True
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from dam_desktop.core.errors import DamError, QueryError
 from dam_desktop.ui.grid.empty_state import DROP_HERE, EMPTY_TRASH, EmptyState, no_matches, search_error
 from dam_desktop.ui.window.context_menu import TRASH_VIEW
+from dam_desktop.ui.window.read_failure import read_error
 
 if TYPE_CHECKING:
     from dam_desktop.ui.window.main_window import MainWindow
@@ -98,9 +99,11 @@ class RankedFlow:
             window.banner.hide()
 
     def empty_state(self) -> EmptyState:
-        """What an empty grid says: the error, "No matches for …" in a library with assets, or
-        the drop prompt in an empty one."""
+        """What an empty grid says: why its read failed, the query's error, "No matches for …" in
+        a library with assets, or the drop prompt in an empty one."""
         window = self.window
+        if window.read_failure.reason is not None:
+            return read_error(window.read_failure.reason)
         if window.view_key == TRASH_VIEW:
             return EMPTY_TRASH
         if window.search_failure is not None:

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel
 
 from dam_desktop.core.events import WorldChanged
+from dam_desktop.ui.window.status_bar import FAILURE_STYLE
 
 if TYPE_CHECKING:
     from dam_desktop.ui.window.main_window import MainWindow
@@ -78,11 +79,13 @@ class SharedLibraryStatus(QObject):
             self.label.setStyleSheet("")
         else:
             self.label.setText("Shared library · server unreachable: nothing can be saved until it is back")
-            self.label.setStyleSheet("color: white; background: #b3261e; padding: 1px 8px;")
+            self.label.setStyleSheet(FAILURE_STYLE)
 
     def _on_connection(self, connected: bool) -> None:
         self.reachable = connected
         self._show()
+        if connected and self.window.read_failure.reason is not None:
+            self.window.tasks.spawn(self.window.reload())  # what could not be read while it was away
 
     def _on_change(self, change: WorldChanged) -> None:
         text = describe_change(change)

@@ -1,11 +1,17 @@
-"""The window's status bar: what the grid shows (and how much is selected), and the running jobs."""
+"""The window's status bar: what the grid shows (and how much is selected), the running jobs, and
+why the grid's last read failed, while it has."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QLabel, QProgressBar, QSizePolicy, QStatusBar, QWidget
 
 from dam_desktop.services.browse.browse_sql import LibraryCounts
 from dam_desktop.ui.jobs.jobs import JobList
+
+# As the shared library's "server unreachable" label (`shared_status`).
+FAILURE_STYLE = "color: white; background: #b3261e; padding: 1px 8px;"
 
 
 def _many(count: int, one: str, many: str) -> str:
@@ -41,6 +47,29 @@ def count_text(
     return text
 
 
+class ElidedLabel(QLabel):
+    """A label that gives up width before the window does: its text is cut to fit, with "…"
+    (all of it in the tooltip). A long driver message must not widen the window past the screen."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("", parent)
+        self.full_text = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def set_full_text(self, text: str) -> None:
+        self.full_text = text
+        self.setToolTip(text)
+        self._elide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        room = max(0, self.contentsRect().width())
+        self.setText(self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideRight, room))
+
+
 class StatusBar(QStatusBar):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,11 +83,22 @@ class StatusBar(QStatusBar):
         self.jobs_bar.setFixedWidth(110)
         self.jobs_bar.setFixedHeight(6)
         self.jobs_bar.setTextVisible(False)
+        self.read_failure_label = ElidedLabel(self)
+        self.read_failure_label.setObjectName("readFailureLabel")
+        self.read_failure_label.setStyleSheet(FAILURE_STYLE)
         self.jobs_label.hide()
         self.jobs_bar.hide()
+        self.read_failure_label.hide()
+        # Permanent: a passing message (another workstation's change) must not hide it.
+        self.addPermanentWidget(self.read_failure_label, 1)
         self.addPermanentWidget(self.jobs_label)
         self.addPermanentWidget(self.jobs_bar)
         self.addPermanentWidget(self.count_label)
+
+    def show_read_failure(self, text: str | None) -> None:
+        """Say why the grid's last read failed (in red, until a read succeeds: None)."""
+        self.read_failure_label.set_full_text(text or "")
+        self.read_failure_label.setVisible(text is not None)
 
     def show_jobs(self, jobs: JobList) -> None:
         busy = jobs.busy

@@ -1,0 +1,99 @@
+"""A reload of the grid that failed for a reason that is not the query's: the shared library's
+server went away, the database could not be read, anything the read did not expect.
+
+A query that cannot run (a `DamError`) empties the grid and says why (`RankedFlow.show_failure`).
+A failed read says why too, in a red label in the status bar, and never with a traceback (that
+goes to the log). The grid keeps its rows when they are the result asked for (a refresh after a
+change, read before): stale rows, labelled as such, are more use than none while a server
+restarts. When the user asked for another result (a new search, view or sort), the old rows would
+answer the wrong question, so the grid is emptied and says why, as for a query error. The next
+read that succeeds shows fresh rows and hides the label.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QStyle
+
+from dam_desktop.ui.grid.empty_state import EmptyState
+
+if TYPE_CHECKING:
+    from dam_desktop.ui.window.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+TITLE = "The library could not be read"
+# Longer reasons are cut: a driver's message may hold a whole statement.
+MAX_REASON = 240
+
+
+def failure_reason(error: BaseException) -> str:
+    """One line for people: the first line of the driver's own message where there is one (the
+    wrapper's names the statement and links to its docs), else the error's type."""
+    cause = getattr(error, "orig", None) or error
+    lines = str(cause).strip().splitlines()
+    reason = lines[0].strip() if lines else ""
+    if not reason:
+        reason = type(cause).__name__
+    return reason if len(reason) <= MAX_REASON else reason[: MAX_REASON - 1] + "…"
+
+
+def read_error(reason: str) -> EmptyState:
+    return EmptyState(
+        TITLE,
+        f"{reason}. Search or choose a view again to retry.",
+        QStyle.StandardPixmap.SP_MessageBoxCritical,
+    )
+
+
+class ReadFailure:
+    """Whether the grid's last read failed, and what the user is told about it."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.reason: str | None = None  # why the last read failed; None once one succeeds
+        self._rows_of: tuple[object, ...] | None = None  # the result the grid's rows answer
+
+    def result_asked(self) -> tuple[object, ...]:
+        """What identifies the result the window asks for now (equal for a refresh of it)."""
+        w = self.window
+        return (w.view_key, w.search_text, w.sort, w.descending, w.custom_query, w.ranked)
+
+    def loaded(self, asked: tuple[object, ...]) -> None:
+        """The rows now shown are the result `asked`, freshly read."""
+        self._rows_of = asked
+        self.cleared()
+
+    def cleared(self) -> None:
+        """A read succeeded: nothing to report any more."""
+        if self.reason is None:
+            return
+        self.reason = None
+        self.window.status_bar.show_read_failure(None)
+
+    async def read_counts(self, asked: tuple[object, ...]) -> None:
+        """The window's counts, read again after the result `asked`; a failure is said as the
+        result's would be."""
+        try:
+            await self.window.update_counts()
+        except Exception as exc:
+            self.failed(exc, asked)
+
+    def failed(self, error: Exception, asked: tuple[object, ...]) -> None:
+        """The read of the result `asked` raised `error`: say so; keep the rows only if they are
+        that result's."""
+        log.warning("reading the grid's result failed", exc_info=error)
+        window = self.window
+        self.reason = failure_reason(error)
+        kept = asked == self._rows_of and window.model.rowCount() > 0
+        window.status_bar.show_read_failure(
+            f"{TITLE}: {self.reason}" + (" · showing what was read before" if kept else "")
+        )
+        if not kept:
+            self._rows_of = None
+            window.search_failure = None
+            window.toolbar.show_query_error(None)
+            window.model.show_nothing()
+        window.grid.set_empty_state(window.ranked_flow.empty_state())
