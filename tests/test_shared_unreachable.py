@@ -132,8 +132,18 @@ def test_an_open_window_keeps_its_grid_while_the_server_is_away_and_says_so(
         own.kill()
         qtbot.waitUntil(lambda: "server unreachable" in status.label.text(), timeout=30_000)
         assert window.model.rowCount() == 2, "the grid keeps what it has loaded"
+        run(qtbot, window.reload())  # a refresh while the server is away: said, not raised
+        failure = window.status_bar.read_failure_label
+        assert failure.isVisibleTo(window) and failure.full_text.endswith("showing what was read before")
+        assert window.model.rowCount() == 2
         own.start()
         qtbot.waitUntil(lambda: "server unreachable" not in status.label.text(), timeout=30_000)
+        # Back: the window reads again by itself, and the label goes with the stale rows. (The
+        # test server commits without waiting for its disk: killed, it may come back with less.)
+        qtbot.waitUntil(lambda: not failure.isVisibleTo(window), timeout=30_000)
+        from dam_desktop.use_cases.library import library_counts
+
+        assert window.model.rowCount() == run(qtbot, client.call(library_counts)).assets
         window.close()
         run(qtbot, window.shutdown())
         window.deleteLater()
