@@ -121,16 +121,20 @@ async def test_a_search_opens_no_transaction_and_pings_nothing(
     shared_library_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """What the driver sends the server for one grid search: its statements only (no ping; no
-    `BEGIN`, so no `ROLLBACK` either), the library's statistics once until something changes."""
+    `BEGIN`, so no `ROLLBACK` either), the tag's lookup in the same pipeline as the first page, the
+    library's statistics once until something changes."""
     world, assets = await _library(shared_library_url, tmp_path, 2)
-    sent: list[tuple[str, bool]] = []  # (statement, a transaction open after it)
+    sent: list[tuple[str, bool, bool]] = []  # (statement, in a pipeline, a transaction could be open)
     execute = psycopg.AsyncCursor.execute
 
     async def recording(cursor: psycopg.AsyncCursor[Any], query: Any, *args: Any, **kwargs: Any) -> Any:
         result = await execute(cursor, query, *args, **kwargs)
-        status = cursor.connection.info.transaction_status
+        connection = cursor.connection
+        piped = connection.info.pipeline_status != psycopg.pq.PipelineStatus.OFF
+        # In a pipeline the status is the pipeline's: what matters is that nothing begins one.
+        opened = not connection.autocommit if piped else connection.info.transaction_status != IDLE
         if "pg_notify" not in str(query):  # the change feed's own connection, not the pool's
-            sent.append((str(query), status != psycopg.pq.TransactionStatus.IDLE))
+            sent.append((str(query), piped, opened))
         return result
 
     try:
@@ -140,17 +144,20 @@ async def test_a_search_opens_no_transaction_and_pings_nothing(
         monkeypatch.setattr(psycopg.AsyncCursor, "execute", recording)
         result = await open_search(world, "plate")
         assert sorted(result.first.ids.tolist()) == sorted(assets)
-        # The tag's name looked up, then the first page; the server holds no transaction open
-        # after either: none was begun.
-        assert [opened for _, opened in sent] == [False, False], sent
+        # The tag's name looked up with the first page, in one pipeline; no transaction begun.
+        assert [(piped, opened) for _, piped, opened in sent] == [(True, False), (True, False)], sent
         assert "tag_name" in sent[0][0] and "LIMIT" in sent[1][0]
 
         await tag_cases.add_tags(world, assets[:1], ["other"])  # a change: statistics read again
         sent.clear()
         await open_search(world, "plate")
-        assert len(sent) == 3 and "max(id)" in sent[1][0], sent
+        assert len(sent) == 3 and "max(id)" in sent[0][0], sent
+        assert [opened for _, _, opened in sent] == [False, False, False], sent
     finally:
         await world.close()
+
+
+IDLE = psycopg.pq.TransactionStatus.IDLE
 
 
 @pytest.fixture(autouse=True)

@@ -154,3 +154,26 @@ async def test_an_old_dictionary_is_read_again_with_the_next_lookup(
     assert sorted((await search_ids(world, "canine")).tolist()) == [assets[1]]
     # The name's lookup and the dictionary (three statements) in one pipeline, then the page.
     assert [piped for _, piped in sent] == [True, True, True, True, False], sent
+
+
+@on_postgresql
+async def test_the_grids_first_page_checks_new_names_in_its_own_round_trip(
+    world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dam_desktop.use_cases.result_pages import count_result, open_search
+
+    assets = await _animals(world)
+    assert await count_matches(world, "plant") == 2  # the dictionary is read
+
+    sent = _record_sends(monkeypatch)
+    result = await open_search(world, "animal -greenery")
+    assert sorted(result.first.ids.tolist()) == [assets[0], assets[1], assets[4]]
+    assert [piped for _, piped in sent] == [True, True], sent  # the names' lookup, the first page
+    assert await count_result(world, result.query) == 3
+
+    with psycopg.connect(world.config.database_url, autocommit=True) as other:
+        other.execute("UPDATE component_tag_alias SET alias_name = 'flora' WHERE alias_name = 'greenery'")
+    sent.clear()
+    result = await open_search(world, "animal -flora")  # "flora": no tag, as far as this world knows
+    assert sorted(result.first.ids.tolist()) == [assets[0], assets[1], assets[4]]
+    assert [piped for query, piped in sent if "OFFSET" in query] == [True, False], sent  # planned again

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -86,6 +86,12 @@ class ReadPool:
             future.cancel()  # not started yet: it never runs
             raise
 
+    async def fetch_together(
+        self, statements: Sequence[tuple[str, Mapping[str, Any] | None]]
+    ) -> list[list[tuple[Any, ...]]]:
+        """Each statement's rows, one after the other (a library file has no round trips to save)."""
+        return [await self.fetchall(sql, params) for sql, params in statements]
+
     @property
     def opened(self) -> int:
         """How many connections are open."""
@@ -131,37 +137,52 @@ class ServerReads:
         self._compiled: dict[str, str] = {}
 
     async def fetchall(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        (rows,) = await self.fetch_together([(sql, params)])
+        return rows
+
+    async def fetch_together(
+        self, statements: Sequence[tuple[str, Mapping[str, Any] | None]]
+    ) -> list[list[tuple[Any, ...]]]:
+        """Each statement's rows; more than one are sent in one pipeline (one round trip)."""
         from sqlalchemy import exc
 
         try:
-            return await self._fetchall(sql, params)
+            return await self._fetch(statements)
         except exc.DBAPIError as error:
             if not error.connection_invalidated:
                 raise
-        return await self._fetchall(sql, params)
+        return await self._fetch(statements)
 
-    async def _fetchall(self, sql: str, params: Mapping[str, Any] | None) -> list[tuple[Any, ...]]:
-        """On the driver's own cursor: its rows are tuples already, where SQLAlchemy built a row
-        object for each (a first screen's 1,000 rows took twice as long)."""
-        statement = self._driver_sql(sql)
+    async def _fetch(
+        self, statements: Sequence[tuple[str, Mapping[str, Any] | None]]
+    ) -> list[list[tuple[Any, ...]]]:
+        """On the driver's own cursors: their rows are tuples already, where SQLAlchemy built a
+        row object for each (a first screen's 1,000 rows took twice as long)."""
         async with self.engine.connect() as connection:
             raw = await connection.get_raw_connection()
-            cursor = raw.driver_connection.cursor()
+            driver = raw.driver_connection
+            cursors = [driver.cursor() for _ in statements]
             try:
-                await cursor.execute(statement, dict(params or {}))
-                return list(await cursor.fetchall())
+                if len(statements) == 1:
+                    await cursors[0].execute(self._driver_sql(statements[0][0]), dict(statements[0][1] or {}))
+                else:
+                    async with driver.pipeline():
+                        for cursor, (sql, params) in zip(cursors, statements, strict=True):
+                            await cursor.execute(self._driver_sql(sql), dict(params or {}))
+                return [list(await cursor.fetchall()) for cursor in cursors]
             except Exception as error:
-                # As SQLAlchemy would say it: a dead connection is invalidated (see fetchall).
+                # As SQLAlchemy would say it: a dead connection is invalidated (see fetch_together).
                 from sqlalchemy import exc
 
-                disconnect = self.engine.dialect.is_disconnect(error, raw, cursor)
+                disconnect = self.engine.dialect.is_disconnect(error, raw, cursors[0])
                 if disconnect:
                     await connection.invalidate(error)
                 raise exc.DBAPIError.instance(
-                    statement, params, error, Exception, connection_invalidated=disconnect
+                    statements[0][0], statements[0][1], error, Exception, connection_invalidated=disconnect
                 ) from error
             finally:
-                await cursor.close()
+                for cursor in cursors:
+                    await cursor.close()
 
     def _driver_sql(self, sql: str) -> str:
         """`sql` with its `:name` parameters in the driver's spelling (`%(name)s`, `%` doubled)."""

@@ -9,7 +9,8 @@ read is interrupted inside SQLite.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -53,8 +54,29 @@ async def open_search(
 ) -> StreamedResult:
     """The first `first` (`FIRST_SCREEN`) assets matching the tag query (every asset for ""), in
     `sort` order, and what reads the rest. Raises `QueryError` for a query that does not parse or
-    resolve."""
+    resolve.
+
+    On a shared library the query is planned from what the world assumes its tag names stand
+    for, and their lookup travels with the first page (`remembered_tags`): one round trip, not
+    two. Should the lookup answer otherwise (a tag renamed elsewhere), it is planned again."""
     first = first or FIRST_SCREEN
+    async with world.read_session() as session:
+        assumed = await search_service.assumed_paged_query(session, query, sort, descending, first=first)
+        if assumed is None:
+            paged, check = (
+                await search_service.paged_query(session, query, sort, descending, first=first),
+                None,
+            )
+        else:
+            paged, check = assumed
+    sql, params = paged.first(first)
+    if check is None:
+        return StreamedResult(await _page(world, paged, sql, params, first), paged)
+    found, rows = await world.reads.fetch_together(
+        [check.statement, search_service.for_dialect(world.dialect, sql, params)]
+    )
+    if check.corrected(found) is None:
+        return StreamedResult(_result_page(paged, rows, first), paged)
     async with world.read_session() as session:
         paged = await search_service.paged_query(session, query, sort, descending, first=first)
     sql, params = paged.first(first)
@@ -83,6 +105,10 @@ async def _page(
     world: World, query: PagedQuery, sql: str, params: dict[str, object], limit: int | None
 ) -> ResultPage:
     rows = await world.reads.fetchall(*search_service.for_dialect(world.dialect, sql, params))
+    return _result_page(query, rows, limit)
+
+
+def _result_page(query: PagedQuery, rows: Sequence[Sequence[Any]], limit: int | None) -> ResultPage:
     ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
     more = limit is not None and len(rows) >= limit
     return ResultPage(ids, PageCursor(query, tuple(rows[-1])) if more else None)

@@ -77,9 +77,32 @@ class _Names:
         self.checked.update(resolved)
 
 
-async def remembered_rows(session: AsyncSession, query: object, build: Build) -> list[Any] | None:
-    """The rows of `build(compiled query)`, its tag names resolved in the same round trip; None
-    where this does not apply (see the module docstring)."""
+@dataclass(frozen=True)
+class NamesCheck:
+    """The server's lookup of the names a query was compiled from, to send with its statement."""
+
+    statement: Statement
+    normalized: dict[str, str]
+    assumed: dict[str, ResolvedTags]
+    known: dict[str, ResolvedTags]  # every name the query was compiled from
+    state: _Names
+
+    def corrected(self, found: Sequence[Any]) -> dict[str, ResolvedTags] | None:
+        """None if the lookup's rows (`found`) answer what was assumed; otherwise the names to
+        compile the query from again. Either way the answers are remembered."""
+        fresh = tag_resolve.resolved_names(found, self.normalized)
+        self.state.remember(fresh)
+        if all(fresh[n].ids == self.assumed[n].ids for n in self.normalized):
+            return None
+        return {**self.known, **fresh}
+
+
+async def assumed_compile(
+    session: AsyncSession, query: object
+) -> tuple[CompiledQuery, NamesCheck | None] | None:
+    """The query compiled from what the world's read sessions assume of its tag names (names
+    assumed of nothing are looked up first), and the check to send with its statement (None:
+    nothing was assumed); None where this does not apply (see the module docstring)."""
     cache = checked_cache(session)
     if cache is None or not isinstance(query, str) or dialect_name(session) != POSTGRESQL:
         return None
@@ -92,14 +115,25 @@ async def remembered_rows(session: AsyncSession, query: object, build: Build) ->
     compiled = await compile_search(session, query, known)
     lookup = tag_resolve.names_statement(session, assumed)
     if lookup is None:
-        return await _rows(session, await build(compiled))
+        return compiled, None
     sql, params, normalized = lookup
-    found, rows = await _pipelined(session, [(sql, params), await build(compiled)])
-    fresh = tag_resolve.resolved_names(found, normalized)
-    state.remember(fresh)
-    if all(fresh[n].ids == assumed[n].ids for n in normalized):
+    return compiled, NamesCheck((sql, params), normalized, assumed, known, state)
+
+
+async def remembered_rows(session: AsyncSession, query: object, build: Build) -> list[Any] | None:
+    """The rows of `build(compiled query)`, its tag names resolved in the same round trip; None
+    where this does not apply (see the module docstring)."""
+    prepared = await assumed_compile(session, query)
+    if prepared is None:
+        return None
+    compiled, check = prepared
+    if check is None:
+        return await _rows(session, await build(compiled))
+    found, rows = await _pipelined(session, [check.statement, await build(compiled)])
+    corrected = check.corrected(found)
+    if corrected is None:
         return rows
-    compiled = await compile_search(session, query, {**known, **fresh})
+    compiled = await compile_search(session, str(query), corrected)
     return await _rows(session, await build(compiled))
 
 

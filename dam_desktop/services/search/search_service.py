@@ -28,7 +28,7 @@ from dam_desktop.services.search.compiled_query import page_params as page_param
 from dam_desktop.services.search.compiled_query import parse_query as parse_query
 from dam_desktop.services.search.compiled_query import syntax_error as syntax_error
 from dam_desktop.services.search.paging import PagedQuery, page_columns
-from dam_desktop.services.search.remembered_tags import remembered_rows
+from dam_desktop.services.search.remembered_tags import NamesCheck, assumed_compile, remembered_rows
 from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.services.search.tag_query.ast import MatchAll
 from dam_desktop.services.search.tag_query.errors import QueryError
@@ -39,6 +39,7 @@ from dam_desktop.services.search.tag_query.planner import (
     plan_ids,
     plan_select,
 )
+from dam_desktop.services.search.tag_query.walks import Stats
 from dam_desktop.services.tags import tag_service
 from dam_desktop.services.tags.tag_service import CONCEPT, LINK, TagInfo
 
@@ -107,8 +108,33 @@ async def paged_query(
     """The query's pages (`first` rows, then about `page` at a time, each plan chosen for that
     size) and its count, to run on any connection (see `paging`)."""
     compiled = await _compiled(session, query)
+    return _paged(compiled, await library_stats(session), sort, descending, first, page)
+
+
+async def assumed_paged_query(
+    session: AsyncSession,
+    query: Query,
+    sort: SortKey = SortKey.ADDED,
+    descending: bool | None = None,
+    *,
+    first: int = 1_000,
+    page: int = 20_000,
+) -> tuple[PagedQuery, NamesCheck | None] | None:
+    """`paged_query` planned from what the world's read sessions assume of the query's tag names
+    (`remembered_tags`), and the names' check to send with its first page; None where that does
+    not apply (then call `paged_query`). If the check's rows answer otherwise
+    (`NamesCheck.corrected`), the query must be planned again."""
+    prepared = await assumed_compile(session, query)
+    if prepared is None:
+        return None
+    compiled, check = prepared
+    return _paged(compiled, await library_stats(session), sort, descending, first, page), check
+
+
+def _paged(
+    compiled: CompiledQuery, stats: Stats, sort: SortKey, descending: bool | None, first: int, page: int
+) -> PagedQuery:
     desc = sort.default_descending if descending is None else descending
-    stats = await library_stats(session)
     columns = page_columns(sort, desc)
     return PagedQuery(
         first_sql=plan_select(compiled.pred, stats, sort, desc, first, 0, columns=columns).sql,
