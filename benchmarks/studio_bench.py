@@ -109,16 +109,17 @@ async def run(path: Path, url: str, reps: int, naive_reps: int, seed: int, work:
 
             return nxt
 
+        # Searches read in read sessions, as the search use cases (and the grid) read.
         def search_page(pick: Callable[[], Any]) -> Timed:
             async def fn(world: World) -> None:
-                async with world.session() as s:
+                async with world.read_session() as s:
                     await search_service.search(s, render(pick()), limit=100)
 
             return fn
 
         def search_count(pick: Callable[[], Any]) -> Timed:
             async def fn(world: World) -> None:
-                async with world.session() as s:
+                async with world.read_session() as s:
                     await search_service.count(s, render(pick()))
 
             return fn
@@ -239,7 +240,7 @@ async def concurrent_lines(path: Path, url: str, lite: World, queries: list[Any]
             i = k
             while not done.is_set():
                 t0 = time.perf_counter()
-                async with world.session() as s:
+                async with world.read_session() as s:  # as the search use cases read
                     await search_service.search(s, render(queries[i % len(queries)]), limit=100)
                 latencies.append((time.perf_counter() - t0) * 1000.0)
                 i += 1
