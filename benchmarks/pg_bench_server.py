@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from dam_desktop.core.library import LibraryPaths
 from dam_desktop.core.server_database import upgrade_server_library
 from dam_desktop.core.sql_dialect import RECOUNT_ASSETS
-from dam_desktop.core.text_words import REFILL
+from dam_desktop.core.text_words import REFILL_WITH_LINKS
 from tests.pg_server import PostgresServer, start_server
 
 
@@ -52,7 +52,8 @@ def copy_to_server(db_path: Path, url: str) -> None:
             target,
             "search_asset_text",
             ["rowid", "name", "path", "tags"],
-            "SELECT rowid, name, path, tags FROM search_asset_text",
+            # The assets' own rows: PostgreSQL's has no tag rows (migration 0036).
+            "SELECT rowid, name, path, tags FROM search_asset_text WHERE rowid & 2147483647 = 0",
         )
         for table in tables:
             target.execute(
@@ -61,7 +62,7 @@ def copy_to_server(db_path: Path, url: str) -> None:
                 else "SELECT 1"
             )
         target.execute(RECOUNT_ASSETS)  # kept by a trigger, which COPY with triggers off skipped
-        for statement in REFILL:  # the text index's words, kept by a trigger too
+        for statement in REFILL_WITH_LINKS:  # the text index's and the links' words, kept by triggers too
             target.execute(statement)
         target.commit()
         target.autocommit = True

@@ -1,7 +1,8 @@
 """What the triggers keep right, on both backends (on PostgreSQL they run once per statement over
-its rows): tag use counts that skip trashed assets, the text index's tag rows, the text-embedding
-markers, after bulk edits of many links in one statement; and the count of every asset (kept in a
-table on PostgreSQL) through imports, the trash and deletions."""
+its rows): tag use counts that skip trashed assets, the text index's tag rows (on PostgreSQL the
+word table's words of each link), the text-embedding markers, after bulk edits of many links in one
+statement; and the count of every asset (kept in a table on PostgreSQL) through imports, the trash
+and deletions."""
 
 from __future__ import annotations
 
@@ -14,7 +15,15 @@ from dam_desktop.services.ingest.import_service import import_paths
 from dam_desktop.use_cases import tags as tag_cases
 from dam_desktop.use_cases.search import count_matches, search_ids
 from dam_desktop.use_cases.trash import delete_for_good, move_to_trash
+from tests.backends import on_postgresql
 from tests.import_media_factory import make_png
+
+_TAG_ROWS = "SELECT count(*) FROM search_asset_text WHERE tags = :t"
+# PostgreSQL's text index has no tag rows (migration 0036): the word table has each link's words.
+_TAG_ROWS_POSTGRESQL = (
+    "SELECT count(DISTINCT w.rowid) FROM search_asset_word w JOIN component_tag_concept c"
+    " ON w.rowid & 2147483647 = c.entity_id AND w.term = c.tag_name WHERE c.tag_name = :t"
+)
 
 
 async def _facts(world: World, tag: str) -> tuple[int, int, int]:
@@ -22,9 +31,7 @@ async def _facts(world: World, tag: str) -> tuple[int, int, int]:
         uses = await session.scalar(
             text("SELECT use_count FROM component_tag_concept WHERE tag_name = :t"), {"t": tag}
         )
-        rows = await session.scalar(
-            text("SELECT count(*) FROM search_asset_text WHERE tags = :t"), {"t": tag}
-        )
+        rows = await session.scalar(text(_TAG_ROWS_POSTGRESQL if on_postgresql() else _TAG_ROWS), {"t": tag})
         marked = await session.scalar(text("SELECT count(*) FROM component_marker_needs_text_embedding"))
     return int(uses or 0), int(rows or 0), int(marked or 0)
 
@@ -81,3 +88,30 @@ async def test_the_count_of_every_asset_follows_imports_the_trash_and_deletions(
     await delete_for_good(world, first.imported[:2])
     assert await count_matches(world, "") == 8
     assert len(await search_ids(world, "")) == 8
+
+
+async def test_a_bare_word_finds_a_tags_assets_through_renames_and_deletion(
+    world: World, tmp_path: Path
+) -> None:
+    for i in range(4):
+        make_png(tmp_path / "in" / f"p{i}.png", (16, 12), seed=300 + i)
+    ids = sorted((await import_paths(world, [tmp_path / "in"])).imported)
+    await tag_cases.add_tags(world, ids[:3], ["heron blue"])
+    # A word of the tag's name (a word-table lookup), a phrase, a two-letter prefix and a glob's
+    # word (the tags' names tested on PostgreSQL): each finds the tagged assets and no other.
+    for query in ("heron", "blu", '"heron blue"', "he", "her*"):
+        assert sorted(await search_ids(world, query)) == ids[:3], query
+    assert await count_matches(world, "blue") == 3
+
+    await tag_cases.rename_tag(world, "heron blue", "egret grey")
+    assert list(await search_ids(world, "heron")) == []
+    assert list(await search_ids(world, '"heron blue"')) == []
+    assert sorted(await search_ids(world, "egret")) == ids[:3]
+    assert sorted(await search_ids(world, "gre")) == ids[:3]
+
+    await tag_cases.remove_tag_ids(world, ids[:1], [await _tag_id(world, "egret grey")])
+    assert sorted(await search_ids(world, "egret")) == ids[1:3]
+    await tag_cases.delete_tag(world, "egret grey")
+    for query in ("egret", "gre", "eg", '"egret grey"'):
+        assert list(await search_ids(world, query)) == [], query
+    assert await count_matches(world, "egret") == 0

@@ -183,6 +183,18 @@ UNSYNC = (
 )
 
 # Every row's words again: after a bulk load that ran with the triggers off (a library copy).
-# (term, entity_id, rowid) of every row of the text index: what the word table holds.
+# (term, entity_id, rowid) of every row of the text index: what the word table held up to
+# migration 0036 (whose tag rows it kept since).
 ALL_TERMS = _terms_of(TEXT)
 REFILL = (f"TRUNCATE {WORDS}", f"INSERT INTO {WORDS} (term, entity_id, rowid) {ALL_TERMS}")
+
+# Since migration 0036 the text index holds the assets' own rows only, and the word table each
+# tag link's words as well (the link triggers write them): (term, entity_id, rowid) of each
+# link of an asset, rowid (asset << 31) + tag as the tag's row was.
+LINK_TERMS = (
+    "SELECT k.t, l.entity_id, l.entity_id::bigint * 2147483648 + l.tag_concept_entity_id"
+    " FROM component_entity_tag_link l JOIN (SELECT c.entity_id AS tag, t FROM component_tag_concept c"
+    " CROSS JOIN LATERAL dam_text_terms(c.tag_name) t) k ON k.tag = l.tag_concept_entity_id"
+    " WHERE EXISTS (SELECT 1 FROM component_file_properties p WHERE p.entity_id = l.entity_id)"
+)
+REFILL_WITH_LINKS = (*REFILL, f"INSERT INTO {WORDS} (term, entity_id, rowid) {LINK_TERMS}")

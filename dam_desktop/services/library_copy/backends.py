@@ -20,7 +20,7 @@ from sqlalchemy import Integer, Table, text
 from sqlalchemy.engine import Connection
 
 from dam_desktop.core.sql_dialect import ASSET_COUNT_TABLE, POSTGRESQL, RECOUNT_ASSETS
-from dam_desktop.core.text_words import REFILL, WORDS
+from dam_desktop.core.text_words import REFILL_WITH_LINKS, WORDS
 
 
 def dialect(connection: Connection) -> str:
@@ -109,14 +109,25 @@ def set_id_counters(connection: Connection, tables: list[Table], last: dict[str,
             )
 
 
+# SQLite's text index holds a row per tag link of an asset, which a copy does not carry (see
+# `rows.selected_rows`): made again from the links, as migration 0016 made them.
+SQLITE_TAG_ROWS = (
+    "INSERT INTO search_asset_text (rowid, tags) SELECT (l.entity_id << 31) + c.entity_id, c.tag_name"
+    " FROM component_entity_tag_link l JOIN component_tag_concept c ON c.entity_id = l.tag_concept_entity_id"
+    " WHERE EXISTS (SELECT 1 FROM component_file_properties p WHERE p.entity_id = l.entity_id)"
+)
+
+
 def after_bulk_load(connection: Connection) -> None:
     """What the triggers would have kept, made again (the number of assets and the text index's
-    word table on PostgreSQL); and PostgreSQL plans by statistics: gather them for the tables just
-    filled, before anyone searches (autovacuum would, minutes later)."""
+    word table on PostgreSQL, its tag rows on SQLite); and PostgreSQL plans by statistics: gather
+    them for the tables just filled, before anyone searches (autovacuum would, minutes later)."""
     if dialect(connection) == POSTGRESQL:
         if connection.scalar(text(f"SELECT to_regclass('{ASSET_COUNT_TABLE}') IS NOT NULL")):
             connection.exec_driver_sql(RECOUNT_ASSETS)
         if connection.scalar(text(f"SELECT to_regclass('{WORDS}') IS NOT NULL")):
-            for statement in REFILL:
+            for statement in REFILL_WITH_LINKS:
                 connection.exec_driver_sql(statement)
         connection.exec_driver_sql("ANALYZE")
+    else:
+        connection.exec_driver_sql(SQLITE_TAG_ROWS)

@@ -93,11 +93,17 @@ async def own_rows(
 
 @dataclass(frozen=True)
 class TagsRead:
-    """The tags in use holding a variant, (id, name, uses) each, and N: the index's rows (assets
-    and tag uses not in the trash; FTS5 counted the trashed ones' rows too)."""
+    """The tags in use holding a variant, (id, name, uses) each, and the rows FTS5 would have: the
+    assets' own rows and their tags' (uses), not in the trash (FTS5 counted the trashed ones' too)."""
 
     tags: list[tuple[int, str, int]]
-    rows: int
+    assets: int
+    uses: int
+
+    @property
+    def rows(self) -> int:
+        """N: the index's rows."""
+        return self.assets + self.uses
 
 
 async def tags_and_rows(session: AsyncSession, variants: Sequence[str]) -> TagsRead:
@@ -106,27 +112,41 @@ async def tags_and_rows(session: AsyncSession, variants: Sequence[str]) -> TagsR
             "SELECT entity_id, tag_name, use_count FROM component_tag_concept"
             f" WHERE {FOLD}(tag_name) ~ :rx AND use_count > 0"
             " UNION ALL SELECT -1, NULL, (SELECT n FROM search_asset_count)"
-            " + (SELECT coalesce(sum(use_count), 0) FROM component_tag_concept)"
+            " UNION ALL SELECT -2, NULL, (SELECT coalesce(sum(use_count), 0) FROM component_tag_concept)"
         ),
         {"rx": prefix_regex(variants)},
     )
     rows = result.all()
     tags = [(int(r[0]), str(r[1]), int(r[2])) for r in rows if int(r[0]) >= 0]
-    return TagsRead(tags, sum(int(r[2]) for r in rows if int(r[0]) < 0))
+    totals = {int(r[0]): int(r[2] or 0) for r in rows if int(r[0]) < 0}
+    return TagsRead(tags, totals.get(-1, 0), totals.get(-2, 0))
 
 
-async def mean_length(session: AsyncSession, rows: int) -> float:
-    """avgdl: the mean length in words of a sample of the index's rows (`SAMPLE_ROWS`)."""
-    mean = (
+_OWN_WORDS = "regexp_count(concat_ws(' ', name, path), '[[:alnum:]]+')"
+_TAG_WORDS = "regexp_count(c.tag_name, '[[:alnum:]]+')"
+
+
+async def mean_length(session: AsyncSession, read: TagsRead) -> float:
+    """avgdl: the mean length in words of FTS5's rows, from a sample of the assets' own rows and
+    one of the tag links (each a tag's row there; PostgreSQL's text index has none, migration
+    0036), weighed by their numbers (`SAMPLE_ROWS` of each; all of a smaller library's)."""
+    own, tag = (
         await session.execute(
             text(
-                "SELECT avg(regexp_count(concat_ws(' ', name, path, tags), '[[:alnum:]]+'))"
-                f" FROM {INDEX} TABLESAMPLE SYSTEM (:share) REPEATABLE (0)"
+                f"SELECT (SELECT avg({_OWN_WORDS})"
+                f" FROM {INDEX} TABLESAMPLE SYSTEM (:own) REPEATABLE (0)),"
+                f" (SELECT avg({_TAG_WORDS}) FROM component_entity_tag_link l"
+                " TABLESAMPLE SYSTEM (:links) REPEATABLE (0)"
+                " JOIN component_tag_concept c ON c.entity_id = l.tag_concept_entity_id)"
             ),
-            {"share": min(100.0, 100.0 * SAMPLE_ROWS / max(rows, 1))},
+            {
+                "own": min(100.0, 100.0 * SAMPLE_ROWS / max(read.assets, 1)),
+                "links": min(100.0, 100.0 * SAMPLE_ROWS / max(read.uses, 1)),
+            },
         )
-    ).scalar_one()
-    return float(mean or 0) or 1.0
+    ).one()
+    total = float(own or 0) * read.assets + float(tag or 0) * read.uses
+    return total / read.rows if read.rows and total else 1.0
 
 
 async def newest_tagged(session: AsyncSession, tags: Sequence[int], depth: int) -> list[tuple[int, int]]:

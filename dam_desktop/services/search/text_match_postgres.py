@@ -54,9 +54,10 @@ def translate(sql: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     def probe(match: re.Match[str]) -> str:
         eid, name = match.group(1), match.group(2)
         found = text_words_postgres.lookup(str(params[name]))
-        if found is not None and (found.ordered or not paged):
+        if found is not None and (found.ordered or not paged or "tags" in found.columns):
             # One word's rows in entity order: a page merges them with the assets newest first and
-            # stops. A count reads every match anyway: once, into a hashed set.
+            # stops. A count reads every match anyway: once, into a hashed set. So does a page of
+            # a longer prefix in the tags: only the word table has their words (migration 0036).
             where = found.where("w", name, params)
             return f"{eid} IN (SELECT w.entity_id FROM {WORDS} w WHERE {where})"
         if not paged and trigrams_narrow(str(params[name])):

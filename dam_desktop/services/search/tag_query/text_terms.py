@@ -14,10 +14,11 @@ imports it).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from dam_desktop.core.plain_session import fetch_rows
 from dam_desktop.core.sql_dialect import POSTGRESQL, dialect_name
-from dam_desktop.services.search import text_match_postgres
+from dam_desktop.services.search import text_match_postgres, text_words_postgres
 from dam_desktop.services.search.tag_query.ast import Term
 from dam_desktop.services.search.tag_query.compiler import (
     CompileContext,
@@ -25,7 +26,16 @@ from dam_desktop.services.search.tag_query.compiler import (
     term_handler,
 )
 from dam_desktop.services.search.tag_query.errors import QueryTermError
-from dam_desktop.services.search.tag_query.predicates import AllOf, Component, Cond, Const, Pred, TextMatch
+from dam_desktop.services.search.tag_query.predicates import (
+    AllOf,
+    AnyOf,
+    Component,
+    Cond,
+    Const,
+    Pred,
+    TagSet,
+    TextMatch,
+)
 from dam_desktop.services.search.text_index import (
     INDEX,
     NAME,
@@ -117,14 +127,49 @@ async def _path(ctx: CompileContext, term: Term) -> Pred:
     return check if narrowed is None else await _narrowed(ctx, narrowed, check)
 
 
+def _word_match(term: Term, *columns: str) -> str | None:
+    if term.wildcard and not term.quoted:
+        return glob_parts(term.value).match(*columns)
+    return word_match(columns, term.value, prefix=not term.quoted)
+
+
 async def _word(ctx: CompileContext, term: Term) -> Pred:
     """A bare word that is no tag: a word of the asset's name or tags starts with it (a quoted one
-    is a phrase of whole words; one with wildcards is narrowed by its whole words)."""
-    if term.wildcard and not term.quoted:
-        expression = glob_parts(term.value).match(NAME, TAGS)
-    else:
-        expression = word_match((NAME, TAGS), term.value, prefix=not term.quoted)
-    return Const(False) if expression is None else await text_match(ctx, expression)
+    is a phrase of whole words; one with wildcards is narrowed by its whole words).
+
+    PostgreSQL's text index has no tag rows (migration 0036), only its word table has their words:
+    a word it answers alone is looked up there as on SQLite, and any other (a phrase, a prefix of
+    one or two letters, a glob's words) in the names, and in the tags' names, whose assets their
+    links give."""
+    expression = _word_match(term, NAME, TAGS)
+    if expression is None:
+        return Const(False)
+    if dialect_name(ctx.session) != POSTGRESQL or text_words_postgres.lookup(expression) is not None:
+        return await text_match(ctx, expression)
+    names, tags = _word_match(term, NAME), _word_match(term, TAGS)
+    if names is None or tags is None:
+        return Const(False)
+    found = await text_match(ctx, names)
+    holding = await _tags_holding(ctx, tags)
+    return found if holding is None else AnyOf((found, holding))
+
+
+# The tags' names as the text index's `tags` column, which `text_match_postgres.condition` tests:
+# through their trigram index (migration 0032), as the text index's rows were.
+_TAG_NAMES = "(SELECT entity_id, use_count, tag_name AS tags FROM component_tag_concept)"
+
+
+async def _tags_holding(ctx: CompileContext, expression: str) -> TagSet | None:
+    """The tags whose names match the text index expression `expression` (over `tags`), with
+    their uses as the estimate; None when none does."""
+    params: dict[str, Any] = {}
+    held = text_match_postgres.condition("c.", "m", expression, params)
+    rows = await fetch_rows(
+        ctx.session, f"SELECT c.entity_id, c.use_count FROM {_TAG_NAMES} c WHERE {held}", params
+    )
+    if not rows:
+        return None
+    return TagSet(frozenset(int(r[0]) for r in rows), sum(max(int(r[1]), 0) for r in rows))
 
 
 register_word_fallback(_word)
