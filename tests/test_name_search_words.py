@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from dam_desktop.core.text_words import ALL_TERMS, WORDS
+from dam_desktop.core.text_words import FRESH_TERMS, WORDS
 from dam_desktop.services.search import search_service
 from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.services.tags import tag_service
@@ -146,7 +146,7 @@ async def test_globs_and_exact_names_over_long_names_and_renames(world: Any) -> 
 async def test_edits_leave_exactly_each_rows_words(world: Any, library: dict[str, int]) -> None:
     """PostgreSQL's triggers remove and add only the words that differ (migration 0030): after a
     rename that keeps some words, a bulk tag, a partial untag and a tag rename, the word table
-    holds exactly the words made afresh from the text index, and searches see them."""
+    holds exactly the words made afresh from the text index and the links, and searches see them."""
     if test_backend() != "postgresql":
         pytest.skip("SQLite's FTS5 table keeps its own words")
     everyone = list(library.values())
@@ -159,7 +159,7 @@ async def test_edits_leave_exactly_each_rows_words(world: Any, library: dict[str
         await tag_service.remove_tags(s, [library["img4"], library["notes"]], ["storm front 42"])
         await tag_service.rename_tag(s, await tag_service.require_tag(s, "stormy weather"), "stormy days")
         held = (await s.execute(text(f"SELECT term, entity_id, rowid FROM {WORDS}"))).all()
-        fresh = (await s.execute(text(ALL_TERMS))).all()
+        fresh = (await s.execute(text(FRESH_TERMS))).all()
         assert sorted(held) == sorted(fresh)
         assert await ids_for(s, "name:sky") == {library["sky"]}
         assert await ids_for(s, "name:sto") == set()
@@ -182,7 +182,7 @@ async def test_untagging_a_run_of_adjacent_assets_removes_only_their_words(world
         await tag_service.remove_tags(s, [i for i in ids if i not in kept], ["rock band zed"])
         if test_backend() == "postgresql":
             held = (await s.execute(text(f"SELECT term, entity_id, rowid FROM {WORDS}"))).all()
-            fresh = (await s.execute(text(ALL_TERMS))).all()
+            fresh = (await s.execute(text(FRESH_TERMS))).all()
             assert sorted(held) == sorted(fresh)
         assert await ids_for(s, "band") == kept
         assert await ids_for(s, '"zed"') == kept

@@ -198,3 +198,5 @@ LINK_TERMS = (
     " WHERE EXISTS (SELECT 1 FROM component_file_properties p WHERE p.entity_id = l.entity_id)"
 )
 REFILL_WITH_LINKS = (*REFILL, f"INSERT INTO {WORDS} (term, entity_id, rowid) {LINK_TERMS}")
+# What the word table holds, made afresh.
+FRESH_TERMS = f"{ALL_TERMS} UNION ALL {LINK_TERMS}"
