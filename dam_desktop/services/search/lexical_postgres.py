@@ -19,9 +19,9 @@ reads where FTS5 reads each row's hits and size:
   from the link table's key, a page each, best tags first until the assets read outscore every
   tag left;
 - N is the assets' count plus the tags' uses, kept by triggers already (migrations 0004, 0024),
-  and avgdl the mean length of a sample of the assets' own rows and of one of the tag links
-  (`SAMPLE_ROWS` each; every row of a smaller library), weighed by their numbers, so no statistics
-  need triggers of their own: tagging in bulk costs what it did.
+  and avgdl the mean length of a sample of the assets' own rows and one of the tag links (every
+  row of a smaller library), weighed by their numbers, so no statistics need triggers of their
+  own: tagging in bulk costs what it did.
 N and the tags' n_i count the assets not in the trash, where FTS5 counted every row. An asset's
 score is its best row's; ties go to the newest asset.
 """
