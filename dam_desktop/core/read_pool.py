@@ -158,9 +158,11 @@ class ServerReads:
     ) -> list[list[tuple[Any, ...]]]:
         """On the driver's own cursors: their rows are tuples already, where SQLAlchemy built a
         row object for each (a first screen's 1,000 rows took twice as long)."""
-        async with self.engine.connect() as connection:
+        from dam_desktop.core.read_sessions import read_connection
+
+        async with read_connection(self.engine) as connection:
             raw = await connection.get_raw_connection()
-            driver = raw.driver_connection
+            driver: Any = raw.driver_connection  # psycopg's AsyncConnection
             cursors = [driver.cursor() for _ in statements]
             try:
                 if len(statements) == 1:

@@ -37,7 +37,7 @@ from dam_desktop.core.library_lock import LibraryLock
 from dam_desktop.core.model_manager import ModelExecutionManager
 from dam_desktop.core.read_cache import CACHE_KEY, CHECKED_KEY, READS_ONLY_KEY
 from dam_desktop.core.read_pool import ReadPool, ServerReads
-from dam_desktop.core.read_sessions import read_engine
+from dam_desktop.core.read_sessions import read_connection, read_engine
 from dam_desktop.core.registered_systems import RegisteredSystem, SystemFunc
 from dam_desktop.core.resources import ResourceManager
 from dam_desktop.core.scheduler import WorldScheduler
@@ -91,8 +91,9 @@ class World:
         self._session_maker: async_sessionmaker[AsyncSession] = create_session_maker(
             engine, info={CACHE_KEY: self.read_cache}
         )
+        self._read_engine = read_engine(engine)
         self._read_session_maker = create_session_maker(
-            read_engine(engine),
+            self._read_engine,
             info={CACHE_KEY: self.read_cache, READS_ONLY_KEY: True, CHECKED_KEY: self.checked_cache},
         )
         self._lock = lock
@@ -252,7 +253,7 @@ class World:
         shared library, reads on the server through the world's engine."""
         if self._reads is None:
             shared = self.is_shared
-            self._reads = ServerReads(read_engine(self.engine)) if shared else ReadPool(self.paths.db_path)
+            self._reads = ServerReads(self._read_engine) if shared else ReadPool(self.paths.db_path)
         return self._reads
 
     @property
@@ -302,11 +303,21 @@ class World:
     async def read_session(self) -> AsyncIterator[AsyncSession]:
         """A session for reads only (`core.read_sessions`): on a shared library no transaction of
         its own, so no `BEGIN` and `ROLLBACK` round trips; on a library folder, `session()`."""
-        session = self._read_session_maker()
-        try:
-            yield session
-        finally:
-            await asyncio.shield(session.close())
+        if not self.is_shared:
+            session = self._read_session_maker()
+            try:
+                yield session
+            finally:
+                await asyncio.shield(session.close())
+            return
+        # On the server the session's connection comes from `read_connection`, which gives it back
+        # whenever a cancel lands (the session's own checkout could drop it: see there).
+        async with read_connection(self._read_engine) as connection:
+            session = self._read_session_maker(bind=connection)
+            try:
+                yield session
+            finally:
+                await asyncio.shield(session.close())
 
     def add_change_listener(self, listener: Callable[[WorldChanged], None]) -> Callable[[], None]:
         """Call `listener` (on the world thread) after each committed change; returns its remover."""
