@@ -63,6 +63,7 @@ class AssetGridModel(QAbstractListModel):
     infos_arrived = Signal(list)  # entity ids whose tile facts just came in
     result_loaded = Signal()
     size_changed = Signal()  # more of a streamed result arrived, or its count did
+    rest_failed = Signal(object)  # reading the rest of the result raised this: the rows read stay
 
     def __init__(self, client: WorldClient, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -77,6 +78,8 @@ class AssetGridModel(QAbstractListModel):
         # the count comes (`size_exact`); None once the rows are the whole result.
         self._size: int | None = None
         self.size_exact = True
+        # Reading the rest of the result failed: the rows are its first part only (`rest_failed`).
+        self.incomplete = False
         self.loading = False
         self.loaded_once = False
         # The ranking of the result shown (scores for the tiles' badges), or None for a listing.
@@ -243,14 +246,16 @@ class AssetGridModel(QAbstractListModel):
 
             try:
                 page = await self.client.call(read)
-            except Exception:
-                # The rows read so far stay shown (the library closing, a damaged page).
-                log.exception("reading the rest of the result failed")
-                page = None
+            except Exception as exc:
+                # The rows read so far stay shown (the server gone, a damaged page), said to be
+                # the result's first part only: neither the rows nor their count are the result.
+                if generation == self._generation:
+                    self._size, self.size_exact, self.incomplete = None, False, True
+                    self.size_changed.emit()
+                    self.rest_failed.emit(exc)
+                return
             if generation != self._generation:
                 return
-            if page is None:
-                break
             self._append(page.ids)
             cursor, previous = page.next, len(page.ids)
         self._size, self.size_exact = None, True
@@ -287,7 +292,7 @@ class AssetGridModel(QAbstractListModel):
     def _stop_streams(self) -> None:
         for task in self._streams:
             task.cancel()
-        self._size, self.size_exact = None, True
+        self._size, self.size_exact, self.incomplete = None, True, False
 
     def show_nothing(self) -> None:
         """Empty the grid (a query that cannot run shows its error, not the previous result), and

@@ -56,7 +56,7 @@ from dam_desktop.ui.window.read_failure import ReadFailure
 from dam_desktop.ui.window.result_banner import ResultBanner
 from dam_desktop.ui.window.results import RankedResult
 from dam_desktop.ui.window.sidebar import Sidebar
-from dam_desktop.ui.window.status_bar import StatusBar, count_text
+from dam_desktop.ui.window.status_bar import StatusBar
 from dam_desktop.ui.window.toolbar import BrowseControls, build_toolbar
 from dam_desktop.ui.window.window_state import restore_window_state, save_window_state, setting_int
 from dam_desktop.ui.world_client import WorldClient
@@ -281,12 +281,8 @@ class MainWindow(QMainWindow):
 
     def _update_count_label(self) -> None:
         narrowed = bool(self.search_text) or self.custom_query is not None or self.ranked is not None
-        selected = results.selected_count(self.grid)
-        trash = self.view_key == TRASH_VIEW
-        shown, exact = self.model.result_size, self.model.size_exact
-        self.count_label.setText(
-            count_text(self.counts, shown, selected, trash=trash, narrowed=narrowed, exact=exact)
-        )
+        selected, trash = results.selected_count(self.grid), self.view_key == TRASH_VIEW
+        self.status_bar.show_count(self.counts, self.model, selected, trash=trash, narrowed=narrowed)
 
     async def show_result(self, title: str, query: ResultQuery) -> None:
         """Show the ids an arbitrary query returns (e.g. "Similar to x.png") until the user goes back."""

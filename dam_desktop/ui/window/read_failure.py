@@ -6,8 +6,10 @@ A failed read says why too, in a red label in the status bar, and never with a t
 goes to the log). The grid keeps its rows when they are the result asked for (a refresh after a
 change, read before): stale rows, labelled as such, are more use than none while a server
 restarts. When the user asked for another result (a new search, view or sort), the old rows would
-answer the wrong question, so the grid is emptied and says why, as for a query error. The next
-read that succeeds shows fresh rows and hides the label.
+answer the wrong question, so the grid is emptied and says why, as for a query error. A result
+whose later pages could not be read (past its first screen) keeps the rows read, said in the label
+to be its first part only, and the count says "at least". The next read that succeeds shows fresh
+rows and hides the label.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ class ReadFailure:
         self.window = window
         self.reason: str | None = None  # why the last read failed; None once one succeeds
         self._rows_of: tuple[object, ...] | None = None  # the result the grid's rows answer
+        window.model.rest_failed.connect(self.rest_failed)
 
     def result_asked(self) -> tuple[object, ...]:
         """What identifies the result the window asks for now (equal for a refresh of it)."""
@@ -97,3 +100,13 @@ class ReadFailure:
             window.toolbar.show_query_error(None)
             window.model.show_nothing()
         window.grid.set_empty_state(window.ranked_flow.empty_state())
+
+    def rest_failed(self, error: Exception) -> None:
+        """Reading the rest of the result shown raised `error`: the rows read stay, said to be only
+        its first part (the model marks itself incomplete, and the count says so)."""
+        log.warning("reading the rest of the grid's result failed", exc_info=error)
+        self.reason = failure_reason(error)
+        rows = self.window.model.rowCount()
+        self.window.status_bar.show_read_failure(
+            f"{TITLE}: {self.reason} · showing only the first {rows:,} of the result"
+        )

@@ -3,12 +3,17 @@ why the grid's last read failed, while it has."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QProgressBar, QSizePolicy, QStatusBar, QWidget
 
 from dam_desktop.services.browse.browse_sql import LibraryCounts
 from dam_desktop.ui.jobs.jobs import JobList
+
+if TYPE_CHECKING:
+    from dam_desktop.ui.grid.grid_model import AssetGridModel
 
 # As the shared library's "server unreachable" label (`shared_status`).
 FAILURE_STYLE = "color: white; background: #b3261e; padding: 1px 8px;"
@@ -19,16 +24,28 @@ def _many(count: int, one: str, many: str) -> str:
 
 
 def count_text(
-    counts: LibraryCounts, shown: int, selected: int, *, trash: bool, narrowed: bool, exact: bool = True
+    counts: LibraryCounts,
+    shown: int,
+    selected: int,
+    *,
+    trash: bool,
+    narrowed: bool,
+    exact: bool = True,
+    incomplete: bool = False,
 ) -> str:
     """`12 assets · 10 images · 2 sounds`, `3 of 12 assets` under a search (`about 3 of 12` while
-    a streamed result is still being counted), `4 in the trash`."""
+    a streamed result is still being counted), `4 in the trash`. `incomplete`: the rest of the
+    result could not be read, `shown` is what was (`at least 1,000 of 12,000 assets`,
+    `only 1,000 shown of 12,000 assets · …`)."""
+    at_least = "at least " if incomplete else ""
     if trash:
-        text = f"{shown:,} in the trash"
+        text = f"{at_least}{shown:,} in the trash"
     elif narrowed:
-        text = f"{'' if exact else 'about '}{shown:,} of {_many(counts.assets, 'asset', 'assets')}"
+        about = at_least or ("" if exact else "about ")
+        text = f"{about}{shown:,} of {_many(counts.assets, 'asset', 'assets')}"
     else:
-        text = " · ".join(
+        text = f"only {shown:,} shown of " if incomplete else ""
+        text += " · ".join(
             (
                 _many(counts.assets, "asset", "assets"),
                 _many(counts.images, "image", "images"),
@@ -94,6 +111,17 @@ class StatusBar(QStatusBar):
         self.addPermanentWidget(self.jobs_label)
         self.addPermanentWidget(self.jobs_bar)
         self.addPermanentWidget(self.count_label)
+
+    def show_count(
+        self, counts: LibraryCounts, model: AssetGridModel, selected: int, *, trash: bool, narrowed: bool
+    ) -> None:
+        """What the grid shows, as `count_text` says it."""
+        shown, exact, incomplete = model.result_size, model.size_exact, model.incomplete
+        self.count_label.setText(
+            count_text(
+                counts, shown, selected, trash=trash, narrowed=narrowed, exact=exact, incomplete=incomplete
+            )
+        )
 
     def show_read_failure(self, text: str | None) -> None:
         """Say why the grid's last read failed (in red, until a read succeeds: None)."""
