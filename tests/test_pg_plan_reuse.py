@@ -163,3 +163,39 @@ async def test_a_remembered_tag_name_is_checked_in_the_pages_round_trip(world: A
     assert (await search_ids(world, "cat pet")).tolist() == []
     assert await count_matches(world, "cat") == 0
     assert sorted((await search_ids(world, "feline")).tolist()) == sorted(cats)
+
+
+@pytest.mark.skipif(test_backend() != "postgresql", reason="reads PostgreSQL's prepared statements")
+async def test_searches_one_after_another_reuse_one_connections_prepared_page(world: Any) -> None:
+    """The pool hands out the connection given back last: one search after another runs on the
+    connection that has their page prepared, not on each of the pool's in turn (each would plan
+    the page itself for its first five runs)."""
+    import asyncio
+
+    from dam_desktop.use_cases.search import search_ids
+
+    names = ["red", "green", "blue", "cyan", "gold", "pink"]
+    async with world.session() as s:
+        await make_assets(
+            s, [AssetSpec(tags=tuple(t for k, t in enumerate(names) if (n >> k) & 1)) for n in range(64)]
+        )
+        await s.commit()
+
+    async def hold_a_connection() -> None:
+        async with world.read_session() as s:
+            await s.execute(text("SELECT pg_sleep(0.05)"))
+
+    await asyncio.gather(*(hold_a_connection() for _ in range(4)))  # the pool now keeps four
+    pairs = [(a, b) for a in names for b in names if a < b]
+    for a, b in pairs:
+        await search_ids(world, f"{a} {b}")
+    async with world.read_session() as s:
+        runs = (
+            await s.execute(
+                text(
+                    "SELECT coalesce(sum(generic_plans + custom_plans), 0) FROM pg_prepared_statements"
+                    " WHERE statement LIKE '%ORDER BY d.entity_id DESC%'"
+                )
+            )
+        ).scalar_one()
+    assert runs >= len(pairs) - 5

@@ -40,10 +40,18 @@ def driver_url(url: str) -> str:
 
 def create_server_engine(url: str, application_name: str = "dam-desktop") -> AsyncEngine:
     """The world's engine. Its pool hands out only live connections (`server_liveness`) without
-    pinging the server on every checkout, a round trip that was a fifth of a small search's."""
+    pinging the server on every checkout, a round trip that was a fifth of a small search's.
+
+    It hands out the connection given back last (LIFO): a search after a search runs where the
+    last one did, with its page's statement prepared (psycopg prepares a text after five runs on
+    a connection) and the server's caches warm. Handed out in turn, each of the pool's
+    connections planned every page shape itself: two-tag first pages at 1M assets took 3.3-3.9
+    ms where they take 2.4-2.5. Connections the studio's load no longer needs stay idle at the
+    bottom and are replaced if the server has dropped them meanwhile."""
     engine = create_async_engine(
         driver_url(url),
         connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": application_name},
+        pool_use_lifo=True,
     )
     watch_liveness(engine.sync_engine)
     event.listen(engine.sync_engine, "connect", _session_settings)
