@@ -10,6 +10,9 @@ would with the server gone), and the rest of the result cannot be read:
 - docs/screenshots/read-failure-incomplete.png: the grid keeps the first screen it read, the
   status bar says in red why the rest is missing and how much is shown, and the count says
   "at least".
+- docs/screenshots/read-failure-tag-counts.png: then, the whole result read again, the tag counts
+  cannot be read when a saved search comes in: the sidebar keeps the counts it showed, and the
+  status bar says why they may be stale.
 """
 
 from __future__ import annotations
@@ -61,17 +64,32 @@ async def shoot(work: Path, out: Path) -> None:
     await client.call(build)
     window = await show_window(client, work, zoom=120)
 
+    broken: list[bool] = []
+
     async def tagged_then_broken(world: Any) -> Any:
         from dam_desktop.use_cases.result_pages import open_search
 
         result = await open_search(world, TAG)
-        await rename(world, LINKS, "links_away")
+        if not broken:
+            broken.append(True)
+            await rename(world, LINKS, "links_away")
         return result
 
     await window.show_result(f"Tagged {TAG}", tagged_then_broken)
     label = window.status_bar.read_failure_label
     await wait_for(lambda: label.isVisible() and window.model.incomplete)
     capture(window, out / "read-failure-incomplete.png")
+
+    from dam_desktop.ui.tags.tag_sidebar import TagSidebar
+
+    await client.call(lambda world: rename(world, "links_away", LINKS))
+    await window.reload()
+    await wait_for(lambda: not label.isVisible() and not window.model.streaming)
+    await client.call(lambda world: rename(world, "component_tag_concept", "tags_away"))
+    sidebar = window.findChild(TagSidebar)
+    await sidebar.save_current("boats")
+    await wait_for(lambda: label.isVisible())
+    capture(window, out / "read-failure-tag-counts.png")
     await window.shutdown()
     await client.close()
 

@@ -12,6 +12,7 @@ import logging
 from array import array
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from PySide6.QtCore import (
@@ -64,6 +65,7 @@ class AssetGridModel(QAbstractListModel):
     result_loaded = Signal()
     size_changed = Signal()  # more of a streamed result arrived, or its count did
     rest_failed = Signal(object)  # reading the rest of the result raised this: the rows read stay
+    infos_failed = Signal(object)  # reading tiles' facts in the background raised this
 
     def __init__(self, client: WorldClient, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -234,18 +236,12 @@ class AssetGridModel(QAbstractListModel):
         self._streams.spawn(self._count(generation, result.query))
 
     async def _read_pages(self, generation: int, cursor: PageCursor | None, previous: int) -> None:
-        from dam_desktop.use_cases.result_pages import following_limit
+        from dam_desktop.use_cases.result_pages import following_limit, next_page
 
         while cursor is not None:
             size = following_limit(cursor.query.sort, previous)
-
-            async def read(world: World, cursor: PageCursor = cursor, size: int | None = size) -> Any:
-                from dam_desktop.use_cases.result_pages import next_page
-
-                return await next_page(world, cursor, size)
-
             try:
-                page = await self.client.call(read)
+                page = await self.client.call(partial(next_page, cursor=cursor, limit=size))
             except Exception as exc:
                 # The rows read so far stay shown (the server gone, a damaged page), said to be
                 # the result's first part only: neither the rows nor their count are the result.
@@ -264,13 +260,10 @@ class AssetGridModel(QAbstractListModel):
         await asyncio.get_running_loop().run_in_executor(None, release_free_heap)
 
     async def _count(self, generation: int, query: PagedQuery) -> None:
-        async def read(world: World) -> int:
-            from dam_desktop.use_cases.result_pages import count_result
-
-            return await count_result(world, query)
+        from dam_desktop.use_cases.result_pages import count_result
 
         try:
-            total = await self.client.call(read)
+            total = await self.client.call(partial(count_result, query=query))
         except Exception:
             log.exception("counting the result failed")  # the rows, once all read, give the count
             return
@@ -353,7 +346,15 @@ class AssetGridModel(QAbstractListModel):
 
     def _start_fetch(self, wanted: list[int]) -> asyncio.Task[Any]:
         self._requested.update(wanted)
-        return self._tasks.spawn(self._fetch(wanted))
+        return self._tasks.spawn(self._fetch_in_background(wanted))
+
+    async def _fetch_in_background(self, entity_ids: list[int]) -> dict[int, TileInfo]:
+        """`_fetch` in a task nobody awaits: a failure is told (`infos_failed`), not raised."""
+        try:
+            return await self._fetch(entity_ids)
+        except Exception as exc:
+            self.infos_failed.emit(exc)
+            return {}
 
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         """Run `coro` in the background beside the model's own reads; `stop` cancels it too."""

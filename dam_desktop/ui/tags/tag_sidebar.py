@@ -103,6 +103,8 @@ class _CountDelegate(QStyledItemDelegate):
 class TagSidebar(QWidget):
     queryRequested = Signal(str)  # the query the window should show now
     message = Signal(str)  # a one-line note for the status bar (a saved search deleted, a name taken)
+    read_failed = Signal(object)  # reading the counts raised this: the lists keep what they showed
+    counts_read = Signal()  # the counts were read and shown
 
     def __init__(
         self, client: WorldClient, parent: QWidget | None = None, *, show_title: bool = True
@@ -175,11 +177,19 @@ class TagSidebar(QWidget):
             shortcut.activated.connect(slot)
 
     async def refresh(self, query: str, limit: int = 60) -> None:
-        """Show the tags of `query`'s result with their counts, and the saved searches."""
+        """Show the tags of `query`'s result with their counts, and the saved searches. A read
+        that fails leaves the lists as they were and is told (`read_failed`), not raised: most
+        refreshes run in tasks nobody awaits (a change event's)."""
         self.query = query
-        await self._answers.ask(
-            self.client.call(lambda world: search_cases.sidebar_tags(world, query, limit))
-        )
+        try:
+            shown = await self._answers.ask(
+                self.client.call(lambda world: search_cases.sidebar_tags(world, query, limit))
+            )
+        except Exception as exc:
+            self.read_failed.emit(exc)
+            return
+        if shown:
+            self.counts_read.emit()
 
     def _show_tags(self, found: search_cases.SidebarTags) -> None:
         self.counts = found.counts

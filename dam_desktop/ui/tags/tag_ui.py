@@ -23,6 +23,7 @@ from dam_desktop.ui.tags.tag_editor import TagEditor
 from dam_desktop.ui.tags.tag_manager import TagManagerDialog
 from dam_desktop.ui.tags.tag_sidebar import TagSidebar
 from dam_desktop.ui.tasks import TaskSet
+from dam_desktop.ui.window.read_failure import TAG_COUNTS_STALE
 from dam_desktop.ui.window.results import selection_scope
 
 SELECTION_LIMIT = 5000  # the editor edits at most this many selected assets at once
@@ -46,6 +47,8 @@ def install_tag_ui(window: Any) -> TagUI:
     order = SavedOrder(window.settings, str(window.client.library_path))
     sidebar.manage_saved(SavedSearchEdits(window.client, order, editor.undo_stack))
     sidebar.message.connect(lambda text: window.statusBar().showMessage(text, 8000))
+    sidebar.read_failed.connect(lambda error: window.read_failure.beside_failed(error, TAG_COUNTS_STALE))
+    sidebar.counts_read.connect(lambda: window.read_failure.beside_read(TAG_COUNTS_STALE))
     timer = QTimer(window)
     timer.setSingleShot(True)
     timer.setInterval(120)

@@ -9,7 +9,9 @@ restarts. When the user asked for another result (a new search, view or sort), t
 answer the wrong question, so the grid is emptied and says why, as for a query error. A result
 whose later pages could not be read (past its first screen) keeps the rows read, said in the label
 to be its first part only, and the count says "at least". The next read that succeeds shows fresh
-rows and hides the label.
+rows and hides the label. A read beside the grid's (the tag counts, the tiles' facts) that fails is
+said in the same label, unless it already says why the grid's failed; the next read of the same
+kind that succeeds, or of the grid, hides it.
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ log = logging.getLogger(__name__)
 TITLE = "The library could not be read"
 # Longer reasons are cut: a driver's message may hold a whole statement.
 MAX_REASON = 240
+# What a failed read beside the grid's leaves shown, said after the reason.
+TAG_COUNTS_STALE = "the tag counts show what was read before"
+TILES_STALE = "some tiles may be blank or out of date"
 
 
 def failure_reason(error: BaseException) -> str:
@@ -57,7 +62,10 @@ class ReadFailure:
         self.window = window
         self.reason: str | None = None  # why the last read failed; None once one succeeds
         self._rows_of: tuple[object, ...] | None = None  # the result the grid's rows answer
+        self._beside: str | None = None  # what a failed read beside the grid's left shown, if one did
         window.model.rest_failed.connect(self.rest_failed)
+        window.model.infos_failed.connect(lambda error: self.beside_failed(error, TILES_STALE))
+        window.model.infos_arrived.connect(lambda _ids: self.beside_read(TILES_STALE))
 
     def result_asked(self) -> tuple[object, ...]:
         """What identifies the result the window asks for now (equal for a refresh of it)."""
@@ -73,7 +81,7 @@ class ReadFailure:
         """A read succeeded: nothing to report any more."""
         if self.reason is None:
             return
-        self.reason = None
+        self.reason, self._beside = None, None
         self.window.status_bar.show_read_failure(None)
 
     async def read_counts(self, asked: tuple[object, ...]) -> None:
@@ -89,7 +97,7 @@ class ReadFailure:
         that result's."""
         log.warning("reading the grid's result failed", exc_info=error)
         window = self.window
-        self.reason = failure_reason(error)
+        self.reason, self._beside = failure_reason(error), None
         kept = asked == self._rows_of and window.model.rowCount() > 0
         window.status_bar.show_read_failure(
             f"{TITLE}: {self.reason}" + (" · showing what was read before" if kept else "")
@@ -105,8 +113,22 @@ class ReadFailure:
         """Reading the rest of the result shown raised `error`: the rows read stay, said to be only
         its first part (the model marks itself incomplete, and the count says so)."""
         log.warning("reading the rest of the grid's result failed", exc_info=error)
-        self.reason = failure_reason(error)
+        self.reason, self._beside = failure_reason(error), None
         rows = self.window.model.rowCount()
         self.window.status_bar.show_read_failure(
             f"{TITLE}: {self.reason} · showing only the first {rows:,} of the result"
         )
+
+    def beside_failed(self, error: Exception, left_shown: str) -> None:
+        """A read beside the grid's raised `error`, leaving `left_shown` (`TAG_COUNTS_STALE`...):
+        say so, unless the label already says why the grid's own read failed."""
+        log.warning("a read beside the grid's failed (%s)", left_shown, exc_info=error)
+        if self.reason is not None and self._beside is None:
+            return
+        self.reason, self._beside = failure_reason(error), left_shown
+        self.window.status_bar.show_read_failure(f"{TITLE}: {self.reason} · {left_shown}")
+
+    def beside_read(self, left_shown: str) -> None:
+        """A read of the kind that failed leaving `left_shown` succeeded: nothing to say of it."""
+        if self._beside == left_shown:
+            self.cleared()
