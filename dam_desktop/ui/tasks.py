@@ -51,6 +51,12 @@ class TaskSet:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
 
+    async def close(self) -> None:
+        """Refuse new tasks from now on (each is cancelled before its first step), then cancel
+        the running ones and wait for them: what shuts a widget down before its world closes."""
+        self.closed = True
+        await self.cancel_all()
+
     def _owner_destroyed(self, *_args: object) -> None:
         self.closed = True
         for task in list(self._tasks):

@@ -361,9 +361,9 @@ class AssetGridModel(QAbstractListModel):
         return self._tasks.spawn(coro)
 
     async def stop(self) -> None:
-        """Cancel background fetches and wait for them (before the world closes)."""
-        await self._streams.cancel_all()
-        await self._tasks.cancel_all()
+        """Cancel background fetches, wait for them, and start none after (the world closes)."""
+        await self._streams.close()
+        await self._tasks.close()
 
     async def fetch_infos(self, entity_ids: Sequence[int]) -> dict[int, TileInfo]:
         """Tile facts for `entity_ids`, fetching what is not known yet."""

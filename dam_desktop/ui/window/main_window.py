@@ -183,12 +183,14 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     async def shutdown(self) -> None:
-        """Stop background work before the world closes: cancel the import and wait for it."""
+        """Stop background work before the world closes: cancel the import and wait for it. From
+        the start no new task is taken (a change event's reload arriving meanwhile)."""
+        self.tasks.closed = True
         self.inspector.players.stop()
         if self.import_job is not None and self.import_job.task is not None:
             self.import_job.cancel()
             await asyncio.gather(self.import_job.task, return_exceptions=True)
-        await self.tasks.cancel_all()
+        await self.tasks.close()
         await self.model.stop()
         self.loader.shutdown()
 
