@@ -55,7 +55,8 @@ def test_a_refresh_that_fails_keeps_the_rows_says_why_and_the_next_one_shows_fre
     run(qtbot, ui_window.apply_search("image"))
     assert ui_window.model.rowCount() == 0
     assert ui_window.grid.empty_state.title == TITLE
-    assert ui_window.grid.empty_state.hint == f"{reason}. Search or choose a view again to retry."
+    said = f"{reason[:1].upper()}{reason[1:]}"  # a sentence in the grid, a clause in the status bar
+    assert ui_window.grid.empty_state.hint == f"{said}. Search or choose a view again to retry."
     assert _failure_text(ui_window) == f"{TITLE}: {reason}"
 
     _rename(qtbot, ui_client, "moved_away", TABLE)

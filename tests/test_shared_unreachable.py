@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from dam_desktop.core.world import World
+from dam_desktop.ui.window.read_failure import SERVER_GONE
 from tests.import_media_factory import make_png
 from tests.pg_server import PostgresServer, start_server
 from tests.ui_helpers import run
@@ -135,6 +136,7 @@ def test_an_open_window_keeps_its_grid_while_the_server_is_away_and_says_so(
         run(qtbot, window.reload())  # a refresh while the server is away: said, not raised
         failure = window.status_bar.read_failure_label
         assert failure.isVisibleTo(window) and failure.full_text.endswith("showing what was read before")
+        assert SERVER_GONE in failure.full_text, failure.full_text  # in words, not the socket's path
         assert window.model.rowCount() == 2
         own.start()
         qtbot.waitUntil(lambda: "server unreachable" not in status.label.text(), timeout=30_000)

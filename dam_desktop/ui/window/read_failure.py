@@ -36,10 +36,18 @@ TAG_COUNTS_STALE = "the tag counts show what was read before"
 TILES_STALE = "some tiles may be blank or out of date"
 
 
+# What a read that lost its connection says: the driver's own words name a socket or a port.
+SERVER_GONE = "the server cannot be reached"
+
+
 def failure_reason(error: BaseException) -> str:
-    """One line for people: the first line of the driver's own message where there is one (the
-    wrapper's names the statement and links to its docs), else the error's type."""
+    """One line for people: that the server cannot be reached, where the connection was lost (the
+    status bar's shared-library label says more); else the first line of the driver's own message
+    where there is one (the wrapper's names the statement and links to its docs), else the
+    error's type."""
     cause = getattr(error, "orig", None) or error
+    if getattr(error, "connection_invalidated", False) or _connection_failed(cause):
+        return SERVER_GONE
     lines = str(cause).strip().splitlines()
     reason = lines[0].strip() if lines else ""
     if not reason:
@@ -47,10 +55,18 @@ def failure_reason(error: BaseException) -> str:
     return reason if len(reason) <= MAX_REASON else reason[: MAX_REASON - 1] + "…"
 
 
+def _connection_failed(cause: BaseException) -> bool:
+    """The driver could not reach the server, or lost it mid-read: psycopg raises its plain
+    OperationalError for those (a statement cancelled or timed out raises a subclass of it). By
+    name: the window does not import the driver."""
+    kind = type(cause)
+    return kind.__name__ == "OperationalError" and kind.__module__.split(".")[0] == "psycopg"
+
+
 def read_error(reason: str) -> EmptyState:
     return EmptyState(
         TITLE,
-        f"{reason}. Search or choose a view again to retry.",
+        f"{reason[:1].upper()}{reason[1:]}. Search or choose a view again to retry.",
         QStyle.StandardPixmap.SP_MessageBoxCritical,
     )
 
