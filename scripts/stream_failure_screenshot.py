@@ -13,6 +13,9 @@ would with the server gone), and the rest of the result cannot be read:
 - docs/screenshots/read-failure-tag-counts.png: then, the whole result read again, the tag counts
   cannot be read when a saved search comes in: the sidebar keeps the counts it showed, and the
   status bar says why they may be stale.
+- docs/screenshots/read-failure-selection-tags.png: then, the counts read again, the tags of a
+  selected asset cannot be read: the inspector shows no chips (they would be another asset's)
+  and says it could not read them; the status bar says why.
 """
 
 from __future__ import annotations
@@ -90,6 +93,18 @@ async def shoot(work: Path, out: Path) -> None:
     await sidebar.save_current("boats")
     await wait_for(lambda: label.isVisible())
     capture(window, out / "read-failure-tag-counts.png")
+
+    from PySide6.QtCore import QItemSelectionModel
+
+    await client.call(lambda world: rename(world, "tags_away", "component_tag_concept"))
+    await sidebar.save_current("ships")
+    await wait_for(lambda: not label.isVisible())
+    await client.call(lambda world: rename(world, LINKS, "links_away"))
+    window.grid.selectionModel().setCurrentIndex(
+        window.model.index(0, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+    )
+    await wait_for(lambda: label.isVisible())
+    capture(window, out / "read-failure-selection-tags.png")
     await window.shutdown()
     await client.close()
 

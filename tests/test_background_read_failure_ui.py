@@ -14,7 +14,13 @@ import pytest
 
 from dam_desktop.core.events import WorldChanged
 from dam_desktop.ui.window.main_window import MainWindow
-from dam_desktop.ui.window.read_failure import TAG_COUNTS_STALE, TILES_STALE, TITLE
+from dam_desktop.ui.window.read_failure import (
+    SELECTION_MARKS_UNREAD,
+    SELECTION_TAGS_UNREAD,
+    TAG_COUNTS_STALE,
+    TILES_STALE,
+    TITLE,
+)
 from tests.test_tag_support import AssetSpec, make_assets
 from tests.ui_helpers import run
 
@@ -144,3 +150,74 @@ def test_the_grids_own_failure_is_not_hidden_by_a_read_beside_it(
     qtbot.waitUntil(lambda: len(list(model._tasks)) == 0 and not ui_window.change_follower.waiting())
     assert _failure_text(ui_window) == grid_said, "only a read of the grid says the grid is fresh"
     _nothing_unhandled(qtbot, loop_errors)
+
+
+def _select(window: MainWindow, entity_id: int) -> None:
+    from PySide6.QtCore import QItemSelectionModel
+
+    index = window.model.index(window.model.row_of(entity_id), 0)
+    window.grid.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
+
+def test_the_selections_tags_that_cannot_be_read_show_no_chips_and_are_said(
+    qtbot: Any, ui_window: MainWindow, ui_client: Any, loop_errors: list[str]
+) -> None:
+    from dam_desktop.ui.tags.tag_editor import UNREAD
+    from dam_desktop.ui.tags.tag_ui import install_tag_ui
+
+    first, second = _assets(qtbot, ui_client, 2)
+    editor = install_tag_ui(ui_window).editor
+    run(qtbot, ui_window.reload())
+    _select(ui_window, first)
+    qtbot.waitUntil(lambda: editor.entity_ids == [first] and editor.chip_names() == [(TAG, True)])
+
+    _rename(qtbot, ui_client, "component_entity_tag_link", "links_away")
+    _select(ui_window, second)
+    qtbot.waitUntil(lambda: _failure_text(ui_window) is not None)
+    reason = ui_window.read_failure.reason
+    assert reason is not None and "component_entity_tag_link" in reason
+    assert _failure_text(ui_window) == f"{TITLE}: {reason} · {SELECTION_TAGS_UNREAD}"
+    assert editor.entity_ids == [second]
+    assert editor.chip_names() == [], "the first asset's chips are not shown as the second's"
+    assert editor.empty_label.isVisibleTo(ui_window) and editor.empty_label.text() == UNREAD
+    qtbot.waitUntil(lambda: len(editor.tasks) == 0)
+    _nothing_unhandled(qtbot, loop_errors)
+
+    _rename(qtbot, ui_client, "links_away", "component_entity_tag_link")
+    _select(ui_window, first)
+    qtbot.waitUntil(lambda: editor.chip_names() == [(TAG, True)])
+    qtbot.waitUntil(lambda: _failure_text(ui_window) is None)
+
+
+def test_the_selections_marks_that_cannot_be_read_are_said_and_not_shown(
+    qtbot: Any, ui_window: MainWindow, ui_client: Any, loop_errors: list[str]
+) -> None:
+    from dam_desktop.ui.marks.install import MarksUI
+
+    first, second = _assets(qtbot, ui_client, 2)
+    marks = MarksUI(ui_window)
+    run(qtbot, ui_window.reload())
+    _select(ui_window, first)
+    qtbot.waitUntil(lambda: marks.editor.isEnabled() and len(marks.tasks) == 0)
+
+    _rename(qtbot, ui_client, "component_asset_marks", "marks_away")
+    _select(ui_window, second)
+    qtbot.waitUntil(lambda: _failure_text(ui_window) is not None)
+    reason = ui_window.read_failure.reason
+    assert reason is not None and "component_asset_marks" in reason
+    assert _failure_text(ui_window) == f"{TITLE}: {reason} · {SELECTION_MARKS_UNREAD}"
+    assert not marks.editor.isEnabled() and marks.editor.marks == []
+    # The tiles' marks, read again after a change, fail the same way: said, nothing raised.
+    ui_client.changes.changed.emit(
+        WorldChanged(entity_ids=frozenset({first}), components=frozenset({"marks"}))
+    )
+    qtbot.waitUntil(lambda: _failure_text(ui_window) == f"{TITLE}: {reason} · {TILES_STALE}")
+    qtbot.waitUntil(lambda: len(marks.tasks) == 0 and not marks.follower.waiting())
+    _nothing_unhandled(qtbot, loop_errors)
+
+    _rename(qtbot, ui_client, "marks_away", "component_asset_marks")
+    ui_client.changes.changed.emit(
+        WorldChanged(entity_ids=frozenset({first, second}), components=frozenset({"marks"}))
+    )
+    qtbot.waitUntil(lambda: _failure_text(ui_window) is None)
+    qtbot.waitUntil(lambda: marks.editor.isEnabled())

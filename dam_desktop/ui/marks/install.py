@@ -15,6 +15,7 @@ from dam_desktop.ui.changes import ChangeFollower, concerns
 from dam_desktop.ui.grid.tile_marks import TileMark
 from dam_desktop.ui.marks.marks_editor import STAR, MarksEditor
 from dam_desktop.ui.tasks import TaskSet
+from dam_desktop.ui.window.read_failure import SELECTION_MARKS_UNREAD, TILES_STALE
 from dam_desktop.ui.window.results import selection_scope
 from dam_desktop.ui.window.undoable import STEPS
 from dam_desktop.use_cases import marks as marks_cases
@@ -72,7 +73,14 @@ class MarksUI(QObject):
         if not ids:
             self.editor.show_marks([])
             return
-        found = await self.window.client.call(lambda world: marks_cases.marks_of(world, ids))
+        try:
+            found = await self.window.client.call(lambda world: marks_cases.marks_of(world, ids))
+        except Exception as exc:  # said in the status bar; the editor shows no marks it has not read
+            if ids == self.window.selected_ids(limit=SELECTION_LIMIT):
+                self.editor.show_marks([])
+            self.window.read_failure.beside_failed(exc, SELECTION_MARKS_UNREAD)
+            return
+        self.window.read_failure.beside_read(SELECTION_MARKS_UNREAD)
         if ids == self.window.selected_ids(limit=SELECTION_LIMIT):
             self.editor.show_marks([found[i] for i in ids])
 
@@ -84,7 +92,12 @@ class MarksUI(QObject):
         """The marks the tiles of these assets show (stars, label frame, pick/reject)."""
         if not entity_ids:
             return
-        found = await self.window.client.call(lambda world: marks_cases.marks_of(world, entity_ids))
+        try:
+            found = await self.window.client.call(lambda world: marks_cases.marks_of(world, entity_ids))
+        except Exception as exc:  # the tiles keep the marks they showed
+            self.window.read_failure.beside_failed(exc, TILES_STALE)
+            return
+        self.window.read_failure.beside_read(TILES_STALE)
         shown = self.window.grid.delegate.tile_marks.marks
         if len(shown) > TILE_MARKS_LIMIT:
             shown.clear()

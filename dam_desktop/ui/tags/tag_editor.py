@@ -16,7 +16,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any
 
-from PySide6.QtCore import QStringListModel, Qt, QTimer
+from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QCompleter,
@@ -38,6 +38,9 @@ from dam_desktop.ui.tasks import Newest, TaskSet
 from dam_desktop.ui.world_client import WorldClient
 from dam_desktop.use_cases import tags as tag_cases
 from dam_desktop.use_cases.result_scope import ResultScope
+
+NO_TAGS = "No tags"
+UNREAD = "The tags could not be read"
 
 
 class TagEditCommand(QUndoCommand):
@@ -81,6 +84,9 @@ class TagEditCommand(QUndoCommand):
 class TagEditor(QWidget):
     """Tag chips and an input for the current selection. Call `set_entities` when it changes."""
 
+    read_failed = Signal(object)  # reading the selection's tags raised this: no chips are shown
+    tags_read = Signal()  # the selection's tags were read and shown
+
     def __init__(
         self, client: WorldClient, undo_stack: QUndoStack | None = None, parent: QWidget | None = None
     ) -> None:
@@ -103,7 +109,7 @@ class TagEditor(QWidget):
         self.chips = FlowLayout(self.chips_host)
         self._chip_widgets: list[TagChip] = []
         self.chips_host.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-        self.empty_label = QLabel("No tags", self)
+        self.empty_label = QLabel(NO_TAGS, self)
         self.empty_label.setObjectName("dimLabel")
         self.input = QLineEdit(self)
         self.input.setObjectName("tagInput")
@@ -148,11 +154,25 @@ class TagEditor(QWidget):
         await self.reload()
 
     async def reload(self) -> None:
+        """Read the selection's tags again. A read that fails shows no chips (those shown may be
+        another selection's) and says so in the editor; it is told (`read_failed`), not raised."""
         ids = list(self.entity_ids)
-        await self._answers.ask(self.client.call(lambda world: tag_cases.tags_of_selection(world, ids)))
+        try:
+            shown = await self._answers.ask(
+                self.client.call(lambda world: tag_cases.tags_of_selection(world, ids))
+            )
+        except Exception as exc:
+            if ids == self.entity_ids:
+                self._show_selection(SelectionTags([], []))
+                self.empty_label.setText(UNREAD)
+            self.read_failed.emit(exc)
+            return
+        if shown:
+            self.tags_read.emit()
 
     def _show_selection(self, selection: SelectionTags) -> None:
         self.selection = selection
+        self.empty_label.setText(NO_TAGS)
         self._rebuild_chips()
 
     def _follows(self, change: WorldChanged) -> bool:

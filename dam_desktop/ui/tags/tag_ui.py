@@ -23,7 +23,7 @@ from dam_desktop.ui.tags.tag_editor import TagEditor
 from dam_desktop.ui.tags.tag_manager import TagManagerDialog
 from dam_desktop.ui.tags.tag_sidebar import TagSidebar
 from dam_desktop.ui.tasks import TaskSet
-from dam_desktop.ui.window.read_failure import TAG_COUNTS_STALE
+from dam_desktop.ui.window.read_failure import SELECTION_TAGS_UNREAD, TAG_COUNTS_STALE
 from dam_desktop.ui.window.results import selection_scope
 
 SELECTION_LIMIT = 5000  # the editor edits at most this many selected assets at once
@@ -41,6 +41,8 @@ def install_tag_ui(window: Any) -> TagUI:
     """Add the tag editor, sidebar, undo/redo and tag manager to `window` (a MainWindow)."""
     editor = TagEditor(window.client, window.actions_menu.undo_stack, parent=window)
     window.inspector.add_section("Tags", editor, position=0)  # right under the preview
+    editor.read_failed.connect(lambda error: window.read_failure.beside_failed(error, SELECTION_TAGS_UNREAD))
+    editor.tags_read.connect(lambda: window.read_failure.beside_read(SELECTION_TAGS_UNREAD))
     sidebar = TagSidebar(window.client, window, show_title=False)
     window.sidebar.add_section("Tags", sidebar)
     # Saved searches are renamed, reordered and deleted on the tag edits' undo stack (one Edit › Undo).

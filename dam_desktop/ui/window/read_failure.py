@@ -34,6 +34,8 @@ MAX_REASON = 240
 # What a failed read beside the grid's leaves shown, said after the reason.
 TAG_COUNTS_STALE = "the tag counts show what was read before"
 TILES_STALE = "some tiles may be blank or out of date"
+SELECTION_TAGS_UNREAD = "the selection's tags are not shown"
+SELECTION_MARKS_UNREAD = "the selection's marks are not shown"
 
 
 # What a read that lost its connection says: the driver's own words name a socket or a port.
