@@ -49,3 +49,27 @@ def test_a_change_arriving_after_shutdown_starts_no_reload(
     assert ui_window.model.rowCount() == 2, "the grid did not read the library again"
     assert set(ui_window.model.ids_in(0, 2)) == set(ids)
     assert all(task.cancelled() for task in started), "nothing started after shutdown ran"
+
+
+def test_no_room_of_the_window_starts_work_for_a_change_after_shutdown(
+    qtbot: Any, ui_window: MainWindow, ui_client: Any, ui_loop: asyncio.AbstractEventLoop
+) -> None:
+    """The rooms (tags, marks, the sidebar) follow changes with their own tasks: none starts."""
+    from dam_desktop.ui.marks.install import MarksUI
+    from dam_desktop.ui.tags.tag_ui import install_tag_ui
+
+    ids = _add_assets(qtbot, ui_client, ["a.png", "b.png"])
+    install_tag_ui(ui_window)
+    marks = MarksUI(ui_window)
+    run(qtbot, ui_window.reload())
+    qtbot.waitUntil(lambda: all(task.done() for task in asyncio.all_tasks(ui_loop)))
+
+    run(qtbot, ui_window.shutdown())
+    qtbot.waitUntil(lambda: all(task.done() for task in asyncio.all_tasks(ui_loop)))
+    change = WorldChanged(
+        entity_ids=frozenset(ids), components=frozenset({"marks", "tags", "file"}), added=True
+    )
+    ui_client.changes.changed.emit(change)
+    qtbot.waitUntil(lambda: not marks.follower.waiting())
+    started = [task for task in asyncio.all_tasks(ui_loop) if not task.done()]
+    assert not started, started

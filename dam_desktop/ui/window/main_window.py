@@ -184,8 +184,9 @@ class MainWindow(QMainWindow):
 
     async def shutdown(self) -> None:
         """Stop background work before the world closes: cancel the import and wait for it. From
-        the start no new task is taken (a change event's reload arriving meanwhile)."""
+        the start no new task is taken, and no change event reaches the window or its rooms."""
         self.tasks.closed = True
+        self.client.changes.blockSignals(True)  # the client is this window's, and closes next
         self.inspector.players.stop()
         if self.import_job is not None and self.import_job.task is not None:
             self.import_job.cancel()
