@@ -82,6 +82,19 @@ def test_a_result_whose_later_pages_fail_keeps_its_first_screen_and_says_it_is_i
     assert count == f"at least {FIRST_SCREEN:,} of {ASSETS:,} assets", count
     assert ui_window.grid.isEnabled()
 
+    # A refresh that fails too keeps those rows, still said to be the result's first part only.
+    run(qtbot, ui_client.call(lambda world: _rename(world, "component_file_properties", "files_away")))
+    run(qtbot, ui_window.reload())
+    again = ui_window.read_failure.reason
+    assert again is not None and again != reason
+    assert (
+        _failure_text(ui_window)
+        == f"{TITLE}: {again} · showing only the first {FIRST_SCREEN:,} of the result"
+    )
+    assert ui_window.model.rowCount() == FIRST_SCREEN
+    assert ui_window.count_label.text().startswith("at least ")
+    run(qtbot, ui_client.call(lambda world: _rename(world, "files_away", "component_file_properties")))
+
     # The server is back: the next read shows the whole result, exactly counted, and no failure.
     run(qtbot, ui_client.call(lambda world: _rename(world, "links_away", LINKS)))
     run(qtbot, ui_window.reload())

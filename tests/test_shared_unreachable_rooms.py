@@ -74,3 +74,68 @@ def test_a_window_with_every_room_says_what_it_cannot_read_and_raises_nothing(
     finally:
         ui_loop.set_exception_handler(None)
         own.stop()
+
+
+def test_a_long_result_whose_server_goes_after_the_first_screen_says_it_is_incomplete(
+    qtbot: Any, ui_loop: asyncio.AbstractEventLoop, postgres_server: PostgresServer, tmp_path: Path
+) -> None:
+    """The server is killed once the first screen is read: the rest of the result cannot come.
+    The grid keeps that screen, says it is only the first part, and reads it all once the
+    server is back."""
+    from PySide6.QtCore import QSettings
+    from sqlalchemy import text
+
+    from dam_desktop.ui.window.main_window import MainWindow
+    from dam_desktop.ui.window.read_failure import SERVER_GONE, TITLE
+    from dam_desktop.ui.window.shared_status import install_shared_status
+    from dam_desktop.ui.world_client import WorldClient
+    from dam_desktop.use_cases.result_pages import FIRST_SCREEN
+    from tests.test_tag_support import AssetSpec, make_assets
+
+    assets = FIRST_SCREEN + 120
+    own = start_server()
+    try:
+        client = run(qtbot, WorldClient.open(own.new_database(), store_root=tmp_path / "store"))
+
+        async def build(world: Any) -> None:
+            async with world.session() as session:
+                await make_assets(session, [AssetSpec(name=f"plate{i:04}.png") for i in range(assets)])
+                await session.commit()
+            async with world.session() as session:
+                # The test server commits without waiting for its disk: on its disk before the kill.
+                await session.execute(text("CHECKPOINT"))
+
+        run(qtbot, client.call(build), timeout=120_000)
+        window = MainWindow(client, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+        window.show()
+        status = install_shared_status(window)
+        assert status is not None
+        gone: list[bool] = []
+
+        async def plates_then_the_server_goes(world: Any) -> Any:
+            from dam_desktop.use_cases.result_pages import open_search
+
+            result = await open_search(world, "")
+            if not gone:
+                gone.append(True)
+                own.kill()
+            return result
+
+        run(qtbot, window.show_result("Plates", plates_then_the_server_goes))
+        failure = window.status_bar.read_failure_label
+        said = f"{TITLE}: {SERVER_GONE} · showing only the first {FIRST_SCREEN:,} of the result"
+        qtbot.waitUntil(lambda: failure.isVisibleTo(window) and failure.full_text == said, timeout=30_000)
+        assert window.model.rowCount() == FIRST_SCREEN
+        assert window.count_label.text().startswith(f"at least {FIRST_SCREEN:,} of ")
+
+        own.start()  # back: the window reads the whole result again by itself
+        qtbot.waitUntil(lambda: not failure.isVisibleTo(window), timeout=30_000)
+        qtbot.waitUntil(lambda: not window.model.streaming and not window.model.incomplete, timeout=30_000)
+        assert window.model.rowCount() == assets
+        assert window.count_label.text().startswith(f"{window.model.rowCount():,} of ")
+        window.close()
+        run(qtbot, window.shutdown())
+        window.deleteLater()
+        run(qtbot, client.close())
+    finally:
+        own.stop()

@@ -117,9 +117,7 @@ class ReadFailure:
         window = self.window
         self.reason, self._beside = failure_reason(error), None
         kept = asked == self._rows_of and window.model.rowCount() > 0
-        window.status_bar.show_read_failure(
-            f"{TITLE}: {self.reason}" + (" · showing what was read before" if kept else "")
-        )
+        window.status_bar.show_read_failure(f"{TITLE}: {self.reason}" + (self._kept_words() if kept else ""))
         if not kept:
             self._rows_of = None
             window.search_failure = None
@@ -132,10 +130,15 @@ class ReadFailure:
         its first part (the model marks itself incomplete, and the count says so)."""
         log.warning("reading the rest of the grid's result failed", exc_info=error)
         self.reason, self._beside = failure_reason(error), None
-        rows = self.window.model.rowCount()
-        self.window.status_bar.show_read_failure(
-            f"{TITLE}: {self.reason} · showing only the first {rows:,} of the result"
-        )
+        self.window.status_bar.show_read_failure(f"{TITLE}: {self.reason}{self._kept_words()}")
+
+    def _kept_words(self) -> str:
+        """What the rows kept are: the result's first part only (the rest could not be read,
+        whatever failed after), else what was read before."""
+        model = self.window.model
+        if model.incomplete:
+            return f" · showing only the first {model.rowCount():,} of the result"
+        return " · showing what was read before"
 
     def beside_failed(self, error: Exception, left_shown: str) -> None:
         """A read beside the grid's raised `error`, leaving `left_shown` (`TAG_COUNTS_STALE`...):
