@@ -22,7 +22,7 @@ from dam_desktop.ui.window.read_failure import (
     TITLE,
 )
 from tests.test_tag_support import AssetSpec, make_assets
-from tests.ui_helpers import run
+from tests.ui_helpers import read_failure_text, rename_table_now, run
 
 TAG = "harbour"
 
@@ -50,22 +50,6 @@ def _assets(qtbot: Any, client: Any, count: int) -> list[int]:
     return run(qtbot, client.call(build))
 
 
-def _rename(qtbot: Any, client: Any, old: str, new: str) -> None:
-    async def go(world: Any) -> None:
-        from sqlalchemy import text
-
-        async with world.session() as session:
-            await session.execute(text(f"ALTER TABLE {old} RENAME TO {new}"))
-            await session.commit()
-
-    run(qtbot, client.call(go))
-
-
-def _failure_text(window: MainWindow) -> str | None:
-    label = window.status_bar.read_failure_label
-    return label.full_text if label.isVisibleTo(window) else None
-
-
 def _nothing_unhandled(qtbot: Any, told: list[str]) -> None:
     qtbot.wait(0)  # let the ended tasks' callbacks run, then collect them (and say what they held)
     gc.collect()
@@ -82,22 +66,22 @@ def test_tag_counts_that_cannot_be_read_are_said_and_the_list_keeps_what_it_show
     run(qtbot, ui_window.reload())
     qtbot.waitUntil(lambda: [(c.name, c.count) for c in sidebar.counts] == [(TAG, 3)])
 
-    _rename(qtbot, ui_client, "component_tag_concept", "tags_away")
+    rename_table_now(qtbot, ui_client, "component_tag_concept", "tags_away")
     # Saving a search is a change the sidebar follows: it reads its counts again, which fails.
     run(qtbot, sidebar.save_current("boats"))
-    qtbot.waitUntil(lambda: _failure_text(ui_window) is not None)
+    qtbot.waitUntil(lambda: read_failure_text(ui_window) is not None)
     reason = ui_window.read_failure.reason
     assert reason is not None and "component_tag_concept" in reason
-    assert _failure_text(ui_window) == f"{TITLE}: {reason} · {TAG_COUNTS_STALE}"
+    assert read_failure_text(ui_window) == f"{TITLE}: {reason} · {TAG_COUNTS_STALE}"
     assert sidebar.tag_list.count() == 1 and sidebar.tag_list.item(0).text() == TAG
     assert ui_window.model.rowCount() == 3, "the grid is not touched by the sidebar's failure"
     qtbot.waitUntil(sidebar.settled)
     _nothing_unhandled(qtbot, loop_errors)
 
-    _rename(qtbot, ui_client, "tags_away", "component_tag_concept")
+    rename_table_now(qtbot, ui_client, "tags_away", "component_tag_concept")
     run(qtbot, sidebar.save_current("ships"))
     qtbot.waitUntil(lambda: sidebar.saved_names() == ["boats", "ships"])
-    qtbot.waitUntil(lambda: _failure_text(ui_window) is None)
+    qtbot.waitUntil(lambda: read_failure_text(ui_window) is None)
     assert ui_window.read_failure.reason is None
 
 
@@ -110,22 +94,22 @@ def test_tile_facts_that_cannot_be_read_are_said_and_the_tiles_keep_theirs(
     qtbot.waitUntil(lambda: all(model.info(eid) is not None for eid in ids))
     names = {eid: model.info(eid).filename for eid in ids}  # type: ignore[union-attr]
 
-    _rename(qtbot, ui_client, "component_file_properties", "files_away")
+    rename_table_now(qtbot, ui_client, "component_file_properties", "files_away")
     # Another workstation changed these files: the tiles read their facts again, which fails.
     another = WorldChanged(entity_ids=frozenset(ids), components=frozenset({"file"}))
     ui_client.changes.changed.emit(another)
-    qtbot.waitUntil(lambda: _failure_text(ui_window) is not None)
+    qtbot.waitUntil(lambda: read_failure_text(ui_window) is not None)
     reason = ui_window.read_failure.reason
     assert reason is not None and "component_file_properties" in reason
-    assert _failure_text(ui_window) == f"{TITLE}: {reason} · {TILES_STALE}"
+    assert read_failure_text(ui_window) == f"{TITLE}: {reason} · {TILES_STALE}"
     assert {eid: model.info(eid).filename for eid in ids} == names  # type: ignore[union-attr]
     assert model.rowCount() == 3
     qtbot.waitUntil(lambda: len(list(model._tasks)) == 0)
     _nothing_unhandled(qtbot, loop_errors)
 
-    _rename(qtbot, ui_client, "files_away", "component_file_properties")
+    rename_table_now(qtbot, ui_client, "files_away", "component_file_properties")
     ui_client.changes.changed.emit(another)
-    qtbot.waitUntil(lambda: _failure_text(ui_window) is None)
+    qtbot.waitUntil(lambda: read_failure_text(ui_window) is None)
     assert ui_window.read_failure.reason is None
 
 
@@ -138,17 +122,17 @@ def test_the_grids_own_failure_is_not_hidden_by_a_read_beside_it(
     run(qtbot, ui_window.reload())
     model = ui_window.model
     qtbot.waitUntil(lambda: all(model.info(eid) is not None for eid in ids))
-    _rename(qtbot, ui_client, "component_file_properties", "files_away")
+    rename_table_now(qtbot, ui_client, "component_file_properties", "files_away")
     run(qtbot, ui_window.reload())
-    grid_said = _failure_text(ui_window)
+    grid_said = read_failure_text(ui_window)
     assert grid_said is not None and grid_said.endswith("showing what was read before")
     ui_client.changes.changed.emit(WorldChanged(entity_ids=frozenset(ids), components=frozenset({"file"})))
     qtbot.waitUntil(lambda: len(list(model._tasks)) == 0 and not ui_window.change_follower.waiting())
-    assert _failure_text(ui_window) == grid_said
-    _rename(qtbot, ui_client, "files_away", "component_file_properties")
+    assert read_failure_text(ui_window) == grid_said
+    rename_table_now(qtbot, ui_client, "files_away", "component_file_properties")
     ui_client.changes.changed.emit(WorldChanged(entity_ids=frozenset(ids), components=frozenset({"file"})))
     qtbot.waitUntil(lambda: len(list(model._tasks)) == 0 and not ui_window.change_follower.waiting())
-    assert _failure_text(ui_window) == grid_said, "only a read of the grid says the grid is fresh"
+    assert read_failure_text(ui_window) == grid_said, "only a read of the grid says the grid is fresh"
     _nothing_unhandled(qtbot, loop_errors)
 
 
@@ -171,22 +155,22 @@ def test_the_selections_tags_that_cannot_be_read_show_no_chips_and_are_said(
     _select(ui_window, first)
     qtbot.waitUntil(lambda: editor.entity_ids == [first] and editor.chip_names() == [(TAG, True)])
 
-    _rename(qtbot, ui_client, "component_entity_tag_link", "links_away")
+    rename_table_now(qtbot, ui_client, "component_entity_tag_link", "links_away")
     _select(ui_window, second)
-    qtbot.waitUntil(lambda: _failure_text(ui_window) is not None)
+    qtbot.waitUntil(lambda: read_failure_text(ui_window) is not None)
     reason = ui_window.read_failure.reason
     assert reason is not None and "component_entity_tag_link" in reason
-    assert _failure_text(ui_window) == f"{TITLE}: {reason} · {SELECTION_TAGS_UNREAD}"
+    assert read_failure_text(ui_window) == f"{TITLE}: {reason} · {SELECTION_TAGS_UNREAD}"
     assert editor.entity_ids == [second]
     assert editor.chip_names() == [], "the first asset's chips are not shown as the second's"
     assert editor.empty_label.isVisibleTo(ui_window) and editor.empty_label.text() == UNREAD
     qtbot.waitUntil(lambda: len(editor.tasks) == 0)
     _nothing_unhandled(qtbot, loop_errors)
 
-    _rename(qtbot, ui_client, "links_away", "component_entity_tag_link")
+    rename_table_now(qtbot, ui_client, "links_away", "component_entity_tag_link")
     _select(ui_window, first)
     qtbot.waitUntil(lambda: editor.chip_names() == [(TAG, True)])
-    qtbot.waitUntil(lambda: _failure_text(ui_window) is None)
+    qtbot.waitUntil(lambda: read_failure_text(ui_window) is None)
 
 
 def test_the_selections_marks_that_cannot_be_read_are_said_and_not_shown(
@@ -200,24 +184,24 @@ def test_the_selections_marks_that_cannot_be_read_are_said_and_not_shown(
     _select(ui_window, first)
     qtbot.waitUntil(lambda: marks.editor.isEnabled() and len(marks.tasks) == 0)
 
-    _rename(qtbot, ui_client, "component_asset_marks", "marks_away")
+    rename_table_now(qtbot, ui_client, "component_asset_marks", "marks_away")
     _select(ui_window, second)
-    qtbot.waitUntil(lambda: _failure_text(ui_window) is not None)
+    qtbot.waitUntil(lambda: read_failure_text(ui_window) is not None)
     reason = ui_window.read_failure.reason
     assert reason is not None and "component_asset_marks" in reason
-    assert _failure_text(ui_window) == f"{TITLE}: {reason} · {SELECTION_MARKS_UNREAD}"
+    assert read_failure_text(ui_window) == f"{TITLE}: {reason} · {SELECTION_MARKS_UNREAD}"
     assert not marks.editor.isEnabled() and marks.editor.marks == []
     # The tiles' marks, read again after a change, fail the same way: said, nothing raised.
     ui_client.changes.changed.emit(
         WorldChanged(entity_ids=frozenset({first}), components=frozenset({"marks"}))
     )
-    qtbot.waitUntil(lambda: _failure_text(ui_window) == f"{TITLE}: {reason} · {TILES_STALE}")
+    qtbot.waitUntil(lambda: read_failure_text(ui_window) == f"{TITLE}: {reason} · {TILES_STALE}")
     qtbot.waitUntil(lambda: len(marks.tasks) == 0 and not marks.follower.waiting())
     _nothing_unhandled(qtbot, loop_errors)
 
-    _rename(qtbot, ui_client, "marks_away", "component_asset_marks")
+    rename_table_now(qtbot, ui_client, "marks_away", "component_asset_marks")
     ui_client.changes.changed.emit(
         WorldChanged(entity_ids=frozenset({first, second}), components=frozenset({"marks"}))
     )
-    qtbot.waitUntil(lambda: _failure_text(ui_window) is None)
+    qtbot.waitUntil(lambda: read_failure_text(ui_window) is None)
     qtbot.waitUntil(lambda: marks.editor.isEnabled())

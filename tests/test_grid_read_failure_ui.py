@@ -11,27 +11,11 @@ from typing import Any
 
 from dam_desktop.ui.window.main_window import MainWindow
 from dam_desktop.ui.window.read_failure import TITLE
-from tests.ui_helpers import add_images, add_sound, make_sound, run
+from tests.ui_helpers import add_images, add_sound, make_sound, read_failure_text, rename_table_now, run
 
 # The table every listing of the library reads: renamed away, each read of the grid fails in the
 # database itself (no such table / relation), as a read fails whose server went away.
 TABLE = "component_file_properties"
-
-
-def _rename(qtbot: Any, client: Any, old: str, new: str) -> None:
-    async def go(world: Any) -> None:
-        from sqlalchemy import text
-
-        async with world.session() as session:
-            await session.execute(text(f"ALTER TABLE {old} RENAME TO {new}"))
-            await session.commit()
-
-    run(qtbot, client.call(go))
-
-
-def _failure_text(window: MainWindow) -> str | None:
-    label = window.status_bar.read_failure_label
-    return label.full_text if label.isVisibleTo(window) else None
 
 
 def test_a_refresh_that_fails_keeps_the_rows_says_why_and_the_next_one_shows_fresh_rows(
@@ -40,11 +24,11 @@ def test_a_refresh_that_fails_keeps_the_rows_says_why_and_the_next_one_shows_fre
     run(qtbot, ui_client.call(lambda world: add_images(world, tmp_path / "src", 3, thumbnails=False)))
     run(qtbot, ui_window.reload())
     assert ui_window.model.rowCount() == 3
-    assert _failure_text(ui_window) is None
+    assert read_failure_text(ui_window) is None
 
-    _rename(qtbot, ui_client, TABLE, "moved_away")
+    rename_table_now(qtbot, ui_client, TABLE, "moved_away")
     run(qtbot, ui_window.reload())  # a change's refresh: it must not raise out of the window
-    text = _failure_text(ui_window)
+    text = read_failure_text(ui_window)
     reason = ui_window.read_failure.reason
     assert reason is not None and TABLE in reason  # the database's own words, one line of them
     assert text == f"{TITLE}: {reason} · showing what was read before"
@@ -57,14 +41,14 @@ def test_a_refresh_that_fails_keeps_the_rows_says_why_and_the_next_one_shows_fre
     assert ui_window.grid.empty_state.title == TITLE
     said = f"{reason[:1].upper()}{reason[1:]}"  # a sentence in the grid, a clause in the status bar
     assert ui_window.grid.empty_state.hint == f"{said}. Search or choose a view again to retry."
-    assert _failure_text(ui_window) == f"{TITLE}: {reason}"
+    assert read_failure_text(ui_window) == f"{TITLE}: {reason}"
 
-    _rename(qtbot, ui_client, "moved_away", TABLE)
+    rename_table_now(qtbot, ui_client, "moved_away", TABLE)
     sound = make_sound(tmp_path / "more" / "late.wav")
     run(qtbot, ui_client.call(lambda world: add_sound(world, sound)))
     run(qtbot, ui_window.apply_search(""))
     assert ui_window.model.rowCount() == 4, "the next read shows the library as it is now"
-    assert _failure_text(ui_window) is None
+    assert read_failure_text(ui_window) is None
     qtbot.waitUntil(lambda: "4 assets" in ui_window.count_label.text())
 
 
@@ -89,5 +73,5 @@ def test_a_superseded_reload_that_fails_leaves_the_newer_result_shown(
     qtbot.waitUntil(slow.done)
     assert slow.exception() is None
     assert ui_window.model.rowCount() == 2
-    assert _failure_text(ui_window) is None
+    assert read_failure_text(ui_window) is None
     assert ui_window.banner.isHidden()

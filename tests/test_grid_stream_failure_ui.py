@@ -14,7 +14,7 @@ from dam_desktop.ui.window.read_failure import TITLE
 from dam_desktop.ui.window.status_bar import count_text
 from dam_desktop.use_cases.result_pages import FIRST_SCREEN
 from tests.test_tag_support import AssetSpec, make_assets
-from tests.ui_helpers import run
+from tests.ui_helpers import read_failure_text, rename_table, run
 
 ASSETS = FIRST_SCREEN + 150
 TAG = "cat"
@@ -39,19 +39,6 @@ def _tagged_library(qtbot: Any, client: Any) -> None:
     run(qtbot, client.call(build), timeout=120_000)
 
 
-async def _rename(world: Any, old: str, new: str) -> None:
-    from sqlalchemy import text
-
-    async with world.session() as session:
-        await session.execute(text(f"ALTER TABLE {old} RENAME TO {new}"))
-        await session.commit()
-
-
-def _failure_text(window: MainWindow) -> str | None:
-    label = window.status_bar.read_failure_label
-    return label.full_text if label.isVisibleTo(window) else None
-
-
 def test_a_result_whose_later_pages_fail_keeps_its_first_screen_and_says_it_is_incomplete(
     qtbot: Any, ui_window: MainWindow, ui_client: Any
 ) -> None:
@@ -67,12 +54,12 @@ def test_a_result_whose_later_pages_fail_keeps_its_first_screen_and_says_it_is_i
         result = await open_search(world, TAG)
         if breaks:
             breaks.clear()
-            await _rename(world, LINKS, "links_away")
+            await rename_table(world, LINKS, "links_away")
         return result
 
     run(qtbot, ui_window.show_result(f"Tagged {TAG}", cats_then_the_server_goes))
-    qtbot.waitUntil(lambda: _failure_text(ui_window) is not None, timeout=20_000)
-    text = _failure_text(ui_window)
+    qtbot.waitUntil(lambda: read_failure_text(ui_window) is not None, timeout=20_000)
+    text = read_failure_text(ui_window)
     reason = ui_window.read_failure.reason
     assert reason is not None and "links_away" not in reason and LINKS in reason
     assert text == f"{TITLE}: {reason} · showing only the first {FIRST_SCREEN:,} of the result"
@@ -83,24 +70,24 @@ def test_a_result_whose_later_pages_fail_keeps_its_first_screen_and_says_it_is_i
     assert ui_window.grid.isEnabled()
 
     # A refresh that fails too keeps those rows, still said to be the result's first part only.
-    run(qtbot, ui_client.call(lambda world: _rename(world, "component_file_properties", "files_away")))
+    run(qtbot, ui_client.call(lambda world: rename_table(world, "component_file_properties", "files_away")))
     run(qtbot, ui_window.reload())
     again = ui_window.read_failure.reason
     assert again is not None and again != reason
     assert (
-        _failure_text(ui_window)
+        read_failure_text(ui_window)
         == f"{TITLE}: {again} · showing only the first {FIRST_SCREEN:,} of the result"
     )
     assert ui_window.model.rowCount() == FIRST_SCREEN
     assert ui_window.count_label.text().startswith("at least ")
-    run(qtbot, ui_client.call(lambda world: _rename(world, "files_away", "component_file_properties")))
+    run(qtbot, ui_client.call(lambda world: rename_table(world, "files_away", "component_file_properties")))
 
     # The server is back: the next read shows the whole result, exactly counted, and no failure.
-    run(qtbot, ui_client.call(lambda world: _rename(world, "links_away", LINKS)))
+    run(qtbot, ui_client.call(lambda world: rename_table(world, "links_away", LINKS)))
     run(qtbot, ui_window.reload())
     qtbot.waitUntil(lambda: ui_window.model.rowCount() == ASSETS, timeout=20_000)
     qtbot.waitUntil(lambda: ui_window.count_label.text() == f"{ASSETS:,} of {ASSETS:,} assets")
-    assert _failure_text(ui_window) is None
+    assert read_failure_text(ui_window) is None
 
 
 def test_an_incomplete_result_is_never_counted_as_exact() -> None:

@@ -246,3 +246,24 @@ class HeldAnswers:
 
     def release(self, n: int) -> None:
         self.gates[n].set()
+
+
+async def rename_table(world: Any, old: str, new: str) -> None:
+    """Rename a table of the library: the reads of it fail until it is renamed back (how the
+    read-failure tests break one read and mend it, on either backend)."""
+    from sqlalchemy import text
+
+    async with world.session() as session:
+        await session.execute(text(f"ALTER TABLE {old} RENAME TO {new}"))
+        await session.commit()
+
+
+def rename_table_now(qtbot: Any, client: Any, old: str, new: str) -> None:
+    """`rename_table` on the window's world, waited for."""
+    run(qtbot, client.call(lambda world: rename_table(world, old, new)))
+
+
+def read_failure_text(window: Any) -> str | None:
+    """What the status bar's red label says, or None while it is hidden."""
+    label = window.status_bar.read_failure_label
+    return label.full_text if label.isVisibleTo(window) else None
