@@ -11,7 +11,6 @@ them in any order, and only the newest request's answer may be shown.
 from __future__ import annotations
 
 import asyncio
-import inspect
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from typing import Any, Generic, TypeVar
 
@@ -36,11 +35,6 @@ class TaskSet:
     def add(self, task: asyncio.Task[Any]) -> None:
         if self.closed:
             task.cancel()  # before its first step: the coroutine never runs
-            coro = task.get_coro()
-            if inspect.iscoroutine(coro) and inspect.getcoroutinestate(coro) == inspect.CORO_CREATED:
-                # Closed now, not only cancelled: a loop that stops before the task's first step
-                # (the app quitting) would leave it "never awaited" (a RuntimeWarning at exit).
-                coro.close()
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
