@@ -162,29 +162,20 @@ class ServerReads:
 
         async with read_connection(self.engine) as connection:
             raw = await connection.get_raw_connection()
-            driver: Any = raw.driver_connection  # psycopg's AsyncConnection
-            cursors = [driver.cursor() for _ in statements]
             try:
-                if len(statements) == 1:
-                    await cursors[0].execute(self._driver_sql(statements[0][0]), dict(statements[0][1] or {}))
-                else:
-                    async with driver.pipeline():
-                        for cursor, (sql, params) in zip(cursors, statements, strict=True):
-                            await cursor.execute(self._driver_sql(sql), dict(params or {}))
-                return [list(await cursor.fetchall()) for cursor in cursors]
+                return await fetch_pipelined(
+                    raw.driver_connection, [(self._driver_sql(sql), params) for sql, params in statements]
+                )
             except Exception as error:
                 # As SQLAlchemy would say it: a dead connection is invalidated (see fetch_together).
                 from sqlalchemy import exc
 
-                disconnect = self.engine.dialect.is_disconnect(error, raw, cursors[0])
+                disconnect = self.engine.dialect.is_disconnect(error, raw, None)
                 if disconnect:
                     await connection.invalidate(error)
                 raise exc.DBAPIError.instance(
                     statements[0][0], statements[0][1], error, Exception, connection_invalidated=disconnect
                 ) from error
-            finally:
-                for cursor in cursors:
-                    await cursor.close()
 
     def _driver_sql(self, sql: str) -> str:
         """`sql` with its `:name` parameters in the driver's spelling (`%(name)s`, `%` doubled)."""
@@ -200,3 +191,22 @@ class ServerReads:
 
     def close(self) -> None:
         """Nothing of its own to close: the engine is the world's."""
+
+
+async def fetch_pipelined(
+    driver: Any, statements: Sequence[tuple[str, Mapping[str, Any] | None]]
+) -> list[list[tuple[Any, ...]]]:
+    """Each statement's rows, on psycopg's connection `driver`; more than one are sent in one
+    pipeline (one round trip). The statements are in the driver's spelling (`%(name)s`)."""
+    cursors = [driver.cursor() for _ in statements]
+    try:
+        if len(statements) == 1:
+            await cursors[0].execute(statements[0][0], dict(statements[0][1] or {}))
+        else:
+            async with driver.pipeline():
+                for cursor, (sql, params) in zip(cursors, statements, strict=True):
+                    await cursor.execute(sql, dict(params or {}))
+        return [list(await cursor.fetchall()) for cursor in cursors]
+    finally:
+        for cursor in cursors:
+            await cursor.close()

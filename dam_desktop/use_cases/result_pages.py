@@ -62,23 +62,22 @@ async def open_search(
     first = first or FIRST_SCREEN
     async with world.read_session() as session:
         assumed = await search_service.assumed_paged_query(session, query, sort, descending, first=first)
-        if assumed is None:
-            paged, check = (
-                await search_service.paged_query(session, query, sort, descending, first=first),
-                None,
-            )
-        else:
-            paged, check = assumed
+        paged, check = assumed or (
+            await search_service.paged_query(session, query, sort, descending, first=first),
+            None,
+        )
     sql, params = paged.first(first)
     if check is None:
         return StreamedResult(await _page(world, paged, sql, params, first), paged)
     found, rows = await world.reads.fetch_together(
         [check.statement, search_service.for_dialect(world.dialect, sql, params)]
     )
-    if check.corrected(found) is None:
+    corrected = check.corrected(found)
+    if corrected is None:
         return StreamedResult(_result_page(paged, rows, first), paged)
-    async with world.read_session() as session:
-        paged = await search_service.paged_query(session, query, sort, descending, first=first)
+    async with world.read_session() as session:  # planned again from the lookup's answer
+        compiled = await search_service.compile_search(session, query, corrected)
+        paged = await search_service.paged_query(session, compiled, sort, descending, first=first)
     sql, params = paged.first(first)
     return StreamedResult(await _page(world, paged, sql, params, first), paged)
 

@@ -26,6 +26,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dam_desktop.core.read_cache import checked_cache
+from dam_desktop.core.read_pool import fetch_pipelined
 from dam_desktop.core.sql_dialect import POSTGRESQL, dialect_name
 from dam_desktop.services.search.compiled_query import CompiledQuery, compile_search, parse_query
 from dam_desktop.services.search.tag_query.compiler import tag_names
@@ -166,12 +167,8 @@ async def _rows(session: AsyncSession, statement: Statement) -> list[Any]:
 async def _pipelined(session: AsyncSession, statements: Sequence[Statement]) -> list[list[Any]]:
     """Each statement's rows, sent to the server together on the session's connection."""
     connection = await session.connection()
-    driver: Any = (await connection.get_raw_connection()).driver_connection
+    driver = (await connection.get_raw_connection()).driver_connection
     dialect = connection.dialect
-    cursors = []
-    async with driver.pipeline():
-        for sql, params in statements:
-            cursor = driver.cursor()
-            await cursor.execute(str(text(sql).compile(dialect=dialect)), params)
-            cursors.append(cursor)
-    return [list(await cursor.fetchall()) for cursor in cursors]
+    return await fetch_pipelined(
+        driver, [(str(text(sql).compile(dialect=dialect)), params) for sql, params in statements]
+    )
