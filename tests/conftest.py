@@ -97,6 +97,7 @@ def module_library_location(
 
     server: PostgresServer = request.getfixturevalue("postgres_server")
     url = server.new_database()
+    request.addfinalizer(lambda: server.drop_database(url))
     prepare_shared_library(url, folder)
     return url
 
@@ -117,10 +118,12 @@ def postgres_server() -> Iterator[PostgresServer]:
 
 
 @pytest.fixture
-def shared_library_url(request: pytest.FixtureRequest) -> str:
-    """A fresh, empty PostgreSQL database for one shared library."""
+def shared_library_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one shared library, dropped after the test."""
     server: PostgresServer = request.getfixturevalue("postgres_server")
-    return server.new_database()
+    url = server.new_database()
+    yield url
+    server.drop_database(url)
 
 
 @pytest.fixture
