@@ -103,3 +103,47 @@ def test_a_loader_shut_down_while_it_reads_a_thumbnail_never_reports_that_thumbn
     worker.join(30)
     assert not worker.is_alive()
     assert heard == []
+
+
+def test_a_loader_deleted_with_its_window_stops_its_workers_and_reports_nothing(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    """A window Qt deletes before anything shut its grid down (a parent going first) takes the
+    loader with it: its workers stop, even one mid-read, and none reports on the deleted loader
+    (a worker emitting while the loader's destructor ran crashed the whole process)."""
+    import threading
+
+    import shiboken6
+    from PySide6.QtCore import QCoreApplication, QObject, Qt
+    from PySide6.QtGui import QColor, QImage
+
+    from dam_desktop.ui.grid.thumbnail_loader import ThumbnailLoader
+
+    thumb = tmp_path / "thumb.png"
+    image = QImage(16, 16, QImage.Format.Format_RGB32)
+    image.fill(QColor(40, 200, 40))
+    assert image.save(str(thumb))
+    reading, stalled = threading.Event(), threading.Event()
+
+    class StalledPath(type(Path())):
+        def is_file(self) -> bool:
+            reading.set()
+            stalled.wait(30)
+            return super().is_file()
+
+    window = QObject()
+    loader = ThumbnailLoader(workers=2, parent=window)
+    heard: list[int] = []
+    direct = Qt.ConnectionType.DirectConnection
+    loader.loaded.connect(lambda entity_id, *_: heard.append(entity_id), direct)
+    loader.request([ThumbnailRequest(7, StalledPath(thumb), 16)])
+    assert reading.wait(30)
+    threads = list(loader._threads)
+    shiboken6.delete(window)  # no shutdown: the loader goes with its parent
+    assert not shiboken6.isValid(loader)
+    stalled.set()
+    for thread in threads:
+        thread.join(30)
+    assert [thread.is_alive() for thread in threads] == [False, False]
+    QCoreApplication.processEvents()  # a report queued to the deleted loader would arrive (and crash) here
+    assert heard == []

@@ -4,14 +4,14 @@ The grid tells the loader which tiles it wants, most wanted first (the visible r
 next screen). Each call replaces the queue: requests for tiles that scrolled away are dropped
 before any work is spent on them, and the queue never holds more than `max_pending` requests.
 Worker threads decode the WebP files into QImages (QImage is safe off the GUI thread; QPixmap is
-not) and hand them back through a queued signal.
+not) and hand them back through queued signals, never touching the loader itself.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,6 +84,62 @@ class ThumbnailQueue:
             self._condition.notify_all()
 
 
+class _Reports(QObject):
+    """Where workers report: an object of no parent, kept alive by the workers themselves.
+
+    A worker never touches the loader. Qt deletes the loader with its parent (the window), and a
+    worker emitting on it while its destructor ran crashed the process (a race `except
+    RuntimeError` cannot catch). This object outlives every worker; its signals reach the loader
+    through queued connections, which Qt drops safely when the loader goes.
+    """
+
+    loaded = Signal(int, QImage, int)
+    missing = Signal(int)
+    large_missing = Signal(int)
+
+
+class _Gate:
+    """Held while a worker reports: once `close` has run, no worker reports again, even one whose
+    decode outlived the shutdown's join (a slow disk or share)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.closed = False
+
+    def close(self) -> None:
+        with self.lock:
+            self.closed = True
+
+
+def _work(queue: ThumbnailQueue, reports: _Reports, gate: _Gate) -> None:
+    while (request := queue.pop()) is not None:
+        large = request.large if request.large is not None and request.large.is_file() else None
+        try:
+            path = large or request.path
+            image = decode_scaled(path, request.size) if path.is_file() else QImage()
+        except Exception:
+            image = QImage()
+        finally:
+            queue.done(request.entity_id)
+        with gate.lock:
+            if gate.closed:
+                return
+            if request.large is not None and large is None:
+                reports.large_missing.emit(request.entity_id)
+            if image.isNull():
+                reports.missing.emit(request.entity_id)
+            else:
+                reports.loaded.emit(request.entity_id, image, request.size)
+
+
+def _stopper(queue: ThumbnailQueue, gate: _Gate) -> Callable[[], None]:
+    def stop() -> None:
+        gate.close()
+        queue.close()
+
+    return stop
+
+
 class ThumbnailLoader(QObject):
     loaded = Signal(int, QImage, int)  # entity id, image, the size it was decoded for
     missing = Signal(int)  # no thumbnail file (yet), or it could not be read
@@ -94,11 +150,14 @@ class ThumbnailLoader(QObject):
         self.queue = ThumbnailQueue(max_pending)
         self._workers = workers
         self._threads: list[threading.Thread] = []
-        # Held while a worker reports an image: once `shutdown` has set `_closed` under it, no
-        # worker reports again, even one whose decode outlived the join (a slow disk or share),
-        # so nothing is emitted on a loader Qt may delete next (which crashed the process).
-        self._reporting = threading.Lock()
-        self._closed = False
+        self._gate = _Gate()
+        self._reports = _Reports()
+        self._reports.loaded.connect(self.loaded)
+        self._reports.missing.connect(self.missing)
+        self._reports.large_missing.connect(self.large_missing)
+        # Deleted without a shutdown (its parent went first): the workers stop all the same. The
+        # slot is the queue's and the gate's, not the loader's, which is half gone by then.
+        self.destroyed.connect(_stopper(self.queue, self._gate))
 
     def request(self, requests: Iterable[ThumbnailRequest]) -> None:
         self.queue.replace(requests)
@@ -106,7 +165,12 @@ class ThumbnailLoader(QObject):
             # Started with the first request, not with the window: each Thread.start waits for
             # its thread to run, a few milliseconds of a busy machine before the first paint.
             self._threads = [
-                threading.Thread(target=self._work, name=f"dam-thumbnails-{n}", daemon=True)
+                threading.Thread(
+                    target=_work,
+                    args=(self.queue, self._reports, self._gate),
+                    name=f"dam-thumbnails-{n}",
+                    daemon=True,
+                )
                 for n in range(self._workers)
             ]
             for thread in self._threads:
@@ -117,30 +181,6 @@ class ThumbnailLoader(QObject):
 
     def shutdown(self) -> None:
         self.queue.close()
-        with self._reporting:
-            self._closed = True
+        self._gate.close()
         for thread in self._threads:
             thread.join(timeout=2)
-
-    def _work(self) -> None:
-        while (request := self.queue.pop()) is not None:
-            large = request.large if request.large is not None and request.large.is_file() else None
-            try:
-                path = large or request.path
-                image = decode_scaled(path, request.size) if path.is_file() else QImage()
-            except Exception:
-                image = QImage()
-            finally:
-                self.queue.done(request.entity_id)
-            with self._reporting:
-                if self._closed:
-                    return
-                try:
-                    if request.large is not None and large is None:
-                        self.large_missing.emit(request.entity_id)
-                    if image.isNull():
-                        self.missing.emit(request.entity_id)
-                    else:
-                        self.loaded.emit(request.entity_id, image, request.size)
-                except RuntimeError:  # deleted without a shutdown (its parent went first)
-                    return
