@@ -26,9 +26,18 @@ class TaskSet:
         if owner is not None:
             owner.destroyed.connect(self._owner_destroyed)
 
-    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
-        """Run `coro` on the running loop and keep it until it is done."""
-        task: asyncio.Task[Any] = asyncio.get_event_loop().create_task(coro)
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Future[Any]:
+        """Run `coro` on the running loop and keep it until it is done. Once the set is closed the
+        coroutine is closed unstarted and the answer is an already cancelled future: a task made
+        for it would be cancelled before its first step, and a loop that stops before that step
+        leaves the coroutine "never awaited" (a warning at every window's shutdown)."""
+        loop = asyncio.get_event_loop()
+        if self.closed:
+            coro.close()
+            refused: asyncio.Future[Any] = loop.create_future()
+            refused.cancel()
+            return refused
+        task: asyncio.Task[Any] = loop.create_task(coro)
         self.add(task)
         return task
 

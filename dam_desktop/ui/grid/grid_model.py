@@ -337,14 +337,14 @@ class AssetGridModel(QAbstractListModel):
     def missing_infos(self, entity_ids: Iterable[int]) -> list[int]:
         return [eid for eid in entity_ids if eid not in self._infos and eid not in self._requested]
 
-    def request_infos(self, entity_ids: Sequence[int]) -> asyncio.Task[Any] | None:
+    def request_infos(self, entity_ids: Sequence[int]) -> asyncio.Future[Any] | None:
         """Fetch tile facts for ids not known yet, in the background; `infos_arrived` follows."""
         wanted = self.missing_infos(entity_ids)
         if not wanted:
             return None
         return self._start_fetch(wanted)
 
-    def _start_fetch(self, wanted: list[int]) -> asyncio.Task[Any]:
+    def _start_fetch(self, wanted: list[int]) -> asyncio.Future[Any]:
         self._requested.update(wanted)
         return self._tasks.spawn(self._fetch_in_background(wanted))
 
@@ -356,7 +356,7 @@ class AssetGridModel(QAbstractListModel):
             self.infos_failed.emit(exc)
             return {}
 
-    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Future[Any]:
         """Run `coro` in the background beside the model's own reads; `stop` cancels it too."""
         return self._tasks.spawn(coro)
 

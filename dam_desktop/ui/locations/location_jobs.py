@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from dam_desktop.core.world import World
     from dam_desktop.use_cases.locations import CancelToken, CheckProgress, LocationProblem, RelinkProgress
 
-Spawn = Callable[[Coroutine[Any, Any, None]], "asyncio.Task[Any]"]
+Spawn = Callable[[Coroutine[Any, Any, None]], "asyncio.Future[Any]"]
 
 
 async def _load_use_cases(world: World) -> None:
@@ -46,11 +46,11 @@ class LocationJob(Job):
         self.client = client
         self.token: CancelToken | None = None
         self.report: Any = None
-        self.task: asyncio.Task[Any] | None = None
+        self.task: asyncio.Future[Any] | None = None
         self._cancel_asked = False
         self.progressed.connect(self.show_progress)
 
-    def start(self, spawn: Spawn) -> asyncio.Task[Any]:
+    def start(self, spawn: Spawn) -> asyncio.Future[Any]:
         self.running = True
         self.task = spawn(self._run())
         return self.task
