@@ -18,6 +18,7 @@ from dam_desktop.services.semantic.vector_index import VectorIndexCache
 from dam_desktop.services.store import publish_journal
 from dam_desktop.services.tagging.tagging_service import AutoTaggingSettings
 from dam_desktop.systems import DEFAULT_SYSTEMS
+from dam_desktop.systems.tag_words_system import tag_words_system
 
 MODEL_WORKER_ENV_VAR = "DAM_DESKTOP_MODEL_WORKER"
 """`0` keeps the window's models in its own process (on the model thread), as the CLI does."""
@@ -88,6 +89,8 @@ async def open_world(
     initialize_world_resources(world, model_worker=model_worker)
     for system_func in DEFAULT_SYSTEMS:
         world.register_system(system_func)
+    if world.is_shared:
+        world.register_system(tag_words_system)  # SQLite's edits write their words themselves
     from dam_desktop.use_cases.models import apply_library_models
     from dam_desktop.use_cases.result_pages import remember_planner_figures
 

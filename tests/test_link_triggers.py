@@ -1,7 +1,8 @@
 """What the triggers keep right, on both backends (on PostgreSQL they run once per statement over
 its rows): tag use counts that skip trashed assets, the text index's tag rows (on PostgreSQL the
 word table's words of each link), the text-embedding markers, after bulk edits of many links in one
-statement; and the count of every asset (kept in a table on PostgreSQL) through imports, the trash
+statement (on PostgreSQL once the words stage has written the words an edit listed); and the
+count of every asset (kept in a table on PostgreSQL) through imports, the trash
 and deletions."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from sqlalchemy import text
 from dam_desktop.core.world import World
 from dam_desktop.services.ingest.import_service import import_paths
 from dam_desktop.use_cases import tags as tag_cases
+from dam_desktop.use_cases.pipeline import write_tag_words
 from dam_desktop.use_cases.search import count_matches, search_ids
 from dam_desktop.use_cases.trash import delete_for_good, move_to_trash
 from tests.backends import on_postgresql
@@ -48,10 +50,12 @@ async def test_bulk_tag_edits_keep_counts_text_rows_and_markers(world: World, tm
     await move_to_trash(world, ids[:1])
 
     await tag_cases.add_tags(world, ids, ["kestrel", "ochre"])  # 12 links in one statement
+    await write_tag_words(world)  # on PostgreSQL, the words stage the window runs after an edit
     assert await _facts(world, "kestrel") == (5, 6, 6)  # the trashed asset is not counted
     assert sorted(await search_ids(world, "kestrel")) == ids[1:]
 
     await tag_cases.add_tags(world, ids, ["kestrel"])  # nothing new: nothing counted twice
+    await write_tag_words(world)
     assert (await _facts(world, "kestrel"))[:2] == (5, 6)
 
     async with world.session() as session:
@@ -97,6 +101,7 @@ async def test_a_bare_word_finds_a_tags_assets_through_renames_and_deletion(
         make_png(tmp_path / "in" / f"p{i}.png", (16, 12), seed=300 + i)
     ids = sorted((await import_paths(world, [tmp_path / "in"])).imported)
     await tag_cases.add_tags(world, ids[:3], ["heron blue"])
+    await write_tag_words(world)
     # A word of the tag's name (a word-table lookup), a phrase, a two-letter prefix and a glob's
     # word (the tags' names tested on PostgreSQL): each finds the tagged assets and no other.
     for query in ("heron", "blu", '"heron blue"', "he", "her*"):

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from dam_desktop.services.search import search_service
 from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.services.search.tag_query import QueryTermError
+from dam_desktop.services.search.tag_words import write_listed_tag_words
 from dam_desktop.services.tags import tag_service
 from tests.test_query_semantics import assert_every_count_agrees, assert_every_walk_agrees
 from tests.test_tag_support import AssetSpec, make_assets
@@ -141,6 +142,7 @@ async def test_the_index_follows_tags_renames_locations_and_removals(
 ) -> None:
     async with world.session() as s:
         await tag_service.add_tags(s, [library["img3001"]], ["sunset glow"])
+        await write_listed_tag_words(s)  # on PostgreSQL the words stage writes a new link's words
         assert await ids_for(s, "glow") == {library["img3001"]}
         await tag_service.rename_tag(s, await tag_service.require_tag(s, "sunset glow"), "dusk")
         assert await ids_for(s, "glow") == set()

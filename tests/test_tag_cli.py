@@ -70,6 +70,12 @@ def test_tag_search_and_tags_round_trip(
     assert cli(library_location, "search", "critter", "--count") == 0
     assert capsys.readouterr().out == "2\n"
 
+    assert cli(library_location, "tag", "add", "starry night", "--ids", str(song)) == 0
+    capsys.readouterr()
+    # A word of a tag's name finds it at once (a shared library's words stage ran before `tag` ended).
+    assert cli(library_location, "search", "starr") == 0
+    assert capsys.readouterr().out == f"{song}\taudio\tdog\\tsong.wav\n"
+
 
 @pytest.mark.parametrize(
     ("args", "message"),

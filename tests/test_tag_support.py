@@ -30,6 +30,7 @@ class AssetSpec:
 
 async def make_assets(session: AsyncSession, specs: list[AssetSpec]) -> list[int]:
     """Insert assets (entity, file properties, media properties, trash, tags); returns entity ids."""
+    from dam_desktop.services.search.tag_words import write_listed_tag_words
     from dam_desktop.services.tags import tag_service
 
     ids: list[int] = []
@@ -74,4 +75,6 @@ async def make_assets(session: AsyncSession, specs: list[AssetSpec]) -> list[int
             await tag_service.add_tags(session, [eid], list(spec.tags))
         if spec.trashed:
             await session.execute(text("INSERT INTO component_trashed (entity_id) VALUES (:e)"), {"e": eid})
+    # A library whose background stages have run: on PostgreSQL, the tags' words are written.
+    await write_listed_tag_words(session)
     return ids

@@ -159,7 +159,12 @@ def run_with_world(
                 raise LibraryDamagedError(world.damage.message)
             print(f"dam-desktop: {world.damage.message}", file=sys.stderr)
         try:
-            return await action(world)
+            result = await action(world)
+            if access is not Access.READ:
+                from dam_desktop.use_cases.pipeline import write_tag_words
+
+                await write_tag_words(world)
+            return result
         finally:
             await world.close()
 

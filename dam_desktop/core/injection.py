@@ -61,12 +61,13 @@ class WorldContext:
 
 @dataclass(frozen=True)
 class SystemResult:
-    """What a marker-draining system reports back: entities it could not finish, and why.
-
-    Entities not named here are considered finished and lose their marker.
-    """
+    """What a system reports back. A marker-draining system: entities it could not finish, and why
+    (entities not named here are considered finished and lose their marker). A system with no
+    marker: what it changed, announced once its work commits (None: nothing; no ids: a change
+    that may concern any asset, as the words stage's)."""
 
     failed: dict[int, str] = field(default_factory=dict)
+    changed: frozenset[int] | None = None
 
 
 class DependencyKind:

@@ -249,12 +249,15 @@ class WorldScheduler:
             return await self._drain_marker(registered, marker, progress, stopped)
         try:
             async with self._world.session() as session:
-                await self._call(registered, session, {})
+                result = await self._call(registered, session, {})
                 await session.commit()
         except SystemDeferred as exc:
             return SystemRunReport(deferred=exc.reason)
         except SystemExecutionError as exc:
             return SystemRunReport(error=str(exc))
+        if isinstance(result, SystemResult) and result.changed is not None:
+            changes = registered.metadata.changes or STAGE_INFO[progress.stage].changes
+            self._world.notify_changed(WorldChanged.of(result.changed, changes))
         return SystemRunReport()
 
     async def _drain_marker(

@@ -1,8 +1,10 @@
 """The ordered phases a world runs its systems in, and what each one means to a person.
 
-The order is the background pipeline's priority: what makes the grid whole (thumbnails) comes
-first, the weights-free image descriptor (read from the thumbnail) and sound fingerprint next,
-and the neural models last, since they are the slowest and the ones a person may pause.
+The order is the background pipeline's priority: the words of tags just added come first (a
+shared library's bare words find their assets once they are written: `systems.tag_words_system`),
+then what makes the grid whole (thumbnails), the weights-free image descriptor (read from the
+thumbnail) and sound fingerprint, and the neural models last, since they are the slowest and the
+ones a person may pause.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from enum import IntEnum
 class SystemStage(IntEnum):
     """Stages run in ascending order; systems within a stage run in registration order."""
 
+    SEARCH_WORDS = 5
     METADATA_EXTRACTION = 10
     THUMBNAIL_GENERATION = 20
     IMAGE_DESCRIPTORS = 25
@@ -33,6 +36,7 @@ class StageInfo:
 
 
 STAGE_INFO: dict[SystemStage, StageInfo] = {
+    SystemStage.SEARCH_WORDS: StageInfo("words", "Indexing tags' words", "words", False),
     SystemStage.METADATA_EXTRACTION: StageInfo("properties", "Reading properties", "asset", False),
     SystemStage.THUMBNAIL_GENERATION: StageInfo("thumbnails", "Making thumbnails", "thumbnail", False),
     SystemStage.IMAGE_DESCRIPTORS: StageInfo("descriptors", "Describing images", "descriptor", False),

@@ -21,6 +21,10 @@ from __future__ import annotations
 
 WORDS = "search_asset_word"
 TEXT = "search_asset_text"
+# Tag links whose words the words stage has still to write (migration 0037): an edit lists them,
+# `DRAIN` writes their words and takes them off the list, a batch at a time.
+PENDING = "search_tag_words_pending"
+DRAIN = "SELECT dam_drain_tag_words(:batch)"
 PREFIX = 3
 PREFIX_MARK = "^"
 # A tag's row is (entity id << 31) + tag id; an asset's own row, entity id << 31.
@@ -197,6 +201,10 @@ LINK_TERMS = (
     " CROSS JOIN LATERAL dam_text_terms(c.tag_name) t) k ON k.tag = l.tag_concept_entity_id"
     " WHERE EXISTS (SELECT 1 FROM component_file_properties p WHERE p.entity_id = l.entity_id)"
 )
-REFILL_WITH_LINKS = (*REFILL, f"INSERT INTO {WORDS} (term, entity_id, rowid) {LINK_TERMS}")
+REFILL_WITH_LINKS = (
+    *REFILL,
+    f"INSERT INTO {WORDS} (term, entity_id, rowid) {LINK_TERMS}",
+    f"TRUNCATE {PENDING}",  # every link's words are written above
+)
 # What the word table holds, made afresh.
 FRESH_TERMS = f"{ALL_TERMS} UNION ALL {LINK_TERMS}"

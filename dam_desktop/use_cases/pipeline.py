@@ -79,6 +79,14 @@ async def run_stages(
             remove()
 
 
+async def write_tag_words(world: World) -> None:
+    """Write the words of the tag links edits listed (a shared library's words stage; nothing
+    elsewhere): what a process that edited tags and runs no background pipeline (the CLI) does
+    before it ends, so that a bare word finds what it tagged."""
+    if SystemStage.SEARCH_WORDS in world.scheduler.stages:
+        await world.scheduler.execute_stage(SystemStage.SEARCH_WORDS)
+
+
 async def cancel_stages(world: World, stages: Sequence[SystemStage] = ()) -> None:
     """Stop the running passes of these stages (all when none named) after their current batch."""
     world.scheduler.cancel(*stages)

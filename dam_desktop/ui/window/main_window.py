@@ -240,7 +240,8 @@ class MainWindow(QMainWindow):
 
     def on_world_changed(self, change: WorldChanged) -> None:
         """Follow what the world says changed: the changed tiles' facts and thumbnails, and the
-        whole result with the counts when the set of assets changed (or, under a tag query, tags)."""
+        whole result with the counts when the set of assets changed (or, under a tag query, tags,
+        or the words of tags a shared library's words stage has just written)."""
         ids = list(change.entity_ids)
         if change.touches("thumbnail"):
             self.grid.retry_thumbnails(ids)
@@ -253,7 +254,7 @@ class MainWindow(QMainWindow):
             change.added
             or change.removed
             or change.touches("trash")
-            or (tag_query_shown and change.touches("tags"))
+            or (tag_query_shown and (change.touches("tags") or change.touches("words")))
         ):
             self.tasks.spawn(self.reload())
 
