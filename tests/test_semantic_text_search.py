@@ -21,6 +21,7 @@ from dam_desktop.services.semantic.semantic_search import search_by_sentence
 from dam_desktop.services.semantic.semantic_service import ModelTagsConfig, SemanticSettings
 from dam_desktop.services.semantic.vector_index import VectorIndexCache
 from dam_desktop.services.tags import tag_service
+from dam_desktop.use_cases.pipeline import write_tag_words
 
 NAMES = [
     "red_sports_car_at_night.png",
@@ -91,6 +92,9 @@ async def test_adding_a_tag_refreshes_the_text_embedding(world: World, library: 
     async with world.session() as session:
         await tag_service.add_tags(session, [library["IMG_0002.png"]], ["kitten", "sleeping"])
         await session.commit()
+    # The stages run in order; on a shared library the words stage marks the tagged text first.
+    await write_tag_words(world)
+    async with world.session() as session:
         marked = await session.scalar(
             select(NeedsTextEmbeddingMarker.entity_id).where(
                 NeedsTextEmbeddingMarker.entity_id == library["IMG_0002.png"]

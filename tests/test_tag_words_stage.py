@@ -65,6 +65,9 @@ async def test_a_bare_word_finds_a_tag_edit_once_the_window_pipeline_has_written
 
     try:
         ids = await _assets(world, 5)
+        async with world.session() as s:
+            await s.execute(text("DELETE FROM component_marker_needs_text_embedding"))  # as if embedded
+            await s.commit()
         await start_background_work(world, lambda _progress: None, model_work_paused=True)
         world.add_change_listener(listen)
         await tag_cases.add_tags(world, ids[:3], ["cobalt heron"])
@@ -74,6 +77,11 @@ async def test_a_bare_word_finds_a_tag_edit_once_the_window_pipeline_has_written
         assert sorted(await search_ids(world, "her")) == ids[:3]
         assert heard[0].touches("tags")  # the edit's own change came first
         await _words_match_the_links(world)
+        async with world.session() as s:
+            marked = (
+                await s.execute(text("SELECT entity_id FROM component_marker_needs_text_embedding"))
+            ).all()
+        assert sorted(row[0] for row in marked) == ids[:3]  # their text's embedding is made again
     finally:
         await stop_background_work(world)
         await world.close()

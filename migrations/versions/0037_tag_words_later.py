@@ -1,13 +1,14 @@
 """a tag link's words are written by a background stage on PostgreSQL, not by the edit itself
 
 Tagging 10k adjacent assets took 3.2x as long as on SQLite at 1M assets: 385 ms, of which the
-60k word rows of the bench's tag (four words and two prefixes) cost 165 ms (statement by statement,
-rolled back, on the 1M benchmark library). The edit now lists its links in a table of its own,
-unindexed (225 ms for the same edit), and the words stage (`systems.tag_words_system`) writes
-their words a moment later through `dam_drain_tag_words`: in the window, right after the change
-event of the edit; from the CLI, before the command ends. Tag queries read the links and see the
-edit at once; a bare word finds the newly tagged assets once the stage has run, and the window
-searches again when it has.
+60k word rows of the bench's tag (four words and two prefixes) cost 165 ms and the 10k
+text-embedding markers about 95 (statement by statement, rolled back, on the 1M benchmark
+library). The edit now lists its links in a table of its own, unindexed, and the words stage
+(`systems.tag_words_system`) writes their words and their assets' markers a moment later through
+`dam_drain_tag_words`: in the window, right after the change event of the edit; from the CLI,
+before the command ends. Tag queries read the links and see the edit at once; a bare word finds
+the newly tagged assets once the stage has run, and the window searches again when it has. (The
+text embedding stage, which the markers feed, runs after the words stage in the same pipeline.)
 
 What keeps the words right while edits, renames and drains run at once on several workstations:
 - A drain claims listed links with SKIP LOCKED (workstations share the list), and locks each link
@@ -46,6 +47,7 @@ LINK = "component_entity_tag_link"
 CONCEPT = "component_tag_concept"
 WORDS = "search_asset_word"
 PENDING = "search_tag_words_pending"
+MARKER = "component_marker_needs_text_embedding"
 SHIFT = 2147483648
 # The advisory lock between drains (shared) and tag renames and deletions (exclusive): 'damw'.
 WORDS_LOCK = 0x64616D77
@@ -145,6 +147,10 @@ BEGIN
           JOIN k ON k.tag = r.g
         ON CONFLICT DO NOTHING;
     END;
+    -- Their assets' text (name and tags) changed: the text embedding stage, which runs after
+    -- this one, makes it again.
+    INSERT INTO {MARKER} (entity_id, attempts)
+      SELECT DISTINCT e, 0 FROM unnest(kept_assets) e ON CONFLICT DO NOTHING;
   END IF;
   RETURN cardinality(assets) - listed_again;
 END $$"""
@@ -163,7 +169,7 @@ def _before() -> ModuleType:
 def _bodies(m: ModuleType) -> dict[str, str]:
     """Each changed trigger function's body now."""
     return {
-        "trg_tag_links_added_fn": m._counts("+") + m._ADDED_MARKERS + _LISTED,
+        "trg_tag_links_added_fn": m._counts("+") + _LISTED,
         "trg_tag_links_removed_fn": _UNLISTED + m._counts("-") + m._REMOVED_MARKERS + m._REMOVED_WORDS,
         "trg_search_text_asset_added_fn": m._OWN_ROW + _ASSET_TAG_WORDS,
         "trg_search_text_tag_renamed_fn": _RENAMED_WORDS,
