@@ -311,7 +311,7 @@ def _bound_tag_ids(sql: str, params: dict[str, Any]) -> tuple[str, dict[str, Any
         bound[name] = int(match.group(1))
         return f"tag_concept_entity_id = :{name}"
 
-    return _PROBE.sub(_probed, _TAG_ID.sub(bind, sql)), bound
+    return _probed(_TAG_ID.sub(bind, sql)), bound
 
 
 # A joined tag the planner marked to be probed per row of the walk (`walks.PROBE_MARK`).
@@ -321,13 +321,35 @@ _PROBE = re.compile(
 )
 
 
-def _probed(found: re.Match[str]) -> str:
-    """The join as a lateral subquery the server cannot merge or hash: one index lookup per row.
+def _probed(sql: str) -> str:
+    """Each joined tag marked to be probed, as a test of the walk's own rows the server cannot
+    merge or hash: one index lookup per row, made before anything else is read for the row.
     (Planning without the ids, the server takes every tag for an average one and may read a
-    popular tag's whole range to merge it with a rare tag's few links.)"""
-    alias, condition = found[1], found[2]
-    probe = f"SELECT 1 FROM component_entity_tag_link {alias} WHERE {condition} OFFSET 0"
-    return f"CROSS JOIN LATERAL ({probe}) {alias}"
+    popular tag's whole range to merge it with a rare tag's few links.) The subquery's OFFSET 0
+    keeps it a filter on the walk's scan: as a lateral join it came after the asset's file
+    properties and trash were read, for every row of the walk, most of which the probe rejects
+    (a rare tag's 621 links for a page of 100: 1.57 -> 0.72 ms on the server). A walk whose FROM
+    holds a subquery keeps the lateral join, its first WHERE not being the walk's."""
+    probes: list[str] = []
+
+    def take(found: re.Match[str]) -> str:
+        probes.append(f"SELECT 1 FROM component_entity_tag_link {found[1]} WHERE {found[2]} OFFSET 0")
+        return ""
+
+    stripped = _PROBE.sub(take, sql)
+    if not probes:
+        return sql
+    head, where, tail = stripped.partition(" WHERE ")
+    if where and "(" not in head:
+        tests = " AND ".join(f"EXISTS ({probe})" for probe in probes)
+        return f"{head}{where}{tests} AND {tail}"
+    return _PROBE.sub(
+        lambda found: (
+            f"CROSS JOIN LATERAL (SELECT 1 FROM component_entity_tag_link {found[1]}"
+            f" WHERE {found[2]} OFFSET 0) {found[1]}"
+        ),
+        sql,
+    )
 
 
 def portable(session: AsyncSession, sql: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
