@@ -40,12 +40,13 @@ async def text_term_lines(
     counters = [f"IMG_{rng.randint(0, 9)}{rng.randint(0, 9)}*" for _ in range(reps)]
     sentences = [" ".join(rng.sample(words[:5000], 3)) for _ in range(reps)]
 
+    # Read sessions, as the search use cases (and the grid) read: no transaction of their own.
     async def page(query: str) -> None:
-        async with world.session() as s:
+        async with world.read_session() as s:
             await search_service.search(s, query, limit=100)
 
     async def count(query: str) -> None:
-        async with world.session() as s:
+        async with world.read_session() as s:
             await search_service.count(s, query)
 
     async def naive(sql: str, params: dict[str, Any]) -> None:
@@ -124,7 +125,7 @@ async def text_term_lines(
     report("words ranking (BM25), 3 words", 50, ours, base)
 
     async def complete(p: str) -> None:
-        async with world.session() as s:
+        async with world.read_session() as s:  # as `use_cases.search.autocomplete`
             await suggestions.suggest(s, p, 10)
 
     def naive_complete(p: str) -> tuple[str, dict[str, Any]]:
