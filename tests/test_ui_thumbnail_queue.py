@@ -66,39 +66,49 @@ def test_the_cache_keeps_a_few_screens_of_the_grid_below_its_budget(qapp: Any) -
     assert len(cache) == 1
 
 
+class _StalledShare:
+    """A thumbnail on a disk or share that stalls: reading it waits until the test lets it."""
+
+    def __init__(self, folder: Path) -> None:
+        import threading
+
+        from PySide6.QtGui import QColor, QImage
+
+        thumb = folder / "thumb.png"
+        image = QImage(16, 16, QImage.Format.Format_RGB32)
+        image.fill(QColor(200, 40, 40))
+        assert image.save(str(thumb))
+        self.reading, self.stalled = threading.Event(), threading.Event()
+        share = self
+
+        class StalledPath(type(Path())):
+            def is_file(self) -> bool:
+                share.reading.set()
+                share.stalled.wait(30)
+                return super().is_file()
+
+        self.path: Path = StalledPath(thumb)
+
+
 def test_a_loader_shut_down_while_it_reads_a_thumbnail_never_reports_that_thumbnail(
     qtbot: Any, tmp_path: Path
 ) -> None:
     """A thumbnail on a disk or share that stalls may outlast the window's shutdown: its worker
     must not report it afterwards, on a loader Qt may already have deleted."""
-    import threading
-
     from PySide6.QtCore import Qt
-    from PySide6.QtGui import QColor, QImage
 
     from dam_desktop.ui.grid.thumbnail_loader import ThumbnailLoader
 
-    thumb = tmp_path / "thumb.png"
-    image = QImage(16, 16, QImage.Format.Format_RGB32)
-    image.fill(QColor(200, 40, 40))
-    assert image.save(str(thumb))
-    reading, stalled = threading.Event(), threading.Event()
-
-    class StalledPath(type(Path())):
-        def is_file(self) -> bool:  # the share answers only once the test lets it
-            reading.set()
-            stalled.wait(30)
-            return super().is_file()
-
+    share = _StalledShare(tmp_path)
     loader = ThumbnailLoader(workers=1)
     heard: list[int] = []
     direct = Qt.ConnectionType.DirectConnection
     loader.loaded.connect(lambda entity_id, *_: heard.append(entity_id), direct)
     loader.missing.connect(heard.append, direct)
-    loader.request([ThumbnailRequest(7, StalledPath(thumb), 16)])
-    assert reading.wait(30)
+    loader.request([ThumbnailRequest(7, share.path, 16)])
+    assert share.reading.wait(30)
     loader.shutdown()  # its join gives up on the stalled worker
-    stalled.set()
+    share.stalled.set()
     worker = loader._threads[0]
     worker.join(30)
     assert not worker.is_alive()
@@ -111,37 +121,23 @@ def test_a_loader_deleted_with_its_window_stops_its_workers_and_reports_nothing(
     """A window Qt deletes before anything shut its grid down (a parent going first) takes the
     loader with it: its workers stop, even one mid-read, and none reports on the deleted loader
     (a worker emitting while the loader's destructor ran crashed the whole process)."""
-    import threading
-
     import shiboken6
     from PySide6.QtCore import QCoreApplication, QObject, Qt
-    from PySide6.QtGui import QColor, QImage
 
     from dam_desktop.ui.grid.thumbnail_loader import ThumbnailLoader
 
-    thumb = tmp_path / "thumb.png"
-    image = QImage(16, 16, QImage.Format.Format_RGB32)
-    image.fill(QColor(40, 200, 40))
-    assert image.save(str(thumb))
-    reading, stalled = threading.Event(), threading.Event()
-
-    class StalledPath(type(Path())):
-        def is_file(self) -> bool:
-            reading.set()
-            stalled.wait(30)
-            return super().is_file()
-
+    share = _StalledShare(tmp_path)
     window = QObject()
     loader = ThumbnailLoader(workers=2, parent=window)
     heard: list[int] = []
     direct = Qt.ConnectionType.DirectConnection
     loader.loaded.connect(lambda entity_id, *_: heard.append(entity_id), direct)
-    loader.request([ThumbnailRequest(7, StalledPath(thumb), 16)])
-    assert reading.wait(30)
+    loader.request([ThumbnailRequest(7, share.path, 16)])
+    assert share.reading.wait(30)
     threads = list(loader._threads)
     shiboken6.delete(window)  # no shutdown: the loader goes with its parent
     assert not shiboken6.isValid(loader)
-    stalled.set()
+    share.stalled.set()
     for thread in threads:
         thread.join(30)
     assert [thread.is_alive() for thread in threads] == [False, False]
