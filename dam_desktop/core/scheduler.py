@@ -256,8 +256,7 @@ class WorldScheduler:
         except SystemExecutionError as exc:
             return SystemRunReport(error=str(exc))
         if isinstance(result, SystemResult) and result.changed is not None:
-            changes = registered.metadata.changes or STAGE_INFO[progress.stage].changes
-            self._world.notify_changed(WorldChanged.of(result.changed, changes))
+            self._world.notify_changed(WorldChanged.of(result.changed, _changes(registered, progress.stage)))
         return SystemRunReport()
 
     async def _drain_marker(
@@ -268,7 +267,7 @@ class WorldScheduler:
         stopped: Callable[[], bool],
     ) -> SystemRunReport:
         report = SystemRunReport()
-        changes = registered.metadata.changes or STAGE_INFO[progress.stage].changes
+        changes = _changes(registered, progress.stage)
         last_id = 0
         while not stopped():
             async with self._world.session() as session:
@@ -366,3 +365,8 @@ class WorldScheduler:
                     results.append(await self._call(registered, session, {"event": event}))
                     await session.commit()
         return results
+
+
+def _changes(registered: RegisteredSystem, stage: SystemStage) -> str:
+    """The component a system's finished work is announced as: its own, else its stage's."""
+    return registered.metadata.changes or STAGE_INFO[stage].changes

@@ -333,7 +333,7 @@ def _probed(sql: str) -> str:
     probes: list[str] = []
 
     def take(found: re.Match[str]) -> str:
-        probes.append(f"SELECT 1 FROM component_entity_tag_link {found[1]} WHERE {found[2]} OFFSET 0")
+        probes.append(f"EXISTS ({_probe(found)})")
         return ""
 
     stripped = _PROBE.sub(take, sql)
@@ -341,15 +341,13 @@ def _probed(sql: str) -> str:
         return sql
     head, where, tail = stripped.partition(" WHERE ")
     if where and "(" not in head:
-        tests = " AND ".join(f"EXISTS ({probe})" for probe in probes)
-        return f"{head}{where}{tests} AND {tail}"
-    return _PROBE.sub(
-        lambda found: (
-            f"CROSS JOIN LATERAL (SELECT 1 FROM component_entity_tag_link {found[1]}"
-            f" WHERE {found[2]} OFFSET 0) {found[1]}"
-        ),
-        sql,
-    )
+        return f"{head}{where}{' AND '.join(probes)} AND {tail}"
+    return _PROBE.sub(lambda found: f"CROSS JOIN LATERAL ({_probe(found)}) {found[1]}", sql)
+
+
+def _probe(found: re.Match[str]) -> str:
+    """The marked join's lookup of one row's link, as a subquery the server keeps as it is."""
+    return f"SELECT 1 FROM component_entity_tag_link {found[1]} WHERE {found[2]} OFFSET 0"
 
 
 def portable(session: AsyncSession, sql: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
