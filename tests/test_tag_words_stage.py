@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
 
 from dam_desktop.core.events import WorldChanged
-from dam_desktop.core.text_words import FRESH_TERMS, WORDS
+from dam_desktop.core.text_words import FRESH_TERMS, PENDING, WORDS
 from dam_desktop.core.world import World
-from dam_desktop.services.search.tag_words import listed_tag_links, write_listed_tag_words
+from dam_desktop.services.search.tag_words import write_listed_tag_words
 from dam_desktop.services.tags import tag_service
 from dam_desktop.use_cases import tags as tag_cases
 from dam_desktop.use_cases.pipeline import start_background_work, stop_background_work, write_tag_words
@@ -40,6 +41,11 @@ async def _assets(world: World, count: int, name: str = "plain") -> list[int]:
         ids = await make_assets(s, [AssetSpec(name=f"{name}_{n}.png") for n in range(count)])
         await s.commit()
     return ids
+
+
+async def listed_tag_links(session: Any) -> int:
+    """How many tag links wait for the words stage."""
+    return int(await session.scalar(text(f"SELECT count(*) FROM {PENDING}")) or 0)
 
 
 async def _words_match_the_links(world: World) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dam_desktop.core.sql_dialect import POSTGRESQL, dialect_name
-from dam_desktop.core.text_words import DRAIN, PENDING
+from dam_desktop.core.text_words import DRAIN
 
 # Links a statement takes: 50k links of a four-word tag are 300k word rows, about a second.
 BATCH = 50_000
@@ -28,10 +28,3 @@ async def write_listed_tag_words(session: AsyncSession, batch: int = BATCH) -> i
     while taken := int(await session.scalar(text(DRAIN), {"batch": batch}) or 0):
         total += taken
     return total
-
-
-async def listed_tag_links(session: AsyncSession) -> int:
-    """How many tag links wait for their words (0 on SQLite)."""
-    if dialect_name(session) != POSTGRESQL:
-        return 0
-    return int(await session.scalar(text(f"SELECT count(*) FROM {PENDING}")) or 0)
