@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QInputDialog, QWidget
 
 from dam_desktop.ui.window.library_menu import LibraryMenu
 from tests.import_media_factory import make_png
-from tests.ui_helpers import run
+from tests.ui_helpers import close_window, run
 
 
 def test_the_library_menu_connects_to_a_shared_library_by_its_url(
@@ -57,8 +57,5 @@ def test_another_workstations_import_arrives_in_the_grid_and_is_announced(
         lambda: window.statusBar().currentMessage() == f"3 new assets from {other.world.paths.client}",
         timeout=15_000,
     )
-    window.close()  # while the loop runs: closing starts tasks of its own
-    run(qtbot, window.shutdown())
-    window.deleteLater()
-    run(qtbot, client.close())
+    close_window(qtbot, window, client)
     run(qtbot, other.close())

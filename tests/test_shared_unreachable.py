@@ -16,7 +16,7 @@ from dam_desktop.core.world import World
 from dam_desktop.ui.window.read_failure import SERVER_GONE
 from tests.import_media_factory import make_png
 from tests.pg_server import PostgresServer, start_server
-from tests.ui_helpers import run
+from tests.ui_helpers import close_window, run
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 MESSAGE_START = "cannot reach the shared library at postgresql://"
@@ -146,9 +146,6 @@ def test_an_open_window_keeps_its_grid_while_the_server_is_away_and_says_so(
         from dam_desktop.use_cases.library import library_counts
 
         assert window.model.rowCount() == run(qtbot, client.call(library_counts)).assets
-        window.close()
-        run(qtbot, window.shutdown())
-        window.deleteLater()
-        run(qtbot, client.close())
+        close_window(qtbot, window, client)
     finally:
         own.stop()

@@ -12,7 +12,7 @@ from typing import Any
 from dam_desktop.core.events import WorldChanged
 from tests.import_media_factory import make_png
 from tests.pg_server import PostgresServer, start_server
-from tests.ui_helpers import run
+from tests.ui_helpers import close_window, run
 
 
 def test_a_window_with_every_room_says_what_it_cannot_read_and_raises_nothing(
@@ -65,10 +65,7 @@ def test_a_window_with_every_room_says_what_it_cannot_read_and_raises_nothing(
         own.start()
         qtbot.waitUntil(lambda: "server unreachable" not in status.label.text(), timeout=30_000)
         qtbot.waitUntil(lambda: not failure.isVisibleTo(window), timeout=30_000)
-        window.close()
-        run(qtbot, window.shutdown())
-        window.deleteLater()
-        run(qtbot, client.close())
+        close_window(qtbot, window, client)
         gc.collect()
         assert not told, told
     finally:
@@ -133,9 +130,6 @@ def test_a_long_result_whose_server_goes_after_the_first_screen_says_it_is_incom
         qtbot.waitUntil(lambda: not window.model.streaming and not window.model.incomplete, timeout=30_000)
         assert window.model.rowCount() == assets
         assert window.count_label.text().startswith(f"{window.model.rowCount():,} of ")
-        window.close()
-        run(qtbot, window.shutdown())
-        window.deleteLater()
-        run(qtbot, client.close())
+        close_window(qtbot, window, client)
     finally:
         own.stop()

@@ -223,6 +223,14 @@ def ui_window(ui_client: Any, qtbot: Any, tmp_path: Path) -> Iterator[Any]:
         run(qtbot, window.shutdown())
 
 
+def close_window(qtbot: Any, window: Any, client: Any) -> None:
+    """Close a window the test made itself as the app does, then its client."""
+    window.close()  # while the loop runs: closing starts tasks of its own
+    run(qtbot, window.shutdown())
+    window.deleteLater()
+    run(qtbot, client.close())
+
+
 class HeldAnswers:
     """The real world client, except that each answer waits until the test lets it through, so a
     test can make answers arrive in the order it wants (`release(n)`: the n-th call's answer)."""
