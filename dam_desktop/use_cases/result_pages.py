@@ -58,22 +58,29 @@ async def open_search(
 
     On a shared library the query is planned from what the world assumes its tag names stand
     for, and their lookup travels with the first page (`remembered_tags`): one round trip, not
-    two. Should the lookup answer otherwise (a tag renamed elsewhere), it is planned again."""
+    two. Should the lookup answer otherwise (a tag renamed elsewhere), it is planned again. So
+    does the count of a text term the first page's plan does not need (`search_service.FirstPage`).
+    """
     first = first or FIRST_SCREEN
     async with world.read_session() as session:
-        assumed = await search_service.assumed_paged_query(session, query, sort, descending, first=first)
-        paged, check = assumed or (
-            await search_service.paged_query(session, query, sort, descending, first=first),
-            None,
-        )
-    sql, params = paged.first(first)
-    if check is None:
+        assumed = await search_service.assumed_first_page(session, query, sort, descending, first=first)
+        if assumed is None:
+            paged = await search_service.paged_query(session, query, sort, descending, first=first)
+    if assumed is None:
+        sql, params = paged.first(first)
         return StreamedResult(await _page(world, paged, sql, params, first), paged)
-    found, rows = await world.reads.fetch_together(
-        [check.statement, search_service.for_dialect(world.dialect, sql, params)]
+    start, check = assumed
+    checked = [] if check is None else [check.statement]
+    page = search_service.for_dialect(world.dialect, start.sql, start.params)
+    statements = [*checked, *start.counting.values(), page]
+    together = len(statements) > 1
+    answers = (
+        await world.reads.fetch_together(statements) if together else [await world.reads.fetchall(*page)]
     )
-    corrected = check.corrected(found)
+    found, counted, rows = answers[: len(checked)], answers[len(checked) : -1], answers[-1]
+    corrected = None if check is None else check.corrected(found[0])
     if corrected is None:
+        paged = start.paged(counted)
         return StreamedResult(_result_page(paged, rows, first), paged)
     async with world.read_session() as session:  # planned again from the lookup's answer
         compiled = await search_service.compile_search(session, query, corrected)

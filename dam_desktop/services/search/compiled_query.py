@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING, Any, cast
 from dam_desktop.core.plain_session import fetch_rows
 from dam_desktop.core.read_cache import CACHE_TTL_S, read_cache
 from dam_desktop.core.sql_dialect import ALL_ROWS, POSTGRESQL, dialect_name
+from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.services.search.tag_query.ast import Node
 from dam_desktop.services.search.tag_query.errors import QueryError, QueryLimitError
 from dam_desktop.services.search.tag_query.parser import parse
-from dam_desktop.services.search.tag_query.planner import Stats
+from dam_desktop.services.search.tag_query.planner import Stats, needs_counts
+from dam_desktop.services.search.tag_query.text_terms import count_text_terms
 from dam_desktop.services.search.tag_query.to_sql import (
     AllOf,
     AnyOf,
@@ -61,18 +63,32 @@ def syntax_error(query: str) -> QueryError | None:
 
 
 async def compile_search(
-    session: AnySession, query: Query, known: dict[str, ResolvedTags] | None = None
+    session: AnySession,
+    query: Query,
+    known: dict[str, ResolvedTags] | None = None,
+    *,
+    defer_counts: bool = False,
 ) -> CompiledQuery:
-    """`known`: see `compile_query`."""
+    """`known`, `defer_counts`: see `compile_query` (and `counted_for` for the deferred counts)."""
     if isinstance(query, str) and "\x00" in query and dialect_name(session) == POSTGRESQL:
         raise QueryError("PostgreSQL text cannot hold the NUL character", query.index("\x00"))
-    pred, params = await compile_query(session, parse_query(query), known)
+    pred, params = await compile_query(session, parse_query(query), known, defer_counts=defer_counts)
     if (joined := _joined_terms(pred)) > MAX_JOINED:
         raise QueryLimitError(
             f"more than {MAX_JOINED} different terms that must all match ({joined}): ask for fewer at once",
             0,
         )
     return CompiledQuery(pred, params)
+
+
+async def counted_for(
+    session: AnySession, compiled: CompiledQuery, sort: SortKey, limit: int | None
+) -> CompiledQuery:
+    """The compiled query with the text terms counted that a page in `sort` order of `limit` rows
+    needs to plan (`planner.needs_counts`); a count round trip fewer where it needs none."""
+    if not needs_counts(compiled.pred, sort, limit, await library_stats(session)):
+        return compiled
+    return CompiledQuery(await count_text_terms(session, compiled.pred, compiled.params), compiled.params)
 
 
 # Terms that must all hold become joins (a tag, a word, a component each read a table for the
@@ -102,12 +118,12 @@ async def library_stats(session: AnySession) -> Stats:
     Remembered in the world's read cache (`core.read_sessions`) until the next change or for
     `CACHE_TTL_S`: a round trip fewer for each search on a shared library."""
     cache = read_cache(session)
-    kept = cache.get(_STATS) if cache is not None else None
+    kept = cache.get(STATS_KEY) if cache is not None else None
     if kept is not None and time.monotonic() - kept[0] < CACHE_TTL_S:
         return cast(Stats, kept[1])
     stats = _stats(await fetch_rows(session, _STATS_SQL))
     if cache is not None:
-        cache[_STATS] = (time.monotonic(), stats)
+        cache[STATS_KEY] = (time.monotonic(), stats)
     return stats
 
 
@@ -116,7 +132,7 @@ async def remember_library_stats(reads: ReadPool | ServerReads, cache: dict[str,
     opening): the first page then plans without a session, whose first connection of its own
     would otherwise stand between a library switch and its first painted grid."""
     stats = _stats(await reads.fetchall(_STATS_SQL))
-    cache[_STATS] = (time.monotonic(), stats)
+    cache[STATS_KEY] = (time.monotonic(), stats)
     return stats
 
 
@@ -128,7 +144,8 @@ def _stats(rows: Sequence[Sequence[Any]]) -> Stats:
 _STATS_SQL = (
     "SELECT (SELECT max(id) FROM component_file_properties), (SELECT count(*) FROM component_trashed)"
 )
-_STATS = "search.library_stats"
+# Where `library_stats` keeps its figures in the read cache.
+STATS_KEY = "search.library_stats"
 
 
 def page_params(compiled: CompiledQuery, offset: int, limit: int | None) -> dict[str, Any]:

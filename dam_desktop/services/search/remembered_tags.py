@@ -99,11 +99,12 @@ class NamesCheck:
 
 
 async def assumed_compile(
-    session: AsyncSession, query: object
+    session: AsyncSession, query: object, *, defer_counts: bool = False
 ) -> tuple[CompiledQuery, NamesCheck | None] | None:
     """The query compiled from what the world's read sessions assume of its tag names (names
     assumed of nothing are looked up first), and the check to send with its statement (None:
-    nothing was assumed); None where this does not apply (see the module docstring)."""
+    nothing was assumed); None where this does not apply (see the module docstring).
+    `defer_counts`: see `compiled_query.compile_search`."""
     cache = checked_cache(session)
     if cache is None or not isinstance(query, str) or dialect_name(session) != POSTGRESQL:
         return None
@@ -113,7 +114,7 @@ async def assumed_compile(
     assumed = {n: guess for n in names if (guess := state.assumed(n, now)) is not None}
     looked_up = await _look_up(session, state, [n for n in names if n not in assumed], now)
     known = {**assumed, **looked_up}
-    compiled = await compile_search(session, query, known)
+    compiled = await compile_search(session, query, known, defer_counts=defer_counts)
     lookup = tag_resolve.names_statement(session, assumed)
     if lookup is None:
         return compiled, None
@@ -121,10 +122,13 @@ async def assumed_compile(
     return compiled, NamesCheck((sql, params), normalized, assumed, known, state)
 
 
-async def remembered_rows(session: AsyncSession, query: object, build: Build) -> list[Any] | None:
+async def remembered_rows(
+    session: AsyncSession, query: object, build: Build, *, defer_counts: bool = False
+) -> list[Any] | None:
     """The rows of `build(compiled query)`, its tag names resolved in the same round trip; None
-    where this does not apply (see the module docstring)."""
-    prepared = await assumed_compile(session, query)
+    where this does not apply (see the module docstring). With `defer_counts` the query reaches
+    `build` with its text terms uncounted (`compiled_query.counted_for`)."""
+    prepared = await assumed_compile(session, query, defer_counts=defer_counts)
     if prepared is None:
         return None
     compiled, check = prepared
@@ -134,7 +138,7 @@ async def remembered_rows(session: AsyncSession, query: object, build: Build) ->
     corrected = check.corrected(found)
     if corrected is None:
         return rows
-    compiled = await compile_search(session, str(query), corrected)
+    compiled = await compile_search(session, str(query), corrected, defer_counts=defer_counts)
     return await _rows(session, await build(compiled))
 
 

@@ -12,7 +12,8 @@ trash). A query is text in the tag query language or an already parsed tree; err
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import text
@@ -23,12 +24,18 @@ from dam_desktop.services.search import text_match_postgres
 from dam_desktop.services.search.compiled_query import CompiledQuery as CompiledQuery
 from dam_desktop.services.search.compiled_query import Query as Query
 from dam_desktop.services.search.compiled_query import compile_search as compile_search
+from dam_desktop.services.search.compiled_query import counted_for
 from dam_desktop.services.search.compiled_query import library_stats as library_stats
 from dam_desktop.services.search.compiled_query import page_params as page_params
 from dam_desktop.services.search.compiled_query import parse_query as parse_query
 from dam_desktop.services.search.compiled_query import syntax_error as syntax_error
 from dam_desktop.services.search.paging import PagedQuery, page_columns
-from dam_desktop.services.search.remembered_tags import NamesCheck, assumed_compile, remembered_rows
+from dam_desktop.services.search.remembered_tags import (
+    NamesCheck,
+    Statement,
+    assumed_compile,
+    remembered_rows,
+)
 from dam_desktop.services.search.sorting import SortKey
 from dam_desktop.services.search.tag_query.ast import MatchAll
 from dam_desktop.services.search.tag_query.errors import QueryError
@@ -38,6 +45,12 @@ from dam_desktop.services.search.tag_query.planner import (
     plan_count,
     plan_ids,
     plan_select,
+)
+from dam_desktop.services.search.tag_query.predicates import with_estimates
+from dam_desktop.services.search.tag_query.text_terms import (
+    estimate_from,
+    estimate_statement,
+    uncounted_terms,
 )
 from dam_desktop.services.search.tag_query.walks import Stats
 from dam_desktop.services.tags import tag_service
@@ -65,8 +78,11 @@ async def plan(
     sort: SortKey = SortKey.ADDED,
     descending: bool | None = None,
 ) -> tuple[Plan, dict[str, Any]]:
-    """The SQL `search` would run and its parameters (for tests, the benchmark and debugging)."""
-    compiled = await _compiled(session, query)
+    """The SQL `search` would run and its parameters (for tests, the benchmark and debugging).
+    Text terms are counted only where the plan needs them (`compiled_query.counted_for`)."""
+    if not isinstance(query, CompiledQuery):
+        query = await compile_search(session, query, defer_counts=True)
+    compiled = await counted_for(session, query, sort, limit)
     desc = sort.default_descending if descending is None else descending
     chosen = plan_select(compiled.pred, await library_stats(session), sort, desc, limit, offset)
     return chosen, page_params(compiled, offset, limit)
@@ -89,7 +105,7 @@ async def search(
         chosen, params = await plan(session, compiled, offset, limit, sort, descending)
         return for_dialect(dialect_name(session), chosen.sql, params)
 
-    rows = await remembered_rows(session, query, page)
+    rows = await remembered_rows(session, query, page, defer_counts=True)
     if rows is None:
         chosen, params = await plan(session, query, offset, limit, sort, descending)
         rows = list((await session.execute(*executable(session, chosen.sql, params))).all())
@@ -111,7 +127,32 @@ async def paged_query(
     return _paged(compiled, await library_stats(session), sort, descending, first, page)
 
 
-async def assumed_paged_query(
+@dataclass(frozen=True)
+class FirstPage:
+    """A result's first page, planned before the query's text terms are counted where that page's
+    plan needs no count (`planner.needs_counts`: a `name:` word's newest first on a big shared
+    library), and the statements that count them. Both go to the server together; the counts'
+    answers plan the rest of the result (`paged`)."""
+
+    sql: str
+    params: dict[str, Any]
+    counting: dict[str, Statement]  # each uncounted term's placeholder -> its count, as sent
+    compiled: CompiledQuery
+    stats: Stats
+    sort: SortKey
+    descending: bool | None
+    first: int
+    page: int
+
+    def paged(self, counted: Sequence[Sequence[Sequence[Any]]]) -> PagedQuery:
+        """The result's pages and count, planned from the rows of `counting`'s statements."""
+        counts = {param: estimate_from(rows) for param, rows in zip(self.counting, counted, strict=True)}
+        compiled = CompiledQuery(with_estimates(self.compiled.pred, counts), self.compiled.params)
+        paged = _paged(compiled, self.stats, self.sort, self.descending, self.first, self.page)
+        return replace(paged, first_sql=self.sql)  # the page that was read, whatever it would be now
+
+
+async def assumed_first_page(
     session: AsyncSession,
     query: Query,
     sort: SortKey = SortKey.ADDED,
@@ -119,16 +160,34 @@ async def assumed_paged_query(
     *,
     first: int = 1_000,
     page: int = 20_000,
-) -> tuple[PagedQuery, NamesCheck | None] | None:
-    """`paged_query` planned from what the world's read sessions assume of the query's tag names
-    (`remembered_tags`), and the names' check to send with its first page; None where that does
-    not apply (then call `paged_query`). If the check's rows answer otherwise
-    (`NamesCheck.corrected`), the query must be planned again."""
-    prepared = await assumed_compile(session, query)
+) -> tuple[FirstPage, NamesCheck | None] | None:
+    """The query's first page planned from what the world's read sessions assume of its tag names
+    (`remembered_tags`) and, where it can, before its text terms are counted; and the names' check
+    to send with it. None where that does not apply (then call `paged_query`). If the check's rows
+    answer otherwise (`NamesCheck.corrected`), the query must be planned again."""
+    prepared = await assumed_compile(session, query, defer_counts=True)
     if prepared is None:
         return None
-    compiled, check = prepared
-    return _paged(compiled, await library_stats(session), sort, descending, first, page), check
+    compiled = await counted_for(session, prepared[0], sort, first)
+    stats = await library_stats(session)
+    desc = sort.default_descending if descending is None else descending
+    columns = page_columns(sort, desc)
+    dialect = dialect_name(session)
+    start = FirstPage(
+        plan_select(compiled.pred, stats, sort, desc, first, 0, columns=columns).sql,
+        {**compiled.params, "limit": int(first), "offset": 0},
+        {
+            p: estimate_statement(dialect, e)
+            for p, e in uncounted_terms(compiled.pred, compiled.params).items()
+        },
+        compiled,
+        stats,
+        sort,
+        descending,
+        first,
+        page,
+    )
+    return start, prepared[1]
 
 
 def _paged(
@@ -350,6 +409,7 @@ async def rename_saved_search(session: AsyncSession, old: str, new: str) -> None
 
 __all__ = [
     "CompiledQuery",
+    "FirstPage",
     "MatchAll",
     "Query",
     "QueryError",
@@ -358,6 +418,7 @@ __all__ = [
     "TagCount",
     "TagInfo",
     "add_tags_to_query",
+    "assumed_first_page",
     "compile_search",
     "count",
     "delete_saved_search",

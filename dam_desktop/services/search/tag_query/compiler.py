@@ -29,6 +29,8 @@ class CompileContext:
     session: AnySession
     params: dict[str, Any] = field(default_factory=dict)
     resolved: dict[str, ResolvedTags] = field(default_factory=dict)
+    # Text terms left uncounted for now (`text_terms.text_match`).
+    defer_counts: bool = False
 
     def param(self, value: Any) -> str:
         """Bind `value`; returns the placeholder to put in SQL (`:q3`). A value bound already
@@ -101,12 +103,17 @@ async def tag_term(ctx: CompileContext, term: Term) -> Pred:
 
 
 async def compile_query(
-    session: AnySession, node: Node, known: dict[str, ResolvedTags] | None = None
+    session: AnySession,
+    node: Node,
+    known: dict[str, ResolvedTags] | None = None,
+    *,
+    defer_counts: bool = False,
 ) -> tuple[Pred, dict[str, Any]]:
     """Turn a syntax tree into a simplified predicate and its bind parameters.
 
-    `known`: tag names resolved already, taken as they are."""
-    ctx = CompileContext(session)
+    `known`: tag names resolved already, taken as they are. `defer_counts`: text terms may be left
+    uncounted (`TextMatch.counted`); whoever plans counts them first where the plan needs them."""
+    ctx = CompileContext(session, defer_counts=defer_counts)
     names = tag_names(node)
     ctx.resolved.update((name, known[name]) for name in names if known and name in known)
     # Resolve every other plain tag of the query in one round trip.

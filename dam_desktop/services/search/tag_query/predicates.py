@@ -7,7 +7,7 @@ estimates them (`selectivity`) to choose how to walk the library.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dam_desktop.services.tags.tag_sql import LINK
 
@@ -51,6 +51,12 @@ class TextMatch:
 
     param: str
     estimate: int | None
+    # Its rows are one term's of PostgreSQL's word table (`text_words_postgres`), read in entity
+    # order from an index: a walk on them starts with one index descent, not FTS5's set-up.
+    word_rows: bool = False
+    # False until the estimate is counted (a page's plan may not need it: `planner.needs_counts`);
+    # the estimate is then None.
+    counted: bool = True
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,30 @@ class AnyOf:
 
 
 Pred = TagSet | TextMatch | Component | Cond | Const | NotP | AllOf | AnyOf
+
+
+def text_matches(pred: Pred) -> list[TextMatch]:
+    """Every text term in the predicate, nested ones included."""
+    if isinstance(pred, TextMatch):
+        return [pred]
+    if isinstance(pred, NotP):
+        return text_matches(pred.child)
+    if isinstance(pred, AllOf | AnyOf):
+        return [t for i in pred.items for t in text_matches(i)]
+    return []
+
+
+def with_estimates(pred: Pred, counts: dict[str, int | None]) -> Pred:
+    """The predicate with each text term whose placeholder `counts` holds counted as it says."""
+    if isinstance(pred, TextMatch) and pred.param in counts:
+        return replace(pred, estimate=counts[pred.param], counted=True)
+    if isinstance(pred, NotP):
+        return NotP(with_estimates(pred.child, counts))
+    if isinstance(pred, AllOf):
+        return AllOf(tuple(with_estimates(i, counts) for i in pred.items))
+    if isinstance(pred, AnyOf):
+        return AnyOf(tuple(with_estimates(i, counts) for i in pred.items))
+    return pred
 
 
 def simplify(pred: Pred) -> Pred:

@@ -14,9 +14,10 @@ imports it).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
-from dam_desktop.core.plain_session import fetch_rows
+from dam_desktop.core.plain_session import AnySession, fetch_rows
 from dam_desktop.core.sql_dialect import POSTGRESQL, dialect_name
 from dam_desktop.services.search import text_match_postgres, text_words_postgres
 from dam_desktop.services.search.tag_query.ast import Term
@@ -35,6 +36,8 @@ from dam_desktop.services.search.tag_query.predicates import (
     Pred,
     TagSet,
     TextMatch,
+    text_matches,
+    with_estimates,
 )
 from dam_desktop.services.search.text_index import (
     INDEX,
@@ -61,20 +64,49 @@ def _globbed(term: Term) -> bool:
     return not term.quoted and ("*" in term.value or "?" in term.value)
 
 
-async def text_match(ctx: CompileContext, expression: str) -> TextMatch:
-    """A text predicate for an FTS5 expression, with its match count (up to the cap) as estimate."""
-    sql, params = (
-        f"SELECT count(*) FROM (SELECT 1 FROM {INDEX} WHERE {INDEX} MATCH :m LIMIT :cap) c",
-        {
-            "m": expression,
-            "cap": ESTIMATE_CAP + 1,
-        },
-    )
-    if dialect_name(ctx.session) == POSTGRESQL:
-        sql, params = text_match_postgres.translate(sql, params)
-    ((found,),) = await fetch_rows(ctx.session, sql, params)
+async def text_match(ctx: CompileContext, expression: str, *, deferred: bool = True) -> TextMatch:
+    """A text predicate for an FTS5 expression, with its match count (up to the cap) as estimate;
+    left uncounted where the context defers counts and `deferred` allows it (the caller then
+    counts it with `count_text_terms` when the plan needs it)."""
+    word_rows = dialect_name(ctx.session) == POSTGRESQL and _word_rows(expression)
+    if deferred and ctx.defer_counts:
+        return TextMatch(ctx.param(expression), None, word_rows, counted=False)
+    return TextMatch(ctx.param(expression), await _estimate(ctx.session, expression), word_rows)
+
+
+def _word_rows(expression: str) -> bool:
+    found = text_words_postgres.lookup(expression)
+    return found is not None and found.ordered
+
+
+async def _estimate(session: AnySession, expression: str) -> int | None:
+    """How many rows match the expression, up to `ESTIMATE_CAP` (None past it)."""
+    return estimate_from(await fetch_rows(session, *estimate_statement(dialect_name(session), expression)))
+
+
+def estimate_statement(dialect: str, expression: str) -> tuple[str, dict[str, Any]]:
+    """The statement that counts an expression's rows up to the cap, in `dialect`'s spelling."""
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM {INDEX} WHERE {INDEX} MATCH :m LIMIT :cap) c"
+    params: dict[str, Any] = {"m": expression, "cap": ESTIMATE_CAP + 1}
+    return text_match_postgres.translate(sql, params) if dialect == POSTGRESQL else (sql, params)
+
+
+def estimate_from(rows: Sequence[Sequence[Any]]) -> int | None:
+    """The estimate in `estimate_statement`'s rows."""
+    ((found,),) = rows
     count = int(found or 0)
-    return TextMatch(ctx.param(expression), None if count > ESTIMATE_CAP else count)
+    return None if count > ESTIMATE_CAP else count
+
+
+def uncounted_terms(pred: Pred, params: dict[str, Any]) -> dict[str, str]:
+    """The placeholder and expression of each text term of the predicate left uncounted."""
+    return {t.param: str(params[t.param.removeprefix(":")]) for t in text_matches(pred) if not t.counted}
+
+
+async def count_text_terms(session: AnySession, pred: Pred, params: dict[str, Any]) -> Pred:
+    """The predicate with its uncounted text terms counted (`text_match`)."""
+    counts = {p: await _estimate(session, e) for p, e in uncounted_terms(pred, params).items()}
+    return with_estimates(pred, counts) if counts else pred
 
 
 async def _narrowed(ctx: CompileContext, expression: str, check: Pred) -> Pred:
@@ -82,7 +114,7 @@ async def _narrowed(ctx: CompileContext, expression: str, check: Pred) -> Pred:
     on more than `ESTIMATE_CAP` assets (`IMG` of `name:IMG_4*`) match densely, so walking the assets
     newest first and checking the glob finds a page sooner than intersecting those big word lists
     (on the benchmark's 1M assets the intersection took 7 ms of CPU for `name:IMG_4*`)."""
-    narrowed = await text_match(ctx, expression)
+    narrowed = await text_match(ctx, expression, deferred=False)  # its estimate shapes the predicate
     return check if narrowed.estimate is None else AllOf((narrowed, check))
 
 
