@@ -72,11 +72,7 @@ async def open_search(
     start, check = assumed
     checked = [] if check is None else [check.statement]
     page = search_service.for_dialect(world.dialect, start.sql, start.params)
-    statements = [*checked, *start.counting.values(), page]
-    together = len(statements) > 1
-    answers = (
-        await world.reads.fetch_together(statements) if together else [await world.reads.fetchall(*page)]
-    )
+    answers = await world.reads.fetch_together([*checked, *start.counting.values(), page])
     found, counted, rows = answers[: len(checked)], answers[len(checked) : -1], answers[-1]
     corrected = None if check is None else check.corrected(found[0])
     if corrected is None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import text
@@ -66,8 +66,12 @@ async def query_error(session: AsyncSession, query: str) -> QueryError | None:
     return None
 
 
-async def _compiled(session: AsyncSession, query: Query | CompiledQuery) -> CompiledQuery:
-    return query if isinstance(query, CompiledQuery) else await compile_search(session, query)
+async def _compiled(
+    session: AsyncSession, query: Query | CompiledQuery, *, defer_counts: bool = False
+) -> CompiledQuery:
+    if isinstance(query, CompiledQuery):
+        return query
+    return await compile_search(session, query, defer_counts=defer_counts)
 
 
 async def plan(
@@ -80,9 +84,7 @@ async def plan(
 ) -> tuple[Plan, dict[str, Any]]:
     """The SQL `search` would run and its parameters (for tests, the benchmark and debugging).
     Text terms are counted only where the plan needs them (`compiled_query.counted_for`)."""
-    if not isinstance(query, CompiledQuery):
-        query = await compile_search(session, query, defer_counts=True)
-    compiled = await counted_for(session, query, sort, limit)
+    compiled = await counted_for(session, await _compiled(session, query, defer_counts=True), sort, limit)
     desc = sort.default_descending if descending is None else descending
     chosen = plan_select(compiled.pred, await library_stats(session), sort, desc, limit, offset)
     return chosen, page_params(compiled, offset, limit)
@@ -148,8 +150,8 @@ class FirstPage:
         """The result's pages and count, planned from the rows of `counting`'s statements."""
         counts = {param: estimate_from(rows) for param, rows in zip(self.counting, counted, strict=True)}
         compiled = CompiledQuery(with_estimates(self.compiled.pred, counts), self.compiled.params)
-        paged = _paged(compiled, self.stats, self.sort, self.descending, self.first, self.page)
-        return replace(paged, first_sql=self.sql)  # the page that was read, whatever it would be now
+        # The first page is the one that was read, whatever it would be now.
+        return _paged(compiled, self.stats, self.sort, self.descending, self.first, self.page, self.sql)
 
 
 async def assumed_first_page(
@@ -175,7 +177,7 @@ async def assumed_first_page(
     dialect = dialect_name(session)
     start = FirstPage(
         plan_select(compiled.pred, stats, sort, desc, first, 0, columns=columns).sql,
-        {**compiled.params, "limit": int(first), "offset": 0},
+        page_params(compiled, 0, first),
         {
             p: estimate_statement(dialect, e)
             for p, e in uncounted_terms(compiled.pred, compiled.params).items()
@@ -191,12 +193,19 @@ async def assumed_first_page(
 
 
 def _paged(
-    compiled: CompiledQuery, stats: Stats, sort: SortKey, descending: bool | None, first: int, page: int
+    compiled: CompiledQuery,
+    stats: Stats,
+    sort: SortKey,
+    descending: bool | None,
+    first: int,
+    page: int,
+    first_sql: str | None = None,
 ) -> PagedQuery:
+    """`first_sql`: the first page planned already (`FirstPage`)."""
     desc = sort.default_descending if descending is None else descending
     columns = page_columns(sort, desc)
     return PagedQuery(
-        first_sql=plan_select(compiled.pred, stats, sort, desc, first, 0, columns=columns).sql,
+        first_sql=first_sql or plan_select(compiled.pred, stats, sort, desc, first, 0, columns=columns).sql,
         next_sql=plan_select(compiled.pred, stats, sort, desc, page, 0, columns=columns, after=True).sql,
         rest_sql=plan_select(compiled.pred, stats, sort, desc, None, 0, after=True).sql,
         count_sql=plan_count(compiled.pred, stats).sql,

@@ -95,6 +95,8 @@ def text_matches(pred: Pred) -> list[TextMatch]:
 
 def with_estimates(pred: Pred, counts: dict[str, int | None]) -> Pred:
     """The predicate with each text term whose placeholder `counts` holds counted as it says."""
+    if not counts:
+        return pred
     if isinstance(pred, TextMatch) and pred.param in counts:
         return replace(pred, estimate=counts[pred.param], counted=True)
     if isinstance(pred, NotP):

@@ -106,7 +106,7 @@ def uncounted_terms(pred: Pred, params: dict[str, Any]) -> dict[str, str]:
 async def count_text_terms(session: AnySession, pred: Pred, params: dict[str, Any]) -> Pred:
     """The predicate with its uncounted text terms counted (`text_match`)."""
     counts = {p: await _estimate(session, e) for p, e in uncounted_terms(pred, params).items()}
-    return with_estimates(pred, counts) if counts else pred
+    return with_estimates(pred, counts)
 
 
 async def _narrowed(ctx: CompileContext, expression: str, check: Pred) -> Pred:
